@@ -1,0 +1,168 @@
+"""Admin for data corrections: folded search, filters, and history with revert on every rating."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Member,
+    MemberAssessment,
+    Membership,
+    Organization,
+    RatingLevel,
+    RatingScheme,
+    UnitAssessment,
+    User,
+)
+from .text import fold
+
+
+class FoldedSearchMixin:
+    """Search that ignores case and diacritics: "dong y" finds "Đồng Ý", on SQLite and PostgreSQL alike."""
+
+    folded_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term:
+            return queryset, False
+        from django.db.models import Q
+
+        term = fold(search_term)
+        condition = Q()
+        for field in self.folded_search_fields:
+            condition |= Q(**{f"{field}__contains": term})
+        for field in self.exact_search_fields:
+            condition |= Q(**{f"{field}__iexact": search_term.strip()})
+        return queryset.filter(condition), False
+
+    exact_search_fields: tuple[str, ...] = ()
+
+
+def rule_checked_form(model, check):
+    """A ModelForm that runs the service rules, so a broken rule is a form error, not a server error."""
+
+    class Form(forms.ModelForm):
+        class Meta:
+            fields = "__all__"
+
+        def _post_clean(self):
+            super()._post_clean()
+            if not self.errors:
+                try:
+                    check(self.instance)
+                except ValidationError as error:
+                    self._update_errors(error)
+
+    Form.Meta.model = model
+    return Form
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "sector", "parent", "valid_from", "valid_to"]
+    list_filter = ["kind", "sector", "depth"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "code"]
+    folded_search_fields = ("name_folded",)
+    exact_search_fields = ("code",)
+    autocomplete_fields = ["parent", "successors"]
+    readonly_fields = ["path"]
+
+    def save_model(self, request, obj, form, change):
+        services.organization_save(organization=obj, actor=request.user)
+
+
+@admin.register(Member)
+class MemberAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["card_number", "full_name", "gender", "ethnicity", "status", "organization"]
+    list_filter = ["status", "gender", "ethnicity"]
+    list_select_related = ["organization"]
+    search_fields = ["full_name", "card_number"]
+    folded_search_fields = ("name_folded",)
+    exact_search_fields = ("card_number",)
+    autocomplete_fields = ["organization"]
+    inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        services.member_save(member=obj, actor=request.user)
+
+
+class RatingLevelInline(admin.TabularInline):
+    model = RatingLevel
+    extra = 0
+
+
+@admin.register(RatingScheme)
+class RatingSchemeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "first_year", "last_year"]
+    inlines = [RatingLevelInline]
+
+
+@admin.register(RatingLevel)
+class RatingLevelAdmin(SimpleHistoryAdmin):
+    list_display = ["scheme", "subject", "rank", "code", "label_vi", "is_top", "is_good_or_better"]
+    list_filter = ["scheme", "subject"]
+    list_select_related = ["scheme"]
+    search_fields = ["code", "label_vi"]
+
+
+class LevelChoicesMixin:
+    """Level dropdowns show scheme and label, since codes repeat across schemes."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("level", "self_level"):
+            kwargs["queryset"] = RatingLevel.objects.select_related("scheme")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(UnitAssessment)
+class UnitAssessmentAdmin(LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["organization", "year", "self_level", "level", "exemplary", "decision_ref", "decided_on"]
+    list_filter = ["year", "level__scheme", "level__rank", "exemplary", "organization__kind",
+                   "organization__sector"]
+    list_select_related = ["organization", "level", "self_level"]
+    search_fields = ["organization__name", "organization__code"]
+    folded_search_fields = ("organization__name_folded",)
+    exact_search_fields = ("organization__code",)
+    autocomplete_fields = ["organization"]
+    form = rule_checked_form(UnitAssessment, services.unit_assessment_check)
+
+    def save_model(self, request, obj, form, change):
+        services.unit_assessment_save(assessment=obj, actor=request.user)
+
+
+@admin.register(MemberAssessment)
+class MemberAssessmentAdmin(LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["member", "year", "organization", "level", "not_rated_reason"]
+    list_filter = ["year", "level__scheme", "level__rank", "not_rated_reason"]
+    list_select_related = ["member", "organization", "level"]
+    search_fields = ["member__full_name", "member__card_number"]
+    folded_search_fields = ("member__name_folded", "organization__name_folded")
+    exact_search_fields = ("member__card_number",)
+    autocomplete_fields = ["member", "organization"]
+    form = rule_checked_form(MemberAssessment, services.member_assessment_check)
+
+    def save_model(self, request, obj, form, change):
+        services.member_assessment_save(assessment=obj, actor=request.user)
+
+
+@admin.register(User)
+class AccountAdmin(FoldedSearchMixin, UserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "organization", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "is_staff"]
+    list_select_related = ["organization"]
+    folded_search_fields = ("organization__name_folded",)
+    exact_search_fields = ("username", "organization__code")
+    autocomplete_fields = ["organization"]
+    fieldsets = UserAdmin.fieldsets + ((_("Phạm vi"), {"fields": ("role", "organization")}),)
+    add_fieldsets = UserAdmin.add_fieldsets + ((_("Phạm vi"), {"fields": ("role", "organization")}),)

@@ -1,0 +1,423 @@
+"""Organizations as a dated tree, members, rating schemes as data, and the yearly assessments."""
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .text import fold
+
+MIN_YEAR, MAX_YEAR = 1930, 2100
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", _("Mã chỉ gồm chữ cái không dấu, chữ số và dấu gạch nối.")
+)
+YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+def year_end(year: int) -> datetime.date:
+    """A unit counts in year Y when it exists on 31 December of Y."""
+    return datetime.date(year, 12, 31)
+
+
+class Kind(models.TextChoices):
+    PROVINCE = "province", _("Đảng bộ tỉnh")
+    DISTRICT = "district", _("Đảng bộ huyện")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Đảng bộ cơ sở")
+    GRASSROOTS_CELL = "grassroots_cell", _("Chi bộ cơ sở")
+    SUBCOMMITTEE = "subcommittee", _("Đảng ủy bộ phận")
+    CELL = "cell", _("Chi bộ trực thuộc đảng ủy cơ sở")
+
+
+GRASSROOTS_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+# Kinds a member may belong to directly.
+MEMBER_KINDS = (Kind.GRASSROOTS_CELL, Kind.CELL)
+
+
+class Sector(models.TextChoices):
+    COMMUNE = "commune", _("Xã")
+    WARD = "ward", _("Phường")
+    TOWN = "town", _("Thị trấn")
+    AGENCY = "agency", _("Cơ quan hành chính, Đảng, đoàn thể")
+    PUBLIC_SERVICE = "public_service", _("Đơn vị sự nghiệp")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    MILITARY = "military", _("Quân đội")
+    POLICE = "police", _("Công an")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def existing_on(self, day: datetime.date) -> "OrganizationQuerySet":
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def for_year(self, year: int) -> "OrganizationQuerySet":
+        """Units as the tree stood on 31 December of the year."""
+        return self.existing_on(year_end(year))
+
+    def subtree(self, organization: "Organization") -> "OrganizationQuerySet":
+        return self.filter(path__startswith=organization.path)
+
+    def grassroots(self) -> "OrganizationQuerySet":
+        return self.filter(kind__in=GRASSROOTS_KINDS)
+
+
+class Organization(models.Model):
+    code = models.CharField(_("mã"), max_length=40, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("tên"), max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    kind = models.CharField(_("loại tổ chức"), max_length=24, choices=Kind.choices)
+    sector = models.CharField(_("loại hình"), max_length=16, choices=Sector.choices, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("trực thuộc"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialized path of codes ("LS/BS/BS-DONG-Y/"): a subtree is one indexed prefix match at any scale.
+    path = models.CharField(max_length=400, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    valid_from = models.DateField(_("thành lập từ"), null=True, blank=True)
+    valid_to = models.DateField(_("tồn tại đến"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self", verbose_name=_("đơn vị kế thừa"), symmetrical=False, blank=True, related_name="predecessors"
+    )
+    history = HistoricalRecords(excluded_fields=["name_folded", "path", "depth"], m2m_fields=[successors])
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="organization_valid_range",
+                violation_error_message=_("Ngày kết thúc phải sau ngày thành lập."),
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="organization_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived columns only; the subtree's paths are kept right by services.organization_save.
+        self.name_folded = fold(self.name)
+        self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
+        self.depth = self.path.count("/") - 1
+        super().save(*args, **kwargs)
+
+    def exists_in(self, year: int) -> bool:
+        day = year_end(year)
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class MemberStatus(models.TextChoices):
+    OFFICIAL = "official", _("Chính thức")
+    PROBATIONARY = "probationary", _("Dự bị")
+
+
+class Member(models.Model):
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    name_folded = models.CharField(max_length=120, db_index=True, editable=False)
+    gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=40, blank=True)
+    admitted_on = models.DateField(_("ngày vào Đảng"), null=True, blank=True)
+    official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=MemberStatus.choices)
+    # The current cell; the dated history is in Membership (services.member_transfer keeps both in step).
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="members"
+    )
+    history = HistoricalRecords(excluded_fields=["name_folded"])
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        ordering = ["name_folded", "card_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(official_on__isnull=True)
+                | Q(admitted_on__isnull=True)
+                | Q(official_on__gte=models.F("admitted_on")),
+                name="member_official_after_admission",
+                violation_error_message=_("Ngày chính thức phải sau ngày vào Đảng."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.card_number})"
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A member's time in one cell; a transfer closes one membership and opens the next."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sinh hoạt đảng")
+        verbose_name_plural = _("quá trình sinh hoạt đảng")
+        ordering = ["member", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(end__isnull=True), name="membership_one_open_per_member",
+                violation_error_message=_("Đảng viên chỉ sinh hoạt ở một chi bộ tại một thời điểm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="membership_valid_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.organization.code} {self.start}–{self.end or ''}"
+
+
+class Subject(models.TextChoices):
+    UNIT = "unit", _("Tổ chức đảng")
+    MEMBER = "member", _("Đảng viên")
+
+
+class RatingSchemeQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> "RatingSchemeQuerySet":
+        return self.filter(first_year__lte=year).filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+
+
+class RatingScheme(models.Model):
+    """A regulation's rating scale and the years it is in force; data, so a new one needs no code."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("văn bản"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"), validators=YEAR_VALIDATORS)
+    last_year = models.PositiveSmallIntegerField(
+        _("áp dụng đến năm"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    history = HistoricalRecords()
+
+    objects = RatingSchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quy định xếp loại")
+        verbose_name_plural = _("quy định xếp loại")
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+                name="scheme_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @classmethod
+    def for_year(cls, year: int) -> "RatingScheme | None":
+        """The scheme in force for a year; overlapping schemes are refused by services, newest wins anyway."""
+        return cls.objects.for_year(year).order_by("-first_year").first()
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+class RatingLevel(models.Model):
+    scheme = models.ForeignKey(RatingScheme, on_delete=models.CASCADE, related_name="levels")
+    subject = models.CharField(_("đối tượng"), max_length=8, choices=Subject.choices)
+    code = models.CharField(_("mã"), max_length=24)
+    rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("1 là mức cao nhất"))
+    label_vi = models.CharField(_("tên tiếng Việt"), max_length=120)
+    label_en = models.CharField(_("tên tiếng Anh"), max_length=120, blank=True)
+    is_top = models.BooleanField(_("mức cao nhất"), default=False)
+    is_good_or_better = models.BooleanField(_("tốt trở lên"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mức xếp loại")
+        verbose_name_plural = _("mức xếp loại")
+        ordering = ["scheme__first_year", "subject", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "subject", "code"], name="level_code_unique_in_scheme"),
+            models.UniqueConstraint(fields=["scheme", "subject", "rank"], name="level_rank_unique_in_scheme"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "vi").startswith("en") and self.label_en:
+            return self.label_en
+        return self.label_vi
+
+
+class NotRatedReason(models.TextChoices):
+    EXEMPT = "exempt", _("Miễn công tác và sinh hoạt đảng")
+    SUSPENDED = "suspended", _("Đình chỉ sinh hoạt đảng")
+    ADMITTED_RECENTLY = "admitted_recently", _("Vào Đảng chưa đủ 6 tháng")
+    FOUNDED_RECENTLY = "founded_recently", _("Thành lập chưa đủ 6 tháng")
+    OTHER = "other", _("Lý do khác")
+
+
+MEMBER_REASONS = (
+    NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED, NotRatedReason.ADMITTED_RECENTLY, NotRatedReason.OTHER,
+)
+UNIT_REASONS = (NotRatedReason.FOUNDED_RECENTLY, NotRatedReason.OTHER)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        return self.filter(year=year)
+
+    def rated(self):
+        return self.filter(level__isnull=False)
+
+
+class UnitAssessment(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    self_level = models.ForeignKey(
+        RatingLevel, verbose_name=_("tự đánh giá"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.ForeignKey(
+        RatingLevel, verbose_name=_("xếp loại"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exemplary = models.BooleanField(_("tiêu biểu"), default=False)
+    not_rated_reason = models.CharField(
+        _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
+    )
+    decision_ref = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("xếp loại tổ chức đảng")
+        verbose_name_plural = _("xếp loại tổ chức đảng")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="unit_assessment_one_per_year",
+                violation_error_message=_("Tổ chức này đã có bản xếp loại của năm đó."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exemplary=False) | Q(level__isnull=False), name="unit_exemplary_needs_level",
+                violation_error_message=_("Chỉ đơn vị đã xếp loại mới có thể là tiêu biểu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(not_rated_reason="") | Q(level__isnull=True), name="unit_rated_has_no_reason",
+                violation_error_message=_("Đơn vị đã xếp loại thì không ghi lý do không xếp loại."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="unit_assessment_year_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "level"], name="unit_assessment_year_level")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.year}"
+
+    @property
+    def is_weak(self) -> bool:
+        """Rated at the lowest level of its scheme (weak before 2018, not completed after)."""
+        return self.level_id is not None and self.level.rank == 4
+
+
+class MemberAssessment(models.Model):
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("nơi đánh giá"), on_delete=models.PROTECT, related_name="member_assessments"
+    )
+    level = models.ForeignKey(
+        RatingLevel, verbose_name=_("xếp loại"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    not_rated_reason = models.CharField(
+        _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("xếp loại đảng viên")
+        verbose_name_plural = _("xếp loại đảng viên")
+        ordering = ["-year", "member__name_folded"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="member_assessment_one_per_year",
+                violation_error_message=_("Đảng viên này đã có bản xếp loại của năm đó."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(level__isnull=False) & Q(not_rated_reason=""))
+                | (Q(level__isnull=True) & ~Q(not_rated_reason="")),
+                name="member_rated_xor_reason",
+                violation_error_message=_("Ghi mức xếp loại, hoặc lý do không xếp loại, không ghi cả hai."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="member_assessment_year_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "organization", "level"], name="member_assessment_year_org")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.year}"
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Cán bộ Ban Tổ chức")
+    LEADER = "leader", _("Lãnh đạo (Ban Thường vụ)")
+    SECRETARY = "secretary", _("Bí thư cơ sở")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class User(AbstractUser):
+    """A person who logs in; their role and organization decide what they may see and do."""
+
+    role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices, default=Role.SECRETARY)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("tài khoản")
+        verbose_name_plural = _("tài khoản")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="admin") | Q(is_superuser=True) | Q(organization__isnull=False),
+                name="user_scoped_unless_admin",
+                violation_error_message=_("Tài khoản không phải quản trị phải gắn với một tổ chức."),
+            ),
+        ]

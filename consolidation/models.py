@@ -1,0 +1,1 @@
+"""Consolidation of weak units (see the consolidation issue)."""

@@ -1,0 +1,4 @@
+"""URLs of the consolidation app."""
+
+app_name = "consolidation"
+urlpatterns: list = []

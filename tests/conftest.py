@@ -1,0 +1,68 @@
+"""Shared fixtures: a small Bắc Sơn tree and the named personas of the house style."""
+
+import datetime
+
+import pytest
+
+from assessments.models import Kind, Role, Sector
+from tests.factories import MemberFactory, OrganizationFactory, UserFactory
+
+PASSWORD = "mat-khau-thu-nghiem-2017"
+
+
+@pytest.fixture
+def tree(db):
+    """LS > BS > {Đồng Ý, Nhất Tiến} each with two village cells, and a unit dissolved in 2016."""
+    ls = OrganizationFactory(code="LS", name="Đảng bộ tỉnh Lạng Sơn", kind=Kind.PROVINCE, sector="")
+    bs = OrganizationFactory(code="BS", name="Đảng bộ huyện Bắc Sơn", kind=Kind.DISTRICT, sector="", parent=ls)
+    dong_y = OrganizationFactory(code="BS-DONG-Y", name="Đảng bộ xã Đồng Ý", kind=Kind.GRASSROOTS_COMMITTEE,
+                                 sector=Sector.COMMUNE, parent=bs)
+    nhat_tien = OrganizationFactory(code="BS-NHAT-TIEN", name="Đảng bộ xã Nhất Tiến",
+                                    kind=Kind.GRASSROOTS_COMMITTEE, sector=Sector.COMMUNE, parent=bs)
+    cells = {}
+    for commune in (dong_y, nhat_tien):
+        for i in (1, 2):
+            code = f"{commune.code}-{i:02d}"
+            cells[code] = OrganizationFactory(code=code, name=f"Chi bộ thôn {i} {commune.name[10:]}",
+                                              kind=Kind.CELL, sector=Sector.COMMUNE, parent=commune)
+    old = OrganizationFactory(code="BS-CU", name="Chi bộ Cơ quan cũ", kind=Kind.GRASSROOTS_CELL,
+                              sector=Sector.AGENCY, parent=bs, valid_to=datetime.date(2016, 6, 30))
+    return {"LS": ls, "BS": bs, "BS-DONG-Y": dong_y, "BS-NHAT-TIEN": nhat_tien, "BS-CU": old, **cells}
+
+
+@pytest.fixture
+def members(tree):
+    """Three members in each village cell."""
+    return [MemberFactory(organization=tree[code]) for code in tree if code.count("-") == 3 for _ in range(3)]
+
+
+def _user(username, role, organization, full_name):
+    first, _, last = full_name.rpartition(" ")
+    return UserFactory(username=username, role=role, organization=organization, first_name=first, last_name=last)
+
+
+@pytest.fixture
+def officer(tree):
+    """Nguyễn Hữu Bình, district Organization Board."""
+    return _user("binh", Role.OFFICER, tree["BS"], "Nguyễn Hữu Bình")
+
+
+@pytest.fixture
+def leader(tree):
+    return _user("lanhdao", Role.LEADER, tree["BS"], "Hoàng Văn Lãnh")
+
+
+@pytest.fixture
+def secretary_dong_y(tree):
+    return _user("dongy", Role.SECRETARY, tree["BS-DONG-Y"], "Lương Văn Đồng")
+
+
+@pytest.fixture
+def secretary_nhat_tien(tree):
+    """Dương Văn Rum, party secretary of Nhất Tiến."""
+    return _user("rum", Role.SECRETARY, tree["BS-NHAT-TIEN"], "Dương Văn Rum")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True)

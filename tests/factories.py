@@ -1,0 +1,70 @@
+"""factory_boy factories for the assessments models."""
+
+import datetime
+
+import factory
+
+from assessments.models import (
+    Kind,
+    Member,
+    MemberAssessment,
+    MemberStatus,
+    Organization,
+    RatingLevel,
+    Sector,
+    UnitAssessment,
+    User,
+)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"ORG-{n}")
+    name = factory.Sequence(lambda n: f"Chi bộ thôn {n}")
+    kind = Kind.CELL
+    sector = Sector.COMMUNE
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    card_number = factory.Sequence(lambda n: f"{100000 + n}")
+    full_name = factory.Sequence(lambda n: f"Hoàng Văn Thử {n}")
+    status = MemberStatus.OFFICIAL
+    ethnicity = "Tày"
+    admitted_on = datetime.date(2000, 1, 1)
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+def level(scheme: str, subject: str, code: str) -> RatingLevel:
+    return RatingLevel.objects.get(scheme__code=scheme, subject=subject, code=code)
+
+
+class UnitAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitAssessment
+
+    organization = factory.SubFactory(OrganizationFactory, kind=Kind.GRASSROOTS_COMMITTEE)
+    year = 2017
+
+
+class MemberAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberAssessment
+
+    member = factory.SubFactory(MemberFactory)
+    organization = factory.SelfAttribute("member.organization")
+    year = 2017
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-nghiem-2017")
