@@ -6,3 +6,5 @@ from django.dispatch import Signal
 assessments_changed = Signal()
 # Sent with organization_ids whenever organizations are created, moved or re-dated.
 organizations_changed = Signal()
+# Sent by load_demo after the demo district is loaded (actor=the demo officer), so other apps add their demo data.
+demo_loaded = Signal()
