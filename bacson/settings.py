@@ -189,6 +189,9 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 # Uploads: Django has no per-file cap, so forms check these.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+
+# Consolidation: an indicator of an active plan with no measurement for this many days is flagged as stale.
+CONSOLIDATION_STALE_INDICATOR_DAYS = env.int("CONSOLIDATION_STALE_INDICATOR_DAYS", default=90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
