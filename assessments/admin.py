@@ -2,8 +2,8 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,6 +15,7 @@ from .models import (
     Organization,
     RatingLevel,
     RatingScheme,
+    Summary,
     UnitAssessment,
     User,
 )
@@ -47,7 +48,7 @@ def rule_checked_form(model, check):
 
     class Form(forms.ModelForm):
         class Meta:
-            fields = "__all__"
+            fields = "__all__"  # noqa: DJ007 — the admin shows every field of the model
 
         def _post_clean(self):
             super()._post_clean()
@@ -97,6 +98,17 @@ class MemberAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         services.member_save(member=obj, actor=request.user)
 
 
+@admin.register(Membership)
+class MembershipAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["member", "organization", "start", "end"]
+    list_filter = ["end"]
+    list_select_related = ["member", "organization"]
+    search_fields = ["member__full_name", "member__card_number"]
+    folded_search_fields = ("member__name_folded",)
+    exact_search_fields = ("member__card_number",)
+    autocomplete_fields = ["member", "organization"]
+
+
 class RatingLevelInline(admin.TabularInline):
     model = RatingLevel
     extra = 0
@@ -128,8 +140,14 @@ class LevelChoicesMixin:
 @admin.register(UnitAssessment)
 class UnitAssessmentAdmin(LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["organization", "year", "self_level", "level", "exemplary", "decision_ref", "decided_on"]
-    list_filter = ["year", "level__scheme", "level__rank", "exemplary", "organization__kind",
-                   "organization__sector"]
+    list_filter = [
+        "year",
+        "level__scheme",
+        "level__rank",
+        "exemplary",
+        "organization__kind",
+        "organization__sector",
+    ]
     list_select_related = ["organization", "level", "self_level"]
     search_fields = ["organization__name", "organization__code"]
     folded_search_fields = ("organization__name_folded",)
@@ -166,3 +184,46 @@ class AccountAdmin(FoldedSearchMixin, UserAdmin):
     autocomplete_fields = ["organization"]
     fieldsets = UserAdmin.fieldsets + ((_("Phạm vi"), {"fields": ("role", "organization")}),)
     add_fieldsets = UserAdmin.add_fieldsets + ((_("Phạm vi"), {"fields": ("role", "organization")}),)
+
+
+@admin.register(Summary)
+class SummaryAdmin(admin.ModelAdmin):
+    """Read only: summaries are derived data; the action queues nothing, it recomputes at once."""
+
+    list_display = [
+        "organization",
+        "year",
+        "scheme_code",
+        "units_total",
+        "units_rated",
+        "members_total",
+        "members_good_or_better",
+        "computed_at",
+        "is_stale",
+    ]
+    list_filter = ["year", "organization__kind"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__code", "organization__name"]
+    actions = ["recompute"]
+
+    @admin.display(boolean=True, description=_("cần tính lại"))
+    def is_stale(self, obj) -> bool:
+        return obj.stale
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Tính lại các bản tổng hợp đã chọn"), permissions=["view"])
+    def recompute(self, request, queryset):
+        from .summaries import summaries_recompute
+
+        pairs = sorted(set(queryset.values_list("year", "organization_id")))
+        for year in sorted({y for y, _o in pairs}):
+            summaries_recompute(organization_ids=[o for y2, o in pairs if y2 == year], year=year)
+        self.message_user(request, _("Đã tính lại %(n)s bản tổng hợp.") % {"n": len(pairs)})

@@ -35,13 +35,17 @@ def level_check(*, level: RatingLevel | None, year: int, subject: str, field: st
         raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
     if level.scheme_id != scheme.pk:
         raise ValidationError(
-            {field: _("Mức “%(level)s” thuộc quy định %(other)s, không dùng cho năm %(year)s (quy định %(scheme)s).")
-             % {"level": level.code, "other": level.scheme.code, "year": year, "scheme": scheme.code}}
+            {
+                field: _("Mức “%(level)s” thuộc quy định %(other)s, không dùng cho năm %(year)s (quy định %(scheme)s).")
+                % {"level": level.code, "other": level.scheme.code, "year": year, "scheme": scheme.code}
+            }
         )
     if level.subject != subject:
         raise ValidationError(
-            {field: _("Mức “%(level)s” dành cho %(subject)s, không dùng ở đây.")
-             % {"level": level.code, "subject": Subject(level.subject).label}}
+            {
+                field: _("Mức “%(level)s” dành cho %(subject)s, không dùng ở đây.")
+                % {"level": level.code, "subject": Subject(level.subject).label}
+            }
         )
 
 
@@ -57,8 +61,10 @@ def unit_assessment_check(assessment: UnitAssessment) -> None:
         raise ValidationError({"not_rated_reason": _("Lý do này không áp dụng cho tổ chức đảng.")})
     if not assessment.organization.exists_in(assessment.year):
         raise ValidationError(
-            {"organization": _("%(org)s không tồn tại vào ngày 31/12/%(year)s.")
-             % {"org": assessment.organization.code, "year": assessment.year}}
+            {
+                "organization": _("%(org)s không tồn tại vào ngày 31/12/%(year)s.")
+                % {"org": assessment.organization.code, "year": assessment.year}
+            }
         )
 
 
@@ -88,8 +94,8 @@ def organization_save(*, organization: Organization, actor: User | None) -> Orga
     organization.full_clean()
     organization.save()
     if old_path and old_path != organization.path:
-        for child in Organization.objects.filter(path__startswith=old_path).exclude(pk=organization.pk).order_by(
-            "depth"
+        for child in (
+            Organization.objects.filter(path__startswith=old_path).exclude(pk=organization.pk).order_by("depth")
         ):
             child.save()  # recomputes path from the (already moved) parent
     organizations_changed.send(sender=Organization, organization_ids=[organization.pk])
@@ -103,8 +109,9 @@ def organization_save(*, organization: Organization, actor: User | None) -> Orga
 def member_save(*, member: Member, actor: User | None, joined_on: datetime.date | None = None) -> Member:
     """Create or change a member; a changed cell is recorded as a transfer."""
     if member.organization.kind not in MEMBER_KINDS:
-        raise ValidationError({"organization": _("Đảng viên sinh hoạt ở chi bộ, không ở %(org)s.")
-                               % {"org": member.organization.name}})
+        raise ValidationError(
+            {"organization": _("Đảng viên sinh hoạt ở chi bộ, không ở %(org)s.") % {"org": member.organization.name}}
+        )
     previous_org_id = None
     if member.pk:
         previous_org_id = Member.objects.filter(pk=member.pk).values_list("organization_id", flat=True).first()
@@ -113,8 +120,9 @@ def member_save(*, member: Member, actor: User | None, joined_on: datetime.date 
     member.save()
     day = joined_on or datetime.date.today()
     if previous_org_id is None:
-        Membership.objects.create(member=member, organization=member.organization,
-                                  start=joined_on or member.admitted_on or day)
+        Membership.objects.create(
+            member=member, organization=member.organization, start=joined_on or member.admitted_on or day
+        )
     elif previous_org_id != member.organization_id:
         _membership_move(member=member, day=day)
     return member
@@ -129,14 +137,19 @@ def _membership_move(*, member: Member, day: datetime.date) -> None:
 def member_transfer(*, member: Member, organization: Organization, day: datetime.date, actor: User | None) -> Member:
     """Move a member to another cell from a given day: closes one membership and opens the next."""
     if organization.kind not in MEMBER_KINDS:
-        raise ValidationError({"organization": _("Đảng viên sinh hoạt ở chi bộ, không ở %(org)s.")
-                               % {"org": organization.name}})
+        raise ValidationError(
+            {"organization": _("Đảng viên sinh hoạt ở chi bộ, không ở %(org)s.") % {"org": organization.name}}
+        )
     if organization.pk == member.organization_id:
         return member
     open_since = Membership.objects.filter(member=member, end__isnull=True).values_list("start", flat=True).first()
     if open_since and day <= open_since:
-        raise ValidationError({"day": _("Ngày chuyển phải sau ngày bắt đầu sinh hoạt hiện tại (%(d)s).")
-                               % {"d": open_since.strftime("%d/%m/%Y")}})
+        raise ValidationError(
+            {
+                "day": _("Ngày chuyển phải sau ngày bắt đầu sinh hoạt hiện tại (%(d)s).")
+                % {"d": open_since.strftime("%d/%m/%Y")}
+            }
+        )
     member.organization = organization
     member._history_user = actor
     member.save()
@@ -154,8 +167,9 @@ def unit_assessment_save(*, assessment: UnitAssessment, actor: User | None) -> U
     assessment._history_user = actor
     assessment.full_clean(validate_unique=True)
     assessment.save()
-    assessments_changed.send(sender=UnitAssessment, organization_ids=[assessment.organization_id],
-                             years=[assessment.year])
+    assessments_changed.send(
+        sender=UnitAssessment, organization_ids=[assessment.organization_id], years=[assessment.year]
+    )
     return assessment
 
 
@@ -166,8 +180,9 @@ def member_assessment_save(*, assessment: MemberAssessment, actor: User | None) 
     assessment._history_user = actor
     assessment.full_clean(validate_unique=True)
     assessment.save()
-    assessments_changed.send(sender=MemberAssessment, organization_ids=[assessment.organization_id],
-                             years=[assessment.year])
+    assessments_changed.send(
+        sender=MemberAssessment, organization_ids=[assessment.organization_id], years=[assessment.year]
+    )
     return assessment
 
 
@@ -175,8 +190,15 @@ def member_assessment_save(*, assessment: MemberAssessment, actor: User | None) 
 
 
 @transaction.atomic
-def account_create(*, username: str, role: str, organization: Organization | None, password: str,
-                   full_name: str = "", actor: User | None = None) -> User:
+def account_create(
+    *,
+    username: str,
+    role: str,
+    organization: Organization | None,
+    password: str,
+    full_name: str = "",
+    actor: User | None = None,
+) -> User:
     """Provision a login; the password must pass the configured validators."""
     from django.contrib.auth.password_validation import validate_password
 
@@ -187,8 +209,15 @@ def account_create(*, username: str, role: str, organization: Organization | Non
     if role == Role.SECRETARY and organization is not None and not organization.is_grassroots:
         raise ValidationError({"organization": _("Bí thư phải gắn với một tổ chức cơ sở đảng.")})
     first, _sep, last = full_name.rpartition(" ")
-    user = User(username=username, role=role, organization=organization, first_name=first, last_name=last,
-                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    user = User(
+        username=username,
+        role=role,
+        organization=organization,
+        first_name=first,
+        last_name=last,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()

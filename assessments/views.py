@@ -20,8 +20,10 @@ def _year_from(request) -> int:
 @login_required
 def home(request):
     year = _year_from(request)
-    root = request.user.organization or selectors.organizations_visible_to(request.user).filter(
-        parent__isnull=True).first()
+    root = (
+        request.user.organization
+        or selectors.organizations_visible_to(request.user).filter(parent__isnull=True).first()
+    )
     context = {"year": year, "root": root, "counts": None}
     if root is not None:
         context["counts"] = selectors.unit_level_counts(organization=root, year=year)
@@ -38,11 +40,11 @@ def unit_list(request):
 @login_required
 def unit_detail(request, code: str):
     unit = selectors.organization_get_for_user(user=request.user, code=code)
-    ratings = (UnitAssessment.objects.filter(organization=unit)
-               .select_related("level__scheme", "self_level").order_by("-year"))
+    ratings = (
+        UnitAssessment.objects.filter(organization=unit).select_related("level__scheme", "self_level").order_by("-year")
+    )
     children = unit.children.order_by("name_folded")
-    return render(request, "assessments/unit_detail.html",
-                  {"unit": unit, "ratings": ratings, "children": children})
+    return render(request, "assessments/unit_detail.html", {"unit": unit, "ratings": ratings, "children": children})
 
 
 @login_required
@@ -51,4 +53,3 @@ def member_list(request):
     members = selectors.members_search(user=request.user, query=query)
     page = Paginator(members, 50).get_page(request.GET.get("page"))
     return render(request, "assessments/member_list.html", {"page": page, "query": query})
-

@@ -15,18 +15,39 @@ def tree(db):
     """LS > BS > {Đồng Ý, Nhất Tiến} each with two village cells, and a unit dissolved in 2016."""
     ls = OrganizationFactory(code="LS", name="Đảng bộ tỉnh Lạng Sơn", kind=Kind.PROVINCE, sector="")
     bs = OrganizationFactory(code="BS", name="Đảng bộ huyện Bắc Sơn", kind=Kind.DISTRICT, sector="", parent=ls)
-    dong_y = OrganizationFactory(code="BS-DONG-Y", name="Đảng bộ xã Đồng Ý", kind=Kind.GRASSROOTS_COMMITTEE,
-                                 sector=Sector.COMMUNE, parent=bs)
-    nhat_tien = OrganizationFactory(code="BS-NHAT-TIEN", name="Đảng bộ xã Nhất Tiến",
-                                    kind=Kind.GRASSROOTS_COMMITTEE, sector=Sector.COMMUNE, parent=bs)
+    dong_y = OrganizationFactory(
+        code="BS-DONG-Y",
+        name="Đảng bộ xã Đồng Ý",
+        kind=Kind.GRASSROOTS_COMMITTEE,
+        sector=Sector.COMMUNE,
+        parent=bs,
+    )
+    nhat_tien = OrganizationFactory(
+        code="BS-NHAT-TIEN",
+        name="Đảng bộ xã Nhất Tiến",
+        kind=Kind.GRASSROOTS_COMMITTEE,
+        sector=Sector.COMMUNE,
+        parent=bs,
+    )
     cells = {}
     for commune in (dong_y, nhat_tien):
         for i in (1, 2):
             code = f"{commune.code}-{i:02d}"
-            cells[code] = OrganizationFactory(code=code, name=f"Chi bộ thôn {i} {commune.name[10:]}",
-                                              kind=Kind.CELL, sector=Sector.COMMUNE, parent=commune)
-    old = OrganizationFactory(code="BS-CU", name="Chi bộ Cơ quan cũ", kind=Kind.GRASSROOTS_CELL,
-                              sector=Sector.AGENCY, parent=bs, valid_to=datetime.date(2016, 6, 30))
+            cells[code] = OrganizationFactory(
+                code=code,
+                name=f"Chi bộ thôn {i} {commune.name[10:]}",
+                kind=Kind.CELL,
+                sector=Sector.COMMUNE,
+                parent=commune,
+            )
+    old = OrganizationFactory(
+        code="BS-CU",
+        name="Chi bộ Cơ quan cũ",
+        kind=Kind.GRASSROOTS_CELL,
+        sector=Sector.AGENCY,
+        parent=bs,
+        valid_to=datetime.date(2016, 6, 30),
+    )
     return {"LS": ls, "BS": bs, "BS-DONG-Y": dong_y, "BS-NHAT-TIEN": nhat_tien, "BS-CU": old, **cells}
 
 

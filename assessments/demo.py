@@ -1,0 +1,572 @@
+"""The Bắc Sơn demo district: 55 directly subordinate units, their cells and members, rated 2016–2018.
+
+Deterministic (a fixed random seed) and idempotent (upserts by natural key), so every load gives the same data.
+The figures reproduce DOMAIN.md: for 2017, 33 of 55 units clean and strong and 85% of rated members good or
+better; Đồng Ý weak in 2016 and clean and strong in 2017; Nhất Tiến completed in 2017 and good in 2018.
+"""
+
+import datetime
+import random
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from .models import (
+    Kind,
+    Member,
+    MemberAssessment,
+    Membership,
+    MemberStatus,
+    NotRatedReason,
+    Organization,
+    RatingLevel,
+    RatingScheme,
+    Role,
+    Sector,
+    Subject,
+    UnitAssessment,
+    User,
+)
+from .signals import assessments_changed, demo_loaded, organizations_changed
+from .text import fold
+
+DEMO_PASSWORD = "BacSon-demo-2017"  # noqa: S105 — printed by `make demo`; load_demo refuses to run with DEBUG off
+YEARS = (2016, 2017, 2018)
+SEED = 2017
+
+COMMUNES = [  # (code suffix, name, sector) — the 20 units of the 2017 list of administrative units
+    ("TT-BAC-SON", "Đảng bộ thị trấn Bắc Sơn", Sector.TOWN),
+    ("BAC-QUYNH", "Đảng bộ xã Bắc Quỳnh", Sector.COMMUNE),
+    ("CHIEN-THANG", "Đảng bộ xã Chiến Thắng", Sector.COMMUNE),
+    ("CHIEU-VU", "Đảng bộ xã Chiêu Vũ", Sector.COMMUNE),
+    ("DONG-Y", "Đảng bộ xã Đồng Ý", Sector.COMMUNE),
+    ("HUNG-VU", "Đảng bộ xã Hưng Vũ", Sector.COMMUNE),
+    ("HUU-VINH", "Đảng bộ xã Hữu Vĩnh", Sector.COMMUNE),
+    ("LONG-DONG", "Đảng bộ xã Long Đống", Sector.COMMUNE),
+    ("NHAT-HOA", "Đảng bộ xã Nhất Hòa", Sector.COMMUNE),
+    ("NHAT-TIEN", "Đảng bộ xã Nhất Tiến", Sector.COMMUNE),
+    ("QUYNH-SON", "Đảng bộ xã Quỳnh Sơn", Sector.COMMUNE),
+    ("TAN-HUONG", "Đảng bộ xã Tân Hương", Sector.COMMUNE),
+    ("TAN-LAP", "Đảng bộ xã Tân Lập", Sector.COMMUNE),
+    ("TAN-THANH", "Đảng bộ xã Tân Thành", Sector.COMMUNE),
+    ("TAN-TRI", "Đảng bộ xã Tân Tri", Sector.COMMUNE),
+    ("TRAN-YEN", "Đảng bộ xã Trấn Yên", Sector.COMMUNE),
+    ("VAN-THUY", "Đảng bộ xã Vạn Thủy", Sector.COMMUNE),
+    ("VU-LANG", "Đảng bộ xã Vũ Lăng", Sector.COMMUNE),
+    ("VU-LE", "Đảng bộ xã Vũ Lễ", Sector.COMMUNE),
+    ("VU-SON", "Đảng bộ xã Vũ Sơn", Sector.COMMUNE),
+]
+
+OTHER_UNITS = [  # (code suffix, name, kind, sector) — 35 agencies, schools, enterprises and armed forces
+    ("VP-HU", "Chi bộ Văn phòng Huyện ủy", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("CAC-BAN-DANG", "Chi bộ các Ban xây dựng Đảng Huyện ủy", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("UBKT-HU", "Chi bộ Ủy ban Kiểm tra Huyện ủy", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("MTTQ-DT", "Chi bộ Mặt trận Tổ quốc và các đoàn thể huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("VP-HDND-UBND", "Chi bộ Văn phòng HĐND và UBND huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("TC-KH", "Chi bộ Phòng Tài chính – Kế hoạch", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("NN-PTNT", "Chi bộ Phòng Nông nghiệp và Phát triển nông thôn", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("TN-MT", "Chi bộ Phòng Tài nguyên và Môi trường", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("GD-DT", "Chi bộ Phòng Giáo dục và Đào tạo", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("LD-TBXH", "Chi bộ Phòng Lao động – Thương binh và Xã hội", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("TOA-AN", "Chi bộ Tòa án nhân dân huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("VKS", "Chi bộ Viện Kiểm sát nhân dân huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("THA", "Chi bộ Chi cục Thi hành án dân sự", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("THUE", "Chi bộ Chi cục Thuế", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("KHO-BAC", "Chi bộ Kho bạc Nhà nước huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("BHXH", "Chi bộ Bảo hiểm xã hội huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
+    ("TTCT", "Chi bộ Trung tâm Chính trị huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    ("TTYT", "Đảng bộ Trung tâm Y tế huyện", Kind.GRASSROOTS_COMMITTEE, Sector.PUBLIC_SERVICE),
+    ("THPT-BAC-SON", "Chi bộ Trường THPT Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    ("THPT-VU-LE", "Chi bộ Trường THPT Vũ Lễ", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    ("PTDTNT", "Chi bộ Trường Phổ thông Dân tộc nội trú huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    ("GDNN-GDTX", "Chi bộ Trung tâm GDNN – GDTX huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    (
+        "VHTT",
+        "Chi bộ Trung tâm Văn hóa, Thể thao và Truyền thông",
+        Kind.GRASSROOTS_CELL,
+        Sector.PUBLIC_SERVICE,
+    ),
+    ("BQLDA", "Chi bộ Ban Quản lý dự án đầu tư xây dựng huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    ("THCS-TT", "Chi bộ Trường THCS thị trấn Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    ("KIEM-LAM", "Chi bộ Hạt Kiểm lâm huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    ("KHUYEN-NONG", "Chi bộ Trạm Khuyến nông huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
+    (
+        "NHNN-PTNT",
+        "Chi bộ Ngân hàng Nông nghiệp và PTNT chi nhánh Bắc Sơn",
+        Kind.GRASSROOTS_CELL,
+        Sector.ENTERPRISE,
+    ),
+    ("NHCSXH", "Chi bộ Phòng giao dịch Ngân hàng Chính sách xã hội", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
+    ("DIEN-LUC", "Chi bộ Điện lực Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
+    ("BUU-DIEN", "Chi bộ Bưu điện huyện Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
+    ("VIETTEL", "Chi bộ Viettel Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
+    ("THUY-LOI", "Chi bộ Trạm Khai thác thủy lợi Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
+    ("QUAN-SU", "Đảng bộ Quân sự huyện", Kind.GRASSROOTS_COMMITTEE, Sector.MILITARY),
+    ("CONG-AN", "Đảng bộ Công an huyện", Kind.GRASSROOTS_COMMITTEE, Sector.POLICE),
+]
+
+VILLAGES = [
+    "Nà Lay",
+    "Nà Riềng",
+    "Khuổi Cấp",
+    "Pác Mòng",
+    "Nà Hin",
+    "Làng Mỏ",
+    "Mỏ Mạ",
+    "Nà Thí",
+    "Đon Úy",
+    "Nà Mằn",
+    "Pắc Khuông",
+    "Tân Sơn",
+    "Đồng Tâm",
+    "Làng Cống",
+    "Nà Tèo",
+    "Còn Quan",
+    "Lân Hoạt",
+    "Hang Chui",
+    "Nà Pe",
+    "Bình Thượng",
+    "Khòn Lạn",
+    "Nà Lẹng",
+    "Pá Danh",
+    "Mỏ Pia",
+    "Làng Giữa",
+    "Rọ Phải",
+    "Nà Khoang",
+    "Phiêng Quăn",
+    "Suối Mỏ",
+    "Tiến Hội",
+    "Quan Hảo",
+    "Đồng Đăng",
+    "Nà Cà",
+    "Lục Hạ",
+    "Pàn Pè",
+]
+COMMITTEE_CELLS = {
+    "TTYT": ["Chi bộ Khoa Khám bệnh", "Chi bộ Khoa Nội – Nhi", "Chi bộ Y tế dự phòng"],
+    "QUAN-SU": ["Chi bộ Cơ quan Quân sự", "Chi bộ Đại đội dân quân cơ động", "Chi bộ Kho vũ khí"],
+    "CONG-AN": ["Chi bộ Đội Cảnh sát", "Chi bộ Đội An ninh", "Chi bộ Tham mưu – Hậu cần"],
+}
+
+ETHNIC_WEIGHTS = [("Tày", 62), ("Nùng", 22), ("Kinh", 12), ("Dao", 4)]
+SURNAMES = {
+    "Tày": ["Hoàng", "Nông", "Lương", "Lăng", "Hà", "Vi", "Lộc", "Đinh", "Dương", "Chu", "Mông"],
+    "Nùng": ["Hoàng", "Nông", "Lành", "Lý", "Vi", "Chu", "Lục", "Mã", "Dương"],
+    "Kinh": ["Nguyễn", "Trần", "Lê", "Phạm", "Vũ", "Đỗ", "Ngô", "Bùi"],
+    "Dao": ["Triệu", "Bàn", "Đặng", "Lý", "Chảo"],
+}
+MALE_GIVEN = [
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Mạnh",
+    "Nam",
+    "Phong",
+    "Quang",
+    "Sơn",
+    "Thắng",
+    "Thành",
+    "Tuấn",
+    "Việt",
+    "Hải",
+    "Đức",
+    "Toàn",
+    "Trung",
+    "Lâm",
+    "Huy",
+    "Kiên",
+    "Lợi",
+    "Tiến",
+]
+FEMALE_GIVEN = [
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Liên",
+    "Mai",
+    "Nga",
+    "Nhung",
+    "Phượng",
+    "Thảo",
+    "Thu",
+    "Thúy",
+    "Trang",
+    "Vân",
+    "Yến",
+    "Hạnh",
+    "Huyền",
+    "Đào",
+    "Duyên",
+    "Ánh",
+    "Loan",
+]
+MALE_MIDDLE = ["Văn", "Văn", "Văn", "Đức", "Minh", "Hữu"]
+
+# Unit results of the directly subordinate units: rank -> how many (summing to 55), and the named units.
+UNIT_PLAN = {
+    2016: {"counts": {1: 30, 2: 17, 3: 7, 4: 1}, "fixed": {"DONG-Y": 4, "NHAT-TIEN": 2}, "exemplary": 3},
+    2017: {
+        "counts": {1: 33, 2: 15, 3: 6, 4: 1},
+        "fixed": {"DONG-Y": 1, "NHAT-TIEN": 3, "HUU-VINH": 4},
+        "exemplary": 4,
+    },
+    2018: {"counts": {1: 7, 2: 41, 3: 6, 4: 1}, "fixed": {"NHAT-TIEN": 2, "DONG-Y": 2}, "exemplary": 3},
+}
+# Share of rated members rated good or better, and of excellent, per year; 2017 is exactly 85%.
+MEMBER_PLAN = {2016: (0.82, 0.12), 2017: (0.85, 0.13), 2018: (0.87, 0.14)}
+DECISIONS = {
+    2016: ("512-QĐ/HU", datetime.date(2017, 1, 10)),
+    2017: ("768-QĐ/HU", datetime.date(2018, 1, 12)),
+    2018: ("1025-QĐ/HU", datetime.date(2019, 1, 14)),
+}
+
+ACCOUNTS = [  # username, role, organization code, full name
+    ("binh", Role.OFFICER, "BS", "Nguyễn Hữu Bình"),
+    ("lanhdao", Role.LEADER, "BS", "Hoàng Văn Lãnh"),
+    ("dongy", Role.SECRETARY, "BS-DONG-Y", "Lương Văn Đồng"),
+    ("rum", Role.SECRETARY, "BS-NHAT-TIEN", "Dương Văn Rum"),
+    ("admin", Role.ADMIN, None, "Quản trị viên"),
+]
+
+
+def _org(code, name, kind, sector, parent, valid_from=None, valid_to=None) -> Organization:
+    path = f"{parent.path if parent else ''}{code}/"
+    return Organization(
+        code=code,
+        name=name,
+        name_folded=fold(name),
+        kind=kind,
+        sector=sector,
+        parent=parent,
+        path=path,
+        depth=path.count("/") - 1,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+
+
+def _upsert(model, objects: list, unique: list[str], update: list[str]) -> None:
+    """Insert or update by natural key in one statement per batch; rerunning leaves the data as it was."""
+    model.objects.bulk_create(
+        objects, batch_size=500, update_conflicts=True, unique_fields=unique, update_fields=update
+    )
+
+
+# Hữu Vĩnh and Quỳnh Sơn are missing from later lists (merged around 2019–2020; into which unit is not
+# confirmed), so the demo ends them, with their cells, at the end of 2019 and names no successor.
+MERGED_2019 = {"BS-HUU-VINH", "BS-QUYNH-SON"}
+MERGED_2019_END = datetime.date(2019, 12, 31)
+
+
+def _upsert_orgs(objects: list[Organization]) -> dict[str, Organization]:
+    _upsert(
+        Organization,
+        objects,
+        ["code"],
+        ["name", "name_folded", "kind", "sector", "parent", "path", "depth", "valid_from", "valid_to"],
+    )
+    return {o.code: o for o in Organization.objects.filter(code__in=[o.code for o in objects])}
+
+
+def _build_tree(rng: random.Random) -> tuple[dict[str, Organization], list[Organization]]:
+    """Province, district, the 55 units, and the cells members belong to; returns (all by code, units)."""
+    top = _upsert_orgs([_org("LS", "Đảng bộ tỉnh Lạng Sơn", Kind.PROVINCE, "", None)])
+    ls = top["LS"]
+    top.update(_upsert_orgs([_org("BS", "Đảng bộ huyện Bắc Sơn", Kind.DISTRICT, "", ls)]))
+    bs = top["BS"]
+    units = [
+        _org(
+            f"BS-{s}",
+            name,
+            Kind.GRASSROOTS_COMMITTEE,
+            sector,
+            bs,
+            valid_to=MERGED_2019_END if f"BS-{s}" in MERGED_2019 else None,
+        )
+        for s, name, sector in COMMUNES
+    ]
+    units += [_org(f"BS-{s}", name, kind, sector, bs) for s, name, kind, sector in OTHER_UNITS]
+    by_code = {**top, **_upsert_orgs(units)}
+    cells = []
+    for suffix, _name, _sector in COMMUNES:
+        commune = by_code[f"BS-{suffix}"]
+        for i, village in enumerate(rng.sample(VILLAGES, rng.randint(6, 12)), start=1):
+            cells.append(
+                _org(
+                    f"{commune.code}-{i:02d}",
+                    f"Chi bộ thôn {village}",
+                    Kind.CELL,
+                    commune.sector,
+                    commune,
+                    valid_to=commune.valid_to,
+                )
+            )
+    for suffix, names in COMMITTEE_CELLS.items():
+        committee = by_code[f"BS-{suffix}"]
+        cells += [
+            _org(f"{committee.code}-{i:02d}", n, Kind.CELL, committee.sector, committee)
+            for i, n in enumerate(names, start=1)
+        ]
+    by_code.update(_upsert_orgs(cells))
+    ordered_units = [by_code[u.code] for u in units]
+    return by_code, ordered_units
+
+
+def _member_cells(by_code: dict[str, Organization]) -> list[Organization]:
+    return sorted((o for o in by_code.values() if o.kind in (Kind.CELL, Kind.GRASSROOTS_CELL)), key=lambda o: o.code)
+
+
+def _person(rng: random.Random) -> tuple[str, str, str]:
+    ethnicity = rng.choices([e for e, _ in ETHNIC_WEIGHTS], weights=[w for _, w in ETHNIC_WEIGHTS])[0]
+    surname = rng.choice(SURNAMES[ethnicity])
+    if rng.random() < 0.62:
+        return f"{surname} {rng.choice(MALE_MIDDLE)} {rng.choice(MALE_GIVEN)}", "male", ethnicity
+    return f"{surname} Thị {rng.choice(FEMALE_GIVEN)}", "female", ethnicity
+
+
+def _build_members(rng: random.Random, cells: list[Organization]) -> list[Member]:
+    members = []
+    serial = 0
+    for cell in cells:
+        size = rng.randint(8, 20) if cell.kind == Kind.CELL else rng.randint(5, 18)
+        for _ in range(size):
+            serial += 1
+            name, gender, ethnicity = _person(rng)
+            born = datetime.date(rng.randint(1940, 1995), rng.randint(1, 12), rng.randint(1, 28))
+            admitted = datetime.date(
+                max(born.year + 19, rng.randint(1965, 2017)), rng.randint(1, 12), rng.randint(1, 28)
+            )
+            if admitted.year >= 2018:
+                admitted = datetime.date(2017, rng.randint(1, 10), rng.randint(1, 28))
+            official = admitted + datetime.timedelta(days=365)
+            is_official = official <= datetime.date(2018, 12, 31)
+            members.append(
+                Member(
+                    card_number=f"{48_000_000 + serial}",
+                    full_name=name,
+                    name_folded=fold(name),
+                    gender=gender,
+                    birth_date=born,
+                    ethnicity=ethnicity,
+                    admitted_on=admitted,
+                    official_on=official if is_official else None,
+                    status=MemberStatus.OFFICIAL if is_official else MemberStatus.PROBATIONARY,
+                    organization=cell,
+                )
+            )
+    _upsert(
+        Member,
+        members,
+        ["card_number"],
+        [
+            "full_name",
+            "name_folded",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "admitted_on",
+            "official_on",
+            "status",
+            "organization",
+        ],
+    )
+    saved = {m.card_number: m for m in Member.objects.filter(card_number__in=[m.card_number for m in members])}
+    with_membership = set(
+        Membership.objects.filter(member__in=saved.values(), end__isnull=True).values_list("member_id", flat=True)
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(member=m, organization_id=m.organization_id, start=m.admitted_on)
+            for m in saved.values()
+            if m.pk not in with_membership
+        ],
+        batch_size=1000,
+    )
+    return [saved[m.card_number] for m in members]
+
+
+def _levels(year: int, subject: str) -> dict[int, RatingLevel]:
+    scheme = RatingScheme.for_year(year)
+    return {lv.rank: lv for lv in RatingLevel.objects.filter(scheme=scheme, subject=subject)}
+
+
+def _quota(ranks: dict[int, int]) -> list[int]:
+    return [rank for rank, count in sorted(ranks.items()) for _ in range(count)]
+
+
+def _rate_units(rng: random.Random, year: int, units: list[Organization], by_code: dict[str, Organization]):
+    plan = UNIT_PLAN[year]
+    levels = _levels(year, Subject.UNIT)
+    ref, decided_on = DECISIONS[year]
+    remaining = dict(plan["counts"])
+    fixed = {f"BS-{suffix}": rank for suffix, rank in plan["fixed"].items()}
+    for rank in fixed.values():
+        remaining[rank] -= 1
+    pool = _quota(remaining)
+    rng.shuffle(pool)
+    ranks = {}
+    for unit in units:
+        ranks[unit.code] = fixed.get(unit.code) or pool.pop()
+    top_units = sorted(code for code, rank in ranks.items() if rank == 1)
+    exemplary = set(rng.sample(top_units, plan["exemplary"]))
+    rows = []
+    for unit in units:
+        rank = ranks[unit.code]
+        self_rank = max(1, rank - 1) if rng.random() < 0.3 else rank
+        rows.append(
+            UnitAssessment(
+                organization=unit,
+                year=year,
+                level=levels[rank],
+                self_level=levels[self_rank],
+                exemplary=unit.code in exemplary,
+                decision_ref=f"Quyết định số {ref}",
+                decided_on=decided_on,
+            )
+        )
+    # Cells inside grassroots committees are decided by their committee; none is weak in the demo.
+    for cell in sorted((o for o in by_code.values() if o.kind == Kind.CELL), key=lambda o: o.code):
+        rank = rng.choices([1, 2, 3], weights=[45, 45, 10])[0]
+        rows.append(
+            UnitAssessment(
+                organization=cell,
+                year=year,
+                level=levels[rank],
+                self_level=levels[rank],
+                decision_ref="Quyết định của Đảng ủy cơ sở",
+                decided_on=datetime.date(year, 12, 28),
+            )
+        )
+    _upsert(
+        UnitAssessment,
+        rows,
+        ["organization", "year"],
+        ["level", "self_level", "exemplary", "decision_ref", "decided_on"],
+    )
+
+
+def _rate_members(rng: random.Random, year: int, members: list[Member]):
+    good_share, excellent_share = MEMBER_PLAN[year]
+    levels = _levels(year, Subject.MEMBER)
+    june_30, dec_31 = datetime.date(year, 6, 30), datetime.date(year, 12, 31)
+    present = [m for m in members if m.admitted_on <= dec_31]
+    reasons: dict[int, str] = {}
+    for m in present:
+        if m.admitted_on > june_30:
+            reasons[m.pk] = NotRatedReason.ADMITTED_RECENTLY
+        elif m.birth_date.year <= year - 75:
+            reasons[m.pk] = NotRatedReason.EXEMPT
+        elif rng.random() < 0.004:
+            reasons[m.pk] = NotRatedReason.SUSPENDED
+    rated = [m for m in present if m.pk not in reasons]
+    # Round the rated count to a multiple of 20 so that the good-or-better share is exact (85.0% in 2017).
+    for m in sorted(rated, key=lambda m: m.birth_date)[: len(rated) % 20]:
+        reasons[m.pk] = NotRatedReason.EXEMPT
+    rated = [m for m in present if m.pk not in reasons]
+    total = len(rated)
+    good_or_better = round(total * good_share)
+    excellent = round(total * excellent_share)
+    not_completed = max(1, total // 120)
+    pool = _quota(
+        {
+            1: excellent,
+            2: good_or_better - excellent,
+            3: total - good_or_better - not_completed,
+            4: not_completed,
+        }
+    )
+    rng.shuffle(pool)
+    rows = [
+        MemberAssessment(
+            member=m, year=year, organization_id=m.organization_id, level=levels[rank], not_rated_reason=""
+        )
+        for m, rank in zip(rated, pool, strict=True)
+    ]
+    rows += [
+        MemberAssessment(
+            member=m, year=year, organization_id=m.organization_id, level=None, not_rated_reason=reasons[m.pk]
+        )
+        for m in present
+        if m.pk in reasons
+    ]
+    _upsert(MemberAssessment, rows, ["member", "year"], ["organization", "level", "not_rated_reason"])
+
+
+def _accounts(by_code: dict[str, Organization], password: str) -> list[User]:
+    users = []
+    for username, role, code, full_name in ACCOUNTS:
+        first, _sep, last = full_name.rpartition(" ")
+        user, _created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "organization": by_code.get(code) if code else None,
+                "first_name": first,
+                "last_name": last,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+                "is_active": True,
+            },
+        )
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        users.append(user)
+    return users
+
+
+@transaction.atomic
+def demo_load(*, password: str = DEMO_PASSWORD) -> dict[str, int]:
+    """Load (or reload to the same state) the Bắc Sơn demo district and its demo accounts."""
+    rng = random.Random(SEED)
+    by_code, units = _build_tree(rng)
+    members = _build_members(rng, _member_cells(by_code))
+    for year in YEARS:
+        _rate_units(rng, year, units, by_code)
+        _rate_members(rng, year, members)
+    users = _accounts(by_code, password)
+    ids = [o.pk for o in by_code.values()]
+    organizations_changed.send(sender=Organization, organization_ids=ids)
+    assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=list(YEARS))
+    demo_loaded.send(sender=None, actor=users[0])
+    return {"organizations": len(by_code), "units": len(units), "members": len(members)}
+
+
+REORGANIZATION_2025 = [  # new commune, the former units it takes over
+    ("BAC-SON", "Đảng bộ xã Bắc Sơn", ["TT-BAC-SON", "LONG-DONG", "BAC-QUYNH"]),
+    ("HUNG-VU", "Đảng bộ xã Hưng Vũ", ["TRAN-YEN", "HUNG-VU"]),
+    ("VU-LANG", "Đảng bộ xã Vũ Lăng", ["TAN-LAP", "TAN-HUONG", "CHIEU-VU", "VU-LANG"]),
+    ("NHAT-HOA", "Đảng bộ xã Nhất Hòa", ["TAN-THANH", "NHAT-TIEN", "NHAT-HOA"]),
+    ("VU-LE", "Đảng bộ xã Vũ Lễ", ["CHIEN-THANG", "VU-SON", "VU-LE"]),
+    ("TAN-TRI", "Đảng bộ xã Tân Tri", ["DONG-Y", "VAN-THUY", "TAN-TRI"]),
+]
+
+
+@transaction.atomic
+def reorganization_2025_load() -> list[Organization]:
+    """The July 2025 structure: the district level ends and six merged communes come directly under the province.
+
+    Every unit of the district ends on 30 June 2025; the communes name their successors. Where the district's
+    agencies went is not recorded here, so they get no successor.
+    """
+    end, start = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
+    ls = Organization.objects.get(code="LS")
+    new = _upsert_orgs(
+        [
+            _org(f"LS-{code}", name, Kind.GRASSROOTS_COMMITTEE, Sector.COMMUNE, ls, valid_from=start)
+            for code, name, _old in REORGANIZATION_2025
+        ]
+    )
+    district = Organization.objects.get(code="BS")
+    Organization.objects.subtree(district).filter(valid_to__isnull=True).update(valid_to=end)
+    for code, _name, olds in REORGANIZATION_2025:
+        for old in Organization.objects.filter(code__in=[f"BS-{c}" for c in olds]):
+            old.successors.add(new[f"LS-{code}"])
+    organizations_changed.send(sender=Organization, organization_ids=[o.pk for o in new.values()])
+    return list(new.values())
+
+
+def codes(orgs: Iterable[Organization]) -> list[str]:
+    return sorted(o.code for o in orgs)

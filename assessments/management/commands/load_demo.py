@@ -1,0 +1,38 @@
+"""Load the Bắc Sơn demo district and demo accounts (idempotent); refuses to run with DEBUG off unless told to."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments import demo
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu huyện Bắc Sơn và các tài khoản mẫu (chạy lại không thay đổi gì)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="cho phép chạy khi DEBUG tắt (tài khoản mẫu có mật khẩu công khai!)",
+        )
+        parser.add_argument(
+            "--with-2025-reorganization",
+            action="store_true",
+            help="nạp thêm cơ cấu sau sắp xếp tháng 7/2025 (6 xã mới trực thuộc tỉnh)",
+        )
+
+    def handle(self, *args, allow_production, with_2025_reorganization, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "DEBUG đang tắt: không nạp dữ liệu mẫu (mật khẩu mẫu là công khai). "
+                "Dùng --allow-production nếu thật sự muốn."
+            )
+        counts = demo.demo_load()
+        if with_2025_reorganization:
+            demo.reorganization_2025_load()
+        self.stdout.write(
+            f"Đã nạp dữ liệu mẫu: {counts['organizations']} tổ chức ({counts['units']} đơn vị trực thuộc huyện), "
+            f"{counts['members']} đảng viên, xếp loại các năm {', '.join(map(str, demo.YEARS))}."
+        )
+        names = ", ".join(username for username, *_rest in demo.ACCOUNTS)
+        self.stdout.write(f"Tài khoản mẫu: {names} — mật khẩu: {demo.DEMO_PASSWORD}")

@@ -1,0 +1,98 @@
+"""The admin for data corrections: folded search, rules enforced, history with revert."""
+
+import pytest
+
+from assessments.models import UnitAssessment
+from tests.factories import level
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_search_ignores_case_and_diacritics(admin_client, tree):
+    response = admin_client.get("/admin/assessments/organization/", {"q": "dong y"})
+    assert "Đảng bộ xã Đồng Ý" in response.content.decode()
+    assert "Nhất Tiến" not in response.content.decode()
+
+
+def test_search_folds_d_with_stroke(admin_client, tree):
+    response = admin_client.get("/admin/assessments/organization/", {"q": "ĐỒNG Ý"})
+    assert "Đảng bộ xã Đồng Ý" in response.content.decode()
+
+
+def test_member_search_by_folded_name(admin_client, tree):
+    from tests.factories import MemberFactory
+
+    MemberFactory(full_name="Lương Thị Đào", organization=tree["BS-DONG-Y-01"])
+    response = admin_client.get("/admin/assessments/member/", {"q": "luong thi dao"})
+    assert "Lương Thị Đào" in response.content.decode()
+
+
+def test_admin_refuses_a_level_of_another_scheme(admin_client, tree):
+    response = admin_client.post(
+        "/admin/assessments/unitassessment/add/",
+        {
+            "organization": tree["BS-DONG-Y"].pk,
+            "year": 2017,
+            "level": level("qd132-2018", "unit", "excellent").pk,
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "qd132-2018" in response.content.decode()
+    assert not UnitAssessment.objects.exists()
+
+
+def test_rating_change_in_admin_is_in_history_and_can_be_reverted(admin_client, admin_user, tree):
+    good = level("hd27-2014", "unit", "good")
+    rating = UnitAssessment.objects.create(organization=tree["BS-DONG-Y"], year=2017, level=good)
+    response = admin_client.post(
+        f"/admin/assessments/unitassessment/{rating.pk}/change/",
+        {
+            "organization": tree["BS-DONG-Y"].pk,
+            "year": 2017,
+            "level": level("hd27-2014", "unit", "weak").pk,
+            "note": "Sửa theo quyết định",
+        },
+    )
+    assert response.status_code == 302
+    rating.refresh_from_db()
+    assert rating.level.code == "weak"
+    newest = rating.history.first()
+    assert newest.history_user == admin_user
+    original = rating.history.last()
+    history_page = admin_client.get(f"/admin/assessments/unitassessment/{rating.pk}/history/")
+    assert "admin" in history_page.content.decode()
+    revert = f"/admin/assessments/unitassessment/{rating.pk}/history/{original.history_id}/"
+    assert (
+        admin_client.post(
+            revert, {"organization": tree["BS-DONG-Y"].pk, "year": 2017, "level": good.pk, "note": ""}
+        ).status_code
+        == 302
+    )
+    rating.refresh_from_db()
+    assert rating.level.code == "good"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "organization",
+        "member",
+        "membership",
+        "ratingscheme",
+        "ratinglevel",
+        "unitassessment",
+        "memberassessment",
+        "user",
+    ],
+)
+def test_every_model_has_a_working_admin_list(admin_client, members, model, django_assert_max_num_queries):
+    with django_assert_max_num_queries(15):
+        response = admin_client.get(f"/admin/assessments/{model}/")
+    assert response.status_code == 200

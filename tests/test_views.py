@@ -1,0 +1,71 @@
+"""The foundation's pages: login required, scope enforced, flat query counts."""
+
+import pytest
+
+from assessments.models import UnitAssessment
+from tests.factories import MemberFactory, level
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/", "/units/", "/units/BS-DONG-Y/", "/members/"])
+def test_anonymous_is_sent_to_login(client, tree, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_secretary_cannot_open_other_commune(client, secretary_dong_y):
+    client.force_login(secretary_dong_y)
+    assert client.get("/units/BS-NHAT-TIEN/").status_code == 404
+    assert client.get("/units/BS-NHAT-TIEN-01/").status_code == 404
+    assert client.get("/units/BS-DONG-Y-01/").status_code == 200
+
+
+def test_secretary_member_list_shows_only_their_members(client, secretary_dong_y, tree):
+    MemberFactory(full_name="Hoàng Thị Nhung", organization=tree["BS-DONG-Y-01"])
+    MemberFactory(full_name="Vi Văn Tiến", organization=tree["BS-NHAT-TIEN-01"])
+    client.force_login(secretary_dong_y)
+    page = client.get("/members/").content.decode()
+    assert "Hoàng Thị Nhung" in page
+    assert "Vi Văn Tiến" not in page
+
+
+def test_member_search_ignores_diacritics(client, officer, tree):
+    MemberFactory(full_name="Hoàng Thị Nhung", organization=tree["BS-DONG-Y-01"])
+    MemberFactory(full_name="Vi Văn Tiến", organization=tree["BS-NHAT-TIEN-01"])
+    client.force_login(officer)
+    page = client.get("/members/", {"q": "hoang thi nhung"}).content.decode()
+    assert "Hoàng Thị Nhung" in page
+    assert "Vi Văn Tiến" not in page
+
+
+def test_unit_list_shows_each_units_level(client, officer, tree):
+    UnitAssessment.objects.create(organization=tree["BS-DONG-Y"], year=2016, level=level("hd27-2014", "unit", "weak"))
+    client.force_login(officer)
+    page = client.get("/units/", {"year": 2016}).content.decode()
+    assert "Yếu kém" in page
+
+
+def test_unit_list_query_count_does_not_grow(client, officer, tree, django_assert_max_num_queries):
+    from tests.factories import OrganizationFactory
+
+    for i in range(30):
+        unit = OrganizationFactory(code=f"BS-X{i}", kind="grassroots_cell", parent=tree["BS"])
+        UnitAssessment.objects.create(organization=unit, year=2017, level=level("hd27-2014", "unit", "good"))
+    client.force_login(officer)
+    with django_assert_max_num_queries(6):
+        response = client.get("/units/", {"year": 2017})
+    assert response.content.decode().count("Hoàn thành tốt nhiệm vụ") == 30
+
+
+def test_member_list_query_count_does_not_grow(client, officer, members, django_assert_max_num_queries):
+    client.force_login(officer)
+    with django_assert_max_num_queries(7):
+        response = client.get("/members/")
+    assert response.status_code == 200
+
+
+def test_pages_speak_vietnamese_by_default(client, officer):
+    client.force_login(officer)
+    assert "Tổng quan" in client.get("/").content.decode()
