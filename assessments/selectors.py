@@ -41,11 +41,22 @@ def units_with_ratings(*, user, year: int):
     from django.db.models import FilteredRelation, Q
 
     return (
-        organizations_visible_to(user).grassroots().for_year(year)
+        organizations_visible_to(user)
+        .grassroots()
+        .for_year(year)
         .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
         .select_related("parent")
-        .values("code", "name", "kind", "sector", "parent__name", "rating__level__label_vi", "rating__level__rank",
-                "rating__exemplary", "rating__self_level__label_vi")
+        .values(
+            "code",
+            "name",
+            "kind",
+            "sector",
+            "parent__name",
+            "rating__level__label_vi",
+            "rating__level__rank",
+            "rating__exemplary",
+            "rating__self_level__label_vi",
+        )
         .order_by("name_folded")
     )
 
@@ -55,9 +66,12 @@ def unit_level_counts(*, organization, year: int) -> dict:
     from django.db.models import Count
 
     units = Organization.objects.filter(parent=organization).for_year(year)
-    rows = (UnitAssessment.objects.filter(year=year, organization__in=units, level__isnull=False)
-            .values("level__code", "level__label_vi", "level__rank", "level__is_top")
-            .annotate(n=Count("id")).order_by("level__rank"))
+    rows = (
+        UnitAssessment.objects.filter(year=year, organization__in=units, level__isnull=False)
+        .values("level__code", "level__label_vi", "level__rank", "level__is_top")
+        .annotate(n=Count("id"))
+        .order_by("level__rank")
+    )
     return {"total": units.count(), "by_level": list(rows)}
 
 
@@ -72,3 +86,60 @@ def members_search(*, user, query: str = ""):
     if query:
         members = members.filter(Q(name_folded__contains=fold(query)) | Q(card_number=query.strip()))
     return members.order_by("name_folded", "card_number")
+
+
+def _summary_dict(*, organization, year: int, row) -> dict:
+    from django.utils import timezone
+
+    return {
+        "organization": organization.code,
+        "name": organization.name,
+        "year": year,
+        "scheme": row.scheme_code,
+        "units": {
+            "total": row.units_total,
+            "rated": row.units_rated,
+            "not_rated": row.units_total - row.units_rated,
+            "by_level": dict(row.unit_levels),
+            "exemplary": row.units_exemplary,
+        },
+        "members": {
+            "total": row.members_total,
+            "rated": row.members_rated,
+            "not_rated": row.members_total - row.members_rated,
+            "by_level": dict(row.member_levels),
+            "good_or_better": row.members_good_or_better,
+        },
+        "computed_at": timezone.localtime(row.computed_at).isoformat(timespec="seconds") if row.computed_at else None,
+        "stale": row.stale,
+    }
+
+
+def summary_read(*, organization: Organization, year: int) -> dict | None:
+    """The stored counts of an organization for a year as the API's JSON (one query); None if no scheme."""
+    from .models import Subject, Summary
+
+    row = Summary.objects.filter(organization=organization, year=year).first()
+    if row is None:
+        # Not computed yet (a new organization or year): zeros, and stale until the worker has run.
+        scheme = scheme_for_year(year)
+        if scheme is None:
+            return None
+        levels = list(scheme.levels.order_by("rank").values_list("subject", "code"))
+        row = Summary(
+            organization=organization,
+            year=year,
+            scheme_code=scheme.code,
+            computed_at=None,
+            unit_levels=[[c, 0] for s, c in levels if s == Subject.UNIT],
+            member_levels=[[c, 0] for s, c in levels if s == Subject.MEMBER],
+        )
+    return _summary_dict(organization=organization, year=year, row=row)
+
+
+def summaries_read(*, organizations, year: int) -> dict[str, dict]:
+    """Stored summaries of several organizations for a year, keyed by code, in one query (missing ones left out)."""
+    from .models import Summary
+
+    rows = Summary.objects.filter(organization__in=organizations, year=year).select_related("organization")
+    return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}

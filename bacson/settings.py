@@ -148,7 +148,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Reconciliation repairs summaries whose task was lost (broker down, worker killed): see docs/summaries.md.
+CELERY_BEAT_SCHEDULE: dict = {
+    "summaries-reconcile": {
+        "task": "assessments.tasks.summaries_reconcile_task",
+        "schedule": env.float("SUMMARIES_RECONCILE_SECONDS", default=300.0),
+    },
+}
+# How long a queued summary recompute blocks duplicates; keep it well under the broker's visibility_timeout.
+SUMMARIES_PENDING_TIMEOUT = env.int("SUMMARIES_PENDING_TIMEOUT", default=600)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

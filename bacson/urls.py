@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("consolidation/", include("consolidation.urls")),
+    path("api/v1/", include("assessments.api_urls")),
     path("", include("assessments.urls")),
 ]
 

@@ -1,0 +1,29 @@
+"""REST API (v1): read endpoints scoped by organizations_visible_to; register new viewsets in api_urls.py."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import selectors
+
+
+class OrganizationViewSet(viewsets.GenericViewSet):
+    """Organizations in the user's scope, looked up by code; anything outside the scope is a 404."""
+
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9-]+"
+
+    def get_queryset(self):
+        return selectors.organizations_visible_to(self.request.user)
+
+    @action(detail=True, methods=["get"], url_path=r"summary/(?P<year>[0-9]{4})", url_name="summary")
+    def summary(self, request: Request, code: str, year: str) -> Response:
+        """The stored counts of an organization for a year (the summary JSON contract)."""
+        organization = self.get_object()
+        data = selectors.summary_read(organization=organization, year=int(year))
+        if data is None:
+            raise Http404(_("Năm %(year)s chưa có quy định xếp loại.") % {"year": year})
+        return Response(data)

@@ -1,0 +1,251 @@
+"""Stored summaries: exact staleness marks and set-based recomputes of the yearly counts from source rows."""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.utils import timezone
+
+from .models import MemberAssessment, Organization, RatingLevel, RatingScheme, Subject, Summary
+
+COUNT_FIELDS = [
+    "scheme_code",
+    "units_total",
+    "units_rated",
+    "units_exemplary",
+    "unit_levels",
+    "members_total",
+    "members_rated",
+    "members_good_or_better",
+    "member_levels",
+    "computed_at",
+    "computed_version",
+]
+
+
+@dataclass
+class Counts:
+    """The counts of one organization for one year, before they are stored."""
+
+    units_total: int = 0
+    units_rated: int = 0
+    units_exemplary: int = 0
+    unit_levels: Counter = field(default_factory=Counter)
+    members_total: int = 0
+    members_rated: int = 0
+    members_good_or_better: int = 0
+    member_levels: Counter = field(default_factory=Counter)
+
+
+# --- staleness ---------------------------------------------------------------------------------------------------
+
+
+def organizations_with_ancestors(organization_ids: Iterable[int]) -> list[int]:
+    """The given organizations and every organization above them, by materialized path (one query)."""
+    ids = set(organization_ids)
+    if not ids:
+        return []
+    below = Organization.objects.filter(pk__in=ids, path__startswith=OuterRef("path"))
+    return sorted(Organization.objects.filter(Exists(below)).values_list("pk", flat=True))
+
+
+def _bump(organization_ids: list[int], years: list[int]) -> None:
+    """Increase the version of these summaries, creating missing rows; row locks are taken in id order."""
+    # Locking in one order everywhere (writers and recomputes) keeps concurrent writers free of deadlocks.
+    locked = list(
+        Summary.objects.select_for_update()
+        .filter(organization_id__in=organization_ids, year__in=years)
+        .order_by("pk")
+        .values_list("pk", "organization_id", "year")
+    )
+    if locked:
+        Summary.objects.filter(pk__in=[pk for pk, _o, _y in locked]).update(version=F("version") + 1)
+    present = {(org, year) for _pk, org, year in locked}
+    missing = [(org, year) for year in years for org in organization_ids if (org, year) not in present]
+    if missing:
+        Summary.objects.bulk_create(
+            [Summary(organization_id=org, year=year) for org, year in missing], ignore_conflicts=True
+        )
+        # A row another transaction created meanwhile may already hold counts without this change: bump it too.
+        for year in {y for _o, y in missing}:
+            orgs = [o for o, y in missing if y == year]
+            pks = list(
+                Summary.objects.select_for_update()
+                .filter(organization_id__in=orgs, year=year)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            Summary.objects.filter(pk__in=pks).update(version=F("version") + 1)
+
+
+def summaries_mark_stale(*, organization_ids: Iterable[int], years: Iterable[int]) -> list[int]:
+    """Mark stale, in the caller's transaction, the summaries of these organizations and all their ancestors."""
+    years = sorted({int(y) for y in years})
+    targets = organizations_with_ancestors(organization_ids)
+    if targets and years:
+        _bump(targets, years)
+    return targets
+
+
+def summary_years() -> list[int]:
+    """Years that have stored summaries."""
+    return sorted(Summary.objects.order_by().values_list("year", flat=True).distinct())
+
+
+def summaries_mark_all_stale() -> list[int]:
+    """Mark every stored summary stale (after a tree or scheme change); returns the years concerned."""
+    pks = list(Summary.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if pks:
+        Summary.objects.filter(pk__in=pks).update(version=F("version") + 1)
+    return summary_years()
+
+
+# --- counting ----------------------------------------------------------------------------------------------------
+
+
+def _count(*, year: int, scheme: RatingScheme, targets: dict[str, int], full: bool) -> dict[int, Counts]:
+    """Counts for the target organizations (path -> id): one query for units, one for members, then one pass."""
+    counts = {pk: Counts() for pk in targets.values()}
+    levels = {
+        level["pk"]: level
+        for level in RatingLevel.objects.filter(scheme=scheme).values("pk", "subject", "code", "is_good_or_better")
+    }
+
+    # Units: the directly subordinate organizations existing on 31 December, each left-joined to its rating.
+    children = Organization.objects.for_year(year).filter(parent__isnull=False)
+    if not full:
+        children = children.filter(parent_id__in=list(targets.values()))
+    unit_rows = (
+        children.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .values("parent_id", "rating__level_id", "rating__exemplary")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in unit_rows:
+        summary = counts.get(row["parent_id"])
+        if summary is None:
+            continue
+        n = row["n"]
+        summary.units_total += n
+        level = levels.get(row["rating__level_id"])
+        if row["rating__level_id"] is not None:
+            summary.units_rated += n
+            if row["rating__exemplary"]:
+                summary.units_exemplary += n
+        if level is not None and level["subject"] == Subject.UNIT:
+            summary.unit_levels[level["code"]] += n
+
+    # Members: that year's assessments grouped by the organization that recorded them, rolled up its path.
+    assessments = MemberAssessment.objects.filter(year=year)
+    if not full:
+        tops = [p for p in targets if not any(p != q and p.startswith(q) for q in targets)]
+        assessments = assessments.filter(reduce(or_, (Q(organization__path__startswith=p) for p in tops)))
+    member_rows = assessments.values("organization__path", "level_id").annotate(n=Count("pk")).order_by()
+    for row in member_rows:
+        path, n = row["organization__path"], row["n"]
+        level = levels.get(row["level_id"])
+        good = level is not None and level["subject"] == Subject.MEMBER
+        end = path.find("/")
+        while end != -1:
+            target = targets.get(path[: end + 1])
+            if target is not None:
+                summary = counts[target]
+                summary.members_total += n
+                if row["level_id"] is not None:
+                    summary.members_rated += n
+                if good:
+                    summary.member_levels[level["code"]] += n
+                    if level["is_good_or_better"]:
+                        summary.members_good_or_better += n
+            end = path.find("/", end + 1)
+    return counts
+
+
+def _level_codes(scheme: RatingScheme) -> tuple[list[str], list[str]]:
+    rows = RatingLevel.objects.filter(scheme=scheme).order_by("rank").values_list("subject", "code")
+    return [c for s, c in rows if s == Subject.UNIT], [c for s, c in rows if s == Subject.MEMBER]
+
+
+@transaction.atomic
+def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
+    """Recompute from source rows the summaries of the given organizations (all when None) for one year."""
+    scheme = RatingScheme.for_year(year)
+    rows = Summary.objects.filter(year=year)
+    if organization_ids is not None:
+        rows = rows.filter(organization_id__in=organization_ids)
+    if scheme is None:
+        # A year without a scheme has no summaries: the API answers 404 for it.
+        rows.delete()
+        return 0
+
+    organizations = Organization.objects.all()
+    if organization_ids is not None:
+        organizations = organizations.filter(pk__in=organization_ids)
+    targets = dict(organizations.order_by().values_list("path", "pk"))
+    if not targets:
+        return 0
+    present = set(rows.values_list("organization_id", flat=True))
+    missing = [Summary(organization_id=pk, year=year) for pk in targets.values() if pk not in present]
+    # Rows are created before any lock is taken, as writers do, so that both lock in the same order.
+    Summary.objects.bulk_create(missing, batch_size=1000, ignore_conflicts=True)
+
+    locked = list(rows.select_for_update().order_by("pk").only("pk", "organization_id", "version"))
+    # From here on a committed change is either visible to the counting queries below, or it bumps a version
+    # after this transaction commits and so leaves the summary stale until the next run.
+    counts = _count(year=year, scheme=scheme, targets=targets, full=organization_ids is None)
+    unit_codes, member_codes = _level_codes(scheme)
+    now = timezone.now()
+    for row in locked:
+        c = counts.get(row.organization_id, Counts())
+        row.scheme_code = scheme.code
+        row.units_total, row.units_rated, row.units_exemplary = c.units_total, c.units_rated, c.units_exemplary
+        row.unit_levels = [[code, c.unit_levels[code]] for code in unit_codes]
+        row.members_total, row.members_rated = c.members_total, c.members_rated
+        row.members_good_or_better = c.members_good_or_better
+        row.member_levels = [[code, c.member_levels[code]] for code in member_codes]
+        row.computed_at = now
+        row.computed_version = row.version
+    Summary.objects.bulk_update(locked, COUNT_FIELDS, batch_size=500)
+    return len(locked)
+
+
+def summaries_recompute(*, organization_ids: Iterable[int], year: int, with_ancestors: bool = True) -> int:
+    """Recompute the summaries of these organizations (and by default all their ancestors) for one year."""
+    ids = organizations_with_ancestors(organization_ids) if with_ancestors else sorted(set(organization_ids))
+    if not ids:
+        return 0
+    return _recompute(year=year, organization_ids=ids)
+
+
+def summaries_recompute_year(*, year: int) -> int:
+    """Recompute every organization's summary for a year with a fixed number of set-based queries."""
+    return _recompute(year=year, organization_ids=None)
+
+
+def years_to_summarize() -> list[int]:
+    """Years that have assessments or stored summaries (those with no scheme are cleared by a recompute)."""
+    from .models import UnitAssessment
+
+    years = set(UnitAssessment.objects.order_by().values_list("year", flat=True).distinct())
+    years |= set(MemberAssessment.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(years | set(summary_years()))
+
+
+def summaries_reconcile() -> dict[int, int]:
+    """Repair what a lost task missed: recompute stale summaries and years with data but no summaries."""
+    done: dict[int, int] = {}
+    stale = Summary.objects.exclude(version=F("computed_version")).order_by().values_list("year", "organization_id")
+    by_year: dict[int, set[int]] = {}
+    for year, org in stale:
+        by_year.setdefault(year, set()).add(org)
+    stored = set(summary_years())
+    for year in years_to_summarize():
+        if year not in stored:
+            done[year] = summaries_recompute_year(year=year)
+    for year, orgs in sorted(by_year.items()):
+        done[year] = done.get(year, 0) + summaries_recompute(organization_ids=orgs, year=year, with_ancestors=False)
+    return done

@@ -1,0 +1,161 @@
+"""Celery tasks that keep the stored summaries fresh, and the receivers that mark them stale and enqueue them."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from . import summaries
+from .models import MemberAssessment, Organization, RatingLevel, RatingScheme, UnitAssessment
+from .signals import assessments_changed, organizations_changed
+
+logger = logging.getLogger(__name__)
+
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+def pending_key(organization_id: int | str, year: int) -> str:
+    """Cache key held while a recompute of this organization-year is queued and not yet started."""
+    return f"summaries:pending:{year}:{organization_id}"
+
+
+def _pending_timeout() -> int:
+    return getattr(settings, "SUMMARIES_PENDING_TIMEOUT", 600)
+
+
+def _release(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:  # the cache may be down with the broker; the keys then expire by themselves
+        logger.warning("Could not release summary keys %s", keys, exc_info=True)
+
+
+@shared_task(**RETRY)
+def summaries_recompute_task(organization_ids: list[int], year: int) -> int:
+    """Recompute the summaries of these organizations for a year from source rows (idempotent)."""
+    # Released before reading: a change committed from now on queues one more run instead of being absorbed
+    # by a run that may not see it.
+    _release([pending_key(pk, year) for pk in organization_ids])
+    return summaries.summaries_recompute(organization_ids=organization_ids, year=year, with_ancestors=False)
+
+
+@shared_task(**RETRY)
+def summaries_recompute_year_task(year: int) -> int:
+    """Recompute every summary of a year with set-based queries (idempotent)."""
+    _release([pending_key("all", year)])
+    return summaries.summaries_recompute_year(year=year)
+
+
+@shared_task(**RETRY)
+def summaries_reconcile_task() -> dict:
+    """Periodic repair (Celery beat): recompute stale summaries and years that have data but no summaries."""
+    return {str(year): n for year, n in summaries.summaries_reconcile().items()}
+
+
+# --- enqueueing after commit ---------------------------------------------------------------------------------------
+
+
+def _enqueue(organizations: dict[int, set[int]], years: set[int]) -> None:
+    """Queue one task per year for the organization-years not already queued; never raise into the writer."""
+    jobs = [(year, None) for year in sorted(years)]
+    jobs += [(year, sorted(ids)) for year, ids in sorted(organizations.items()) if year not in years]
+    for year, ids in jobs:
+        added: list[str] = []
+        try:
+            if ids is None:
+                if cache.add(pending_key("all", year), 1, _pending_timeout()):
+                    added.append(pending_key("all", year))
+                    summaries_recompute_year_task.delay(year)
+                continue
+            fresh = []
+            for pk in ids:
+                if cache.add(pending_key(pk, year), 1, _pending_timeout()):
+                    added.append(pending_key(pk, year))
+                    fresh.append(pk)
+            if fresh:
+                summaries_recompute_task.delay(fresh, year)
+        except Exception:
+            # Broker or cache down (or an eager task failed): the change is saved and its summaries say stale;
+            # the periodic reconciliation and `recompute_summaries` repair them.
+            logger.warning("Could not queue the summary recompute for %s (%s)", year, ids, exc_info=True)
+            _release(added)
+
+
+class _Batch:
+    """What one transaction changed; flushed once at commit, so a bulk write queues one task, not one per row."""
+
+    def __init__(self) -> None:
+        self.organizations: dict[int, set[int]] = {}
+        self.years: set[int] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        _enqueue(self.organizations, self.years)
+
+
+def _schedule(*, organization_ids: list[int] = (), years: list[int] = (), full_years: list[int] = ()) -> None:
+    batch = None
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        batch = next(
+            (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Batch) and not f.done), None
+        )
+    fresh = batch is None
+    if fresh:
+        batch = _Batch()
+    for year in years:
+        batch.organizations.setdefault(int(year), set()).update(organization_ids)
+    batch.years.update(int(y) for y in full_years)
+    if fresh:
+        # Outside a transaction on_commit runs the batch at once.
+        transaction.on_commit(batch, robust=True)
+
+
+def summaries_changed(*, organization_ids: list[int], years: list[int]) -> None:
+    """Mark the summaries of these organizations and their ancestors stale now, and queue their recompute."""
+    targets = summaries.summaries_mark_stale(organization_ids=organization_ids, years=years)
+    _schedule(organization_ids=targets, years=years)
+
+
+def summaries_all_changed() -> None:
+    """Mark every summary stale now (tree or scheme changed), and queue a full recompute of each year."""
+    _schedule(full_years=summaries.summaries_mark_all_stale())
+
+
+@receiver(assessments_changed, dispatch_uid="summaries_assessments_changed")
+def _assessments_changed(sender, organization_ids, years, **kwargs) -> None:
+    summaries_changed(organization_ids=organization_ids, years=years)
+
+
+@receiver(organizations_changed, dispatch_uid="summaries_organizations_changed")
+def _organizations_changed(sender, organization_ids, **kwargs) -> None:
+    # A moved or re-dated unit changes counts of its old and new ancestors in any year: recompute them all.
+    summaries_all_changed()
+
+
+# Deletions (the admin's delete action, queryset.delete()) and scheme edits in the admin bypass the services.
+@receiver(post_delete, sender=UnitAssessment, dispatch_uid="summaries_unit_assessment_deleted")
+@receiver(post_delete, sender=MemberAssessment, dispatch_uid="summaries_member_assessment_deleted")
+def _assessment_deleted(sender, instance, **kwargs) -> None:
+    summaries_changed(organization_ids=[instance.organization_id], years=[instance.year])
+
+
+@receiver(post_delete, sender=Organization, dispatch_uid="summaries_organization_deleted")
+@receiver(post_save, sender=RatingScheme, dispatch_uid="summaries_scheme_saved")
+@receiver(post_delete, sender=RatingScheme, dispatch_uid="summaries_scheme_deleted")
+@receiver(post_save, sender=RatingLevel, dispatch_uid="summaries_level_saved")
+@receiver(post_delete, sender=RatingLevel, dispatch_uid="summaries_level_deleted")
+def _tree_or_scheme_changed(sender, **kwargs) -> None:
+    summaries_all_changed()
