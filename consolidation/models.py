@@ -21,15 +21,17 @@ class Programme(models.Model):
     name = models.CharField(_("tên đề án"), max_length=300)
     first_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
     last_year = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
-    plan_number = models.CharField(_("số kế hoạch thực hiện"), max_length=40, blank=True,
-                                   help_text=_("Ví dụ: 32-KH/HU"))
+    plan_number = models.CharField(
+        _("số kế hoạch thực hiện"), max_length=40, blank=True, help_text=_("Ví dụ: 32-KH/HU")
+    )
     plan_issued_on = models.DateField(_("ngày ban hành kế hoạch"), null=True, blank=True)
     parent_body = models.CharField(_("cấp trên của cơ quan ban hành"), max_length=120, default=DEFAULT_PARENT_BODY)
     issuing_body = models.CharField(_("cơ quan ban hành"), max_length=120, default=DEFAULT_ISSUING_BODY)
     place = models.CharField(_("địa danh"), max_length=60, default=DEFAULT_PLACE)
     description = models.TextField(_("nội dung chính"), blank=True)
-    report_number = models.CharField(_("số báo cáo kết quả"), max_length=40, blank=True,
-                                     help_text=_("Ví dụ: 120-BC/HU; để trống khi chưa vào sổ"))
+    report_number = models.CharField(
+        _("số báo cáo kết quả"), max_length=40, blank=True, help_text=_("Ví dụ: 120-BC/HU; để trống khi chưa vào sổ")
+    )
     signer_post = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
     recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận"))
@@ -40,8 +42,11 @@ class Programme(models.Model):
         verbose_name_plural = _("đề án")
         ordering = ["-first_year", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(last_year__gte=models.F("first_year")), name="programme_year_range",
-                                   violation_error_message=_("Năm kết thúc phải từ năm bắt đầu trở đi.")),
+            models.CheckConstraint(
+                condition=Q(last_year__gte=models.F("first_year")),
+                name="programme_year_range",
+                violation_error_message=_("Năm kết thúc phải từ năm bắt đầu trở đi."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,20 +89,32 @@ class PlanQuerySet(models.QuerySet):
 class Plan(models.Model):
     """The Standing Board's plan to consolidate one weak unit (e.g. Kế hoạch số 49-KH/HU)."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("đề án"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="plans")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("đề án"), null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
     number = models.CharField(_("số, ký hiệu"), max_length=40, help_text=_("Ghi như trên văn bản, ví dụ: 49-KH/HU"))
     issued_on = models.DateField(_("ngày ban hành"))
     parent_body = models.CharField(_("cấp trên của cơ quan ban hành"), max_length=120, default=DEFAULT_PARENT_BODY)
     issuing_body = models.CharField(_("cơ quan ban hành"), max_length=120, default=DEFAULT_ISSUING_BODY)
     place = models.CharField(_("địa danh"), max_length=60, default=DEFAULT_PLACE)
-    title = models.CharField(_("trích yếu"), max_length=300, blank=True,
-                             help_text=_("Để trống để dùng “Củng cố, kiện toàn <tên đơn vị>”"))
-    organization = models.ForeignKey(Organization, verbose_name=_("đơn vị được củng cố"), on_delete=models.PROTECT,
-                                     related_name="consolidation_plans")
+    title = models.CharField(
+        _("trích yếu"), max_length=300, blank=True, help_text=_("Để trống để dùng “Củng cố, kiện toàn <tên đơn vị>”")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("đơn vị được củng cố"),
+        on_delete=models.PROTECT,
+        related_name="consolidation_plans",
+    )
     baseline_year = models.PositiveSmallIntegerField(_("năm xếp loại làm căn cứ"), validators=YEAR_VALIDATORS)
-    baseline_level = models.ForeignKey(RatingLevel, verbose_name=_("mức xếp loại làm căn cứ"), null=True,
-                                       blank=True, on_delete=models.PROTECT, related_name="+")
+    baseline_level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("mức xếp loại làm căn cứ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     goals = models.TextField(_("mục đích, yêu cầu"), blank=True)
     status = models.CharField(_("trạng thái"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     closing_assessment = models.TextField(_("đánh giá kết thúc"), blank=True)
@@ -116,12 +133,18 @@ class Plan(models.Model):
         verbose_name_plural = _("kế hoạch củng cố")
         ordering = ["-issued_on", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["issuing_body", "number"], name="plan_number_unique_per_body",
-                                    violation_error_message=_("Cơ quan này đã có kế hoạch mang số đó.")),
+            models.UniqueConstraint(
+                fields=["issuing_body", "number"],
+                name="plan_number_unique_per_body",
+                violation_error_message=_("Cơ quan này đã có kế hoạch mang số đó."),
+            ),
             # A unit is consolidated by one plan at a time; candidates are units without an active plan.
-            models.UniqueConstraint(fields=["organization"], condition=Q(status="active"),
-                                    name="plan_one_active_per_unit",
-                                    violation_error_message=_("Đơn vị này đang có một kế hoạch củng cố khác.")),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(status="active"),
+                name="plan_one_active_per_unit",
+                violation_error_message=_("Đơn vị này đang có một kế hoạch củng cố khác."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "organization"], name="plan_status_org")]
 
@@ -146,10 +169,12 @@ class SecondedCadre(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cadres")
     full_name = models.CharField(_("họ và tên"), max_length=120)
-    home_post = models.CharField(_("chức vụ nơi công tác"), max_length=200,
-                                 help_text=_("Ví dụ: Phó Trưởng phòng Nông nghiệp huyện"))
-    unit_post = models.CharField(_("chức vụ được tăng cường"), max_length=200,
-                                 help_text=_("Ví dụ: Phó Bí thư Đảng ủy, Chủ tịch UBND xã"))
+    home_post = models.CharField(
+        _("chức vụ nơi công tác"), max_length=200, help_text=_("Ví dụ: Phó Trưởng phòng Nông nghiệp huyện")
+    )
+    unit_post = models.CharField(
+        _("chức vụ được tăng cường"), max_length=200, help_text=_("Ví dụ: Phó Bí thư Đảng ủy, Chủ tịch UBND xã")
+    )
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
     history = HistoricalRecords()
@@ -159,9 +184,11 @@ class SecondedCadre(models.Model):
         verbose_name_plural = _("cán bộ tăng cường")
         ordering = ["plan", "start", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                                   name="seconded_cadre_valid_range",
-                                   violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu.")),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="seconded_cadre_valid_range",
+                violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,8 +240,7 @@ class Task(models.Model):
     description = models.TextField(_("nhiệm vụ"))
     owner = models.CharField(_("người, nơi chủ trì"), max_length=200, blank=True)
     due_on = models.DateField(_("thời hạn"), null=True, blank=True)
-    status = models.CharField(_("tiến độ"), max_length=12, choices=TaskStatus.choices,
-                              default=TaskStatus.NOT_STARTED)
+    status = models.CharField(_("tiến độ"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
     history = HistoricalRecords()
 
     class Meta:
@@ -237,8 +263,14 @@ class TaskProgress(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress_notes")
     noted_on = models.DateField(_("ngày"))
     note = models.TextField(_("kết quả thực hiện"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -256,13 +288,14 @@ class Indicator(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("chỉ tiêu"), max_length=200)
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=40)
-    baseline_value = models.DecimalField(_("giá trị ban đầu"), max_digits=14, decimal_places=2, null=True,
-                                         blank=True)
-    baseline_year = models.PositiveSmallIntegerField(_("năm ban đầu"), null=True, blank=True,
-                                                     validators=YEAR_VALIDATORS)
+    baseline_value = models.DecimalField(_("giá trị ban đầu"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("năm ban đầu"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
     target_value = models.DecimalField(_("mục tiêu"), max_digits=14, decimal_places=2, null=True, blank=True)
-    higher_is_better = models.BooleanField(_("càng cao càng tốt"), default=True,
-                                           help_text=_("Bỏ chọn với chỉ tiêu cần giảm, như số hộ nghèo"))
+    higher_is_better = models.BooleanField(
+        _("càng cao càng tốt"), default=True, help_text=_("Bỏ chọn với chỉ tiêu cần giảm, như số hộ nghèo")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -279,8 +312,14 @@ class Measurement(models.Model):
     measured_on = models.DateField(_("ngày số liệu"))
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -288,8 +327,11 @@ class Measurement(models.Model):
         verbose_name_plural = _("số liệu chỉ tiêu")
         ordering = ["indicator", "measured_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "measured_on"], name="measurement_one_per_day",
-                                    violation_error_message=_("Chỉ tiêu này đã có số liệu của ngày đó.")),
+            models.UniqueConstraint(
+                fields=["indicator", "measured_on"],
+                name="measurement_one_per_day",
+                violation_error_message=_("Chỉ tiêu này đã có số liệu của ngày đó."),
+            ),
         ]
 
     def __str__(self) -> str:

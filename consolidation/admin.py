@@ -1,0 +1,145 @@
+"""Admin for corrections: filters, folded search and history with revert on every consolidation record."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.admin import FoldedSearchMixin, rule_checked_form
+
+from . import services
+from .models import (
+    Indicator,
+    Measurement,
+    Plan,
+    Programme,
+    SecondedCadre,
+    Task,
+    TaskProgress,
+    WorkingGroupMember,
+)
+
+
+class SecondedCadreInline(admin.TabularInline):
+    model = SecondedCadre
+    extra = 0
+
+
+class WorkingGroupMemberInline(admin.TabularInline):
+    model = WorkingGroupMember
+    extra = 0
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    extra = 0
+    show_change_link = True
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "first_year", "last_year", "plan_number", "plan_issued_on"]
+    search_fields = ["name", "plan_number"]
+    list_filter = ["first_year"]
+
+    def save_model(self, request, obj, form, change):
+        services.programme_save(programme=obj, actor=request.user)
+
+
+@admin.register(Plan)
+class PlanAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["number", "issued_on", "organization", "baseline_year", "baseline_level", "status", "programme"]
+    list_filter = ["status", "issued_on", "baseline_year", "programme", "baseline_level__scheme"]
+    list_select_related = ["organization", "baseline_level", "programme"]
+    search_fields = ["number", "organization__name", "organization__code"]
+    folded_search_fields = ("organization__name_folded",)
+    exact_search_fields = ("number", "organization__code")
+    autocomplete_fields = ["organization"]
+    date_hierarchy = "issued_on"
+    inlines = [SecondedCadreInline, WorkingGroupMemberInline, TaskInline, IndicatorInline]
+    form = rule_checked_form(Plan, services.plan_check)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "baseline_level":
+            from consolidation.selectors import unit_levels
+
+            kwargs["queryset"] = unit_levels()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # The admin is the correction path: it may set any status, but the plan's rules still apply.
+        services.plan_check(obj)
+        obj._history_user = request.user
+        obj.save()
+
+
+class TaskProgressInline(admin.TabularInline):
+    model = TaskProgress
+    extra = 0
+    raw_id_fields = ["recorded_by"]
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "plan", "area", "owner", "due_on", "status"]
+    list_filter = ["area", "status", "plan__status"]
+    list_select_related = ["plan__organization"]
+    search_fields = ["description", "owner", "plan__number"]
+    raw_id_fields = ["plan"]
+    inlines = [TaskProgressInline]
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+    raw_id_fields = ["recorded_by"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "unit_of_measure", "baseline_value", "baseline_year", "target_value"]
+    list_filter = ["plan__status", "higher_is_better"]
+    list_select_related = ["plan__organization"]
+    search_fields = ["name", "plan__number"]
+    raw_id_fields = ["plan"]
+    inlines = [MeasurementInline]
+
+
+@admin.register(SecondedCadre)
+class SecondedCadreAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "home_post", "unit_post", "plan", "start", "end"]
+    list_select_related = ["plan__organization"]
+    search_fields = ["full_name", "home_post", "unit_post", "plan__number"]
+    list_filter = ["start"]
+    raw_id_fields = ["plan"]
+
+
+@admin.register(WorkingGroupMember)
+class WorkingGroupMemberAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "post", "role", "plan"]
+    list_select_related = ["plan__organization"]
+    search_fields = ["full_name", "post", "plan__number"]
+    list_filter = ["role"]
+    raw_id_fields = ["plan"]
+
+
+@admin.register(TaskProgress)
+class TaskProgressAdmin(SimpleHistoryAdmin):
+    list_display = ["noted_on", "task", "recorded_by"]
+    list_select_related = ["task__plan", "recorded_by"]
+    search_fields = ["note", "task__description", "task__plan__number"]
+    list_filter = ["noted_on"]
+    raw_id_fields = ["task", "recorded_by"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "measured_on", "value", "recorded_by"]
+    list_select_related = ["indicator__plan", "recorded_by"]
+    search_fields = ["indicator__name", "indicator__plan__number"]
+    list_filter = ["measured_on"]
+    raw_id_fields = ["indicator", "recorded_by"]

@@ -1,0 +1,159 @@
+"""Forms check the shape of input; consolidation.services checks the rules."""
+
+import datetime
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import MAX_YEAR, MIN_YEAR
+from assessments.selectors import organizations_visible_to
+
+from . import selectors
+from .models import (
+    Indicator,
+    Plan,
+    PlanStatus,
+    SecondedCadre,
+    Task,
+    TaskStatus,
+    WorkingGroupMember,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm ban hành"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + list(PlanStatus.choices)
+    )
+    unit = forms.ChoiceField(label=_("Đơn vị"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = selectors.units_with_plans(user=user).values_list("code", "name")
+        self.fields["unit"].choices = [("", _("Tất cả"))] + list(units)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm xếp loại"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year >= datetime.date.today().year:
+            raise forms.ValidationError(
+                _("Năm %(year)s chưa kết thúc: chỉ chọn đơn vị củng cố từ kết quả của năm đã qua."),
+                params={"year": year},
+            )
+        return year
+
+
+class LevelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.label} ({obj.scheme.code})"
+
+
+class PlanForm(forms.ModelForm):
+    baseline_level = LevelChoiceField(
+        queryset=selectors.unit_levels(), label=_("Mức xếp loại làm căn cứ"), required=False
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "programme",
+            "number",
+            "issued_on",
+            "parent_body",
+            "issuing_body",
+            "place",
+            "title",
+            "organization",
+            "baseline_year",
+            "baseline_level",
+            "goals",
+            "signer_post",
+            "signer_name",
+            "recipients",
+        ]
+        widgets = {
+            "issued_on": DATE_INPUT,
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only units the officer may see can be targeted: the scope rule applies to writes as much as reads.
+        self.fields["organization"].queryset = organizations_visible_to(user).grassroots().order_by("name_folded")
+        self.fields["programme"].queryset = selectors.programmes_visible_to(user)
+
+
+class SecondedCadreForm(forms.ModelForm):
+    class Meta:
+        model = SecondedCadre
+        fields = ["full_name", "home_post", "unit_post", "start", "end"]
+        widgets = {"start": DATE_INPUT, "end": DATE_INPUT}
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["area", "description", "owner", "due_on", "status"]
+        widgets = {"due_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit_of_measure", "baseline_value", "baseline_year", "target_value", "higher_is_better"]
+
+
+CadreFormSet = inlineformset_factory(Plan, SecondedCadre, form=SecondedCadreForm, extra=1, can_delete=True)
+GroupFormSet = inlineformset_factory(
+    Plan, WorkingGroupMember, fields=["full_name", "post", "role"], extra=1, can_delete=True
+)
+TaskFormSet = inlineformset_factory(Plan, Task, form=TaskForm, extra=1, can_delete=True)
+IndicatorFormSet = inlineformset_factory(Plan, Indicator, form=IndicatorForm, extra=1, can_delete=True)
+
+PLAN_FORMSETS = (
+    ("cadres", CadreFormSet, _("Cán bộ tăng cường")),
+    ("group", GroupFormSet, _("Tổ công tác")),
+    ("tasks", TaskFormSet, _("Nhiệm vụ")),
+    ("indicators", IndicatorFormSet, _("Chỉ tiêu theo dõi")),
+)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=PlanStatus.choices)
+    closing_assessment = forms.CharField(
+        label=_("Đánh giá kết thúc"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TaskProgressForm(forms.Form):
+    task = forms.ModelChoiceField(label=_("Nhiệm vụ"), queryset=Task.objects.none())
+    noted_on = forms.DateField(label=_("Ngày"), widget=DATE_INPUT, initial=datetime.date.today)
+    note = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    status = forms.ChoiceField(
+        label=_("Tiến độ"), required=False, choices=[("", _("Giữ nguyên"))] + list(TaskStatus.choices)
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this plan's tasks: a task id of another plan is "not a valid choice", never a write elsewhere.
+        self.fields["task"].queryset = Task.objects.filter(plan=plan).select_related("plan")
+        self.fields["task"].label_from_instance = lambda t: f"{t.get_area_display()}: {t.description[:60]}"
+
+
+class MeasurementForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=Indicator.objects.none())
+    measured_on = forms.DateField(label=_("Ngày số liệu"), widget=DATE_INPUT, initial=datetime.date.today)
+    value = forms.DecimalField(label=_("Giá trị"), max_digits=14, decimal_places=2)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=300)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(plan=plan).select_related("plan")
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.name} ({i.unit_of_measure})"

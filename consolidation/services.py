@@ -1,0 +1,229 @@
+"""Writes with business rules for consolidation plans: the only path views, the admin and the demo loader use."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from assessments.models import Subject, User
+from assessments.services import level_check
+
+from .models import (
+    PLAN_TRANSITIONS,
+    Indicator,
+    Measurement,
+    Plan,
+    PlanStatus,
+    Programme,
+    Task,
+    TaskProgress,
+    TaskStatus,
+)
+
+
+def _date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# --- rules -----------------------------------------------------------------------------------------------------
+
+
+def plan_check(plan: Plan) -> None:
+    """The rules of a plan beyond what the database enforces: a grassroots target, a baseline that fits."""
+    if plan.organization_id and not plan.organization.is_grassroots:
+        raise ValidationError(
+            {
+                "organization": _("Chỉ củng cố tổ chức cơ sở đảng; %(unit)s không phải tổ chức cơ sở.")
+                % {"unit": plan.organization.name}
+            }
+        )
+    if plan.issued_on and plan.baseline_year and plan.baseline_year > plan.issued_on.year:
+        raise ValidationError(
+            {
+                "baseline_year": _(
+                    "Năm xếp loại làm căn cứ (%(year)s) không thể sau năm ban hành kế hoạch (%(issued)s)."
+                )
+                % {"year": plan.baseline_year, "issued": plan.issued_on.year}
+            }
+        )
+    if plan.baseline_year:
+        level_check(level=plan.baseline_level, year=plan.baseline_year, subject=Subject.UNIT, field="baseline_level")
+    programme = plan.programme
+    if (
+        programme is not None
+        and plan.issued_on
+        and not (programme.first_year <= plan.issued_on.year <= programme.last_year)
+    ):
+        raise ValidationError(
+            {
+                "programme": _("Kế hoạch ban hành năm %(year)s, ngoài giai đoạn %(period)s của đề án.")
+                % {"year": plan.issued_on.year, "period": programme.period}
+            }
+        )
+
+
+def _plan_is_open(plan: Plan) -> None:
+    if plan.status != PlanStatus.ACTIVE:
+        raise ValidationError(
+            _("Kế hoạch %(number)s đang ở trạng thái “%(status)s”: chỉ ghi tiến độ và số liệu khi đang thực hiện.")
+            % {"number": plan.number, "status": plan.get_status_display()}
+        )
+
+
+# --- programmes and plans --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_save(*, programme: Programme, actor: User | None) -> Programme:
+    """Create or change a programme."""
+    programme._history_user = actor
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    plan: Plan,
+    actor: User | None,
+    children: Iterable[models.Model] = (),
+    deleted: Iterable[models.Model] = (),
+) -> Plan:
+    """Create or change a plan with its cadres, working group, tasks and indicators, all or nothing."""
+    if plan.pk is None and plan.status != PlanStatus.DRAFT:
+        raise ValidationError({"status": _("Kế hoạch mới luôn bắt đầu ở trạng thái dự thảo.")})
+    if plan.pk is not None:
+        stored = Plan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
+        if stored is not None and stored != plan.status:
+            raise ValidationError(
+                {"status": _("Đổi trạng thái kế hoạch bằng nút chuyển trạng thái, không sửa trực tiếp.")}
+            )
+    plan_check(plan)
+    plan._history_user = actor
+    plan.full_clean()
+    plan.save()
+    for obj in deleted:
+        if obj.pk is not None and obj.plan_id == plan.pk:
+            obj._history_user = actor
+            obj.delete()
+    for obj in children:
+        obj.plan = plan
+        obj._history_user = actor
+        obj.full_clean()
+        obj.save()
+    return plan
+
+
+@transaction.atomic
+def plan_transition(
+    *,
+    plan: Plan,
+    to: str,
+    actor: User | None,
+    closing_assessment: str = "",
+    day: datetime.date | None = None,
+) -> Plan:
+    """Move a plan along draft → active → completed, or to cancelled; any other change is refused."""
+    # Lock the row so two officers cannot both activate plans for one unit (PostgreSQL; SQLite serializes anyway).
+    plan = Plan.objects.select_for_update().select_related("organization").get(pk=plan.pk)
+    if to not in PlanStatus.values:
+        raise ValidationError({"status": _("Trạng thái không hợp lệ: %(to)s.") % {"to": to}})
+    if to not in PLAN_TRANSITIONS[plan.status]:
+        raise ValidationError(
+            {
+                "status": _("Không thể chuyển kế hoạch %(number)s từ “%(old)s” sang “%(new)s”.")
+                % {"number": plan.number, "old": plan.get_status_display(), "new": PlanStatus(to).label}
+            }
+        )
+    if to == PlanStatus.ACTIVE:
+        other = Plan.objects.active().filter(organization_id=plan.organization_id).exclude(pk=plan.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "status": _("%(unit)s đang được củng cố theo kế hoạch %(other)s; kết thúc kế hoạch đó trước.")
+                    % {"unit": plan.organization.name, "other": other.number}
+                }
+            )
+    if to == PlanStatus.COMPLETED and not closing_assessment.strip():
+        raise ValidationError({"closing_assessment": _("Kết thúc kế hoạch thì phải ghi đánh giá kết thúc.")})
+    plan.status = to
+    if closing_assessment.strip():
+        plan.closing_assessment = closing_assessment.strip()
+    if to in (PlanStatus.COMPLETED, PlanStatus.CANCELLED):
+        plan.closed_on = day or datetime.date.today()
+    plan._history_user = actor
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+# --- what the unit records -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_progress_record(
+    *,
+    task: Task,
+    noted_on: datetime.date,
+    note: str,
+    actor: User | None,
+    status: str = "",
+    today: datetime.date | None = None,
+) -> TaskProgress:
+    """Add a dated progress note to a task of an active plan, optionally moving the task's status."""
+    today = today or datetime.date.today()
+    _plan_is_open(task.plan)
+    if noted_on > today:
+        raise ValidationError(
+            {"noted_on": _("Ngày ghi tiến độ (%(d)s) không thể ở tương lai.") % {"d": _date(noted_on)}}
+        )
+    if not note.strip():
+        raise ValidationError({"note": _("Ghi kết quả thực hiện của nhiệm vụ.")})
+    if status and status not in TaskStatus.values:
+        raise ValidationError({"status": _("Tiến độ không hợp lệ: %(s)s.") % {"s": status}})
+    progress = TaskProgress(task=task, noted_on=noted_on, note=note.strip(), recorded_by=actor)
+    progress._history_user = actor
+    progress.full_clean()
+    progress.save()
+    if status and status != task.status:
+        task.status = status
+        task._history_user = actor
+        task.save(update_fields=["status"])
+    return progress
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    indicator: Indicator,
+    measured_on: datetime.date,
+    value: Decimal,
+    actor: User | None,
+    note: str = "",
+    today: datetime.date | None = None,
+) -> Measurement:
+    """Record a dated value of an indicator of an active plan; one value per indicator and day."""
+    today = today or datetime.date.today()
+    _plan_is_open(indicator.plan)
+    if measured_on > today:
+        raise ValidationError(
+            {"measured_on": _("Ngày số liệu (%(d)s) không thể ở tương lai.") % {"d": _date(measured_on)}}
+        )
+    if Measurement.objects.filter(indicator=indicator, measured_on=measured_on).exists():
+        raise ValidationError(
+            {
+                "measured_on": _("Chỉ tiêu “%(name)s” đã có số liệu ngày %(d)s.")
+                % {"name": indicator.name, "d": _date(measured_on)}
+            }
+        )
+    measurement = Measurement(
+        indicator=indicator, measured_on=measured_on, value=value, note=note.strip(), recorded_by=actor
+    )
+    measurement._history_user = actor
+    measurement.full_clean()
+    measurement.save()
+    return measurement

@@ -1,0 +1,331 @@
+"""Pages: fetch within the user's scope, validate a form, call a service, redirect or render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .documents import pdf_response
+from .forms import (
+    PLAN_FORMSETS,
+    MeasurementForm,
+    PlanFilterForm,
+    PlanForm,
+    TaskProgressForm,
+    TransitionForm,
+    YearForm,
+)
+from .models import Plan, PlanStatus
+
+
+def _require_manager(user) -> None:
+    # Leaders and secretaries never see the edit pages; 404 like any other object outside their reach.
+    if not selectors.user_can_manage_plans(user):
+        raise Http404
+
+
+def _require_district_staff(user) -> None:
+    if not selectors.user_is_district_staff(user):
+        raise Http404
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the named field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- plans -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request):
+    form = PlanFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    plans = selectors.plans_filtered(
+        user=request.user, year=filters.get("year"), status=filters.get("status", ""), unit_code=filters.get("unit", "")
+    )
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    outcomes = selectors.plan_outcomes(rows)
+    flags = selectors.plan_flag_counts(plans=rows)
+    for plan in rows:
+        plan.outcome = outcomes[plan.pk]
+        plan.flags = flags[plan.pk]
+    return render(
+        request,
+        "consolidation/plan_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "can_manage": selectors.user_can_manage_plans(request.user),
+            "is_staff": selectors.user_is_district_staff(request.user),
+        },
+    )
+
+
+def _plan_page(
+    request, plan: Plan, *, progress_form=None, measurement_form=None, transition_form=None, status: int = 200
+):
+    plan = selectors.plan_get_full(user=request.user, pk=plan.pk)
+    today = datetime.date.today()
+    overdue_ids = set(
+        selectors.overdue_tasks(plans=Plan.objects.filter(pk=plan.pk), today=today).values_list("id", flat=True)
+    )
+    stale_ids = set(
+        selectors.stale_indicators(plans=Plan.objects.filter(pk=plan.pk), today=today).values_list("id", flat=True)
+    )
+    can_record = selectors.user_can_record(request.user, plan)
+    can_manage = selectors.user_can_manage_plans(request.user)
+    context = {
+        "plan": plan,
+        "outcome": selectors.plan_outcome(plan),
+        "outcome_year": selectors.outcome_year(plan),
+        "overdue_ids": overdue_ids,
+        "stale_ids": stale_ids,
+        "stale_days": selectors.stale_indicator_days(),
+        "can_manage": can_manage,
+        "can_record": can_record,
+        "transitions": [(code, PlanStatus(code).label) for code in plan.allowed_transitions] if can_manage else [],
+        "progress_form": progress_form or (TaskProgressForm(plan=plan) if can_record else None),
+        "measurement_form": measurement_form or (MeasurementForm(plan=plan) if can_record else None),
+        "transition_form": transition_form,
+    }
+    return render(request, "consolidation/plan_detail.html", context, status=status)
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    return _plan_page(request, plan)
+
+
+def _plan_edit(request, plan: Plan | None, initial: dict | None = None):
+    creating = plan is None
+    plan = plan or Plan()
+    bound = request.method == "POST"
+    form = PlanForm(request.POST if bound else None, instance=plan, initial=initial, user=request.user)
+    formsets = [
+        (prefix, cls(request.POST if bound else None, instance=plan, prefix=prefix), title)
+        for prefix, cls, title in PLAN_FORMSETS
+    ]
+    if bound and form.is_valid() and all(fs.is_valid() for _p, fs, _t in formsets):
+        children, deleted = [], []
+        for _prefix, formset, _title in formsets:
+            children.extend(formset.save(commit=False))
+            deleted.extend(formset.deleted_objects)
+        try:
+            plan = services.plan_save(plan=form.instance, actor=request.user, children=children, deleted=deleted)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu kế hoạch %(number)s.") % {"number": plan.number})
+            return redirect("consolidation:plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "consolidation/plan_form.html",
+        {
+            "form": form,
+            "formsets": formsets,
+            "plan": None if creating else plan,
+            "creating": creating,
+        },
+        status=400 if bound else 200,
+    )
+
+
+@login_required
+def plan_create(request):
+    _require_manager(request.user)
+    initial = None
+    code, year = request.GET.get("unit", ""), request.GET.get("year", "")
+    if code and year.isdigit():
+        candidate = selectors.candidate_get(user=request.user, code=code, year=int(year))
+        if candidate is None:
+            raise Http404
+        initial = selectors.plan_initial_from_candidate(candidate=candidate)
+    return _plan_edit(request, None, initial)
+
+
+@login_required
+def plan_edit(request, pk: int):
+    _require_manager(request.user)
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    return _plan_edit(request, plan)
+
+
+@login_required
+@require_POST
+def plan_transition(request, pk: int):
+    _require_manager(request.user)
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = services.plan_transition(
+                plan=plan,
+                to=form.cleaned_data["to"],
+                actor=request.user,
+                closing_assessment=form.cleaned_data["closing_assessment"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Kế hoạch %(number)s: %(status)s.") % {"number": plan.number, "status": plan.get_status_display()},
+            )
+            return redirect("consolidation:plan_detail", pk=plan.pk)
+    return _plan_page(request, plan, transition_form=form, status=400)
+
+
+@login_required
+@require_POST
+def task_progress_add(request, pk: int):
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    if not selectors.user_can_record(request.user, plan):
+        raise Http404
+    form = TaskProgressForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_progress_record(
+                task=data["task"],
+                noted_on=data["noted_on"],
+                note=data["note"],
+                status=data["status"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi tiến độ nhiệm vụ."))
+            return redirect("consolidation:plan_detail", pk=plan.pk)
+    return _plan_page(request, plan, progress_form=form, status=400)
+
+
+@login_required
+@require_POST
+def measurement_add(request, pk: int):
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    if not selectors.user_can_record(request.user, plan):
+        raise Http404
+    form = MeasurementForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measurement_record(
+                indicator=data["indicator"],
+                measured_on=data["measured_on"],
+                value=data["value"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi số liệu chỉ tiêu."))
+            return redirect("consolidation:plan_detail", pk=plan.pk)
+    return _plan_page(request, plan, measurement_form=form, status=400)
+
+
+def _plan_document_context(request, pk: int) -> dict:
+    plan = selectors.plan_get_full(user=request.user, pk=pk)
+    return {
+        "plan": plan,
+        "doc": plan,
+        "outcome": selectors.plan_outcome(plan),
+        "task_groups": selectors.tasks_by_area(plan),
+    }
+
+
+@login_required
+def plan_print(request, pk: int):
+    return render(request, "consolidation/plan_document.html", _plan_document_context(request, pk))
+
+
+@login_required
+def plan_pdf(request, pk: int):
+    context = _plan_document_context(request, pk)
+    filename = f"ke-hoach-{slugify(context['plan'].number)}.pdf"
+    return pdf_response(
+        template="consolidation/plan_document.html", context=context, filename=filename, request=request
+    )
+
+
+# --- candidates and programmes ---------------------------------------------------------------------------------
+
+
+@login_required
+def candidate_list(request):
+    _require_district_staff(request.user)
+    form = YearForm(request.GET or {"year": datetime.date.today().year - 1})
+    candidates = []
+    if form.is_valid():
+        candidates = list(selectors.candidates_for_year(user=request.user, year=form.cleaned_data["year"]))
+    return render(
+        request,
+        "consolidation/candidate_list.html",
+        {
+            "form": form,
+            "candidates": candidates,
+            "year": form.cleaned_data.get("year") if form.is_valid() else None,
+            "can_manage": selectors.user_can_manage_plans(request.user),
+        },
+    )
+
+
+@login_required
+def programme_list(request):
+    _require_district_staff(request.user)
+    programmes = selectors.programmes_visible_to(request.user)
+    return render(request, "consolidation/programme_list.html", {"programmes": programmes})
+
+
+def _programme_context(request, pk: int) -> dict:
+    _require_district_staff(request.user)
+    programme = selectors.programme_get_for_user(user=request.user, pk=pk)
+    results = selectors.programme_results(programme=programme, user=request.user)
+    return {
+        "programme": programme,
+        "doc": programme,
+        "results": results,
+        "totals": {
+            "consolidated": sum(r.consolidated for r in results),
+            "improved": sum(r.improved for r in results),
+        },
+        "today": datetime.date.today(),
+    }
+
+
+@login_required
+def programme_detail(request, pk: int):
+    return render(request, "consolidation/programme_detail.html", _programme_context(request, pk))
+
+
+@login_required
+def programme_print(request, pk: int):
+    return render(request, "consolidation/programme_document.html", _programme_context(request, pk))
+
+
+@login_required
+def programme_pdf(request, pk: int):
+    context = _programme_context(request, pk)
+    return pdf_response(
+        template="consolidation/programme_document.html",
+        context=context,
+        filename=f"bao-cao-de-an-{context['programme'].pk}.pdf",
+        request=request,
+    )
