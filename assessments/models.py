@@ -1,6 +1,9 @@
 """Organizations as a dated tree, members, rating schemes as data, and the yearly assessments."""
 
 import datetime
+import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -204,6 +207,10 @@ class RatingSchemeQuerySet(models.QuerySet):
         return self.filter(first_year__lte=year).filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
 
 
+# Per-context memo of RatingScheme.for_year, set only inside RatingScheme.memoized() (a bulk import).
+_SCHEMES_BY_YEAR: ContextVar[dict | None] = ContextVar("schemes_by_year", default=None)
+
+
 class RatingScheme(models.Model):
     """A regulation's rating scale and the years it is in force; data, so a new one needs no code."""
 
@@ -234,7 +241,23 @@ class RatingScheme(models.Model):
     @classmethod
     def for_year(cls, year: int) -> "RatingScheme | None":
         """The scheme in force for a year; overlapping schemes are refused by services, newest wins anyway."""
-        return cls.objects.for_year(year).order_by("-first_year").first()
+        memo = _SCHEMES_BY_YEAR.get()
+        if memo is not None and year in memo:
+            return memo[year]
+        scheme = cls.objects.for_year(year).order_by("-first_year").first()
+        if memo is not None:
+            memo[year] = scheme
+        return scheme
+
+    @classmethod
+    @contextmanager
+    def memoized(cls):
+        """Within the block each year's scheme is looked up once: bulk imports check the rules on every row."""
+        token = _SCHEMES_BY_YEAR.set({})
+        try:
+            yield
+        finally:
+            _SCHEMES_BY_YEAR.reset(token)
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
@@ -461,3 +484,59 @@ class Summary(models.Model):
     def stale(self) -> bool:
         """True while a committed change has not yet been absorbed into the counts."""
         return self.version != self.computed_version
+
+
+def _import_upload_to(instance: "ImportRecord", filename: str) -> str:
+    # A random name: the uploader's file name is kept only as data, never as a path.
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"imports/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportRecord(models.Model):
+    """One upload or command import of a file: who, when, what, how it ended; the file itself is kept."""
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", _("Đang kiểm tra")
+        VALIDATED = "validated", _("Đã kiểm tra, chờ xác nhận")
+        IMPORTING = "importing", _("Đang ghi dữ liệu")
+        SUCCEEDED = "succeeded", _("Đã nhập")
+        FAILED = "failed", _("Có lỗi, không ghi gì")
+        REJECTED = "rejected", _("Tệp bị từ chối")
+
+    user = models.ForeignKey(
+        "User", verbose_name=_("người nhập"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="imports",
+    )
+    created_at = models.DateTimeField(_("lúc tải lên"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("lúc xong"), null=True, blank=True)
+    data_type = models.CharField(_("loại dữ liệu"), max_length=16)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    # Stored under MEDIA_ROOT with a random name; served only by a scope-checked view, as an attachment.
+    file = models.FileField(_("tệp"), upload_to=_import_upload_to, max_length=200, blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("kích thước"), default=0)
+    source = models.CharField(_("nguồn"), max_length=8, default="web")
+    dry_run = models.BooleanField(_("chạy thử"), default=False)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.VALIDATING)
+    rows_estimated = models.PositiveIntegerField(_("số dòng ước tính"), default=0)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    created = models.PositiveIntegerField(_("thêm mới"), default=0)
+    updated = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged = models.PositiveIntegerField(_("không đổi"), default=0)
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    # The first errors ([row, column, message]) and a sample of changes, for the preview page.
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=list, blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("các lần nhập dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.data_type}, {self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)

@@ -1,0 +1,175 @@
+"""Export of organizations, members and ratings as CSV or XLSX in the import format, safe to open in Excel."""
+
+import csv
+import datetime
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .importing.columns import COLUMNS, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from .models import Member, MemberAssessment, Organization, UnitAssessment
+
+# A spreadsheet runs text that starts like this as a formula (OWASP CSV injection): prefix an apostrophe. The
+# importer removes exactly one leading apostrophe before such text, so the round trip gives back the same value.
+_DANGEROUS = re.compile(r"^'*[=+\-@\t\r\0]")
+
+
+class ExportError(Exception):
+    pass
+
+
+def cell_escape(value):
+    """Text that a spreadsheet would evaluate gets a leading apostrophe; other values pass through."""
+    if isinstance(value, str) and _DANGEROUS.match(value):
+        return "'" + value
+    return value
+
+
+def _org_scope(organization: Organization | None) -> QuerySet[Organization]:
+    return Organization.objects.subtree(organization) if organization else Organization.objects.all()
+
+
+def export_rows(
+    data_type: str,
+    *,
+    organization: Organization | None = None,
+    year: int | None = None,
+    organizations: QuerySet[Organization] | None = None,
+) -> Iterator[list]:
+    """Rows (header of English codes first) of one type, limited to a subtree, a year and a user's scope."""
+    scope = _org_scope(organization)
+    if organizations is not None:
+        scope = scope.filter(pk__in=organizations.values("pk"))
+    yield [column.code for column in COLUMNS[data_type]]
+    if data_type == ORGANIZATIONS:
+        orgs = scope.for_year(year) if year else scope
+        for org in orgs.select_related("parent").order_by("path").iterator(chunk_size=2000):
+            yield [
+                org.code,
+                org.name,
+                org.kind,
+                org.parent.code if org.parent_id else "",
+                org.sector,
+                org.valid_from,
+                org.valid_to,
+            ]
+    elif data_type == MEMBERS:
+        members = Member.objects.filter(organization__in=scope.for_year(year) if year else scope)
+        for m in members.select_related("organization").order_by("card_number").iterator(chunk_size=2000):
+            yield [
+                m.card_number,
+                m.full_name,
+                m.organization.code,
+                m.status,
+                m.gender,
+                m.birth_date,
+                m.ethnicity,
+                m.admitted_on,
+                m.official_on,
+            ]
+    elif data_type == UNIT_RATINGS:
+        ratings = UnitAssessment.objects.filter(organization__in=scope)
+        if year:
+            ratings = ratings.filter(year=year)
+        for a in (
+            ratings.select_related("organization", "level", "self_level")
+            .order_by("year", "organization__path")
+            .iterator(chunk_size=2000)
+        ):
+            yield [
+                a.organization.code,
+                a.year,
+                a.level.code if a.level_id else "",
+                a.self_level.code if a.self_level_id else "",
+                "true" if a.exemplary else "false",
+                a.decision_ref,
+                a.decided_on,
+                a.note,
+            ]
+    elif data_type == MEMBER_RATINGS:
+        ratings = MemberAssessment.objects.filter(organization__in=scope)
+        if year:
+            ratings = ratings.filter(year=year)
+        for a in (
+            ratings.select_related("organization", "level", "member")
+            .order_by("year", "organization__path", "member__card_number")
+            .iterator(chunk_size=2000)
+        ):
+            yield [
+                a.member.card_number,
+                a.year,
+                a.organization.code,
+                a.level.code if a.level_id else "",
+                a.not_rated_reason,
+                a.member.full_name,
+                a.note,
+            ]
+    else:
+        raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(cell_escape(value))
+
+
+def rows_write_csv(rows: Iterator[list], out: IO[str]) -> int:
+    """UTF-8 with a byte order mark, so that Excel shows Vietnamese correctly; returns the data rows written."""
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    count = -1
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row])
+        count += 1
+    return max(count, 0)
+
+
+def rows_write_xlsx(rows: Iterator[list], out: IO[bytes] | str, *, title: str = "data", extra_sheets=None) -> int:
+    """A streaming (write-only) workbook; text cells escaped, dates as date cells; returns the data rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    count = -1
+    for row in rows:
+        cells = []
+        for value in row:
+            value = "" if value is None else cell_escape(value)
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    if extra_sheets:
+        extra_sheets(workbook)
+    workbook.save(out)
+    return max(count, 0)
+
+
+def data_export(
+    data_type: str,
+    path: str,
+    *,
+    organization: Organization | None = None,
+    year: int | None = None,
+    organizations: QuerySet[Organization] | None = None,
+) -> int:
+    """Write one type to a .csv or .xlsx file in the import format; returns the number of data rows."""
+    rows = export_rows(data_type, organization=organization, year=year, organizations=organizations)
+    lowered = path.lower()
+    if lowered.endswith(".csv"):
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            return rows_write_csv(rows, out)
+    if lowered.endswith(".xlsx"):
+        return rows_write_xlsx(rows, path, title=data_type)
+    raise ExportError(_("Tên tệp phải có đuôi .csv hoặc .xlsx."))

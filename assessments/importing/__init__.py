@@ -1,0 +1,20 @@
+"""Bulk import of organizations, members and ratings from CSV and XLSX files (see docs/import-formats.md)."""
+
+from .columns import COLUMNS, DATA_TYPE_LABELS, DATA_TYPES
+from .engine import ImportResult, RowError, data_import, import_allowed
+from .readers import FileRejected, file_check
+from .records import import_record_create, import_record_run
+
+__all__ = [
+    "COLUMNS",
+    "DATA_TYPES",
+    "DATA_TYPE_LABELS",
+    "FileRejected",
+    "ImportResult",
+    "RowError",
+    "data_import",
+    "file_check",
+    "import_allowed",
+    "import_record_create",
+    "import_record_run",
+]

@@ -1,0 +1,118 @@
+"""The four file types: their columns, Vietnamese template titles and explanations (the file format contract)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from ..text import fold
+
+ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS = "organizations", "members", "unit_ratings", "member_ratings"
+DATA_TYPES = (ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS)
+DATA_TYPE_LABELS = {
+    ORGANIZATIONS: _("Tổ chức đảng"),
+    MEMBERS: _("Đảng viên"),
+    UNIT_RATINGS: _("Xếp loại tổ chức đảng"),
+    MEMBER_RATINGS: _("Xếp loại đảng viên"),
+}
+# The column the preview's downloadable file adds; accepted and ignored on upload so a fixed file goes back in.
+ERRORS_COLUMN, ERRORS_TITLE = "errors", "Lỗi"
+
+
+@dataclass(frozen=True)
+class Column:
+    code: str
+    # Template titles are part of the file format, so they stay Vietnamese whatever the interface language.
+    title: str
+    required: bool
+    help: str
+    choices: str = ""  # name of a code list explained on the template's second sheet
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    ORGANIZATIONS: (
+        Column("code", "Mã tổ chức", True, _("Mã duy nhất: chữ cái không dấu, chữ số, dấu gạch nối (BS-DONG-Y).")),
+        Column("name", "Tên tổ chức", True, _("Tên đầy đủ, có dấu.")),
+        Column("kind", "Loại tổ chức", True, _("Mã loại tổ chức."), "kind"),
+        Column(
+            "parent_code",
+            "Mã tổ chức cấp trên",
+            True,
+            _("Mã của tổ chức cấp trên; chỉ để trống với tổ chức gốc (cấp tỉnh)."),
+        ),
+        Column("sector", "Loại hình", False, _("Mã loại hình; có thể để trống."), "sector"),
+        Column("valid_from", "Thành lập từ ngày", False, _("Ngày thành lập: YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("valid_to", "Tồn tại đến ngày", False, _("Ngày giải thể hoặc sáp nhập; để trống nếu còn hoạt động.")),
+    ),
+    MEMBERS: (
+        Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ đảng viên, duy nhất.")),
+        Column("full_name", "Họ và tên", True, _("Họ và tên đầy đủ, có dấu.")),
+        Column(
+            "organization_code",
+            "Mã chi bộ",
+            True,
+            _("Mã chi bộ nơi đảng viên đang sinh hoạt; đổi chi bộ được ghi là chuyển sinh hoạt."),
+        ),
+        Column("status", "Trạng thái", True, _("Mã trạng thái đảng viên."), "status"),
+        Column("gender", "Giới tính", False, _("Mã giới tính."), "gender"),
+        Column("birth_date", "Ngày sinh", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("ethnicity", "Dân tộc", False, _("Ví dụ: Tày, Nùng, Kinh, Dao.")),
+        Column("admitted_on", "Ngày vào Đảng", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("official_on", "Ngày chính thức", False, _("Không trước ngày vào Đảng.")),
+    ),
+    UNIT_RATINGS: (
+        Column("organization_code", "Mã tổ chức", True, _("Mã tổ chức đảng được xếp loại.")),
+        Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2017.")),
+        Column(
+            "level",
+            "Xếp loại",
+            True,
+            _("Mã mức xếp loại của quy định năm đó; để trống khi chưa quyết định."),
+            "unit_levels",
+        ),
+        Column("self_level", "Tự đánh giá", False, _("Mức tổ chức tự đánh giá, đề xuất."), "unit_levels"),
+        Column("exemplary", "Tiêu biểu", False, _("true/false/1/0/có/không; để trống là không. Chỉ với mức cao nhất.")),
+        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
+        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+    ),
+    MEMBER_RATINGS: (
+        Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của đảng viên đã có trong hệ thống.")),
+        Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2017.")),
+        Column("organization_code", "Mã chi bộ", True, _("Mã chi bộ nơi đảng viên được đánh giá năm đó.")),
+        Column(
+            "level",
+            "Xếp loại",
+            True,
+            _("Mã mức xếp loại đảng viên của quy định năm đó; để trống khi không xếp loại."),
+            "member_levels",
+        ),
+        Column(
+            "not_rated_reason", "Lý do không xếp loại", False, _("Bắt buộc khi để trống xếp loại."), "member_reasons"
+        ),
+        Column(
+            "full_name",
+            "Họ và tên",
+            False,
+            _("Để đối chiếu: nếu có, phải khớp với họ tên của số thẻ (không phân biệt hoa thường, dấu)."),
+        ),
+        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+    ),
+}
+
+KEY_COLUMNS = {
+    ORGANIZATIONS: ("code",),
+    MEMBERS: ("card_number",),
+    UNIT_RATINGS: ("organization_code", "year"),
+    MEMBER_RATINGS: ("card_number", "year"),
+}
+
+
+def header_lookup(data_type: str) -> dict[str, str]:
+    """Folded English code or Vietnamese title -> column code."""
+    lookup = {}
+    for column in COLUMNS[data_type]:
+        lookup[fold(column.code)] = column.code
+        lookup[fold(column.title)] = column.code
+    lookup[fold(ERRORS_COLUMN)] = ERRORS_COLUMN
+    lookup[fold(ERRORS_TITLE)] = ERRORS_COLUMN
+    return lookup

@@ -1,0 +1,148 @@
+"""One Django form per file type: the shape of a row (types, lengths, codes). The rules come afterwards."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..models import CODE_VALIDATOR, MAX_YEAR, MIN_YEAR, Gender, Kind, MemberStatus, NotRatedReason, Sector
+from ..text import fold
+from .columns import MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class CodeChoiceField(forms.CharField):
+    """A code of DOMAIN.md; the Vietnamese label is accepted too, ignoring case and diacritics."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.codes = {code for code, _label in choices}
+        self.by_label = {fold(str(label)): code for code, label in choices}
+        self.by_label.update({fold(code): code for code in self.codes})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return ""
+        code = self.by_label.get(fold(value))
+        if code is None:
+            raise ValidationError(
+                _("“%(value)s” không phải mã hợp lệ; dùng một trong: %(codes)s.")
+                % {"value": value, "codes": ", ".join(sorted(self.codes))}
+            )
+        return code
+
+
+class FlexibleDateField(forms.DateField):
+    """YYYY-MM-DD, DD/MM/YYYY, or a date cell of an XLSX file."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=DATE_FORMATS, **kwargs)
+        self.error_messages["invalid"] = gettext_lazy("Ngày không hợp lệ: ghi theo dạng YYYY-MM-DD hoặc DD/MM/YYYY.")
+
+    def to_python(self, value):
+        if isinstance(value, datetime.date):
+            return value
+        return super().to_python(value)
+
+
+TRUE_WORDS = {"true", "1", "co", "x", "yes"}
+FALSE_WORDS = {"false", "0", "khong", "no", ""}
+
+
+class YesNoField(forms.Field):
+    """true/false/1/0/có/không; blank is false."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        word = fold(str(value or ""))
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValidationError(_("“%(value)s” không hợp lệ: ghi true/false, 1/0 hoặc có/không.") % {"value": value})
+
+
+def _year():
+    return forms.IntegerField(
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        error_messages={"invalid": gettext_lazy("Năm phải là một số, ví dụ 2017.")},
+    )
+
+
+def _code(required=True):
+    return forms.CharField(max_length=40, required=required, validators=[CODE_VALIDATOR])
+
+
+class OrganizationRowForm(forms.Form):
+    code = _code()
+    name = forms.CharField(max_length=200)
+    kind = CodeChoiceField(Kind.choices)
+    parent_code = _code(required=False)
+    sector = CodeChoiceField(Sector.choices, required=False)
+    valid_from = FlexibleDateField(required=False)
+    valid_to = FlexibleDateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Ngày kết thúc phải sau ngày thành lập."))
+        if data.get("code") and data.get("code") == data.get("parent_code"):
+            self.add_error("parent_code", _("Một tổ chức không thể trực thuộc chính nó."))
+        return data
+
+
+class MemberRowForm(forms.Form):
+    card_number = forms.CharField(max_length=20)
+    full_name = forms.CharField(max_length=120)
+    organization_code = _code()
+    status = CodeChoiceField(MemberStatus.choices)
+    gender = CodeChoiceField(Gender.choices, required=False)
+    birth_date = FlexibleDateField(required=False)
+    ethnicity = forms.CharField(max_length=40, required=False)
+    admitted_on = FlexibleDateField(required=False)
+    official_on = FlexibleDateField(required=False)
+
+
+class UnitRatingRowForm(forms.Form):
+    organization_code = _code()
+    year = _year()
+    level = forms.CharField(max_length=24, required=False)
+    self_level = forms.CharField(max_length=24, required=False)
+    exemplary = YesNoField()
+    decision_ref = forms.CharField(max_length=60, required=False)
+    decided_on = FlexibleDateField(required=False)
+    note = forms.CharField(required=False)
+
+
+class MemberRatingRowForm(forms.Form):
+    card_number = forms.CharField(max_length=20)
+    year = _year()
+    organization_code = _code()
+    level = forms.CharField(max_length=24, required=False)
+    not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)
+    full_name = forms.CharField(max_length=120, required=False)
+    note = forms.CharField(required=False)
+
+
+ROW_FORMS = {
+    ORGANIZATIONS: OrganizationRowForm,
+    MEMBERS: MemberRowForm,
+    UNIT_RATINGS: UnitRatingRowForm,
+    MEMBER_RATINGS: MemberRatingRowForm,
+}
+
+
+def row_form_class(data_type: str, present: set[str]) -> type[forms.Form]:
+    """The type's form limited to the columns the file has: an absent optional column leaves data as it is."""
+    base = ROW_FORMS[data_type]
+    form_class = type(base.__name__, (base,), {})
+    form_class.base_fields = {name: field for name, field in base.base_fields.items() if name in present}
+    return form_class

@@ -1,0 +1,115 @@
+"""Imports as recorded events: the file kept under a random name, its checksum, who, counts and outcome."""
+
+import hashlib
+from collections.abc import Callable
+from typing import IO
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import ImportRecord
+from .engine import ImportResult, RowError, data_import
+from .readers import CSV, FileRejected, Table, file_check
+
+
+def _checksum(handle: IO[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    handle.seek(0)
+    while chunk := handle.read(1024 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    handle.seek(0)
+    return digest.hexdigest(), size
+
+
+def rows_estimate(handle: IO[bytes], name: str) -> int:
+    """Rough number of data rows, to decide between importing now and in a background task."""
+    try:
+        kind = file_check(handle, name)
+    except FileRejected:
+        return 0
+    if kind == CSV:
+        lines = 0
+        while chunk := handle.read(1024 * 1024):
+            lines += chunk.count(b"\n")
+        handle.seek(0)
+        return max(lines - 1, 0)
+    try:
+        with Table(handle, kind) as table:
+            sheet = table._workbook.worksheets[0]
+            rows = max((sheet.max_row or 1) - 1, 0)
+    except FileRejected:
+        rows = 0
+    handle.seek(0)
+    return rows
+
+
+def import_record_create(
+    *, handle: IO[bytes], name: str, data_type: str, actor, source: str = "web", dry_run: bool = False
+) -> ImportRecord:
+    """Keep the uploaded file (random name under MEDIA_ROOT) and open a record of the import."""
+    checksum, size = _checksum(handle)
+    record = ImportRecord(
+        user=actor if getattr(actor, "pk", None) else None,
+        data_type=data_type,
+        file_name=name[:255],
+        checksum=checksum,
+        size=size,
+        source=source,
+        dry_run=dry_run,
+    )
+    record.rows_estimated = rows_estimate(handle, name)
+    record.file.save(name, File(handle, name=name), save=False)
+    record.save()
+    return record
+
+
+def import_record_run(
+    *,
+    record: ImportRecord,
+    dry_run: bool,
+    scope_user=None,
+    on_error: Callable[[RowError], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult | None:
+    """Run the import of a recorded file (checking only, or writing) and store how it ended."""
+    record.status = ImportRecord.Status.VALIDATING if dry_run else ImportRecord.Status.IMPORTING
+    record.save(update_fields=["status"])
+    result = None
+    try:
+        with record.file.open("rb") as handle:
+            result = data_import(
+                data_type=record.data_type,
+                handle=handle,
+                name=record.file_name,
+                actor=record.user,
+                scope_user=scope_user,
+                dry_run=dry_run,
+                on_error=on_error,
+                on_progress=on_progress,
+                reason=_("Nhập tệp %(name)s (lần nhập %(id)s)") % {"name": record.file_name[:60], "id": record.pk},
+            )
+    except FileRejected as rejected:
+        record.status = ImportRecord.Status.REJECTED
+        record.message = rejected.message
+        record.finished_at = timezone.now()
+        record.save()
+        raise
+    for name in ("rows", "created", "updated", "unchanged", "error_count"):
+        setattr(record, name, getattr(result, name))
+    record.errors = [[e.row, e.column, e.message] for e in result.errors]
+    record.changes = result.changes
+    if result.error_count:
+        record.status = ImportRecord.Status.FAILED
+    elif dry_run:
+        record.status = ImportRecord.Status.VALIDATED
+    else:
+        record.status = ImportRecord.Status.SUCCEEDED
+    record.finished_at = timezone.now()
+    # Outside the import's transaction: the record survives a rolled-back import.
+    with transaction.atomic():
+        record.save()
+    return result
