@@ -6,19 +6,29 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258_encode(text: str) -> bytes:
+    """Encode as Excel on Vietnamese Windows does: letters with a tone become base letter + combining tone."""
+    import unicodedata
+
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out.append(ch.encode("cp1258"))
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in TONES))
+            out.append((base + "".join(p for p in parts if p in TONES)).encode("cp1258"))
+    return b"".join(out)
+
 
 def csv_bytes(rows: list[list], *, encoding: str = "utf-8", delimiter: str = ",", bom: bool = False) -> bytes:
     text = io.StringIO()
     csv.writer(text, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     data = text.getvalue()
-    if encoding == "cp1258":
-        import unicodedata
-
-        # Windows-1258 has no code points for most precomposed letters with tones: Excel writes them decomposed.
-        data = unicodedata.normalize("NFD", data)
-        out = data.encode("cp1258")
-    else:
-        out = data.encode(encoding)
+    out = cp1258_encode(data) if encoding == "cp1258" else data.encode(encoding)
     return (b"\xef\xbb\xbf" if bom else b"") + out
 
 

@@ -1,6 +1,7 @@
 """Upload safety checks and streaming readers for CSV (UTF-8, UTF-8 with BOM, Windows-1258) and XLSX files."""
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
@@ -160,6 +161,8 @@ class Table:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._rows is not None:
+            self._rows.close()
         if self._workbook is not None:
             self._workbook.close()
 
@@ -226,7 +229,8 @@ class Table:
         except csv.Error as error:
             raise FileRejected(_("Tệp CSV sai cấu trúc: %(error)s") % {"error": error}) from error
         finally:
-            text.detach()
+            with contextlib.suppress(ValueError):
+                text.detach()  # leave the caller's file open
 
     # --- XLSX ---
 
