@@ -101,8 +101,9 @@ class _Batch:
         self.done = False
 
     def __call__(self) -> None:
-        self.done = True
-        _enqueue(self.organizations, self.years)
+        if not self.done:
+            self.done = True
+            _enqueue(self.organizations, self.years)
 
 
 def _schedule(*, organization_ids: list[int] = (), years: list[int] = (), full_years: list[int] = ()) -> None:
@@ -110,17 +111,16 @@ def _schedule(*, organization_ids: list[int] = (), years: list[int] = (), full_y
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         batch = next(
-            (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Batch) and not f.done), None
+            (f for _s, f, _r in reversed(connection.run_on_commit) if isinstance(f, _Batch) and not f.done), None
         )
-    fresh = batch is None
-    if fresh:
+    if batch is None:
         batch = _Batch()
     for year in years:
         batch.organizations.setdefault(int(year), set()).update(organization_ids)
     batch.years.update(int(y) for y in full_years)
-    if fresh:
-        # Outside a transaction on_commit runs the batch at once.
-        transaction.on_commit(batch, robust=True)
+    # Registered again at each change so that the batch still runs if an inner savepoint holding an earlier
+    # registration rolls back; only the first call at commit does anything. Outside a transaction it runs now.
+    transaction.on_commit(batch, robust=True)
 
 
 def summaries_changed(*, organization_ids: list[int], years: list[int]) -> None:

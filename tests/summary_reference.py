@@ -1,0 +1,55 @@
+"""A deliberately naive recount (one organization at a time, plain loops) that the stored summaries must equal."""
+
+from assessments.models import MemberAssessment, Organization, RatingScheme, Subject, UnitAssessment
+
+
+def recount(organization: Organization, year: int) -> dict:
+    """The contract's counts for one organization and year, without computed_at and stale."""
+    scheme = RatingScheme.for_year(year)
+    unit_levels = {lv.code: 0 for lv in scheme.levels.filter(subject=Subject.UNIT).order_by("rank")}
+    member_levels = {lv.code: 0 for lv in scheme.levels.filter(subject=Subject.MEMBER).order_by("rank")}
+    units = [child for child in Organization.objects.filter(parent=organization) if child.exists_in(year)]
+    ratings = {
+        a.organization_id: a
+        for a in UnitAssessment.objects.filter(year=year, organization__in=units).select_related("level")
+    }
+    rated = exemplary = 0
+    for unit in units:
+        rating = ratings.get(unit.pk)
+        if rating is not None and rating.level is not None:
+            rated += 1
+            unit_levels[rating.level.code] += 1
+            exemplary += rating.exemplary
+    members = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
+    m_total = m_rated = good = 0
+    for assessment in members.select_related("level"):
+        m_total += 1
+        if assessment.level is not None:
+            m_rated += 1
+            member_levels[assessment.level.code] += 1
+            good += assessment.level.is_good_or_better
+    return {
+        "organization": organization.code,
+        "name": organization.name,
+        "year": year,
+        "scheme": scheme.code,
+        "units": {
+            "total": len(units),
+            "rated": rated,
+            "not_rated": len(units) - rated,
+            "by_level": unit_levels,
+            "exemplary": exemplary,
+        },
+        "members": {
+            "total": m_total,
+            "rated": m_rated,
+            "not_rated": m_total - m_rated,
+            "by_level": member_levels,
+            "good_or_better": good,
+        },
+    }
+
+
+def without_freshness(data: dict) -> dict:
+    """A summary dict without the fields that change on every recompute."""
+    return {k: v for k, v in data.items() if k not in ("computed_at", "stale")}
