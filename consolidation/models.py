@@ -306,6 +306,12 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.unit_of_measure})"
 
+    @property
+    def latest_measurement(self) -> "Measurement | None":
+        """The most recent value; reads prefetched measurements when the page prefetched them."""
+        measurements = sorted(self.measurements.all(), key=lambda m: (m.measured_on, m.pk))
+        return measurements[-1] if measurements else None
+
 
 class Measurement(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")

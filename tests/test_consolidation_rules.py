@@ -37,8 +37,13 @@ TODAY = datetime.date(2017, 10, 1)
 
 @pytest.fixture
 def third_commune(tree):
-    return OrganizationFactory(code="BS-VAN-THUY", name="Đảng bộ xã Vạn Thủy", kind=Kind.GRASSROOTS_COMMITTEE,
-                               sector=Sector.COMMUNE, parent=tree["BS"])
+    return OrganizationFactory(
+        code="BS-VAN-THUY",
+        name="Đảng bộ xã Vạn Thủy",
+        kind=Kind.GRASSROOTS_COMMITTEE,
+        sector=Sector.COMMUNE,
+        parent=tree["BS"],
+    )
 
 
 # --- candidates ------------------------------------------------------------------------------------------------
@@ -125,15 +130,21 @@ def test_outcome_compares_ranks_across_the_2018_scheme_change(tree):
     rate(tree["BS-NHAT-TIEN"], 2017, "hd27-2014", "completed")
     rate(tree["BS-NHAT-TIEN"], 2018, "qd132-2018", "good")
     rate(tree["BS-NHAT-TIEN"], 2019, "qd132-2018", "completed")
-    plan = PlanFactory(organization=tree["BS-NHAT-TIEN"], baseline_year=2017, issued_on=datetime.date(2018, 5, 14),
-                       baseline_level=level("hd27-2014", Subject.UNIT, "completed"))
+    plan = PlanFactory(
+        organization=tree["BS-NHAT-TIEN"],
+        baseline_year=2017,
+        issued_on=datetime.date(2018, 5, 14),
+        baseline_level=level("hd27-2014", Subject.UNIT, "completed"),
+    )
 
     outcome = selectors.plan_outcome(plan)
 
-    assert outcome.text == ("Hoàn thành nhiệm vụ (2017) → Hoàn thành tốt nhiệm vụ (2018) → "
-                            "Hoàn thành nhiệm vụ (2019)")
+    assert outcome.text == ("Hoàn thành nhiệm vụ (2017) → Hoàn thành tốt nhiệm vụ (2018) → Hoàn thành nhiệm vụ (2019)")
     assert (outcome.change_in(2018), outcome.change_in(2019), outcome.change_in(2020)) == (
-        "improved", "same", "unknown")
+        "improved",
+        "same",
+        "unknown",
+    )
 
 
 def test_outcome_without_stored_baseline_level_uses_that_years_rating(tree):
@@ -150,15 +161,27 @@ def test_programme_results_count_units_and_improvements_per_year(tree, officer, 
     rate(tree["BS-NHAT-TIEN"], 2018, "qd132-2018", "good")
     PlanFactory(programme=programme, organization=tree["BS-DONG-Y"], status=PlanStatus.COMPLETED)
     PlanFactory(programme=programme, organization=third_commune, status=PlanStatus.COMPLETED)
-    PlanFactory(programme=programme, organization=tree["BS-NHAT-TIEN"], baseline_year=2017,
-                issued_on=datetime.date(2018, 5, 14), baseline_level=level("hd27-2014", Subject.UNIT, "completed"))
-    PlanFactory(programme=programme, organization=tree["BS-NHAT-TIEN"], status=PlanStatus.CANCELLED,
-                issued_on=datetime.date(2019, 3, 1), baseline_year=2018)
+    PlanFactory(
+        programme=programme,
+        organization=tree["BS-NHAT-TIEN"],
+        baseline_year=2017,
+        issued_on=datetime.date(2018, 5, 14),
+        baseline_level=level("hd27-2014", Subject.UNIT, "completed"),
+    )
+    PlanFactory(
+        programme=programme,
+        organization=tree["BS-NHAT-TIEN"],
+        status=PlanStatus.CANCELLED,
+        issued_on=datetime.date(2019, 3, 1),
+        baseline_year=2018,
+    )
 
     results = selectors.programme_results(programme=programme, user=officer)
 
     assert [(r.year, r.consolidated, r.improved, r.same, r.unknown) for r in results] == [
-        (2017, 2, 1, 1, 0), (2018, 1, 1, 0, 0)]
+        (2017, 2, 1, 1, 0),
+        (2018, 1, 1, 0, 0),
+    ]
 
 
 # --- plan life cycle -------------------------------------------------------------------------------------------
@@ -168,20 +191,28 @@ def test_plan_goes_draft_active_completed(tree, officer):
     plan = PlanFactory(organization=tree["BS-DONG-Y"], status=PlanStatus.DRAFT)
 
     plan = services.plan_transition(plan=plan, to=PlanStatus.ACTIVE, actor=officer)
-    plan = services.plan_transition(plan=plan, to=PlanStatus.COMPLETED, actor=officer,
-                                    closing_assessment="Đạt trong sạch, vững mạnh.", day=datetime.date(2017, 12, 31))
+    plan = services.plan_transition(
+        plan=plan,
+        to=PlanStatus.COMPLETED,
+        actor=officer,
+        closing_assessment="Đạt trong sạch, vững mạnh.",
+        day=datetime.date(2017, 12, 31),
+    )
 
     plan.refresh_from_db()
     assert (plan.status, plan.closed_on) == (PlanStatus.COMPLETED, datetime.date(2017, 12, 31))
     assert plan.history.first().history_user == officer
 
 
-@pytest.mark.parametrize(("start", "to"), [
-    (PlanStatus.DRAFT, PlanStatus.COMPLETED),
-    (PlanStatus.COMPLETED, PlanStatus.ACTIVE),
-    (PlanStatus.CANCELLED, PlanStatus.ACTIVE),
-    (PlanStatus.ACTIVE, PlanStatus.DRAFT),
-])
+@pytest.mark.parametrize(
+    ("start", "to"),
+    [
+        (PlanStatus.DRAFT, PlanStatus.COMPLETED),
+        (PlanStatus.COMPLETED, PlanStatus.ACTIVE),
+        (PlanStatus.CANCELLED, PlanStatus.ACTIVE),
+        (PlanStatus.ACTIVE, PlanStatus.DRAFT),
+    ],
+)
 def test_plan_refuses_transitions_outside_the_life_cycle(tree, officer, start, to):
     plan = PlanFactory(organization=tree["BS-DONG-Y"], status=start)
 
@@ -221,8 +252,13 @@ def test_a_unit_cannot_have_two_active_plans(tree, officer):
 
 
 def test_plan_save_refuses_a_level_of_another_years_scheme(tree, officer):
-    plan = Plan(number="49-KH/HU", issued_on=datetime.date(2017, 5, 4), organization=tree["BS-DONG-Y"],
-                baseline_year=2016, baseline_level=level("qd132-2018", Subject.UNIT, "not_completed"))
+    plan = Plan(
+        number="49-KH/HU",
+        issued_on=datetime.date(2017, 5, 4),
+        organization=tree["BS-DONG-Y"],
+        baseline_year=2016,
+        baseline_level=level("qd132-2018", Subject.UNIT, "not_completed"),
+    )
 
     with pytest.raises(ValidationError) as error:
         services.plan_save(plan=plan, actor=officer)
@@ -232,8 +268,9 @@ def test_plan_save_refuses_a_level_of_another_years_scheme(tree, officer):
 
 
 def test_plan_save_refuses_a_cell_as_target(tree, officer):
-    plan = Plan(number="49-KH/HU", issued_on=datetime.date(2017, 5, 4), organization=tree["BS-DONG-Y-01"],
-                baseline_year=2016)
+    plan = Plan(
+        number="49-KH/HU", issued_on=datetime.date(2017, 5, 4), organization=tree["BS-DONG-Y-01"], baseline_year=2016
+    )
 
     with pytest.raises(ValidationError) as error:
         services.plan_save(plan=plan, actor=officer)
@@ -250,12 +287,22 @@ def test_plan_save_refuses_a_status_change_behind_the_life_cycle(tree, officer):
 
 
 def test_plan_save_with_children_is_all_or_nothing(tree, officer):
-    plan = Plan(number="49-KH/HU", issued_on=datetime.date(2017, 5, 4), organization=tree["BS-DONG-Y"],
-                baseline_year=2016)
-    good = SecondedCadre(full_name="Lương Văn Hùng", home_post="Phó Trưởng phòng", unit_post="Chủ tịch UBND xã",
-                         start=datetime.date(2017, 5, 15))
-    bad = SecondedCadre(full_name="Sai Ngày", home_post="x", unit_post="y", start=datetime.date(2017, 6, 1),
-                        end=datetime.date(2017, 1, 1))
+    plan = Plan(
+        number="49-KH/HU", issued_on=datetime.date(2017, 5, 4), organization=tree["BS-DONG-Y"], baseline_year=2016
+    )
+    good = SecondedCadre(
+        full_name="Lương Văn Hùng",
+        home_post="Phó Trưởng phòng",
+        unit_post="Chủ tịch UBND xã",
+        start=datetime.date(2017, 5, 15),
+    )
+    bad = SecondedCadre(
+        full_name="Sai Ngày",
+        home_post="x",
+        unit_post="y",
+        start=datetime.date(2017, 6, 1),
+        end=datetime.date(2017, 1, 1),
+    )
 
     with pytest.raises(ValidationError):
         services.plan_save(plan=plan, actor=officer, children=[good, bad])
@@ -269,8 +316,9 @@ def test_plan_save_with_children_is_all_or_nothing(tree, officer):
 def test_progress_note_moves_task_status(tree, secretary_dong_y):
     task = TaskFactory(plan=PlanFactory(organization=tree["BS-DONG-Y"]))
 
-    services.task_progress_record(task=task, noted_on=TODAY, note="Đã kiện toàn", status=TaskStatus.DONE,
-                                  actor=secretary_dong_y, today=TODAY)
+    services.task_progress_record(
+        task=task, noted_on=TODAY, note="Đã kiện toàn", status=TaskStatus.DONE, actor=secretary_dong_y, today=TODAY
+    )
 
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
@@ -284,23 +332,31 @@ def test_nothing_is_recorded_on_a_completed_plan(tree, officer):
     with pytest.raises(ValidationError):
         services.task_progress_record(task=task, noted_on=TODAY, note="x", actor=officer, today=TODAY)
     with pytest.raises(ValidationError):
-        services.measurement_record(indicator=indicator, measured_on=TODAY, value=Decimal(1), actor=officer,
-                                    today=TODAY)
+        services.measurement_record(
+            indicator=indicator, measured_on=TODAY, value=Decimal(1), actor=officer, today=TODAY
+        )
 
     assert not TaskProgress.objects.exists() and not Measurement.objects.exists()
 
 
 def test_measurement_refuses_future_dates_and_a_second_value_the_same_day(tree, officer):
     indicator = IndicatorFactory(plan=PlanFactory(organization=tree["BS-DONG-Y"]))
-    services.measurement_record(indicator=indicator, measured_on=TODAY, value=Decimal("21.5"), actor=officer,
-                                today=TODAY)
+    services.measurement_record(
+        indicator=indicator, measured_on=TODAY, value=Decimal("21.5"), actor=officer, today=TODAY
+    )
 
     with pytest.raises(ValidationError) as future:
-        services.measurement_record(indicator=indicator, measured_on=TODAY + datetime.timedelta(days=1),
-                                    value=Decimal(1), actor=officer, today=TODAY)
+        services.measurement_record(
+            indicator=indicator,
+            measured_on=TODAY + datetime.timedelta(days=1),
+            value=Decimal(1),
+            actor=officer,
+            today=TODAY,
+        )
     with pytest.raises(ValidationError) as twice:
-        services.measurement_record(indicator=indicator, measured_on=TODAY, value=Decimal(2), actor=officer,
-                                    today=TODAY)
+        services.measurement_record(
+            indicator=indicator, measured_on=TODAY, value=Decimal(2), actor=officer, today=TODAY
+        )
 
     assert "tương lai" in str(future.value) and "01/10/2017" in str(twice.value)
     assert list(Measurement.objects.values_list("value", flat=True)) == [Decimal("21.5")]
@@ -360,18 +416,27 @@ def test_flag_counts_per_plan(tree):
 # --- document helpers ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("day", "text"), [
-    (datetime.date(2017, 5, 4), "ngày 04 tháng 5 năm 2017"),
-    (datetime.date(2016, 11, 11), "ngày 11 tháng 11 năm 2016"),
-    (datetime.date(2018, 2, 5), "ngày 05 tháng 02 năm 2018"),
-])
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (datetime.date(2017, 5, 4), "ngày 04 tháng 5 năm 2017"),
+        (datetime.date(2016, 11, 11), "ngày 11 tháng 11 năm 2016"),
+        (datetime.date(2018, 2, 5), "ngày 05 tháng 02 năm 2018"),
+    ],
+)
 def test_party_date_pads_days_and_the_first_two_months(day, text):
     assert party_date(day) == text
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (Decimal("21.50"), "21,5"), (Decimal("188.00"), "188"), (Decimal("12345.6"), "12.345,6"), (None, ""),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("21.50"), "21,5"),
+        (Decimal("188.00"), "188"),
+        (Decimal("12345.6"), "12.345,6"),
+        (None, ""),
+    ],
+)
 def test_numbers_use_the_vietnamese_decimal_comma(value, text):
     assert vn_number(value) == text
 
@@ -394,7 +459,8 @@ def test_demo_tells_the_bac_son_story_and_reruns_without_duplicates(tree, office
     assert "Chủ tịch Ủy ban nhân dân xã" in dong_y.cadres.get().unit_post
     assert selectors.plan_outcome(dong_y).text == "Yếu kém (2016) → Trong sạch, vững mạnh (2017)"
     assert selectors.plan_outcome(nhat_tien).text.startswith(
-        "Hoàn thành nhiệm vụ (2017) → Hoàn thành tốt nhiệm vụ (2018)")
+        "Hoàn thành nhiệm vụ (2017) → Hoàn thành tốt nhiệm vụ (2018)"
+    )
     poor = Indicator.objects.get(plan=nhat_tien, name="Tỷ lệ hộ nghèo")
     assert poor.measurements.get().value == Decimal("21.5")
     assert Task.objects.count() == 10 and Measurement.objects.count() == 8
