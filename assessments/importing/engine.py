@@ -223,8 +223,15 @@ class Levels:
         }
 
 
+def _same(old, new) -> bool:
+    # XLSX cannot carry a carriage return (XML turns it into a line feed): line endings do not count as a change.
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n").replace("\r", "\n") == new.replace("\r\n", "\n").replace("\r", "\n")
+    return old == new
+
+
 def _changed(obj, values: dict) -> list[str]:
-    return [name for name, value in values.items() if getattr(obj, name) != value]
+    return [name for name, value in values.items() if not _same(getattr(obj, name), value)]
 
 
 class Handler:
@@ -373,7 +380,7 @@ class MemberRatingHandler(Handler):
                 values["not_rated_reason"] = ""  # a level means rated: a stored reason no longer applies
             if "note" in self.present:
                 values["note"] = data["note"]
-            changed = [name for name, value in values.items() if old[name] != value]
+            changed = [name for name, value in values.items() if not _same(old[name], value)]
             for name, value in values.items():
                 setattr(assessment, name, value)
             assessment.organization = org

@@ -119,7 +119,7 @@ class UnitRatingRowForm(forms.Form):
     exemplary = YesNoField()
     decision_ref = forms.CharField(max_length=60, required=False)
     decided_on = FlexibleDateField(required=False)
-    note = forms.CharField(required=False)
+    note = forms.CharField(required=False, strip=False)
 
 
 class MemberRatingRowForm(forms.Form):
@@ -129,7 +129,7 @@ class MemberRatingRowForm(forms.Form):
     level = forms.CharField(max_length=24, required=False)
     not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)
     full_name = forms.CharField(max_length=120, required=False)
-    note = forms.CharField(required=False)
+    note = forms.CharField(required=False, strip=False)
 
 
 ROW_FORMS = {

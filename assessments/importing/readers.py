@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 CSV, XLSX = "csv", "xlsx"
 # The apostrophe the exporter puts before text that a spreadsheet would run as a formula (OWASP CSV injection).
-FORMULA_START = re.compile(r"^'+[=+\-@\t\r\0]")
+FORMULA_START = re.compile(r"^'+[=+\-@\t\r\n\0]")  # \n: XLSX turns an escaped CR into LF
 _CHUNK = 1024 * 1024
 
 
@@ -73,6 +73,8 @@ def file_check(handle: IO[bytes], name: str) -> str:
             raise FileRejected(_("Nội dung tệp không phải là bảng tính .xlsx (tên tệp có đuôi .xlsx)."))
         _zip_check(handle)
     else:
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise FileRejected(_("Tệp CSV mã UTF-16 không được hỗ trợ: hãy lưu thành “CSV UTF-8”."))
         if guessed is not None or b"\0" in head:
             raise FileRejected(_("Nội dung tệp không phải là văn bản CSV (tên tệp có đuôi .csv)."))
     return kind
@@ -119,10 +121,10 @@ def _zip_check(handle: IO[bytes]) -> None:
 
 def text_clean(value: str) -> str:
     """NFC (Windows-1258 writes tones as combining marks), trim, and undo the exporter's formula escape."""
-    value = unicodedata.normalize("NFC", value).strip()
+    value = unicodedata.normalize("NFC", value)
     if value.startswith("'") and FORMULA_START.match(value):
-        value = value[1:]
-    return value
+        return value[1:]  # escaped text is exact, leading tab or CR included
+    return value.strip()
 
 
 def cell_clean(value: Any) -> Any:
