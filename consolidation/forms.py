@@ -90,30 +90,51 @@ class PlanForm(forms.ModelForm):
         self.fields["programme"].queryset = selectors.programmes_visible_to(user)
 
 
-class SecondedCadreForm(forms.ModelForm):
+class CompactRowForm(forms.ModelForm):
+    """A formset row rendered in a table: Bootstrap's small controls, no labels (the table head has them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = css
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class SecondedCadreForm(CompactRowForm):
     class Meta:
         model = SecondedCadre
         fields = ["full_name", "home_post", "unit_post", "start", "end"]
         widgets = {"start": DATE_INPUT, "end": DATE_INPUT}
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(CompactRowForm):
     class Meta:
         model = Task
         fields = ["area", "description", "owner", "due_on", "status"]
         widgets = {"due_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 2})}
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(CompactRowForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit_of_measure", "baseline_value", "baseline_year", "target_value", "higher_is_better"]
 
 
+class WorkingGroupMemberForm(CompactRowForm):
+    class Meta:
+        model = WorkingGroupMember
+        fields = ["full_name", "post", "role"]
+
+
 CadreFormSet = inlineformset_factory(Plan, SecondedCadre, form=SecondedCadreForm, extra=1, can_delete=True)
-GroupFormSet = inlineformset_factory(
-    Plan, WorkingGroupMember, fields=["full_name", "post", "role"], extra=1, can_delete=True
-)
+GroupFormSet = inlineformset_factory(Plan, WorkingGroupMember, form=WorkingGroupMemberForm, extra=1, can_delete=True)
 TaskFormSet = inlineformset_factory(Plan, Task, form=TaskForm, extra=1, can_delete=True)
 IndicatorFormSet = inlineformset_factory(Plan, Indicator, form=IndicatorForm, extra=1, can_delete=True)
 

@@ -50,7 +50,7 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.first_year}–{self.last_year})"
+        return self.name if self.period in self.name else f"{self.name} ({self.period})"
 
     @property
     def period(self) -> str:
@@ -98,7 +98,7 @@ class Plan(models.Model):
     issuing_body = models.CharField(_("cơ quan ban hành"), max_length=120, default=DEFAULT_ISSUING_BODY)
     place = models.CharField(_("địa danh"), max_length=60, default=DEFAULT_PLACE)
     title = models.CharField(
-        _("trích yếu"), max_length=300, blank=True, help_text=_("Để trống để dùng “Củng cố, kiện toàn <tên đơn vị>”")
+        _("trích yếu"), max_length=300, blank=True, help_text=_("Để trống để dùng “Củng cố, kiện toàn” và tên đơn vị")
     )
     organization = models.ForeignKey(
         Organization,

@@ -136,7 +136,9 @@ def plan_initial_from_candidate(*, candidate: UnitAssessment, today: datetime.da
     """Fields of a new plan prefilled from a candidate: unit, baseline year and level, title, goals."""
     today = today or datetime.date.today()
     unit = candidate.organization
+    programme = Programme.objects.filter(first_year__lte=today.year, last_year__gte=today.year).first()
     return {
+        "programme": programme.pk if programme else None,
         "organization": unit.pk,
         "baseline_year": candidate.year,
         "baseline_level": candidate.level_id,

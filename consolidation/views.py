@@ -91,6 +91,7 @@ def _plan_page(
     can_manage = selectors.user_can_manage_plans(request.user)
     context = {
         "plan": plan,
+        "tasks": [task for _area, tasks in selectors.tasks_by_area(plan) for task in tasks],
         "outcome": selectors.plan_outcome(plan),
         "outcome_year": selectors.outcome_year(plan),
         "overdue_ids": overdue_ids,

@@ -410,3 +410,44 @@ def test_plan_page_query_count_does_not_grow_with_items(client, tree, officer, d
         response = client.get(reverse("consolidation:plan_detail", args=[plan.pk]))
 
     assert response.status_code == 200
+
+
+# --- admin -----------------------------------------------------------------------------------------------------
+
+
+def test_admin_lists_plans_and_shows_their_history(client, admin_user, plans, django_assert_max_num_queries):
+    client.force_login(admin_user)
+    plan = plans["BS-DONG-Y"]
+
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse("admin:consolidation_plan_changelist"), {"q": "dong y"})
+    history = client.get(reverse("admin:consolidation_plan_history", args=[plan.pk]))
+
+    assert listing.status_code == 200 and "49-KH/HU" in listing.content.decode()
+    assert "82-KH/HU" not in listing.content.decode()
+    assert history.status_code == 200
+
+
+def test_admin_correction_still_checks_the_plan_rules(client, admin_user, plans):
+    client.force_login(admin_user)
+    plan = plans["BS-DONG-Y"]
+    url = reverse("admin:consolidation_plan_change", args=[plan.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data.update(
+        {
+            "issued_on": "2017-05-04",
+            "baseline_year": "2016",
+            "organization": plan.organization_id,
+            "baseline_level": level("qd132-2018", Subject.UNIT, "not_completed").pk,
+            "programme": "",
+        }
+    )
+    for prefix in ("cadres", "group_members", "tasks", "indicators"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200 and "qd132-2018" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.baseline_level.scheme.code == "hd27-2014"
