@@ -451,3 +451,50 @@ def test_admin_correction_still_checks_the_plan_rules(client, admin_user, plans)
     assert response.status_code == 200 and "qd132-2018" in response.content.decode()
     plan.refresh_from_db()
     assert plan.baseline_level.scheme.code == "hd27-2014"
+
+
+def test_officer_edits_a_plan_deleting_a_task_and_adding_a_cadre(client, tree, officer):
+    plan = PlanFactory(organization=tree["BS-DONG-Y"], number="49-KH/HU", status=PlanStatus.DRAFT)
+    task = TaskFactory(plan=plan)
+    client.force_login(officer)
+    data = _plan_post(tree, goals="Mục tiêu mới")
+    data.update(
+        {
+            "tasks-TOTAL_FORMS": "1",
+            "tasks-INITIAL_FORMS": "1",
+            "tasks-0-id": task.pk,
+            "tasks-0-plan": plan.pk,
+            "tasks-0-area": task.area,
+            "tasks-0-description": task.description,
+            "tasks-0-status": task.status,
+            "tasks-0-DELETE": "on",
+        }
+    )
+
+    response = client.post(reverse("consolidation:plan_edit", args=[plan.pk]), data)
+
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.goals == "Mục tiêu mới"
+    assert not plan.tasks.exists()
+    assert [c.full_name for c in plan.cadres.all()] == ["Lương Văn Hùng"]
+
+
+def test_a_second_plan_with_the_same_number_is_refused_with_a_message(client, tree, officer):
+    PlanFactory(organization=tree["BS-NHAT-TIEN"], number="49-KH/HU")
+    client.force_login(officer)
+
+    response = client.post(reverse("consolidation:plan_create"), _plan_post(tree))
+
+    assert response.status_code == 400
+    assert "Cơ quan này đã có kế hoạch mang số đó." in response.content.decode()
+    assert Plan.objects.count() == 1
+
+
+def test_candidates_are_chosen_only_from_a_finished_year(client, officer):
+    client.force_login(officer)
+
+    response = client.get(reverse("consolidation:candidate_list"), {"year": datetime.date.today().year})
+
+    assert "chưa kết thúc" in response.content.decode()
+    assert response.context["candidates"] == []
