@@ -76,7 +76,11 @@ class Organization(models.Model):
     kind = models.CharField(_("loại tổ chức"), max_length=24, choices=Kind.choices)
     sector = models.CharField(_("loại hình"), max_length=16, choices=Sector.choices, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("trực thuộc"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # Materialized path of codes ("LS/BS/BS-DONG-Y/"): a subtree is one indexed prefix match at any scale.
@@ -97,7 +101,9 @@ class Organization(models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="organization_valid_range",
                 violation_error_message=_("Ngày kết thúc phải sau ngày thành lập."),
             ),
@@ -185,7 +191,9 @@ class Membership(models.Model):
         ordering = ["member", "start"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member"], condition=Q(end__isnull=True), name="membership_one_open_per_member",
+                fields=["member"],
+                condition=Q(end__isnull=True),
+                name="membership_one_open_per_member",
                 violation_error_message=_("Đảng viên chỉ sinh hoạt ở một chi bộ tại một thời điểm."),
             ),
             models.CheckConstraint(
@@ -302,7 +310,10 @@ class NotRatedReason(models.TextChoices):
 
 
 MEMBER_REASONS = (
-    NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED, NotRatedReason.ADMITTED_RECENTLY, NotRatedReason.OTHER,
+    NotRatedReason.EXEMPT,
+    NotRatedReason.SUSPENDED,
+    NotRatedReason.ADMITTED_RECENTLY,
+    NotRatedReason.OTHER,
 )
 UNIT_REASONS = (NotRatedReason.FOUNDED_RECENTLY, NotRatedReason.OTHER)
 
@@ -321,11 +332,19 @@ class UnitAssessment(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     self_level = models.ForeignKey(
-        RatingLevel, verbose_name=_("tự đánh giá"), null=True, blank=True, on_delete=models.PROTECT,
+        RatingLevel,
+        verbose_name=_("tự đánh giá"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     level = models.ForeignKey(
-        RatingLevel, verbose_name=_("xếp loại"), null=True, blank=True, on_delete=models.PROTECT,
+        RatingLevel,
+        verbose_name=_("xếp loại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     exemplary = models.BooleanField(_("tiêu biểu"), default=False)
@@ -346,15 +365,18 @@ class UnitAssessment(models.Model):
         ordering = ["-year", "organization__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "year"], name="unit_assessment_one_per_year",
+                fields=["organization", "year"],
+                name="unit_assessment_one_per_year",
                 violation_error_message=_("Tổ chức này đã có bản xếp loại của năm đó."),
             ),
             models.CheckConstraint(
-                condition=Q(exemplary=False) | Q(level__isnull=False), name="unit_exemplary_needs_level",
+                condition=Q(exemplary=False) | Q(level__isnull=False),
+                name="unit_exemplary_needs_level",
                 violation_error_message=_("Chỉ đơn vị đã xếp loại mới có thể là tiêu biểu."),
             ),
             models.CheckConstraint(
-                condition=Q(not_rated_reason="") | Q(level__isnull=True), name="unit_rated_has_no_reason",
+                condition=Q(not_rated_reason="") | Q(level__isnull=True),
+                name="unit_rated_has_no_reason",
                 violation_error_message=_("Đơn vị đã xếp loại thì không ghi lý do không xếp loại."),
             ),
             models.CheckConstraint(
@@ -378,10 +400,17 @@ class MemberAssessment(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("nơi đánh giá"), on_delete=models.PROTECT, related_name="member_assessments"
+        Organization,
+        verbose_name=_("nơi đánh giá"),
+        on_delete=models.PROTECT,
+        related_name="member_assessments",
     )
     level = models.ForeignKey(
-        RatingLevel, verbose_name=_("xếp loại"), null=True, blank=True, on_delete=models.PROTECT,
+        RatingLevel,
+        verbose_name=_("xếp loại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     not_rated_reason = models.CharField(
@@ -399,7 +428,8 @@ class MemberAssessment(models.Model):
         ordering = ["-year", "member__name_folded"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member", "year"], name="member_assessment_one_per_year",
+                fields=["member", "year"],
+                name="member_assessment_one_per_year",
                 violation_error_message=_("Đảng viên này đã có bản xếp loại của năm đó."),
             ),
             models.CheckConstraint(
@@ -430,7 +460,11 @@ class User(AbstractUser):
 
     role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices, default=Role.SECRETARY)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("tổ chức"), null=True, blank=True, on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
 
@@ -504,7 +538,11 @@ class ImportRecord(models.Model):
         REJECTED = "rejected", _("Tệp bị từ chối")
 
     user = models.ForeignKey(
-        "User", verbose_name=_("người nhập"), null=True, blank=True, on_delete=models.SET_NULL,
+        "User",
+        verbose_name=_("người nhập"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="imports",
     )
     created_at = models.DateTimeField(_("lúc tải lên"), auto_now_add=True)
@@ -540,3 +578,160 @@ class ImportRecord(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)
+
+
+# --- the yearly cycle: opening a year, submissions, review documents ----------------------------------------------
+
+
+class YearCycle(models.Model):
+    """A year's assessment opened by an organization for the units directly under it (those existing at year end)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức mở đợt"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    scheme = models.ForeignKey(
+        RatingScheme, verbose_name=_("quy định xếp loại"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    deadline = models.DateField(_("hạn nộp"))
+    opened_by = models.ForeignKey(
+        "User", verbose_name=_("người mở"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("mở lúc"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đợt đánh giá năm")
+        verbose_name_plural = _("đợt đánh giá năm")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="year_cycle_one_per_organization_year",
+                violation_error_message=_("Tổ chức này đã mở đợt đánh giá của năm đó."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.year}"
+
+    def units(self) -> OrganizationQuerySet:
+        """The units to rate: directly subordinate, existing on 31 December of the year."""
+        return Organization.objects.filter(parent=self.organization).for_year(self.year)
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang chuẩn bị")
+    SUBMITTED = "submitted", _("Đã gửi, chờ thẩm định")
+    RETURNED = "returned", _("Bị trả lại để sửa")
+    FINALIZED = "finalized", _("Đã chốt kết quả")
+
+
+# While a submission is in these states its unit (the secretary) may still change things.
+EDITABLE_STATUSES = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
+class Submission(models.Model):
+    """One unit's file for one year: what it sends up, its state, and the district's answer."""
+
+    cycle = models.ForeignKey(
+        YearCycle, verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    # The district Organization Board's appraisal, before the Standing Board's decision is recorded.
+    proposed_level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("Ban Tổ chức đề xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "User", verbose_name=_("người gửi"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        "User", verbose_name=_("người trả lại"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    finalized_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        "User", verbose_name=_("người chốt"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_reason = models.TextField(_("lý do vượt kiểm tra quy định"), blank=True)
+    reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hồ sơ đánh giá")
+        verbose_name_plural = _("hồ sơ đánh giá")
+        ordering = ["-cycle__year", "organization__name_folded"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "organization"],
+                name="submission_one_per_unit_cycle",
+                violation_error_message=_("Đơn vị này đã có hồ sơ trong đợt đánh giá đó."),
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="submission_org_status")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.cycle.year}"
+
+    @property
+    def year(self) -> int:
+        return self.cycle.year
+
+    @property
+    def is_editable(self) -> bool:
+        """The unit may still change its file: not yet sent, or sent back by the district."""
+        return self.status in EDITABLE_STATUSES
+
+
+def _review_upload_to(instance: "ReviewDocument", filename: str) -> str:
+    import uuid
+
+    # A random name: the uploader's file name is kept only as data, never as a path.
+    return f"reviews/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class ReviewDocument(models.Model):
+    """One version of a unit's review report (báo cáo kiểm điểm); every upload is a new version, none is replaced."""
+
+    class FileKind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="documents"
+    )
+    version = models.PositiveIntegerField(_("lần nộp"))
+    file = models.FileField(_("tệp"), upload_to=_review_upload_to, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    kind = models.CharField(_("định dạng"), max_length=4, choices=FileKind.choices)
+    size = models.PositiveBigIntegerField(_("kích thước (byte)"))
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        "User", verbose_name=_("người tải lên"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("báo cáo kiểm điểm")
+        verbose_name_plural = _("báo cáo kiểm điểm")
+        ordering = ["submission", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "version"], name="review_document_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (v{self.version})"

@@ -1,0 +1,494 @@
+"""Pages of the yearly cycle: opening a year, the commune portal, the district's review; all scoped, outside is 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import cycle as rules
+from . import cycle_forms as forms
+from . import selectors, services
+from .models import (
+    Kind,
+    ReviewDocument,
+    Role,
+    Submission,
+    SubmissionStatus,
+    UnitAssessment,
+    YearCycle,
+)
+
+# --- who may do what ------------------------------------------------------------------------------------------------
+
+
+def _is_officer(user) -> bool:
+    return user.is_superuser or user.role in (Role.OFFICER, Role.ADMIN)
+
+
+def _is_reviewer(user) -> bool:
+    """District staff who read the cycle and review pages: officers act, leaders only read."""
+    return _is_officer(user) or user.role == Role.LEADER
+
+
+def _is_own_secretary(user, submission: Submission) -> bool:
+    return user.role == Role.SECRETARY and user.organization_id == submission.organization_id
+
+
+def _reviewer_require(user) -> None:
+    if not _is_reviewer(user):
+        raise PermissionDenied(_("Trang này dành cho cán bộ Ban Tổ chức và lãnh đạo."))
+
+
+def _submission_get(user, code: str, year: int, *, ensure: bool = False) -> Submission:
+    """The file of a unit in scope for a year; 404 outside the user's scope or when the year was not opened for it."""
+    organization = selectors.organization_get_for_user(user=user, code=code)
+    queryset = Submission.objects.select_related("cycle__scheme", "cycle__organization", "organization")
+    submission = queryset.filter(organization=organization, cycle__year=year).first()
+    if submission is None and ensure and organization.parent_id:
+        cycle = YearCycle.objects.filter(organization_id=organization.parent_id, year=year).first()
+        if cycle is not None and organization.exists_in(year):
+            submission = services.submission_ensure(cycle=cycle, organization=organization, actor=user)
+            submission = queryset.get(pk=submission.pk)
+    if submission is None:
+        raise Http404(_("Năm này chưa mở đợt đánh giá cho đơn vị."))
+    return submission
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's errors on the form: on their field if the form has it, otherwise on the whole form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def portal_url_for(user) -> str | None:
+    """Where a secretary lands after login: the portal of their unit for the latest year opened for it."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.SECRETARY or user.organization_id is None:
+        return None
+    year = (
+        Submission.objects.filter(organization_id=user.organization_id)
+        .order_by("-cycle__year")
+        .values_list("cycle__year", flat=True)
+        .first()
+    )
+    if year is None:
+        return None
+    return reverse("assessments:portal_detail", args=[user.organization.code, year])
+
+
+# --- year cycle (officers; leaders read) ------------------------------------------------------------------------------
+
+
+@login_required
+def cycle_list(request):
+    _reviewer_require(request.user)
+    visible = selectors.organizations_visible_to(request.user)
+    form = None
+    if _is_officer(request.user):
+        form = forms.YearOpenForm(request.POST or None, organizations=visible)
+        if request.method == "POST" and form.is_valid():
+            try:
+                cycle = services.year_open(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Đã mở đợt đánh giá năm %(year)s cho %(org)s.")
+                    % {"year": cycle.year, "org": cycle.organization.name},
+                )
+                return redirect("assessments:cycle_detail", cycle.organization.code, cycle.year)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Chỉ cán bộ Ban Tổ chức được mở đợt đánh giá."))
+    status = SubmissionStatus
+    cycles = (
+        YearCycle.objects.filter(organization__in=visible)
+        .select_related("organization", "scheme", "opened_by")
+        .annotate(
+            units=Count("submissions"),
+            submitted=Count("submissions", filter=Q(submissions__status=status.SUBMITTED)),
+            returned=Count("submissions", filter=Q(submissions__status=status.RETURNED)),
+            finalized=Count("submissions", filter=Q(submissions__status=status.FINALIZED)),
+        )
+        .order_by("-year", "organization__path")
+    )
+    return render(
+        request,
+        "assessments/cycle_list.html",
+        {"cycles": cycles, "form": form},
+        status=400 if form and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def cycle_detail(request, code: str, year: int):
+    _reviewer_require(request.user)
+    organization = selectors.organization_get_for_user(user=request.user, code=code)
+    cycle = get_object_or_404(
+        YearCycle.objects.select_related("organization", "scheme", "opened_by"), organization=organization, year=year
+    )
+    units = rules.cycle_units(cycle)
+    counts = rules.status_counts(units)
+    context = {
+        "cycle": cycle,
+        "units": units,
+        "counts": [(label, counts[value]) for value, label in SubmissionStatus.choices],
+        "not_submitted": [unit for unit in units if not unit["submitted"]],
+        "statuses": SubmissionStatus,
+    }
+    return render(request, "assessments/cycle_detail.html", context)
+
+
+# --- commune portal (the secretary's home for the year) ---------------------------------------------------------------
+
+
+def _import_links(year: int) -> dict:
+    """Links to the import pipeline's member-ratings upload and its prefilled template, when those pages exist."""
+    links = {}
+    for key, name in (("upload", "assessments:import_upload"), ("template", "assessments:import_template")):
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            try:
+                url = reverse(name, args=["member_ratings"])
+            except NoReverseMatch:
+                continue
+            links[key] = f"{url}?year={year}"
+            continue
+        links[key] = f"{url}?data_type=member_ratings&year={year}"
+    return links
+
+
+def _cells_current(cells, year: int) -> dict:
+    current = {}
+    for assessment in UnitAssessment.objects.filter(organization__in=cells, year=year).only(
+        "organization_id", "level_id", "not_rated_reason"
+    ):
+        if assessment.level_id:
+            current[assessment.organization_id] = f"level:{assessment.level_id}"
+        elif assessment.not_rated_reason:
+            current[assessment.organization_id] = f"reason:{assessment.not_rated_reason}"
+    return current
+
+
+def _portal_render(request, submission: Submission, *, forms_bound: dict | None = None, status: int = 200):
+    year = submission.cycle.year
+    organization = submission.organization
+    can_edit = _is_own_secretary(request.user, submission) and submission.is_editable
+    own = (
+        UnitAssessment.objects.filter(organization=organization, year=year)
+        .select_related("self_level", "level")
+        .first()
+    )
+    levels = rules.unit_levels(year)
+    cells = rules.decided_cells(organization, year)
+    current = _cells_current(cells, year)
+    bound = forms_bound or {}
+    upload_form = bound.get("upload") or forms.DocumentUploadForm()
+    self_form = bound.get("self_level") or forms.SelfLevelForm(
+        year=year, initial={"level": own.self_level_id if own else None}
+    )
+    cells_form = bound.get("cells") or forms.CellLevelsForm(cells=cells, levels=levels, current=current)
+    choice_labels = dict(forms.cell_choices(levels))
+    cell_rows = [(cell, choice_labels.get(current.get(cell.pk, ""), "—")) for cell in cells]
+    checks = rules.submission_checks(submission=submission, level=own.self_level if own else None)
+    checklist = rules.submission_checklist(submission=submission)
+    context = {
+        "submission": submission,
+        "cycle": submission.cycle,
+        "unit": organization,
+        "own": own,
+        "can_edit": can_edit,
+        "documents": submission.documents.select_related("uploaded_by").order_by("-version"),
+        "members": rules.member_rating_counts(organization=organization, year=year),
+        "checklist": checklist,
+        "ready": all(item.done for item in checklist),
+        "checks": checks,
+        "cells": cells,
+        "cell_rows": cell_rows,
+        "upload_form": upload_form,
+        "self_form": self_form,
+        "cells_form": cells_form,
+        "submit_errors": bound.get("submit_errors", []),
+        "import_links": _import_links(year),
+        "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
+    }
+    return render(request, "assessments/portal_detail.html", context, status=status)
+
+
+@login_required
+def portal_home(request):
+    """The secretary's home for the latest year opened for their unit; a note when none is open yet."""
+    url = portal_url_for(request.user)
+    if url:
+        return redirect(url)
+    return render(request, "assessments/portal_none.html")
+
+
+@login_required
+@require_GET
+def portal_detail(request, code: str, year: int):
+    submission = _submission_get(request.user, code, year, ensure=True)
+    if not (_is_own_secretary(request.user, submission) or _is_reviewer(request.user)):
+        # A secretary of a grassroots committee sees their cells, but the cells have no portal of their own.
+        raise Http404
+    return _portal_render(request, submission)
+
+
+@login_required
+@require_POST
+def portal_document_upload(request, code: str, year: int):
+    submission = _submission_get(request.user, code, year)
+    form = forms.DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.document_upload(
+                submission=submission, file=form.cleaned_data["file"], actor=request.user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã nhận báo cáo kiểm điểm lần %(v)s (%(name)s).")
+                % {"v": document.version, "name": document.original_name},
+            )
+            return redirect("assessments:portal_detail", code, year)
+    return _portal_render(request, submission, forms_bound={"upload": form}, status=400)
+
+
+@login_required
+@require_POST
+def portal_self_level(request, code: str, year: int):
+    submission = _submission_get(request.user, code, year)
+    form = forms.SelfLevelForm(request.POST, year=year)
+    if form.is_valid():
+        try:
+            services.unit_self_level_propose(
+                submission=submission, level=form.cleaned_data["level"], actor=request.user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi mức đơn vị tự đề xuất."))
+            return redirect("assessments:portal_detail", code, year)
+    return _portal_render(request, submission, forms_bound={"self_level": form}, status=400)
+
+
+@login_required
+@require_POST
+def portal_cells(request, code: str, year: int):
+    submission = _submission_get(request.user, code, year)
+    cells = rules.decided_cells(submission.organization, year)
+    if not cells:
+        raise Http404
+    form = forms.CellLevelsForm(request.POST, cells=cells, levels=rules.unit_levels(year), current={})
+    if form.is_valid():
+        try:
+            with transaction.atomic():  # all the cells or none
+                for cell, level, reason in form.decisions():
+                    services.cell_level_decide(
+                        submission=submission, cell=cell, level=level, not_rated_reason=reason, actor=request.user
+                    )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi xếp loại các chi bộ trực thuộc."))
+            return redirect("assessments:portal_detail", code, year)
+    return _portal_render(request, submission, forms_bound={"cells": form}, status=400)
+
+
+@login_required
+@require_POST
+def portal_submit(request, code: str, year: int):
+    submission = _submission_get(request.user, code, year)
+    try:
+        services.submission_submit(submission=submission, actor=request.user)
+    except ValidationError as error:
+        return _portal_render(request, submission, forms_bound={"submit_errors": _errors(error)}, status=400)
+    messages.success(request, _("Đã gửi hồ sơ năm %(year)s lên cấp trên.") % {"year": year})
+    return redirect("assessments:portal_detail", code, year)
+
+
+# --- review (officers act, leaders read) ------------------------------------------------------------------------------
+
+
+def _review_render(request, submission: Submission, *, bound: dict | None = None, status: int = 200):
+    year = submission.cycle.year
+    organization = submission.organization
+    bound = bound or {}
+    own = (
+        UnitAssessment.objects.filter(organization=organization, year=year)
+        .select_related("self_level", "level")
+        .first()
+    )
+    finalize_form = bound.get("finalize")
+    candidate = None
+    if finalize_form is not None and finalize_form.is_bound and hasattr(finalize_form, "cleaned_data"):
+        candidate = finalize_form.cleaned_data.get("level")
+    if candidate is None:
+        candidate = (
+            (own.level if own and own.level_id else None)
+            or submission.proposed_level
+            or (own.self_level if own else None)
+        )
+    if finalize_form is None:
+        finalize_form = forms.FinalizeForm(
+            year=year,
+            initial={
+                "level": candidate.pk if candidate else None,
+                "exemplary": own.exemplary if own else False,
+                "decision_ref": own.decision_ref if own else "",
+                "decided_on": own.decided_on if own else None,
+            },
+        )
+    cells = rules.decided_cells(organization, year)
+    cell_ratings = {
+        a.organization_id: a
+        for a in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
+    }
+    history = submission.history.select_related("history_user").order_by("-history_date")
+    rating_history = (
+        own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []
+    )
+    officer = _is_officer(request.user)
+    context = {
+        "submission": submission,
+        "cycle": submission.cycle,
+        "unit": organization,
+        "own": own,
+        "candidate": candidate,
+        "documents": submission.documents.select_related("uploaded_by").order_by("-version"),
+        "members": rules.member_rating_counts(organization=organization, year=year),
+        "checks": rules.submission_checks(submission=submission, level=candidate),
+        "cells": [(cell, cell_ratings.get(cell.pk)) for cell in cells],
+        "history": history,
+        "rating_history": rating_history,
+        "can_act": officer,
+        "appraise_form": bound.get("appraise")
+        or forms.AppraiseForm(year=year, initial={"level": submission.proposed_level_id}),
+        "finalize_form": finalize_form,
+        "return_form": bound.get("return") or forms.ReturnForm(),
+        "reopen_form": bound.get("reopen") or forms.ReopenForm(),
+        "statuses": SubmissionStatus,
+        "action_errors": bound.get("errors", []),
+    }
+    return render(request, "assessments/review_detail.html", context, status=status)
+
+
+def _review_get(request, code: str, year: int) -> Submission:
+    submission = _submission_get(request.user, code, year)
+    _reviewer_require(request.user)
+    return submission
+
+
+def _officer_post(request, code: str, year: int) -> Submission:
+    submission = _review_get(request, code, year)
+    if not _is_officer(request.user):
+        raise PermissionDenied(_("Lãnh đạo chỉ xem, không thao tác trên hồ sơ."))
+    return submission
+
+
+@login_required
+@require_GET
+def review_detail(request, code: str, year: int):
+    return _review_render(request, _review_get(request, code, year))
+
+
+@login_required
+@require_POST
+def review_appraise(request, code: str, year: int):
+    submission = _officer_post(request, code, year)
+    form = forms.AppraiseForm(request.POST, year=year)
+    if form.is_valid():
+        try:
+            services.submission_appraise(submission=submission, level=form.cleaned_data["level"], actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã ghi mức Ban Tổ chức đề xuất."))
+            return redirect("assessments:review_detail", code, year)
+    return _review_render(request, submission, bound={"appraise": form}, status=400)
+
+
+@login_required
+@require_POST
+def review_finalize(request, code: str, year: int):
+    submission = _officer_post(request, code, year)
+    form = forms.FinalizeForm(request.POST, year=year)
+    if form.is_valid():
+        try:
+            services.rating_finalize(submission=submission, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã chốt kết quả xếp loại năm %(year)s.") % {"year": year})
+            return redirect("assessments:review_detail", code, year)
+    return _review_render(request, submission, bound={"finalize": form}, status=400)
+
+
+@login_required
+@require_POST
+def review_return(request, code: str, year: int):
+    submission = _officer_post(request, code, year)
+    form = forms.ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_return(submission=submission, comment=form.cleaned_data["comment"], actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã trả lại hồ sơ cho đơn vị kèm ý kiến."))
+            return redirect("assessments:review_detail", code, year)
+    return _review_render(request, submission, bound={"return": form}, status=400)
+
+
+@login_required
+@require_POST
+def review_reopen(request, code: str, year: int):
+    submission = _officer_post(request, code, year)
+    form = forms.ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rating_reopen(submission=submission, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Đã mở lại kết quả; lý do được ghi vào lịch sử."))
+            return redirect("assessments:review_detail", code, year)
+    return _review_render(request, submission, bound={"reopen": form}, status=400)
+
+
+# --- review documents: downloaded only within scope, always as an attachment ---------------------------------------
+
+
+@login_required
+@require_GET
+def document_download(request, pk: int):
+    document = get_object_or_404(
+        ReviewDocument.objects.select_related("submission"),
+        pk=pk,
+        submission__organization__in=selectors.organizations_visible_to(request.user),
+    )
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("Tệp không còn trên máy chủ.")) from error
+    content_type = {
+        ReviewDocument.FileKind.PDF: "application/pdf",
+        ReviewDocument.FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }[document.kind]
+    return FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=content_type)
