@@ -149,6 +149,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Reconciliation repairs summaries whose task was lost (broker down, worker killed): see docs/summaries.md.
+# Task modules outside tasks.py (autodiscovery finds only tasks.py).
+CELERY_IMPORTS = ["assessments.import_tasks"]
 CELERY_BEAT_SCHEDULE: dict = {
     "summaries-reconcile": {
         "task": "assessments.tasks.summaries_reconcile_task",
@@ -197,6 +199,14 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 # Uploads: Django has no per-file cap, so forms check these.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# XLSX checks made on the zip directory before openpyxl opens a file (STACK.md: a 543 KiB file can expand to
+# 212 MB). A 200,000-row sheet is about 72 MB uncompressed at a ratio of about 13.
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+IMPORT_XLSX_MAX_RATIO = env.int("IMPORT_XLSX_MAX_RATIO", default=100)
+IMPORT_XLSX_MAX_ENTRIES = env.int("IMPORT_XLSX_MAX_ENTRIES", default=500)
+# Uploads with more rows than this are checked and imported by a Celery task, with a progress bar.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=3000)
+IMPORT_MAX_ERRORS_KEPT = env.int("IMPORT_MAX_ERRORS_KEPT", default=1000)
 
 # Consolidation: an indicator of an active plan with no measurement for this many days is flagged as stale.
 CONSOLIDATION_STALE_INDICATOR_DAYS = env.int("CONSOLIDATION_STALE_INDICATOR_DAYS", default=90)

@@ -1,0 +1,199 @@
+"""Pages to upload, preview, confirm and follow imports; templates and files with errors to download."""
+
+import contextlib
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from .import_tasks import import_record_task, progress_key
+from .importing import (
+    DATA_TYPE_LABELS,
+    DATA_TYPES,
+    FileRejected,
+    file_check,
+    import_allowed,
+    import_record_create,
+    import_record_run,
+)
+from .importing.columns import COLUMNS, MEMBER_RATINGS
+from .importing.workbooks import annotated_file, template_workbook
+from .models import ImportRecord, Role
+from .selectors import organizations_visible_to
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _importer(user) -> None:
+    """Leaders read but never import; every other role may import at least one type."""
+    if not (user.is_superuser or user.role in (Role.OFFICER, Role.ADMIN, Role.SECRETARY)):
+        raise PermissionDenied
+
+
+def _record_for_user(user, pk: int) -> ImportRecord:
+    """An import the user made, or one made by someone in an organization within their scope; 404 otherwise."""
+    records = ImportRecord.objects.filter(
+        Q(user=user) | Q(user__organization__in=organizations_visible_to(user))
+    ).select_related("user")
+    return get_object_or_404(records, pk=pk)
+
+
+class UploadForm(forms.Form):
+    data_type = forms.ChoiceField(label=gettext_lazy("Loại dữ liệu"))
+    file = forms.FileField(label=gettext_lazy("Tệp CSV hoặc XLSX"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["data_type"].choices = [(t, DATA_TYPE_LABELS[t]) for t in DATA_TYPES if import_allowed(user, t)]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (%(size)s byte); giới hạn là %(max)s byte.")
+                % {"size": upload.size, "max": settings.UPLOAD_MAX_BYTES}
+            )
+        try:
+            file_check(upload, upload.name)
+        except FileRejected as rejected:
+            raise forms.ValidationError(rejected.message) from rejected
+        return upload
+
+
+def _run_or_queue(record: ImportRecord, *, dry_run: bool, user) -> None:
+    """Small files are handled in the request; larger ones by a Celery task after commit."""
+    if record.rows_estimated > settings.IMPORT_ASYNC_ROWS:
+        record.status = ImportRecord.Status.VALIDATING if dry_run else ImportRecord.Status.IMPORTING
+        record.save(update_fields=["status"])
+        import_record_task.delay_on_commit(record.pk, dry_run)
+        return
+    with contextlib.suppress(FileRejected):  # the record carries the message
+        import_record_run(record=record, dry_run=dry_run, scope_user=user)
+
+
+@login_required
+def import_upload(request):
+    _importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = import_record_create(
+            handle=upload, name=upload.name, data_type=form.cleaned_data["data_type"], actor=request.user, dry_run=True
+        )
+        _run_or_queue(record, dry_run=True, user=request.user)
+        return redirect("assessments:import_preview", pk=record.pk)
+    recent = ImportRecord.objects.filter(user=request.user).order_by("-created_at")[:10]
+    types = [(t, DATA_TYPE_LABELS[t]) for t in DATA_TYPES if import_allowed(request.user, t)]
+    return render(
+        request,
+        "assessments/import_upload.html",
+        {
+            "form": form,
+            "recent": recent,
+            "types": types,
+            "year": datetime.date.today().year - 1,
+            "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+            "max_rows": settings.IMPORT_MAX_ROWS,
+        },
+    )
+
+
+def _progress_context(record: ImportRecord) -> dict:
+    done = cache.get(progress_key(record.pk)) or 0
+    total = max(record.rows_estimated, done, 1)
+    return {"record": record, "done": done, "total": total, "percent": int(100 * done / total)}
+
+
+@login_required
+def import_preview(request, pk: int):
+    _importer(request.user)
+    record = _record_for_user(request.user, pk)
+    context = _progress_context(record)
+    context.update(
+        {
+            "type_label": DATA_TYPE_LABELS.get(record.data_type, record.data_type),
+            "can_confirm": record.status == ImportRecord.Status.VALIDATED
+            and record.error_count == 0
+            and record.user_id == request.user.pk
+            and record.created + record.updated > 0,
+            "more_errors": max(record.error_count - len(record.errors), 0),
+            "columns": COLUMNS.get(record.data_type, ()),
+        }
+    )
+    return render(request, "assessments/import_preview.html", context)
+
+
+@login_required
+def import_progress(request, pk: int):
+    _importer(request.user)
+    record = _record_for_user(request.user, pk)
+    response = render(request, "assessments/includes/import_progress.html", _progress_context(record))
+    if not record.is_running:
+        response["HX-Refresh"] = "true"  # the whole page shows the outcome
+    return response
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    _importer(request.user)
+    record = _record_for_user(request.user, pk)
+    if record.user_id != request.user.pk:
+        raise Http404
+    if record.status != ImportRecord.Status.VALIDATED or record.error_count:
+        messages.error(request, _("Lần nhập này không còn chờ xác nhận."))
+        return redirect("assessments:import_preview", pk=record.pk)
+    _run_or_queue(record, dry_run=False, user=request.user)
+    record.refresh_from_db()
+    if record.status == ImportRecord.Status.SUCCEEDED:
+        messages.success(
+            request,
+            _("Đã ghi: %(c)s thêm mới, %(u)s cập nhật, %(n)s không đổi.")
+            % {"c": record.created, "u": record.updated, "n": record.unchanged},
+        )
+    elif record.status == ImportRecord.Status.FAILED:
+        messages.error(request, _("Dữ liệu đã thay đổi từ lúc kiểm tra: có lỗi, không ghi gì."))
+    return redirect("assessments:import_preview", pk=record.pk)
+
+
+@login_required
+def import_errors(request, pk: int):
+    _importer(request.user)
+    record = _record_for_user(request.user, pk)
+    try:
+        handle, name = annotated_file(record)
+    except FileRejected as rejected:
+        messages.error(request, rejected.message)
+        return redirect("assessments:import_preview", pk=record.pk)
+    content_type = XLSX_TYPE if name.endswith(".xlsx") else "text/csv; charset=utf-8"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+
+
+@login_required
+def import_template(request, data_type: str):
+    _importer(request.user)
+    if data_type not in DATA_TYPES or not import_allowed(request.user, data_type):
+        raise Http404
+    year = None
+    if data_type == MEMBER_RATINGS:
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:
+            year = None
+        if year is not None and not 1930 <= year <= 2100:
+            year = None
+    content = template_workbook(data_type, user=request.user, year=year)
+    name = f"mau-{data_type}{'-' + str(year) if year else ''}.xlsx"
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,146 @@
+"""Downloadable XLSX templates (Vietnamese titles, a sheet explaining every column) and files annotated with errors."""
+
+import csv
+import io
+import tempfile
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+from ..exporting import cell_escape, rows_write_xlsx
+from ..models import (
+    MEMBER_REASONS,
+    Gender,
+    ImportRecord,
+    Kind,
+    Member,
+    MemberStatus,
+    RatingScheme,
+    Sector,
+    Subject,
+)
+from ..selectors import organizations_visible_to
+from .columns import COLUMNS, DATA_TYPE_LABELS, ERRORS_COLUMN, ERRORS_TITLE, MEMBER_RATINGS
+from .engine import RowError, data_import, header_map
+from .readers import CSV, Table, file_check
+
+CODE_LISTS = {
+    "kind": Kind.choices,
+    "sector": Sector.choices,
+    "status": MemberStatus.choices,
+    "gender": Gender.choices,
+    "member_reasons": [(r.value, r.label) for r in MEMBER_REASONS],
+}
+
+
+def _guide_rows(data_type: str) -> list[list]:
+    rows = [[_("Cột (tiêu đề)"), _("Mã cột"), _("Bắt buộc"), _("Giải thích")]]
+    for column in COLUMNS[data_type]:
+        rows.append([column.title, column.code, _("Có") if column.required else _("Không"), str(column.help)])
+    rows.append([])
+    rows.append(
+        [
+            _(
+                "Ngày ghi YYYY-MM-DD hoặc DD/MM/YYYY, hoặc là ô kiểu ngày. Cột %(title)s (%(code)s) do hệ thống "
+                "thêm khi trả lại tệp có lỗi; khi tải lên lại, cột này được bỏ qua."
+            )
+            % {"title": ERRORS_TITLE, "code": ERRORS_COLUMN}
+        ]
+    )
+    lists = {column.choices for column in COLUMNS[data_type] if column.choices}
+    for name in sorted(lists):
+        rows.append([])
+        if name in ("unit_levels", "member_levels"):
+            subject = Subject.UNIT if name == "unit_levels" else Subject.MEMBER
+            rows.append(
+                [_("Mã mức xếp loại (%(subject)s) theo quy định của từng năm") % {"subject": Subject(subject).label}]
+            )
+            for scheme in RatingScheme.objects.prefetch_related("levels").order_by("first_year"):
+                years = f"{scheme.first_year}–{scheme.last_year or ''}"
+                for lv in sorted((lv for lv in scheme.levels.all() if lv.subject == subject), key=lambda lv: lv.rank):
+                    rows.append([lv.code, lv.label_vi, scheme.code, years])
+        else:
+            rows.append([_("Mã cho cột %(name)s") % {"name": name}])
+            for code, label in CODE_LISTS[name]:
+                rows.append([code, str(label)])
+    if data_type == MEMBER_RATINGS:
+        rows.append([])
+        rows.append([_("Lý do không xếp loại chỉ ghi khi để trống cột Xếp loại.")])
+    return rows
+
+
+def template_workbook(data_type: str, *, user, year: int | None = None) -> bytes:
+    """An XLSX template; for member ratings with a year, prefilled with the members in the user's scope."""
+    rows: list[list] = [[column.title for column in COLUMNS[data_type]]]
+    if data_type == MEMBER_RATINGS and year:
+        members = (
+            Member.objects.filter(organization__in=organizations_visible_to(user))
+            .select_related("organization")
+            .order_by("organization__path", "name_folded")
+        )
+        for member in members.iterator(chunk_size=2000):
+            rows.append([member.card_number, year, member.organization.code, "", "", member.full_name, ""])
+
+    def guide(workbook) -> None:
+        sheet = workbook.create_sheet(_("Hướng dẫn"))
+        for row in _guide_rows(data_type):
+            sheet.append([cell_escape(value) for value in row])
+
+    out = io.BytesIO()
+    rows_write_xlsx(iter(rows), out, title=str(DATA_TYPE_LABELS[data_type])[:31], extra_sheets=guide)
+    return out.getvalue()
+
+
+def annotated_file(record: ImportRecord) -> tuple[IO[bytes], str]:
+    """The uploaded file again with a column of errors per row (checked again now); returns a file and its name."""
+    by_row: dict[int, list[str]] = {}
+
+    def collect(error: RowError) -> None:
+        by_row.setdefault(error.row, []).append(f"{error.column}: {error.message}")
+
+    # Returned open for the response to stream; FileResponse closes it.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    with record.file.open("rb") as handle:
+        kind = file_check(handle, record.file_name)
+        data_import(
+            data_type=record.data_type,
+            handle=handle,
+            name=record.file_name,
+            scope_user=record.user,
+            dry_run=True,
+            on_error=collect,
+        )
+        handle.seek(0)
+
+        def rows():
+            with Table(handle, kind) as table:
+                positions, _errors = header_map(record.data_type, table.header)
+                # A file that already has an error column (fixed and uploaded again) gets a fresh one.
+                keep = [i for i, code in enumerate(positions) if code != ERRORS_COLUMN]
+                yield [*(table.header[i] for i in keep), ERRORS_TITLE]
+                for number, cells in table.rows():
+                    yield [*(cells[i] if i < len(cells) else "" for i in keep), "; ".join(by_row.get(number, []))]
+
+        if kind == CSV:
+            text = io.TextIOWrapper(spool, encoding="utf-8", newline="", write_through=True)
+            text.write("\ufeff")
+            writer = csv.writer(text, lineterminator="\r\n")
+            for row in rows():
+                writer.writerow([_csv_text(value) for value in row])
+            text.detach()
+            suffix = ".csv"
+        else:
+            rows_write_xlsx(rows(), spool, title=record.data_type)
+            suffix = ".xlsx"
+    spool.seek(0)
+    stem = record.file_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0][:80]
+    return spool, f"{stem}-loi{suffix}"
+
+
+def _csv_text(value) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(cell_escape(value))
+
+
+__all__ = ["RowError", "annotated_file", "template_workbook"]

@@ -1,0 +1,197 @@
+"""The upload pages: preview before writing, confirm, errors file, templates, progress, and scope."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.models import ImportRecord, Member, MemberAssessment
+from tests.importfiles import csv_bytes
+
+MR = ["card_number", "year", "organization_code", "level", "not_rated_reason", "full_name"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def upload(client, data_type, rows, name="tep.csv", **kwargs):
+    content = csv_bytes(rows, **kwargs)
+    return client.post(reverse("assessments:import_upload"),
+                       {"data_type": data_type, "file": SimpleUploadedFile(name, content, "text/csv")})
+
+
+def dong_y_rows(members, level="good"):
+    mine = [m for m in members if m.organization.code.startswith("BS-DONG-Y")]
+    return [MR] + [[m.card_number, 2017, m.organization.code, level, "", m.full_name] for m in mine]
+
+
+def test_upload_previews_then_confirm_writes(client, members, secretary_dong_y):
+    login(client, secretary_dong_y)
+    response = upload(client, "member_ratings", dong_y_rows(members))
+    record = ImportRecord.objects.get()
+    assert response.url == reverse("assessments:import_preview", args=[record.pk])
+    assert record.status == ImportRecord.Status.VALIDATED and record.created == 6
+    assert MemberAssessment.objects.count() == 0
+    page = client.get(response.url).content.decode()
+    assert "Xác nhận ghi dữ liệu" in page and "6 thêm mới" in page
+    client.post(reverse("assessments:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.SUCCEEDED
+    assert MemberAssessment.objects.count() == 6
+    assert MemberAssessment.history.filter(history_user=secretary_dong_y).count() == 6
+    # Confirming twice does not import twice.
+    client.post(reverse("assessments:import_confirm", args=[record.pk]))
+    assert MemberAssessment.history.count() == 6
+
+
+def test_preview_lists_errors_and_the_errors_file_can_be_fixed_and_uploaded_again(client, members, secretary_dong_y):
+    login(client, secretary_dong_y)
+    rows = dong_y_rows(members)
+    rows[2][3] = "tuyệt vời"
+    upload(client, "member_ratings", rows)
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.FAILED
+    page = client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
+    assert "Xác nhận ghi dữ liệu" not in page
+    assert "<td class=\"num\">3</td><td><code>level</code></td>" in page
+    response = client.get(reverse("assessments:import_errors", args=[record.pk]))
+    assert response["Content-Disposition"].startswith("attachment")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].endswith(",Lỗi")
+    assert "level:" in lines[2] and lines[1].endswith(",")
+    fixed = text.replace("tuyệt vời", "good").encode("utf-8")
+    client.post(reverse("assessments:import_upload"),
+                {"data_type": "member_ratings", "file": SimpleUploadedFile("fixed.csv", fixed, "text/csv")})
+    assert ImportRecord.objects.latest("pk").status == ImportRecord.Status.VALIDATED
+
+
+def test_secretary_cannot_see_or_confirm_another_communes_import(client, members, secretary_dong_y,
+                                                                  secretary_nhat_tien):
+    login(client, secretary_nhat_tien)
+    upload(client, "members", [["card_number", "full_name", "organization_code", "status"],
+                               ["88", "Hoàng Văn Tám", "BS-NHAT-TIEN-01", "official"]])
+    record = ImportRecord.objects.get()
+    client.logout()
+    login(client, secretary_dong_y)
+    for name in ("import_preview", "import_progress", "import_errors"):
+        assert client.get(reverse(f"assessments:{name}", args=[record.pk])).status_code == 404
+    assert client.post(reverse("assessments:import_confirm", args=[record.pk])).status_code == 404
+    assert not Member.objects.filter(card_number="88").exists()
+
+
+def test_out_of_scope_rows_are_errors_naming_the_row(client, members, secretary_dong_y):
+    login(client, secretary_dong_y)
+    theirs = next(m for m in members if m.organization.code.startswith("BS-NHAT-TIEN"))
+    rows = dong_y_rows(members) + [[theirs.card_number, 2017, theirs.organization.code, "good", "", ""]]
+    upload(client, "member_ratings", rows)
+    record = ImportRecord.objects.get()
+    assert record.errors == [[8, "card_number", record.errors[0][2]]]
+
+
+def test_officer_sees_commune_imports_but_only_the_uploader_confirms(client, members, secretary_dong_y, officer):
+    login(client, secretary_dong_y)
+    upload(client, "member_ratings", dong_y_rows(members))
+    record = ImportRecord.objects.get()
+    client.logout()
+    login(client, officer)
+    assert client.get(reverse("assessments:import_preview", args=[record.pk])).status_code == 200
+    assert client.post(reverse("assessments:import_confirm", args=[record.pk])).status_code == 404
+
+
+def test_leader_cannot_upload(client, tree, leader):
+    login(client, leader)
+    assert client.get(reverse("assessments:import_upload")).status_code == 403
+    assert client.get(reverse("assessments:import_template", args=["members"])).status_code == 403
+
+
+def test_secretary_cannot_choose_organizations(client, tree, secretary_dong_y):
+    login(client, secretary_dong_y)
+    response = upload(client, "organizations", [["code", "name", "kind", "parent_code"]])
+    assert response.status_code == 200 and ImportRecord.objects.count() == 0
+    assert client.get(reverse("assessments:import_template", args=["organizations"])).status_code == 404
+
+
+def test_unsafe_or_fake_files_are_refused_at_upload(client, tree, officer):
+    login(client, officer)
+    response = client.post(reverse("assessments:import_upload"),
+                           {"data_type": "members", "file": SimpleUploadedFile("x.xlsx", b"card_number\n")})
+    assert response.status_code == 200 and "xlsx" in response.content.decode()
+    assert ImportRecord.objects.count() == 0
+
+
+def test_template_has_vietnamese_titles_and_a_guide(client, tree, officer):
+    login(client, officer)
+    response = client.get(reverse("assessments:import_template", args=["unit_ratings"]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    first, guide = workbook.worksheets
+    assert [c.value for c in first[1]][:3] == ["Mã tổ chức", "Năm", "Xếp loại"]
+    guide_text = " ".join(str(c.value) for row in guide.iter_rows() for c in row if c.value)
+    assert "clean_strong" in guide_text and "Trong sạch, vững mạnh" in guide_text and "qd132-2018" in guide_text
+
+
+def test_member_ratings_template_is_prefilled_with_the_secretarys_members(client, members, secretary_dong_y):
+    login(client, secretary_dong_y)
+    response = client.get(reverse("assessments:import_template", args=["member_ratings"]) + "?year=2017")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Số thẻ đảng viên" and len(rows) == 1 + 6
+    assert {r[2] for r in rows[1:]} == {"BS-DONG-Y-01", "BS-DONG-Y-02"} and {r[1] for r in rows[1:]} == {2017}
+
+
+def test_filled_template_imports(client, members, secretary_dong_y, tmp_path):
+    login(client, secretary_dong_y)
+    response = client.get(reverse("assessments:import_template", args=["member_ratings"]) + "?year=2017")
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    for row in sheet.iter_rows(min_row=2):
+        row[3].value = "good"
+    out = io.BytesIO()
+    workbook.save(out)
+    client.post(reverse("assessments:import_upload"),
+                {"data_type": "member_ratings", "file": SimpleUploadedFile("mau.xlsx", out.getvalue())})
+    record = ImportRecord.objects.get()
+    assert (record.status, record.created) == (ImportRecord.Status.VALIDATED, 6), record.errors
+
+
+def test_large_file_runs_in_a_task_and_the_progress_page_survives_a_reload(
+    client, members, secretary_dong_y, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_ASYNC_ROWS = 2
+    login(client, secretary_dong_y)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        upload(client, "member_ratings", dong_y_rows(members))
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.VALIDATING
+    page = client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
+    assert "<progress" in page and 'hx-trigger="every 2s"' in page and "<script>" not in page
+    progress = client.get(reverse("assessments:import_progress", args=[record.pk]))
+    assert "HX-Refresh" not in progress
+    for callback in callbacks:
+        callback()  # the worker runs the task
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.VALIDATED
+    assert client.get(reverse("assessments:import_progress", args=[record.pk]))["HX-Refresh"] == "true"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.SUCCEEDED and MemberAssessment.objects.count() == 6
+
+
+def test_upload_page_lists_recent_imports_in_few_queries(client, members, secretary_dong_y,
+                                                        django_assert_max_num_queries):
+    login(client, secretary_dong_y)
+    for _ in range(4):
+        upload(client, "member_ratings", dong_y_rows(members))
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("assessments:import_upload")).content.decode()
+    assert page.count("tep.csv") == 4
