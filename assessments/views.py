@@ -1,55 +1,232 @@
 """Pages: fetch within the user's scope, call a selector or a service, render."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import FilteredRelation, Prefetch, Q
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from . import selectors
-from .models import UnitAssessment
+from . import dashboard, selectors
+from .models import (
+    MAX_YEAR,
+    MEMBER_KINDS,
+    MIN_YEAR,
+    Member,
+    MemberAssessment,
+    RatingScheme,
+    Sector,
+    Subject,
+    UnitAssessment,
+)
+
+MEMBERS_PER_PAGE = 50
+UNIT_MEMBERS_SHOWN = 30
 
 
-def _year_from(request) -> int:
+def _year(value: str | None, default: int) -> int:
+    """A year from the query string; anything else (missing, not a number, out of range) gives the default."""
     try:
-        return int(request.GET.get("year", ""))
+        year = int(value or "")
     except ValueError:
-        return datetime.date.today().year - 1
+        return default
+    return year if MIN_YEAR <= year <= MAX_YEAR else default
+
+
+def _last_year() -> int:
+    return datetime.date.today().year - 1
 
 
 @login_required
 def home(request):
-    year = _year_from(request)
-    root = (
-        request.user.organization
-        or selectors.organizations_visible_to(request.user).filter(parent__isnull=True).first()
+    """The dashboard: headline figures of an organization in scope for a year, with the lists behind them."""
+    user = request.user
+    choices = list(dashboard.dashboard_organizations(user))
+    code = request.GET.get("org", "")
+    if code:
+        organization = selectors.organization_get_for_user(user=user, code=code)
+    else:
+        organization = dashboard.dashboard_organization_default(user)
+    if organization is None:
+        return render(request, "assessments/home.html", {"organization": None})
+    if organization not in choices:
+        choices.insert(0, organization)
+
+    years = dashboard.rated_years(organization=organization)
+    year = _year(request.GET.get("year"), default=years[0] if years else _last_year())
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+
+    headline = dashboard.headline_read(organization=organization, year=year)
+    context = {
+        "organization": organization,
+        "choices": choices,
+        "year": year,
+        "years": years,
+        "headline": headline,
+        "not_rated": dashboard.NOT_RATED,
+        "sectors": [],
+        "trend": dashboard.trend(organization=organization),
+        "submissions_supported": dashboard.submission_model() is not None,
+    }
+    if headline is not None:
+        context["sectors"] = dashboard.sector_table(organization=organization, year=year, levels=headline.unit_levels)
+
+    context["trend_chart"] = _trend_chart(context["trend"], request.LANGUAGE_CODE)
+    context["pending"] = dashboard.units_not_submitted(organization=organization, year=year)
+    finished = dashboard.last_finished_year(organization=organization, before=year)
+    context["weak_year"] = finished
+    context["weak_units"] = (
+        dashboard.weak_units_without_plan(organization=organization, year=finished) if finished else []
     )
-    context = {"year": year, "root": root, "counts": None}
-    if root is not None:
-        context["counts"] = selectors.unit_level_counts(organization=root, year=year)
+    context["weak_supported"] = context["weak_units"] is not None
     return render(request, "assessments/home.html", context)
+
+
+def _trend_chart(points: list[dict], language: str) -> dict:
+    """The chart's data and its translated labels, for the json_script tag that static/js/dashboard.js reads."""
+    return {
+        "locale": "vi-VN" if language == "vi" else "en-GB",
+        "labels": [str(p["year"]) for p in points],
+        "series": [
+            {"key": "units_top", "label": _("Đơn vị đạt mức cao nhất (%)"), "data": [p["units_top"] for p in points]},
+            {
+                "key": "units_good",
+                "label": _("Đơn vị hoàn thành tốt nhiệm vụ trở lên (%)"),
+                "data": [p["units_good"] for p in points],
+            },
+            {
+                "key": "members_good",
+                "label": _("Đảng viên hoàn thành tốt nhiệm vụ trở lên (%)"),
+                "data": [p["members_good"] for p in points],
+            },
+        ],
+    }
 
 
 @login_required
 def unit_list(request):
-    year = _year_from(request)
-    units = selectors.units_with_ratings(user=request.user, year=year)
-    return render(request, "assessments/unit_list.html", {"year": year, "units": units})
+    """Units of a year with their final level; the dashboard's counts link here with the same filters."""
+    user = request.user
+    year = _year(request.GET.get("year"), default=_last_year())
+    parent = None
+    if request.GET.get("parent"):
+        parent = selectors.organization_get_for_user(user=user, code=request.GET["parent"])
+    level = request.GET.get("level", "")
+    sector = request.GET.get("sector", "")
+    if sector not in Sector.values:
+        sector = ""
+    query = request.GET.get("q", "").strip()
+    units = dashboard.units_under(user=user, year=year, parent=parent)
+    rows = dashboard.unit_rows(units=units, level=level, sector=sector, query=query)
+    levels = list(selectors.levels_for(year=year, subject=Subject.UNIT))
+    level_label = next((lv.label for lv in levels if lv.code == level), "")
+    context = {
+        "year": year,
+        "units": rows,
+        "parent": parent,
+        "level": level,
+        "level_label": level_label,
+        "levels": levels,
+        "not_rated": dashboard.NOT_RATED,
+        "sector": sector,
+        "sector_label": Sector(sector).label if sector else "",
+        "sectors": Sector.choices,
+        "query": query,
+        "english": request.LANGUAGE_CODE == "en",
+    }
+    return render(request, "assessments/unit_list.html", context)
 
 
 @login_required
 def unit_detail(request, code: str):
+    """One unit: its ratings over the years with the scheme of each year, members, documents and history."""
     unit = selectors.organization_get_for_user(user=request.user, code=code)
-    ratings = (
-        UnitAssessment.objects.filter(organization=unit).select_related("level__scheme", "self_level").order_by("-year")
+    ratings = list(
+        UnitAssessment.objects.filter(organization=unit).select_related("level", "self_level").order_by("-year")
     )
-    children = unit.children.order_by("name_folded")
-    return render(request, "assessments/unit_detail.html", {"unit": unit, "ratings": ratings, "children": children})
+    schemes = list(RatingScheme.objects.order_by("first_year"))
+    for rating in ratings:
+        rating.scheme = next((s for s in reversed(schemes) if s.covers(rating.year)), None)
+
+    latest_year = ratings[0].year if ratings else _last_year()
+    children = list(
+        unit.children.for_year(latest_year)
+        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=latest_year)))
+        .values("code", "name", "kind", "rating__level__label_vi", "rating__level__label_en")
+        .order_by("name_folded")
+    )
+
+    members = Member.objects.filter(organization__path__startswith=unit.path)
+    members_total = members.count()
+    member_year = (
+        MemberAssessment.objects.filter(organization__path__startswith=unit.path)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    shown = list(
+        members.select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=MemberAssessment.objects.filter(year=member_year).select_related("level"),
+                to_attr="year_ratings",
+            )
+        )
+        .order_by(*dashboard.member_order())[:UNIT_MEMBERS_SHOWN]
+    )
+
+    history = (
+        UnitAssessment.history.filter(organization_id=unit.pk)
+        .select_related("history_user", "level", "self_level")
+        .order_by("-history_date", "-history_id")[:50]
+    )
+    context = {
+        "unit": unit,
+        "ratings": ratings,
+        "children": children,
+        "latest_year": latest_year,
+        "members": shown,
+        "members_total": members_total,
+        "member_year": member_year,
+        "member_kinds": MEMBER_KINDS,
+        "history": history,
+        "documents": dashboard.unit_documents(unit=unit),
+        "english": request.LANGUAGE_CODE == "en",
+    }
+    return render(request, "assessments/unit_detail.html", context)
 
 
 @login_required
 def member_list(request):
-    query = request.GET.get("q", "")
-    members = selectors.members_search(user=request.user, query=query)
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
-    return render(request, "assessments/member_list.html", {"page": page, "query": query})
+    """Members in scope: search ignoring case and diacritics, filters by cell and by the year's level."""
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    cell = None
+    if request.GET.get("unit"):
+        cell = selectors.organization_get_for_user(user=user, code=request.GET["unit"])
+    years = dashboard.member_years(user=user)
+    year = _year(request.GET.get("year"), default=years[0] if years else _last_year())
+    level = request.GET.get("level", "")
+    members = dashboard.members_filtered(user=user, query=query, unit=cell, year=year, level=level)
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    levels = list(selectors.levels_for(year=year, subject=Subject.MEMBER))
+    units = dashboard.member_units(user=user)
+    filters = {"q": query, "unit": cell.code if cell else "", "year": year, "level": level}
+    context = {
+        "page": page,
+        "query": query,
+        "unit": cell,
+        "units": units,
+        "year": year,
+        "years": sorted({*years, year}, reverse=True),
+        "level": level,
+        "levels": levels,
+        "not_rated": dashboard.NOT_RATED,
+        "querystring": urlencode({k: v for k, v in filters.items() if v}),
+        "english": request.LANGUAGE_CODE == "en",
+    }
+    return render(request, "assessments/member_list.html", context)

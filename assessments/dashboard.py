@@ -1,0 +1,403 @@
+"""Reads behind the dashboard and the unit and member pages; every one takes an organization already in scope."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from . import hooks, selectors
+from .models import (
+    GRASSROOTS_KINDS,
+    Kind,
+    MemberAssessment,
+    Organization,
+    RatingLevel,
+    RatingScheme,
+    Sector,
+    Subject,
+    Summary,
+    UnitAssessment,
+)
+
+# Kinds that have units under them, so that a dashboard of theirs has something to count.
+PARENT_KINDS = (Kind.PROVINCE, Kind.DISTRICT, Kind.GRASSROOTS_COMMITTEE, Kind.SUBCOMMITTEE)
+NOT_RATED = "none"  # the level filter's value for units without a final level
+
+
+def dashboard_organizations(user) -> QuerySet[Organization]:
+    """Organizations in the user's scope whose dashboard can be opened (those that can have units under them)."""
+    return selectors.organizations_visible_to(user).filter(kind__in=PARENT_KINDS).order_by("path")
+
+
+def dashboard_organization_default(user) -> Organization | None:
+    """The user's own organization, or the top of their scope (administrators have none of their own)."""
+    if user.organization_id is not None:
+        return user.organization
+    return dashboard_organizations(user).order_by("depth", "path").first()
+
+
+def rated_years(*, organization: Organization) -> list[int]:
+    """Years in which units or members in the organization's subtree were rated, newest first (one query)."""
+    units = UnitAssessment.objects.filter(organization__path__startswith=organization.path, level__isnull=False)
+    members = MemberAssessment.objects.filter(organization__path__startswith=organization.path, level__isnull=False)
+    years = units.order_by().values_list("year", flat=True).union(members.order_by().values_list("year", flat=True))
+    return sorted(set(years), reverse=True)
+
+
+@dataclass
+class LevelCount:
+    code: str
+    label: str
+    rank: int
+    count: int
+    is_top: bool = False
+    is_good_or_better: bool = False
+    percent: float | None = None  # of all units for unit levels, of the rated for member levels
+
+
+@dataclass
+class Headline:
+    """The figures at the top of the dashboard, read from the stored summary."""
+
+    year: int
+    scheme: RatingScheme | None
+    units_total: int = 0
+    units_rated: int = 0
+    units_exemplary: int = 0
+    unit_levels: list[LevelCount] = field(default_factory=list)
+    members_total: int = 0
+    members_rated: int = 0
+    members_good_or_better: int = 0
+    member_levels: list[LevelCount] = field(default_factory=list)
+    stale: bool = False
+    computed_at: datetime.datetime | None = None
+
+    @property
+    def top(self) -> LevelCount | None:
+        return next((level for level in self.unit_levels if level.is_top), None)
+
+    @property
+    def units_not_rated(self) -> int:
+        return self.units_total - self.units_rated
+
+    @property
+    def top_percent(self) -> float | None:
+        top = self.top
+        return percent(top.count, self.units_total) if top else None
+
+    @property
+    def units_not_rated_percent(self) -> float | None:
+        return percent(self.units_not_rated, self.units_total)
+
+    @property
+    def units_good_or_better(self) -> int:
+        return sum(level.count for level in self.unit_levels if level.is_good_or_better)
+
+    @property
+    def units_good_percent(self) -> float | None:
+        return percent(self.units_good_or_better, self.units_total)
+
+    @property
+    def members_not_rated(self) -> int:
+        return self.members_total - self.members_rated
+
+    @property
+    def members_good_percent(self) -> float | None:
+        return percent(self.members_good_or_better, self.members_rated)
+
+
+def percent(part: int, whole: int) -> float | None:
+    """A percentage rounded to one decimal, or None when the denominator is zero."""
+    if not whole:
+        return None
+    return round(100.0 * part / whole, 1)
+
+
+def _levels(scheme: RatingScheme | None) -> dict[str, list[RatingLevel]]:
+    if scheme is None:
+        return {Subject.UNIT: [], Subject.MEMBER: []}
+    levels: dict[str, list[RatingLevel]] = {Subject.UNIT: [], Subject.MEMBER: []}
+    for level in RatingLevel.objects.filter(scheme=scheme).order_by("subject", "rank"):
+        levels[level.subject].append(level)
+    return levels
+
+
+def headline_read(*, organization: Organization, year: int) -> Headline | None:
+    """The year's headline figures of an organization from the stored summary; None when the year has no scheme."""
+    summary = selectors.summary_read(organization=organization, year=year)
+    if summary is None:
+        return None
+    scheme = RatingScheme.objects.filter(code=summary["scheme"]).first()
+    levels = _levels(scheme)
+
+    def counted(subject: str, by_level: dict, whole: int) -> list[LevelCount]:
+        return [
+            LevelCount(
+                code=level.code,
+                label=level.label,
+                rank=level.rank,
+                count=by_level.get(level.code, 0),
+                is_top=level.is_top,
+                is_good_or_better=level.is_good_or_better,
+                percent=percent(by_level.get(level.code, 0), whole),
+            )
+            for level in levels[subject]
+        ]
+
+    computed_at = summary["computed_at"]
+    return Headline(
+        year=year,
+        scheme=scheme,
+        units_total=summary["units"]["total"],
+        units_rated=summary["units"]["rated"],
+        units_exemplary=summary["units"]["exemplary"],
+        unit_levels=counted(Subject.UNIT, summary["units"]["by_level"], summary["units"]["total"]),
+        members_total=summary["members"]["total"],
+        members_rated=summary["members"]["rated"],
+        members_good_or_better=summary["members"]["good_or_better"],
+        member_levels=counted(Subject.MEMBER, summary["members"]["by_level"], summary["members"]["rated"]),
+        stale=summary["stale"],
+        computed_at=datetime.datetime.fromisoformat(computed_at) if computed_at else None,
+    )
+
+
+@dataclass
+class SectorRow:
+    sector: str
+    label: str
+    counts: list[tuple[str, int]]  # (level code, units) in the order of the levels
+    not_rated: int
+    total: int
+
+
+def sector_table(*, organization: Organization, year: int, levels: list[LevelCount]) -> list[SectorRow]:
+    """Units directly under the organization on 31 December, counted by sector and final level (one query)."""
+    rows = (
+        Organization.objects.filter(parent=organization)
+        .for_year(year)
+        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .values("sector", "rating__level__code", "rating__level__subject")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_sector: dict[str, dict[str, int]] = {}
+    for row in rows:
+        code = row["rating__level__code"] if row["rating__level__subject"] == Subject.UNIT else NOT_RATED
+        cell = by_sector.setdefault(row["sector"], {})
+        cell[code] = cell.get(code, 0) + row["n"]
+    labels = dict(Sector.choices)
+    order = [value for value, _label in Sector.choices] + [""]
+    result = []
+    for sector in sorted(by_sector, key=lambda s: order.index(s) if s in order else len(order)):
+        cell = by_sector[sector]
+        result.append(
+            SectorRow(
+                sector=sector,
+                label=str(labels.get(sector, _("Chưa phân loại"))),
+                counts=[(level.code, cell.get(level.code, 0)) for level in levels],
+                not_rated=cell.get(NOT_RATED, 0),
+                total=sum(cell.values()),
+            )
+        )
+    return result
+
+
+def trend(*, organization: Organization) -> list[dict]:
+    """Per year, from the stored summaries: units at the top level, units and members good or better, in percent
+    (two queries whatever the number of years)."""
+    flags: dict[tuple[str, str, str], tuple[bool, bool]] = {
+        (scheme, subject, code): (top, good)
+        for scheme, subject, code, top, good in RatingLevel.objects.values_list(
+            "scheme__code", "subject", "code", "is_top", "is_good_or_better"
+        )
+    }
+    points = []
+    rows = Summary.objects.filter(organization=organization).exclude(computed_at=None).order_by("year")
+    for row in rows:
+        if not (row.units_rated or row.members_rated):
+            continue
+        top = good = 0
+        for code, n in row.unit_levels:
+            is_top, is_good = flags.get((row.scheme_code, Subject.UNIT, code), (False, False))
+            top += n if is_top else 0
+            good += n if is_good else 0
+        points.append(
+            {
+                "year": row.year,
+                "units_top": percent(top, row.units_total),
+                "units_good": percent(good, row.units_total),
+                "members_good": percent(row.members_good_or_better, row.members_rated),
+            }
+        )
+    return points
+
+
+def units_under(*, user, year: int, parent: Organization | None = None) -> QuerySet[Organization]:
+    """Units of a year with that year's rating joined: those directly under `parent`, or every grassroots unit in
+    the user's scope."""
+    units = selectors.organizations_visible_to(user).for_year(year)
+    units = units.filter(parent=parent) if parent is not None else units.filter(kind__in=GRASSROOTS_KINDS)
+    return units.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+
+
+def unit_rows(*, units: QuerySet[Organization], level: str = "", sector: str = "", query: str = "") -> QuerySet:
+    """The unit list's rows (one query), filtered by final level code (or NOT_RATED), sector and folded name."""
+    from .text import fold
+
+    if level == NOT_RATED:
+        units = units.filter(Q(rating__isnull=True) | Q(rating__level__isnull=True))
+    elif level:
+        units = units.filter(rating__level__code=level, rating__level__subject=Subject.UNIT)
+    if sector:
+        units = units.filter(sector=sector)
+    if query:
+        units = units.filter(Q(name_folded__contains=fold(query)) | Q(code__iexact=query.strip()))
+    return units.values(
+        "code",
+        "name",
+        "kind",
+        "sector",
+        "parent__name",
+        "rating__level__label_vi",
+        "rating__level__label_en",
+        "rating__level__rank",
+        "rating__exemplary",
+        "rating__self_level__label_vi",
+        "rating__self_level__label_en",
+        "rating__decision_ref",
+    ).order_by("name_folded")
+
+
+def last_finished_year(*, organization: Organization, before: int | None = None) -> int | None:
+    """The latest year, up to `before`, in which units directly under the organization received final levels and
+    whose yearly cycle (when one was opened) has every unit finalized."""
+    rated = UnitAssessment.objects.filter(organization__parent=organization, level__isnull=False)
+    if before is not None:
+        rated = rated.filter(year__lte=before)
+    years = list(rated.order_by("-year").values_list("year", flat=True).distinct()[:10])
+    if not years:
+        return None
+    open_years = set()
+    cycle_model, submission_model = _cycle_models()
+    if cycle_model is not None:
+        for cycle in cycle_model.objects.filter(organization=organization, year__in=years).annotate(
+            finalized=Count("submissions", filter=Q(submissions__status="finalized"))
+        ):
+            # Few cycles per organization: one count each, independent of the number of units or members.
+            if cycle.finalized < cycle.units().count():
+                open_years.add(cycle.year)
+    return next((year for year in years if year not in open_years), None)
+
+
+def weak_units_without_plan(*, organization: Organization, year: int) -> list[UnitAssessment] | None:
+    """Units directly under the organization rated at the lowest level in the year with no consolidation plan;
+    None when no installed app answers whether a unit has a plan."""
+    units_with_plan = hooks.units_with_plan_hook()
+    if units_with_plan is None:
+        return None
+    units = Organization.objects.filter(parent=organization).for_year(year)
+    return list(
+        UnitAssessment.objects.filter(year=year, organization__in=units, level__rank=4, level__subject=Subject.UNIT)
+        .exclude(organization_id__in=units_with_plan(year=year))
+        .select_related("organization", "level")
+        .order_by("organization__name_folded")
+    )
+
+
+def _cycle_models():
+    """The yearly cycle's YearCycle and Submission models when they exist in this code base, else (None, None)."""
+    try:
+        return apps.get_model("assessments", "YearCycle"), apps.get_model("assessments", "Submission")
+    except LookupError:
+        return None, None
+
+
+def submission_model():
+    """The Submission model of the yearly cycle when it exists in this code base, else None."""
+    return _cycle_models()[1]
+
+
+def units_not_submitted(*, organization: Organization, year: int) -> list[dict] | None:
+    """Units of the organization's cycle for the year that have not sent their file (no submission, a draft, or
+    returned for correction); None when no cycle was opened (or the cycle does not exist in this code base)."""
+    cycle_model, submission_model = _cycle_models()
+    if cycle_model is None:
+        return None
+    cycle = cycle_model.objects.filter(organization=organization, year=year).first()
+    if cycle is None:
+        return None
+    labels = dict(submission_model._meta.get_field("status").choices)
+    rows = (
+        cycle.units()
+        .annotate(sub=FilteredRelation("submissions", condition=Q(submissions__cycle=cycle)))
+        .exclude(sub__status__in=("submitted", "finalized"))
+        .values("code", "name", "sub__status")
+        .order_by("name_folded")
+    )
+    return [
+        {"code": r["code"], "name": r["name"], "pending_status": labels.get(r["sub__status"] or "draft", "")}
+        for r in rows
+    ]
+
+
+# --- members -----------------------------------------------------------------------------------------------------
+
+
+def member_order() -> list:
+    """Vietnamese order of people: given name, then full name, then card number for a stable page order."""
+    from .collation import GivenName, Vietnamese
+
+    return [Vietnamese(GivenName("full_name")), Vietnamese("full_name"), "card_number"]
+
+
+def member_years(*, user) -> list[int]:
+    """Years with member ratings in the user's scope, newest first (one query)."""
+    rows = MemberAssessment.objects.filter(organization__in=selectors.organizations_visible_to(user))
+    return list(rows.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def member_units(*, user) -> QuerySet[Organization]:
+    """Units in scope that members can be filtered by: cells and the committees above them."""
+    kinds = (Kind.GRASSROOTS_COMMITTEE, Kind.SUBCOMMITTEE, Kind.GRASSROOTS_CELL, Kind.CELL)
+    return selectors.organizations_visible_to(user).filter(kind__in=kinds).only("code", "name", "depth", "path")
+
+
+def members_filtered(
+    *, user, query: str = "", unit: Organization | None = None, year: int, level: str = ""
+) -> QuerySet:
+    """Members in scope with their rating of the year joined, matched on folded name or card number, within a
+    unit's subtree, at a level of the year (or NOT_RATED), in Vietnamese order."""
+    from .text import fold
+
+    members = (
+        selectors.members_search(user=user, query=query)
+        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .select_related("organization", "rating__level")
+    )
+    if unit is not None:
+        members = members.filter(organization__path__startswith=unit.path)
+    if level == NOT_RATED:
+        members = members.filter(Q(rating__isnull=True) | Q(rating__level__isnull=True))
+    elif level:
+        members = members.filter(rating__level__code=level, rating__level__subject=Subject.MEMBER)
+    if query and not fold(query):
+        return members.none()
+    return members.order_by(*member_order())
+
+
+# --- documents of the yearly cycle (present once the cycle's models exist) ----------------------------------------
+
+
+def unit_documents(*, unit: Organization) -> list | None:
+    """The unit's review documents, newest first; None when this code base has no document model."""
+    try:
+        model = apps.get_model("assessments", "ReviewDocument")
+    except LookupError:
+        return None
+    return list(
+        model.objects.filter(submission__organization=unit)
+        .select_related("submission__cycle", "uploaded_by")
+        .order_by("-pk")[:50]
+    )
