@@ -148,9 +148,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-# Reconciliation repairs summaries whose task was lost (broker down, worker killed): see docs/summaries.md.
 # Task modules outside tasks.py (autodiscovery finds only tasks.py).
 CELERY_IMPORTS = ["assessments.import_tasks"]
+# Reconciliation repairs summaries whose task was lost (broker down, worker killed): see docs/summaries.md.
 CELERY_BEAT_SCHEDULE: dict = {
     "summaries-reconcile": {
         "task": "assessments.tasks.summaries_reconcile_task",
