@@ -1,12 +1,13 @@
 """Stored summaries: exact staleness marks and set-based recomputes of the yearly counts from source rows."""
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 
@@ -209,8 +210,34 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
         row.member_levels = [[code, c.member_levels[code]] for code in member_codes]
         row.computed_at = now
         row.computed_version = row.version
-    Summary.objects.bulk_update(locked, COUNT_FIELDS, batch_size=500)
+    _store(locked)
     return len(locked)
+
+
+def _store(rows: list[Summary]) -> None:
+    """Write recomputed counts; on PostgreSQL one UPDATE ... FROM (VALUES ...) per 5,000 rows."""
+    # bulk_update builds a CASE WHEN per row and field: 9 s of Python for 270,000 national rows (bench/).
+    if connection.vendor != "postgresql":
+        Summary.objects.bulk_update(rows, COUNT_FIELDS, batch_size=500)
+        return
+    from psycopg2.extras import execute_values
+
+    json_fields = {"unit_levels", "member_levels"}
+    sets = ", ".join(
+        f"{name} = v.{name}{'::jsonb' if name in json_fields else '::timestamptz' if name == 'computed_at' else ''}"
+        for name in COUNT_FIELDS
+    )
+    # Column names come from COUNT_FIELDS, values travel as parameters.
+    sql = (
+        f"UPDATE {Summary._meta.db_table} AS s SET {sets} "  # noqa: S608
+        f"FROM (VALUES %s) AS v(id, {', '.join(COUNT_FIELDS)}) WHERE s.id = v.id"
+    )
+    values = [
+        (row.pk, *(json.dumps(getattr(row, f)) if f in json_fields else getattr(row, f) for f in COUNT_FIELDS))
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, values, page_size=5000)
 
 
 def summaries_recompute(*, organization_ids: Iterable[int], year: int, with_ancestors: bool = True) -> int:

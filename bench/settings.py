@@ -1,0 +1,20 @@
+"""Settings for the benchmark runner and its gunicorn: production settings, plain static storage, no TLS redirect."""
+
+import os
+
+# Production mode as deployed, but served over plain HTTP on 127.0.0.1; set before the project settings read them.
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 60)
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Tasks are queued, never run inline: the runner times the recompute functions themselves.
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from bacson.settings import *  # noqa: E402, F403
+from bacson.settings import STORAGES  # noqa: E402
+
+# The pages need no collectstatic run here: the manifest storage is what production adds on top.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
