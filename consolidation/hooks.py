@@ -1,12 +1,10 @@
-"""Answers to the assessments app's extension points (settings.ASSESSMENTS_HOOKS); assessments never imports this."""
+"""Answers to the assessments app's extension points (settings.ASSESSMENTS_HOOKS); assessments never imports us."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .models import Plan, PlanStatus
 
 
 def units_with_plan(*, year: int) -> QuerySet:
-    """Ids of units that have a plan answering their rating of the year: one in force, or a draft or finished
-    plan based on that year's rating or a later one (cancelled plans do not count)."""
-    based_on_year = Q(baseline_year__gte=year) & ~Q(status=PlanStatus.CANCELLED)
-    return Plan.objects.filter(Q(status=PlanStatus.ACTIVE) | based_on_year).values("organization_id")
+    """Ids of units that have a consolidation plan based on that year's rating (draft, active or completed)."""
+    return Plan.objects.filter(baseline_year=year).exclude(status=PlanStatus.CANCELLED).values("organization_id")

@@ -477,3 +477,14 @@ def test_demo_loaded_signal_adds_the_consolidation_demo(tree, officer):
 def test_demo_is_skipped_without_the_district(db):
     assert demo_load() == []
     assert not Programme.objects.exists()
+
+
+def test_assessments_hook_names_units_with_a_plan_for_that_years_rating(tree):
+    from consolidation.hooks import units_with_plan
+
+    PlanFactory(organization=tree["BS-DONG-Y"], baseline_year=2016, status=PlanStatus.DRAFT)
+    PlanFactory(organization=tree["BS-NHAT-TIEN"], baseline_year=2016, status=PlanStatus.CANCELLED)
+    PlanFactory(organization=tree["BS-NHAT-TIEN"], baseline_year=2017, issued_on=datetime.date(2018, 5, 14))
+
+    assert set(units_with_plan(year=2016).values_list("organization_id", flat=True)) == {tree["BS-DONG-Y"].pk}
+    assert set(units_with_plan(year=2017).values_list("organization_id", flat=True)) == {tree["BS-NHAT-TIEN"].pk}
