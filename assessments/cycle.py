@@ -41,7 +41,7 @@ DOCX_MAX_UNCOMPRESSED = 300 * 1024 * 1024
 
 
 def _megabytes(size: int) -> str:
-    return number_format(size / (1024 * 1024), decimal_pos=1)
+    return number_format(round(size / (1024 * 1024), 1), decimal_pos=1)
 
 
 def review_file_check(handle: IO[bytes], name: str) -> str:
@@ -55,8 +55,13 @@ def review_file_check(handle: IO[bytes], name: str) -> str:
         raise ValidationError(_("Tệp “%(name)s” rỗng (0 byte).") % {"name": name})
     if size > max_bytes:
         raise ValidationError(
-            _("Tệp “%(name)s” nặng %(size)s MB, vượt giới hạn %(max)s MB.")
-            % {"name": name, "size": _megabytes(size), "max": _megabytes(max_bytes)}
+            _("Tệp “%(name)s” nặng %(size)s MB (%(bytes)s byte), vượt giới hạn %(max)s MB.")
+            % {
+                "name": name,
+                "size": _megabytes(size),
+                "bytes": number_format(size, force_grouping=True),
+                "max": _megabytes(max_bytes),
+            }
         )
     if lowered.endswith((".docm", ".dotm")):
         raise ValidationError(
@@ -210,7 +215,8 @@ class CheckResult:
 
 
 def _percent(part: int, whole: int) -> str:
-    return number_format(100 * part / whole, decimal_pos=1) + "%" if whole else "—"
+    # Rounded first: number_format cuts decimals off (66.67 would show as 66,6).
+    return number_format(round(100 * part / whole, 1), decimal_pos=1) + "%" if whole else "—"
 
 
 def cap_applies(scheme: RatingScheme | None, year: int) -> bool:

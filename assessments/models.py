@@ -669,7 +669,8 @@ class Submission(models.Model):
     reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    history = HistoricalRecords()
+    # Reasons (return comments, overrides, reopenings) are kept whole in the history, not cut at 100 characters.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("hồ sơ đánh giá")

@@ -459,7 +459,7 @@ def submission_return(*, submission: "Submission", comment: str, actor: User | N
     submission.returned_at = timezone.now()
     submission.returned_by = actor
     submission._history_user = actor
-    submission._change_reason = comment[:100]
+    submission._change_reason = comment
     submission.save()
     return submission
 
@@ -536,14 +536,15 @@ def rating_finalize(
             "reason": override_reason,
         }
         assessment.note = _note_append(assessment.note, line)
-        assessment._change_reason = line[:100]
+        # The rating's history keeps 100 characters: the reason first, the full line is in the note.
+        assessment._change_reason = (_("Vượt kiểm tra: %(r)s") % {"r": override_reason})[:100]
     unit_assessment_save(assessment=assessment, actor=actor)
     submission.status = SubmissionStatus.FINALIZED
     submission.finalized_at = timezone.now()
     submission.finalized_by = actor
     submission.override_reason = override_reason if failed else ""
     submission._history_user = actor
-    submission._change_reason = (_("Chốt, vượt kiểm tra: %(r)s") % {"r": override_reason})[:100] if failed else ""
+    submission._change_reason = (_("Chốt, vượt kiểm tra: %(r)s") % {"r": override_reason}) if failed else ""
     submission.save()
     return assessment
 
@@ -563,7 +564,7 @@ def rating_reopen(*, submission: "Submission", reason: str, actor: User | None) 
     submission.status = SubmissionStatus.SUBMITTED
     submission.reopen_reason = reason
     submission._history_user = actor
-    submission._change_reason = (_("Mở lại: %(r)s") % {"r": reason})[:100]
+    submission._change_reason = _("Mở lại: %(r)s") % {"r": reason}
     submission.save()
     assessment = UnitAssessment.objects.filter(organization=submission.organization, year=submission.cycle.year).first()
     if assessment is not None:
@@ -572,6 +573,6 @@ def rating_reopen(*, submission: "Submission", reason: str, actor: User | None) 
             "reason": reason,
         }
         assessment.note = _note_append(assessment.note, line)
-        assessment._change_reason = line[:100]
+        assessment._change_reason = (_("Mở lại: %(r)s") % {"r": reason})[:100]
         unit_assessment_save(assessment=assessment, actor=actor)
     return submission

@@ -1,0 +1,63 @@
+"""Helpers for the yearly-cycle tests: review files, members with ratings, an opened year."""
+
+import datetime
+import io
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessments import services
+from assessments.models import MemberAssessment, Membership, Organization, Submission
+from tests.factories import MemberFactory, level
+
+
+def pdf_bytes(body: bytes = b"Bao cao kiem diem") -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Length 10 >> stream\n" + body + b"\nendstream endobj\ntrailer << >>\n%%EOF\n"
+
+
+def docx_bytes(*, macro: bool = False, body: bool = True) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        if body:
+            archive.writestr("word/document.xml", "<w:document>Báo cáo kiểm điểm</w:document>")
+        else:
+            archive.writestr("word/styles.xml", "<w:styles/>")
+        if macro:
+            archive.writestr("word/vbaProject.bin", b"\0macro")
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def members_rated(cell: Organization, year: int, scheme: str, codes: list[str]) -> list[MemberAssessment]:
+    """One member of the cell (with a membership covering the year) per level code, rated that year."""
+    rated = []
+    for code in codes:
+        member = MemberFactory(organization=cell)
+        Membership.objects.create(member=member, organization=cell, start=datetime.date(2000, 1, 1))
+        rated.append(
+            MemberAssessment.objects.create(
+                member=member, organization=cell, year=year, level=level(scheme, "member", code)
+            )
+        )
+    return rated
+
+
+def year_opened(*, officer, tree, year: int = 2025) -> dict[str, Submission]:
+    """The district opens the year; returns the submissions by unit code."""
+    cycle = services.year_open(organization=tree["BS"], year=year, deadline=datetime.date(year, 12, 15), actor=officer)
+    return {s.organization.code: s for s in cycle.submissions.select_related("organization", "cycle__scheme")}
+
+
+def submission_ready(*, submission: Submission, secretary, scheme: str, self_level: str, cell_level: str) -> None:
+    """What a secretary does before submitting: report, self level, every cell decided (members rated by caller)."""
+    services.document_upload(submission=submission, file=upload("bao-cao.pdf", pdf_bytes()), actor=secretary)
+    services.unit_self_level_propose(submission=submission, level=level(scheme, "unit", self_level), actor=secretary)
+    for cell in Organization.objects.filter(parent=submission.organization):
+        services.cell_level_decide(
+            submission=submission, cell=cell, level=level(scheme, "unit", cell_level), actor=secretary
+        )
