@@ -1,5 +1,6 @@
 """PDF rendering of printable documents with WeasyPrint, fetching nothing but the project's static files."""
 
+import logging
 import mimetypes
 from urllib.parse import unquote, urlsplit
 
@@ -7,6 +8,9 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+# WeasyPrint logs every rendering step at INFO; one PDF would add seven lines to the server log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # A stable base URL: relative links resolve to it, and the fetcher refuses every other host or scheme.
 BASE_URL = "https://document.invalid/"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from assessments.models import Organization, RatingLevel, Role, Subject, UnitAssessment
 from assessments.selectors import organizations_visible_to
@@ -143,11 +144,12 @@ def plan_initial_from_candidate(*, candidate: UnitAssessment, today: datetime.da
         "baseline_year": candidate.year,
         "baseline_level": candidate.level_id,
         "issued_on": today,
-        "title": f"Củng cố, kiện toàn {unit.name}",
-        "goals": (
-            f"Khắc phục những hạn chế đã khiến {unit.name} xếp loại “{candidate.level.label_vi}” năm "
-            f"{candidate.year}; phấn đấu năm {candidate.year + 1} đạt mức xếp loại cao hơn."
-        ),
+        "title": gettext("Củng cố, kiện toàn %(unit)s") % {"unit": unit.name},
+        "goals": gettext(
+            "Khắc phục những hạn chế đã khiến %(unit)s xếp loại “%(level)s” năm %(year)s; "
+            "phấn đấu năm %(next)s đạt mức xếp loại cao hơn."
+        )
+        % {"unit": unit.name, "level": candidate.level.label, "year": candidate.year, "next": candidate.year + 1},
     }
 
 

@@ -54,6 +54,7 @@ def test_printable_plan_is_laid_out_as_a_party_document(client, officer, plan_49
         "Yếu kém (2016) → Trong sạch, vững mạnh (2017)",
     ):
         assert text in html, text
+    assert "36-HD/VPTW" not in html  # template comments stay out of the document
     assert "consolidation-document.css" in html and "<script>" not in html.replace(
         '<script src="/static/js/consolidation-print.js"></script>', ""
     )
