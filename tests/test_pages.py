@@ -181,7 +181,7 @@ def test_secretary_cannot_open_another_communes_unit_page(client, secretary_dong
 
 def test_unit_page_query_count_is_flat(client, officer, tree, django_assert_max_num_queries):
     cell = tree["BS-DONG-Y-01"]
-    for i in range(40):
+    for _i in range(40):
         member = MemberFactory(organization=cell)
         MemberAssessment.objects.create(
             member=member, organization=cell, year=2017, level=level("hd27-2014", "member", "good")
@@ -280,7 +280,7 @@ def test_secretary_cannot_filter_members_by_another_communes_cell(client, secret
 
 
 def test_member_list_query_count_is_flat(client, officer, tree, django_assert_max_num_queries):
-    for i in range(60):
+    for _i in range(60):
         member = MemberFactory(organization=tree["BS-NHAT-TIEN-02"])
         MemberAssessment.objects.create(
             member=member, organization=member.organization, year=2017, level=level("hd27-2014", "member", "good")
