@@ -73,6 +73,14 @@ def _form_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _bound_errors(bound: dict) -> list[str]:
+    errors = []
+    for form in bound.values():
+        if hasattr(form, "errors"):
+            errors += [str(message) for messages_ in form.errors.values() for message in messages_]
+    return errors
+
+
 def portal_url_for(user) -> str | None:
     """Where a secretary lands after login: the portal of their unit for the latest year opened for it."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.SECRETARY or user.organization_id is None:
@@ -135,8 +143,9 @@ def cycle_list(request):
 @login_required
 @require_GET
 def cycle_detail(request, code: str, year: int):
-    _reviewer_require(request.user)
+    # Scope first: outside it the answer is 404 whatever the role.
     organization = selectors.organization_get_for_user(user=request.user, code=code)
+    _reviewer_require(request.user)
     cycle = get_object_or_404(
         YearCycle.objects.select_related("organization", "scheme", "opened_by"), organization=organization, year=year
     )
@@ -223,6 +232,8 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "self_form": self_form,
         "cells_form": cells_form,
         "submit_errors": bound.get("submit_errors", []),
+        # When the forms are hidden (the file was sent meanwhile), their errors still have to be seen.
+        "action_errors": [] if can_edit else _bound_errors(bound),
         "import_links": _import_links(year),
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
     }

@@ -1,0 +1,125 @@
+"""The year cycle pages: who may open a year, the list of units with their state, flat query counts."""
+
+import datetime
+
+import pytest
+
+from assessments import services
+from assessments.cycle_views import portal_url_for
+from assessments.models import Kind, SubmissionStatus, YearCycle
+from tests.cycle_factories import pdf_bytes, upload, year_opened
+from tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.mark.parametrize("url", ["/cycle/", "/cycle/BS/2025/", "/portal/", "/portal/BS-NHAT-TIEN/2025/"])
+def test_anonymous_is_sent_to_login(client, officer, tree, url):
+    year_opened(officer=officer, tree=tree)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_officer_opens_a_year_from_the_cycle_page(client, officer, tree):
+    client.force_login(officer)
+    page = client.get("/cycle/")
+    assert page.status_code == 200
+    assert "Mở đợt đánh giá" in page.content.decode()
+    response = client.post("/cycle/", {"organization": tree["BS"].pk, "year": 2025, "deadline": "2025-12-15"})
+    assert response.status_code == 302
+    assert response.url == "/cycle/BS/2025/"
+    cycle = YearCycle.objects.get()
+    assert (cycle.scheme.code, cycle.deadline, cycle.opened_by) == ("qd366-2025", datetime.date(2025, 12, 15), officer)
+
+
+def test_opening_a_year_twice_shows_the_error_on_the_form(client, officer, tree):
+    year_opened(officer=officer, tree=tree)
+    client.force_login(officer)
+    response = client.post("/cycle/", {"organization": tree["BS"].pk, "year": 2025, "deadline": "2025-12-15"})
+    assert response.status_code == 400
+    assert "đã mở đợt đánh giá năm 2025" in response.content.decode()
+
+
+def test_a_commune_cannot_be_chosen_to_open_a_year(client, officer, tree):
+    client.force_login(officer)
+    response = client.post("/cycle/", {"organization": tree["BS-DONG-Y"].pk, "year": 2025, "deadline": "2025-12-15"})
+    assert response.status_code == 400
+    assert not YearCycle.objects.exists()
+
+
+def test_leader_reads_the_cycle_pages_but_cannot_open_a_year(client, officer, leader, tree):
+    year_opened(officer=officer, tree=tree)
+    client.force_login(leader)
+    page = client.get("/cycle/").content.decode()
+    assert "2025" in page and 'id="year-open-form"' not in page
+    assert client.get("/cycle/BS/2025/").status_code == 200
+    response = client.post("/cycle/", {"organization": tree["BS"].pk, "year": 2024, "deadline": "2024-12-15"})
+    assert response.status_code == 403
+    assert YearCycle.objects.count() == 1
+
+
+def test_secretary_cannot_open_the_cycle_pages(client, officer, tree, secretary_nhat_tien):
+    year_opened(officer=officer, tree=tree)
+    client.force_login(secretary_nhat_tien)
+    assert client.get("/cycle/").status_code == 403
+    # The district is outside a commune secretary's scope: not found, whether or not the year exists.
+    assert client.get("/cycle/BS/2025/").status_code == 404
+    assert client.get("/cycle/BS/2030/").status_code == 404
+
+
+def test_cycle_page_lists_units_with_their_state_and_those_not_submitted(client, officer, tree, secretary_nhat_tien):
+    submissions = year_opened(officer=officer, tree=tree)
+    nhat_tien = submissions["BS-NHAT-TIEN"]
+    services.document_upload(submission=nhat_tien, file=upload("bc.pdf", pdf_bytes()), actor=secretary_nhat_tien)
+    nhat_tien.status = SubmissionStatus.SUBMITTED
+    nhat_tien.save()
+    client.force_login(officer)
+    page = client.get("/cycle/BS/2025/").content.decode()
+    not_submitted = page[page.index('id="not-submitted"') : page.index("</ul>", page.index('id="not-submitted"'))]
+    assert "Đảng bộ xã Đồng Ý" in not_submitted
+    assert "Nhất Tiến" not in not_submitted
+    assert "Đã gửi, chờ thẩm định" in page
+    assert "/review/BS-NHAT-TIEN/2025/" in page
+    # The unit dissolved in 2016 is not to be rated.
+    assert "Chi bộ Cơ quan cũ" not in page
+
+
+def test_cycle_page_query_count_does_not_grow_with_units(client, officer, tree, django_assert_max_num_queries):
+    for i in range(25):
+        OrganizationFactory(code=f"BS-CB{i}", name=f"Chi bộ cơ quan {i}", kind=Kind.GRASSROOTS_CELL, parent=tree["BS"])
+    year_opened(officer=officer, tree=tree)
+    client.force_login(officer)
+    with django_assert_max_num_queries(8):
+        response = client.get("/cycle/BS/2025/")
+    assert response.content.decode().count('data-unit="') == 27
+
+
+def test_cycle_list_query_count_does_not_grow_with_years(client, officer, tree, django_assert_max_num_queries):
+    for year in range(2016, 2026):
+        services.year_open(organization=tree["BS"], year=year, deadline=datetime.date(year, 12, 15), actor=officer)
+    client.force_login(officer)
+    with django_assert_max_num_queries(8):
+        response = client.get("/cycle/")
+    assert response.content.decode().count("/cycle/BS/") == 10
+
+
+def test_secretary_lands_on_the_portal_of_the_latest_year(client, officer, tree, secretary_nhat_tien):
+    year_opened(officer=officer, tree=tree, year=2024)
+    year_opened(officer=officer, tree=tree, year=2025)
+    assert portal_url_for(secretary_nhat_tien) == "/portal/BS-NHAT-TIEN/2025/"
+    assert portal_url_for(officer) is None
+    client.force_login(secretary_nhat_tien)
+    response = client.get("/portal/")
+    assert response.status_code == 302 and response.url == "/portal/BS-NHAT-TIEN/2025/"
+
+
+def test_portal_says_so_when_no_year_is_open(client, tree, secretary_nhat_tien):
+    assert portal_url_for(secretary_nhat_tien) is None
+    client.force_login(secretary_nhat_tien)
+    assert "chưa mở đợt đánh giá" in client.get("/portal/").content.decode()

@@ -1,0 +1,186 @@
+"""The commune portal: the secretary's checklist, uploads, proposals, cell decisions and submit; scope and locks."""
+
+import pytest
+
+from assessments import services
+from assessments.models import ReviewDocument, SubmissionStatus, UnitAssessment
+from tests.cycle_factories import docx_bytes, members_rated, pdf_bytes, submission_ready, upload, year_opened
+from tests.factories import level
+
+pytestmark = pytest.mark.django_db
+
+PORTAL = "/portal/BS-NHAT-TIEN/2025/"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def submissions(officer, tree):
+    return year_opened(officer=officer, tree=tree)
+
+
+def _lv(code: str) -> int:
+    return level("qd366-2025", "unit", code).pk
+
+
+def test_secretary_sees_the_checklist_of_their_unit(client, submissions, secretary_nhat_tien):
+    client.force_login(secretary_nhat_tien)
+    page = client.get(PORTAL).content.decode()
+    assert "Đảng bộ xã Nhất Tiến" in page
+    for step in ("Tải lên báo cáo kiểm điểm", "Tải lên kết quả xếp loại đảng viên", "Đề xuất mức xếp loại", "chi bộ"):
+        assert step in page
+    assert 'id="upload-form"' in page and 'id="submit-form"' in page
+    assert "/imports/" in page and "/imports/template/member_ratings/?year=2025" in page
+
+
+def test_secretary_uploads_the_review_report_through_the_page(client, submissions, secretary_nhat_tien):
+    client.force_login(secretary_nhat_tien)
+    response = client.post(PORTAL + "document/", {"file": upload("Báo cáo kiểm điểm.pdf", pdf_bytes())})
+    assert response.status_code == 302
+    page = client.get(PORTAL).content.decode()
+    assert "Báo cáo kiểm điểm.pdf" in page
+    assert ReviewDocument.objects.get().uploaded_by == secretary_nhat_tien
+
+
+def test_a_macro_document_is_refused_with_a_clear_message(client, submissions, secretary_nhat_tien):
+    client.force_login(secretary_nhat_tien)
+    response = client.post(PORTAL + "document/", {"file": upload("bao-cao.docx", docx_bytes(macro=True))})
+    assert response.status_code == 400
+    assert "chứa macro (vbaProject.bin)" in response.content.decode()
+    assert not ReviewDocument.objects.exists()
+
+
+def test_an_oversized_document_is_refused_with_its_size(client, submissions, secretary_nhat_tien, settings):
+    settings.UPLOAD_MAX_BYTES = 2048
+    client.force_login(secretary_nhat_tien)
+    response = client.post(PORTAL + "document/", {"file": upload("lon.pdf", pdf_bytes(b"x" * 4096))})
+    assert response.status_code == 400
+    assert "vượt giới hạn" in response.content.decode()
+
+
+def test_secretary_proposes_the_units_level_and_decides_the_cells(client, submissions, secretary_nhat_tien, tree):
+    client.force_login(secretary_nhat_tien)
+    assert client.post(PORTAL + "self-level/", {"level": _lv("good")}).status_code == 302
+    cells = {f"cell_{tree['BS-NHAT-TIEN-01'].pk}": f"level:{_lv('excellent')}"}
+    cells[f"cell_{tree['BS-NHAT-TIEN-02'].pk}"] = "reason:founded_recently"
+    assert client.post(PORTAL + "cells/", cells).status_code == 302
+    assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN"], year=2025).self_level_id == _lv("good")
+    assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN-01"], year=2025).level_id == _lv("excellent")
+    assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN-02"], year=2025).not_rated_reason == (
+        "founded_recently"
+    )
+
+
+def test_submit_with_missing_steps_names_them(client, submissions, secretary_nhat_tien):
+    client.force_login(secretary_nhat_tien)
+    response = client.post(PORTAL + "submit/")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Chưa có báo cáo kiểm điểm" in page and "Chưa đề xuất mức xếp loại" in page
+    submissions["BS-NHAT-TIEN"].refresh_from_db()
+    assert submissions["BS-NHAT-TIEN"].status == SubmissionStatus.DRAFT
+
+
+def test_after_submit_the_secretary_can_change_nothing(client, submissions, secretary_nhat_tien, tree):
+    submission = submissions["BS-NHAT-TIEN"]
+    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good"])
+    submission_ready(
+        submission=submission, secretary=secretary_nhat_tien, scheme="qd366-2025", self_level="good", cell_level="good"
+    )
+    client.force_login(secretary_nhat_tien)
+    assert client.post(PORTAL + "submit/").status_code == 302
+    page = client.get(PORTAL).content.decode()
+    assert "Đã gửi, chờ thẩm định" in page
+    assert 'id="upload-form"' not in page and 'id="submit-form"' not in page
+    response = client.post(PORTAL + "self-level/", {"level": _lv("excellent")})
+    assert response.status_code == 400
+    assert "không sửa được nữa" in response.content.decode()
+    assert client.post(PORTAL + "document/", {"file": upload("b.pdf", pdf_bytes())}).status_code == 400
+    cells = {f"cell_{tree['BS-NHAT-TIEN-01'].pk}": f"level:{_lv('excellent')}"}
+    assert client.post(PORTAL + "cells/", cells).status_code == 400
+    assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN"], year=2025).self_level_id == _lv("good")
+    assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN-01"], year=2025).level_id == _lv("good")
+    assert ReviewDocument.objects.count() == 1
+
+
+def test_a_returned_file_shows_the_districts_comment_and_can_be_edited(
+    client, submissions, officer, secretary_nhat_tien, tree
+):
+    submission = submissions["BS-NHAT-TIEN"]
+    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good"])
+    submission_ready(
+        submission=submission, secretary=secretary_nhat_tien, scheme="qd366-2025", self_level="good", cell_level="good"
+    )
+    services.submission_submit(submission=submission, actor=secretary_nhat_tien)
+    services.submission_return(submission=submission, comment="Thiếu chữ ký của bí thư.", actor=officer)
+    client.force_login(secretary_nhat_tien)
+    page = client.get(PORTAL).content.decode()
+    assert "Thiếu chữ ký của bí thư." in page and 'id="upload-form"' in page
+    assert client.post(PORTAL + "document/", {"file": upload("co-chu-ky.pdf", pdf_bytes())}).status_code == 302
+    assert client.post(PORTAL + "submit/").status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "data"),
+    [
+        ("get", "", None),
+        ("post", "document/", {"file": None}),
+        ("post", "self-level/", {"level": None}),
+        ("post", "cells/", {}),
+        ("post", "submit/", {}),
+    ],
+)
+def test_secretary_of_dong_y_cannot_see_or_change_nhat_tien(
+    client, submissions, secretary_dong_y, tree, method, suffix, data
+):
+    client.force_login(secretary_dong_y)
+    if data is not None and "file" in data:
+        data = {"file": upload("a.pdf", pdf_bytes())}
+    if data is not None and "level" in data:
+        data = {"level": _lv("excellent")}
+    response = getattr(client, method)(PORTAL + suffix, data or {})
+    assert response.status_code == 404
+    assert not ReviewDocument.objects.exists()
+    assert not UnitAssessment.objects.filter(organization__code__startswith="BS-NHAT-TIEN").exists()
+    submissions["BS-NHAT-TIEN"].refresh_from_db()
+    assert submissions["BS-NHAT-TIEN"].status == SubmissionStatus.DRAFT
+
+
+def test_a_cell_has_no_portal_of_its_own(client, submissions, secretary_nhat_tien):
+    client.force_login(secretary_nhat_tien)
+    assert client.get("/portal/BS-NHAT-TIEN-01/2025/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["officer", "leader"])
+def test_district_staff_read_the_portal_without_its_forms(request, client, submissions, persona):
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(PORTAL).content.decode()
+    assert "Đảng bộ xã Nhất Tiến" in page
+    assert 'id="upload-form"' not in page and 'id="submit-form"' not in page and 'id="cells-form"' not in page
+
+
+def test_leader_cannot_post_on_the_portal(client, submissions, leader):
+    client.force_login(leader)
+    assert client.post(PORTAL + "submit/").status_code == 403
+    assert client.post(PORTAL + "self-level/", {"level": _lv("excellent")}).status_code == 403
+
+
+def test_portal_query_count_does_not_grow_with_documents_and_members(
+    client, submissions, secretary_nhat_tien, tree, django_assert_max_num_queries
+):
+    submission = submissions["BS-NHAT-TIEN"]
+    for i in range(8):
+        services.document_upload(
+            submission=submission, file=upload(f"bc-{i}.pdf", pdf_bytes()), actor=secretary_nhat_tien
+        )
+    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good", "excellent", "completed"] * 5)
+    client.force_login(secretary_nhat_tien)
+    with django_assert_max_num_queries(30):
+        response = client.get(PORTAL)
+    assert response.content.decode().count("/documents/") == 8
