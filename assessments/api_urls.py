@@ -1,12 +1,18 @@
 """URLs of the REST API, mounted at /api/v1/: add viewsets to the router."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api_read, api_tokens
 
 app_name = "api"
 
 router = SimpleRouter()
-router.register("organizations", api.OrganizationViewSet, basename="organization")
+# api_read.OrganizationReadViewSet extends api.OrganizationViewSet (its summary action) with the list and detail.
+router.register("organizations", api_read.OrganizationReadViewSet, basename="organization")
+router.register("unit-assessments", api_read.UnitAssessmentViewSet, basename="unit-assessment")
+router.register("member-assessments", api_read.MemberAssessmentViewSet, basename="member-assessment")
+router.register("summaries", api_read.SummaryViewSet, basename="summary")
+router.register("schemes", api_read.RatingSchemeViewSet, basename="scheme")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("token/", api_tokens.TokenView.as_view(), name="token")]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI files served locally (no CDN)
     "axes",
     "csp",
     "assessments",
@@ -177,6 +178,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Bắc Sơn assessment API",
     "VERSION": "1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "DESCRIPTION": "Read-only API of the yearly assessment data; every answer is limited to the caller's scope. "
+    "Authenticate with a session (browser) or `Authorization: Token <key>` (create one at /accounts/api-token/).",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Content Security Policy: everything from this server, no inline script.

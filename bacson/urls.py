@@ -3,7 +3,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from assessments import api_tokens
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -12,6 +16,17 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("consolidation/", include("consolidation.urls")),
     path("api/v1/", include("assessments.api_urls")),
+    # OpenAPI schema and its docs page: logged-in users only (SERVE_PERMISSIONS); Swagger UI served locally.
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="assessments/api_docs.html")
+        ),
+        name="api_docs",
+    ),
+    path("accounts/api-token/", api_tokens.token_page, name="api_token"),
+    path("reports/", include("assessments.report_urls")),
     path("", include("assessments.urls")),
 ]
 

@@ -1,0 +1,13 @@
+"""URLs of the yearly results report, mounted at /reports/ (namespace "reports")."""
+
+from django.urls import path
+
+from . import report_views
+
+app_name = "reports"
+urlpatterns = [
+    path("", report_views.report_index, name="index"),
+    path("<str:code>/<int:year>/", report_views.report_detail, name="detail"),
+    path("<str:code>/<int:year>/xlsx/", report_views.report_xlsx, name="xlsx"),
+    path("<str:code>/<int:year>/pdf/", report_views.report_pdf, name="pdf"),
+]

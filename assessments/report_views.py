@@ -1,0 +1,74 @@
+"""The yearly results report: pick an organization and a year, read it as a page, download it as XLSX or PDF."""
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from . import report_renderers, reports, selectors
+
+CODE = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report_for(request, code: str, year: int) -> reports.Report:
+    """The report of an organization in the user's scope; 404 outside the scope or for a year with no scheme."""
+    organization = selectors.organization_get_for_user(user=request.user, code=code)
+    try:
+        return reports.report_build(organization=organization, year=year)
+    except reports.ReportError as error:
+        raise Http404(str(error)) from error
+
+
+def _filename(report: reports.Report, extension: str) -> str:
+    return f"bao-cao-xep-loai-{report.organization.code}-{report.year}.{extension}"
+
+
+@login_required
+def report_index(request):
+    organizations = list(reports.report_organizations(user=request.user))
+    years = reports.report_years()
+    code, year = request.GET.get("org", ""), request.GET.get("year", "")
+    if CODE.fullmatch(code) and year.isdigit() and len(year) == 4:
+        return redirect("reports:detail", code=code, year=int(year))
+    default = request.user.organization if request.user.organization in organizations else None
+    context = {
+        "organizations": organizations,
+        "years": years,
+        "selected": default or (organizations[0] if organizations else None),
+    }
+    return render(request, "assessments/report_index.html", context)
+
+
+@login_required
+def report_detail(request, code: str, year: int):
+    report = _report_for(request, code, year)
+    context = {
+        "report": report,
+        "organizations": reports.report_organizations(user=request.user),
+        "years": reports.report_years(),
+        "distribution_svg": report_renderers.svg_distribution(report),
+        "trend_svg": report_renderers.svg_trend(report),
+        "chart_data": report_renderers.chart_data(report),
+        "xlsx_url": reverse("reports:xlsx", args=[report.organization.code, report.year]),
+        "pdf_url": reverse("reports:pdf", args=[report.organization.code, report.year]),
+    }
+    return render(request, "assessments/report_detail.html", context)
+
+
+@login_required
+def report_xlsx(request, code: str, year: int):
+    report = _report_for(request, code, year)
+    response = HttpResponse(report_renderers.report_xlsx(report), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
+    return response
+
+
+@login_required
+def report_pdf(request, code: str, year: int):
+    report = _report_for(request, code, year)
+    response = HttpResponse(report_renderers.report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(report, "pdf")}"'
+    return response

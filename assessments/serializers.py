@@ -1,0 +1,169 @@
+"""Serializers of the read API (v1): shapes only; scoping and joins are chosen by the viewsets' querysets."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import MemberAssessment, Organization, RatingLevel, RatingScheme, Summary, UnitAssessment
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", allow_null=True, read_only=True, default=None)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    sector_label = serializers.CharField(source="get_sector_display", read_only=True)
+    children_count = serializers.IntegerField(
+        read_only=True, help_text="Đơn vị trực thuộc tồn tại vào cuối năm `year` (mặc định: hôm nay)."
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "kind_label",
+            "sector",
+            "sector_label",
+            "parent",
+            "depth",
+            "valid_from",
+            "valid_to",
+            "children_count",
+        ]
+        read_only_fields = fields
+
+
+class UnitAssessmentSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    scheme = serializers.CharField(source="level.scheme.code", read_only=True, allow_null=True, default=None)
+    level = serializers.CharField(source="level.code", read_only=True, allow_null=True, default=None)
+    level_label = serializers.CharField(source="level.label_vi", read_only=True, allow_null=True, default=None)
+    level_rank = serializers.IntegerField(source="level.rank", read_only=True, allow_null=True, default=None)
+    self_level = serializers.CharField(source="self_level.code", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = UnitAssessment
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "scheme",
+            "level",
+            "level_label",
+            "level_rank",
+            "self_level",
+            "exemplary",
+            "not_rated_reason",
+            "decision_ref",
+            "decided_on",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MemberAssessmentSerializer(serializers.ModelSerializer):
+    card_number = serializers.CharField(source="member.card_number", read_only=True)
+    full_name = serializers.CharField(source="member.full_name", read_only=True)
+    organization = serializers.CharField(source="organization.code", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    scheme = serializers.CharField(source="level.scheme.code", read_only=True, allow_null=True, default=None)
+    level = serializers.CharField(source="level.code", read_only=True, allow_null=True, default=None)
+    level_label = serializers.CharField(source="level.label_vi", read_only=True, allow_null=True, default=None)
+    level_rank = serializers.IntegerField(source="level.rank", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = MemberAssessment
+        fields = [
+            "id",
+            "card_number",
+            "full_name",
+            "organization",
+            "organization_name",
+            "year",
+            "scheme",
+            "level",
+            "level_label",
+            "level_rank",
+            "not_rated_reason",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RatingLevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RatingLevel
+        fields = ["subject", "code", "rank", "label_vi", "label_en", "is_top", "is_good_or_better"]
+        read_only_fields = fields
+
+
+class RatingSchemeSerializer(serializers.ModelSerializer):
+    levels = RatingLevelSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RatingScheme
+        fields = ["code", "name", "first_year", "last_year", "levels"]
+        read_only_fields = fields
+
+
+class _LevelCounts(serializers.Field):
+    """[[code, count], ...] stored best first, given as {code: count} (JSON objects keep insertion order)."""
+
+    def to_representation(self, value):
+        return dict(value)
+
+
+_LEVEL_COUNTS_SCHEMA = {"type": "object", "additionalProperties": {"type": "integer"}}
+_LevelCounts = extend_schema_field(_LEVEL_COUNTS_SCHEMA)(_LevelCounts)
+
+
+class SummaryUnitsSerializer(serializers.Serializer):
+    total = serializers.IntegerField(source="units_total")
+    rated = serializers.IntegerField(source="units_rated")
+    not_rated = serializers.SerializerMethodField()
+    by_level = _LevelCounts(source="unit_levels")
+    exemplary = serializers.IntegerField(source="units_exemplary")
+
+    def get_not_rated(self, row: Summary) -> int:
+        return row.units_total - row.units_rated
+
+
+class SummaryMembersSerializer(serializers.Serializer):
+    total = serializers.IntegerField(source="members_total")
+    rated = serializers.IntegerField(source="members_rated")
+    not_rated = serializers.SerializerMethodField()
+    by_level = _LevelCounts(source="member_levels")
+    good_or_better = serializers.IntegerField(source="members_good_or_better")
+
+    def get_not_rated(self, row: Summary) -> int:
+        return row.members_total - row.members_rated
+
+
+class SummarySerializer(serializers.Serializer):
+    """The summary JSON contract of selectors.summary_read, for stored Summary rows."""
+
+    organization = serializers.CharField(source="organization.code")
+    name = serializers.CharField(source="organization.name")
+    year = serializers.IntegerField()
+    scheme = serializers.CharField(source="scheme_code")
+    units = SummaryUnitsSerializer(source="*")
+    members = SummaryMembersSerializer(source="*")
+    computed_at = serializers.SerializerMethodField()
+    stale = serializers.BooleanField()
+
+    @extend_schema_field({**{"type": "string", "format": "date-time"}, "nullable": True})
+    def get_computed_at(self, row: Summary) -> str | None:
+        # Seconds in local time, exactly as summary_read gives them.
+        return timezone.localtime(row.computed_at).isoformat(timespec="seconds") if row.computed_at else None
+
+
+class TokenStatusSerializer(serializers.Serializer):
+    exists = serializers.BooleanField()
+    created = serializers.DateTimeField(allow_null=True)
+
+
+class TokenCreatedSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Chỉ hiện một lần; gửi trong tiêu đề `Authorization: Token <key>`.")
+    created = serializers.DateTimeField()
