@@ -14,6 +14,7 @@ from .models import (
     Indicator,
     Plan,
     PlanStatus,
+    Programme,
     SecondedCadre,
     Task,
     TaskStatus,
@@ -178,3 +179,28 @@ class MeasurementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.filter(plan=plan).select_related("plan")
         self.fields["indicator"].label_from_instance = lambda i: f"{i.name} ({i.unit_of_measure})"
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "first_year",
+            "last_year",
+            "plan_number",
+            "plan_issued_on",
+            "description",
+            "parent_body",
+            "issuing_body",
+            "place",
+            "report_number",
+            "signer_post",
+            "signer_name",
+            "recipients",
+        ]
+        widgets = {
+            "plan_issued_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }

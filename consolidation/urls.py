@@ -17,7 +17,9 @@ urlpatterns = [
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("candidates/", views.candidate_list, name="candidate_list"),
     path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/new/", views.programme_create, name="programme_create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
     path("programmes/<int:pk>/print/", views.programme_print, name="programme_print"),
     path("programmes/<int:pk>/pdf/", views.programme_pdf, name="programme_pdf"),
 ]

@@ -19,11 +19,12 @@ from .forms import (
     MeasurementForm,
     PlanFilterForm,
     PlanForm,
+    ProgrammeForm,
     TaskProgressForm,
     TransitionForm,
     YearForm,
 )
-from .models import Plan, PlanStatus
+from .models import Plan, PlanStatus, Programme
 
 
 def _require_manager(user) -> None:
@@ -292,7 +293,45 @@ def candidate_list(request):
 def programme_list(request):
     _require_district_staff(request.user)
     programmes = selectors.programmes_visible_to(request.user)
-    return render(request, "consolidation/programme_list.html", {"programmes": programmes})
+    return render(
+        request,
+        "consolidation/programme_list.html",
+        {
+            "programmes": programmes,
+            "can_manage": selectors.user_can_manage_plans(request.user),
+        },
+    )
+
+
+def _programme_edit(request, programme: Programme | None):
+    _require_manager(request.user)
+    bound = request.method == "POST"
+    form = ProgrammeForm(request.POST if bound else None, instance=programme)
+    if bound and form.is_valid():
+        try:
+            programme = services.programme_save(programme=form.instance, actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu đề án."))
+            return redirect("consolidation:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "consolidation/programme_form.html",
+        {"form": form, "programme": programme},
+        status=400 if bound else 200,
+    )
+
+
+@login_required
+def programme_create(request):
+    return _programme_edit(request, None)
+
+
+@login_required
+def programme_edit(request, pk: int):
+    _require_manager(request.user)
+    return _programme_edit(request, selectors.programme_get_for_user(user=request.user, pk=pk))
 
 
 def _programme_context(request, pk: int) -> dict:
@@ -301,6 +340,7 @@ def _programme_context(request, pk: int) -> dict:
     results = selectors.programme_results(programme=programme, user=request.user)
     return {
         "programme": programme,
+        "can_manage": selectors.user_can_manage_plans(request.user),
         "doc": programme,
         "results": results,
         "totals": {

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Kind, Sector, Subject
-from consolidation.models import Measurement, Plan, PlanStatus, Task, TaskProgress, TaskStatus
+from consolidation.models import Measurement, Plan, PlanStatus, Programme, Task, TaskProgress, TaskStatus
 from tests.consolidation_factories import (
     IndicatorFactory,
     PlanFactory,
@@ -498,3 +498,47 @@ def test_candidates_are_chosen_only_from_a_finished_year(client, officer):
 
     assert "chưa kết thúc" in response.content.decode()
     assert response.context["candidates"] == []
+
+
+def _programme_post(**overrides):
+    data = {
+        "name": "Nâng cao chất lượng tổ chức cơ sở đảng giai đoạn 2021–2025",
+        "first_year": "2021",
+        "last_year": "2025",
+        "plan_number": "15-KH/HU",
+        "plan_issued_on": "2021-03-02",
+        "description": "",
+        "parent_body": "Đảng bộ tỉnh Lạng Sơn",
+        "issuing_body": "Huyện ủy Bắc Sơn",
+        "place": "Bắc Sơn",
+        "report_number": "",
+        "signer_post": "",
+        "signer_name": "",
+        "recipients": "",
+    }
+    return {**data, **overrides}
+
+
+def test_officer_adds_a_programme_and_leader_cannot(client, officer, leader):
+    client.force_login(leader)
+    refused = client.post(reverse("consolidation:programme_create"), _programme_post())
+    client.force_login(officer)
+    created = client.post(reverse("consolidation:programme_create"), _programme_post())
+
+    assert refused.status_code == 404
+    assert created.status_code == 302
+    programme = Programme.objects.get()
+    assert (programme.plan_number, programme.period) == ("15-KH/HU", "2021–2025")
+    assert programme.history.first().history_user == officer
+
+
+def test_programme_with_years_reversed_is_refused_with_a_message(client, officer):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("consolidation:programme_create"), _programme_post(first_year="2025", last_year="2021")
+    )
+
+    assert response.status_code == 400
+    assert "Năm kết thúc phải từ năm bắt đầu trở đi." in response.content.decode()
+    assert not Programme.objects.exists()
