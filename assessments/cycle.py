@@ -452,8 +452,14 @@ def missing_member_names(*, organization: Organization, year: int, limit: int = 
     )
 
 
-def submission_checklist(*, submission: Submission) -> list[ChecklistItem]:
-    """What the unit has done and still has to do before it may submit."""
+def submission_checklist(
+    *,
+    submission: Submission,
+    members: dict | None = None,
+    own: UnitAssessment | None = None,
+    cells: list[Organization] | None = None,
+) -> list[ChecklistItem]:
+    """What the unit has done and still has to do before it may submit (pages pass what they already read)."""
     org, year = submission.organization, submission.cycle.year
     items = []
     latest = submission.documents.order_by("-version").first()
@@ -467,7 +473,7 @@ def submission_checklist(*, submission: Submission) -> list[ChecklistItem]:
             else _("Chưa có báo cáo kiểm điểm."),
         )
     )
-    counts = member_rating_counts(organization=org, year=year)
+    counts = members if members is not None else member_rating_counts(organization=org, year=year)
     if counts["total"] == 0:
         detail = _("Đơn vị không có đảng viên nào vào ngày 31/12/%(year)s.") % {"year": year}
     elif counts["missing"]:
@@ -487,7 +493,8 @@ def submission_checklist(*, submission: Submission) -> list[ChecklistItem]:
             detail=detail,
         )
     )
-    own = UnitAssessment.objects.filter(organization=org, year=year).select_related("self_level").first()
+    if own is None:
+        own = UnitAssessment.objects.filter(organization=org, year=year).select_related("self_level").first()
     items.append(
         ChecklistItem(
             code="self_level",
@@ -498,7 +505,8 @@ def submission_checklist(*, submission: Submission) -> list[ChecklistItem]:
             else _("Chưa đề xuất mức xếp loại."),
         )
     )
-    cells = decided_cells(org, year)
+    if cells is None:
+        cells = decided_cells(org, year)
     if cells:
         decided = UnitAssessment.objects.filter(organization__in=cells, year=year).filter(
             Q(level__isnull=False) | ~Q(not_rated_reason="")

@@ -214,7 +214,8 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     choice_labels = dict(forms.cell_choices(levels))
     cell_rows = [(cell, choice_labels.get(current.get(cell.pk, ""), "—")) for cell in cells]
     checks = rules.submission_checks(submission=submission, level=own.self_level if own else None)
-    checklist = rules.submission_checklist(submission=submission)
+    members = rules.member_rating_counts(organization=organization, year=year)
+    checklist = rules.submission_checklist(submission=submission, members=members, own=own, cells=cells)
     context = {
         "submission": submission,
         "cycle": submission.cycle,
@@ -222,7 +223,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "own": own,
         "can_edit": can_edit,
         "documents": submission.documents.select_related("uploaded_by").order_by("-version"),
-        "members": rules.member_rating_counts(organization=organization, year=year),
+        "members": members,
         "checklist": checklist,
         "ready": all(item.done for item in checklist),
         "checks": checks,

@@ -181,6 +181,6 @@ def test_portal_query_count_does_not_grow_with_documents_and_members(
         )
     members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good", "excellent", "completed"] * 5)
     client.force_login(secretary_nhat_tien)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(20):
         response = client.get(PORTAL)
     assert response.content.decode().count("/documents/") == 8

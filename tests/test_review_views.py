@@ -1,0 +1,185 @@
+"""The district's review page and document downloads: checks with numbers, return, finalize, reopen, scope."""
+
+import pytest
+
+from assessments import services
+from assessments.models import SubmissionStatus, UnitAssessment
+from tests.cycle_factories import members_rated, pdf_bytes, submission_ready, upload, year_opened
+from tests.factories import level
+
+pytestmark = pytest.mark.django_db
+
+REVIEW = "/review/BS-NHAT-TIEN/2025/"
+PORTAL = "/portal/BS-NHAT-TIEN/2025/"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def submitted(officer, tree, secretary_nhat_tien):
+    """Nhất Tiến has sent its 2025 file: 2 excellent against 5 good members (over the 20% cap)."""
+    submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
+    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["excellent", "excellent", "good", "good"])
+    members_rated(tree["BS-NHAT-TIEN-02"], 2025, "qd366-2025", ["good", "good", "good"])
+    submission_ready(
+        submission=submission,
+        secretary=secretary_nhat_tien,
+        scheme="qd366-2025",
+        self_level="excellent",
+        cell_level="good",
+    )
+    services.submission_submit(submission=submission, actor=secretary_nhat_tien)
+    return submission
+
+
+def _lv(code: str) -> int:
+    return level("qd366-2025", "unit", code).pk
+
+
+def _finalize(client, **extra):
+    data = {"level": _lv("excellent"), "decision_ref": "123-QĐ/HU", "decided_on": "2026-01-10", **extra}
+    return client.post(REVIEW + "finalize/", data)
+
+
+def test_officer_sees_documents_member_counts_and_the_failed_check_with_numbers(client, officer, submitted):
+    client.force_login(officer)
+    page = client.get(REVIEW).content.decode()
+    assert "bao-cao.pdf" in page and "/documents/" in page
+    assert 'id="member-counts"' in page
+    assert 'data-check="excellent_cap" data-passed="false"' in page
+    assert "2 đảng viên hoàn thành xuất sắc nhiệm vụ = 40,0% của 5 hoàn thành tốt nhiệm vụ" in page
+    assert 'id="finalize-form"' in page and 'id="return-form"' in page
+
+
+def test_the_whole_cycle_through_the_pages(client, officer, secretary_nhat_tien, submitted, tree):
+    client.force_login(officer)
+    # Return needs a comment.
+    response = client.post(REVIEW + "return/", {"comment": ""})
+    assert response.status_code == 400
+    assert client.post(REVIEW + "return/", {"comment": "Bổ sung biên bản."}).status_code == 302
+
+    client.force_login(secretary_nhat_tien)
+    assert "Bổ sung biên bản." in client.get(PORTAL).content.decode()
+    assert client.post(PORTAL + "document/", {"file": upload("bien-ban.pdf", pdf_bytes())}).status_code == 302
+    assert client.post(PORTAL + "submit/").status_code == 302
+
+    client.force_login(officer)
+    assert client.post(REVIEW + "appraise/", {"level": _lv("excellent")}).status_code == 302
+    # The cap check fails: finalizing without a reason is refused and says why, with the numbers.
+    response = _finalize(client)
+    assert response.status_code == 400
+    assert "Không đạt kiểm tra quy định" in response.content.decode()
+    assert "40,0%" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == SubmissionStatus.SUBMITTED
+    assert _finalize(client, override_reason="Thành tích đột xuất được Ban Thường vụ ghi nhận.").status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == SubmissionStatus.FINALIZED
+    page = client.get(REVIEW).content.decode()
+    assert 'id="reopen-form"' in page and 'id="finalize-form"' not in page
+    assert "Thành tích đột xuất được Ban Thường vụ ghi nhận." in page
+
+    # Finalized: locked; reopening needs a reason and both reasons are in the history.
+    assert _finalize(client, override_reason="lần nữa").status_code == 400
+    assert client.post(REVIEW + "reopen/", {"reason": ""}).status_code == 400
+    assert client.post(REVIEW + "reopen/", {"reason": "Sai ngày quyết định."}).status_code == 302
+    history = client.get(REVIEW).content.decode()
+    history = history[history.index('id="history"') :]
+    assert "Mở lại: Sai ngày quyết định." in history
+    assert "Chốt, vượt kiểm tra: Thành tích đột xuất" in history
+    assert "Bổ sung biên bản." in history
+    rating = UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN"], year=2025)
+    assert rating.level_id == _lv("excellent") and rating.decision_ref == "123-QĐ/HU"
+
+
+def test_leader_reads_the_review_page_and_cannot_act(client, leader, submitted):
+    client.force_login(leader)
+    page = client.get(REVIEW).content.decode()
+    assert 'data-check="excellent_cap"' in page
+    assert 'id="finalize-form"' not in page and 'id="return-form"' not in page
+    assert _finalize(client, override_reason="x").status_code == 403
+    assert client.post(REVIEW + "return/", {"comment": "x"}).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == SubmissionStatus.SUBMITTED
+
+
+def test_a_secretary_cannot_review_even_their_own_unit(client, secretary_nhat_tien, submitted):
+    client.force_login(secretary_nhat_tien)
+    assert client.get(REVIEW).status_code == 403
+    assert _finalize(client, override_reason="x").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "data"),
+    [
+        ("get", "", {}),
+        ("post", "finalize/", {"level": "x", "decision_ref": "1", "decided_on": "2026-01-01", "override_reason": "x"}),
+        ("post", "return/", {"comment": "x"}),
+        ("post", "reopen/", {"reason": "x"}),
+        ("post", "appraise/", {"level": "x"}),
+    ],
+)
+def test_secretary_of_dong_y_gets_404_on_nhat_tiens_review(client, secretary_dong_y, submitted, method, suffix, data):
+    client.force_login(secretary_dong_y)
+    assert getattr(client, method)(REVIEW + suffix, data).status_code == 404
+    submitted.refresh_from_db()
+    assert submitted.status == SubmissionStatus.SUBMITTED
+
+
+def test_review_page_of_a_year_not_opened_is_404(client, officer, tree):
+    client.force_login(officer)
+    assert client.get("/review/BS-NHAT-TIEN/2019/").status_code == 404
+
+
+# --- downloads ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["secretary_nhat_tien", "officer", "leader"])
+def test_review_report_downloads_as_an_attachment_within_scope(request, client, submitted, persona):
+    document = submitted.documents.get()
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(f"/documents/{document.pk}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "bao-cao.pdf" in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == pdf_bytes()
+
+
+def test_secretary_of_dong_y_cannot_download_nhat_tiens_report(client, secretary_dong_y, submitted):
+    document = submitted.documents.get()
+    client.force_login(secretary_dong_y)
+    assert client.get(f"/documents/{document.pk}/").status_code == 404
+
+
+def test_anonymous_cannot_download(client, submitted):
+    response = client.get(f"/documents/{submitted.documents.get().pk}/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_review_page_query_count_does_not_grow_with_documents_cells_and_history(
+    client, officer, submitted, secretary_nhat_tien, tree, django_assert_max_num_queries
+):
+    from tests.factories import OrganizationFactory
+
+    services.submission_return(submission=submitted, comment="Sửa lại.", actor=officer)
+    for i in range(6):
+        OrganizationFactory(code=f"BS-NHAT-TIEN-X{i}", kind="cell", parent=tree["BS-NHAT-TIEN"])
+        services.document_upload(
+            submission=submitted, file=upload(f"bc-{i}.pdf", pdf_bytes()), actor=secretary_nhat_tien
+        )
+    for i in range(4):
+        services.unit_self_level_propose(
+            submission=submitted,
+            level=level("qd366-2025", "unit", ["good", "excellent"][i % 2]),
+            actor=secretary_nhat_tien,
+        )
+    client.force_login(officer)
+    with django_assert_max_num_queries(18):
+        response = client.get(REVIEW)
+    page = response.content.decode()
+    assert page.count("/documents/") == 7
+    assert page[page.index('id="rating-history"') :].count("<tr>") >= 6
