@@ -43,7 +43,7 @@ from .columns import (
     UNIT_RATINGS,
     header_lookup,
 )
-from .forms import row_form_class
+from .forms import RowValidator, row_form_class
 from .readers import FileRejected, Table, file_check
 
 WRITE_BATCH = 1000
@@ -314,10 +314,11 @@ class MemberRatingHandler(Handler):
             row.key = f"{row.data['card_number']}/{row.data['year']}"
         self.duplicates(rows)
         rows = [row for row in rows if not row.errors]
+        # Plain tuples: a model instance per member costs more than the whole rule check.
         members = {
             m.card_number: m
-            for m in Member.objects.filter(card_number__in={row.data["card_number"] for row in rows}).only(
-                "id", "card_number", "full_name", "name_folded", "organization_id"
+            for m in Member.objects.filter(card_number__in={row.data["card_number"] for row in rows}).values_list(
+                "pk", "card_number", "full_name", "name_folded", "organization_id", named=True
             )
         }
         self.orgs.load(
@@ -366,7 +367,7 @@ class MemberRatingHandler(Handler):
             assessment = existing.get((member.pk, data["year"]))
             is_new = assessment is None
             if is_new:
-                assessment = MemberAssessment(member=member, year=data["year"], organization=org)
+                assessment = MemberAssessment(member_id=member.pk, year=data["year"], organization=org)
             old = {
                 "organization_id": assessment.organization_id,
                 "level_id": assessment.level_id,
@@ -1000,7 +1001,7 @@ def data_import(
             if header_errors:
                 return
             present = {code for code in positions if code}
-            form_class = row_form_class(data_type, present)
+            validator = RowValidator(row_form_class(data_type, present))
             handler = HANDLERS[data_type](
                 actor=actor,
                 scope_user=scope_user,
@@ -1011,7 +1012,7 @@ def data_import(
             try:
                 batch: list[Row] = []
                 for number, cells in table.rows():
-                    batch.append(_row_from_cells(number, cells, positions, form_class))
+                    batch.append(_row_from_cells(number, cells, positions, validator))
                     result.rows += 1
                     if len(batch) >= WRITE_BATCH:
                         settle(handler.process(batch, not dry_run and result.error_count == 0), table.header, positions)
@@ -1046,7 +1047,7 @@ def data_import(
     return result
 
 
-def _row_from_cells(number: int, cells: list, positions: list[str | None], form_class) -> Row:
+def _row_from_cells(number: int, cells: list, positions: list[str | None], validator: RowValidator) -> Row:
     row = Row(number=number, cells=cells)
     for index, code in enumerate(positions):
         value = cells[index] if index < len(cells) else ""
@@ -1059,11 +1060,9 @@ def _row_from_cells(number: int, cells: list, positions: list[str | None], form_
     for index in range(len(positions), len(cells)):
         if cells[index] != "":
             row.error(_letter(index), _("Ô có dữ liệu nhưng cột không có tiêu đề."))
-    form = form_class(data=row.values)
-    if form.is_valid():
-        row.data = form.cleaned_data
-    else:
-        for name, messages in form.errors.items():
+    row.data, form_errors = validator.validate(row.values)
+    if form_errors:
+        for name, messages in form_errors.items():
             for message in messages:
                 row.error(name if name != "__all__" else next(iter(row.values)), message)
     return row
