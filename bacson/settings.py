@@ -49,7 +49,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Vietnamese unless the user switched language; the browser's Accept-Language is ignored on purpose.
+    "bacson.locale.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,10 +109,18 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ holds the project's catalogues (makemessages writes there); locale/vendor/ the Vietnamese strings that
+# third-party apps (crispy-forms, simple-history, axes, django-filter) do not ship, kept apart so makemessages
+# never marks them obsolete.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the language switch is remembered for a year
+# Locale formats (60,0% and 2.824 in Vietnamese, 60.0% and 2,824 in English). USE_THOUSAND_SEPARATOR stays off on
+# purpose: it would print every year and id in templates as "2.017"; counts are grouped with intcomma instead.
+FORMAT_MODULE_PATH = ["bacson.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -148,7 +157,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task whose worker died unacknowledged is redelivered after this many seconds (tests/test_faults.py shortens it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # Task modules outside tasks.py (autodiscovery finds only tasks.py).
 CELERY_IMPORTS = ["assessments.import_tasks"]
 # Reconciliation repairs summaries whose task was lost (broker down, worker killed): see docs/summaries.md.
@@ -214,6 +224,9 @@ IMPORT_XLSX_MAX_ENTRIES = env.int("IMPORT_XLSX_MAX_ENTRIES", default=500)
 IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=3000)
 IMPORT_MAX_ERRORS_KEPT = env.int("IMPORT_MAX_ERRORS_KEPT", default=1000)
 
+# Extension points of the assessments app that other apps answer (assessments never imports them).
+ASSESSMENTS_HOOKS = {"units_with_plan": "consolidation.hooks.units_with_plan"}
+
 # Consolidation: an indicator of an active plan with no measurement for this many days is flagged as stale.
 CONSOLIDATION_STALE_INDICATOR_DAYS = env.int("CONSOLIDATION_STALE_INDICATOR_DAYS", default=90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -237,6 +250,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
