@@ -54,33 +54,25 @@ def organizations_with_ancestors(organization_ids: Iterable[int]) -> list[int]:
     return sorted(Organization.objects.filter(Exists(below)).values_list("pk", flat=True))
 
 
-def _bump(organization_ids: list[int], years: list[int]) -> None:
-    """Increase the version of these summaries, creating missing rows; row locks are taken in id order."""
-    # Locking in one order everywhere (writers and recomputes) keeps concurrent writers free of deadlocks.
-    locked = list(
-        Summary.objects.select_for_update()
-        .filter(organization_id__in=organization_ids, year__in=years)
-        .order_by("pk")
-        .values_list("pk", "organization_id", "year")
-    )
-    if locked:
-        Summary.objects.filter(pk__in=[pk for pk, _o, _y in locked]).update(version=F("version") + 1)
-    present = {(org, year) for _pk, org, year in locked}
-    missing = [(org, year) for year in years for org in organization_ids if (org, year) not in present]
-    if missing:
+def _ensure_rows(keys: list[tuple[int, int]]) -> None:
+    """Create the missing rows for these (year, organization id) keys, in key order, before any row lock."""
+    if keys:
         Summary.objects.bulk_create(
-            [Summary(organization_id=org, year=year) for org, year in missing], ignore_conflicts=True
-        )
-        # A row another transaction created meanwhile may already hold counts without this change: bump it too.
-        for year in {y for _o, y in missing}:
-            orgs = [o for o, y in missing if y == year]
-            pks = list(
-                Summary.objects.select_for_update()
-                .filter(organization_id__in=orgs, year=year)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            Summary.objects.filter(pk__in=pks).update(version=F("version") + 1)
+            [Summary(organization_id=org, year=year) for year, org in sorted(keys)], batch_size=1000,
+            ignore_conflicts=True,
+        )  # fmt: skip
+
+
+def _bump(organization_ids: list[int], years: list[int]) -> None:
+    """Increase the version of these summaries, creating missing rows first; row locks are taken in id order."""
+    rows = Summary.objects.filter(organization_id__in=organization_ids, year__in=years)
+    present = set(rows.values_list("year", "organization_id"))
+    # Writers and recomputes all insert missing rows first (ordered by year and id), then lock rows ordered by
+    # id: one order everywhere keeps a writer and a concurrent recompute from deadlocking. A row that another
+    # transaction inserted meanwhile is waited for, then locked and bumped like the others.
+    _ensure_rows([(y, o) for y in years for o in organization_ids if (y, o) not in present])
+    pks = list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+    Summary.objects.filter(pk__in=pks).update(version=F("version") + 1)
 
 
 def summaries_mark_stale(*, organization_ids: Iterable[int], years: Iterable[int]) -> list[int]:
@@ -190,9 +182,7 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
     if not targets:
         return 0
     present = set(rows.values_list("organization_id", flat=True))
-    missing = [Summary(organization_id=pk, year=year) for pk in targets.values() if pk not in present]
-    # Rows are created before any lock is taken, as writers do, so that both lock in the same order.
-    Summary.objects.bulk_create(missing, batch_size=1000, ignore_conflicts=True)
+    _ensure_rows([(year, pk) for pk in targets.values() if pk not in present])
 
     locked = list(rows.select_for_update().order_by("pk").only("pk", "organization_id", "version"))
     # From here on a committed change is either visible to the counting queries below, or it bumps a version
