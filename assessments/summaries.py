@@ -135,7 +135,8 @@ def _count(*, year: int, scheme: RatingScheme, targets: dict[str, int], full: bo
     # Members: that year's assessments grouped by the organization that recorded them, rolled up its path.
     assessments = MemberAssessment.objects.filter(year=year)
     if not full:
-        tops = [p for p in targets if not any(p != q and p.startswith(q) for q in targets)]
+        # Only the topmost targets' subtrees: a path is covered when one of its proper prefixes is a target.
+        tops = [p for p in targets if not any(p[: i + 1] in targets for i in range(len(p) - 1) if p[i] == "/")]
         assessments = assessments.filter(reduce(or_, (Q(organization__path__startswith=p) for p in tops)))
     member_rows = assessments.values("organization__path", "level_id").annotate(n=Count("pk")).order_by()
     for row in member_rows:
@@ -273,5 +274,10 @@ def summaries_reconcile() -> dict[int, int]:
         if year not in stored:
             done[year] = summaries_recompute_year(year=year)
     for year, orgs in sorted(by_year.items()):
-        done[year] = done.get(year, 0) + summaries_recompute(organization_ids=orgs, year=year, with_ancestors=False)
+        if year in done:
+            continue
+        if 2 * len(orgs) > Summary.objects.filter(year=year).count():
+            done[year] = summaries_recompute_year(year=year)  # most rows stale: the set-based pass is cheaper
+        else:
+            done[year] = summaries_recompute(organization_ids=orgs, year=year, with_ancestors=False)
     return done
