@@ -197,9 +197,18 @@ def main() -> int:
                 subprocess.run(
                     [sys.executable, __file__, "--populate", db_url, str(size), path, args.format], check=True
                 )
+                traced = ["--traced"] if args.traced else []
+                # A 200,000-row file with full names is about 11 MB: above the 10 MB upload default.
+                env = {**os.environ, "UPLOAD_MAX_BYTES": str(256 * 1024 * 1024)}
                 done = subprocess.run(
-                    [sys.executable, __file__, "--measure", db_url, path], check=True, capture_output=True, text=True
+                    [sys.executable, __file__, "--measure", db_url, path, *traced],
+                    capture_output=True,
+                    text=True,
+                    env=env,
                 )
+                if done.returncode:
+                    print(done.stdout[-2000:], done.stderr[-4000:], file=sys.stderr)
+                    raise SystemExit(f"the import of {size} rows failed")
                 figures = json.loads(done.stdout.strip().splitlines()[-1])
             finally:
                 drop()

@@ -25,8 +25,10 @@ def login(client, user):
 
 def upload(client, data_type, rows, name="tep.csv", **kwargs):
     content = csv_bytes(rows, **kwargs)
-    return client.post(reverse("assessments:import_upload"),
-                       {"data_type": data_type, "file": SimpleUploadedFile(name, content, "text/csv")})
+    return client.post(
+        reverse("assessments:import_upload"),
+        {"data_type": data_type, "file": SimpleUploadedFile(name, content, "text/csv")},
+    )
 
 
 def dong_y_rows(members, level="good"):
@@ -62,7 +64,7 @@ def test_preview_lists_errors_and_the_errors_file_can_be_fixed_and_uploaded_agai
     assert record.status == ImportRecord.Status.FAILED
     page = client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
     assert "Xác nhận ghi dữ liệu" not in page
-    assert "<td class=\"num\">3</td><td><code>level</code></td>" in page
+    assert '<td class="num">3</td><td><code>level</code></td>' in page
     response = client.get(reverse("assessments:import_errors", args=[record.pk]))
     assert response["Content-Disposition"].startswith("attachment")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -70,16 +72,25 @@ def test_preview_lists_errors_and_the_errors_file_can_be_fixed_and_uploaded_agai
     assert lines[0].endswith(",Lỗi")
     assert "level:" in lines[2] and lines[1].endswith(",")
     fixed = text.replace("tuyệt vời", "good").encode("utf-8")
-    client.post(reverse("assessments:import_upload"),
-                {"data_type": "member_ratings", "file": SimpleUploadedFile("fixed.csv", fixed, "text/csv")})
+    client.post(
+        reverse("assessments:import_upload"),
+        {"data_type": "member_ratings", "file": SimpleUploadedFile("fixed.csv", fixed, "text/csv")},
+    )
     assert ImportRecord.objects.latest("pk").status == ImportRecord.Status.VALIDATED
 
 
-def test_secretary_cannot_see_or_confirm_another_communes_import(client, members, secretary_dong_y,
-                                                                  secretary_nhat_tien):
+def test_secretary_cannot_see_or_confirm_another_communes_import(
+    client, members, secretary_dong_y, secretary_nhat_tien
+):
     login(client, secretary_nhat_tien)
-    upload(client, "members", [["card_number", "full_name", "organization_code", "status"],
-                               ["88", "Hoàng Văn Tám", "BS-NHAT-TIEN-01", "official"]])
+    upload(
+        client,
+        "members",
+        [
+            ["card_number", "full_name", "organization_code", "status"],
+            ["88", "Hoàng Văn Tám", "BS-NHAT-TIEN-01", "official"],
+        ],
+    )
     record = ImportRecord.objects.get()
     client.logout()
     login(client, secretary_dong_y)
@@ -123,8 +134,10 @@ def test_secretary_cannot_choose_organizations(client, tree, secretary_dong_y):
 
 def test_unsafe_or_fake_files_are_refused_at_upload(client, tree, officer):
     login(client, officer)
-    response = client.post(reverse("assessments:import_upload"),
-                           {"data_type": "members", "file": SimpleUploadedFile("x.xlsx", b"card_number\n")})
+    response = client.post(
+        reverse("assessments:import_upload"),
+        {"data_type": "members", "file": SimpleUploadedFile("x.xlsx", b"card_number\n")},
+    )
     assert response.status_code == 200 and "xlsx" in response.content.decode()
     assert ImportRecord.objects.count() == 0
 
@@ -157,8 +170,10 @@ def test_filled_template_imports(client, members, secretary_dong_y, tmp_path):
         row[3].value = "good"
     out = io.BytesIO()
     workbook.save(out)
-    client.post(reverse("assessments:import_upload"),
-                {"data_type": "member_ratings", "file": SimpleUploadedFile("mau.xlsx", out.getvalue())})
+    client.post(
+        reverse("assessments:import_upload"),
+        {"data_type": "member_ratings", "file": SimpleUploadedFile("mau.xlsx", out.getvalue())},
+    )
     record = ImportRecord.objects.get()
     assert (record.status, record.created) == (ImportRecord.Status.VALIDATED, 6), record.errors
 
@@ -187,8 +202,9 @@ def test_large_file_runs_in_a_task_and_the_progress_page_survives_a_reload(
     assert record.status == ImportRecord.Status.SUCCEEDED and MemberAssessment.objects.count() == 6
 
 
-def test_upload_page_lists_recent_imports_in_few_queries(client, members, secretary_dong_y,
-                                                        django_assert_max_num_queries):
+def test_upload_page_lists_recent_imports_in_few_queries(
+    client, members, secretary_dong_y, django_assert_max_num_queries
+):
     login(client, secretary_dong_y)
     for _ in range(4):
         upload(client, "member_ratings", dong_y_rows(members))
