@@ -27,7 +27,7 @@ from assessments.models import (
     Summary,
     UnitAssessment,
 )
-from assessments.selectors import summary_read
+from assessments.selectors import summaries_read, summary_read
 from bacson.celery import app as celery_app
 from tests.factories import MemberFactory, OrganizationFactory, level
 from tests.summary_reference import recount, without_freshness
@@ -489,3 +489,12 @@ def test_every_organization_of_a_sector_gets_a_summary(tree):
     assert set(Summary.objects.filter(year=2017).values_list("organization__code", flat=True)) == set(
         Organization.objects.values_list("code", flat=True)
     )
+
+
+def test_summaries_of_several_organizations_read_in_one_query(tree, django_assert_num_queries):
+    summaries.summaries_recompute_year(year=2017)
+    communes = Organization.objects.filter(parent=tree["BS"])
+    with django_assert_num_queries(1):
+        data = summaries_read(organizations=communes, year=2017)
+    assert set(data) == {"BS-DONG-Y", "BS-NHAT-TIEN", "BS-CU"}
+    assert data["BS-DONG-Y"] == read(tree["BS-DONG-Y"], 2017)
