@@ -4,13 +4,24 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import MemberAssessment, Organization, RatingLevel, RatingScheme, Summary, UnitAssessment
+from .models import (
+    MemberAssessment,
+    NotRatedReason,
+    Organization,
+    RatingLevel,
+    RatingScheme,
+    Sector,
+    Summary,
+    UnitAssessment,
+)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
     parent = serializers.CharField(source="parent.code", allow_null=True, read_only=True, default=None)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     sector_label = serializers.CharField(source="get_sector_display", read_only=True)
+    # Declared so that the schema allows the blank value ("" = no sector) next to the choices.
+    sector = serializers.ChoiceField(choices=Sector.choices, allow_blank=True, read_only=True)
     children_count = serializers.IntegerField(
         read_only=True, help_text="Đơn vị trực thuộc tồn tại vào cuối năm `year` (mặc định: hôm nay)."
     )
@@ -41,6 +52,7 @@ class UnitAssessmentSerializer(serializers.ModelSerializer):
     level_label = serializers.CharField(source="level.label_vi", read_only=True, allow_null=True, default=None)
     level_rank = serializers.IntegerField(source="level.rank", read_only=True, allow_null=True, default=None)
     self_level = serializers.CharField(source="self_level.code", read_only=True, allow_null=True, default=None)
+    not_rated_reason = serializers.ChoiceField(choices=NotRatedReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = UnitAssessment
@@ -72,6 +84,7 @@ class MemberAssessmentSerializer(serializers.ModelSerializer):
     level = serializers.CharField(source="level.code", read_only=True, allow_null=True, default=None)
     level_label = serializers.CharField(source="level.label_vi", read_only=True, allow_null=True, default=None)
     level_rank = serializers.IntegerField(source="level.rank", read_only=True, allow_null=True, default=None)
+    not_rated_reason = serializers.ChoiceField(choices=NotRatedReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = MemberAssessment
