@@ -211,3 +211,24 @@ def test_upload_page_lists_recent_imports_in_few_queries(
     with django_assert_max_num_queries(8):
         page = client.get(reverse("assessments:import_upload")).content.decode()
     assert page.count("tep.csv") == 4
+
+
+def test_errors_file_of_an_xlsx_upload_is_xlsx_with_the_error_next_to_the_row(client, members, officer):
+    login(client, officer)
+    workbook_rows = dong_y_rows(members)
+    workbook_rows[1][3] = "clean_strong"  # a unit level in a member file
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in workbook_rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    client.post(
+        reverse("assessments:import_upload"),
+        {"data_type": "member_ratings", "file": SimpleUploadedFile("xl.xlsx", out.getvalue())},
+    )
+    record = ImportRecord.objects.get()
+    response = client.get(reverse("assessments:import_errors", args=[record.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].values)
+    assert rows[0][-1] == "Lỗi" and rows[1][-1].startswith("level:") and not rows[2][-1]
