@@ -71,7 +71,12 @@ class CellLevelsForm(forms.Form):
         self.levels = {lv.pk: lv for lv in levels}
         choices = cell_choices(levels)
         for cell in cells:
-            self.fields[f"cell_{cell.pk}"] = forms.ChoiceField(label=cell.name, choices=choices, required=False)
+            self.fields[f"cell_{cell.pk}"] = forms.ChoiceField(
+                label=cell.name,
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
             self.initial.setdefault(f"cell_{cell.pk}", current.get(cell.pk, ""))
 
     def decisions(self) -> list[tuple[Organization, RatingLevel | None, str]]:
