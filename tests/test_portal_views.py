@@ -184,3 +184,17 @@ def test_portal_query_count_does_not_grow_with_documents_and_members(
     with django_assert_max_num_queries(20):
         response = client.get(PORTAL)
     assert response.content.decode().count("/documents/") == 8
+
+
+def test_a_unit_founded_after_the_year_was_opened_gets_its_file_on_first_visit(client, submissions, tree):
+    from assessments.models import Kind, Role, Submission
+    from tests.factories import OrganizationFactory, UserFactory
+
+    new = OrganizationFactory(code="BS-MOI", name="Chi bộ Trường mới", kind=Kind.GRASSROOTS_CELL, parent=tree["BS"])
+    secretary = UserFactory(username="moi", role=Role.SECRETARY, organization=new)
+    client.force_login(secretary)
+    response = client.get("/portal/BS-MOI/2025/")
+    assert response.status_code == 200
+    assert Submission.objects.get(organization=new).status == SubmissionStatus.DRAFT
+    # A grassroots cell decides no cells of its own.
+    assert 'id="cells-form"' not in response.content.decode()
