@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import import_views, cycle_views, views
+from . import cycle_views, import_views, views
 
 app_name = "assessments"
 urlpatterns = [
