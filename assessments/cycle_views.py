@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -156,6 +157,7 @@ def cycle_detail(request, code: str, year: int):
         "units": units,
         "counts": [(label, counts[value]) for value, label in SubmissionStatus.choices],
         "not_submitted": [unit for unit in units if not unit["submitted"]],
+        "overdue": timezone.localdate() > cycle.deadline,
         "statuses": SubmissionStatus,
     }
     return render(request, "assessments/cycle_detail.html", context)

@@ -123,3 +123,9 @@ def test_portal_says_so_when_no_year_is_open(client, tree, secretary_nhat_tien):
     assert portal_url_for(secretary_nhat_tien) is None
     client.force_login(secretary_nhat_tien)
     assert "chưa mở đợt đánh giá" in client.get("/portal/").content.decode()
+
+
+def test_cycle_page_flags_units_late_after_the_deadline(client, officer, tree):
+    services.year_open(organization=tree["BS"], year=2019, deadline=datetime.date(2019, 12, 15), actor=officer)
+    client.force_login(officer)
+    assert "đã quá hạn 15/12/2019" in client.get("/cycle/BS/2019/").content.decode()
