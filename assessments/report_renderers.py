@@ -239,6 +239,8 @@ def chart_data(report: Report) -> dict:
         },
         "trend": {
             "years": [p.year for p in report.trend],
+            "schemes": [p.scheme_code for p in report.trend],
+            "scheme_label": _("Quy định"),
             "series": [
                 {"label": _("Tổ chức đảng: mức cao nhất"), "data": [p.units_top.percent for p in report.trend]},
                 {

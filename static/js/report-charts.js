@@ -82,6 +82,10 @@
               label: function (ctx) {
                 return ctx.dataset.label + ": " + percent(ctx.parsed.y);
               },
+              // The levels behind "top" change with the scheme (clean_strong before 2018, excellent after).
+              footer: function (items) {
+                return items.length ? data.trend.scheme_label + ": " + data.trend.schemes[items[0].dataIndex] : "";
+              },
             },
           },
         },
