@@ -291,19 +291,27 @@ def last_finished_year(*, organization: Organization, before: int | None = None)
     return next((year for year in years if year not in open_years), None)
 
 
-def weak_units_without_plan(*, organization: Organization, year: int) -> list[UnitAssessment] | None:
-    """Units directly under the organization rated at the lowest level in the year with no consolidation plan;
-    None when no installed app answers whether a unit has a plan."""
+def weak_units(*, organization: Organization, year: int) -> list[UnitAssessment] | None:
+    """Units directly under the organization rated at the lowest level in the year, each marked `has_plan` when a
+    consolidation plan answers that rating; None when no installed app answers whether a unit has a plan."""
     units_with_plan = hooks.units_with_plan_hook()
     if units_with_plan is None:
         return None
     units = Organization.objects.filter(parent=organization).for_year(year)
-    return list(
+    weak = list(
         UnitAssessment.objects.filter(year=year, organization__in=units, level__rank=4, level__subject=Subject.UNIT)
-        .exclude(organization_id__in=units_with_plan(year=year))
         .select_related("organization", "level")
         .order_by("organization__name_folded")
     )
+    if weak:
+        planned = set(
+            units_with_plan(year=year)
+            .filter(organization_id__in=[a.organization_id for a in weak])
+            .values_list("organization_id", flat=True)
+        )
+        for assessment in weak:
+            assessment.has_plan = assessment.organization_id in planned
+    return weak
 
 
 def _cycle_models():

@@ -77,11 +77,11 @@ def home(request):
     context["trend_chart"] = _trend_chart(context["trend"], request.LANGUAGE_CODE)
     context["pending"] = dashboard.units_not_submitted(organization=organization, year=year)
     finished = dashboard.last_finished_year(organization=organization, before=year)
+    weak = dashboard.weak_units(organization=organization, year=finished) if finished else []
     context["weak_year"] = finished
-    context["weak_units"] = (
-        dashboard.weak_units_without_plan(organization=organization, year=finished) if finished else []
-    )
-    context["weak_supported"] = context["weak_units"] is not None
+    context["weak_supported"] = weak is not None
+    context["weak_total"] = len(weak or [])
+    context["weak_units"] = [a for a in weak or [] if not a.has_plan]
     return render(request, "assessments/home.html", context)
 
 

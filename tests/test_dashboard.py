@@ -150,7 +150,17 @@ def test_weak_units_without_a_plan_are_listed_until_a_plan_exists(client, office
 
     PlanFactory(organization=district_2017["agencies"][1], baseline_year=2017, number="82-KH/HU")
     weak = page(client, "/", year=2017)
-    assert "Chi bộ Cơ quan số 2" not in weak[weak.index('id="weak-units"') :]
+    weak = weak[weak.index('id="weak-units"') :]
+    assert "Chi bộ Cơ quan số 2" not in weak
+    assert "Mọi đơn vị xếp loại thấp nhất đều đã có kế hoạch củng cố." in weak
+
+
+def test_weak_units_card_says_when_no_unit_was_rated_lowest(client, secretary_dong_y, district_2017):
+    UnitAssessment.objects.create(
+        organization=district_2017["BS-DONG-Y-01"], year=2017, level=level("hd27-2014", Subject.UNIT, "good")
+    )
+    client.force_login(secretary_dong_y)
+    assert "Không có đơn vị nào xếp loại thấp nhất." in page(client, "/", year=2017)
 
 
 def test_weak_units_card_explains_when_no_app_answers_the_plan_hook(client, officer, district_2017):

@@ -34,7 +34,7 @@ def html_of(client, url, **params):
 def names_in_table(html: str, table_id: str) -> list[str]:
     table = html[html.index(f'id="{table_id}"') :]
     table = table[: table.index("</table>")]
-    return re.findall(r'<td class="member-name">([^<]+)</td>', table)
+    return re.findall(r'<td class="member-name[^"]*">([^<]+)</td>', table)
 
 
 # --- unit list -----------------------------------------------------------------------------------------------------
