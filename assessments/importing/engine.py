@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -1017,6 +1017,7 @@ def data_import(
                     if len(batch) >= WRITE_BATCH:
                         settle(handler.process(batch, not dry_run and result.error_count == 0), table.header, positions)
                         batch = []
+                        _query_log_trim()
                         if on_progress is not None:
                             on_progress(result.rows)
                 settle(handler.process(batch, not dry_run and result.error_count == 0), table.header, positions)
@@ -1045,6 +1046,15 @@ def data_import(
                 result.written = False
                 report(RowError(0, "", _("Lỗi cơ sở dữ liệu, không ghi gì: %(error)s") % {"error": error}))
     return result
+
+
+def _query_log_trim() -> None:
+    """With DEBUG on, Django keeps the text of the last 9,000 queries: the bulk INSERTs of a large import would
+    make memory grow with the file. Left alone while a test captures queries (force_debug_cursor)."""
+    if settings.DEBUG:
+        for conn in connections.all(initialized_only=True):
+            if not conn.force_debug_cursor:
+                conn.queries_log.clear()
 
 
 def _row_from_cells(number: int, cells: list, positions: list[str | None], validator: RowValidator) -> Row:
