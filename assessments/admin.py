@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .cycle import rating_lock_check
 from .models import (
     Member,
     MemberAssessment,
@@ -15,9 +16,12 @@ from .models import (
     Organization,
     RatingLevel,
     RatingScheme,
+    ReviewDocument,
+    Submission,
     Summary,
     UnitAssessment,
     User,
+    YearCycle,
 )
 from .text import fold
 
@@ -44,22 +48,35 @@ class FoldedSearchMixin:
 
 
 def rule_checked_form(model, check):
-    """A ModelForm that runs the service rules, so a broken rule is a form error, not a server error."""
+    """A ModelForm that runs the service rules and the cycle's locks, so a broken rule is a form error, not a 500."""
 
     class Form(forms.ModelForm):
+        actor = None  # set per request by RatingAdminMixin.get_form
+
         class Meta:
             fields = "__all__"  # noqa: DJ007 — the admin shows every field of the model
 
         def _post_clean(self):
             super()._post_clean()
-            if not self.errors:
-                try:
-                    check(self.instance)
-                except ValidationError as error:
-                    self._update_errors(error)
+            if self.errors:
+                return
+            try:
+                check(self.instance)
+                rating_lock_check(organization=self.instance.organization, year=self.instance.year, actor=self.actor)
+            except ValidationError as error:
+                self._update_errors(error)
 
     Form.Meta.model = model
     return Form
+
+
+class RatingAdminMixin:
+    """Gives the rating form the acting user, whom the cycle's locks depend on."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
 
 
 class MembershipInline(admin.TabularInline):
@@ -138,7 +155,7 @@ class LevelChoicesMixin:
 
 
 @admin.register(UnitAssessment)
-class UnitAssessmentAdmin(LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class UnitAssessmentAdmin(RatingAdminMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["organization", "year", "self_level", "level", "exemplary", "decision_ref", "decided_on"]
     list_filter = [
         "year",
@@ -160,7 +177,7 @@ class UnitAssessmentAdmin(LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdm
 
 
 @admin.register(MemberAssessment)
-class MemberAssessmentAdmin(LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class MemberAssessmentAdmin(RatingAdminMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["member", "year", "organization", "level", "not_rated_reason"]
     list_filter = ["year", "level__scheme", "level__rank", "not_rated_reason"]
     list_select_related = ["member", "organization", "level"]
@@ -227,3 +244,42 @@ class SummaryAdmin(admin.ModelAdmin):
         for year in sorted({y for y, _o in pairs}):
             summaries_recompute(organization_ids=[o for y2, o in pairs if y2 == year], year=year)
         self.message_user(request, _("Đã tính lại %(n)s bản tổng hợp.") % {"n": len(pairs)})
+
+
+@admin.register(YearCycle)
+class YearCycleAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "year", "scheme", "deadline", "opened_by", "opened_at"]
+    list_filter = ["year", "scheme"]
+    list_select_related = ["organization", "scheme", "opened_by"]
+    search_fields = ["organization__code", "organization__name"]
+    autocomplete_fields = ["organization"]
+
+
+class ReviewDocumentInline(admin.TabularInline):
+    model = ReviewDocument
+    extra = 0
+    can_delete = False
+    fields = ["version", "original_name", "kind", "size", "checksum", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Submission)
+class SubmissionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["organization", "cycle", "status", "submitted_at", "finalized_at"]
+    list_filter = ["status", "cycle__year"]
+    list_select_related = ["organization", "cycle__organization"]
+    search_fields = ["organization__name", "organization__code"]
+    folded_search_fields = ("organization__name_folded",)
+    exact_search_fields = ("organization__code",)
+    autocomplete_fields = ["organization"]
+    # Status moves only through the cycle's services (submit, return, finalize, reopen), which keep the locks right.
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "returned_at",
+        "returned_by",
+        "finalized_at",
+        "finalized_by",
+    ]
+    inlines = [ReviewDocumentInline]

@@ -96,3 +96,27 @@ def test_every_model_has_a_working_admin_list(admin_client, members, model, djan
     with django_assert_max_num_queries(15):
         response = admin_client.get(f"/admin/assessments/{model}/")
     assert response.status_code == 200
+
+
+def test_admin_refuses_to_change_a_finalized_rating_with_a_form_error(admin_client, tree, officer):
+    from assessments.models import Submission, SubmissionStatus
+    from tests.cycle_factories import year_opened
+
+    submissions = year_opened(officer=officer, tree=tree, year=2025)
+    rating = UnitAssessment.objects.create(
+        organization=tree["BS-DONG-Y"], year=2025, level=level("qd366-2025", "unit", "good")
+    )
+    Submission.objects.filter(pk=submissions["BS-DONG-Y"].pk).update(status=SubmissionStatus.FINALIZED)
+    response = admin_client.post(
+        f"/admin/assessments/unitassessment/{rating.pk}/change/",
+        {
+            "organization": tree["BS-DONG-Y"].pk,
+            "year": 2025,
+            "level": level("qd366-2025", "unit", "excellent").pk,
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "đã chốt" in response.content.decode()
+    rating.refresh_from_db()
+    assert rating.level.code == "good"
