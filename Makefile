@@ -53,5 +53,10 @@ worker: $(VENV)/.installed
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A bacson beat --loglevel=INFO
 
+bench: $(VENV)/.installed  ## benchmarks: make bench SCALE=district|province|national (DATABASE_URL=postgres://…/bacson_bench)
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	*) echo "make bench needs PostgreSQL: DATABASE_URL=postgres://USER@HOST:5432/bacson_bench (a database whose name contains 'bench'; it is dropped and re-created). SQLite is not measured." >&2; exit 2;; esac
+	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
