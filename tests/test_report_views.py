@@ -105,3 +105,11 @@ def test_report_page_of_the_demo_district_takes_a_fixed_number_of_queries(
     assert "7/55" in html
     assert "Trong sạch, vững mạnh" in html and "Hoàn thành xuất sắc nhiệm vụ" in html  # the comparison's levels
     assert "87,0%" in html
+
+
+def test_report_page_follows_the_english_switch(client, officer, rated, settings):
+    client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("reports:detail", args=["BS", 2017])).content.decode()
+    assert "Clean and strong" in html  # the level's English label, from the scheme data
+    assert "50.0%" in html and "50,0%" not in html  # English number format
