@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -42,7 +44,9 @@ class TokenView(APIView):
     )
     def post(self, request: Request) -> Response:
         token = token_create(actor=request.user)
-        return Response({"key": token.key, "created": token.created}, status=status.HTTP_201_CREATED)
+        response = Response({"key": token.key, "created": token.created}, status=status.HTTP_201_CREATED)
+        add_never_cache_headers(response)  # the key must not stay in any cache
+        return response
 
     @extend_schema(summary="Thu hồi mã truy cập API", responses={204: None})
     def delete(self, request: Request) -> Response:
@@ -50,6 +54,7 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_page(request):

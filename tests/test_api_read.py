@@ -215,6 +215,7 @@ def test_user_creates_uses_and_revokes_an_api_token(rated, secretary_dong_y):
     assert session.get(url("token")).json() == {"exists": False, "created": None}
     created = session.post(url("token"))
     assert created.status_code == 201
+    assert "no-store" in created["Cache-Control"]
     key = created.json()["key"]
     with_token = APIClient()
     with_token.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -235,7 +236,9 @@ def test_token_page_shows_a_new_key_once_and_revokes_it(client, secretary_dong_y
     client.force_login(secretary_dong_y)
     page = reverse("api_token")
     assert "Bạn chưa có mã truy cập API." in client.get(page).content.decode()
-    html = client.post(page, {"action": "create"}).content.decode()
+    response = client.post(page, {"action": "create"})
+    assert "no-store" in response["Cache-Control"]
+    html = response.content.decode()
     key = Token.objects.get(user=secretary_dong_y).key
     assert key in html
     assert key not in client.get(page).content.decode()  # shown only once
