@@ -368,3 +368,32 @@ def test_transfer_out_of_scope_member_refused(tree, secretary_dong_y, tmp_path):
 
 def test_write_csv_helper_roundtrip(tmp_path):
     assert write_csv(tmp_path, [["a"]]).read_bytes() == b"a\r\n"
+
+
+def _submission(tree, status):
+    import datetime as dt
+
+    from assessments.models import RatingScheme, Submission, SubmissionStatus, YearCycle
+
+    cycle = YearCycle.objects.create(
+        organization=tree["BS"], year=2017, scheme=RatingScheme.for_year(2017), deadline=dt.date(2017, 12, 15)
+    )
+    return Submission.objects.create(
+        cycle=cycle, organization=tree["BS-DONG-Y"], status=getattr(SubmissionStatus, status)
+    )
+
+
+def test_submitted_ratings_are_locked_for_the_secretary_and_finalized_ones_for_everyone(
+    members, tree, secretary_dong_y, tmp_path
+):
+    mine = [m for m in members if m.organization.code.startswith("BS-DONG-Y")]
+    rows = [MR] + [[m.card_number, 2017, m.organization.code, "good", ""] for m in mine]
+    submission = _submission(tree, "SUBMITTED")
+    result = run(tmp_path, "member_ratings", rows, user=secretary_dong_y)
+    assert errors(result) == [(n, "organization_code") for n in range(2, 8)]
+    assert run(tmp_path, "member_ratings", rows, dry_run=True).ok  # the district may still change them
+    submission.status = "finalized"
+    submission.save()
+    result = run(tmp_path, "member_ratings", rows)
+    assert len(result.errors) == 6 and "chốt" in result.errors[0].message
+    assert MemberAssessment.objects.count() == 0

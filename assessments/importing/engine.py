@@ -93,6 +93,7 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column code or header text, message)
     action: str = ""  # created, updated, unchanged
     key: str = ""
+    obj: Any = None  # the rating a row would write
 
     def error(self, column: str, message: str) -> None:
         self.errors.append((column, message))
@@ -297,6 +298,30 @@ class Handler:
     def signal(self) -> None:
         pass
 
+    def locks_apply(self, rows: list[Row], creates: list, updates: list) -> tuple[list, list]:
+        """Ratings the yearly cycle has locked (finalized; or submitted, for the unit's secretary) are errors, as
+        in unit/member_assessment_save: one query per year of the batch."""
+        from ..cycle import rating_locks
+
+        changing = [row for row in rows if row.action in ("created", "updated") and not row.errors]
+        by_year: dict[int, dict[int, Organization]] = {}
+        for row in changing:
+            by_year.setdefault(row.obj.year, {})[row.obj.organization_id] = row.obj.organization
+        locked = {}
+        for year, orgs in by_year.items():
+            for org_id, message in rating_locks(organizations=orgs.values(), year=year, actor=self.scope_user).items():
+                locked[(org_id, year)] = message
+        if not locked:
+            return creates, updates
+        refused = set()
+        for row in changing:
+            message = locked.get((row.obj.organization_id, row.obj.year))
+            if message:
+                row.error("organization_code", str(message))
+                row.action = ""
+                refused.add(id(row.obj))
+        return [a for a in creates if id(a) not in refused], [a for a in updates if id(a) not in refused]
+
 
 # --- member ratings -----------------------------------------------------------------------------------------------
 
@@ -393,6 +418,7 @@ class MemberRatingHandler(Handler):
                 continue
             if row.errors:
                 continue
+            row.obj = assessment
             if is_new:
                 row.action = "created"
                 creates.append(assessment)
@@ -406,7 +432,7 @@ class MemberRatingHandler(Handler):
             if row.action != "unchanged":
                 self.org_ids.add(org.pk)
                 self.years.add(data["year"])
-        return creates, updates
+        return self.locks_apply(rows, creates, updates)
 
     def write(self, plan) -> None:
         creates, updates = plan
@@ -530,6 +556,7 @@ class UnitRatingHandler(Handler):
             except ValidationError as error:
                 self.validation_error(row, error)
                 continue
+            row.obj = assessment
             if is_new:
                 row.action = "created"
                 creates.append(assessment)
@@ -541,7 +568,7 @@ class UnitRatingHandler(Handler):
             if row.action != "unchanged":
                 self.org_ids.add(org.pk)
                 self.years.add(data["year"])
-        return creates, updates
+        return self.locks_apply(rows, creates, updates)
 
     def write(self, plan) -> None:
         creates, updates = plan
