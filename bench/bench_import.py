@@ -28,8 +28,8 @@ YEAR = 2018
 def _setup(db_url: str) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = db_url
-    # As in production: with DEBUG on, Django keeps the text of the last 9,000 queries (large bulk INSERTs here).
-    os.environ["DEBUG"] = "false"
+    # As in production unless DEBUG=true is given (the importer then trims Django's log of query texts itself).
+    os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bacson.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
