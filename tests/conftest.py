@@ -10,6 +10,16 @@ from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 PASSWORD = "mat-khau-thu-nghiem-2017"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in the test thread; the next test starts in Vietnamese again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def tree(db):
     """LS > BS > {Đồng Ý, Nhất Tiến} each with two village cells, and a unit dissolved in 2016."""

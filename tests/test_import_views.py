@@ -232,3 +232,25 @@ def test_errors_file_of_an_xlsx_upload_is_xlsx_with_the_error_next_to_the_row(cl
     response = client.get(reverse("assessments:import_errors", args=[record.pk]))
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].values)
     assert rows[0][-1] == "Lỗi" and rows[1][-1].startswith("level:") and not rows[2][-1]
+
+
+def test_preview_shows_what_an_update_changes(client, members, officer):
+    login(client, officer)
+    rows = dong_y_rows(members)
+    upload(client, "member_ratings", rows)
+    client.post(reverse("assessments:import_confirm", args=[ImportRecord.objects.get().pk]))
+    rows[1][3] = "excellent"
+    upload(client, "member_ratings", rows)
+    record = ImportRecord.objects.latest("pk")
+    assert (record.updated, record.unchanged) == (1, 5)
+    assert record.changes == [
+        {
+            "row": 2,
+            "action": "updated",
+            "key": f"{rows[1][0]}/2017",
+            "changed": "level",
+            "values": f"full_name={rows[1][5]}, organization_code={rows[1][2]}, level=excellent",
+        }
+    ]
+    page = client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
+    assert "level=excellent" in page

@@ -94,6 +94,7 @@ class Row:
     action: str = ""  # created, updated, unchanged
     key: str = ""
     obj: Any = None  # the rating a row would write
+    changed: list[str] = field(default_factory=list)  # columns an update changes, for the preview
 
     def error(self, column: str, message: str) -> None:
         self.errors.append((column, message))
@@ -419,6 +420,7 @@ class MemberRatingHandler(Handler):
             if row.errors:
                 continue
             row.obj = assessment
+            row.changed = changed
             if is_new:
                 row.action = "created"
                 creates.append(assessment)
@@ -557,6 +559,7 @@ class UnitRatingHandler(Handler):
                 self.validation_error(row, error)
                 continue
             row.obj = assessment
+            row.changed = changed
             if is_new:
                 row.action = "created"
                 creates.append(assessment)
@@ -686,6 +689,7 @@ class MemberHandler(Handler):
                 creates.append(member)
             elif changed or moved:
                 row.action = "updated"
+                row.changed = [*changed, *(["organization_code"] if moved else [])]
                 if moved:
                     moves.append((member, member.organization_id, org.pk))
                     member.organization = org
@@ -859,6 +863,7 @@ class OrganizationHandler(Handler):
                     )
                     continue
                 row.action = "updated" if changed else "unchanged"
+                row.changed = [*_changed(org, values), *(["parent_code"] if parent_changed else [])]
                 if changed:
                     updates.append((row, org, path))
             for name, value in values.items():
@@ -1016,7 +1021,7 @@ def data_import(
             if row.action in ("created", "updated", "unchanged") and not row.errors:
                 setattr(result, row.action, getattr(result, row.action) + 1)
                 if row.action != "unchanged" and len(result.changes) < sample:
-                    result.changes.append({"row": row.number, "action": row.action, "key": row.key})
+                    result.changes.append(_change_summary(data_type, row))
             if on_row is not None:
                 on_row(row)
 
@@ -1073,6 +1078,26 @@ def data_import(
                 result.written = False
                 report(RowError(0, "", _("Lỗi cơ sở dữ liệu, không ghi gì: %(error)s") % {"error": error}))
     return result
+
+
+SUMMARY_COLUMNS = {
+    ORGANIZATIONS: ("name", "kind", "parent_code"),
+    MEMBERS: ("full_name", "organization_code", "status"),
+    UNIT_RATINGS: ("level", "self_level", "exemplary"),
+    MEMBER_RATINGS: ("full_name", "organization_code", "level", "not_rated_reason"),
+}
+
+
+def _change_summary(data_type: str, row: Row) -> dict:
+    """What the preview shows of a row to be written: its key, main values, and for an update the changed columns."""
+    data = row.data or {}
+    values = ", ".join(
+        f"{name}={data[name]}" for name in SUMMARY_COLUMNS[data_type] if data.get(name) not in (None, "")
+    )
+    columns = sorted({"level" if n == "level_id" else n.removesuffix("_id") for n in row.changed} - {"organization"})
+    if any(n == "organization_id" for n in row.changed):
+        columns.append("organization_code")
+    return {"row": row.number, "action": row.action, "key": row.key, "values": values, "changed": ", ".join(columns)}
 
 
 def _query_log_trim() -> None:
