@@ -24,7 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--number", default="…", help=_("số văn bản trong “Số …-BC/HU” (mặc định để trống)"))
         parser.add_argument("--language", default="vi", choices=["vi", "en"], help=_("ngôn ngữ (mặc định vi)"))
 
-    def handle(self, *args, code: str, year: str, file: str, number: str, language: str, **options):
+    def handle(self, *args, language: str, **options):
+        # Messages, like the report, in the chosen language (whatever the calling thread had active).
+        with translation.override(language):
+            self._handle(**options)
+
+    def _handle(self, *, code: str, year: str, file: str, number: str, **options):
         target = Path(file)
         kind = FORMATS.get(target.suffix.lower())
         if kind is None:
@@ -38,23 +43,22 @@ class Command(BaseCommand):
             raise CommandError(_("Không có tổ chức đảng mã “%(code)s”.") % {"code": code}, returncode=1)
         if not (year.isdigit() and len(year) == 4):
             raise CommandError(_("Năm “%(year)s” không hợp lệ: ghi 4 chữ số, ví dụ 2017.") % {"year": year})
-        with translation.override(language):
-            try:
-                report = reports.report_build(organization=organization, year=int(year))
-            except reports.ReportError as error:
-                raise CommandError(str(error), returncode=1) from error
-            if not (report.units_total.rated or report.cells_total.rated or report.members_total.total):
-                raise CommandError(
-                    _("%(name)s chưa có kết quả xếp loại nào của năm %(year)s.")
-                    % {"name": organization.name, "year": year},
-                    returncode=1,
-                )
-            if kind == "html":
-                content = report_renderers.report_html(report, number=number).encode("utf-8")
-            elif kind == "xlsx":
-                content = report_renderers.report_xlsx(report)
-            else:
-                content = report_renderers.report_pdf(report, number=number)
+        try:
+            report = reports.report_build(organization=organization, year=int(year))
+        except reports.ReportError as error:
+            raise CommandError(str(error), returncode=1) from error
+        if not (report.units_total.rated or report.cells_total.rated or report.members_total.total):
+            raise CommandError(
+                _("%(name)s chưa có kết quả xếp loại nào của năm %(year)s.")
+                % {"name": organization.name, "year": year},
+                returncode=1,
+            )
+        if kind == "html":
+            content = report_renderers.report_html(report, number=number).encode("utf-8")
+        elif kind == "xlsx":
+            content = report_renderers.report_xlsx(report)
+        else:
+            content = report_renderers.report_pdf(report, number=number)
         self._write(target, content)
         self.stdout.write(
             _("Đã ghi %(file)s (%(size)s byte): %(name)s, năm %(year)s.")
