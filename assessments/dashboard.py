@@ -204,6 +204,19 @@ def sector_table(*, organization: Organization, year: int, levels: list[LevelCou
     return result
 
 
+def headline_fill_units(*, headline: Headline, sectors: list[SectorRow]) -> None:
+    """Put the unit counts of the live sector table into a headline whose summary was never computed."""
+    by_level: dict[str, int] = {}
+    for row in sectors:
+        for code, n in row.counts:
+            by_level[code] = by_level.get(code, 0) + n
+    headline.units_total = sum(row.total for row in sectors)
+    headline.units_rated = headline.units_total - sum(row.not_rated for row in sectors)
+    for level in headline.unit_levels:
+        level.count = by_level.get(level.code, 0)
+        level.percent = percent(level.count, headline.units_total)
+
+
 def trend(*, organization: Organization) -> list[dict]:
     """Per year, from the stored summaries: units at the top level, units and members good or better, in percent
     (two queries whatever the number of years)."""

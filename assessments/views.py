@@ -60,6 +60,13 @@ def home(request):
         years = sorted({*years, year}, reverse=True)
 
     headline = dashboard.headline_read(organization=organization, year=year)
+    sectors = (
+        dashboard.sector_table(organization=organization, year=year, levels=headline.unit_levels) if headline else []
+    )
+    if headline is not None and headline.computed_at is None:
+        # Never computed yet (a year just opened): the unit counts come from the same set-based aggregate as the
+        # sector table, so the page shows the right denominator without waiting for the worker.
+        dashboard.headline_fill_units(headline=headline, sectors=sectors)
     context = {
         "organization": organization,
         "choices": choices,
@@ -67,12 +74,10 @@ def home(request):
         "years": years,
         "headline": headline,
         "not_rated": dashboard.NOT_RATED,
-        "sectors": [],
+        "sectors": sectors,
         "trend": dashboard.trend(organization=organization),
         "submissions_supported": dashboard.submission_model() is not None,
     }
-    if headline is not None:
-        context["sectors"] = dashboard.sector_table(organization=organization, year=year, levels=headline.unit_levels)
 
     context["trend_chart"] = _trend_chart(context["trend"], request.LANGUAGE_CODE)
     context["pending"] = dashboard.units_not_submitted(organization=organization, year=year)

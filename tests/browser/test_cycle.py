@@ -1,0 +1,197 @@
+"""The yearly cycle in a real browser: Nhất Tiến's secretary prepares and submits the file, the district officer sees a
+regulation check fail, records the decision and finalizes, and the district dashboard counts the new rating."""
+
+import datetime
+import io
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from assessments import services
+from assessments.models import Member, MemberAssessment, Submission, SubmissionStatus, UnitAssessment
+from tests.browser.conftest import login, requires_chromium
+
+pytestmark = [
+    pytest.mark.browser,
+    requires_chromium,
+    # The live server reads committed rows; serialized_rollback puts back the rating schemes after the flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+YEAR = 2019  # qd132-2018, and the 20% cap on excellent members applies from 2019
+MEMBERS = ["Dương Văn Rum", "Hoàng Thị Hoa", "Vi Văn Tài", "Lương Thị Mai"]
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def opened_year(tree, officer, secretary_nhat_tien):
+    """Four members in Nhất Tiến's two cells, and the district's cycle for 2019 opened with a draft per unit."""
+    cells = [tree["BS-NHAT-TIEN-01"], tree["BS-NHAT-TIEN-02"]]
+    for i, name in enumerate(MEMBERS):
+        member = Member(
+            card_number=f"0851{i:04d}",
+            full_name=name,
+            status="official",
+            ethnicity="Tày",
+            organization=cells[i % 2],
+            admitted_on=datetime.date(2005, 3, 2),
+        )
+        services.member_save(member=member, actor=officer, joined_on=datetime.date(2005, 3, 2))
+    services.year_open(organization=tree["BS"], year=YEAR, deadline=datetime.date(YEAR, 12, 15), actor=officer)
+    return tree
+
+
+def ratings_file(path, levels: dict[str, str]) -> bytes:
+    """The downloaded template with the level column filled in for each member, by name."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    level_col = header.index("Xếp loại") + 1 if "Xếp loại" in header else 4
+    name_col = header.index("Họ và tên") + 1 if "Họ và tên" in header else 6
+    for row in range(2, sheet.max_row + 1):
+        name = sheet.cell(row=row, column=name_col).value
+        if name in levels:
+            sheet.cell(row=row, column=level_col).value = levels[name]
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def upload_ratings(page, base: str, content: bytes) -> None:
+    page.goto(f"{base}/imports/")
+    page.select_option("select[name=data_type]", "member_ratings")
+    page.set_input_files(
+        "input[type=file][name=file]",
+        files=[
+            {
+                "name": "xep-loai-dang-vien-2019.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": content,
+            }
+        ],
+    )
+    page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    page.wait_for_url(re.compile(r"/imports/\d+/$"))
+
+
+def headline(page) -> str:
+    return page.locator("#headline-top").inner_text()
+
+
+def test_commune_submits_and_district_finalizes(live_server, new_context, opened_year, screenshot, tmp_path):
+    base = live_server.url
+    nhat_tien = opened_year["BS-NHAT-TIEN"]
+
+    # --- the district's dashboard before: nothing finalized for 2019 ----------------------------------------------
+    officer_page = new_context().new_page()
+    officer_page.on("dialog", lambda dialog: dialog.accept())
+    login(officer_page, base, "binh")
+    officer_page.goto(f"{base}/?year={YEAR}")
+    expect(officer_page.locator("html")).to_have_attribute("lang", "vi")
+    assert headline(officer_page).startswith("0/2")
+    pending = officer_page.locator("#pending-units")
+    expect(pending).to_contain_text("Đảng bộ xã Nhất Tiến")
+    screenshot(officer_page, "01-dashboard-before")
+
+    # --- the secretary of Nhất Tiến -----------------------------------------------------------------------------------
+    page = new_context().new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # the "send the file?" confirmation
+    login(page, base, "rum")
+    page.get_by_role("link", name="Hồ sơ đánh giá").click()
+    page.wait_for_url(re.compile(rf"/portal/BS-NHAT-TIEN/{YEAR}/$"))
+    expect(page.locator("h1")).to_contain_text("Đảng bộ xã Nhất Tiến")
+    screenshot(page, "02-portal-start")
+
+    # 1. the review report
+    page.set_input_files(
+        "#upload-form input[type=file]",
+        files=[{"name": "bao-cao-kiem-diem-2019.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.locator("#upload-form button").click()
+    expect(page.locator("#documents")).to_contain_text("bao-cao-kiem-diem-2019.pdf")
+
+    # 2. the member ratings: the prefilled template, a file with an error, then the corrected file
+    with page.expect_download() as download_info:
+        page.locator("#import-template-link").click()
+    template = tmp_path / "mau.xlsx"
+    download_info.value.save_as(template)
+    names = [row[5] for row in openpyxl.load_workbook(template).worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(MEMBERS)  # prefilled with the commune's members only
+
+    # Three excellent for one good breaks the 20% cap; "xuat_sac" is not a level code.
+    wrong = {
+        "Dương Văn Rum": "excellent",
+        "Hoàng Thị Hoa": "xuat_sac",
+        "Vi Văn Tài": "excellent",
+        "Lương Thị Mai": "good",
+    }
+    upload_ratings(page, base, ratings_file(template, wrong))
+    errors = page.locator("table").filter(has_text="xuat_sac")
+    expect(errors).to_contain_text("xuat_sac")
+    row = errors.locator("tr", has_text="xuat_sac")
+    expect(row.locator("td").nth(1)).to_have_text(re.compile("level|Xếp loại"))  # the column is named
+    assert re.fullmatch(r"\d+", row.locator("td").first.inner_text().strip())  # and the row
+    expect(page.get_by_role("button", name="Xác nhận ghi dữ liệu")).to_have_count(0)
+    screenshot(page, "03-import-error-named")
+    assert not MemberAssessment.objects.filter(year=YEAR).exists()  # nothing written
+
+    fixed = {**wrong, "Hoàng Thị Hoa": "excellent"}
+    upload_ratings(page, base, ratings_file(template, fixed))
+    page.get_by_role("button", name="Xác nhận ghi dữ liệu").click()
+    expect(page.locator("main")).to_contain_text("Đã ghi: 4 thêm mới")
+    assert MemberAssessment.objects.filter(year=YEAR, organization__path__startswith=nhat_tien.path).count() == 4
+
+    # 3. the unit's own proposal, 4. its cells' levels, then submit
+    page.goto(f"{base}/portal/BS-NHAT-TIEN/{YEAR}/")
+    page.locator("#self-level-form select").select_option(label="Hoàn thành xuất sắc nhiệm vụ")
+    page.locator("#self-level-form button").click()
+    expect(page.locator("#self-level")).to_contain_text("Hoàn thành xuất sắc nhiệm vụ")
+    for select in page.locator("#cells-form select").all():
+        select.select_option(label="Hoàn thành tốt nhiệm vụ")
+    page.locator("#cells-form button").click()
+    expect(page.locator("#checklist li[data-done=false]")).to_have_count(0)
+    screenshot(page, "04-portal-ready")
+    page.locator("#submit-form button").click()
+    expect(page.locator("#submission-status")).to_have_text("Đã gửi, chờ thẩm định")
+    expect(page.locator("#submit-form")).to_have_count(0)  # nothing left to change
+
+    # --- the district officer reviews and finalizes -------------------------------------------------------------
+    officer_page.goto(f"{base}/review/BS-NHAT-TIEN/{YEAR}/")
+    expect(officer_page.locator("#submission-status")).to_have_text("Đã gửi, chờ thẩm định")
+    expect(officer_page.locator("body")).to_contain_text("Không đạt")  # the 20% cap: 3 excellent for 1 good
+    screenshot(officer_page, "05-review-check-failed")
+
+    form = officer_page.locator("#finalize-form")
+    form.locator("select[name=level]").select_option(label="Hoàn thành xuất sắc nhiệm vụ")
+    form.locator("input[name=decision_ref]").fill("125-QĐ/HU")
+    form.locator("input[name=decided_on]").fill(f"{YEAR + 1}-01-10")
+    form.get_by_role("button", name="Chốt kết quả").click()
+    # A failed check blocks finalizing until the officer writes why.
+    expect(officer_page.locator("body")).to_contain_text("Muốn vẫn chốt, ghi rõ lý do.")
+    assert Submission.objects.get(organization=nhat_tien, cycle__year=YEAR).status == SubmissionStatus.SUBMITTED
+
+    form = officer_page.locator("#finalize-form")
+    form.locator("select[name=level]").select_option(label="Hoàn thành xuất sắc nhiệm vụ")
+    form.locator("input[name=decision_ref]").fill("125-QĐ/HU")
+    form.locator("input[name=decided_on]").fill(f"{YEAR + 1}-01-10")
+    form.locator("textarea[name=override_reason]").fill("Ban Thường vụ xét thành tích đặc biệt của chi bộ thôn 1.")
+    form.get_by_role("button", name="Chốt kết quả").click()
+    expect(officer_page.locator("#submission-status")).to_have_text("Đã chốt kết quả")
+    screenshot(officer_page, "06-review-finalized")
+    rating = UnitAssessment.objects.get(organization=nhat_tien, year=YEAR)
+    assert rating.level.code == "excellent" and rating.decision_ref == "125-QĐ/HU"
+
+    # --- the dashboard now counts Nhất Tiến at the top level -------------------------------------------------------
+    officer_page.goto(f"{base}/?year={YEAR}")
+    assert headline(officer_page).startswith("1/2")
+    expect(officer_page.locator(".headline-percent").first).to_have_text("(50,0%)")
+    expect(officer_page.locator("#pending-units")).not_to_contain_text("Đảng bộ xã Nhất Tiến")
+    screenshot(officer_page, "07-dashboard-after")
+
+    # The unit page shows the decision and who made the change.
+    officer_page.goto(f"{base}/units/BS-NHAT-TIEN/")
+    expect(officer_page.locator("#ratings-table")).to_contain_text("125-QĐ/HU")
+    expect(officer_page.locator("#history-table")).to_contain_text("Nguyễn Hữu Bình")
+    screenshot(officer_page, "08-unit-page")
