@@ -239,3 +239,16 @@ def test_dashboard_query_count_does_not_grow_with_rows(client, officer, district
     with django_assert_max_num_queries(16):
         html = page(client, "/", year=2017)
     assert "2/45" in html
+
+
+def test_a_year_never_summarized_still_states_its_denominator(client, officer, tree):
+    """A year just opened has no stored summary: unit counts come from the live aggregate, flagged as updating."""
+    from assessments.models import Summary
+
+    UnitAssessment.objects.create(organization=tree["BS-DONG-Y"], year=2019, level=level("qd132-2018", "unit", "good"))
+    Summary.objects.filter(year=2019).delete()
+    client.force_login(officer)
+    html = page(client, "/", year=2019)
+    assert re.search(r">0/2</a>\s*<span[^>]*>\(0,0%\)", html)  # Nhất Tiến and Đồng Ý exist on 31/12/2019
+    assert "Số liệu chưa được tính lần nào." in html
+    assert "1/2 tổ chức đảng đã có kết quả xếp loại." in html
