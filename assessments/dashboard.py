@@ -24,6 +24,7 @@ from .models import (
 # Kinds that have units under them, so that a dashboard of theirs has something to count.
 PARENT_KINDS = (Kind.PROVINCE, Kind.DISTRICT, Kind.GRASSROOTS_COMMITTEE, Kind.SUBCOMMITTEE)
 NOT_RATED = "none"  # the level filter's value for units without a final level
+GOOD_OR_BETTER = "good_or_better"  # the level filter's value for the first two levels of the year's scheme
 
 
 def dashboard_organizations(user) -> QuerySet[Organization]:
@@ -256,11 +257,14 @@ def units_under(*, user, year: int, parent: Organization | None = None) -> Query
 
 
 def unit_rows(*, units: QuerySet[Organization], level: str = "", sector: str = "", query: str = "") -> QuerySet:
-    """The unit list's rows (one query), filtered by final level code (or NOT_RATED), sector and folded name."""
+    """The unit list's rows (one query), filtered by final level code (or NOT_RATED, GOOD_OR_BETTER), sector and
+    folded name."""
     from .text import fold
 
     if level == NOT_RATED:
         units = units.filter(Q(rating__isnull=True) | Q(rating__level__isnull=True))
+    elif level == GOOD_OR_BETTER:
+        units = units.filter(rating__level__is_good_or_better=True, rating__level__subject=Subject.UNIT)
     elif level:
         units = units.filter(rating__level__code=level, rating__level__subject=Subject.UNIT)
     if sector:
@@ -401,6 +405,8 @@ def members_filtered(
         members = members.filter(organization__path__startswith=unit.path)
     if level == NOT_RATED:
         members = members.filter(Q(rating__isnull=True) | Q(rating__level__isnull=True))
+    elif level == GOOD_OR_BETTER:
+        members = members.filter(rating__level__is_good_or_better=True, rating__level__subject=Subject.MEMBER)
     elif level:
         members = members.filter(rating__level__code=level, rating__level__subject=Subject.MEMBER)
     if query and not fold(query):

@@ -74,6 +74,7 @@ def home(request):
         "years": years,
         "headline": headline,
         "not_rated": dashboard.NOT_RATED,
+        "good_or_better": dashboard.GOOD_OR_BETTER,
         "sectors": sectors,
         "trend": dashboard.trend(organization=organization),
         "submissions_supported": dashboard.submission_model() is not None,
@@ -136,6 +137,7 @@ def unit_list(request):
         "level_label": level_label,
         "levels": levels,
         "not_rated": dashboard.NOT_RATED,
+        "good_or_better": dashboard.GOOD_OR_BETTER,
         "sector": sector,
         "sector_label": Sector(sector).label if sector else "",
         "sectors": Sector.choices,
@@ -231,6 +233,7 @@ def member_list(request):
         "level": level,
         "levels": levels,
         "not_rated": dashboard.NOT_RATED,
+        "good_or_better": dashboard.GOOD_OR_BETTER,
         "querystring": urlencode({k: v for k, v in filters.items() if v}),
         "english": request.LANGUAGE_CODE == "en",
     }

@@ -252,3 +252,16 @@ def test_a_year_never_summarized_still_states_its_denominator(client, officer, t
     assert re.search(r">0/2</a>\s*<span[^>]*>\(0,0%\)", html)  # Nhất Tiến and Đồng Ý exist on 31/12/2019
     assert "Số liệu chưa được tính lần nào." in html
     assert "1/2 tổ chức đảng đã có kết quả xếp loại." in html
+
+
+def test_good_or_better_counts_link_to_their_units_and_members(client, officer, district_2017):
+    client.force_login(officer)
+    html = page(client, "/", year=2017)
+    units = re.search(r'href="(/units/\?parent=BS&amp;year=2017&amp;level=good_or_better)">2<', html)
+    assert units, "the units' good-or-better count links to its list"
+    listed = page(client, units.group(1).replace("&amp;", "&"))
+    assert "Đảng bộ xã Đồng Ý" in listed and "Chi bộ Cơ quan số 1" in listed
+    assert "Đảng bộ xã Nhất Tiến</a>" not in listed and "Chi bộ Cơ quan số 2" not in listed
+    members = re.search(r'href="(/members/\?unit=BS&amp;year=2017&amp;level=good_or_better)"', html)
+    assert members, "the members' good-or-better figure links to its list"
+    assert "17 đảng viên." in page(client, members.group(1).replace("&amp;", "&"))
