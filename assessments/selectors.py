@@ -119,7 +119,7 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
     """The stored counts of an organization for a year as the API's JSON (one query); None if no scheme."""
     from .models import Subject, Summary
 
-    row = Summary.objects.filter(organization=organization, year=year).first()
+    row = Summary.objects.filter(organization=organization, year=year).order_by("pk").first()  # no join for ordering
     if row is None:
         # Not computed yet (a new organization or year): zeros, and stale until the worker has run.
         scheme = scheme_for_year(year)
