@@ -1,6 +1,6 @@
 """Vietnamese ordering in the database: ICU's vi collation on PostgreSQL, the same order on SQLite via Python."""
 
-from functools import cmp_to_key
+from functools import cmp_to_key, lru_cache
 
 from django.db.models import CharField, Func
 
@@ -16,8 +16,14 @@ def given_name(full_name: str | None) -> str:
     return parts[-1] if parts else ""
 
 
+@lru_cache(maxsize=100_000)
+def _key(text: str) -> tuple:
+    return sort_key(text)
+
+
 def _compare(a: str, b: str) -> int:
-    ka, kb = sort_key(a), sort_key(b)
+    # SQLite calls this O(n log n) times per sort: the keys are cached (a district's names fit easily).
+    ka, kb = _key(a), _key(b)
     return (ka > kb) - (ka < kb)
 
 
