@@ -91,7 +91,12 @@ def _children_day(request) -> datetime.date:
     return datetime.date.today()
 
 
-YEAR_PATH = OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="Năm (4 chữ số).")
+YEAR_PATH = OpenApiParameter(
+    "year",
+    {"type": "integer", "minimum": 1000, "maximum": 9999},  # the URL takes exactly four digits
+    OpenApiParameter.PATH,
+    description="Năm (4 chữ số).",
+)
 
 
 @extend_schema_view(
