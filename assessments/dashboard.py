@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from . import hooks, selectors
@@ -42,7 +42,11 @@ def dashboard_organization_default(user) -> Organization | None:
 def rated_years(*, organization: Organization) -> list[int]:
     """Years in which units or members in the organization's subtree were rated, newest first (one query)."""
     units = UnitAssessment.objects.filter(organization__path__startswith=organization.path, level__isnull=False)
-    members = MemberAssessment.objects.filter(organization__path__startswith=organization.path, level__isnull=False)
+    # Members from the stored summary (members_rated counts the whole subtree): scanning the member ratings cost
+    # 120 ms for a province (bench/). A stale row is a year just written and not yet recomputed: it counts too.
+    members = Summary.objects.filter(organization=organization).filter(
+        Q(members_rated__gt=0) | ~Q(version=F("computed_version"))
+    )
     years = units.order_by().values_list("year", flat=True).union(members.order_by().values_list("year", flat=True))
     return sorted(set(years), reverse=True)
 
