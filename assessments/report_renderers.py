@@ -77,8 +77,20 @@ def issuing_body(organization: Organization) -> str:
     return organization.name
 
 
-def document_header(*, organization: Organization, number: str = "…") -> dict:
-    """The header lines of a party document (Hướng dẫn 36-HD/VPTW) for a report issued by the organization."""
+_SIGNATURE_FOR = {
+    Kind.PROVINCE: "T/M BAN THƯỜNG VỤ",
+    Kind.DISTRICT: "T/M BAN THƯỜNG VỤ",
+    Kind.GRASSROOTS_COMMITTEE: "T/M ĐẢNG ỦY",
+    Kind.SUBCOMMITTEE: "T/M ĐẢNG ỦY",
+    Kind.GRASSROOTS_CELL: "T/M CHI BỘ",
+    Kind.CELL: "T/M CHI BỘ",
+}
+
+
+def document_header(
+    *, organization: Organization, number: str = "…", signer_post: str = "", signer_name: str = ""
+) -> dict:
+    """The header and closing lines of a party document (Hướng dẫn 36-HD/VPTW) issued by the organization."""
     codes = [code for code in organization.path.split("/") if code]
     ancestors = {o.code: o for o in Organization.objects.filter(code__in=codes).only("code", "name", "kind")}
     chain = [ancestors[c] for c in reversed(codes) if c in ancestors]
@@ -89,11 +101,18 @@ def document_header(*, organization: Organization, number: str = "…") -> dict:
             place = match.group(1)
             break
     parent = chain[1] if len(chain) > 1 else None
+    body = issuing_body(organization)
+    # A report goes up to the committee above ("b/c": for its information) and a copy stays with the issuer.
+    recipients = [f"{issuing_body(parent)} (b/c)," if parent is not None else "", f"Lưu Văn phòng {body}."]
     return {
         "parent_body": parent.name.upper() if parent is not None else "",
-        "issuing_body": issuing_body(organization).upper(),
+        "issuing_body": body.upper(),
         "number": f"Số {number}-BC/{_SYMBOL.get(organization.kind, 'ĐU')}",
         "place": place or organization.name,
+        "recipient_lines": [line for line in recipients if line],
+        "signature_for": _SIGNATURE_FOR.get(organization.kind, "T/M ĐẢNG ỦY"),
+        "signer_post": signer_post.upper(),
+        "signer_name": signer_name,
     }
 
 
@@ -265,19 +284,23 @@ DOCUMENT_CSS = "css/report-document.css"
 BASE_URL = "https://report.invalid/"
 
 
-def document_context(report: Report, *, number: str = "…") -> dict:
+def document_context(report: Report, *, number: str = "…", signer_post: str = "", signer_name: str = "") -> dict:
     return {
         "report": report,
-        "doc": document_header(organization=report.organization, number=number),
+        "doc": document_header(
+            organization=report.organization, number=number, signer_post=signer_post, signer_name=signer_name
+        ),
         "doc_date": document_date(report.generated_on),
         "distribution_svg": svg_distribution(report),
         "trend_svg": svg_trend(report),
     }
 
 
-def report_html(report: Report, *, number: str = "…", standalone: bool = True) -> str:
-    """The report as one HTML document; standalone files carry their stylesheet inline so they open anywhere."""
-    context = document_context(report, number=number)
+def report_html(report: Report, *, standalone: bool = True, **document) -> str:
+    """The report as one HTML document; standalone files carry their stylesheet inline so they open anywhere.
+
+    `document`: number, signer_post, signer_name (see document_header)."""
+    context = document_context(report, **document)
     if standalone:
         with open(finders.find(DOCUMENT_CSS), encoding="utf-8") as handle:
             context["inline_css"] = mark_safe(handle.read())  # noqa: S308 — the project's own stylesheet
@@ -315,11 +338,11 @@ def _fetcher():
     return StaticOnlyFetcher()
 
 
-def report_pdf(report: Report, *, number: str = "…") -> bytes:
+def report_pdf(report: Report, **document) -> bytes:
     """The report as an A4 PDF with the party document's header, page numbers and SVG charts."""
     from weasyprint import HTML
 
-    context = {**document_context(report, number=number), "for_pdf": True}
+    context = {**document_context(report, **document), "for_pdf": True}
     html = render_to_string(DOCUMENT_TEMPLATE, context)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
 

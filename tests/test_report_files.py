@@ -31,7 +31,10 @@ def files(django_db_setup, django_db_blocker):
             report = reports.report_build(organization=bs, year=year)
             out[year] = report
             out[f"xlsx_{year}"] = load_workbook(io.BytesIO(report_renderers.report_xlsx(report)))
-        out["pdf_2017"] = PdfReader(io.BytesIO(report_renderers.report_pdf(out[2017], number="15")))
+        pdf = report_renderers.report_pdf(
+            out[2017], number="15", signer_post="Phó Bí thư Thường trực", signer_name="Hoàng Văn Lãnh"
+        )
+        out["pdf_2017"] = PdfReader(io.BytesIO(pdf))
         dong_y = Organization.objects.get(code="BS-DONG-Y")
         out["dong_y_header"] = report_renderers.document_header(organization=dong_y)
         transaction.set_rollback(True)
@@ -135,6 +138,12 @@ def test_pdf_has_the_party_document_header(files):
     assert "Bắc Sơn, ngày" in first
 
 
+def test_pdf_closes_with_recipients_and_the_signature_block(files):
+    text = "\n".join(_pdf_text(files["pdf_2017"]))
+    assert "Nơi nhận:" in text and "Tỉnh ủy Lạng Sơn (b/c)" in text and "Lưu Văn phòng Huyện ủy Bắc Sơn" in text
+    assert "T/M BAN THƯỜNG VỤ" in text and "PHÓ BÍ THƯ THƯỜNG TRỰC" in text and "Hoàng Văn Lãnh" in text
+
+
 def test_pdf_text_keeps_vietnamese_diacritics_and_the_figures(files):
     text = "\n".join(_pdf_text(files["pdf_2017"]))
     for phrase in ("Kết quả đánh giá, xếp loại", "Trong sạch, vững mạnh", "Hoàn thành tốt nhiệm vụ", "Đảng viên"):
@@ -168,6 +177,8 @@ def test_document_header_of_a_commune(files):
     assert header["parent_body"] == "ĐẢNG BỘ HUYỆN BẮC SƠN"
     assert header["number"] == "Số …-BC/ĐU"
     assert header["place"] == "Đồng Ý"
+    assert header["signature_for"] == "T/M ĐẢNG ỦY"
+    assert header["recipient_lines"] == ["Huyện ủy Bắc Sơn (b/c),", "Lưu Văn phòng Đảng ủy xã Đồng Ý."]
 
 
 def test_document_date_pads_the_day_and_the_first_two_months():

@@ -22,6 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("year", help=_("năm đánh giá, ví dụ 2017"))
         parser.add_argument("file", help=_("tệp kết quả; định dạng theo phần mở rộng: .html, .xlsx, .pdf"))
         parser.add_argument("--number", default="…", help=_("số văn bản trong “Số …-BC/HU” (mặc định để trống)"))
+        parser.add_argument("--signer-post", default="", help=_("chức vụ người ký, ví dụ “Phó Bí thư”"))
+        parser.add_argument("--signer-name", default="", help=_("họ tên người ký"))
         parser.add_argument("--language", default="vi", choices=["vi", "en"], help=_("ngôn ngữ (mặc định vi)"))
 
     def handle(self, *args, language: str, **options):
@@ -29,7 +31,7 @@ class Command(BaseCommand):
         with translation.override(language):
             self._handle(**options)
 
-    def _handle(self, *, code: str, year: str, file: str, number: str, **options):
+    def _handle(self, *, code: str, year: str, file: str, number: str, signer_post: str, signer_name: str, **options):
         target = Path(file)
         kind = FORMATS.get(target.suffix.lower())
         if kind is None:
@@ -53,12 +55,13 @@ class Command(BaseCommand):
                 % {"name": organization.name, "year": year},
                 returncode=1,
             )
+        document = {"number": number, "signer_post": signer_post, "signer_name": signer_name}
         if kind == "html":
-            content = report_renderers.report_html(report, number=number).encode("utf-8")
+            content = report_renderers.report_html(report, **document).encode("utf-8")
         elif kind == "xlsx":
             content = report_renderers.report_xlsx(report)
         else:
-            content = report_renderers.report_pdf(report, number=number)
+            content = report_renderers.report_pdf(report, **document)
         self._write(target, content)
         self.stdout.write(
             _("Đã ghi %(file)s (%(size)s byte): %(name)s, năm %(year)s.")
