@@ -59,7 +59,7 @@ def test_main_pages_fit_a_phone_screen(live_server, new_context, rated, screensh
         screenshot(page, f"phone-{name}")
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Mở menu").click()
-    expect(page.get_by_role("link", name="Đảng viên")).to_be_visible()  # the collapsed menu opens
+    expect(page.get_by_role("link", name="Đảng viên", exact=True)).to_be_visible()  # the collapsed menu opens
 
 
 def test_dashboard_chart_is_drawn_from_the_static_script(live_server, new_context, rated, screenshot):
