@@ -8,7 +8,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models import Count, F, FilteredRelation, Q
 from django.utils import timezone
 
 from .models import MemberAssessment, Organization, RatingLevel, RatingScheme, Subject, Summary
@@ -46,12 +46,19 @@ class Counts:
 
 
 def organizations_with_ancestors(organization_ids: Iterable[int]) -> list[int]:
-    """The given organizations and every organization above them, by materialized path (one query)."""
+    """The given organizations and every organization above them, by materialized path (two indexed queries)."""
     ids = set(organization_ids)
     if not ids:
         return []
-    below = Organization.objects.filter(pk__in=ids, path__startswith=OuterRef("path"))
-    return sorted(Organization.objects.filter(Exists(below)).values_list("pk", flat=True))
+    # Every prefix of a path is an ancestor's path. The former EXISTS(... LIKE OuterRef) tested every organization
+    # against every id: minutes for an import touching 1,335 cells among 272,000 organizations (bench/, national).
+    prefixes = set()
+    for path in Organization.objects.filter(pk__in=ids).values_list("path", flat=True):
+        end = path.find("/")
+        while end != -1:
+            prefixes.add(path[: end + 1])
+            end = path.find("/", end + 1)
+    return sorted(Organization.objects.filter(path__in=prefixes).values_list("pk", flat=True))
 
 
 def _ensure_rows(keys: list[tuple[int, int]]) -> None:
