@@ -39,14 +39,76 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vi", "Lương", "Dư
 MIDDLE_M = ["Văn", "Đức", "Hữu", "Quang", "Minh", "Thành", "Xuân", "Công"]
 MIDDLE_F = ["Thị", "Thị Thu", "Thị Thanh", "Thị Hồng", "Ngọc", "Thị Kim"]
 GIVEN = [
-    "An", "Bình", "Cường", "Dũng", "Đông", "Giang", "Hà", "Hải", "Hạnh", "Hiền", "Hoa", "Hùng", "Hương", "Khánh",
-    "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Ngọc", "Nhung", "Phong", "Phương", "Quân", "Quyết", "Sơn", "Tâm",
-    "Thắng", "Thảo", "Thủy", "Tiến", "Trang", "Trung", "Tuấn", "Vân", "Việt", "Yến", "Lụa", "Rum",
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đông",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiền",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Ngọc",
+    "Nhung",
+    "Phong",
+    "Phương",
+    "Quân",
+    "Quyết",
+    "Sơn",
+    "Tâm",
+    "Thắng",
+    "Thảo",
+    "Thủy",
+    "Tiến",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Vân",
+    "Việt",
+    "Yến",
+    "Lụa",
+    "Rum",
 ]
 PLACE = [
-    "Bắc Quỳnh", "Chiến Thắng", "Chiêu Vũ", "Đồng Ý", "Hưng Vũ", "Hữu Vĩnh", "Long Đống", "Nhất Hòa", "Nhất Tiến",
-    "Quỳnh Sơn", "Tân Hương", "Tân Lập", "Tân Thành", "Tân Tri", "Trấn Yên", "Vạn Thủy", "Vũ Lăng", "Vũ Lễ", "Vũ Sơn",
-    "Yên Bình", "Hòa Bình", "Đại Đồng", "Quang Trung", "Bình Minh", "Phú Thịnh", "An Khánh", "Thạch Đà", "Mường Lay",
+    "Bắc Quỳnh",
+    "Chiến Thắng",
+    "Chiêu Vũ",
+    "Đồng Ý",
+    "Hưng Vũ",
+    "Hữu Vĩnh",
+    "Long Đống",
+    "Nhất Hòa",
+    "Nhất Tiến",
+    "Quỳnh Sơn",
+    "Tân Hương",
+    "Tân Lập",
+    "Tân Thành",
+    "Tân Tri",
+    "Trấn Yên",
+    "Vạn Thủy",
+    "Vũ Lăng",
+    "Vũ Lễ",
+    "Vũ Sơn",
+    "Yên Bình",
+    "Hòa Bình",
+    "Đại Đồng",
+    "Quang Trung",
+    "Bình Minh",
+    "Phú Thịnh",
+    "An Khánh",
+    "Thạch Đà",
+    "Mường Lay",
 ]
 ETHNICITY = ["Tày", "Tày", "Nùng", "Kinh", "Kinh", "Dao", "Mông", "Thái"]
 COMMITTEE_SECTORS = ["commune", "commune", "commune", "commune", "ward", "town", "agency", "public_service"]
@@ -116,7 +178,8 @@ def _next_id(cursor, table: str) -> int:
 def _fix_sequences(cursor, tables: list[str]) -> None:
     for table in tables:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))"
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
         )
 
 
@@ -149,14 +212,36 @@ class Generator:
         self.orgs = Loader(
             cursor,
             "assessments_organization",
-            ["id", "code", "name", "name_folded", "kind", "sector", "parent_id", "path", "depth", "valid_from",
-             "valid_to"],
+            [
+                "id",
+                "code",
+                "name",
+                "name_folded",
+                "kind",
+                "sector",
+                "parent_id",
+                "path",
+                "depth",
+                "valid_from",
+                "valid_to",
+            ],
         )
         self.members = Loader(
             cursor,
             "assessments_member",
-            ["id", "card_number", "full_name", "name_folded", "gender", "birth_date", "ethnicity", "admitted_on",
-             "official_on", "status", "organization_id"],
+            [
+                "id",
+                "card_number",
+                "full_name",
+                "name_folded",
+                "gender",
+                "birth_date",
+                "ethnicity",
+                "admitted_on",
+                "official_on",
+                "status",
+                "organization_id",
+            ],
         )
         self.memberships = Loader(
             cursor, "assessments_membership", ["id", "member_id", "organization_id", "start", "end"]
@@ -169,8 +254,19 @@ class Generator:
         self.unit_ratings = Loader(
             cursor,
             "assessments_unitassessment",
-            ["id", "organization_id", "year", "self_level_id", "level_id", "exemplary", "not_rated_reason",
-             "decision_ref", "decided_on", "note", "updated_at"],
+            [
+                "id",
+                "organization_id",
+                "year",
+                "self_level_id",
+                "level_id",
+                "exemplary",
+                "not_rated_reason",
+                "decision_ref",
+                "decided_on",
+                "note",
+                "updated_at",
+            ],
         )
         self.loaded = Loaded()
 
@@ -194,9 +290,7 @@ class Generator:
             level = _pick(UNIT_DISTRIBUTION, rng.randrange(100))
             level_id = self.levels[("unit", level)]
             exemplary = level == "excellent" and rng.randrange(4) == 0
-            self.unit_ratings.add(
-                self.ua_id, pk, self.year, level_id, level_id, exemplary, "", "", None, "", self.now
-            )
+            self.unit_ratings.add(self.ua_id, pk, self.year, level_id, level_id, exemplary, "", "", None, "", self.now)
             self.ua_id += 1
             self.loaded.unit_assessments += 1
         return pk, path, parent_depth + 1
@@ -211,10 +305,17 @@ class Generator:
             admitted = datetime.date(born + 20 + rng.randrange(15), 1 + rng.randrange(12), 1 + rng.randrange(28))
             probationary = admitted.year >= 2024
             self.members.add(
-                pk, f"{pk:010d}", full, folded, "female" if women else "male",
-                f"{born}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}", rng.choice(ETHNICITY),
-                admitted, None if probationary else admitted.replace(year=admitted.year + 1),
-                "probationary" if probationary else "official", cell[0],
+                pk,
+                f"{pk:010d}",
+                full,
+                folded,
+                "female" if women else "male",
+                f"{born}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}",
+                rng.choice(ETHNICITY),
+                admitted,
+                None if probationary else admitted.replace(year=admitted.year + 1),
+                "probationary" if probationary else "official",
+                cell[0],
             )
             self.memberships.add(self.ms_id, pk, cell[0], admitted, None)
             self.ms_id += 1
@@ -223,8 +324,14 @@ class Generator:
                 level = _pick(MEMBER_DISTRIBUTION, rng.randrange(100) if i % 10 else 50)
                 reason = "" if level else rng.choice(["exempt", "admitted_recently"])
                 self.member_ratings.add(
-                    self.ma_id, pk, self.year, cell[0], self.levels[("member", level)] if level else None,
-                    reason, "", self.now,
+                    self.ma_id,
+                    pk,
+                    self.year,
+                    cell[0],
+                    self.levels[("member", level)] if level else None,
+                    reason,
+                    "",
+                    self.now,
                 )
                 self.ma_id += 1
                 self.loaded.member_assessments += 1
@@ -244,19 +351,31 @@ class Generator:
             if rng.randrange(10) < 6:
                 sector = rng.choice(COMMITTEE_SECTORS)
                 unit = self.organization(
-                    code=gcode, name=f"Đảng bộ xã {gplace} {g + 1}", kind="grassroots_committee", sector=sector,
-                    parent=district, rng=rng,
+                    code=gcode,
+                    name=f"Đảng bộ xã {gplace} {g + 1}",
+                    kind="grassroots_committee",
+                    sector=sector,
+                    parent=district,
+                    rng=rng,
                 )
                 for c in range(4 + rng.randrange(7)):
                     cell = self.organization(
-                        code=f"{gcode}-C{c + 1:02d}", name=f"Chi bộ thôn {PLACE[rng.randrange(len(PLACE))]} {c + 1}",
-                        kind="cell", sector=sector, parent=unit, rng=rng,
+                        code=f"{gcode}-C{c + 1:02d}",
+                        name=f"Chi bộ thôn {PLACE[rng.randrange(len(PLACE))]} {c + 1}",
+                        kind="cell",
+                        sector=sector,
+                        parent=unit,
+                        rng=rng,
                     )
                     self.people(cell, 15 + rng.randrange(18), rng)
             else:
                 cell = self.organization(
-                    code=gcode, name=f"Chi bộ cơ quan {gplace} {g + 1}", kind="grassroots_cell",
-                    sector=rng.choice(CELL_SECTORS), parent=district, rng=rng,
+                    code=gcode,
+                    name=f"Chi bộ cơ quan {gplace} {g + 1}",
+                    kind="grassroots_cell",
+                    sector=rng.choice(CELL_SECTORS),
+                    parent=district,
+                    rng=rng,
                 )
                 self.people(cell, 10 + rng.randrange(31), rng)
 
@@ -285,8 +404,12 @@ def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
         for p in range(scale.provinces):
             rng = random.Random(SEED + p)
             province = gen.organization(
-                code=f"P{p + 1:02d}", name=f"Đảng bộ tỉnh {PLACE[p % len(PLACE)]} {p + 1}", kind="province",
-                sector="", parent=None, rng=rng,
+                code=f"P{p + 1:02d}",
+                name=f"Đảng bộ tỉnh {PLACE[p % len(PLACE)]} {p + 1}",
+                kind="province",
+                sector="",
+                parent=None,
+                rng=rng,
             )
             for d in range(scale.districts[p]):
                 gen.district(province, p, d)
@@ -323,8 +446,12 @@ def import_pool(connection, *, members: int, code: str = "IMPORT") -> tuple[str,
         for c in range((members + per_cell - 1) // per_cell):
             ccode = f"{code}-C{c + 1:05d}"
             cell = gen.organization(
-                code=ccode, name=f"Chi bộ Nhập Thử {c + 1}", kind="grassroots_cell", sector="agency",
-                parent=district, rng=rng,
+                code=ccode,
+                name=f"Chi bộ Nhập Thử {c + 1}",
+                kind="grassroots_cell",
+                sector="agency",
+                parent=district,
+                rng=rng,
             )
             first = gen.member_id
             gen.people(cell, min(per_cell, members - c * per_cell), rng)

@@ -32,8 +32,13 @@ def main(argv: list[str]) -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
-            {"code": code, "seconds": seconds, "peak_mb": peak_mb, "stdout": out.getvalue()[-500:],
-             "stderr": err.getvalue()[-2000:]}
+            {
+                "code": code,
+                "seconds": seconds,
+                "peak_mb": peak_mb,
+                "stdout": out.getvalue()[-500:],
+                "stderr": err.getvalue()[-2000:],
+            }
         )
     )
     return 0

@@ -109,7 +109,10 @@ def database_marker(url: str, name: str) -> str | None:
         return None
     parts = urlparse(url)
     connection = psycopg2.connect(
-        dbname=name, user=parts.username or "postgres", password=parts.password, host=parts.hostname or "127.0.0.1",
+        dbname=name,
+        user=parts.username or "postgres",
+        password=parts.password,
+        host=parts.hostname or "127.0.0.1",
         port=parts.port or 5432,
     )
     try:
@@ -193,7 +196,11 @@ def measure_full(reps: int) -> dict:
         floors.append(time.perf_counter() - started)
     full, floor = statistics.median(times), statistics.median(floors)
     log(f"   full {full:.3f} s, floor {floor:.3f} s")
-    return {"full_recompute_s": round(full, 3), "floor_groupby_s": round(floor, 3), "full_ratio": round(full / floor, 2)}
+    return {
+        "full_recompute_s": round(full, 3),
+        "floor_groupby_s": round(floor, 3),
+        "full_ratio": round(full / floor, 2),
+    }
 
 
 def _communes(limit: int) -> list[tuple[int, int]]:
@@ -227,22 +234,24 @@ def _commune_import(commune_id: int, round_: int, workdir: Path) -> tuple[list[i
         .values_list("member__card_number", "organization__code", "organization_id")
     )
     levels = ["excellent", "good", "good", "good", "good", "good", "good", "good", "completed", "completed"]
+    # A different pattern on every run, so that a re-run with --reuse changes ratings too.
+    shift = round_ + 1 + int(time.time()) % 9
     path = workdir / f"commune-{commune_id}-{round_}.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["card_number", "year", "organization_code", "level", "not_rated_reason"])
         for i, (card, cell, _id) in enumerate(rows):
-            writer.writerow([card, YEAR, cell, levels[(i + round_) % 10], ""])
+            writer.writerow([card, YEAR, cell, levels[(i + shift) % 10], ""])
     try:
         call_command("import_data", "member_ratings", str(path), verbosity=0)
         how = "import_data"
     except (SystemExit, Exception) as error:  # importer missing or refusing: write the same change directly
         log(f"   import_data failed ({type(error).__name__}: {error}); writing the ratings with SQL instead")
-        how = _commune_write_sql(commune, rows, levels, round_)
+        how = _commune_write_sql(commune, rows, levels, shift)
     return sorted({cell_id for _c, _o, cell_id in rows}), how
 
 
-def _commune_write_sql(commune, rows, levels, round_) -> str:
+def _commune_write_sql(commune, rows, levels, shift) -> str:
     from django.db import transaction
 
     from assessments import summaries
@@ -254,7 +263,7 @@ def _commune_write_sql(commune, rows, levels, round_) -> str:
     with transaction.atomic():
         for i, (card, _cell, _id) in enumerate(rows):
             MemberAssessment.objects.filter(year=YEAR, member__card_number=card).update(
-                level_id=ids[levels[(i + round_) % 10]], not_rated_reason=""
+                level_id=ids[levels[(i + shift) % 10]], not_rated_reason=""
             )
         summaries.summaries_mark_stale(organization_ids=[c for _a, _b, c in rows], years=[YEAR])
     return "sql"
@@ -322,17 +331,27 @@ def measure_api(*, requests: int, seconds: float, clients: int, workers: int) ->
     log(f"== summary API: {clients} clients, gunicorn with {workers} workers, at most {requests} requests")
     user = _scope_user("P01", "bench_p01")
     token = Token.objects.get_or_create(user=user)[0].key
-    codes = list(
-        Organization.objects.filter(path__startswith="P01/", depth__lte=2).order_by("path").values_list("code", flat=True)
-    )
+    scope = Organization.objects.filter(path__startswith="P01/", depth__lte=2)
+    codes = list(scope.order_by("path").values_list("code", flat=True))
     rng = random.Random(7)
     paths = [f"/api/v1/organizations/{rng.choice(codes)}/summary/{YEAR}/" for _ in range(requests)]
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bacson.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bacson.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     headers = {"Authorization": f"Token {token}", "Host": "127.0.0.1"}
 
@@ -430,7 +449,10 @@ def measure_dashboard(*, code: str, requests: int) -> dict:
 def _probe(path: Path) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.import_probe", "member_ratings", str(path)],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        capture_output=True,
+        text=True,
         check=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -477,8 +499,10 @@ def measure_import(*, small: int, large: int) -> dict:
                 writer.writerows(generate.member_rating_rows(pairs[:rows], year=year))
             result = _probe(path)
             figures[label] = result
-            log(f"   {rows:,} rows: {result['seconds']:.1f} s, {rows / result['seconds']:,.0f} rows/s, "
-                f"peak {result['peak_mb']:.0f} MB")
+            log(
+                f"   {rows:,} rows: {result['seconds']:.1f} s, {rows / result['seconds']:,.0f} rows/s, "
+                f"peak {result['peak_mb']:.0f} MB"
+            )
     DETAIL["import_seconds"] = {k: round(v["seconds"], 2) for k, v in figures.items()}
     DETAIL["import_rows_per_s_small"] = round(small / figures["small"]["seconds"])
     DETAIL["import_peak_ratio"] = round(figures["large"]["peak_mb"] / figures["small"]["peak_mb"], 2)
@@ -569,28 +593,37 @@ def main(argv: list[str] | None = None) -> int:
     DETAIL["loaded"] = counts()
 
     result: dict = {key: None for key in KEYS}
+    previous = RESULTS / f"{args.scale}.json"
+    if skip and previous.exists():
+        # A partial run (--skip) keeps the earlier figures of the steps it skips; docs/benchmarks.md says which.
+        result.update(json.loads(previous.read_text()))
     result.update(
         scale=args.scale, machine=machine(), date=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     )
     reps = 1 if args.scale == "national" else 3
-    if "full" not in skip:
-        result.update(measure_full(reps))
-    if "incremental" not in skip:
-        result.update(measure_incremental(7))
-    if args.scale == "district":
-        result["incremental_ms_district"] = result["incremental_ms"]
-    elif (RESULTS / "district.json").exists():
-        result["incremental_ms_district"] = json.loads((RESULTS / "district.json").read_text())["incremental_ms"]
-    if "api" not in skip:
-        result.update(
-            measure_api(
-                requests=args.api_requests, seconds=args.api_seconds, clients=args.api_clients, workers=args.api_workers
-            )
-        )
-    if "dashboard" not in skip:
-        result.update(measure_dashboard(code="P01-D01" if args.scale == "district" else "P01", requests=40))
-    if "import" not in skip:
-        result.update(measure_import(small=args.import_small, large=args.import_large))
+    steps = {
+        "full": lambda: measure_full(reps),
+        "incremental": lambda: measure_incremental(7),
+        "api": lambda: measure_api(
+            requests=args.api_requests, seconds=args.api_seconds, clients=args.api_clients, workers=args.api_workers
+        ),
+        "dashboard": lambda: measure_dashboard(code="P01-D01" if args.scale == "district" else "P01", requests=40),
+        "import": lambda: measure_import(small=args.import_small, large=args.import_large),
+    }
+    for step, measure in steps.items():
+        if step in skip:
+            continue
+        try:
+            result.update(measure())
+        except Exception as error:  # one broken figure must not hide the others; the table shows n/a
+            DETAIL.setdefault("errors", {})[step] = f"{type(error).__name__}: {error}"
+            log(f"   {step} FAILED: {type(error).__name__}: {error}")
+        if step == "incremental":
+            if args.scale == "district":
+                result["incremental_ms_district"] = result["incremental_ms"]
+            elif (RESULTS / "district.json").exists():
+                district = json.loads((RESULTS / "district.json").read_text())
+                result["incremental_ms_district"] = district["incremental_ms"]
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps({key: result[key] for key in KEYS}, indent=2, ensure_ascii=False) + "\n"
