@@ -254,3 +254,18 @@ def test_preview_shows_what_an_update_changes(client, members, officer):
     ]
     page = client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
     assert "level=excellent" in page
+
+
+def test_an_unexpected_failure_in_the_task_ends_the_wait(client, members, secretary_dong_y, settings, monkeypatch):
+    import assessments.importing.records as records
+
+    def broken(**kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(records, "data_import", broken)
+    login(client, secretary_dong_y)
+    with pytest.raises(RuntimeError):
+        upload(client, "member_ratings", dong_y_rows(members))
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.FAILED and not record.is_running
+    assert "RuntimeError" in client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()

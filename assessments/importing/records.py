@@ -98,6 +98,13 @@ def import_record_run(
         record.finished_at = timezone.now()
         record.save()
         raise
+    except Exception as error:
+        # Nothing was kept (one transaction); say so, rather than leave the progress page waiting forever.
+        record.status = ImportRecord.Status.FAILED
+        record.message = _("Lỗi không mong đợi, không ghi gì: %(error)s") % {"error": type(error).__name__}
+        record.finished_at = timezone.now()
+        record.save()
+        raise
     for name in ("rows", "created", "updated", "unchanged", "error_count"):
         setattr(record, name, getattr(result, name))
     record.errors = [[e.row, e.column, e.message] for e in result.errors]
