@@ -397,3 +397,22 @@ def test_submitted_ratings_are_locked_for_the_secretary_and_finalized_ones_for_e
     result = run(tmp_path, "member_ratings", rows)
     assert len(result.errors) == 6 and "chốt" in result.errors[0].message
     assert MemberAssessment.objects.count() == 0
+
+
+def test_xlsx_empty_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers(members, tmp_path):
+    from tests.importfiles import write_xlsx
+
+    m = members[0]
+    path = write_xlsx(
+        tmp_path,
+        [
+            MR,
+            [m.card_number, 2017, m.organization.code, "good", None],
+            [],
+            [None] * 5,
+            [members[1].card_number, 2017, m.organization.code, "bad", None],
+        ],
+    )
+    with open(path, "rb") as handle:
+        result = data_import(data_type="member_ratings", handle=handle, name="f.xlsx")
+    assert result.rows == 2 and errors(result) == [(5, "level")]
