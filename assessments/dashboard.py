@@ -252,6 +252,14 @@ def trend(*, organization: Organization) -> list[dict]:
     return points
 
 
+def latest_unit_year(*, user) -> int | None:
+    """The latest year in which a unit in the user's scope received a final level (one query)."""
+    rated = UnitAssessment.objects.filter(
+        organization__in=selectors.organizations_visible_to(user), level__isnull=False
+    )
+    return rated.order_by("-year").values_list("year", flat=True).first()
+
+
 def units_under(*, user, year: int, parent: Organization | None = None) -> QuerySet[Organization]:
     """Units of a year with that year's rating joined: those directly under `parent`, or every grassroots unit in
     the user's scope."""

@@ -116,7 +116,7 @@ def _trend_chart(points: list[dict], language: str) -> dict:
 def unit_list(request):
     """Units of a year with their final level; the dashboard's counts link here with the same filters."""
     user = request.user
-    year = _year(request.GET.get("year"), default=_last_year())
+    year = _year(request.GET.get("year"), default=0) or dashboard.latest_unit_year(user=user) or _last_year()
     parent = None
     if request.GET.get("parent"):
         parent = selectors.organization_get_for_user(user=user, code=request.GET["parent"])

@@ -289,3 +289,12 @@ def test_member_list_query_count_is_flat(client, officer, tree, django_assert_ma
     with django_assert_max_num_queries(10):
         html = html_of(client, "/members/", year=2017)
     assert len(names_in_table(html, "member-table")) == 50
+
+
+def test_unit_list_opens_on_the_latest_rated_year_in_scope(client, secretary_dong_y, rated_units):
+    UnitAssessment.objects.create(
+        organization=rated_units["BS-NHAT-TIEN-01"], year=2018, level=level("qd132-2018", "unit", "good")
+    )
+    client.force_login(secretary_dong_y)  # Nhất Tiến's 2018 rating is outside this scope
+    html = html_of(client, "/units/")
+    assert "Tổ chức cơ sở đảng năm 2017" in html and "Hoàn thành tốt nhiệm vụ" in html
