@@ -244,6 +244,7 @@ def trend(*, organization: Organization) -> list[dict]:
         points.append(
             {
                 "year": row.year,
+                "scheme": row.scheme_code,
                 "units_top": percent(top, row.units_total),
                 "units_good": percent(good, row.units_total),
                 "members_good": percent(row.members_good_or_better, row.members_rated),
@@ -258,6 +259,11 @@ def latest_unit_year(*, user) -> int | None:
         organization__in=selectors.organizations_visible_to(user), level__isnull=False
     )
     return rated.order_by("-year").values_list("year", flat=True).first()
+
+
+def scheme_changes(points: list[dict]) -> list[dict]:
+    """The points of a trend where the rating scheme differs from the year before (levels are not comparable)."""
+    return [point for before, point in zip(points, points[1:], strict=False) if point["scheme"] != before["scheme"]]
 
 
 def units_under(*, user, year: int, parent: Organization | None = None) -> QuerySet[Organization]:

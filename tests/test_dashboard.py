@@ -265,3 +265,12 @@ def test_good_or_better_counts_link_to_their_units_and_members(client, officer, 
     members = re.search(r'href="(/members/\?unit=BS&amp;year=2017&amp;level=good_or_better)"', html)
     assert members, "the members' good-or-better figure links to its list"
     assert "17 đảng viên." in page(client, members.group(1).replace("&amp;", "&"))
+
+
+def test_chart_warns_where_the_rating_scheme_changes(client, officer, district_2017):
+    rate_unit(district_2017["BS-DONG-Y"], 2018, "excellent")
+    summaries_recompute_year(year=2018)
+    client.force_login(officer)
+    html = page(client, "/", year=2018)
+    assert "Từ năm 2018 xếp loại theo quy định qd132-2018" in html
+    assert "Từ năm 2017" not in html
