@@ -170,6 +170,20 @@ def test_catalogue_is_complete_and_compiled(name):
 
 
 TRANSLATE_TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
+BLOCK_TAG = re.compile(r"\{%\s*blocktranslate\b([^%]*)%\}(.*?)\{%\s*(?:plural|endblocktranslate)\s*%\}", re.S)
+BLOCK_VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def template_msgids(text: str) -> list[str]:
+    """The msgids makemessages takes from a template: translate tags, and blocktranslate bodies with their
+    variables written as %(name)s and literal percent signs doubled."""
+    ids = [match.group(2) for match in TRANSLATE_TAG.finditer(text)]
+    for match in BLOCK_TAG.finditer(text):
+        body = match.group(2).replace("%", "%%")
+        if "trimmed" in match.group(1):
+            body = " ".join(line.strip() for line in body.strip().splitlines())
+        ids.append(BLOCK_VARIABLE.sub(r"%(\1)s", body))
+    return ids
 
 
 def test_every_template_string_has_an_english_translation():
@@ -177,9 +191,9 @@ def test_every_template_string_has_an_english_translation():
     known = {e["msgid"] for e in parse_po(CATALOGUES["en"].with_suffix(".po"))}
     missing = []
     for path in sorted((ROOT / "templates").rglob("*.html")):
-        for match in TRANSLATE_TAG.finditer(path.read_text(encoding="utf-8")):
-            if match.group(2) not in known:
-                missing.append(f"{path.relative_to(ROOT)}: {match.group(2)}")
+        for msgid in template_msgids(path.read_text(encoding="utf-8")):
+            if msgid not in known:
+                missing.append(f"{path.relative_to(ROOT)}: {msgid}")
     assert not missing, "run makemessages -l en and translate:\n" + "\n".join(missing)
 
 
