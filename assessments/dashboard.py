@@ -134,7 +134,9 @@ def headline_read(*, organization: Organization, year: int) -> Headline | None:
     summary = selectors.summary_read(organization=organization, year=year)
     if summary is None:
         return None
-    scheme = RatingScheme.objects.filter(code=summary["scheme"]).first()
+    # A row that writers created but no recompute filled yet has no scheme code: take the year's scheme.
+    scheme = RatingScheme.objects.filter(code=summary["scheme"]).first() if summary["scheme"] else None
+    scheme = scheme or RatingScheme.for_year(year)
     levels = _levels(scheme)
 
     def counted(subject: str, by_level: dict, whole: int) -> list[LevelCount]:
@@ -220,6 +222,28 @@ def headline_fill_units(*, headline: Headline, sectors: list[SectorRow]) -> None
     for level in headline.unit_levels:
         level.count = by_level.get(level.code, 0)
         level.percent = percent(level.count, headline.units_total)
+
+
+def headline_fill_members(*, headline: Headline, organization: Organization) -> None:
+    """Put live member counts (one aggregate query) into a headline whose summary was never computed."""
+    rows = (
+        MemberAssessment.objects.filter(organization__path__startswith=organization.path, year=headline.year)
+        .values("level__code", "level__subject", "level__is_good_or_better")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_level: dict[str, int] = {}
+    headline.members_total = headline.members_rated = headline.members_good_or_better = 0
+    for row in rows:
+        headline.members_total += row["n"]
+        if row["level__code"] is not None and row["level__subject"] == Subject.MEMBER:
+            headline.members_rated += row["n"]
+            by_level[row["level__code"]] = by_level.get(row["level__code"], 0) + row["n"]
+            if row["level__is_good_or_better"]:
+                headline.members_good_or_better += row["n"]
+    for level in headline.member_levels:
+        level.count = by_level.get(level.code, 0)
+        level.percent = percent(level.count, headline.members_rated)
 
 
 def trend(*, organization: Organization) -> list[dict]:

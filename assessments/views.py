@@ -67,6 +67,7 @@ def home(request):
         # Never computed yet (a year just opened): the unit counts come from the same set-based aggregate as the
         # sector table, so the page shows the right denominator without waiting for the worker.
         dashboard.headline_fill_units(headline=headline, sectors=sectors)
+        dashboard.headline_fill_members(headline=headline, organization=organization)
     context = {
         "organization": organization,
         "choices": choices,
