@@ -279,3 +279,11 @@ def test_chart_warns_where_the_rating_scheme_changes(client, officer, district_2
     html = page(client, "/", year=2018)
     assert "Từ năm 2018 xếp loại theo quy định qd132-2018" in html
     assert "Từ năm 2017" not in html
+
+
+def test_only_officers_are_offered_to_draw_up_a_plan(client, officer, leader, district_2017):
+    client.force_login(leader)
+    html = page(client, "/", year=2017)
+    assert "Chi bộ Cơ quan số 2" in html and "Lập kế hoạch củng cố" not in html
+    client.force_login(officer)
+    assert "Lập kế hoạch củng cố" in page(client, "/", year=2017)
