@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .cycle import rating_lock_check
 from .models import (
+    ImportRecord,
     Member,
     MemberAssessment,
     Membership,
@@ -283,3 +284,20 @@ class SubmissionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         "finalized_by",
     ]
     inlines = [ReviewDocumentInline]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """Read only: the record of an import is evidence of who loaded what; corrections go through new imports."""
+
+    list_display = ["created_at", "user", "data_type", "file_name", "status", "dry_run", "source"]
+    list_filter = ["status", "data_type", "source", "dry_run"]
+    list_select_related = ["user"]
+    search_fields = ["file_name", "checksum", "user__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

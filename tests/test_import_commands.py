@@ -145,3 +145,25 @@ def test_xlsx_member_ratings_import(members, tmp_path):
     code, out, err = run("import_data", "member_ratings", str(path))
     assert code == 0, err
     assert MemberAssessment.objects.get().level.code == "excellent"
+
+
+def test_import_as_a_user_records_them_and_keeps_to_their_scope(members, secretary_dong_y, tmp_path):
+    own = [m for m in members if m.organization.code.startswith("BS-DONG-Y")][:2]
+    other = next(m for m in members if m.organization.code.startswith("BS-NHAT-TIEN"))
+    rows = [[m.card_number, 2017, m.organization.code, "good", ""] for m in [*own, other]]
+    code, _out, err = run("import_data", "member_ratings", str(write_csv(tmp_path, [HEADER, *rows])), "--user", "dongy")
+    assert code == 1
+    assert ":4:" in err  # the Nhất Tiến row is named
+    assert not MemberAssessment.objects.exists()
+    path = write_csv(tmp_path, [HEADER, *rows[:2]])
+    code, _out, _err = run("import_data", "member_ratings", str(path), "--user", "dongy")
+    assert code == 0
+    assert MemberAssessment.objects.get(member=own[0], year=2017).history.first().history_user == secretary_dong_y
+    assert ImportRecord.objects.filter(user=secretary_dong_y).count() == 2
+
+
+def test_import_as_an_unknown_user_is_a_usage_error(members, tmp_path):
+    path = write_csv(tmp_path, [HEADER])
+    code, _out, err = run("import_data", "member_ratings", str(path), "--user", "khongco")
+    assert code == 2
+    assert "khongco" in err

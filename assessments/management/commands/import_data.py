@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from assessments.importing import DATA_TYPES, FileRejected, import_record_create, import_record_run
+from assessments.models import User
 
 
 class Command(BaseCommand):
@@ -15,9 +16,18 @@ class Command(BaseCommand):
         parser.add_argument("type", help=", ".join(DATA_TYPES))
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help=_("Chỉ kiểm tra, không ghi."))
+        parser.add_argument(
+            "--user",
+            help=_("Tên đăng nhập của người nhập: được ghi vào lịch sử, và chỉ nhập được trong phạm vi của người đó."),
+        )
 
     def handle(self, *args, **options):
         data_type, path, dry_run = options["type"], options["file"], options["dry_run"]
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"], is_active=True).select_related("organization").first()
+            if user is None:
+                raise CommandError(_("Không có tài khoản %(user)s.") % {"user": options["user"]}, returncode=2)
         if data_type not in DATA_TYPES:
             raise CommandError(
                 _("Loại dữ liệu không hợp lệ: %(type)s (dùng: %(types)s).")
@@ -32,7 +42,7 @@ class Command(BaseCommand):
             ) from error
         try:
             record = import_record_create(
-                handle=handle, name=path, data_type=data_type, actor=None, source="command", dry_run=dry_run
+                handle=handle, name=path, data_type=data_type, actor=user, source="command", dry_run=dry_run
             )
         finally:
             handle.close()
@@ -41,7 +51,7 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}:{error.row}:{error.column}: {error.message}")
 
         try:
-            result = import_record_run(record=record, dry_run=dry_run, on_error=print_error)
+            result = import_record_run(record=record, dry_run=dry_run, scope_user=user, on_error=print_error)
         except FileRejected as rejected:
             raise CommandError(f"{path}: {rejected.message}", returncode=2) from rejected
         if result.error_count:
