@@ -90,6 +90,10 @@ def test_rating_change_in_admin_is_in_history_and_can_be_reverted(admin_client, 
         "unitassessment",
         "memberassessment",
         "user",
+        "yearcycle",
+        "submission",
+        "importrecord",
+        "summary",
     ],
 )
 def test_every_model_has_a_working_admin_list(admin_client, members, model, django_assert_max_num_queries):
