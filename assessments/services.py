@@ -166,32 +166,29 @@ def member_transfer(*, member: Member, organization: Organization, day: datetime
 # --- assessments -----------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def unit_assessment_save(*, assessment: UnitAssessment, actor: User | None) -> UnitAssessment:
-    """Record or change a unit's rating for a year, after checking every rule."""
-    unit_assessment_check(assessment)
+def _assessment_write(assessment, *, check, actor: User | None):
+    """The one write path of a rating: rules, the cycle's locks, history with the actor, then the summaries signal."""
+    check(assessment)
     rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
     assessment._history_user = actor
     assessment.full_clean(validate_unique=True)
     assessment.save()
     assessments_changed.send(
-        sender=UnitAssessment, organization_ids=[assessment.organization_id], years=[assessment.year]
+        sender=type(assessment), organization_ids=[assessment.organization_id], years=[assessment.year]
     )
     return assessment
+
+
+@transaction.atomic
+def unit_assessment_save(*, assessment: UnitAssessment, actor: User | None) -> UnitAssessment:
+    """Record or change a unit's rating for a year, after checking every rule."""
+    return _assessment_write(assessment, check=unit_assessment_check, actor=actor)
 
 
 @transaction.atomic
 def member_assessment_save(*, assessment: MemberAssessment, actor: User | None) -> MemberAssessment:
     """Record or change a member's rating for a year, after checking every rule."""
-    member_assessment_check(assessment)
-    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
-    assessment._history_user = actor
-    assessment.full_clean(validate_unique=True)
-    assessment.save()
-    assessments_changed.send(
-        sender=MemberAssessment, organization_ids=[assessment.organization_id], years=[assessment.year]
-    )
-    return assessment
+    return _assessment_write(assessment, check=member_assessment_check, actor=actor)
 
 
 # --- accounts --------------------------------------------------------------------------------------------------
