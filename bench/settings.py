@@ -14,6 +14,8 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 from bacson.settings import *  # noqa: E402, F403
 from bacson.settings import STORAGES  # noqa: E402
 
+# Measured as deployed even if the shell exports DEBUG=true: in DEBUG mode Django keeps every query's text.
+DEBUG = False
 # The pages need no collectstatic run here: the manifest storage is what production adds on top.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 SESSION_COOKIE_SECURE = False
