@@ -1,6 +1,7 @@
 """Shared fixtures: a small Bắc Sơn tree and the named personas of the house style."""
 
 import datetime
+import importlib
 
 import pytest
 
@@ -8,6 +9,35 @@ from assessments.models import Kind, Role, Sector
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 
 PASSWORD = "mat-khau-thu-nghiem-2017"
+
+
+def rating_schemes_ensure() -> None:
+    """Put back the rating schemes of the data migration if a transactional test's final flush removed them."""
+    from django.apps import apps
+
+    from assessments.models import RatingScheme
+
+    if not RatingScheme.objects.exists():
+        importlib.import_module("assessments.migrations.0002_rating_schemes").load(apps, None)
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return any(name in request.fixturenames for name in ("transactional_db", "live_server"))
+
+
+@pytest.fixture(autouse=True)
+def _rating_schemes_present(request, django_db_setup, django_db_blocker):
+    """Every test sees the schemes: pytest-django runs transactional tests late, and their flush empties the tables.
+
+    Transactional tests are left alone: they restore the database themselves (serialized_rollback).
+    """
+    if not _transactional(request):
+        with django_db_blocker.unblock():
+            rating_schemes_ensure()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -179,8 +179,11 @@ def test_filled_template_imports(client, members, secretary_dong_y, tmp_path):
 
 
 def test_large_file_runs_in_a_task_and_the_progress_page_survives_a_reload(
-    client, members, secretary_dong_y, settings, django_capture_on_commit_callbacks
+    client, members, secretary_dong_y, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from bacson.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # this test plays the worker, even with a real broker
     settings.IMPORT_ASYNC_ROWS = 2
     login(client, secretary_dong_y)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

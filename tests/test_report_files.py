@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from assessments import demo, report_renderers, reports
 from assessments.models import Organization
+from tests.conftest import rating_schemes_ensure
 from tests.factories import UnitAssessmentFactory, level
 
 
@@ -25,6 +26,7 @@ def files(django_db_setup, django_db_blocker):
     """The demo district's 2017 and 2018 reports as files, rendered once in a transaction that is rolled back."""
     out = {}
     with django_db_blocker.unblock(), translation.override("vi"), transaction.atomic():
+        rating_schemes_ensure()
         demo.demo_load()
         bs = Organization.objects.get(code="BS")
         for year in (2017, 2018):

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from assessments import demo, report_renderers, reports, selectors, summaries
 from assessments.models import Kind, NotRatedReason, Organization, Sector, UnitAssessment
+from tests.conftest import rating_schemes_ensure
 from tests.factories import MemberAssessmentFactory, MemberFactory, OrganizationFactory, UnitAssessmentFactory, level
 
 YEARS = (2016, 2017, 2018)
@@ -20,6 +21,7 @@ def demo_district(django_db_setup, django_db_blocker):
     """The demo district's reports and summaries, computed once in a transaction that is rolled back."""
     out = {"reports": {}, "summaries": {}, "queries": {}}
     with django_db_blocker.unblock(), translation.override("vi"), transaction.atomic():
+        rating_schemes_ensure()
         demo.demo_load()
         for year in YEARS:
             summaries.summaries_recompute_year(year=year)
