@@ -380,24 +380,29 @@ def _recompute_statement(
     params: list = [good_ids, *(pk for pk, _code in member_levels), year]
     ctes = [
         # Member ratings grouped by the organization that recorded them, one column per level of the scheme.
-        "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, SUM(g.n)::int AS total, "  # noqa: S608
+        "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, p.total, p.rated, p.good"  # noqa: S608
+        + "".join(f", p.{c}" for c in ml)
+        + " FROM (SELECT g.organization_id, SUM(g.n)::int AS total, "
         "COALESCE(SUM(g.n) FILTER (WHERE g.level_id IS NOT NULL), 0)::int AS rated, "
         "COALESCE(SUM(g.n) FILTER (WHERE g.level_id = ANY(%s)), 0)::int AS good"
         + "".join(f", COALESCE(SUM(g.n) FILTER (WHERE g.level_id = %s), 0)::int AS {c}" for c in ml)
-        # Grouped by organization and level first, as plainly as the floor: the pivot then runs on the groups.
+        # Grouped by organization and level first, as plainly as the floor: the pivot then runs on the groups,
+        # and only the pivoted rows (one per organization) are joined to the tree.
         # Counts are int: SUM(bigint) accumulates in numeric, several times slower (a member count fits an int).
         + f" FROM (SELECT organization_id, level_id, COUNT(*)::int AS n FROM {member} WHERE year = %s "  # noqa: S608
-        f"GROUP BY organization_id, level_id) g JOIN {organization} o ON o.id = g.organization_id GROUP BY o.id)",
+        f"GROUP BY organization_id, level_id) g GROUP BY g.organization_id) p "
+        f"JOIN {organization} o ON o.id = p.organization_id)",
         # Roll-up, deepest level first: an organization's members are those recorded at it plus its children's.
         f"r{deepest} AS MATERIALIZED (SELECT id, parent_id, {plain('own')} FROM own "  # noqa: S608
         f"WHERE depth = {int(deepest)})",
     ]
     for depth in range(deepest - 1, -1, -1):
         ctes.append(
-            f"r{depth} AS MATERIALIZED (SELECT x.id, o.parent_id, {sums('x')} FROM ("  # noqa: S608
-            f"SELECT id, {plain('own')} FROM own WHERE depth = {depth} UNION ALL "
+            # Summed per organization first, then joined to the tree for the next level's parent.
+            f"r{depth} AS MATERIALIZED (SELECT y.id, o.parent_id, {plain('y')} FROM (SELECT x.id, {sums('x')} "  # noqa: S608
+            f"FROM (SELECT id, {plain('own')} FROM own WHERE depth = {depth} UNION ALL "
             f"SELECT parent_id, {plain('c')} FROM r{depth + 1} c WHERE parent_id IS NOT NULL"
-            f") x JOIN {organization} o ON o.id = x.id GROUP BY x.id, o.parent_id)"
+            f") x GROUP BY x.id) y JOIN {organization} o ON o.id = y.id)"
         )
     ctes.append(
         "members AS ("  # noqa: S608
