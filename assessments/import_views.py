@@ -170,6 +170,9 @@ def import_confirm(request, pk: int):
 def import_errors(request, pk: int):
     _importer(request.user)
     record = _record_for_user(request.user, pk)
+    if not record.file:
+        # A record whose file was never kept (rejected before storing, or cleaned up) has nothing to annotate.
+        raise Http404
     try:
         handle, name = annotated_file(record)
     except FileRejected as rejected:
