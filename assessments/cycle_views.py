@@ -438,52 +438,64 @@ def review_appraise(request, code: str, year: int):
     return _review_render(request, submission, bound={"appraise": form}, status=400)
 
 
-@login_required
-@require_POST
-def review_finalize(request, code: str, year: int):
+def _review_act(request, code: str, year: int, *, key: str, form, act, done: str):
+    """Run one review action: the officer's scope and role first, then the form, then the service."""
     submission = _officer_post(request, code, year)
-    form = forms.FinalizeForm(request.POST, year=year)
     if form.is_valid():
         try:
-            services.rating_finalize(submission=submission, actor=request.user, **form.cleaned_data)
+            act(submission, form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("Đã chốt kết quả xếp loại năm %(year)s.") % {"year": year})
+            messages.success(request, done)
             return redirect("assessments:review_detail", code, year)
-    return _review_render(request, submission, bound={"finalize": form}, status=400)
+    return _review_render(request, submission, bound={key: form}, status=400)
+
+
+@login_required
+@require_POST
+def review_finalize(request, code: str, year: int):
+    return _review_act(
+        request,
+        code,
+        year,
+        key="finalize",
+        form=forms.FinalizeForm(request.POST, year=year),
+        act=lambda submission, data: services.rating_finalize(submission=submission, actor=request.user, **data),
+        done=_("Đã chốt kết quả xếp loại năm %(year)s.") % {"year": year},
+    )
 
 
 @login_required
 @require_POST
 def review_return(request, code: str, year: int):
-    submission = _officer_post(request, code, year)
-    form = forms.ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.submission_return(submission=submission, comment=form.cleaned_data["comment"], actor=request.user)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Đã trả lại hồ sơ cho đơn vị kèm ý kiến."))
-            return redirect("assessments:review_detail", code, year)
-    return _review_render(request, submission, bound={"return": form}, status=400)
+    return _review_act(
+        request,
+        code,
+        year,
+        key="return",
+        form=forms.ReturnForm(request.POST),
+        act=lambda submission, data: services.submission_return(
+            submission=submission, comment=data["comment"], actor=request.user
+        ),
+        done=_("Đã trả lại hồ sơ cho đơn vị kèm ý kiến."),
+    )
 
 
 @login_required
 @require_POST
 def review_reopen(request, code: str, year: int):
-    submission = _officer_post(request, code, year)
-    form = forms.ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rating_reopen(submission=submission, reason=form.cleaned_data["reason"], actor=request.user)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Đã mở lại kết quả; lý do được ghi vào lịch sử."))
-            return redirect("assessments:review_detail", code, year)
-    return _review_render(request, submission, bound={"reopen": form}, status=400)
+    return _review_act(
+        request,
+        code,
+        year,
+        key="reopen",
+        form=forms.ReopenForm(request.POST),
+        act=lambda submission, data: services.rating_reopen(
+            submission=submission, reason=data["reason"], actor=request.user
+        ),
+        done=_("Đã mở lại kết quả; lý do được ghi vào lịch sử."),
+    )
 
 
 # --- review documents: downloaded only within scope, always as an attachment ---------------------------------------
