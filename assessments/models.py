@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -498,6 +499,13 @@ class Summary(models.Model):
     members_good_or_better = models.PositiveIntegerField(_("số đảng viên tốt trở lên"), default=0)
     member_levels = models.JSONField(_("đảng viên theo mức"), default=list)
     computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
+    # Both level lists as the database prints them, kept by the database: the full recompute compares the lists it
+    # builds as text with this instead of printing every stored row's jsonb (summaries._recompute_statement).
+    levels_text = models.GeneratedField(
+        expression=Concat(Cast("unit_levels", models.TextField()), Cast("member_levels", models.TextField())),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
     # Bumped in the writer's own transaction by every change; the counts include changes up to computed_version.
     version = models.PositiveBigIntegerField(default=1)
     computed_version = models.PositiveBigIntegerField(default=0)

@@ -303,7 +303,7 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
 def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
     """A year's full recompute on PostgreSQL: counting, roll-up and write are set operations inside the database."""
     # Fetching the grouped rows, rolling them up in Python and sending 273,000 rows back took 40 s at national
-    # scale (bench/). Here ten statements do it whatever the size of the tree.
+    # scale (bench/). Here one statement does it whatever the size of the tree, plus an INSERT when rows are missing.
     summary, organization = Summary._meta.db_table, Organization._meta.db_table
     member, unit = MemberAssessment._meta.db_table, UnitAssessment._meta.db_table
     levels = list(
@@ -315,43 +315,46 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
     member_levels = [(pk, code) for pk, subject, code, _good in levels if subject == Subject.MEMBER]
     good_ids = [pk for pk, subject, _code, good in levels if subject == Subject.MEMBER and good]
     day = year_end(year)
+    own_transaction = len(connection.atomic_blocks) == 1
     with connection.cursor() as cursor:
-        # The planner cannot estimate the roll-up's row counts (materialized CTEs) and JIT-compiles the statement,
-        # which costs more than running it below national scale: off for this transaction, then restored for an
-        # enclosing transaction of the caller.
-        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-        previous = cursor.fetchone()[0]
-        # 1. Missing rows, in organization id order like _ensure_rows, before any row lock.
+        # One round trip: the caller's JIT setting (given back at the end), JIT off (the planner cannot estimate the
+        # roll-up's row counts and JIT-compiles the statement, which costs more than running it below national
+        # scale), whether rows are missing for the year (one row per organization and year, so two counts tell)
+        # and the tree's depth. In a transaction of its own the commit does not wait for the WAL flush: if the
+        # server crashed right after it, the rows would come back as they were, stale ones still stale, for the
+        # reconciliation to redo; a caller's enclosing transaction keeps its own durability.
         cursor.execute(
-            f"INSERT INTO {summary} (organization_id, year, scheme_code, units_total, units_rated, units_exemplary, "  # noqa: S608
-            "unit_levels, members_total, members_rated, members_good_or_better, member_levels, computed_at, version, "
-            "computed_version) "
-            f"SELECT o.id, %s, '', 0, 0, 0, '[]'::jsonb, 0, 0, 0, '[]'::jsonb, NULL, 1, 0 FROM {organization} o "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {summary} s WHERE s.organization_id = o.id AND s.year = %s) "
-            "ORDER BY o.id ON CONFLICT DO NOTHING",  # table names from the models, values as parameters
-            [year, year],
-        )
-        # 2. Lock the year's rows in id order (the writers' order) and remember which rows were locked: only these
-        # are written, so a row that another transaction creates meanwhile is never marked fresh with counts that
-        # may miss its change.
-        cursor.execute("DROP TABLE IF EXISTS summaries_locked")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE summaries_locked ON COMMIT DROP AS "  # noqa: S608
-            f"SELECT id, organization_id FROM {summary} WHERE year = %s ORDER BY id FOR UPDATE",
+            "SELECT current_setting('jit'), set_config('jit', 'off', true), "  # noqa: S608 — names from the models
+            f"(SELECT COUNT(*) FROM {organization}), (SELECT COUNT(*) FROM {summary} WHERE year = %s), "
+            f"(SELECT COALESCE(MAX(depth), 0) FROM {organization})"
+            + (", set_config('synchronous_commit', 'off', true)" if own_transaction else ""),
             [year],
         )
-        # The tree's depth, read under the lock: an organization committed later cannot have been counted.
-        cursor.execute(f"SELECT COALESCE(MAX(depth), 0) FROM {organization}")  # noqa: S608
-        deepest = cursor.fetchone()[0]
-        # 3. Count, roll up and write in one statement, whose snapshot is taken after the lock: every change
-        # committed before the lock is counted; a later one bumps `version` after this commit and leaves the row
-        # stale. `computed_version = version` reads the version under our lock, as the Python path does.
-        cursor.execute(*_recompute_statement(year=year, deepest=deepest, scheme_code=scheme.code, tables=(
-            summary, organization, member, unit), unit_levels=unit_levels, member_levels=member_levels,
-            good_ids=good_ids, day=day))  # fmt: skip
-        recomputed = cursor.fetchone()[0]
-        cursor.execute("SELECT set_config('jit', %s, true)", [previous])
-        return recomputed
+        jit, _jit, organizations, rows, deepest = cursor.fetchone()[:5]
+        if rows < organizations:
+            # Missing rows first, in organization id order like _ensure_rows, before the statement locks any row.
+            cursor.execute(
+                f"INSERT INTO {summary} (organization_id, year, scheme_code, units_total, units_rated, "  # noqa: S608
+                "units_exemplary, unit_levels, members_total, members_rated, members_good_or_better, member_levels, "
+                "computed_at, version, computed_version) "
+                f"SELECT o.id, %s, '', 0, 0, 0, '[]'::jsonb, 0, 0, 0, '[]'::jsonb, NULL, 1, 0 FROM {organization} o "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {summary} s WHERE s.organization_id = o.id AND s.year = %s) "
+                "ORDER BY o.id ON CONFLICT DO NOTHING",
+                [year, year],
+            )
+        while True:
+            cursor.execute(*_recompute_statement(year=year, deepest=deepest, scheme_code=scheme.code, tables=(
+                summary, organization, member, unit), unit_levels=unit_levels, member_levels=member_levels,
+                good_ids=good_ids, day=day))  # fmt: skip
+            _written, deepest_now = cursor.fetchone()
+            if deepest_now <= deepest:
+                break
+            # A deeper unit was committed between the depth read and the statement: its members were not rolled
+            # up. Count again with the new depth; the next statement sees (and corrects) what this one wrote.
+            deepest = deepest_now
+        if not own_transaction:
+            cursor.execute("SELECT set_config('jit', %s, true)", [jit])
+        return organizations  # every organization's row of the year is now exact or, if changed since, stale
 
 
 def _recompute_statement(
@@ -419,31 +422,56 @@ def _recompute_statement(
         "AND (c.valid_to IS NULL OR c.valid_to >= %s) GROUP BY c.parent_id)"
     )
     params += [*(pk for pk, _code in unit_levels), year, day, day]
-    # The level lists are built as JSON text in jsonb's own output format and compared as text with the stored
-    # value: building jsonb for every row cost more than the rest of the roll-up (province bench). A code that
-    # jsonb would print differently only makes its rows look changed; what is written is always parsed jsonb.
+    # The level lists are built as JSON text in jsonb's own output format: building jsonb for every row cost more
+    # than the rest of the roll-up (province bench). A code that jsonb would print differently only makes its rows
+    # look changed; what is written is always parsed jsonb.
     unit_json, unit_parts = _levels_json("u", unit_levels)
     member_json, member_parts = _levels_json("m", member_levels)
+    # Every row of the year as read by this statement's snapshot, with its new counts and whether it differs from
+    # what is stored: stale (`computed_version <> version`) or counts changed. A row already fresh with the same
+    # counts is not written and keeps its computed_at (its counts were exact then and still are).
+    new = [
+        "%s::varchar AS scheme_code", "COALESCE(u.total, 0) AS units_total", "COALESCE(u.rated, 0) AS units_rated",
+        "COALESCE(u.exemplary, 0) AS units_exemplary", f"{unit_json} AS unit_levels",
+        "COALESCE(m.total, 0) AS members_total", "COALESCE(m.rated, 0) AS members_rated",
+        "COALESCE(m.good, 0) AS members_good_or_better", f"{member_json} AS member_levels",
+    ]  # fmt: skip
+    # The level lists are compared as text: `levels_text`, the stored lists as jsonb prints them (a generated
+    # column, printed when a row is written), against the new lists built as text in that format. Printing the
+    # stored jsonb of every row here took a third of the comparison at national scale.
+    plain_fields = [f for f in _FIELDS if f not in _JSON_FIELDS]
     ctes.append(
-        "fresh AS (SELECT l.id, %s::varchar AS scheme_code, COALESCE(u.total, 0) AS units_total, "  # noqa: S608
-        "COALESCE(u.rated, 0) AS units_rated, COALESCE(u.exemplary, 0) AS units_exemplary, "
-        f"{unit_json} AS unit_levels, COALESCE(m.total, 0) AS members_total, "
-        "COALESCE(m.rated, 0) AS members_rated, COALESCE(m.good, 0) AS members_good_or_better, "
-        f"{member_json} AS member_levels FROM summaries_locked l "
-        "LEFT JOIN units u ON u.id = l.organization_id LEFT JOIN members m ON m.id = l.organization_id)"
+        f"fresh AS (SELECT n.id, n.version, {', '.join(f'n.{f}' for f in _FIELDS)}, "  # noqa: S608
+        f"(n.old_version, n.old_levels_text, {', '.join(f'n.old_{f}' for f in plain_fields)}) IS DISTINCT FROM "
+        f"(n.version, n.unit_levels || n.member_levels, {', '.join(f'n.{f}' for f in plain_fields)}) AS differs "
+        "FROM (SELECT s.id, s.version, s.computed_version AS old_version, s.levels_text AS old_levels_text, "
+        f"{', '.join(f's.{f} AS old_{f}' for f in plain_fields)}, {', '.join(new)} "
+        f"FROM {summary} s LEFT JOIN units u ON u.id = s.organization_id "
+        "LEFT JOIN members m ON m.id = s.organization_id WHERE s.year = %s) n)"
     )
-    params += [scheme_code, *unit_parts, *member_parts]
-    # Only rows whose counts or freshness change are written: a row already fresh with the same counts keeps its
-    # computed_at (its counts were exact then and still are). Rewriting every unchanged row was most of the time.
+    params += [scheme_code, *unit_parts, *member_parts, year]
+    # Only the differing rows, set aside first so that the lock joins only them, are locked, in id order like
+    # every writer (so that none can deadlock with this statement), and written. `version` is the snapshot's: a
+    # writer that commits after the snapshot and before the lock has bumped the row past it, so the row stays
+    # stale and its change is counted by the next run. The lock's recheck re-reads only the locked row; the
+    # snapshot's version and counts travel with it.
+    ctes.append("changed AS MATERIALIZED (SELECT * FROM fresh WHERE differs)")
+    ctes.append(
+        f"locked AS MATERIALIZED (SELECT s.id, c.version, {', '.join(f'c.{f}' for f in _FIELDS)} "  # noqa: S608
+        f"FROM {summary} s JOIN changed c ON c.id = s.id ORDER BY s.id FOR UPDATE OF s)"
+    )
     ctes.append(
         f"written AS (UPDATE {summary} AS s SET "  # noqa: S608
-        + ", ".join(f"{f} = f.{f}::jsonb" if f in _JSON_FIELDS else f"{f} = f.{f}" for f in _FIELDS)
-        + ", computed_at = %s, computed_version = s.version FROM fresh f WHERE s.id = f.id AND "
-        f"(s.computed_version, {', '.join(f's.{f}::text' if f in _JSON_FIELDS else f's.{f}' for f in _FIELDS)}) "
-        f"IS DISTINCT FROM (s.version, {', '.join(f'f.{f}' for f in _FIELDS)}) RETURNING 1)"
+        + ", ".join(f"{f} = l.{f}::jsonb" if f in _JSON_FIELDS else f"{f} = l.{f}" for f in _FIELDS)
+        + ", computed_at = %s, computed_version = l.version FROM locked l "
+        # A recompute that counted a later version and committed meanwhile is not overwritten with older counts.
+        "WHERE s.id = l.id AND s.computed_version <= l.version RETURNING 1)"
     )
     params.append(timezone.now())
-    sql = "WITH " + ",\n".join(ctes) + "\nSELECT COUNT(*) FROM fresh"
+    # The written count, and the depth of the tree as this snapshot sees it (the caller compares it with the
+    # depth the roll-up was built for).
+    tail = f"SELECT (SELECT COUNT(*) FROM written), (SELECT COALESCE(MAX(depth), 0) FROM {organization})"  # noqa: S608
+    sql = "WITH " + ",\n".join(ctes) + "\n" + tail
     return sql, params
 
 

@@ -1,6 +1,7 @@
 """Settings for the benchmark runner and its gunicorn: production settings, plain static storage, no TLS redirect."""
 
 import os
+import warnings
 
 # Production mode as deployed, but served over plain HTTP on 127.0.0.1; set before the project settings read them.
 os.environ.setdefault("DEBUG", "false")
@@ -20,3 +21,6 @@ DEBUG = False
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# WhiteNoise warns once per process that STATIC_ROOT (collectstatic's output) does not exist; the bench never
+# serves static files.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

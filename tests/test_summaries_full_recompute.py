@@ -2,6 +2,8 @@
 exact against a naive recount and against the per-organization path, writing only the rows that change."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -104,25 +106,88 @@ def test_full_recompute_rewrites_only_stale_or_changed_rows(province):
 
 
 @on_postgresql
-def test_a_summary_row_created_after_the_rows_are_locked_is_left_stale(province):
+@pytest.mark.django_db(transaction=True)
+def test_changes_committed_while_the_recompute_waits_for_a_row_lock_are_left_stale_not_lost(province):
     summaries.summaries_recompute_year(year=YEAR)
-    late: list[Organization] = []
+    cell = Organization.objects.get(code="H0-X1-0")
+    commune = cell.parent
+    with transaction.atomic():  # stale before the run, so that the run has to lock and write this chain
+        summaries.summaries_mark_stale(organization_ids=[cell.pk], years=[YEAR])
+    recompute_pid: list[int] = []
+    holding, failures = threading.Event(), []
 
-    def create_after_lock(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if sql.startswith("CREATE TEMPORARY TABLE summaries_locked"):
-            # What a concurrent writer committing after the lock looks like: a new unit, its rating, its bumped row.
-            org = OrganizationFactory(code="H0-X0-9", kind=Kind.CELL, parent=Organization.objects.get(code="H0-X0"))
-            MemberAssessmentFactory(member=MemberFactory(organization=org), year=YEAR, level=None,
-                                    not_rated_reason="exempt")  # fmt: skip
-            Summary.objects.create(organization=org, year=YEAR, version=2, computed_version=0)
-            late.append(org)
-        return result
+    def writer() -> None:
+        """A secretary's save: a new rating and a new cell, their chains bumped, committed only once the recompute
+        is blocked on one of the rows this transaction holds."""
+        try:
+            with transaction.atomic():
+                MemberAssessmentFactory(member=MemberFactory(organization=cell), year=YEAR,
+                                        level=level("hd27-2014", "member", "excellent"))  # fmt: skip
+                late = OrganizationFactory(code="H0-X1-9", kind=Kind.CELL, parent=commune)
+                MemberAssessmentFactory(member=MemberFactory(organization=late), year=YEAR,
+                                        level=level("hd27-2014", "member", "good"))  # fmt: skip
+                summaries.summaries_mark_stale(organization_ids=[cell.pk, late.pk], years=[YEAR])
+                holding.set()
+                deadline = time.monotonic() + 30
+                with connection.cursor() as cursor:
+                    while time.monotonic() < deadline:
+                        cursor.execute("SELECT pg_backend_pid() = ANY(pg_blocking_pids(%s))", recompute_pid)
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.02)
+                    else:
+                        raise AssertionError("the recompute never waited for the writer's row locks")
+        except Exception as error:  # reported by the main thread
+            failures.append(error)
+            holding.set()
+        finally:
+            connection.close()
 
-    with connection.execute_wrapper(create_after_lock):
+    connection.ensure_connection()
+    recompute_pid.append(connection.connection.get_backend_pid())
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert holding.wait(30)
+    summaries.summaries_recompute_year(year=YEAR)
+    thread.join(30)
+    assert not failures, failures
+
+    # Counted from a snapshot taken before the writer committed: marked with that snapshot's version, so the
+    # writer's bump leaves them stale (not fresh with counts that miss the new ratings); the late row untouched.
+    late = Organization.objects.get(code="H0-X1-9")
+    for org in (cell, commune, late, Organization.objects.get(code="LS")):
+        assert summary_read(organization=org, year=YEAR)["stale"] is True, org.code
+    summaries.summaries_recompute_year(year=YEAR)
+    for org in Organization.objects.all():
+        read = summary_read(organization=org, year=YEAR)
+        assert read["stale"] is False and without_freshness(read) == recount(org, YEAR), org.code
+
+
+@on_postgresql
+def test_a_unit_deeper_than_the_tree_was_when_the_recompute_began_is_counted(province):
+    summaries.summaries_recompute_year(year=YEAR)
+    deepest = Organization.objects.order_by("-depth").values_list("depth", flat=True).first()
+    added: list[Organization] = []
+
+    def deeper_unit_first(execute, sql, params, many, context):
+        if sql.startswith("WITH own") and not added:
+            # What a unit committed between the depth read and the counting statement looks like to it.
+            parent = Organization.objects.filter(depth=deepest).order_by("code").first()
+            org = OrganizationFactory(code="DEEP-1", kind=Kind.CELL, parent=parent)
+            MemberAssessmentFactory(member=MemberFactory(organization=org), year=YEAR,
+                                    level=level("hd27-2014", "member", "good"))  # fmt: skip
+            summaries.summaries_mark_stale(organization_ids=[org.pk], years=[YEAR])
+            added.append(org)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(deeper_unit_first):
         summaries.summaries_recompute_year(year=YEAR)
-    assert late
-    assert summary_read(organization=late[0], year=YEAR)["stale"] is True
+    assert added and added[0].depth == deepest + 1
+    for org in Organization.objects.all():
+        read = summary_read(organization=org, year=YEAR)
+        if org == added[0]:
+            continue  # created after the missing rows were inserted: its own row waits for the next run
+        assert read["stale"] is False and without_freshness(read) == recount(org, YEAR), org.code
 
 
 @on_postgresql
