@@ -23,4 +23,4 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # WhiteNoise warns once per process that STATIC_ROOT (collectstatic's output) does not exist; the bench never
 # serves static files.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
