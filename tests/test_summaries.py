@@ -385,6 +385,11 @@ def test_summary_admin_is_read_only(client, admin_user, tree):
     client.force_login(admin_user)
     assert client.get("/admin/assessments/summary/").status_code == 200
     assert client.get("/admin/assessments/summary/add/").status_code == 403
+    row = Summary.objects.get(organization=tree["BS"], year=2017)
+    page = client.get(f"/admin/assessments/summary/{row.pk}/change/")
+    # Shown read-only, in Vietnamese; the comparison column kept by the database is not shown.
+    assert page.status_code == 200 and "số đảng viên" in page.content.decode().lower()
+    assert "levels_text" not in page.content.decode()
 
 
 # --- API -------------------------------------------------------------------------------------------------------
