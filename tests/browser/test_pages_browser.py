@@ -74,6 +74,10 @@ def test_dashboard_chart_is_drawn_from_the_static_script(live_server, new_contex
     assert page.evaluate("typeof window.Chart") == "function"
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
     screenshot(page, "dashboard-desktop")
+    # The user's own menu (Bootstrap's script): changing the password is one click away.
+    page.get_by_role("button", name="Nguyễn Hữu Bình").click()
+    page.get_by_role("link", name="Đổi mật khẩu").click()
+    expect(page.get_by_role("heading", name="Đổi mật khẩu")).to_be_visible()
 
 
 def test_english_switch_in_the_browser(live_server, new_context, rated, screenshot):
