@@ -612,9 +612,9 @@ def main(argv: list[str] | None = None) -> int:
     result.update(
         scale=args.scale, machine=machine(), date=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     )
-    reps = 1 if args.scale == "national" else 3
     steps = {
-        "full": lambda: measure_full(reps),
+        # Medians of 3 at every scale: the national floor alone varies by a third from run to run (docs/benchmarks.md).
+        "full": lambda: measure_full(3),
         "incremental": lambda: measure_incremental(7),
         "api": lambda: measure_api(
             requests=args.api_requests, seconds=args.api_seconds, clients=args.api_clients, workers=args.api_workers
