@@ -83,9 +83,11 @@ def accounts_create_from_file(
             )
     codes = {values.get("organization_code", "") for _n, values in rows} - {""}
     organizations = {org.code: org for org in Organization.objects.filter(code__in=codes)}
+    taken = set(User.objects.filter(username__in={v.get("username", "") for _n, v in rows}).values_list(
+        "username", flat=True))  # fmt: skip
     with transaction.atomic():
         for number, values in rows:
-            result.errors += _row_create(number, values, organizations, result.created)
+            result.errors += _row_create(number, values, organizations, taken, result.created)
         if result.errors:
             transaction.set_rollback(True)
             result.created = []
@@ -94,7 +96,7 @@ def accounts_create_from_file(
     return result
 
 
-def _row_create(number: int, values: dict, organizations: dict, created: list) -> list[RowError]:
+def _row_create(number: int, values: dict, organizations: dict, taken: set, created: list) -> list[RowError]:
     username, code = values.get("username", ""), values.get("organization_code", "")
     if not username:
         return [RowError(number, "username", _("Thiếu tên đăng nhập."))]
@@ -105,8 +107,9 @@ def _row_create(number: int, values: dict, organizations: dict, created: list) -
     organization = organizations.get(code) if code else None
     if code and organization is None:
         return [RowError(number, "organization_code", _("Không có tổ chức mã %(code)s.") % {"code": code})]
-    if User.objects.filter(username=username).exists():
+    if username in taken:  # already an account, or an earlier row of this file
         return [RowError(number, "username", _("Tài khoản “%(name)s” đã có.") % {"name": username})]
+    taken.add(username)
     # 16 URL-safe characters (96 bits): handed to the person once; they change it after logging in.
     password = secrets.token_urlsafe(12)
     try:
