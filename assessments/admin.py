@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .cycle import rating_lock_check
-from .models import (
+from assessments import services
+from assessments.common.text import fold
+from assessments.cycle.rules import rating_lock_check
+from assessments.models import (
     ImportRecord,
     Member,
     MemberAssessment,
@@ -24,7 +25,6 @@ from .models import (
     User,
     YearCycle,
 )
-from .text import fold
 
 
 class FoldedSearchMixin:
@@ -239,7 +239,7 @@ class SummaryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Tính lại các bản tổng hợp đã chọn"), permissions=["view"])
     def recompute(self, request, queryset):
-        from .summaries import summaries_recompute
+        from assessments.summaries.recompute import summaries_recompute
 
         pairs = sorted(set(queryset.values_list("year", "organization_id")))
         for year in sorted({y for y, _o in pairs}):

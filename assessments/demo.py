@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from .models import (
+from assessments.common.text import fold
+from assessments.models import (
     Kind,
     Member,
     MemberAssessment,
@@ -27,8 +28,7 @@ from .models import (
     UnitAssessment,
     User,
 )
-from .signals import assessments_changed, demo_loaded, organizations_changed
-from .text import fold
+from assessments.signals import assessments_changed, demo_loaded, organizations_changed
 
 DEMO_PASSWORD = "BacSon-demo-2017"  # noqa: S105 — printed by `make demo`; load_demo refuses to run with DEBUG off
 YEARS = (2016, 2017, 2018)

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import fold
+from assessments.common.text import fold
 
 MIN_YEAR, MAX_YEAR = 1930, 2100
 CODE_VALIDATOR = RegexValidator(

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Organization, RatingLevel, RatingScheme, Role, UnitAssessment
+from assessments.models import Organization, RatingLevel, RatingScheme, Role, UnitAssessment
 
 
 def organizations_visible_to(user) -> QuerySet[Organization]:
@@ -79,8 +79,8 @@ def members_search(*, user, query: str = ""):
     """Members of the cells in scope, matching a folded name or a card number."""
     from django.db.models import Q
 
-    from .models import Member
-    from .text import fold
+    from assessments.common.text import fold
+    from assessments.models import Member
 
     members = Member.objects.filter(organization__in=organizations_visible_to(user)).select_related("organization")
     if query:
@@ -117,7 +117,7 @@ def _summary_dict(*, organization, year: int, row) -> dict:
 
 def summary_read(*, organization: Organization, year: int) -> dict | None:
     """The stored counts of an organization for a year as the API's JSON (one query); None if no scheme."""
-    from .models import Subject, Summary
+    from assessments.models import Subject, Summary
 
     row = Summary.objects.filter(organization=organization, year=year).order_by("pk").first()  # no join for ordering
     if row is None:
@@ -139,7 +139,7 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
 
 def summaries_read(*, organizations, year: int) -> dict[str, dict]:
     """Stored summaries of several organizations for a year, keyed by code, in one query (missing ones left out)."""
-    from .models import Summary
+    from assessments.models import Summary
 
     rows = Summary.objects.filter(organization__in=organizations, year=year).select_related("organization")
     return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .cycle import rating_lock_check
-from .models import (
+from assessments.cycle.rules import rating_lock_check
+from assessments.models import (
     MEMBER_KINDS,
     MEMBER_REASONS,
     UNIT_REASONS,
@@ -27,7 +27,7 @@ from .models import (
     User,
     YearCycle,
 )
-from .signals import assessments_changed, organizations_changed
+from assessments.signals import assessments_changed, organizations_changed
 
 # --- rules (pure checks, raise ValidationError keyed by field) -------------------------------------------------
 
@@ -238,7 +238,7 @@ def _officer_require(*, actor: User | None, organization: Organization) -> None:
     """Only the district Organization Board (or an administrator) with the organization in scope acts here."""
     from django.core.exceptions import PermissionDenied
 
-    from .selectors import organizations_visible_to
+    from assessments.selectors import organizations_visible_to
 
     if actor is None or not (actor.is_superuser or actor.role in (Role.OFFICER, Role.ADMIN)):
         raise PermissionDenied(_("Chỉ cán bộ Ban Tổ chức được làm việc này."))
@@ -334,7 +334,7 @@ def document_upload(*, submission: "Submission", file, actor: User | None) -> "R
     """Keep a new version of the unit's review report after checking its size and content; older versions stay."""
     import os
 
-    from . import cycle as rules
+    from assessments.cycle import rules
 
     submission = _submission_lock(submission)
     if actor is not None and actor.role == Role.SECRETARY:
@@ -390,7 +390,7 @@ def cell_level_decide(
     not_rated_reason: str = "",
 ) -> UnitAssessment:
     """A grassroots committee's secretary decides the final level of one of its cells (or why it is not rated)."""
-    from . import cycle as rules
+    from assessments.cycle import rules
 
     submission = _submission_lock(submission)
     _secretary_require(actor=actor, submission=submission)
@@ -421,7 +421,7 @@ def submission_submit(*, submission: "Submission", actor: User | None) -> "Submi
     """Send the unit's file to the district; from then on the secretary cannot change it unless it is returned."""
     from django.utils import timezone
 
-    from . import cycle as rules
+    from assessments.cycle import rules
 
     submission = _submission_lock(submission)
     _secretary_require(actor=actor, submission=submission)
@@ -490,7 +490,7 @@ def rating_finalize(
     """Record the decided level of a submitted unit and lock it; a failed regulation check needs a written reason."""
     from django.utils import timezone
 
-    from . import cycle as rules
+    from assessments.cycle import rules
 
     submission = _submission_lock(submission)
     _officer_require(actor=actor, organization=submission.organization)

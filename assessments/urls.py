@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from . import cycle_views, import_views, views
+from assessments.cycle import views as cycle_views
+from assessments.importing import views as import_views
+from assessments.pages import views
 
 app_name = "assessments"
 urlpatterns = [

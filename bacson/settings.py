@@ -160,7 +160,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # A task whose worker died unacknowledged is redelivered after this many seconds (tests/test_faults.py shortens it).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # Task modules outside tasks.py (autodiscovery finds only tasks.py).
-CELERY_IMPORTS = ["assessments.import_tasks"]
+CELERY_IMPORTS = ["assessments.importing.tasks"]
 # Reconciliation repairs summaries whose task was lost (broker down, worker killed): see docs/summaries.md.
 CELERY_BEAT_SCHEDULE: dict = {
     "summaries-reconcile": {

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from assessments import api_tokens
+from assessments.api import tokens as api_tokens
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -26,7 +26,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("consolidation/", include("consolidation.urls")),
-    path("api/v1/", include("assessments.api_urls")),
+    path("api/v1/", include("assessments.api.urls")),
     # OpenAPI schema and its docs page: logged-in users only (SERVE_PERMISSIONS); Swagger UI served locally.
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
@@ -37,7 +37,7 @@ urlpatterns = [
         name="api_docs",
     ),
     path("accounts/api-token/", api_tokens.token_page, name="api_token"),
-    path("reports/", include("assessments.report_urls")),
+    path("reports/", include("assessments.reports.urls")),
     path("", include("assessments.urls")),
 ]
 

@@ -44,8 +44,8 @@ def populate(db_url: str, size: int, path: str, fmt: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from assessments.common.text import fold
     from assessments.models import Kind, Member, Organization
-    from assessments.text import fold
 
     def org(code, name, kind, parent):
         path = f"{parent.path if parent else ''}{code}/"
@@ -112,7 +112,7 @@ def populate(db_url: str, size: int, path: str, fmt: str) -> None:
         with open(path, "w", encoding="utf-8", newline="") as out:
             csv.writer(out).writerows(rows())
     else:
-        from assessments.exporting import rows_write_xlsx
+        from assessments.importing.exporting import rows_write_xlsx
 
         rows_write_xlsx(rows(), path)
 

@@ -47,8 +47,11 @@ def main() -> None:
     from django.test import Client
     from django.utils import translation
 
-    from assessments import demo, report_renderers, reports, summaries
+    from assessments import demo
     from assessments.models import Organization, User
+    from assessments.reports import build as reports
+    from assessments.reports import renderers as report_renderers
+    from assessments.summaries import recompute as summaries
 
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

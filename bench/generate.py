@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from assessments.text import fold
+from assessments.common.text import fold
 
 # The year every synthetic member and unit is rated for (scheme qd124-2023), and the year imports write to.
 YEAR = 2024

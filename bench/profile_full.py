@@ -39,7 +39,7 @@ def main() -> None:
     django.setup()
     from django.db import connection, transaction
 
-    from assessments import summaries
+    from assessments.summaries import recompute as summaries
     from bench.generate import YEAR
 
     statements: dict[int, tuple[str, list[float]]] = {}

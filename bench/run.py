@@ -172,7 +172,7 @@ def measure_full(reps: int) -> dict:
     """A year's full recompute against one raw GROUP BY over the same member rating rows, same process."""
     from django.db import connection, transaction
 
-    from assessments import summaries
+    from assessments.summaries import recompute as summaries
     from bench.generate import YEAR
 
     log("== full recompute")
@@ -266,8 +266,8 @@ def _commune_import(commune_id: int, round_: int, workdir: Path) -> tuple[list[i
 def _commune_write_sql(commune, rows, levels, shift) -> str:
     from django.db import transaction
 
-    from assessments import summaries
     from assessments.models import MemberAssessment, RatingLevel, RatingScheme
+    from assessments.summaries import recompute as summaries
     from bench.generate import YEAR
 
     scheme = RatingScheme.for_year(YEAR)
@@ -285,8 +285,9 @@ def measure_incremental(reps: int) -> dict:
     """Work of the recompute task that one commune's import of ~150 member ratings queues (task body timed)."""
     from django.db import connection
 
-    from assessments import summaries, tasks
     from assessments.models import Summary
+    from assessments.summaries import recompute as summaries
+    from assessments.summaries import tasks
     from bench.generate import YEAR
 
     log("== incremental recompute after one commune's import")

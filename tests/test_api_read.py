@@ -10,8 +10,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from assessments import selectors, summaries
+from assessments import selectors
 from assessments.models import NotRatedReason
+from assessments.summaries import recompute as summaries
 from tests.factories import (
     MemberAssessmentFactory,
     MemberFactory,

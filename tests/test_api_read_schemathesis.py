@@ -13,8 +13,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from assessments import summaries
 from assessments.models import MemberAssessment, NotRatedReason, Summary, UnitAssessment
+from assessments.summaries import recompute as summaries
 from tests.factories import MemberAssessmentFactory, MemberFactory, UnitAssessmentFactory, level
 
 pytestmark = pytest.mark.django_db

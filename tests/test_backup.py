@@ -9,8 +9,8 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from assessments import summaries
 from assessments.models import Kind
+from assessments.summaries import recompute as summaries
 from tests.factories import MemberAssessmentFactory, MemberFactory, OrganizationFactory, level
 
 pytestmark = pytest.mark.skipif(

@@ -6,8 +6,8 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from assessments import cycle as rules
 from assessments import services
+from assessments.cycle import rules
 from assessments.models import (
     MemberAssessment,
     ReviewDocument,

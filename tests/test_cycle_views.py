@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from assessments import services
-from assessments.cycle_views import portal_url_for
+from assessments.cycle.views import portal_url_for
 from assessments.models import Kind, SubmissionStatus, YearCycle
 from tests.cycle_factories import pdf_bytes, upload, year_opened
 from tests.factories import OrganizationFactory

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from assessments import hooks
 from assessments.models import Kind, MemberAssessment, RatingScheme, Sector, Subject, UnitAssessment
-from assessments.summaries import summaries_mark_stale, summaries_recompute_year
+from assessments.summaries.recompute import summaries_mark_stale, summaries_recompute_year
 from tests.factories import MemberFactory, OrganizationFactory, level
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
-from assessments.exporting import cell_escape, data_export
 from assessments.importing import data_import
+from assessments.importing.exporting import cell_escape, data_export
 from assessments.models import MemberAssessment, Organization, UnitAssessment
 from tests.factories import MemberAssessmentFactory, UnitAssessmentFactory, level
 

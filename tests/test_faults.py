@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from assessments import summaries
 from assessments.models import Kind, Member, MemberAssessment, Organization, RatingLevel, Summary
 from assessments.selectors import summary_read
+from assessments.summaries import recompute as summaries
 from tests.factories import MemberFactory, OrganizationFactory
 from tests.summary_reference import recount, without_freshness
 
@@ -214,7 +214,7 @@ def test_redis_dying_during_a_burst_loses_no_write_and_reconciliation_makes_summ
         redis_server.start()  # an empty Redis again (no persistence): queued tasks are gone
         reconcile = subprocess.run(
             [sys.executable, "-c", "import django; django.setup(); "
-             "from assessments.tasks import summaries_reconcile_task; summaries_reconcile_task.delay()"],
+             "from assessments.summaries.tasks import summaries_reconcile_task; summaries_reconcile_task.delay()"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert reconcile.returncode == 0, reconcile.stderr[-3000:]

@@ -3,9 +3,9 @@ in: it takes fresh siblings' stored counts and recounts only stale or missing on
 
 import pytest
 
-from assessments import summaries
 from assessments.models import Kind, MemberAssessment, Organization, Summary
 from assessments.selectors import summary_read
+from assessments.summaries import recompute as summaries
 from tests.factories import MemberAssessmentFactory, MemberFactory, OrganizationFactory, level
 from tests.summary_reference import recount, without_freshness
 

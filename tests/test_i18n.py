@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from assessments.models import MemberAssessment, Subject, UnitAssessment
-from assessments.summaries import summaries_recompute_year
+from assessments.summaries.recompute import summaries_recompute_year
 from tests.factories import MemberFactory, level
 
 ROOT = pathlib.Path(settings.BASE_DIR)

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from assessments import services
+from assessments.common.text import person_sort_key
 from assessments.models import (
     Kind,
     MemberAssessment,
@@ -19,7 +20,6 @@ from assessments.models import (
     UnitAssessment,
     YearCycle,
 )
-from assessments.text import person_sort_key
 from tests.factories import MemberFactory, OrganizationFactory, level
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,10 @@ from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessments import demo, report_renderers, reports
+from assessments import demo
 from assessments.models import Organization
+from assessments.reports import build as reports
+from assessments.reports import renderers as report_renderers
 from tests.conftest import rating_schemes_ensure
 from tests.factories import UnitAssessmentFactory, level
 

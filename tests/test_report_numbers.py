@@ -8,8 +8,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from assessments import demo, report_renderers, reports, selectors, summaries
+from assessments import demo, selectors
 from assessments.models import Kind, NotRatedReason, Organization, Sector, UnitAssessment
+from assessments.reports import build as reports
+from assessments.reports import renderers as report_renderers
+from assessments.summaries import recompute as summaries
 from tests.conftest import rating_schemes_ensure
 from tests.factories import MemberAssessmentFactory, MemberFactory, OrganizationFactory, UnitAssessmentFactory, level
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments import demo, summaries
+from assessments import demo
+from assessments.summaries import recompute as summaries
 from tests.factories import UnitAssessmentFactory, level
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError as BrokerDown
 from rest_framework.authtoken.models import Token
 
-from assessments import demo, services, summaries, tasks
+from assessments import demo, services
 from assessments.models import (
     Kind,
     Member,
@@ -28,6 +28,8 @@ from assessments.models import (
     UnitAssessment,
 )
 from assessments.selectors import summaries_read, summary_read
+from assessments.summaries import recompute as summaries
+from assessments.summaries import tasks
 from bacson.celery import app as celery_app
 from tests.factories import MemberFactory, OrganizationFactory, level
 from tests.summary_reference import recount, without_freshness
@@ -279,7 +281,7 @@ def test_saving_succeeds_when_the_broker_is_down_and_reconciliation_repairs(
     summaries.summaries_recompute_year(year=2017)
     celery_app.conf.task_always_eager = False
     broker_down = mock.patch.object(tasks.summaries_recompute_task, "delay", side_effect=BrokerDown("Redis is down"))
-    warnings = caplog.at_level(logging.WARNING, logger="assessments.tasks")
+    warnings = caplog.at_level(logging.WARNING, logger="assessments.summaries.tasks")
     with broker_down, warnings, django_capture_on_commit_callbacks(execute=True):
         rate_member(members[0], 2017, "good")
     assert MemberAssessment.objects.filter(member=members[0], year=2017).exists()

@@ -8,9 +8,9 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from assessments import summaries
 from assessments.models import Kind, Organization, Summary
 from assessments.selectors import summary_read
+from assessments.summaries import recompute as summaries
 from tests.factories import (
     MemberAssessmentFactory,
     MemberFactory,

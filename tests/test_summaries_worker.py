@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
-from assessments import summaries
 from assessments.models import Kind, Organization, Summary
 from assessments.selectors import summary_read
+from assessments.summaries import recompute as summaries
 from tests.factories import MemberFactory, OrganizationFactory
 from tests.summary_reference import recount, without_freshness
 

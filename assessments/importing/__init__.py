@@ -1,9 +1,9 @@
 """Bulk import of organizations, members and ratings from CSV and XLSX files (see docs/import-formats.md)."""
 
-from .columns import COLUMNS, DATA_TYPE_LABELS, DATA_TYPES
-from .engine import ImportResult, RowError, data_import, import_allowed
-from .readers import FileRejected, file_check
-from .records import import_record_create, import_record_run
+from assessments.importing.columns import COLUMNS, DATA_TYPE_LABELS, DATA_TYPES
+from assessments.importing.engine import ImportResult, RowError, data_import, import_allowed
+from assessments.importing.readers import FileRejected, file_check
+from assessments.importing.records import import_record_create, import_record_run
 
 __all__ = [
     "COLUMNS",

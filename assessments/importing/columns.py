@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ..text import fold
+from assessments.common.text import fold
 
 ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS = "organizations", "members", "unit_ratings", "member_ratings"
 DATA_TYPES = (ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS)

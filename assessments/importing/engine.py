@@ -15,7 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import (
+from assessments.common.text import fold
+from assessments.importing.columns import (
+    COLUMNS,
+    DATA_TYPES,
+    ERRORS_COLUMN,
+    KEY_COLUMNS,
+    MEMBER_RATINGS,
+    MEMBERS,
+    ORGANIZATIONS,
+    UNIT_RATINGS,
+    header_lookup,
+)
+from assessments.importing.forms import RowValidator, row_form_class
+from assessments.importing.readers import FileRejected, Table, file_check
+from assessments.models import (
     MEMBER_KINDS,
     Kind,
     Member,
@@ -28,23 +42,9 @@ from ..models import (
     Subject,
     UnitAssessment,
 )
-from ..selectors import organizations_visible_to
-from ..services import member_assessment_check, unit_assessment_check
-from ..signals import assessments_changed, organizations_changed
-from ..text import fold
-from .columns import (
-    COLUMNS,
-    DATA_TYPES,
-    ERRORS_COLUMN,
-    KEY_COLUMNS,
-    MEMBER_RATINGS,
-    MEMBERS,
-    ORGANIZATIONS,
-    UNIT_RATINGS,
-    header_lookup,
-)
-from .forms import RowValidator, row_form_class
-from .readers import FileRejected, Table, file_check
+from assessments.selectors import organizations_visible_to
+from assessments.services import member_assessment_check, unit_assessment_check
+from assessments.signals import assessments_changed, organizations_changed
 
 WRITE_BATCH = 1000
 
@@ -302,7 +302,7 @@ class Handler:
     def locks_apply(self, rows: list[Row], creates: list, updates: list) -> tuple[list, list]:
         """Ratings the yearly cycle has locked (finalized; or submitted, for the unit's secretary) are errors, as
         in unit/member_assessment_save: one query per year of the batch."""
-        from ..cycle import rating_locks
+        from assessments.cycle.rules import rating_locks
 
         changing = [row for row in rows if row.action in ("created", "updated") and not row.errors]
         by_year: dict[int, dict[int, Organization]] = {}

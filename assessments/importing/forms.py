@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import CODE_VALIDATOR, MAX_YEAR, MIN_YEAR, Gender, Kind, MemberStatus, NotRatedReason, Sector
-from ..text import fold
-from .columns import MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.common.text import fold
+from assessments.importing.columns import MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.models import CODE_VALIDATOR, MAX_YEAR, MIN_YEAR, Gender, Kind, MemberStatus, NotRatedReason, Sector
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 

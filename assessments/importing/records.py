@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ImportRecord
-from .engine import ImportResult, RowError, data_import
-from .readers import CSV, FileRejected, Table, file_check
+from assessments.importing.engine import ImportResult, RowError, data_import
+from assessments.importing.readers import CSV, FileRejected, Table, file_check
+from assessments.models import ImportRecord
 
 
 def _checksum(handle: IO[bytes]) -> tuple[str, int]:

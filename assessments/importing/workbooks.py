@@ -7,8 +7,11 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
-from ..exporting import cell_escape, rows_write_xlsx
-from ..models import (
+from assessments.importing.columns import COLUMNS, DATA_TYPE_LABELS, ERRORS_COLUMN, ERRORS_TITLE, MEMBER_RATINGS
+from assessments.importing.engine import RowError, data_import, header_map
+from assessments.importing.exporting import cell_escape, rows_write_xlsx
+from assessments.importing.readers import CSV, Table, file_check
+from assessments.models import (
     MEMBER_REASONS,
     Gender,
     ImportRecord,
@@ -19,10 +22,7 @@ from ..models import (
     Sector,
     Subject,
 )
-from ..selectors import organizations_visible_to
-from .columns import COLUMNS, DATA_TYPE_LABELS, ERRORS_COLUMN, ERRORS_TITLE, MEMBER_RATINGS
-from .engine import RowError, data_import, header_map
-from .readers import CSV, Table, file_check
+from assessments.selectors import organizations_visible_to
 
 CODE_LISTS = {
     "kind": Kind.choices,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..report_renderers import number_text, percent_text, points_text
+from assessments.reports.renderers import number_text, percent_text, points_text
 
 register = template.Library()
 

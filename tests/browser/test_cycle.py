@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import Member, MemberAssessment, Submission, SubmissionStatus, UnitAssessment
-from assessments.summaries import summaries_reconcile
+from assessments.summaries.recompute import summaries_reconcile
 from tests.browser.conftest import login, requires_chromium
 
 pytestmark = [

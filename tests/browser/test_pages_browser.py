@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import Member, MemberAssessment, Subject, UnitAssessment
-from assessments.summaries import summaries_recompute_year
+from assessments.summaries.recompute import summaries_recompute_year
 from tests.browser.conftest import login, requires_chromium
 from tests.factories import level
 

@@ -7,7 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments.accounts import ACCOUNT_COLUMNS, accounts_create_from_file
+from assessments.accounts.bulk import ACCOUNT_COLUMNS, accounts_create_from_file
 from assessments.importing import FileRejected
 
 

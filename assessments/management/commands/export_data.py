@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments.exporting import ExportError, data_export
 from assessments.importing import DATA_TYPES
+from assessments.importing.exporting import ExportError, data_export
 from assessments.models import Organization
 
 

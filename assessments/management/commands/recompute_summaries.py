@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments import summaries
 from assessments.models import Organization
+from assessments.summaries import recompute as summaries
 
 
 class Command(BaseCommand):

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assessments import report_renderers, reports
 from assessments.models import Organization
+from assessments.reports import build as reports
+from assessments.reports import renderers as report_renderers
 
 FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".pdf": "pdf"}
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .serializers import TokenCreatedSerializer, TokenStatusSerializer
+from assessments.api.serializers import TokenCreatedSerializer, TokenStatusSerializer
 
 
 @transaction.atomic

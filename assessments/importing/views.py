@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .import_tasks import import_record_task, progress_key
-from .importing import (
+from assessments.importing import (
     DATA_TYPE_LABELS,
     DATA_TYPES,
     FileRejected,
@@ -26,10 +25,11 @@ from .importing import (
     import_record_create,
     import_record_run,
 )
-from .importing.columns import COLUMNS, MEMBER_RATINGS
-from .importing.workbooks import annotated_file, template_workbook
-from .models import ImportRecord, Role
-from .selectors import organizations_visible_to
+from assessments.importing.columns import COLUMNS, MEMBER_RATINGS
+from assessments.importing.tasks import import_record_task, progress_key
+from assessments.importing.workbooks import annotated_file, template_workbook
+from assessments.models import ImportRecord, Role
+from assessments.selectors import organizations_visible_to
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

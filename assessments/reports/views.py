@@ -7,7 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import report_renderers, reports, selectors
+from assessments import selectors
+from assessments.reports import build as reports
+from assessments.reports import renderers as report_renderers
 
 CODE = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import cycle as rules
-from .models import UNIT_REASONS, Kind, NotRatedReason, Organization, RatingLevel
+from assessments.cycle import rules
+from assessments.models import UNIT_REASONS, Kind, NotRatedReason, Organization, RatingLevel
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import (
+from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
     MemberAssessment,

@@ -5,8 +5,8 @@ import contextlib
 from celery import shared_task
 from django.core.cache import cache
 
-from .importing import FileRejected, import_record_run
-from .models import ImportRecord
+from assessments.importing import FileRejected, import_record_run
+from assessments.models import ImportRecord
 
 PROGRESS_TIMEOUT = 6 * 60 * 60
 
@@ -15,7 +15,7 @@ def progress_key(record_id: int) -> str:
     return f"import-progress:{record_id}"
 
 
-@shared_task(acks_late=True)
+@shared_task(name="assessments.import_tasks.import_record_task", acks_late=True)
 def import_record_task(record_id: int, dry_run: bool) -> None:
     """Run one recorded import; a duplicate delivery after it ended does nothing, a retry starts again cleanly."""
     record = ImportRecord.objects.select_related("user__organization").filter(pk=record_id).first()

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, FilteredRelation, Q
 from django.utils import timezone
 
-from .models import (
+from assessments.models import (
     MemberAssessment,
     Organization,
     RatingLevel,
@@ -580,7 +580,7 @@ def summaries_recompute_year(*, year: int) -> int:
 
 def years_to_summarize() -> list[int]:
     """Years that have assessments or stored summaries (those with no scheme are cleared by a recompute)."""
-    from .models import UnitAssessment
+    from assessments.models import UnitAssessment
 
     years = set(UnitAssessment.objects.order_by().values_list("year", flat=True).distinct())
     years |= set(MemberAssessment.objects.order_by().values_list("year", flat=True).distinct())

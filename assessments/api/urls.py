@@ -3,7 +3,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api_read, api_tokens
+from assessments.api import tokens as api_tokens
+from assessments.api import views as api_read
 
 app_name = "api"
 

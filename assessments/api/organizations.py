@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import selectors
+from assessments import selectors
 
 
 class OrganizationViewSet(viewsets.GenericViewSet):

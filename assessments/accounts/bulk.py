@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .importing.engine import RowError
-from .importing.readers import Table, file_check
-from .models import Organization, Role, User
-from .services import account_create
-from .text import fold
+from assessments.common.text import fold
+from assessments.importing.engine import RowError
+from assessments.importing.readers import Table, file_check
+from assessments.models import Organization, Role, User
+from assessments.services import account_create
 
 # Column code -> its Vietnamese title; a header may use either (diacritics and case do not matter). The titles
 # are part of the file format, the same whatever the language of the page.

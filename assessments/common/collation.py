@@ -4,7 +4,7 @@ from functools import cmp_to_key, lru_cache
 
 from django.db.models import CharField, Func
 
-from .text import sort_key
+from assessments.common.text import sort_key
 
 SQLITE_COLLATION = "vi"
 POSTGRES_COLLATION = "vi-x-icu"

@@ -10,8 +10,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.pagination import PageNumberPagination
 
-from . import api, selectors, serializers
-from .models import (
+from assessments import selectors
+from assessments.api import organizations as api
+from assessments.api import serializers
+from assessments.models import (
     MAX_YEAR,
     MIN_YEAR,
     Kind,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import (
+from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
     MemberAssessment,
@@ -669,7 +669,7 @@ def report_years() -> list[int]:
 
 def report_organizations(*, user):
     """Organizations in the user's scope that have units under them, the report's possible subjects."""
-    from .selectors import organizations_visible_to
+    from assessments.selectors import organizations_visible_to
 
     return (
         organizations_visible_to(user)

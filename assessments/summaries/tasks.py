@@ -9,9 +9,9 @@ from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import summaries
-from .models import MemberAssessment, Organization, RatingLevel, RatingScheme, UnitAssessment
-from .signals import assessments_changed, organizations_changed
+from assessments.models import MemberAssessment, Organization, RatingLevel, RatingScheme, UnitAssessment
+from assessments.signals import assessments_changed, organizations_changed
+from assessments.summaries import recompute as summaries
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _release(keys: list[str]) -> None:
         logger.warning("Could not release summary keys %s", keys, exc_info=True)
 
 
-@shared_task(**RETRY)
+@shared_task(name="assessments.tasks.summaries_recompute_task", **RETRY)
 def summaries_recompute_task(organization_ids: list[int], year: int) -> int:
     """Recompute the summaries of these organizations for a year from source rows (idempotent)."""
     # Released before reading: a change committed from now on queues one more run instead of being absorbed
@@ -50,14 +50,14 @@ def summaries_recompute_task(organization_ids: list[int], year: int) -> int:
     return summaries.summaries_recompute(organization_ids=organization_ids, year=year, with_ancestors=False)
 
 
-@shared_task(**RETRY)
+@shared_task(name="assessments.tasks.summaries_recompute_year_task", **RETRY)
 def summaries_recompute_year_task(year: int) -> int:
     """Recompute every summary of a year with set-based queries (idempotent)."""
     _release([pending_key("all", year)])
     return summaries.summaries_recompute_year(year=year)
 
 
-@shared_task(**RETRY)
+@shared_task(name="assessments.tasks.summaries_reconcile_task", **RETRY)
 def summaries_reconcile_task() -> dict:
     """Periodic repair (Celery beat): recompute stale summaries and years that have data but no summaries."""
     return {str(year): n for year, n in summaries.summaries_reconcile().items()}

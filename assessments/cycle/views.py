@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import cycle as rules
-from . import cycle_forms as forms
-from . import selectors, services
-from .models import (
+from assessments import selectors, services
+from assessments.cycle import forms, rules
+from assessments.models import (
     Kind,
     ReviewDocument,
     Role,

@@ -9,8 +9,8 @@ from django.db.models import FilteredRelation, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import dashboard, selectors
-from .models import (
+from assessments import selectors
+from assessments.models import (
     MAX_YEAR,
     MEMBER_KINDS,
     MIN_YEAR,
@@ -21,6 +21,7 @@ from .models import (
     Subject,
     UnitAssessment,
 )
+from assessments.pages import selectors as dashboard
 
 MEMBERS_PER_PAGE = 50
 UNIT_MEMBERS_SHOWN = 30

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import report_views
+from assessments.reports import views as report_views
 
 app_name = "reports"
 urlpatterns = [

@@ -13,8 +13,8 @@ from django.utils import formats, numberformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .models import Kind, Organization
-from .reports import Report, Share, reasons_list
+from assessments.models import Kind, Organization
+from assessments.reports.build import Report, Share, reasons_list
 
 # --- number formats ------------------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import (
+from assessments.models import (
     MemberAssessment,
     NotRatedReason,
     Organization,

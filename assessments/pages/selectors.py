@@ -7,8 +7,8 @@ from django.apps import apps
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from . import hooks, selectors
-from .models import (
+from assessments import hooks, selectors
+from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
     MemberAssessment,
@@ -301,7 +301,7 @@ def units_under(*, user, year: int, parent: Organization | None = None) -> Query
 def unit_rows(*, units: QuerySet[Organization], level: str = "", sector: str = "", query: str = "") -> QuerySet:
     """The unit list's rows (one query), filtered by final level code (or NOT_RATED, GOOD_OR_BETTER), sector and
     folded name."""
-    from .text import fold
+    from assessments.common.text import fold
 
     if level == NOT_RATED:
         units = units.filter(Q(rating__isnull=True) | Q(rating__level__isnull=True))
@@ -414,7 +414,7 @@ def units_not_submitted(*, organization: Organization, year: int) -> list[dict] 
 
 def member_order() -> list:
     """Vietnamese order of people: given name, then full name, then card number for a stable page order."""
-    from .collation import GivenName, Vietnamese
+    from assessments.common.collation import GivenName, Vietnamese
 
     return [Vietnamese(GivenName("full_name")), Vietnamese("full_name"), "card_number"]
 
@@ -436,7 +436,7 @@ def members_filtered(
 ) -> QuerySet:
     """Members in scope with their rating of the year joined, matched on folded name or card number, within a
     unit's subtree, at a level of the year (or NOT_RATED), in Vietnamese order."""
-    from .text import fold
+    from assessments.common.text import fold
 
     members = (
         selectors.members_search(user=user, query=query)

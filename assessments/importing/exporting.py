@@ -9,8 +9,8 @@ from typing import IO
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .importing.columns import COLUMNS, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
-from .models import Member, MemberAssessment, Organization, UnitAssessment
+from assessments.importing.columns import COLUMNS, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.models import Member, MemberAssessment, Organization, UnitAssessment
 
 # A spreadsheet runs text that starts like this as a formula (OWASP CSV injection): prefix an apostrophe. The
 # importer removes exactly one leading apostrophe before such text, so the round trip gives back the same value.

@@ -1,0 +1,1 @@
+"""The yearly results report: its figures, its renderings (HTML, XLSX, PDF, SVG charts) and its pages."""
