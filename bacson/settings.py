@@ -157,7 +157,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A task whose worker died unacknowledged is redelivered after this many seconds (tests/test_faults.py shortens it).
+# A task whose worker died unacknowledged is redelivered after this many seconds (the fault tests shorten it).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # Task modules outside tasks.py (autodiscovery finds only tasks.py).
 CELERY_IMPORTS = ["assessments.importing.tasks"]

@@ -18,7 +18,7 @@ from tests.factories import MemberFactory, OrganizationFactory
 from tests.summary_reference import recount, without_freshness
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2017
 COMMUNES = 4
 

@@ -15,7 +15,7 @@ from assessments.summaries.recompute import summaries_mark_stale, summaries_reco
 from tests.factories import MemberFactory, OrganizationFactory, level
 
 pytestmark = pytest.mark.django_db
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def rate_unit(unit, year, code, **extra):

@@ -62,7 +62,7 @@ def test_unit_list_query_count_does_not_grow(client, officer, tree, django_asser
 
 def test_member_list_query_count_does_not_grow(client, officer, members, django_assert_max_num_queries):
     client.force_login(officer)
-    # Fixed cost: session, user, scope, years, unit filter, scheme and levels, count, page (tests/test_pages.py).
+    # Fixed cost: session, user, scope, years, unit filter, scheme and levels, count, page (tests/pages/test_pages.py).
     with django_assert_max_num_queries(10):
         response = client.get("/members/")
     assert response.status_code == 200

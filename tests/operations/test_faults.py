@@ -20,7 +20,7 @@ from assessments.summaries import recompute as summaries
 from tests.factories import MemberFactory, OrganizationFactory
 from tests.summary_reference import recount, without_freshness
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2017
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from assessments.models import Member, MemberAssessment, Organization, UnitAssessment
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 pytestmark = pytest.mark.django_db
 
 

@@ -1,0 +1,55 @@
+"""The app's models, one module per noun; every name is re-exported here (migrations refer to assessments.models.*)."""
+
+from assessments.models.accounts import (  # noqa: F401
+    Role,
+    User,
+)
+from assessments.models.cycle import (  # noqa: F401
+    EDITABLE_STATUSES,
+    ReviewDocument,
+    Submission,
+    SubmissionStatus,
+    YearCycle,
+    _review_upload_to,
+)
+from assessments.models.imports import (  # noqa: F401
+    ImportRecord,
+    _import_upload_to,
+)
+from assessments.models.members import (  # noqa: F401
+    Gender,
+    Member,
+    Membership,
+    MemberStatus,
+)
+from assessments.models.organizations import (  # noqa: F401
+    CODE_VALIDATOR,
+    GRASSROOTS_KINDS,
+    MAX_YEAR,
+    MEMBER_KINDS,
+    MIN_YEAR,
+    YEAR_VALIDATORS,
+    Kind,
+    Organization,
+    OrganizationQuerySet,
+    Sector,
+    year_end,
+)
+from assessments.models.ratings import (  # noqa: F401
+    MEMBER_REASONS,
+    UNIT_REASONS,
+    AssessmentQuerySet,
+    MemberAssessment,
+    NotRatedReason,
+    UnitAssessment,
+)
+from assessments.models.schemes import (  # noqa: F401
+    _SCHEMES_BY_YEAR,
+    RatingLevel,
+    RatingScheme,
+    RatingSchemeQuerySet,
+    Subject,
+)
+from assessments.models.summaries import (  # noqa: F401
+    Summary,
+)

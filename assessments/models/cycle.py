@@ -1,0 +1,164 @@
+"""The yearly cycle: a year opened for an organization, each unit's submission and its review documents."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessments.models.organizations import YEAR_VALIDATORS, Organization, OrganizationQuerySet
+from assessments.models.schemes import RatingLevel, RatingScheme
+
+
+class YearCycle(models.Model):
+    """A year's assessment opened by an organization for the units directly under it (those existing at year end)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức mở đợt"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    scheme = models.ForeignKey(
+        RatingScheme, verbose_name=_("quy định xếp loại"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    deadline = models.DateField(_("hạn nộp"))
+    opened_by = models.ForeignKey(
+        "User", verbose_name=_("người mở"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("mở lúc"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đợt đánh giá năm")
+        verbose_name_plural = _("đợt đánh giá năm")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="year_cycle_one_per_organization_year",
+                violation_error_message=_("Tổ chức này đã mở đợt đánh giá của năm đó."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.year}"
+
+    def units(self) -> OrganizationQuerySet:
+        """The units to rate: directly subordinate, existing on 31 December of the year."""
+        return Organization.objects.filter(parent=self.organization).for_year(self.year)
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang chuẩn bị")
+    SUBMITTED = "submitted", _("Đã gửi, chờ thẩm định")
+    RETURNED = "returned", _("Bị trả lại để sửa")
+    FINALIZED = "finalized", _("Đã chốt kết quả")
+
+
+# While a submission is in these states its unit (the secretary) may still change things.
+EDITABLE_STATUSES = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
+class Submission(models.Model):
+    """One unit's file for one year: what it sends up, its state, and the district's answer."""
+
+    cycle = models.ForeignKey(
+        YearCycle, verbose_name=_("đợt đánh giá"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    # The district Organization Board's appraisal, before the Standing Board's decision is recorded.
+    proposed_level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("Ban Tổ chức đề xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "User", verbose_name=_("người gửi"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        "User", verbose_name=_("người trả lại"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    finalized_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        "User", verbose_name=_("người chốt"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_reason = models.TextField(_("lý do vượt kiểm tra quy định"), blank=True)
+    reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # Reasons (return comments, overrides, reopenings) are kept whole in the history, not cut at 100 characters.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = _("hồ sơ đánh giá")
+        verbose_name_plural = _("hồ sơ đánh giá")
+        ordering = ["-cycle__year", "organization__name_folded"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "organization"],
+                name="submission_one_per_unit_cycle",
+                violation_error_message=_("Đơn vị này đã có hồ sơ trong đợt đánh giá đó."),
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="submission_org_status")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.cycle.year}"
+
+    @property
+    def year(self) -> int:
+        return self.cycle.year
+
+    @property
+    def is_editable(self) -> bool:
+        """The unit may still change its file: not yet sent, or sent back by the district."""
+        return self.status in EDITABLE_STATUSES
+
+
+def _review_upload_to(instance: "ReviewDocument", filename: str) -> str:
+
+    # A random name: the uploader's file name is kept only as data, never as a path.
+    return f"reviews/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class ReviewDocument(models.Model):
+    """One version of a unit's review report (báo cáo kiểm điểm); every upload is a new version, none is replaced."""
+
+    class FileKind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="documents"
+    )
+    version = models.PositiveIntegerField(_("lần nộp"))
+    file = models.FileField(_("tệp"), upload_to=_review_upload_to, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    kind = models.CharField(_("định dạng"), max_length=4, choices=FileKind.choices)
+    size = models.PositiveBigIntegerField(_("kích thước (byte)"))
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        "User", verbose_name=_("người tải lên"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("báo cáo kiểm điểm")
+        verbose_name_plural = _("báo cáo kiểm điểm")
+        ordering = ["submission", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "version"], name="review_document_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (v{self.version})"

@@ -1,0 +1,124 @@
+"""Organizations as a dated tree: kinds, sectors, codes and the years each one exists."""
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessments.common.text import fold
+
+MIN_YEAR, MAX_YEAR = 1930, 2100
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", _("Mã chỉ gồm chữ cái không dấu, chữ số và dấu gạch nối.")
+)
+YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+def year_end(year: int) -> datetime.date:
+    """A unit counts in year Y when it exists on 31 December of Y."""
+    return datetime.date(year, 12, 31)
+
+
+class Kind(models.TextChoices):
+    PROVINCE = "province", _("Đảng bộ tỉnh")
+    DISTRICT = "district", _("Đảng bộ huyện")
+    GRASSROOTS_COMMITTEE = "grassroots_committee", _("Đảng bộ cơ sở")
+    GRASSROOTS_CELL = "grassroots_cell", _("Chi bộ cơ sở")
+    SUBCOMMITTEE = "subcommittee", _("Đảng ủy bộ phận")
+    CELL = "cell", _("Chi bộ trực thuộc đảng ủy cơ sở")
+
+
+GRASSROOTS_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+# Kinds a member may belong to directly.
+MEMBER_KINDS = (Kind.GRASSROOTS_CELL, Kind.CELL)
+
+
+class Sector(models.TextChoices):
+    COMMUNE = "commune", _("Xã")
+    WARD = "ward", _("Phường")
+    TOWN = "town", _("Thị trấn")
+    AGENCY = "agency", _("Cơ quan hành chính, Đảng, đoàn thể")
+    PUBLIC_SERVICE = "public_service", _("Đơn vị sự nghiệp")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    MILITARY = "military", _("Quân đội")
+    POLICE = "police", _("Công an")
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def existing_on(self, day: datetime.date) -> "OrganizationQuerySet":
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def for_year(self, year: int) -> "OrganizationQuerySet":
+        """Units as the tree stood on 31 December of the year."""
+        return self.existing_on(year_end(year))
+
+    def subtree(self, organization: "Organization") -> "OrganizationQuerySet":
+        return self.filter(path__startswith=organization.path)
+
+    def grassroots(self) -> "OrganizationQuerySet":
+        return self.filter(kind__in=GRASSROOTS_KINDS)
+
+
+class Organization(models.Model):
+    code = models.CharField(_("mã"), max_length=40, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("tên"), max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    kind = models.CharField(_("loại tổ chức"), max_length=24, choices=Kind.choices)
+    sector = models.CharField(_("loại hình"), max_length=16, choices=Sector.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialized path of codes ("LS/BS/BS-DONG-Y/"): a subtree is one indexed prefix match at any scale.
+    path = models.CharField(max_length=400, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    valid_from = models.DateField(_("thành lập từ"), null=True, blank=True)
+    valid_to = models.DateField(_("tồn tại đến"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self", verbose_name=_("đơn vị kế thừa"), symmetrical=False, blank=True, related_name="predecessors"
+    )
+    history = HistoricalRecords(excluded_fields=["name_folded", "path", "depth"], m2m_fields=[successors])
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tổ chức đảng")
+        verbose_name_plural = _("tổ chức đảng")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="organization_valid_range",
+                violation_error_message=_("Ngày kết thúc phải sau ngày thành lập."),
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="organization_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived columns only; the subtree's paths are kept right by services.organization_save.
+        self.name_folded = fold(self.name)
+        self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
+        self.depth = self.path.count("/") - 1
+        super().save(*args, **kwargs)
+
+    def exists_in(self, year: int) -> bool:
+        day = year_end(year)
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS

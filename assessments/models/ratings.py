@@ -1,0 +1,157 @@
+"""The yearly ratings of units and members, with the reasons a subject was not rated."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessments.models.members import Member
+from assessments.models.organizations import MAX_YEAR, MIN_YEAR, YEAR_VALIDATORS, Organization
+from assessments.models.schemes import RatingLevel
+
+
+class NotRatedReason(models.TextChoices):
+    EXEMPT = "exempt", _("Miễn công tác và sinh hoạt đảng")
+    SUSPENDED = "suspended", _("Đình chỉ sinh hoạt đảng")
+    ADMITTED_RECENTLY = "admitted_recently", _("Vào Đảng chưa đủ 6 tháng")
+    FOUNDED_RECENTLY = "founded_recently", _("Thành lập chưa đủ 6 tháng")
+    OTHER = "other", _("Lý do khác")
+
+
+MEMBER_REASONS = (
+    NotRatedReason.EXEMPT,
+    NotRatedReason.SUSPENDED,
+    NotRatedReason.ADMITTED_RECENTLY,
+    NotRatedReason.OTHER,
+)
+UNIT_REASONS = (NotRatedReason.FOUNDED_RECENTLY, NotRatedReason.OTHER)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_year(self, year: int):
+        return self.filter(year=year)
+
+    def rated(self):
+        return self.filter(level__isnull=False)
+
+
+class UnitAssessment(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    self_level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("tự đánh giá"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("xếp loại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exemplary = models.BooleanField(_("tiêu biểu"), default=False)
+    not_rated_reason = models.CharField(
+        _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
+    )
+    decision_ref = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("xếp loại tổ chức đảng")
+        verbose_name_plural = _("xếp loại tổ chức đảng")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="unit_assessment_one_per_year",
+                violation_error_message=_("Tổ chức này đã có bản xếp loại của năm đó."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exemplary=False) | Q(level__isnull=False),
+                name="unit_exemplary_needs_level",
+                violation_error_message=_("Chỉ đơn vị đã xếp loại mới có thể là tiêu biểu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(not_rated_reason="") | Q(level__isnull=True),
+                name="unit_rated_has_no_reason",
+                violation_error_message=_("Đơn vị đã xếp loại thì không ghi lý do không xếp loại."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="unit_assessment_year_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "level"], name="unit_assessment_year_level")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.year}"
+
+    @property
+    def is_weak(self) -> bool:
+        """Rated at the lowest level of its scheme (weak before 2018, not completed after)."""
+        return self.level_id is not None and self.level.rank == 4
+
+
+class MemberAssessment(models.Model):
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("nơi đánh giá"),
+        on_delete=models.PROTECT,
+        related_name="member_assessments",
+    )
+    level = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("xếp loại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    not_rated_reason = models.CharField(
+        _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("xếp loại đảng viên")
+        verbose_name_plural = _("xếp loại đảng viên")
+        ordering = ["-year", "member__name_folded"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                name="member_assessment_one_per_year",
+                violation_error_message=_("Đảng viên này đã có bản xếp loại của năm đó."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(level__isnull=False) & Q(not_rated_reason=""))
+                | (Q(level__isnull=True) & ~Q(not_rated_reason="")),
+                name="member_rated_xor_reason",
+                violation_error_message=_("Ghi mức xếp loại, hoặc lý do không xếp loại, không ghi cả hai."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="member_assessment_year_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "organization", "level"], name="member_assessment_year_org")]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.year}"

@@ -1,0 +1,108 @@
+"""Rating schemes and their levels as data: which scale applies to which years and subjects."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessments.models.organizations import CODE_VALIDATOR, YEAR_VALIDATORS
+
+
+class Subject(models.TextChoices):
+    UNIT = "unit", _("Tổ chức đảng")
+    MEMBER = "member", _("Đảng viên")
+
+
+class RatingSchemeQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> "RatingSchemeQuerySet":
+        return self.filter(first_year__lte=year).filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+
+
+# Per-context memo of RatingScheme.for_year, set only inside RatingScheme.memoized() (a bulk import).
+_SCHEMES_BY_YEAR: ContextVar[dict | None] = ContextVar("schemes_by_year", default=None)
+
+
+class RatingScheme(models.Model):
+    """A regulation's rating scale and the years it is in force; data, so a new one needs no code."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("văn bản"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"), validators=YEAR_VALIDATORS)
+    last_year = models.PositiveSmallIntegerField(
+        _("áp dụng đến năm"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    history = HistoricalRecords()
+
+    objects = RatingSchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quy định xếp loại")
+        verbose_name_plural = _("quy định xếp loại")
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+                name="scheme_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @classmethod
+    def for_year(cls, year: int) -> "RatingScheme | None":
+        """The scheme in force for a year; overlapping schemes are refused by services, newest wins anyway."""
+        memo = _SCHEMES_BY_YEAR.get()
+        if memo is not None and year in memo:
+            return memo[year]
+        scheme = cls.objects.for_year(year).order_by("-first_year").first()
+        if memo is not None:
+            memo[year] = scheme
+        return scheme
+
+    @classmethod
+    @contextmanager
+    def memoized(cls):
+        """Within the block each year's scheme is looked up once: bulk imports check the rules on every row."""
+        token = _SCHEMES_BY_YEAR.set({})
+        try:
+            yield
+        finally:
+            _SCHEMES_BY_YEAR.reset(token)
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+class RatingLevel(models.Model):
+    scheme = models.ForeignKey(RatingScheme, on_delete=models.CASCADE, related_name="levels")
+    subject = models.CharField(_("đối tượng"), max_length=8, choices=Subject.choices)
+    code = models.CharField(_("mã"), max_length=24)
+    rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("1 là mức cao nhất"))
+    label_vi = models.CharField(_("tên tiếng Việt"), max_length=120)
+    label_en = models.CharField(_("tên tiếng Anh"), max_length=120, blank=True)
+    is_top = models.BooleanField(_("mức cao nhất"), default=False)
+    is_good_or_better = models.BooleanField(_("tốt trở lên"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mức xếp loại")
+        verbose_name_plural = _("mức xếp loại")
+        ordering = ["scheme__first_year", "subject", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "subject", "code"], name="level_code_unique_in_scheme"),
+            models.UniqueConstraint(fields=["scheme", "subject", "rank"], name="level_rank_unique_in_scheme"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if (get_language() or "vi").startswith("en") and self.label_en:
+            return self.label_en
+        return self.label_vi

@@ -1,0 +1,54 @@
+"""Stored yearly counts per organization, with version marks that say whether they are fresh."""
+
+from django.db import models
+from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models.organizations import YEAR_VALIDATORS, Organization
+
+
+class Summary(models.Model):
+    """Stored yearly counts of one organization (the summary JSON), recomputed by Celery; read in one query."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.CASCADE, related_name="summaries"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    scheme_code = models.CharField(_("quy định"), max_length=20, blank=True)
+    units_total = models.PositiveIntegerField(_("số đơn vị trực thuộc"), default=0)
+    units_rated = models.PositiveIntegerField(_("số đơn vị đã xếp loại"), default=0)
+    units_exemplary = models.PositiveIntegerField(_("số đơn vị tiêu biểu"), default=0)
+    # [[level code, count], ...] best first: a list keeps rank order, which jsonb would lose for object keys.
+    unit_levels = models.JSONField(_("đơn vị theo mức"), default=list)
+    members_total = models.PositiveIntegerField(_("số đảng viên"), default=0)
+    members_rated = models.PositiveIntegerField(_("số đảng viên đã xếp loại"), default=0)
+    members_good_or_better = models.PositiveIntegerField(_("số đảng viên tốt trở lên"), default=0)
+    member_levels = models.JSONField(_("đảng viên theo mức"), default=list)
+    computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
+    # Both level lists as the database prints them, kept by the database: the full recompute compares the lists it
+    # builds as text with this instead of printing every stored row's jsonb (summaries._recompute_statement).
+    levels_text = models.GeneratedField(
+        expression=Concat(Cast("unit_levels", models.TextField()), Cast("member_levels", models.TextField())),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    # Bumped in the writer's own transaction by every change; the counts include changes up to computed_version.
+    version = models.PositiveBigIntegerField(default=1)
+    computed_version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp")
+        verbose_name_plural = _("số liệu tổng hợp")
+        ordering = ["-year", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="summary_one_per_organization_year"),
+        ]
+        indexes = [models.Index(fields=["year", "organization"], name="summary_year_org")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.year}"
+
+    @property
+    def stale(self) -> bool:
+        """True while a committed change has not yet been absorbed into the counts."""
+        return self.version != self.computed_version

@@ -1,0 +1,1 @@
+"""Accounts: one at a time and many from a file."""

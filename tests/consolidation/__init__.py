@@ -1,0 +1,1 @@
+"""Consolidation programmes, plans, their rules, pages and printouts."""

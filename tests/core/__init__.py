@@ -1,0 +1,1 @@
+"""Models, the admin, the demo loader and translations."""

@@ -1,0 +1,1 @@
+"""The yearly cycle: services, the commune portal and the district's review."""

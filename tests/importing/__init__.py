@@ -1,0 +1,1 @@
+"""Imports and exports: commands, rules, file safety, upload pages and sample files."""

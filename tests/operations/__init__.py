@@ -1,0 +1,1 @@
+"""Faults (broker, worker, database) and the backup drill, on PostgreSQL with Redis."""

@@ -1,0 +1,1 @@
+"""The dashboard, the unit and member lists and the unit page."""

@@ -1,0 +1,1 @@
+"""The yearly results report: figures, files and pages."""

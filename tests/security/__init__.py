@@ -1,0 +1,1 @@
+"""Scope and hardening: every URL with every persona, headers, sessions and limits."""

@@ -1,0 +1,1 @@
+"""Stored summaries: counting, recomputes on both paths, the real worker."""
