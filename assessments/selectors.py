@@ -1,26 +1,9 @@
-"""Reads shared by views, the API, exports and commands; the one place that decides a user's scope."""
+"""Reads shared by views, the API, exports and commands; scope is decided in assessments.permissions."""
 
 from django.db.models import QuerySet
 
-from assessments.models import Organization, RatingLevel, RatingScheme, Role, UnitAssessment
-
-
-def organizations_visible_to(user) -> QuerySet[Organization]:
-    """The organizations a user may see: their own and everything below it; all for administrators."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Organization.objects.none()
-    if user.is_superuser or (user.role == Role.ADMIN and user.organization_id is None):
-        return Organization.objects.all()
-    if user.organization_id is None:
-        return Organization.objects.none()
-    return Organization.objects.filter(path__startswith=user.organization.path)
-
-
-def organization_get_for_user(*, user, code: str) -> Organization:
-    """Fetch an organization by code within the user's scope; 404 outside it, whether it exists or not."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(organizations_visible_to(user), code=code)
+from assessments.models import Organization, RatingLevel, RatingScheme, UnitAssessment
+from assessments.permissions import organizations_visible_to
 
 
 def scheme_for_year(year: int) -> RatingScheme | None:

@@ -7,7 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import MAX_YEAR, MIN_YEAR
-from assessments.selectors import organizations_visible_to
+from assessments.permissions import organizations_visible_to
 
 from . import selectors
 from .models import (

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from assessments.models import Organization, RatingLevel, Role, Subject, UnitAssessment
-from assessments.selectors import organizations_visible_to
+from assessments.permissions import organizations_visible_to
 
 from .models import Indicator, Measurement, Plan, PlanStatus, Programme, Task, TaskProgress, TaskStatus
 

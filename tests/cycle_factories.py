@@ -6,7 +6,7 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessments import services
+from assessments.cycle import services as cycle_services
 from assessments.models import MemberAssessment, Membership, Organization, Submission
 from tests.factories import MemberFactory, level
 
@@ -49,15 +49,19 @@ def members_rated(cell: Organization, year: int, scheme: str, codes: list[str]) 
 
 def year_opened(*, officer, tree, year: int = 2025) -> dict[str, Submission]:
     """The district opens the year; returns the submissions by unit code."""
-    cycle = services.year_open(organization=tree["BS"], year=year, deadline=datetime.date(year, 12, 15), actor=officer)
+    cycle = cycle_services.year_open(
+        organization=tree["BS"], year=year, deadline=datetime.date(year, 12, 15), actor=officer
+    )
     return {s.organization.code: s for s in cycle.submissions.select_related("organization", "cycle__scheme")}
 
 
 def submission_ready(*, submission: Submission, secretary, scheme: str, self_level: str, cell_level: str) -> None:
     """What a secretary does before submitting: report, self level, every cell decided (members rated by caller)."""
-    services.document_upload(submission=submission, file=upload("bao-cao.pdf", pdf_bytes()), actor=secretary)
-    services.unit_self_level_propose(submission=submission, level=level(scheme, "unit", self_level), actor=secretary)
+    cycle_services.document_upload(submission=submission, file=upload("bao-cao.pdf", pdf_bytes()), actor=secretary)
+    cycle_services.unit_self_level_propose(
+        submission=submission, level=level(scheme, "unit", self_level), actor=secretary
+    )
     for cell in Organization.objects.filter(parent=submission.organization):
-        services.cell_level_decide(
+        cycle_services.cell_level_decide(
             submission=submission, cell=cell, level=level(scheme, "unit", cell_level), actor=secretary
         )

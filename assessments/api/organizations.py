@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments import selectors
+from assessments import permissions, selectors
 
 
 class OrganizationViewSet(viewsets.GenericViewSet):
@@ -17,7 +17,7 @@ class OrganizationViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[A-Za-z0-9-]+"
 
     def get_queryset(self):
-        return selectors.organizations_visible_to(self.request.user)
+        return permissions.organizations_visible_to(self.request.user)
 
     @action(detail=True, methods=["get"], url_path=r"summary/(?P<year>[0-9]{4})", url_name="summary")
     def summary(self, request: Request, code: str, year: str) -> Response:

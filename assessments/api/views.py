@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.pagination import PageNumberPagination
 
-from assessments import selectors
+from assessments import permissions
 from assessments.api import organizations as api
 from assessments.api import serializers
 from assessments.models import (
@@ -56,7 +56,7 @@ class SubtreeFilterSet(filters.FilterSet):
     subtree_field = "organization__path"
 
     def filter_subtree(self, queryset, name, value):
-        root = selectors.organizations_visible_to(self.request.user).filter(code=value).only("path").first()
+        root = permissions.organizations_visible_to(self.request.user).filter(code=value).only("path").first()
         if root is None:  # unknown or outside the scope: nothing, the same answer either way
             return queryset.none()
         return queryset.filter(**{f"{self.subtree_field}__startswith": root.path})
@@ -157,7 +157,7 @@ class UnitAssessmentViewSet(_ScopedReadViewSet):
 
     def get_queryset(self):
         return (
-            UnitAssessment.objects.filter(organization__in=selectors.organizations_visible_to(self.request.user))
+            UnitAssessment.objects.filter(organization__in=permissions.organizations_visible_to(self.request.user))
             .select_related("organization", "level__scheme", "self_level")
             .order_by("-year", "organization__path", "pk")
         )
@@ -175,7 +175,7 @@ class MemberAssessmentViewSet(_ScopedReadViewSet):
 
     def get_queryset(self):
         return (
-            MemberAssessment.objects.filter(organization__in=selectors.organizations_visible_to(self.request.user))
+            MemberAssessment.objects.filter(organization__in=permissions.organizations_visible_to(self.request.user))
             .select_related("member", "organization", "level__scheme")
             .order_by("-year", "organization__path", "member__name_folded", "pk")
         )
@@ -193,7 +193,7 @@ class SummaryViewSet(_ScopedReadViewSet):
 
     def get_queryset(self):
         return (
-            Summary.objects.filter(organization__in=selectors.organizations_visible_to(self.request.user))
+            Summary.objects.filter(organization__in=permissions.organizations_visible_to(self.request.user))
             .select_related("organization")
             .order_by("-year", "organization__path", "pk")
         )
@@ -212,6 +212,6 @@ class RatingSchemeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[A-Za-z0-9-]+"
 
     def get_queryset(self):
-        if not selectors.organizations_visible_to(self.request.user).exists():
+        if not permissions.organizations_visible_to(self.request.user).exists():
             return RatingScheme.objects.none()
         return RatingScheme.objects.prefetch_related("levels").order_by("first_year")

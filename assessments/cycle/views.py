@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import selectors, services
+from assessments import permissions
 from assessments.cycle import forms, rules
+from assessments.cycle import services as cycle_services
 from assessments.models import (
     Kind,
     ReviewDocument,
@@ -47,13 +48,13 @@ def _reviewer_require(user) -> None:
 
 def _submission_get(user, code: str, year: int, *, ensure: bool = False) -> Submission:
     """The file of a unit in scope for a year; 404 outside the user's scope or when the year was not opened for it."""
-    organization = selectors.organization_get_for_user(user=user, code=code)
+    organization = permissions.organization_get_for_user(user=user, code=code)
     queryset = Submission.objects.select_related("cycle__scheme", "cycle__organization", "organization")
     submission = queryset.filter(organization=organization, cycle__year=year).first()
     if submission is None and ensure and organization.parent_id:
         cycle = YearCycle.objects.filter(organization_id=organization.parent_id, year=year).first()
         if cycle is not None and organization.exists_in(year):
-            submission = services.submission_ensure(cycle=cycle, organization=organization, actor=user)
+            submission = cycle_services.submission_ensure(cycle=cycle, organization=organization, actor=user)
             submission = queryset.get(pk=submission.pk)
     if submission is None:
         raise Http404(_("Năm này chưa mở đợt đánh giá cho đơn vị."))
@@ -102,13 +103,13 @@ def portal_url_for(user) -> str | None:
 @login_required
 def cycle_list(request):
     _reviewer_require(request.user)
-    visible = selectors.organizations_visible_to(request.user)
+    visible = permissions.organizations_visible_to(request.user)
     form = None
     if _is_officer(request.user):
         form = forms.YearOpenForm(request.POST or None, organizations=visible)
         if request.method == "POST" and form.is_valid():
             try:
-                cycle = services.year_open(actor=request.user, **form.cleaned_data)
+                cycle = cycle_services.year_open(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _form_errors(form, error)
             else:
@@ -144,7 +145,7 @@ def cycle_list(request):
 @require_GET
 def cycle_detail(request, code: str, year: int):
     # Scope first: outside it the answer is 404 whatever the role.
-    organization = selectors.organization_get_for_user(user=request.user, code=code)
+    organization = permissions.organization_get_for_user(user=request.user, code=code)
     _reviewer_require(request.user)
     cycle = get_object_or_404(
         YearCycle.objects.select_related("organization", "scheme", "opened_by"), organization=organization, year=year
@@ -268,7 +269,7 @@ def portal_document_upload(request, code: str, year: int):
     form = forms.DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            document = services.document_upload(
+            document = cycle_services.document_upload(
                 submission=submission, file=form.cleaned_data["file"], actor=request.user
             )
         except ValidationError as error:
@@ -290,7 +291,7 @@ def portal_self_level(request, code: str, year: int):
     form = forms.SelfLevelForm(request.POST, year=year)
     if form.is_valid():
         try:
-            services.unit_self_level_propose(
+            cycle_services.unit_self_level_propose(
                 submission=submission, level=form.cleaned_data["level"], actor=request.user
             )
         except ValidationError as error:
@@ -313,7 +314,7 @@ def portal_cells(request, code: str, year: int):
         try:
             with transaction.atomic():  # all the cells or none
                 for cell, level, reason in form.decisions():
-                    services.cell_level_decide(
+                    cycle_services.cell_level_decide(
                         submission=submission, cell=cell, level=level, not_rated_reason=reason, actor=request.user
                     )
         except ValidationError as error:
@@ -329,7 +330,7 @@ def portal_cells(request, code: str, year: int):
 def portal_submit(request, code: str, year: int):
     submission = _submission_get(request.user, code, year)
     try:
-        services.submission_submit(submission=submission, actor=request.user)
+        cycle_services.submission_submit(submission=submission, actor=request.user)
     except ValidationError as error:
         return _portal_render(request, submission, forms_bound={"submit_errors": _errors(error)}, status=400)
     messages.success(request, _("Đã gửi hồ sơ năm %(year)s lên cấp trên.") % {"year": year})
@@ -428,7 +429,9 @@ def review_appraise(request, code: str, year: int):
     form = forms.AppraiseForm(request.POST, year=year)
     if form.is_valid():
         try:
-            services.submission_appraise(submission=submission, level=form.cleaned_data["level"], actor=request.user)
+            cycle_services.submission_appraise(
+                submission=submission, level=form.cleaned_data["level"], actor=request.user
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -460,7 +463,7 @@ def review_finalize(request, code: str, year: int):
         year,
         key="finalize",
         form=forms.FinalizeForm(request.POST, year=year),
-        act=lambda submission, data: services.rating_finalize(submission=submission, actor=request.user, **data),
+        act=lambda submission, data: cycle_services.rating_finalize(submission=submission, actor=request.user, **data),
         done=_("Đã chốt kết quả xếp loại năm %(year)s.") % {"year": year},
     )
 
@@ -474,7 +477,7 @@ def review_return(request, code: str, year: int):
         year,
         key="return",
         form=forms.ReturnForm(request.POST),
-        act=lambda submission, data: services.submission_return(
+        act=lambda submission, data: cycle_services.submission_return(
             submission=submission, comment=data["comment"], actor=request.user
         ),
         done=_("Đã trả lại hồ sơ cho đơn vị kèm ý kiến."),
@@ -490,7 +493,7 @@ def review_reopen(request, code: str, year: int):
         year,
         key="reopen",
         form=forms.ReopenForm(request.POST),
-        act=lambda submission, data: services.rating_reopen(
+        act=lambda submission, data: cycle_services.rating_reopen(
             submission=submission, reason=data["reason"], actor=request.user
         ),
         done=_("Đã mở lại kết quả; lý do được ghi vào lịch sử."),
@@ -506,7 +509,7 @@ def document_download(request, pk: int):
     document = get_object_or_404(
         ReviewDocument.objects.select_related("submission"),
         pk=pk,
-        submission__organization__in=selectors.organizations_visible_to(request.user),
+        submission__organization__in=permissions.organizations_visible_to(request.user),
     )
     try:
         handle = document.file.open("rb")

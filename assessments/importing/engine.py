@@ -42,7 +42,7 @@ from assessments.models import (
     Subject,
     UnitAssessment,
 )
-from assessments.selectors import organizations_visible_to
+from assessments.permissions import organizations_visible_to
 from assessments.services import member_assessment_check, unit_assessment_check
 from assessments.signals import assessments_changed, organizations_changed
 

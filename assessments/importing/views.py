@@ -29,7 +29,7 @@ from assessments.importing.columns import COLUMNS, MEMBER_RATINGS
 from assessments.importing.tasks import import_record_task, progress_key
 from assessments.importing.workbooks import annotated_file, template_workbook
 from assessments.models import ImportRecord, Role
-from assessments.selectors import organizations_visible_to
+from assessments.permissions import organizations_visible_to
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -22,7 +22,7 @@ from assessments.models import (
     Sector,
     Subject,
 )
-from assessments.selectors import organizations_visible_to
+from assessments.permissions import organizations_visible_to
 
 CODE_LISTS = {
     "kind": Kind.choices,

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from assessments import hooks, selectors
+from assessments import hooks, permissions, selectors
 from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
@@ -29,7 +29,7 @@ GOOD_OR_BETTER = "good_or_better"  # the level filter's value for the first two 
 
 def dashboard_organizations(user) -> QuerySet[Organization]:
     """Organizations in the user's scope whose dashboard can be opened (those that can have units under them)."""
-    return selectors.organizations_visible_to(user).filter(kind__in=PARENT_KINDS).order_by("path")
+    return permissions.organizations_visible_to(user).filter(kind__in=PARENT_KINDS).order_by("path")
 
 
 def dashboard_organization_default(user) -> Organization | None:
@@ -280,7 +280,7 @@ def trend(*, organization: Organization) -> list[dict]:
 def latest_unit_year(*, user) -> int | None:
     """The latest year in which a unit in the user's scope received a final level (one query)."""
     rated = UnitAssessment.objects.filter(
-        organization__in=selectors.organizations_visible_to(user), level__isnull=False
+        organization__in=permissions.organizations_visible_to(user), level__isnull=False
     )
     return rated.order_by("-year").values_list("year", flat=True).first()
 
@@ -293,7 +293,7 @@ def scheme_changes(points: list[dict]) -> list[dict]:
 def units_under(*, user, year: int, parent: Organization | None = None) -> QuerySet[Organization]:
     """Units of a year with that year's rating joined: those directly under `parent`, or every grassroots unit in
     the user's scope."""
-    units = selectors.organizations_visible_to(user).for_year(year)
+    units = permissions.organizations_visible_to(user).for_year(year)
     units = units.filter(parent=parent) if parent is not None else units.filter(kind__in=GRASSROOTS_KINDS)
     return units.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
 
@@ -421,14 +421,14 @@ def member_order() -> list:
 
 def member_years(*, user) -> list[int]:
     """Years with member ratings in the user's scope, newest first (one query)."""
-    rows = MemberAssessment.objects.filter(organization__in=selectors.organizations_visible_to(user))
+    rows = MemberAssessment.objects.filter(organization__in=permissions.organizations_visible_to(user))
     return list(rows.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def member_units(*, user) -> QuerySet[Organization]:
     """Units in scope that members can be filtered by: cells and the committees above them."""
     kinds = (Kind.GRASSROOTS_COMMITTEE, Kind.SUBCOMMITTEE, Kind.GRASSROOTS_CELL, Kind.CELL)
-    return selectors.organizations_visible_to(user).filter(kind__in=kinds).only("code", "name", "depth", "path")
+    return permissions.organizations_visible_to(user).filter(kind__in=kinds).only("code", "name", "depth", "path")
 
 
 def members_filtered(

@@ -9,7 +9,7 @@ from django.db.models import FilteredRelation, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from assessments import selectors
+from assessments import permissions, selectors
 from assessments.models import (
     MAX_YEAR,
     MEMBER_KINDS,
@@ -47,7 +47,7 @@ def home(request):
     choices = list(dashboard.dashboard_organizations(user))
     code = request.GET.get("org", "")
     if code:
-        organization = selectors.organization_get_for_user(user=user, code=code)
+        organization = permissions.organization_get_for_user(user=user, code=code)
     else:
         organization = dashboard.dashboard_organization_default(user)
     if organization is None:
@@ -122,7 +122,7 @@ def unit_list(request):
     year = _year(request.GET.get("year"), default=0) or dashboard.latest_unit_year(user=user) or _last_year()
     parent = None
     if request.GET.get("parent"):
-        parent = selectors.organization_get_for_user(user=user, code=request.GET["parent"])
+        parent = permissions.organization_get_for_user(user=user, code=request.GET["parent"])
     level = request.GET.get("level", "")
     sector = request.GET.get("sector", "")
     if sector not in Sector.values:
@@ -153,7 +153,7 @@ def unit_list(request):
 @login_required
 def unit_detail(request, code: str):
     """One unit: its ratings over the years with the scheme of each year, members, documents and history."""
-    unit = selectors.organization_get_for_user(user=request.user, code=code)
+    unit = permissions.organization_get_for_user(user=request.user, code=code)
     ratings = list(
         UnitAssessment.objects.filter(organization=unit).select_related("level", "self_level").order_by("-year")
     )
@@ -217,7 +217,7 @@ def member_list(request):
     query = request.GET.get("q", "").strip()
     cell = None
     if request.GET.get("unit"):
-        cell = selectors.organization_get_for_user(user=user, code=request.GET["unit"])
+        cell = permissions.organization_get_for_user(user=user, code=request.GET["unit"])
     years = dashboard.member_years(user=user)
     year = _year(request.GET.get("year"), default=years[0] if years else _last_year())
     level = request.GET.get("level", "")

@@ -669,7 +669,7 @@ def report_years() -> list[int]:
 
 def report_organizations(*, user):
     """Organizations in the user's scope that have units under them, the report's possible subjects."""
-    from assessments.selectors import organizations_visible_to
+    from assessments.permissions import organizations_visible_to
 
     return (
         organizations_visible_to(user)

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from assessments import selectors
+from assessments import permissions
 from assessments.reports import build as reports
 from assessments.reports import renderers as report_renderers
 
@@ -17,7 +17,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _report_for(request, code: str, year: int) -> reports.Report:
     """The report of an organization in the user's scope; 404 outside the scope or for a year with no scheme."""
-    organization = selectors.organization_get_for_user(user=request.user, code=code)
+    organization = permissions.organization_get_for_user(user=request.user, code=code)
     try:
         return reports.report_build(organization=organization, year=year)
     except reports.ReportError as error:

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments.models import Role, User
-from assessments.selectors import organizations_visible_to
+from assessments.permissions import organizations_visible_to
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments import services
+from assessments.cycle import services as cycle_services
 from assessments.models import Member, MemberAssessment, Submission, SubmissionStatus, UnitAssessment
 from assessments.summaries.recompute import summaries_reconcile
 from tests.browser.conftest import login, requires_chromium
@@ -40,7 +41,7 @@ def opened_year(tree, officer, secretary_nhat_tien):
             admitted_on=datetime.date(2005, 3, 2),
         )
         services.member_save(member=member, actor=officer, joined_on=datetime.date(2005, 3, 2))
-    services.year_open(organization=tree["BS"], year=YEAR, deadline=datetime.date(YEAR, 12, 15), actor=officer)
+    cycle_services.year_open(organization=tree["BS"], year=YEAR, deadline=datetime.date(YEAR, 12, 15), actor=officer)
     return tree
 
 

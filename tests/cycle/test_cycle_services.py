@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments import services
 from assessments.cycle import rules
+from assessments.cycle import services as cycle_services
 from assessments.models import (
     MemberAssessment,
     ReviewDocument,
@@ -44,7 +45,9 @@ def _messages(error: ValidationError) -> str:
 
 def test_opening_a_year_takes_the_scheme_from_the_year_and_the_units_existing_at_year_end(officer, tree):
     OrganizationFactory(code="BS-MOI", kind="grassroots_cell", parent=tree["BS"], valid_from=datetime.date(2018, 3, 1))
-    cycle = services.year_open(organization=tree["BS"], year=2017, deadline=datetime.date(2017, 12, 20), actor=officer)
+    cycle = cycle_services.year_open(
+        organization=tree["BS"], year=2017, deadline=datetime.date(2017, 12, 20), actor=officer
+    )
     assert cycle.scheme.code == "hd27-2014"
     assert cycle.opened_by == officer
     codes = set(cycle.submissions.values_list("organization__code", flat=True))
@@ -55,29 +58,33 @@ def test_opening_a_year_takes_the_scheme_from_the_year_and_the_units_existing_at
 
 
 def test_a_year_is_opened_once_per_organization(officer, tree):
-    services.year_open(organization=tree["BS"], year=2025, deadline=datetime.date(2025, 12, 15), actor=officer)
+    cycle_services.year_open(organization=tree["BS"], year=2025, deadline=datetime.date(2025, 12, 15), actor=officer)
     with pytest.raises(ValidationError) as error:
-        services.year_open(organization=tree["BS"], year=2025, deadline=datetime.date(2025, 12, 15), actor=officer)
+        cycle_services.year_open(
+            organization=tree["BS"], year=2025, deadline=datetime.date(2025, 12, 15), actor=officer
+        )
     assert "đã mở đợt đánh giá năm 2025" in _messages(error)
     assert YearCycle.objects.count() == 1
 
 
 def test_a_year_without_a_rating_scheme_cannot_be_opened(officer, tree):
     with pytest.raises(ValidationError) as error:
-        services.year_open(organization=tree["BS"], year=2010, deadline=datetime.date(2010, 12, 15), actor=officer)
+        cycle_services.year_open(
+            organization=tree["BS"], year=2010, deadline=datetime.date(2010, 12, 15), actor=officer
+        )
     assert "chưa có quy định xếp loại" in _messages(error)
 
 
 def test_a_deadline_far_from_the_year_is_refused(officer, tree):
     with pytest.raises(ValidationError) as error:
-        services.year_open(organization=tree["BS"], year=2025, deadline=datetime.date(2020, 1, 1), actor=officer)
+        cycle_services.year_open(organization=tree["BS"], year=2025, deadline=datetime.date(2020, 1, 1), actor=officer)
     assert "Hạn nộp" in _messages(error)
 
 
 @pytest.mark.parametrize("persona", ["secretary_nhat_tien", "leader"])
 def test_only_officers_open_a_year(request, tree, persona):
     with pytest.raises(PermissionDenied):
-        services.year_open(
+        cycle_services.year_open(
             organization=tree["BS"],
             year=2025,
             deadline=datetime.date(2025, 12, 15),
@@ -91,8 +98,12 @@ def test_only_officers_open_a_year(request, tree, persona):
 def test_each_upload_is_a_new_version_with_its_checksum_under_a_random_name(officer, tree, secretary_nhat_tien, media):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     first, second = pdf_bytes(b"ban dau"), docx_bytes()
-    v1 = services.document_upload(submission=submission, file=upload("Báo cáo.pdf", first), actor=secretary_nhat_tien)
-    v2 = services.document_upload(submission=submission, file=upload("bao-cao.docx", second), actor=secretary_nhat_tien)
+    v1 = cycle_services.document_upload(
+        submission=submission, file=upload("Báo cáo.pdf", first), actor=secretary_nhat_tien
+    )
+    v2 = cycle_services.document_upload(
+        submission=submission, file=upload("bao-cao.docx", second), actor=secretary_nhat_tien
+    )
     assert (v1.version, v2.version) == (1, 2)
     assert v1.checksum == hashlib.sha256(first).hexdigest()
     assert v2.checksum == hashlib.sha256(second).hexdigest()
@@ -121,7 +132,7 @@ def test_review_files_of_the_wrong_kind_are_refused_and_nothing_is_kept(
 ):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     with pytest.raises(ValidationError) as error:
-        services.document_upload(submission=submission, file=upload(name, content), actor=secretary_nhat_tien)
+        cycle_services.document_upload(submission=submission, file=upload(name, content), actor=secretary_nhat_tien)
     assert expected in _messages(error)
     assert name in _messages(error)
     assert ReviewDocument.objects.count() == 0
@@ -133,7 +144,7 @@ def test_a_review_file_over_the_size_limit_is_refused(officer, tree, secretary_n
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     big = pdf_bytes(b"x" * (1024 * 1024 + 10))
     with pytest.raises(ValidationError) as error:
-        services.document_upload(submission=submission, file=upload("lon.pdf", big), actor=secretary_nhat_tien)
+        cycle_services.document_upload(submission=submission, file=upload("lon.pdf", big), actor=secretary_nhat_tien)
     assert "vượt giới hạn 1,0 MB" in _messages(error)
     assert ReviewDocument.objects.count() == 0
 
@@ -141,7 +152,7 @@ def test_a_review_file_over_the_size_limit_is_refused(officer, tree, secretary_n
 def test_secretary_cannot_upload_to_another_communes_file(officer, tree, secretary_dong_y):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     with pytest.raises(PermissionDenied):
-        services.document_upload(submission=submission, file=upload("a.pdf", pdf_bytes()), actor=secretary_dong_y)
+        cycle_services.document_upload(submission=submission, file=upload("a.pdf", pdf_bytes()), actor=secretary_dong_y)
     assert ReviewDocument.objects.count() == 0
 
 
@@ -154,7 +165,7 @@ def test_submit_is_refused_until_every_step_of_the_checklist_is_done(officer, tr
     unrated = members_rated(tree["BS-NHAT-TIEN-02"], 2025, "qd366-2025", ["good"])[0]
     unrated.delete()
     with pytest.raises(ValidationError) as error:
-        services.submission_submit(submission=submission, actor=secretary_nhat_tien)
+        cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
     text = _messages(error)
     assert "Chưa có báo cáo kiểm điểm" in text
     assert "Còn 1/2 đảng viên chưa có kết quả xếp loại" in text
@@ -168,7 +179,7 @@ def test_submit_is_refused_until_every_step_of_the_checklist_is_done(officer, tr
 def test_a_grassroots_committee_decides_only_its_own_cells(officer, tree, secretary_nhat_tien):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     with pytest.raises(ValidationError) as error:
-        services.cell_level_decide(
+        cycle_services.cell_level_decide(
             submission=submission,
             cell=tree["BS-DONG-Y-01"],
             level=level("qd366-2025", "unit", "good"),
@@ -181,7 +192,7 @@ def test_a_grassroots_committee_decides_only_its_own_cells(officer, tree, secret
 def test_a_level_of_another_scheme_is_refused(officer, tree, secretary_nhat_tien):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     with pytest.raises(ValidationError) as error:
-        services.unit_self_level_propose(
+        cycle_services.unit_self_level_propose(
             submission=submission, level=level("hd27-2014", "unit", "clean_strong"), actor=secretary_nhat_tien
         )
     assert "hd27-2014" in _messages(error)
@@ -206,19 +217,21 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
     submission = _ready_nhat_tien(officer, tree, secretary)
     good, excellent = level("qd366-2025", "unit", "good"), level("qd366-2025", "unit", "excellent")
 
-    services.submission_submit(submission=submission, actor=secretary)
+    cycle_services.submission_submit(submission=submission, actor=secretary)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
     assert submission.submitted_by == secretary
 
     # Submitted: the secretary can change nothing.
     with pytest.raises(ValidationError) as error:
-        services.unit_self_level_propose(submission=submission, level=good, actor=secretary)
+        cycle_services.unit_self_level_propose(submission=submission, level=good, actor=secretary)
     assert "không sửa được nữa" in _messages(error)
     with pytest.raises(ValidationError):
-        services.document_upload(submission=submission, file=upload("b.pdf", pdf_bytes()), actor=secretary)
+        cycle_services.document_upload(submission=submission, file=upload("b.pdf", pdf_bytes()), actor=secretary)
     with pytest.raises(ValidationError):
-        services.cell_level_decide(submission=submission, cell=tree["BS-NHAT-TIEN-01"], level=good, actor=secretary)
+        cycle_services.cell_level_decide(
+            submission=submission, cell=tree["BS-NHAT-TIEN-01"], level=good, actor=secretary
+        )
     member_rating = MemberAssessment.objects.filter(organization=tree["BS-NHAT-TIEN-01"]).first()
     member_rating.level = level("qd366-2025", "member", "completed")
     with pytest.raises(ValidationError) as error:
@@ -227,16 +240,16 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
 
     # The district returns it; a comment is required.
     with pytest.raises(ValidationError):
-        services.submission_return(submission=submission, comment="   ", actor=officer)
-    services.submission_return(submission=submission, comment="Bổ sung biên bản bỏ phiếu.", actor=officer)
+        cycle_services.submission_return(submission=submission, comment="   ", actor=officer)
+    cycle_services.submission_return(submission=submission, comment="Bổ sung biên bản bỏ phiếu.", actor=officer)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNED
     assert submission.return_comment == "Bổ sung biên bản bỏ phiếu."
 
     # The secretary edits again and resubmits.
-    services.unit_self_level_propose(submission=submission, level=good, actor=secretary)
-    services.document_upload(submission=submission, file=upload("bo-sung.pdf", pdf_bytes(b"v2")), actor=secretary)
-    services.submission_submit(submission=submission, actor=secretary)
+    cycle_services.unit_self_level_propose(submission=submission, level=good, actor=secretary)
+    cycle_services.document_upload(submission=submission, file=upload("bo-sung.pdf", pdf_bytes(b"v2")), actor=secretary)
+    cycle_services.submission_submit(submission=submission, actor=secretary)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
     assert submission.documents.count() == 2
@@ -247,7 +260,7 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
     assert cap.failed
     assert (cap.numbers["excellent"], cap.numbers["good"], cap.numbers["allowed"]) == (2, 5, 1)
     with pytest.raises(ValidationError) as error:
-        services.rating_finalize(
+        cycle_services.rating_finalize(
             submission=submission,
             level=excellent,
             decision_ref="123-QĐ/HU",
@@ -256,7 +269,7 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
         )
     assert "2 đảng viên hoàn thành xuất sắc nhiệm vụ = 40,0% của 5" in _messages(error)
     assert not UnitAssessment.objects.filter(organization=tree["BS-NHAT-TIEN"], level__isnull=False).exists()
-    services.rating_finalize(
+    cycle_services.rating_finalize(
         submission=submission,
         level=excellent,
         decision_ref="123-QĐ/HU",
@@ -281,15 +294,15 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
     with pytest.raises(ValidationError):
         services.unit_assessment_save(assessment=cell_rating, actor=officer)
     with pytest.raises(ValidationError):
-        services.submission_return(submission=submission, comment="Sửa", actor=officer)
+        cycle_services.submission_return(submission=submission, comment="Sửa", actor=officer)
 
     # Reopening needs a reason; then the officer can record a new level.
     with pytest.raises(ValidationError):
-        services.rating_reopen(submission=submission, reason="", actor=officer)
-    services.rating_reopen(submission=submission, reason="Sai số quyết định.", actor=officer)
+        cycle_services.rating_reopen(submission=submission, reason="", actor=officer)
+    cycle_services.rating_reopen(submission=submission, reason="Sai số quyết định.", actor=officer)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
-    services.rating_finalize(
+    cycle_services.rating_finalize(
         submission=submission,
         level=excellent,
         decision_ref="124-QĐ/HU",
@@ -314,20 +327,20 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
 def test_a_secretary_of_another_commune_cannot_submit_or_propose(officer, tree, secretary_dong_y):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     with pytest.raises(PermissionDenied):
-        services.submission_submit(submission=submission, actor=secretary_dong_y)
+        cycle_services.submission_submit(submission=submission, actor=secretary_dong_y)
     with pytest.raises(PermissionDenied):
-        services.unit_self_level_propose(
+        cycle_services.unit_self_level_propose(
             submission=submission, level=level("qd366-2025", "unit", "good"), actor=secretary_dong_y
         )
 
 
 def test_a_leader_cannot_finalize_or_return(officer, tree, leader, secretary_nhat_tien):
     submission = _ready_nhat_tien(officer, tree, secretary_nhat_tien)
-    services.submission_submit(submission=submission, actor=secretary_nhat_tien)
+    cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
     with pytest.raises(PermissionDenied):
-        services.submission_return(submission=submission, comment="Sửa", actor=leader)
+        cycle_services.submission_return(submission=submission, comment="Sửa", actor=leader)
     with pytest.raises(PermissionDenied):
-        services.rating_finalize(
+        cycle_services.rating_finalize(
             submission=submission,
             level=level("qd366-2025", "unit", "good"),
             decision_ref="1",
@@ -338,9 +351,9 @@ def test_a_leader_cannot_finalize_or_return(officer, tree, leader, secretary_nha
 
 def test_finalizing_needs_the_decision_reference_and_date(officer, tree, secretary_nhat_tien):
     submission = _ready_nhat_tien(officer, tree, secretary_nhat_tien)
-    services.submission_submit(submission=submission, actor=secretary_nhat_tien)
+    cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
     with pytest.raises(ValidationError) as error:
-        services.rating_finalize(
+        cycle_services.rating_finalize(
             submission=submission,
             level=level("qd366-2025", "unit", "good"),
             decision_ref="",
@@ -353,7 +366,7 @@ def test_finalizing_needs_the_decision_reference_and_date(officer, tree, secreta
 def test_a_draft_cannot_be_finalized(officer, tree):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     with pytest.raises(ValidationError) as error:
-        services.rating_finalize(
+        cycle_services.rating_finalize(
             submission=submission,
             level=level("qd366-2025", "unit", "good"),
             decision_ref="1-QĐ/HU",
@@ -400,23 +413,23 @@ def test_hd27_committee_with_over_a_third_of_units_weak_cannot_be_rated_above_we
     submission = year_opened(officer=officer, tree=tree, year=2017)["BS-DONG-Y"]
     members_rated(tree["BS-DONG-Y-01"], 2017, "hd27-2014", ["good", "good"])
     members_rated(tree["BS-DONG-Y-02"], 2017, "hd27-2014", ["good", "completed"])
-    services.document_upload(submission=submission, file=upload("bc.docx", docx_bytes()), actor=secretary_dong_y)
-    services.unit_self_level_propose(
+    cycle_services.document_upload(submission=submission, file=upload("bc.docx", docx_bytes()), actor=secretary_dong_y)
+    cycle_services.unit_self_level_propose(
         submission=submission, level=level("hd27-2014", "unit", "good"), actor=secretary_dong_y
     )
-    services.cell_level_decide(
+    cycle_services.cell_level_decide(
         submission=submission,
         cell=tree["BS-DONG-Y-01"],
         level=level("hd27-2014", "unit", "weak"),
         actor=secretary_dong_y,
     )
-    services.cell_level_decide(
+    cycle_services.cell_level_decide(
         submission=submission,
         cell=tree["BS-DONG-Y-02"],
         level=level("hd27-2014", "unit", "good"),
         actor=secretary_dong_y,
     )
-    services.submission_submit(submission=submission, actor=secretary_dong_y)
+    cycle_services.submission_submit(submission=submission, actor=secretary_dong_y)
     good = level("hd27-2014", "unit", "good")
     check = next(
         c for c in rules.submission_checks(submission=submission, level=good) if c.code == "committee_weak_units"
@@ -428,7 +441,7 @@ def test_hd27_committee_with_over_a_third_of_units_weak_cannot_be_rated_above_we
         c for c in rules.submission_checks(submission=submission, level=weak) if c.code == "committee_weak_units"
     ).passed
     with pytest.raises(ValidationError) as error:
-        services.rating_finalize(
+        cycle_services.rating_finalize(
             submission=submission,
             level=good,
             decision_ref="49-QĐ/HU",
@@ -436,7 +449,7 @@ def test_hd27_committee_with_over_a_third_of_units_weak_cannot_be_rated_above_we
             actor=officer,
         )
     assert "1/2 đơn vị trực thuộc yếu kém (50,0%), quá 1/3" in _messages(error)
-    services.rating_finalize(
+    cycle_services.rating_finalize(
         submission=submission, level=weak, decision_ref="49-QĐ/HU", decided_on=datetime.date(2018, 1, 5), actor=officer
     )
     assert UnitAssessment.objects.get(organization=tree["BS-DONG-Y"], year=2017).level == weak
@@ -474,7 +487,7 @@ def test_rating_locks_cover_the_unit_its_cells_and_are_computed_in_one_query(
     officer, tree, secretary_nhat_tien, django_assert_num_queries
 ):
     submission = _ready_nhat_tien(officer, tree, secretary_nhat_tien)
-    services.submission_submit(submission=submission, actor=secretary_nhat_tien)
+    cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
     orgs = [tree[c] for c in ("BS-NHAT-TIEN", "BS-NHAT-TIEN-01", "BS-NHAT-TIEN-02", "BS-DONG-Y", "BS-DONG-Y-01")]
     with django_assert_num_queries(1):
         for_secretary = rules.rating_locks(organizations=orgs, year=2025, actor=secretary_nhat_tien)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from assessments import services
+from assessments.cycle import services as cycle_services
 from assessments.cycle.views import portal_url_for
 from assessments.models import Kind, SubmissionStatus, YearCycle
 from tests.cycle_factories import pdf_bytes, upload, year_opened
@@ -76,7 +76,7 @@ def test_secretary_cannot_open_the_cycle_pages(client, officer, tree, secretary_
 def test_cycle_page_lists_units_with_their_state_and_those_not_submitted(client, officer, tree, secretary_nhat_tien):
     submissions = year_opened(officer=officer, tree=tree)
     nhat_tien = submissions["BS-NHAT-TIEN"]
-    services.document_upload(submission=nhat_tien, file=upload("bc.pdf", pdf_bytes()), actor=secretary_nhat_tien)
+    cycle_services.document_upload(submission=nhat_tien, file=upload("bc.pdf", pdf_bytes()), actor=secretary_nhat_tien)
     nhat_tien.status = SubmissionStatus.SUBMITTED
     nhat_tien.save()
     client.force_login(officer)
@@ -102,7 +102,9 @@ def test_cycle_page_query_count_does_not_grow_with_units(client, officer, tree, 
 
 def test_cycle_list_query_count_does_not_grow_with_years(client, officer, tree, django_assert_max_num_queries):
     for year in range(2016, 2026):
-        services.year_open(organization=tree["BS"], year=year, deadline=datetime.date(year, 12, 15), actor=officer)
+        cycle_services.year_open(
+            organization=tree["BS"], year=year, deadline=datetime.date(year, 12, 15), actor=officer
+        )
     client.force_login(officer)
     with django_assert_max_num_queries(8):
         response = client.get("/cycle/")
@@ -126,6 +128,6 @@ def test_portal_says_so_when_no_year_is_open(client, tree, secretary_nhat_tien):
 
 
 def test_cycle_page_flags_units_late_after_the_deadline(client, officer, tree):
-    services.year_open(organization=tree["BS"], year=2019, deadline=datetime.date(2019, 12, 15), actor=officer)
+    cycle_services.year_open(organization=tree["BS"], year=2019, deadline=datetime.date(2019, 12, 15), actor=officer)
     client.force_login(officer)
     assert "đã quá hạn 15/12/2019" in client.get("/cycle/BS/2019/").content.decode()

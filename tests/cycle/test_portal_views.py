@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments import services
+from assessments.cycle import services as cycle_services
 from assessments.models import ReviewDocument, SubmissionStatus, UnitAssessment
 from tests.cycle_factories import docx_bytes, members_rated, pdf_bytes, submission_ready, upload, year_opened
 from tests.factories import level
@@ -115,8 +115,8 @@ def test_a_returned_file_shows_the_districts_comment_and_can_be_edited(
     submission_ready(
         submission=submission, secretary=secretary_nhat_tien, scheme="qd366-2025", self_level="good", cell_level="good"
     )
-    services.submission_submit(submission=submission, actor=secretary_nhat_tien)
-    services.submission_return(submission=submission, comment="Thiếu chữ ký của bí thư.", actor=officer)
+    cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
+    cycle_services.submission_return(submission=submission, comment="Thiếu chữ ký của bí thư.", actor=officer)
     client.force_login(secretary_nhat_tien)
     page = client.get(PORTAL).content.decode()
     assert "Thiếu chữ ký của bí thư." in page and 'id="upload-form"' in page
@@ -176,7 +176,7 @@ def test_portal_query_count_does_not_grow_with_documents_and_members(
 ):
     submission = submissions["BS-NHAT-TIEN"]
     for i in range(8):
-        services.document_upload(
+        cycle_services.document_upload(
             submission=submission, file=upload(f"bc-{i}.pdf", pdf_bytes()), actor=secretary_nhat_tien
         )
     members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good", "excellent", "completed"] * 5)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessments import services
+from assessments.cycle import services as cycle_services
 from assessments.models import SubmissionStatus, UnitAssessment
 from tests.cycle_factories import members_rated, pdf_bytes, submission_ready, upload, year_opened
 from tests.factories import level
@@ -31,7 +31,7 @@ def submitted(officer, tree, secretary_nhat_tien):
         self_level="excellent",
         cell_level="good",
     )
-    services.submission_submit(submission=submission, actor=secretary_nhat_tien)
+    cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
     return submission
 
 
@@ -165,14 +165,14 @@ def test_review_page_query_count_does_not_grow_with_documents_cells_and_history(
 ):
     from tests.factories import OrganizationFactory
 
-    services.submission_return(submission=submitted, comment="Sửa lại.", actor=officer)
+    cycle_services.submission_return(submission=submitted, comment="Sửa lại.", actor=officer)
     for i in range(6):
         OrganizationFactory(code=f"BS-NHAT-TIEN-X{i}", kind="cell", parent=tree["BS-NHAT-TIEN"])
-        services.document_upload(
+        cycle_services.document_upload(
             submission=submitted, file=upload(f"bc-{i}.pdf", pdf_bytes()), actor=secretary_nhat_tien
         )
     for i in range(4):
-        services.unit_self_level_propose(
+        cycle_services.unit_self_level_propose(
             submission=submitted,
             level=level("qd366-2025", "unit", ["good", "excellent"][i % 2]),
             actor=secretary_nhat_tien,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments import services
+from assessments.cycle import services as cycle_services
 from assessments.models import ImportRecord, Kind, ReviewDocument, Role, Sector, Submission
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 
@@ -69,7 +69,7 @@ def objects(tree, officer, secretary_nhat_tien, settings, tmp_path):
     OrganizationFactory(
         code="BS-CQ", name="Chi bộ Cơ quan", kind=Kind.GRASSROOTS_CELL, sector=Sector.AGENCY, parent=tree["BS"]
     )
-    cycle = services.year_open(
+    cycle = cycle_services.year_open(
         organization=tree["BS"], year=OTHER_YEAR, deadline=datetime.date(OTHER_YEAR, 12, 15), actor=officer
     )
     submission = Submission.objects.get(cycle=cycle, organization=tree["BS-NHAT-TIEN"])

@@ -1,0 +1,361 @@
+"""Services of the yearly cycle: open a year, the unit's file, review, finalize, reopen; each checks its actor."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.cycle import rules
+from assessments.models import (
+    Kind,
+    Organization,
+    RatingLevel,
+    RatingScheme,
+    ReviewDocument,
+    Role,
+    Subject,
+    Submission,
+    SubmissionStatus,
+    UnitAssessment,
+    User,
+    YearCycle,
+)
+from assessments.services import level_check, unit_assessment_save
+
+# --- the yearly cycle: open a year, the unit's file, review, finalize, reopen ----------------------------------------
+# Every change of a rating below goes through unit_assessment_save, so the rules, the locks and the summaries apply.
+
+
+def _officer_require(*, actor: User | None, organization: Organization) -> None:
+    """Only the district Organization Board (or an administrator) with the organization in scope acts here."""
+    from django.core.exceptions import PermissionDenied
+
+    from assessments.permissions import organizations_visible_to
+
+    if actor is None or not (actor.is_superuser or actor.role in (Role.OFFICER, Role.ADMIN)):
+        raise PermissionDenied(_("Chỉ cán bộ Ban Tổ chức được làm việc này."))
+    if not organizations_visible_to(actor).filter(pk=organization.pk).exists():
+        raise PermissionDenied(_("%(org)s nằm ngoài phạm vi của bạn.") % {"org": organization.name})
+
+
+def _secretary_require(*, actor: User | None, submission: "Submission") -> None:
+    """Only the unit's own secretary changes its file, and only while it has not been sent (or was sent back)."""
+    from django.core.exceptions import PermissionDenied
+
+    if actor is None or actor.role != Role.SECRETARY or actor.organization_id != submission.organization_id:
+        raise PermissionDenied(_("Chỉ bí thư của %(org)s được làm việc này.") % {"org": submission.organization.name})
+    if not submission.is_editable:
+        raise ValidationError(
+            _("Hồ sơ năm %(year)s đang ở trạng thái “%(status)s”: không sửa được nữa, trừ khi cấp trên trả lại.")
+            % {"year": submission.cycle.year, "status": submission.get_status_display()}
+        )
+
+
+def _submission_lock(submission: "Submission") -> "Submission":
+    """Re-read the submission under a row lock, so two clicks cannot both move it on."""
+    return (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("cycle__scheme", "cycle__organization", "organization")
+        .get(pk=submission.pk)
+    )
+
+
+def _note_append(note: str, line: str) -> str:
+    return f"{note.rstrip()}\n{line}".strip()
+
+
+@transaction.atomic
+def year_open(*, organization: Organization, year: int, deadline: datetime.date, actor: User | None) -> "YearCycle":
+    """Open a year's assessment for the units directly under an organization, with a draft file for each."""
+    from simple_history.utils import bulk_create_with_history
+
+    _officer_require(actor=actor, organization=organization)
+    if organization.kind not in (Kind.PROVINCE, Kind.DISTRICT):
+        raise ValidationError(
+            {
+                "organization": _(
+                    "%(org)s không mở đợt đánh giá: đảng ủy cơ sở quyết định các chi bộ của mình ngay trên trang hồ sơ."
+                )
+                % {"org": organization.name}
+            }
+        )
+    scheme = RatingScheme.for_year(year)
+    if scheme is None:
+        raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
+    if not organization.exists_in(year):
+        raise ValidationError(
+            {
+                "organization": _("%(org)s không tồn tại vào ngày 31/12/%(year)s.")
+                % {"org": organization.name, "year": year}
+            }
+        )
+    if YearCycle.objects.filter(organization=organization, year=year).exists():
+        raise ValidationError(
+            {"year": _("%(org)s đã mở đợt đánh giá năm %(year)s.") % {"org": organization.name, "year": year}}
+        )
+    if deadline is None or deadline.year not in (year, year + 1):
+        raise ValidationError(
+            {"deadline": _("Hạn nộp phải trong năm %(year)s hoặc năm %(next)s.") % {"year": year, "next": year + 1}}
+        )
+    cycle = YearCycle(organization=organization, year=year, scheme=scheme, deadline=deadline, opened_by=actor)
+    cycle._history_user = actor
+    cycle.full_clean()
+    cycle.save()
+    drafts = [Submission(cycle=cycle, organization=unit) for unit in cycle.units()]
+    bulk_create_with_history(drafts, Submission, default_user=actor)
+    return cycle
+
+
+@transaction.atomic
+def submission_ensure(*, cycle: "YearCycle", organization: Organization, actor: User | None) -> "Submission":
+    """The unit's file in a cycle, created as a draft if the unit appeared after the year was opened."""
+    if organization.parent_id != cycle.organization_id or not organization.exists_in(cycle.year):
+        raise ValidationError(
+            {"organization": _("%(org)s không thuộc diện đánh giá của đợt này.") % {"org": organization.name}}
+        )
+    submission = Submission.objects.filter(cycle=cycle, organization=organization).first()
+    if submission is None:
+        submission = Submission(cycle=cycle, organization=organization)
+        submission._history_user = actor
+        submission.save()
+    return submission
+
+
+@transaction.atomic
+def document_upload(*, submission: "Submission", file, actor: User | None) -> "ReviewDocument":
+    """Keep a new version of the unit's review report after checking its size and content; older versions stay."""
+    import os
+
+    submission = _submission_lock(submission)
+    if actor is not None and actor.role == Role.SECRETARY:
+        _secretary_require(actor=actor, submission=submission)
+    else:
+        _officer_require(actor=actor, organization=submission.organization)
+        if submission.status == SubmissionStatus.FINALIZED:
+            raise ValidationError(_("Hồ sơ đã chốt: muốn thay báo cáo phải mở lại kèm lý do."))
+    name = os.path.basename(getattr(file, "name", "") or "")[:255]
+    kind = rules.review_file_check(file, name)
+    checksum = rules.file_sha256(file)
+    size = file.size if hasattr(file, "size") else len(file.read())
+    last = submission.documents.order_by("-version").values_list("version", flat=True).first() or 0
+    document = ReviewDocument(
+        submission=submission,
+        version=last + 1,
+        original_name=name,
+        kind=kind,
+        size=size,
+        checksum=checksum,
+        uploaded_by=actor,
+    )
+    document.file.save(name, file, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)  # no orphan file on disk when the row could not be written
+        raise
+    return document
+
+
+@transaction.atomic
+def unit_self_level_propose(
+    *, submission: "Submission", level: RatingLevel | None, actor: User | None
+) -> UnitAssessment:
+    """The secretary records the level the unit proposes for itself (its executive committee's vote)."""
+    submission = _submission_lock(submission)
+    _secretary_require(actor=actor, submission=submission)
+    assessment = UnitAssessment.objects.filter(
+        organization=submission.organization, year=submission.cycle.year
+    ).first() or UnitAssessment(organization=submission.organization, year=submission.cycle.year)
+    assessment.self_level = level
+    return unit_assessment_save(assessment=assessment, actor=actor)
+
+
+@transaction.atomic
+def cell_level_decide(
+    *,
+    submission: "Submission",
+    cell: Organization,
+    level: RatingLevel | None,
+    actor: User | None,
+    not_rated_reason: str = "",
+) -> UnitAssessment:
+    """A grassroots committee's secretary decides the final level of one of its cells (or why it is not rated)."""
+
+    submission = _submission_lock(submission)
+    _secretary_require(actor=actor, submission=submission)
+    year = submission.cycle.year
+    if cell.pk not in {c.pk for c in rules.decided_cells(submission.organization, year)}:
+        raise ValidationError(
+            {
+                "organization": _("%(cell)s không phải chi bộ trực thuộc %(org)s vào năm %(year)s.")
+                % {"cell": cell.name, "org": submission.organization.name, "year": year}
+            }
+        )
+    if level is None and not not_rated_reason:
+        raise ValidationError(
+            {"level": _("%(cell)s: chọn mức xếp loại hoặc lý do không xếp loại.") % {"cell": cell.name}}
+        )
+    assessment = UnitAssessment.objects.filter(organization=cell, year=year).first() or UnitAssessment(
+        organization=cell, year=year
+    )
+    assessment.level = level
+    assessment.not_rated_reason = "" if level is not None else not_rated_reason
+    if level is None or not level.is_top:
+        assessment.exemplary = False
+    return unit_assessment_save(assessment=assessment, actor=actor)
+
+
+@transaction.atomic
+def submission_submit(*, submission: "Submission", actor: User | None) -> "Submission":
+    """Send the unit's file to the district; from then on the secretary cannot change it unless it is returned."""
+    from django.utils import timezone
+
+    submission = _submission_lock(submission)
+    _secretary_require(actor=actor, submission=submission)
+    missing = [item for item in rules.submission_checklist(submission=submission) if not item.done]
+    if missing:
+        raise ValidationError([f"{item.title}: {item.detail}" for item in missing])
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = actor
+    submission._history_user = actor
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, submission: "Submission", comment: str, actor: User | None) -> "Submission":
+    """The district sends a submitted file back to the unit with a comment saying what to fix."""
+    from django.utils import timezone
+
+    submission = _submission_lock(submission)
+    _officer_require(actor=actor, organization=submission.organization)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(
+            _("Chỉ trả lại được hồ sơ đang chờ thẩm định (hồ sơ này: “%(status)s”).")
+            % {"status": submission.get_status_display()}
+        )
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Ghi rõ ý kiến: đơn vị cần sửa gì.")})
+    submission.status = SubmissionStatus.RETURNED
+    submission.return_comment = comment
+    submission.returned_at = timezone.now()
+    submission.returned_by = actor
+    submission._history_user = actor
+    submission._change_reason = comment
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def submission_appraise(*, submission: "Submission", level: RatingLevel | None, actor: User | None) -> "Submission":
+    """The Organization Board records the level it proposes to the Standing Board for a submitted unit."""
+    submission = _submission_lock(submission)
+    _officer_require(actor=actor, organization=submission.organization)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(_("Chỉ thẩm định được hồ sơ đang chờ thẩm định."))
+    level_check(level=level, year=submission.cycle.year, subject=Subject.UNIT, field="proposed_level")
+    submission.proposed_level = level
+    submission._history_user = actor
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def rating_finalize(
+    *,
+    submission: "Submission",
+    level: RatingLevel | None,
+    decision_ref: str,
+    decided_on: datetime.date | None,
+    actor: User | None,
+    exemplary: bool = False,
+    not_rated_reason: str = "",
+    override_reason: str = "",
+) -> UnitAssessment:
+    """Record the decided level of a submitted unit and lock it; a failed regulation check needs a written reason."""
+    from django.utils import timezone
+
+    submission = _submission_lock(submission)
+    _officer_require(actor=actor, organization=submission.organization)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(
+            _("Chỉ chốt được hồ sơ đơn vị đã gửi và đang chờ thẩm định (hồ sơ này: “%(status)s”).")
+            % {"status": submission.get_status_display()}
+        )
+    errors = {}
+    if not (decision_ref or "").strip():
+        errors["decision_ref"] = _("Ghi số quyết định của Ban Thường vụ.")
+    if decided_on is None:
+        errors["decided_on"] = _("Ghi ngày quyết định.")
+    if level is None and not not_rated_reason:
+        errors["level"] = _("Chọn mức xếp loại, hoặc lý do không xếp loại.")
+    if errors:
+        raise ValidationError(errors)
+    year = submission.cycle.year
+    failed = [check for check in rules.submission_checks(submission=submission, level=level) if check.failed]
+    override_reason = (override_reason or "").strip()
+    if failed and not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": [_("Không đạt kiểm tra quy định: %(m)s") % {"m": check.message} for check in failed]
+                + [_("Muốn vẫn chốt, ghi rõ lý do.")]
+            }
+        )
+    assessment = UnitAssessment.objects.filter(
+        organization=submission.organization, year=year
+    ).first() or UnitAssessment(organization=submission.organization, year=year)
+    assessment.level = level
+    assessment.not_rated_reason = "" if level is not None else not_rated_reason
+    assessment.exemplary = exemplary
+    assessment.decision_ref = decision_ref.strip()
+    assessment.decided_on = decided_on
+    if failed:
+        titles = "; ".join(check.title for check in failed)
+        line = _("Chốt dù không đạt kiểm tra quy định (%(checks)s). Lý do: %(reason)s") % {
+            "checks": titles,
+            "reason": override_reason,
+        }
+        assessment.note = _note_append(assessment.note, line)
+        # The rating's history keeps 100 characters: the reason first, the full line is in the note.
+        assessment._change_reason = (_("Vượt kiểm tra: %(r)s") % {"r": override_reason})[:100]
+    unit_assessment_save(assessment=assessment, actor=actor)
+    submission.status = SubmissionStatus.FINALIZED
+    submission.finalized_at = timezone.now()
+    submission.finalized_by = actor
+    submission.override_reason = override_reason if failed else ""
+    submission._history_user = actor
+    submission._change_reason = (_("Chốt, vượt kiểm tra: %(r)s") % {"r": override_reason}) if failed else ""
+    submission.save()
+    return assessment
+
+
+@transaction.atomic
+def rating_reopen(*, submission: "Submission", reason: str, actor: User | None) -> "Submission":
+    """Unlock a finalized rating for correction; the written reason is kept in the note and both histories."""
+    from django.utils import timezone
+
+    submission = _submission_lock(submission)
+    _officer_require(actor=actor, organization=submission.organization)
+    if submission.status != SubmissionStatus.FINALIZED:
+        raise ValidationError(_("Chỉ mở lại được kết quả đã chốt."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Ghi rõ lý do mở lại kết quả đã chốt.")})
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.reopen_reason = reason
+    submission._history_user = actor
+    submission._change_reason = _("Mở lại: %(r)s") % {"r": reason}
+    submission.save()
+    assessment = UnitAssessment.objects.filter(organization=submission.organization, year=submission.cycle.year).first()
+    if assessment is not None:
+        line = _("Mở lại ngày %(day)s: %(reason)s") % {
+            "day": timezone.localdate().strftime("%d/%m/%Y"),
+            "reason": reason,
+        }
+        assessment.note = _note_append(assessment.note, line)
+        assessment._change_reason = (_("Mở lại: %(r)s") % {"r": reason})[:100]
+        unit_assessment_save(assessment=assessment, actor=actor)
+    return submission
