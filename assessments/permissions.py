@@ -1,27 +1,269 @@
-"""Who may see and do what: the one scope function, the role predicates and the *_get_for_user lookups.
+"""Who may see and do what: the one scope function, the named role predicates and the *_get_for_user lookups.
 
-Policy (docs/architecture.md): an object outside the user's scope answers 404, whether it exists or not; an
-action inside the scope that the role may not take answers 403. Services that change data check the actor
-themselves through these predicates; views may ask first to show a friendly message.
+Policy (docs/architecture.md, "Scope and permissions"): an object outside the user's scope answers 404, whether it
+exists or not (`OutOfScope`, a kind of Http404); an action inside the scope that the role may not take answers 403
+(`PermissionDenied`). Services that change data check the actor themselves through these predicates; views may ask
+first to show a friendly message. Consolidation builds its plan and programme lookups on these predicates
+(consolidation/selectors.py): this module never imports consolidation.
 """
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from assessments.models import Organization, Role
+from assessments.models import ImportRecord, Kind, Organization, ReviewDocument, Role, Submission
+
+
+class OutOfScope(Http404):
+    """The object is outside the user's scope: answered exactly like one that does not exist (404)."""
+
+
+# --- who the user is ------------------------------------------------------------------------------------------------
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def sees_everything(user) -> bool:
+    """Superusers and administrators not tied to an organization see the whole tree."""
+    return _active(user) and (user.is_superuser or (user.role == Role.ADMIN and user.organization_id is None))
+
+
+def is_officer(user) -> bool:
+    """The district Organization Board (or an administrator): the people who act on the cycle, imports and plans."""
+    return _active(user) and (user.is_superuser or user.role in (Role.OFFICER, Role.ADMIN))
+
+
+def is_leader(user) -> bool:
+    """The Standing Board: reads everything in scope, changes nothing."""
+    return _active(user) and not user.is_superuser and user.role == Role.LEADER
+
+
+def is_district_staff(user) -> bool:
+    """Officers, leaders and administrators: the people who read the cycle, review, candidate and programme pages."""
+    return is_officer(user) or is_leader(user)
+
+
+def is_secretary(user) -> bool:
+    """A grassroots unit's party secretary (never a superuser, whatever the role field says)."""
+    return _active(user) and not user.is_superuser and user.role == Role.SECRETARY
+
+
+def is_secretary_of(user, organization: Organization) -> bool:
+    """The secretary of exactly this organization (a commune's secretary is not the secretary of its cells)."""
+    return is_secretary(user) and organization is not None and user.organization_id == organization.pk
+
+
+def may_use_admin(user) -> bool:
+    """Django's admin is for staff accounts (administrators), with model permissions on top."""
+    return _active(user) and user.is_staff
+
+
+# --- scope ----------------------------------------------------------------------------------------------------------
 
 
 def organizations_visible_to(user) -> QuerySet[Organization]:
     """The organizations a user may see: their own and everything below it; all for administrators."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _active(user):
         return Organization.objects.none()
-    if user.is_superuser or (user.role == Role.ADMIN and user.organization_id is None):
+    if sees_everything(user):
         return Organization.objects.all()
     if user.organization_id is None:
         return Organization.objects.none()
     return Organization.objects.filter(path__startswith=user.organization.path)
 
 
+def in_scope(user, organization: Organization) -> bool:
+    """Whether one organization is in the user's scope, without a query when the organization is loaded."""
+    if organization is None or not _active(user):
+        return False
+    if sees_everything(user):
+        return True
+    if user.organization_id is None:
+        return False
+    return organization.path.startswith(user.organization.path)
+
+
+def scope_require(user, organization: Organization) -> None:
+    """Raise OutOfScope (404) unless the organization is in the user's scope."""
+    if not in_scope(user, organization):
+        raise OutOfScope(_("Không tìm thấy tổ chức trong phạm vi của bạn."))
+
+
+# --- what the user may do -------------------------------------------------------------------------------------------
+
+
+def may_read_cycle(user) -> bool:
+    """The cycle pages (the years opened and the state of each unit): district staff."""
+    return is_district_staff(user)
+
+
+def may_open_year(user, organization: Organization) -> bool:
+    """Opening a year's assessment under an organization: an officer with it in scope."""
+    return is_officer(user) and in_scope(user, organization)
+
+
+def may_read_submission(user, submission: Submission) -> bool:
+    """A unit's file for a year (the portal page): its own secretary, or district staff with it in scope."""
+    if is_secretary_of(user, submission.organization):
+        return True
+    return is_district_staff(user) and in_scope(user, submission.organization)
+
+
+def may_edit_submission(user, submission: Submission) -> bool:
+    """Proposing the unit's level, deciding its cells and sending the file: only the unit's own secretary."""
+    return is_secretary_of(user, submission.organization)
+
+
+def may_upload_for(user, submission: Submission) -> bool:
+    """Uploading the unit's review report: its own secretary, or an officer with the unit in scope."""
+    return may_edit_submission(user, submission) or (is_officer(user) and in_scope(user, submission.organization))
+
+
+def may_read_review(user) -> bool:
+    """The review page of a unit's file: district staff (a secretary never reviews, even their own unit)."""
+    return is_district_staff(user)
+
+
+def may_review(user, organization: Organization) -> bool:
+    """Appraising and returning a submitted file: an officer with the unit in scope; leaders only read."""
+    return is_officer(user) and in_scope(user, organization)
+
+
+def may_finalize(user, organization: Organization) -> bool:
+    """Recording the decided level and locking it: the same people who review."""
+    return may_review(user, organization)
+
+
+def may_reopen(user, organization: Organization) -> bool:
+    """Unlocking a finalized rating, with a written reason: the same people who review."""
+    return may_review(user, organization)
+
+
+def may_import(user) -> bool:
+    """The import pages: everybody but leaders (what each role may import is decided per data type)."""
+    return is_officer(user) or is_secretary(user)
+
+
+def may_confirm_import(user, record: ImportRecord) -> bool:
+    """Only the person who uploaded a file confirms its import; others in scope may only read the preview."""
+    return _active(user) and record.user_id == user.pk
+
+
+def may_manage_plans(user) -> bool:
+    """Creating and changing consolidation plans and programmes: officers and administrators."""
+    return is_officer(user)
+
+
+def may_manage_plan(user, plan) -> bool:
+    """Changing one plan (edit, status): an officer with its target unit in scope."""
+    return may_manage_plans(user) and in_scope(user, plan.organization)
+
+
+def may_record_progress(user, plan) -> bool:
+    """Task progress and indicator values: an officer with the unit in scope, or the target unit's own secretary."""
+    return may_manage_plan(user, plan) or is_secretary_of(user, plan.organization)
+
+
+def may_read_programmes(user) -> bool:
+    """Candidates and programmes are district documents: district staff read them, secretaries never."""
+    return is_district_staff(user)
+
+
+def may_manage_programme(user, programme) -> bool:
+    """Creating or changing a programme: an officer with the issuing organization in scope."""
+    return may_manage_plans(user) and in_scope(user, programme.organization)
+
+
+def role_require(allowed: bool, message: str) -> None:
+    """Raise PermissionDenied (403) with a message naming what the role may not do."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- lookups: fetch within scope, 404 outside it --------------------------------------------------------------------
+
+
 def organization_get_for_user(*, user, code: str) -> Organization:
     """Fetch an organization by code within the user's scope; 404 outside it, whether it exists or not."""
-    return get_object_or_404(organizations_visible_to(user), code=code)
+    organization = organizations_visible_to(user).filter(code=code).first()
+    if organization is None:
+        raise OutOfScope(_("Không tìm thấy tổ chức trong phạm vi của bạn."))
+    return organization
+
+
+def submission_get_for_user(*, user, code: str, year: int) -> Submission:
+    """The file of a unit in scope for a year; 404 outside the scope or when the year was not opened for it."""
+    organization = organization_get_for_user(user=user, code=code)
+    submission = (
+        Submission.objects.select_related("cycle__scheme", "cycle__organization", "organization")
+        .filter(organization=organization, cycle__year=year)
+        .first()
+    )
+    if submission is None:
+        raise Http404(_("Năm này chưa mở đợt đánh giá cho đơn vị."))
+    return submission
+
+
+def document_get_for_user(*, user, pk: int) -> ReviewDocument:
+    """A review document of a unit in the user's scope; 404 otherwise."""
+    return get_object_or_404(
+        ReviewDocument.objects.select_related("submission"),
+        pk=pk,
+        submission__organization__in=organizations_visible_to(user),
+    )
+
+
+def import_record_get_for_user(*, user, pk: int) -> ImportRecord:
+    """An import the user made, or one made by someone in an organization within their scope; 404 otherwise."""
+    records = ImportRecord.objects.filter(
+        Q(user=user) | Q(user__organization__in=organizations_visible_to(user))
+    ).select_related("user")
+    return get_object_or_404(records, pk=pk)
+
+
+# --- what a user may write: the one predicate of every write path (services, importer, admin, demo loader) ---------
+# (Section owned by the rules-layer work; reconstructed here after an overwrite, same names and meaning.)
+
+WRITE_ORGANIZATIONS, WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS = (
+    "organizations",
+    "members",
+    "unit_ratings",
+    "member_ratings",
+)
+SECRETARY_WRITES = (WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS)
+
+
+def scope_is_everything(user) -> bool:
+    """No scope to check: a system write (no user), a superuser, or an administrator not tied to an organization."""
+    return user is None or user.is_superuser or (user.role == Role.ADMIN and user.organization_id is None)
+
+
+def data_write_allowed(user, data_type: str) -> bool:
+    """The kinds of data a user may write: district staff (and system writes) every kind; a secretary members and
+    ratings; leaders nothing."""
+    if user is None or user.is_superuser or user.role in (Role.OFFICER, Role.ADMIN):
+        return True
+    return user.role == Role.SECRETARY and data_type in SECRETARY_WRITES
+
+
+def write_allowed(user, *, data_type: str, organization: Organization) -> bool:
+    """The user may write this kind of data at this organization: a kind allowed to the role, inside the scope."""
+    if not data_write_allowed(user, data_type):
+        return False
+    if scope_is_everything(user):
+        return True
+    return user.organization_id is not None and organization.path.startswith(user.organization.path)
+
+
+def unit_rating_decide_allowed(user, organization: Organization) -> bool:
+    """Deciding a unit's rating (not only proposing it): district staff and system writes; a grassroots committee's
+    secretary for the cells below it, never for their own organization."""
+    if user is None or user.is_superuser or user.role != Role.SECRETARY:
+        return True
+    if organization.pk == user.organization_id:
+        return False
+    return user.organization.kind == Kind.GRASSROOTS_COMMITTEE

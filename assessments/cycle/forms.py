@@ -79,6 +79,15 @@ class CellLevelsForm(forms.Form):
             )
             self.initial.setdefault(f"cell_{cell.pk}", current.get(cell.pk, ""))
 
+    def clean(self):
+        cleaned = super().clean()
+        # An empty form must not read as "saved": say that nothing was chosen.
+        if not self.errors and not self.decisions():
+            raise forms.ValidationError(
+                _("Chưa chọn mức xếp loại hoặc lý do không xếp loại cho chi bộ nào: không có gì được ghi.")
+            )
+        return cleaned
+
     def decisions(self) -> list[tuple[Organization, RatingLevel | None, str]]:
         """The cells whose choice is filled in, each with its level or its not-rated reason."""
         chosen = []

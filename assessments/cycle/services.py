@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments import permissions
 from assessments.cycle import rules
 from assessments.models import (
     Kind,
@@ -13,7 +14,6 @@ from assessments.models import (
     RatingLevel,
     RatingScheme,
     ReviewDocument,
-    Role,
     Subject,
     Submission,
     SubmissionStatus,
@@ -28,23 +28,23 @@ from assessments.services import level_check, unit_assessment_save
 
 
 def _officer_require(*, actor: User | None, organization: Organization) -> None:
-    """Only the district Organization Board (or an administrator) with the organization in scope acts here."""
-    from django.core.exceptions import PermissionDenied
+    """Only the district Organization Board (or an administrator) with the organization in scope acts here.
 
-    from assessments.permissions import organizations_visible_to
-
-    if actor is None or not (actor.is_superuser or actor.role in (Role.OFFICER, Role.ADMIN)):
-        raise PermissionDenied(_("Chỉ cán bộ Ban Tổ chức được làm việc này."))
-    if not organizations_visible_to(actor).filter(pk=organization.pk).exists():
-        raise PermissionDenied(_("%(org)s nằm ngoài phạm vi của bạn.") % {"org": organization.name})
+    Outside the actor's scope the organization is not found (404); inside it, another role is refused (403).
+    """
+    permissions.scope_require(actor, organization)
+    permissions.role_require(
+        permissions.may_review(actor, organization), _("Chỉ cán bộ Ban Tổ chức được làm việc này.")
+    )
 
 
 def _secretary_require(*, actor: User | None, submission: "Submission") -> None:
     """Only the unit's own secretary changes its file, and only while it has not been sent (or was sent back)."""
-    from django.core.exceptions import PermissionDenied
-
-    if actor is None or actor.role != Role.SECRETARY or actor.organization_id != submission.organization_id:
-        raise PermissionDenied(_("Chỉ bí thư của %(org)s được làm việc này.") % {"org": submission.organization.name})
+    permissions.scope_require(actor, submission.organization)
+    permissions.role_require(
+        permissions.may_edit_submission(actor, submission),
+        _("Chỉ bí thư của %(org)s được làm việc này.") % {"org": submission.organization.name},
+    )
     if not submission.is_editable:
         raise ValidationError(
             _("Hồ sơ năm %(year)s đang ở trạng thái “%(status)s”: không sửa được nữa, trừ khi cấp trên trả lại.")
@@ -128,7 +128,7 @@ def document_upload(*, submission: "Submission", file, actor: User | None) -> "R
     import os
 
     submission = _submission_lock(submission)
-    if actor is not None and actor.role == Role.SECRETARY:
+    if permissions.is_secretary(actor):
         _secretary_require(actor=actor, submission=submission)
     else:
         _officer_require(actor=actor, organization=submission.organization)

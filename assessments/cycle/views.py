@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -18,46 +18,56 @@ from assessments.cycle import services as cycle_services
 from assessments.models import (
     Kind,
     ReviewDocument,
-    Role,
     Submission,
     SubmissionStatus,
     UnitAssessment,
     YearCycle,
 )
 
-# --- who may do what ------------------------------------------------------------------------------------------------
-
-
-def _is_officer(user) -> bool:
-    return user.is_superuser or user.role in (Role.OFFICER, Role.ADMIN)
-
-
-def _is_reviewer(user) -> bool:
-    """District staff who read the cycle and review pages: officers act, leaders only read."""
-    return _is_officer(user) or user.role == Role.LEADER
-
-
-def _is_own_secretary(user, submission: Submission) -> bool:
-    return user.role == Role.SECRETARY and user.organization_id == submission.organization_id
+# --- fetching a unit's file ------------------------------------------------------------------------------------------
 
 
 def _reviewer_require(user) -> None:
-    if not _is_reviewer(user):
-        raise PermissionDenied(_("Trang này dành cho cán bộ Ban Tổ chức và lãnh đạo."))
+    permissions.role_require(permissions.may_read_review(user), _("Trang này dành cho cán bộ Ban Tổ chức và lãnh đạo."))
 
 
 def _submission_get(user, code: str, year: int, *, ensure: bool = False) -> Submission:
-    """The file of a unit in scope for a year; 404 outside the user's scope or when the year was not opened for it."""
-    organization = permissions.organization_get_for_user(user=user, code=code)
-    queryset = Submission.objects.select_related("cycle__scheme", "cycle__organization", "organization")
-    submission = queryset.filter(organization=organization, cycle__year=year).first()
-    if submission is None and ensure and organization.parent_id:
-        cycle = YearCycle.objects.filter(organization_id=organization.parent_id, year=year).first()
-        if cycle is not None and organization.exists_in(year):
-            submission = cycle_services.submission_ensure(cycle=cycle, organization=organization, actor=user)
-            submission = queryset.get(pk=submission.pk)
-    if submission is None:
-        raise Http404(_("Năm này chưa mở đợt đánh giá cho đơn vị."))
+    """The file of a unit in scope for a year; 404 outside the user's scope or when the year was not opened for it.
+
+    A unit that appeared after the year was opened has no file yet. Reading its portal (ensure=False) shows an unsaved
+    draft, because a GET never writes; the first action on it (ensure=True, POST only, after the role check) creates
+    the draft.
+    """
+    try:
+        return permissions.submission_get_for_user(user=user, code=code, year=year)
+    except permissions.OutOfScope:
+        raise
+    except Http404:
+        organization = permissions.organization_get_for_user(user=user, code=code)
+        cycle = None
+        if organization.parent_id and organization.exists_in(year):
+            cycle = (
+                YearCycle.objects.select_related("scheme", "organization")
+                .filter(organization_id=organization.parent_id, year=year)
+                .first()
+            )
+        if cycle is None:
+            raise
+    if not ensure:
+        return Submission(cycle=cycle, organization=organization)
+    cycle_services.submission_ensure(cycle=cycle, organization=organization, actor=user)
+    return permissions.submission_get_for_user(user=user, code=code, year=year)
+
+
+def _submission_for_action(request, code: str, year: int, *, allowed, refused) -> Submission:
+    """The unit's file for a POST action: scope first (404), then the role (403), then the draft is made if missing.
+
+    `allowed(user, submission)` is a predicate of assessments.permissions; `refused(submission)` says why not.
+    """
+    submission = _submission_get(request.user, code, year)
+    permissions.role_require(allowed(request.user, submission), refused(submission))
+    if submission.pk is None:
+        submission = _submission_get(request.user, code, year, ensure=True)
     return submission
 
 
@@ -84,7 +94,7 @@ def _bound_errors(bound: dict) -> list[str]:
 
 def portal_url_for(user) -> str | None:
     """Where a secretary lands after login: the portal of their unit for the latest year opened for it."""
-    if not getattr(user, "is_authenticated", False) or user.role != Role.SECRETARY or user.organization_id is None:
+    if not permissions.is_secretary(user) or user.organization_id is None:
         return None
     year = (
         Submission.objects.filter(organization_id=user.organization_id)
@@ -105,7 +115,7 @@ def cycle_list(request):
     _reviewer_require(request.user)
     visible = permissions.organizations_visible_to(request.user)
     form = None
-    if _is_officer(request.user):
+    if permissions.is_officer(request.user):
         form = forms.YearOpenForm(request.POST or None, organizations=visible)
         if request.method == "POST" and form.is_valid():
             try:
@@ -120,7 +130,7 @@ def cycle_list(request):
                 )
                 return redirect("assessments:cycle_detail", cycle.organization.code, cycle.year)
     elif request.method == "POST":
-        raise PermissionDenied(_("Chỉ cán bộ Ban Tổ chức được mở đợt đánh giá."))
+        permissions.role_require(False, _("Chỉ cán bộ Ban Tổ chức được mở đợt đánh giá."))
     status = SubmissionStatus
     cycles = (
         YearCycle.objects.filter(organization__in=visible)
@@ -198,7 +208,7 @@ def _cells_current(cells, year: int) -> dict:
 def _portal_render(request, submission: Submission, *, forms_bound: dict | None = None, status: int = 200):
     year = submission.cycle.year
     organization = submission.organization
-    can_edit = _is_own_secretary(request.user, submission) and submission.is_editable
+    can_edit = permissions.may_edit_submission(request.user, submission) and submission.is_editable
     own = (
         UnitAssessment.objects.filter(organization=organization, year=year)
         .select_related("self_level", "level")
@@ -224,7 +234,10 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "unit": organization,
         "own": own,
         "can_edit": can_edit,
-        "documents": submission.documents.select_related("uploaded_by").order_by("-version"),
+        # An unsaved draft (a unit that appeared after the year was opened) has no documents yet.
+        "documents": submission.documents.select_related("uploaded_by").order_by("-version")
+        if submission.pk
+        else ReviewDocument.objects.none(),
         "members": members,
         "checklist": checklist,
         "ready": all(item.done for item in checklist),
@@ -255,17 +268,31 @@ def portal_home(request):
 @login_required
 @require_GET
 def portal_detail(request, code: str, year: int):
-    submission = _submission_get(request.user, code, year, ensure=True)
-    if not (_is_own_secretary(request.user, submission) or _is_reviewer(request.user)):
-        # A secretary of a grassroots committee sees their cells, but the cells have no portal of their own.
-        raise Http404
+    submission = _submission_get(request.user, code, year)
+    permissions.role_require(
+        permissions.may_read_submission(request.user, submission),
+        _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
+    )
     return _portal_render(request, submission)
+
+
+def _own_secretary_only(submission: Submission) -> str:
+    return _("Chỉ bí thư của %(org)s được làm việc này.") % {"org": submission.organization.name}
 
 
 @login_required
 @require_POST
 def portal_document_upload(request, code: str, year: int):
-    submission = _submission_get(request.user, code, year)
+    submission = _submission_for_action(
+        request,
+        code,
+        year,
+        allowed=permissions.may_upload_for,
+        refused=lambda submission: (
+            _("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên báo cáo kiểm điểm.")
+            % {"org": submission.organization.name}
+        ),
+    )
     form = forms.DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -287,7 +314,9 @@ def portal_document_upload(request, code: str, year: int):
 @login_required
 @require_POST
 def portal_self_level(request, code: str, year: int):
-    submission = _submission_get(request.user, code, year)
+    submission = _submission_for_action(
+        request, code, year, allowed=permissions.may_edit_submission, refused=_own_secretary_only
+    )
     form = forms.SelfLevelForm(request.POST, year=year)
     if form.is_valid():
         try:
@@ -305,7 +334,9 @@ def portal_self_level(request, code: str, year: int):
 @login_required
 @require_POST
 def portal_cells(request, code: str, year: int):
-    submission = _submission_get(request.user, code, year)
+    submission = _submission_for_action(
+        request, code, year, allowed=permissions.may_edit_submission, refused=_own_secretary_only
+    )
     cells = rules.decided_cells(submission.organization, year)
     if not cells:
         raise Http404
@@ -328,7 +359,9 @@ def portal_cells(request, code: str, year: int):
 @login_required
 @require_POST
 def portal_submit(request, code: str, year: int):
-    submission = _submission_get(request.user, code, year)
+    submission = _submission_for_action(
+        request, code, year, allowed=permissions.may_edit_submission, refused=_own_secretary_only
+    )
     try:
         cycle_services.submission_submit(submission=submission, actor=request.user)
     except ValidationError as error:
@@ -378,7 +411,7 @@ def _review_render(request, submission: Submission, *, bound: dict | None = None
     rating_history = (
         own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []
     )
-    officer = _is_officer(request.user)
+    officer = permissions.may_review(request.user, organization)
     context = {
         "submission": submission,
         "cycle": submission.cycle,
@@ -404,15 +437,17 @@ def _review_render(request, submission: Submission, *, bound: dict | None = None
 
 
 def _review_get(request, code: str, year: int) -> Submission:
-    submission = _submission_get(request.user, code, year)
+    submission = permissions.submission_get_for_user(user=request.user, code=code, year=year)
     _reviewer_require(request.user)
     return submission
 
 
 def _officer_post(request, code: str, year: int) -> Submission:
     submission = _review_get(request, code, year)
-    if not _is_officer(request.user):
-        raise PermissionDenied(_("Lãnh đạo chỉ xem, không thao tác trên hồ sơ."))
+    permissions.role_require(
+        permissions.may_review(request.user, submission.organization),
+        _("Lãnh đạo chỉ xem, không thao tác trên hồ sơ."),
+    )
     return submission
 
 
@@ -506,11 +541,7 @@ def review_reopen(request, code: str, year: int):
 @login_required
 @require_GET
 def document_download(request, pk: int):
-    document = get_object_or_404(
-        ReviewDocument.objects.select_related("submission"),
-        pk=pk,
-        submission__organization__in=permissions.organizations_visible_to(request.user),
-    )
+    document = permissions.document_get_for_user(user=request.user, pk=pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
