@@ -168,6 +168,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("SUMMARIES_RECONCILE_SECONDS", default=300.0),
     },
 }
+# Time limits of the import and summary tasks, in seconds: at the soft limit the task stops cleanly (an import rolls
+# back and is marked failed), at the hard one the worker process is killed. A 200,000-row import takes about two
+# minutes; keep the hard limits under CELERY_VISIBILITY_TIMEOUT so a killed task is not redelivered while it runs.
+IMPORT_TASK_SOFT_TIME_LIMIT = env.int("IMPORT_TASK_SOFT_TIME_LIMIT", default=1800)
+IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=1860)
+SUMMARIES_TASK_SOFT_TIME_LIMIT = env.int("SUMMARIES_TASK_SOFT_TIME_LIMIT", default=900)
+SUMMARIES_TASK_TIME_LIMIT = env.int("SUMMARIES_TASK_TIME_LIMIT", default=960)
 # How long a queued summary recompute blocks duplicates; keep it well under the broker's visibility_timeout.
 SUMMARIES_PENDING_TIMEOUT = env.int("SUMMARIES_PENDING_TIMEOUT", default=600)
 
@@ -215,6 +222,8 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 # Uploads: Django has no per-file cap, so forms check these.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+# Blank rows a file may hold (counted, never read one by one): a sheet padded with a million empty rows is refused.
+IMPORT_MAX_BLANK_ROWS = env.int("IMPORT_MAX_BLANK_ROWS", default=100_000)
 # XLSX checks made on the zip directory before openpyxl opens a file (STACK.md: a 543 KiB file can expand to
 # 212 MB). A 200,000-row sheet is about 72 MB uncompressed at a ratio of about 13.
 IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)

@@ -5,6 +5,7 @@ import contextlib
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -19,6 +20,10 @@ CSV, XLSX = "csv", "xlsx"
 # The apostrophe the exporter puts before text that a spreadsheet would run as a formula (OWASP CSV injection).
 FORMULA_START = re.compile(r"^'+[=+\-@\t\r\n\0]")  # \n: XLSX turns an escaped CR into LF
 _CHUNK = 1024 * 1024
+# The widest sheet the importer reads: every format has under 20 columns; IV is where Excel 2003 sheets ended.
+MAX_COLUMNS = 256
+# The fewest bytes of sheet XML one row with a value takes (<row r="9"><c r="A9"><v>1</v></c></row>).
+_MIN_ROW_BYTES = 30
 
 
 class FileRejected(Exception):
@@ -145,35 +150,63 @@ def cell_clean(value: Any) -> Any:
 
 
 class Table:
-    """A header and a stream of (row number as the spreadsheet shows it, cells) for one file; never all in memory."""
+    """A header and a stream of (row number as the spreadsheet shows it, cells) for one file; never all in memory.
+
+    Work follows the cells a file holds, never the size it declares: an XLSX sheet's <dimension ref> is ignored,
+    rows the file skips cost nothing, no row is read past MAX_COLUMNS, and blank rows count against
+    IMPORT_MAX_BLANK_ROWS as data rows count against IMPORT_MAX_ROWS.
+    """
 
     def __init__(self, handle: IO[bytes], kind: str):
         self.handle = handle
         self.kind = kind
         self._workbook = None
+        self._source: Iterator[tuple[int, list]] | None = None
         self._rows: Iterator[tuple[int, list]] | None = None
+        self._header_row = 1
         self.header: list[str] = []
 
     def __enter__(self) -> "Table":
-        self._rows = self._xlsx_rows() if self.kind == XLSX else self._csv_rows()
-        first = next(self._rows, None)
+        self._source = self._xlsx_rows() if self.kind == XLSX else self._csv_rows()
+        first = next(self._source, None)
         if first is None:
             raise FileRejected(_("Tệp không có dòng tiêu đề."))
-        self.header = ["" if cell == "" else str(cell) for cell in first[1]]
+        if first[0] == 1:
+            self.header = ["" if cell == "" else str(cell) for cell in first[1]]
+            self._rows = self._source
+        else:
+            # Row 1 is the header even when a sheet leaves it out: then it is blank, and this row is data.
+            self._rows = itertools.chain([first], self._source)
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._rows is not None:
-            self._rows.close()
+        if self._source is not None:
+            self._source.close()
         if self._workbook is not None:
             self._workbook.close()
 
     def rows(self) -> Iterator[tuple[int, list]]:
-        """Data rows after the header; rows with no value at all are skipped; stops at IMPORT_MAX_ROWS."""
+        """Data rows after the header; blank rows are skipped and counted; stops at IMPORT_MAX_ROWS data rows or
+        IMPORT_MAX_BLANK_ROWS blank ones."""
         max_rows = limit("IMPORT_MAX_ROWS", 200_000)
-        count = 0
+        max_blank = limit("IMPORT_MAX_BLANK_ROWS", 100_000)
+        count = blank = 0
+        previous = self._header_row
         for number, cells in self._rows:
-            if all(cell == "" for cell in cells):
+            # Rows an XLSX sheet leaves out are blank too; they are counted, not read one by one.
+            blank += max(number - previous - 1, 0)
+            previous = number
+            empty = all(cell == "" for cell in cells)
+            blank += empty
+            if blank > max_blank:
+                raise FileRejected(
+                    _(
+                        "Tệp có quá nhiều dòng trống (hơn %(max)s dòng, tính đến dòng %(row)s): hãy xóa các dòng "
+                        "trống hoặc định dạng thừa bên dưới bảng."
+                    )
+                    % {"max": max_blank, "row": number}
+                )
+            if empty:
                 continue
             count += 1
             if count > max_rows:
@@ -227,6 +260,11 @@ class Table:
         try:
             # Excel shows one spreadsheet row per record, even when a quoted cell spans several lines.
             for number, record in enumerate(reader, start=1):
+                if len(record) > MAX_COLUMNS:
+                    far = next((i for i in range(len(record) - 1, MAX_COLUMNS - 1, -1) if record[i].strip()), None)
+                    if far is not None:
+                        raise _beyond_columns(number, far + 1)
+                    record = record[:MAX_COLUMNS]
                 yield number, [text_clean(cell) for cell in record]
         except csv.Error as error:
             raise FileRejected(_("Tệp CSV sai cấu trúc: %(error)s") % {"error": error}) from error
@@ -242,10 +280,72 @@ class Table:
         try:
             # read_only streams rows; data_only gives the cached values of formula cells.
             self._workbook = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
-            sheet = self._workbook.worksheets[0]
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [cell_clean(cell) for cell in row]
+            previous = 0
+            for number, present in _sheet_rows_present(self._workbook.worksheets[0]):
+                if number <= previous:
+                    continue  # out of order: skipped, as openpyxl's own reader does
+                previous = number
+                yield number, _xlsx_cells(number, present)
         except FileRejected:
             raise
         except Exception as error:  # openpyxl raises many kinds of errors on a damaged workbook
             raise FileRejected(_("Tệp .xlsx bị hỏng, không đọc được.")) from error
+
+    def xlsx_rows_estimate(self) -> int:
+        """Data rows the first sheet may hold: its declared height, never more than its XML could contain."""
+        sheet = self._workbook.worksheets[0]
+        size = self._workbook._archive.getinfo(sheet._worksheet_path).file_size
+        return min(max((sheet.max_row or 1) - 1, 0), size // _MIN_ROW_BYTES)
+
+
+def _column_letter(number: int) -> str:
+    """Spreadsheet letters of a 1-based column number, at any width (openpyxl's stop at XFD)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _beyond_columns(row: int, column: int) -> FileRejected:
+    return FileRejected(
+        _("Ô %(cell)s có dữ liệu ngoài vùng đọc: tệp nhập chỉ được dùng tới cột %(last)s.")
+        % {"cell": f"{_column_letter(column)}{row}", "last": _column_letter(MAX_COLUMNS)}
+    )
+
+
+def _sheet_rows_present(sheet) -> Iterator[tuple[int, list[dict]]]:
+    """(row number, the cells the sheet file holds in it), as the XML has them: nothing padded, nothing invented.
+
+    openpyxl's iter_rows pads every row to the width of the sheet's <dimension ref> and yields each missing row
+    up to its height: a 1.7 KB file declaring A1:XFD20000 meant 327 million cells. This runs the same parser
+    that iter_rows runs (ReadOnlyWorksheet._cells_by_row, openpyxl 3.1), without that padding.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        yield from parser.parse()
+
+
+def _xlsx_cells(number: int, present: list[dict]) -> list:
+    """The row's values up to its last cell holding one; a value past MAX_COLUMNS refuses the file."""
+    width = 0
+    for cell in present:
+        if cell["value"] is not None and cell["column"] > width:
+            width = cell["column"]
+    if width > MAX_COLUMNS:
+        raise _beyond_columns(number, width)
+    cells: list = [""] * width
+    for cell in present:
+        if cell["value"] is not None and cell["column"] <= width:
+            cells[cell["column"] - 1] = cell_clean(cell["value"])
+    return cells

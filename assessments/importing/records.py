@@ -4,6 +4,8 @@ import hashlib
 from collections.abc import Callable
 from typing import IO
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -39,8 +41,7 @@ def rows_estimate(handle: IO[bytes], name: str) -> int:
         return max(lines - 1, 0)
     try:
         with Table(handle, kind) as table:
-            sheet = table._workbook.worksheets[0]
-            rows = max((sheet.max_row or 1) - 1, 0)
+            rows = table.xlsx_rows_estimate()
     except FileRejected:
         rows = 0
     handle.seek(0)
@@ -101,7 +102,12 @@ def import_record_run(
     except Exception as error:
         # Nothing was kept (one transaction); say so, rather than leave the progress page waiting forever.
         record.status = ImportRecord.Status.FAILED
-        record.message = _("Lỗi không mong đợi, không ghi gì: %(error)s") % {"error": type(error).__name__}
+        if isinstance(error, SoftTimeLimitExceeded):
+            record.message = _(
+                "Quá thời gian cho phép (%(seconds)s giây): việc nhập đã dừng, không ghi gì. Hãy chia tệp nhỏ hơn."
+            ) % {"seconds": settings.IMPORT_TASK_SOFT_TIME_LIMIT}
+        else:
+            record.message = _("Lỗi không mong đợi, không ghi gì: %(error)s") % {"error": type(error).__name__}
         record.finished_at = timezone.now()
         record.save()
         raise

@@ -3,6 +3,7 @@
 import contextlib
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
 from assessments.importing import FileRejected, import_record_run
@@ -15,7 +16,13 @@ def progress_key(record_id: int) -> str:
     return f"import-progress:{record_id}"
 
 
-@shared_task(name="assessments.import_tasks.import_record_task", acks_late=True)
+# At the soft limit the import stops inside its transaction (nothing kept) and its record says why.
+@shared_task(
+    name="assessments.import_tasks.import_record_task",
+    acks_late=True,
+    soft_time_limit=settings.IMPORT_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.IMPORT_TASK_TIME_LIMIT,
+)
 def import_record_task(record_id: int, dry_run: bool) -> None:
     """Run one recorded import; a duplicate delivery after it ended does nothing, a retry starts again cleanly."""
     record = ImportRecord.objects.select_related("user__organization").filter(pk=record_id).first()

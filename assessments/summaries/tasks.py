@@ -23,6 +23,8 @@ RETRY = {
     "retry_jitter": True,
     "max_retries": 8,
 }
+# A recompute stuck on a lock or a runaway query is stopped; its summaries stay stale and reconciliation repairs them.
+LIMITS = {"soft_time_limit": settings.SUMMARIES_TASK_SOFT_TIME_LIMIT, "time_limit": settings.SUMMARIES_TASK_TIME_LIMIT}
 
 
 def pending_key(organization_id: int | str, year: int) -> str:
@@ -41,7 +43,7 @@ def _release(keys: list[str]) -> None:
         logger.warning("Could not release summary keys %s", keys, exc_info=True)
 
 
-@shared_task(name="assessments.tasks.summaries_recompute_task", **RETRY)
+@shared_task(name="assessments.tasks.summaries_recompute_task", **RETRY, **LIMITS)
 def summaries_recompute_task(organization_ids: list[int], year: int) -> int:
     """Recompute the summaries of these organizations for a year from source rows (idempotent)."""
     # Released before reading: a change committed from now on queues one more run instead of being absorbed
@@ -50,14 +52,14 @@ def summaries_recompute_task(organization_ids: list[int], year: int) -> int:
     return summaries.summaries_recompute(organization_ids=organization_ids, year=year, with_ancestors=False)
 
 
-@shared_task(name="assessments.tasks.summaries_recompute_year_task", **RETRY)
+@shared_task(name="assessments.tasks.summaries_recompute_year_task", **RETRY, **LIMITS)
 def summaries_recompute_year_task(year: int) -> int:
     """Recompute every summary of a year with set-based queries (idempotent)."""
     _release([pending_key("all", year)])
     return summaries.summaries_recompute_year(year=year)
 
 
-@shared_task(name="assessments.tasks.summaries_reconcile_task", **RETRY)
+@shared_task(name="assessments.tasks.summaries_reconcile_task", **RETRY, **LIMITS)
 def summaries_reconcile_task() -> dict:
     """Periodic repair (Celery beat): recompute stale summaries and years that have data but no summaries."""
     return {str(year): n for year, n in summaries.summaries_reconcile().items()}
