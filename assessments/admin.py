@@ -1,5 +1,7 @@
 """Admin for data corrections: folded search, filters, and history with revert on every rating."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -9,7 +11,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
 from assessments.common.text import fold
-from assessments.cycle.rules import rating_lock_check
 from assessments.models import (
     ImportRecord,
     Member,
@@ -25,6 +26,9 @@ from assessments.models import (
     User,
     YearCycle,
 )
+from assessments.permissions import WRITE_MEMBERS
+from assessments.rules import members as rules_members
+from assessments.rules.access import write_check
 
 
 class FoldedSearchMixin:
@@ -49,10 +53,11 @@ class FoldedSearchMixin:
 
 
 def rule_checked_form(model, check):
-    """A ModelForm that runs the service rules and the cycle's locks, so a broken rule is a form error, not a 500."""
+    """A ModelForm that runs the rules layer (through the service's check, the actor and the cycle's locks
+    included), so a broken rule is a form error, not a 500; saving then goes through the service."""
 
     class Form(forms.ModelForm):
-        actor = None  # set per request by RatingAdminMixin.get_form
+        actor = None  # set per request by ActorFormMixin.get_form
 
         class Meta:
             fields = "__all__"  # noqa: DJ007 — the admin shows every field of the model
@@ -62,8 +67,7 @@ def rule_checked_form(model, check):
             if self.errors:
                 return
             try:
-                check(self.instance)
-                rating_lock_check(organization=self.instance.organization, year=self.instance.year, actor=self.actor)
+                check(self.instance, actor=self.actor)
             except ValidationError as error:
                 self._update_errors(error)
 
@@ -71,8 +75,8 @@ def rule_checked_form(model, check):
     return Form
 
 
-class RatingAdminMixin:
-    """Gives the rating form the acting user, whom the cycle's locks depend on."""
+class ActorFormMixin:
+    """Gives the form the acting user, whom the rules (scope, locks) depend on."""
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -80,14 +84,45 @@ class RatingAdminMixin:
         return form
 
 
+def _membership_check(membership, *, actor) -> None:
+    rules_members.membership_check(membership)
+    if membership.organization_id is not None:
+        write_check(actor=actor, data_type=WRITE_MEMBERS, organization=membership.organization)
+
+
+MembershipForm = rule_checked_form(Membership, _membership_check)
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Deleting a row follows the rule of the service: only a past membership entered by mistake."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk:
+                try:
+                    rules_members.membership_delete_check(form.instance)
+                except ValidationError as error:
+                    raise ValidationError(error.messages) from error
+
+
 class MembershipInline(admin.TabularInline):
+    """A member's dated memberships, corrected by hand through services.membership_save and membership_delete."""
+
     model = Membership
+    form = MembershipForm
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["organization"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.actor = request.user
+        return formset
+
 
 @admin.register(Organization)
-class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "sector", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "sector", "depth"]
     list_select_related = ["parent"]
@@ -96,13 +131,14 @@ class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     exact_search_fields = ("code",)
     autocomplete_fields = ["parent", "successors"]
     readonly_fields = ["path"]
+    form = rule_checked_form(Organization, services.organization_write_check)
 
     def save_model(self, request, obj, form, change):
         services.organization_save(organization=obj, actor=request.user)
 
 
 @admin.register(Member)
-class MemberAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class MemberAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["card_number", "full_name", "gender", "ethnicity", "status", "organization"]
     list_filter = ["status", "gender", "ethnicity"]
     list_select_related = ["organization"]
@@ -111,13 +147,33 @@ class MemberAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     exact_search_fields = ("card_number",)
     autocomplete_fields = ["organization"]
     inlines = [MembershipInline]
+    form = rule_checked_form(
+        Member, lambda member, actor: services.member_write_check(member, actor=actor, day=datetime.date.today())
+    )
+
+    def get_inline_instances(self, request, obj=None):
+        # A new member's first membership is opened by services.member_save; hand corrections come afterwards.
+        return super().get_inline_instances(request, obj) if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         services.member_save(member=obj, actor=request.user)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                services.membership_delete(membership=deleted.instance, actor=request.user)
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms or not inline_form.has_changed():
+                continue
+            inline_form.instance.member = form.instance
+            services.membership_save(membership=inline_form.instance, actor=request.user)
+        return None
+
 
 @admin.register(Membership)
-class MembershipAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class MembershipAdmin(ActorFormMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["member", "organization", "start", "end"]
     list_filter = ["end"]
     list_select_related = ["member", "organization"]
@@ -125,6 +181,21 @@ class MembershipAdmin(FoldedSearchMixin, admin.ModelAdmin):
     folded_search_fields = ("member__name_folded",)
     exact_search_fields = ("member__card_number",)
     autocomplete_fields = ["member", "organization"]
+    form = MembershipForm
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The open membership changes only by a transfer (rules.members.membership_delete_check).
+        return super().has_delete_permission(request, obj) and (obj is None or obj.end is not None)
+
+    def save_model(self, request, obj, form, change):
+        services.membership_save(membership=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.membership_delete(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.membership_delete(membership=membership, actor=request.user)
 
 
 class RatingLevelInline(admin.TabularInline):
@@ -156,7 +227,7 @@ class LevelChoicesMixin:
 
 
 @admin.register(UnitAssessment)
-class UnitAssessmentAdmin(RatingAdminMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class UnitAssessmentAdmin(ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["organization", "year", "self_level", "level", "exemplary", "decision_ref", "decided_on"]
     list_filter = [
         "year",
@@ -171,14 +242,14 @@ class UnitAssessmentAdmin(RatingAdminMixin, LevelChoicesMixin, FoldedSearchMixin
     folded_search_fields = ("organization__name_folded",)
     exact_search_fields = ("organization__code",)
     autocomplete_fields = ["organization"]
-    form = rule_checked_form(UnitAssessment, services.unit_assessment_check)
+    form = rule_checked_form(UnitAssessment, services.unit_assessment_write_check)
 
     def save_model(self, request, obj, form, change):
         services.unit_assessment_save(assessment=obj, actor=request.user)
 
 
 @admin.register(MemberAssessment)
-class MemberAssessmentAdmin(RatingAdminMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class MemberAssessmentAdmin(ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["member", "year", "organization", "level", "not_rated_reason"]
     list_filter = ["year", "level__scheme", "level__rank", "not_rated_reason"]
     list_select_related = ["member", "organization", "level"]
@@ -186,7 +257,7 @@ class MemberAssessmentAdmin(RatingAdminMixin, LevelChoicesMixin, FoldedSearchMix
     folded_search_fields = ("member__name_folded", "organization__name_folded")
     exact_search_fields = ("member__card_number",)
     autocomplete_fields = ["member", "organization"]
-    form = rule_checked_form(MemberAssessment, services.member_assessment_check)
+    form = rule_checked_form(MemberAssessment, services.member_assessment_write_check)
 
     def save_model(self, request, obj, form, change):
         services.member_assessment_save(assessment=obj, actor=request.user)

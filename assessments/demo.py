@@ -11,7 +11,19 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from assessments import services
 from assessments.common.text import fold
+from assessments.demo_names import (
+    COMMITTEE_CELLS,
+    COMMUNES,
+    ETHNIC_WEIGHTS,
+    FEMALE_GIVEN,
+    MALE_GIVEN,
+    MALE_MIDDLE,
+    OTHER_UNITS,
+    SURNAMES,
+    VILLAGES,
+)
 from assessments.models import (
     Kind,
     Member,
@@ -28,182 +40,13 @@ from assessments.models import (
     UnitAssessment,
     User,
 )
+from assessments.rules.members import member_dates_check, member_organization_check
+from assessments.rules.ratings import member_assessment_check, unit_assessment_check
 from assessments.signals import assessments_changed, demo_loaded, organizations_changed
 
 DEMO_PASSWORD = "BacSon-demo-2017"  # noqa: S105 — printed by `make demo`; load_demo refuses to run with DEBUG off
 YEARS = (2016, 2017, 2018)
 SEED = 2017
-
-COMMUNES = [  # (code suffix, name, sector) — the 20 units of the 2017 list of administrative units
-    ("TT-BAC-SON", "Đảng bộ thị trấn Bắc Sơn", Sector.TOWN),
-    ("BAC-QUYNH", "Đảng bộ xã Bắc Quỳnh", Sector.COMMUNE),
-    ("CHIEN-THANG", "Đảng bộ xã Chiến Thắng", Sector.COMMUNE),
-    ("CHIEU-VU", "Đảng bộ xã Chiêu Vũ", Sector.COMMUNE),
-    ("DONG-Y", "Đảng bộ xã Đồng Ý", Sector.COMMUNE),
-    ("HUNG-VU", "Đảng bộ xã Hưng Vũ", Sector.COMMUNE),
-    ("HUU-VINH", "Đảng bộ xã Hữu Vĩnh", Sector.COMMUNE),
-    ("LONG-DONG", "Đảng bộ xã Long Đống", Sector.COMMUNE),
-    ("NHAT-HOA", "Đảng bộ xã Nhất Hòa", Sector.COMMUNE),
-    ("NHAT-TIEN", "Đảng bộ xã Nhất Tiến", Sector.COMMUNE),
-    ("QUYNH-SON", "Đảng bộ xã Quỳnh Sơn", Sector.COMMUNE),
-    ("TAN-HUONG", "Đảng bộ xã Tân Hương", Sector.COMMUNE),
-    ("TAN-LAP", "Đảng bộ xã Tân Lập", Sector.COMMUNE),
-    ("TAN-THANH", "Đảng bộ xã Tân Thành", Sector.COMMUNE),
-    ("TAN-TRI", "Đảng bộ xã Tân Tri", Sector.COMMUNE),
-    ("TRAN-YEN", "Đảng bộ xã Trấn Yên", Sector.COMMUNE),
-    ("VAN-THUY", "Đảng bộ xã Vạn Thủy", Sector.COMMUNE),
-    ("VU-LANG", "Đảng bộ xã Vũ Lăng", Sector.COMMUNE),
-    ("VU-LE", "Đảng bộ xã Vũ Lễ", Sector.COMMUNE),
-    ("VU-SON", "Đảng bộ xã Vũ Sơn", Sector.COMMUNE),
-]
-
-OTHER_UNITS = [  # (code suffix, name, kind, sector) — 35 agencies, schools, enterprises and armed forces
-    ("VP-HU", "Chi bộ Văn phòng Huyện ủy", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("CAC-BAN-DANG", "Chi bộ các Ban xây dựng Đảng Huyện ủy", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("UBKT-HU", "Chi bộ Ủy ban Kiểm tra Huyện ủy", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("MTTQ-DT", "Chi bộ Mặt trận Tổ quốc và các đoàn thể huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("VP-HDND-UBND", "Chi bộ Văn phòng HĐND và UBND huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("TC-KH", "Chi bộ Phòng Tài chính – Kế hoạch", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("NN-PTNT", "Chi bộ Phòng Nông nghiệp và Phát triển nông thôn", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("TN-MT", "Chi bộ Phòng Tài nguyên và Môi trường", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("GD-DT", "Chi bộ Phòng Giáo dục và Đào tạo", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("LD-TBXH", "Chi bộ Phòng Lao động – Thương binh và Xã hội", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("TOA-AN", "Chi bộ Tòa án nhân dân huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("VKS", "Chi bộ Viện Kiểm sát nhân dân huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("THA", "Chi bộ Chi cục Thi hành án dân sự", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("THUE", "Chi bộ Chi cục Thuế", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("KHO-BAC", "Chi bộ Kho bạc Nhà nước huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("BHXH", "Chi bộ Bảo hiểm xã hội huyện", Kind.GRASSROOTS_CELL, Sector.AGENCY),
-    ("TTCT", "Chi bộ Trung tâm Chính trị huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    ("TTYT", "Đảng bộ Trung tâm Y tế huyện", Kind.GRASSROOTS_COMMITTEE, Sector.PUBLIC_SERVICE),
-    ("THPT-BAC-SON", "Chi bộ Trường THPT Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    ("THPT-VU-LE", "Chi bộ Trường THPT Vũ Lễ", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    ("PTDTNT", "Chi bộ Trường Phổ thông Dân tộc nội trú huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    ("GDNN-GDTX", "Chi bộ Trung tâm GDNN – GDTX huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    (
-        "VHTT",
-        "Chi bộ Trung tâm Văn hóa, Thể thao và Truyền thông",
-        Kind.GRASSROOTS_CELL,
-        Sector.PUBLIC_SERVICE,
-    ),
-    ("BQLDA", "Chi bộ Ban Quản lý dự án đầu tư xây dựng huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    ("THCS-TT", "Chi bộ Trường THCS thị trấn Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    ("KIEM-LAM", "Chi bộ Hạt Kiểm lâm huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    ("KHUYEN-NONG", "Chi bộ Trạm Khuyến nông huyện", Kind.GRASSROOTS_CELL, Sector.PUBLIC_SERVICE),
-    (
-        "NHNN-PTNT",
-        "Chi bộ Ngân hàng Nông nghiệp và PTNT chi nhánh Bắc Sơn",
-        Kind.GRASSROOTS_CELL,
-        Sector.ENTERPRISE,
-    ),
-    ("NHCSXH", "Chi bộ Phòng giao dịch Ngân hàng Chính sách xã hội", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
-    ("DIEN-LUC", "Chi bộ Điện lực Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
-    ("BUU-DIEN", "Chi bộ Bưu điện huyện Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
-    ("VIETTEL", "Chi bộ Viettel Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
-    ("THUY-LOI", "Chi bộ Trạm Khai thác thủy lợi Bắc Sơn", Kind.GRASSROOTS_CELL, Sector.ENTERPRISE),
-    ("QUAN-SU", "Đảng bộ Quân sự huyện", Kind.GRASSROOTS_COMMITTEE, Sector.MILITARY),
-    ("CONG-AN", "Đảng bộ Công an huyện", Kind.GRASSROOTS_COMMITTEE, Sector.POLICE),
-]
-
-VILLAGES = [
-    "Nà Lay",
-    "Nà Riềng",
-    "Khuổi Cấp",
-    "Pác Mòng",
-    "Nà Hin",
-    "Làng Mỏ",
-    "Mỏ Mạ",
-    "Nà Thí",
-    "Đon Úy",
-    "Nà Mằn",
-    "Pắc Khuông",
-    "Tân Sơn",
-    "Đồng Tâm",
-    "Làng Cống",
-    "Nà Tèo",
-    "Còn Quan",
-    "Lân Hoạt",
-    "Hang Chui",
-    "Nà Pe",
-    "Bình Thượng",
-    "Khòn Lạn",
-    "Nà Lẹng",
-    "Pá Danh",
-    "Mỏ Pia",
-    "Làng Giữa",
-    "Rọ Phải",
-    "Nà Khoang",
-    "Phiêng Quăn",
-    "Suối Mỏ",
-    "Tiến Hội",
-    "Quan Hảo",
-    "Đồng Đăng",
-    "Nà Cà",
-    "Lục Hạ",
-    "Pàn Pè",
-]
-COMMITTEE_CELLS = {
-    "TTYT": ["Chi bộ Khoa Khám bệnh", "Chi bộ Khoa Nội – Nhi", "Chi bộ Y tế dự phòng"],
-    "QUAN-SU": ["Chi bộ Cơ quan Quân sự", "Chi bộ Đại đội dân quân cơ động", "Chi bộ Kho vũ khí"],
-    "CONG-AN": ["Chi bộ Đội Cảnh sát", "Chi bộ Đội An ninh", "Chi bộ Tham mưu – Hậu cần"],
-}
-
-ETHNIC_WEIGHTS = [("Tày", 62), ("Nùng", 22), ("Kinh", 12), ("Dao", 4)]
-SURNAMES = {
-    "Tày": ["Hoàng", "Nông", "Lương", "Lăng", "Hà", "Vi", "Lộc", "Đinh", "Dương", "Chu", "Mông"],
-    "Nùng": ["Hoàng", "Nông", "Lành", "Lý", "Vi", "Chu", "Lục", "Mã", "Dương"],
-    "Kinh": ["Nguyễn", "Trần", "Lê", "Phạm", "Vũ", "Đỗ", "Ngô", "Bùi"],
-    "Dao": ["Triệu", "Bàn", "Đặng", "Lý", "Chảo"],
-}
-MALE_GIVEN = [
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Hùng",
-    "Khánh",
-    "Long",
-    "Mạnh",
-    "Nam",
-    "Phong",
-    "Quang",
-    "Sơn",
-    "Thắng",
-    "Thành",
-    "Tuấn",
-    "Việt",
-    "Hải",
-    "Đức",
-    "Toàn",
-    "Trung",
-    "Lâm",
-    "Huy",
-    "Kiên",
-    "Lợi",
-    "Tiến",
-]
-FEMALE_GIVEN = [
-    "Hoa",
-    "Hương",
-    "Lan",
-    "Liên",
-    "Mai",
-    "Nga",
-    "Nhung",
-    "Phượng",
-    "Thảo",
-    "Thu",
-    "Thúy",
-    "Trang",
-    "Vân",
-    "Yến",
-    "Hạnh",
-    "Huyền",
-    "Đào",
-    "Duyên",
-    "Ánh",
-    "Loan",
-]
-MALE_MIDDLE = ["Văn", "Văn", "Văn", "Đức", "Minh", "Hữu"]
 
 # Unit results of the directly subordinate units: rank -> how many (summing to 55), and the named units.
 UNIT_PLAN = {
@@ -261,7 +104,28 @@ MERGED_2019 = {"BS-HUU-VINH", "BS-QUYNH-SON"}
 MERGED_2019_END = datetime.date(2019, 12, 31)
 
 
+def organizations_check(objects: Iterable[Organization]) -> None:
+    """The demo writes in bulk, but every organization passes the rules the services apply (a system write)."""
+    for org in objects:
+        services.organization_write_check(org, actor=None)
+
+
+def members_check(members: Iterable[Member]) -> None:
+    """Every member joins a cell that exists on the day they join it (their admission), with consistent dates."""
+    for member in members:
+        member_organization_check(organization=member.organization, day=member.admitted_on)
+        member_dates_check(admitted_on=member.admitted_on, official_on=member.official_on)
+
+
+def ratings_check(rows: Iterable[UnitAssessment | MemberAssessment]) -> None:
+    """Every rating passes the rules of rules.ratings (the level of that year's scheme, the unit existing then)."""
+    with RatingScheme.memoized():
+        for row in rows:
+            (unit_assessment_check if isinstance(row, UnitAssessment) else member_assessment_check)(row)
+
+
 def _upsert_orgs(objects: list[Organization]) -> dict[str, Organization]:
+    organizations_check(objects)
     _upsert(
         Organization,
         objects,
@@ -357,6 +221,7 @@ def _build_members(rng: random.Random, cells: list[Organization]) -> list[Member
                     organization=cell,
                 )
             )
+    members_check(members)
     _upsert(
         Member,
         members,
@@ -373,7 +238,10 @@ def _build_members(rng: random.Random, cells: list[Organization]) -> list[Member
             "organization",
         ],
     )
-    saved = {m.card_number: m for m in Member.objects.filter(card_number__in=[m.card_number for m in members])}
+    saved = {
+        m.card_number: m
+        for m in Member.objects.filter(card_number__in=[m.card_number for m in members]).select_related("organization")
+    }
     with_membership = set(
         Membership.objects.filter(member__in=saved.values(), end__isnull=True).values_list("member_id", flat=True)
     )
@@ -440,6 +308,7 @@ def _rate_units(rng: random.Random, year: int, units: list[Organization], by_cod
                 decided_on=datetime.date(year, 12, 28),
             )
         )
+    ratings_check(rows)
     _upsert(
         UnitAssessment,
         rows,
@@ -480,18 +349,15 @@ def _rate_members(rng: random.Random, year: int, members: list[Member]):
     )
     rng.shuffle(pool)
     rows = [
-        MemberAssessment(
-            member=m, year=year, organization_id=m.organization_id, level=levels[rank], not_rated_reason=""
-        )
+        MemberAssessment(member=m, year=year, organization=m.organization, level=levels[rank], not_rated_reason="")
         for m, rank in zip(rated, pool, strict=True)
     ]
     rows += [
-        MemberAssessment(
-            member=m, year=year, organization_id=m.organization_id, level=None, not_rated_reason=reasons[m.pk]
-        )
+        MemberAssessment(member=m, year=year, organization=m.organization, level=None, not_rated_reason=reasons[m.pk])
         for m in present
         if m.pk in reasons
     ]
+    ratings_check(rows)
     _upsert(MemberAssessment, rows, ["member", "year"], ["organization", "level", "not_rated_reason"])
 
 

@@ -1,4 +1,8 @@
-"""Writes with business rules: the only path views, the admin, imports, commands and tasks use for a change."""
+"""Writes with business rules: the only path views, the admin, commands and tasks use for a change.
+
+The rules themselves live in assessments/rules (the importer calls the same functions set-based); level_check,
+unit_assessment_check and member_assessment_check are re-exported here for the callers that used them from here.
+"""
 
 import datetime
 
@@ -6,88 +10,58 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.cycle.rules import rating_lock_check
 from assessments.models import (
-    MEMBER_KINDS,
-    MEMBER_REASONS,
-    UNIT_REASONS,
     Member,
     MemberAssessment,
     Membership,
     Organization,
-    RatingLevel,
-    RatingScheme,
     Role,
-    Subject,
     UnitAssessment,
     User,
 )
+from assessments.permissions import (
+    WRITE_MEMBER_RATINGS,
+    WRITE_MEMBERS,
+    WRITE_ORGANIZATIONS,
+    WRITE_UNIT_RATINGS,
+)
+from assessments.rules.access import write_check
+from assessments.rules.locks import rating_lock_check
+from assessments.rules.members import (
+    member_dates_check,
+    member_organization_check,
+    membership_check,
+    membership_delete_check,
+    memberships_move,
+    transfer_day_check,
+)
+from assessments.rules.organizations import organization_parent_check, root_check, subtree_repath
+from assessments.rules.ratings import (
+    level_check,  # noqa: F401 — re-exported for cycle and consolidation
+    member_assessment_check,
+    unit_assessment_check,
+    unit_rating_actor_check,
+    unit_rating_changed,
+)
 from assessments.signals import assessments_changed, organizations_changed
 
-# --- rules (pure checks, raise ValidationError keyed by field) -------------------------------------------------
-
-
-def level_check(*, level: RatingLevel | None, year: int, subject: str, field: str = "level") -> None:
-    """A level must belong to the scheme in force that year and to the right subject."""
-    if level is None:
-        return
-    scheme = RatingScheme.for_year(year)
-    if scheme is None:
-        raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
-    if level.scheme_id != scheme.pk:
-        raise ValidationError(
-            {
-                field: _("Mức “%(level)s” thuộc quy định %(other)s, không dùng cho năm %(year)s (quy định %(scheme)s).")
-                % {"level": level.code, "other": level.scheme.code, "year": year, "scheme": scheme.code}
-            }
-        )
-    if level.subject != subject:
-        raise ValidationError(
-            {
-                field: _("Mức “%(level)s” dành cho %(subject)s, không dùng ở đây.")
-                % {"level": level.code, "subject": Subject(level.subject).label}
-            }
-        )
-
-
-def unit_assessment_check(assessment: UnitAssessment) -> None:
-    """The rules of one unit's rating, beyond what the database enforces."""
-    level_check(level=assessment.level, year=assessment.year, subject=Subject.UNIT)
-    level_check(level=assessment.self_level, year=assessment.year, subject=Subject.UNIT, field="self_level")
-    if assessment.exemplary and (assessment.level is None or not assessment.level.is_top):
-        raise ValidationError({"exemplary": _("Chỉ đơn vị xếp mức cao nhất mới được công nhận tiêu biểu.")})
-    if assessment.level is not None and assessment.not_rated_reason:
-        raise ValidationError({"not_rated_reason": _("Đơn vị đã xếp loại thì không ghi lý do không xếp loại.")})
-    if assessment.not_rated_reason and assessment.not_rated_reason not in UNIT_REASONS:
-        raise ValidationError({"not_rated_reason": _("Lý do này không áp dụng cho tổ chức đảng.")})
-    if not assessment.organization.exists_in(assessment.year):
-        raise ValidationError(
-            {
-                "organization": _("%(org)s không tồn tại vào ngày 31/12/%(year)s.")
-                % {"org": assessment.organization.code, "year": assessment.year}
-            }
-        )
-
-
-def member_assessment_check(assessment: MemberAssessment) -> None:
-    """A member's rating: a level of that year's member scale, or no level and a reason."""
-    level_check(level=assessment.level, year=assessment.year, subject=Subject.MEMBER)
-    if assessment.level is None and not assessment.not_rated_reason:
-        raise ValidationError({"not_rated_reason": _("Chưa xếp loại thì phải ghi lý do.")})
-    if assessment.level is not None and assessment.not_rated_reason:
-        raise ValidationError({"not_rated_reason": _("Đã xếp loại thì không ghi lý do không xếp loại.")})
-    if assessment.not_rated_reason and assessment.not_rated_reason not in MEMBER_REASONS:
-        raise ValidationError({"not_rated_reason": _("Lý do này không áp dụng cho đảng viên.")})
-
-
 # --- organizations ---------------------------------------------------------------------------------------------
+
+
+def organization_write_check(organization: Organization, *, actor: User | None) -> None:
+    """Every rule of creating or changing an organization, the actor's included (the admin's form asks it too)."""
+    organization_parent_check(organization)
+    parent = organization.parent if organization.parent_id else None
+    if parent is not None:
+        write_check(actor=actor, data_type=WRITE_ORGANIZATIONS, organization=parent, field="parent")
+    else:
+        root_check(actor=actor)
 
 
 @transaction.atomic
 def organization_save(*, organization: Organization, actor: User | None) -> Organization:
     """Create or change an organization, keeping the paths of its subtree right when it moves."""
-    if organization.parent_id and organization.pk and organization.parent.path.startswith(organization.path or "\0"):
-        raise ValidationError({"parent": _("Không thể đặt một tổ chức trực thuộc chính cấp dưới của nó.")})
+    organization_write_check(organization, actor=actor)
     old_path = None
     if organization.pk:
         old_path = Organization.objects.filter(pk=organization.pk).values_list("path", flat=True).first()
@@ -95,76 +69,135 @@ def organization_save(*, organization: Organization, actor: User | None) -> Orga
     organization.full_clean()
     organization.save()
     if old_path and old_path != organization.path:
-        for child in (
-            Organization.objects.filter(path__startswith=old_path).exclude(pk=organization.pk).order_by("depth")
-        ):
-            child.save()  # recomputes path from the (already moved) parent
+        subtree_repath({organization.pk: (old_path, organization.path)})
     organizations_changed.send(sender=Organization, organization_ids=[organization.pk])
     return organization
 
 
-# --- members ---------------------------------------------------------------------------------------------------
+# --- members and memberships -----------------------------------------------------------------------------------
+
+
+def _open_since(member: Member) -> datetime.date | None:
+    return Membership.objects.filter(member=member, end__isnull=True).values_list("start", flat=True).first()
+
+
+def member_move_check(*, member: Member, organization: Organization, day: datetime.date, actor: User | None) -> None:
+    """Every rule of moving an existing member to another cell on a day (the admin's form asks it too)."""
+    member_organization_check(organization=organization, day=day)
+    current = Organization.objects.get(pk=Member.objects.values_list("organization_id", flat=True).get(pk=member.pk))
+    write_check(actor=actor, data_type=WRITE_MEMBERS, organization=current)
+    write_check(actor=actor, data_type=WRITE_MEMBERS, organization=organization)
+    transfer_day_check(open_since=_open_since(member), day=day)
+
+
+def member_write_check(member: Member, *, actor: User | None, day: datetime.date) -> None:
+    """Every rule of creating or changing a member on a day (a changed cell is a transfer that day)."""
+    previous_org_id = None
+    if member.pk:
+        previous_org_id = Member.objects.filter(pk=member.pk).values_list("organization_id", flat=True).first()
+    if previous_org_id is None:
+        member_organization_check(organization=member.organization, day=day)
+        write_check(actor=actor, data_type=WRITE_MEMBERS, organization=member.organization)
+    elif previous_org_id != member.organization_id:
+        member_move_check(member=member, organization=member.organization, day=day, actor=actor)
+    else:
+        write_check(actor=actor, data_type=WRITE_MEMBERS, organization=member.organization)
+    member_dates_check(admitted_on=member.admitted_on, official_on=member.official_on)
 
 
 @transaction.atomic
 def member_save(*, member: Member, actor: User | None, joined_on: datetime.date | None = None) -> Member:
-    """Create or change a member; a changed cell is recorded as a transfer."""
-    if member.organization.kind not in MEMBER_KINDS:
-        raise ValidationError(
-            {"organization": _("Đảng viên sinh hoạt ở chi bộ, không ở %(org)s.") % {"org": member.organization.name}}
-        )
+    """Create or change a member; a changed cell is recorded as a transfer (rules.members)."""
+    day = joined_on or datetime.date.today()
     previous_org_id = None
     if member.pk:
         previous_org_id = Member.objects.filter(pk=member.pk).values_list("organization_id", flat=True).first()
+    member_write_check(member, actor=actor, day=day)
     member._history_user = actor
     member.full_clean()
     member.save()
-    day = joined_on or datetime.date.today()
     if previous_org_id is None:
         Membership.objects.create(
             member=member, organization=member.organization, start=joined_on or member.admitted_on or day
         )
     elif previous_org_id != member.organization_id:
-        _membership_move(member=member, day=day)
+        memberships_move([(member.pk, member.organization_id)], day)
     return member
-
-
-def _membership_move(*, member: Member, day: datetime.date) -> None:
-    Membership.objects.filter(member=member, end__isnull=True).update(end=day - datetime.timedelta(days=1))
-    Membership.objects.create(member=member, organization=member.organization, start=day)
 
 
 @transaction.atomic
 def member_transfer(*, member: Member, organization: Organization, day: datetime.date, actor: User | None) -> Member:
-    """Move a member to another cell from a given day: closes one membership and opens the next."""
-    if organization.kind not in MEMBER_KINDS:
-        raise ValidationError(
-            {"organization": _("Đảng viên sinh hoạt ở chi bộ, không ở %(org)s.") % {"org": organization.name}}
-        )
+    """Move a member to another cell from a given day: closes one membership and opens the next (on the day the
+    current one started, corrects it: rules.members)."""
     if organization.pk == member.organization_id:
+        member_organization_check(organization=organization, day=day)
         return member
-    open_since = Membership.objects.filter(member=member, end__isnull=True).values_list("start", flat=True).first()
-    if open_since and day <= open_since:
-        raise ValidationError(
-            {
-                "day": _("Ngày chuyển phải sau ngày bắt đầu sinh hoạt hiện tại (%(d)s).")
-                % {"d": open_since.strftime("%d/%m/%Y")}
-            }
-        )
+    member_move_check(member=member, organization=organization, day=day, actor=actor)
     member.organization = organization
     member._history_user = actor
     member.save()
-    _membership_move(member=member, day=day)
+    memberships_move([(member.pk, organization.pk)], day)
     return member
+
+
+def _member_follow_open_membership(member_id: int, actor: User | None) -> None:
+    """The member's current cell is the cell of their open membership (if they have one)."""
+    open_rows = Membership.objects.filter(member_id=member_id, end__isnull=True)
+    org_id = open_rows.values_list("organization_id", flat=True).first()
+    member = Member.objects.get(pk=member_id)
+    if org_id is not None and org_id != member.organization_id:
+        member.organization_id = org_id
+        member._history_user = actor
+        member.save()
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership, actor: User | None) -> Membership:
+    """Correct a member's dated membership by hand (the admin), under the rules of rules.members."""
+    membership_check(membership)
+    write_check(actor=actor, data_type=WRITE_MEMBERS, organization=membership.organization)
+    membership.full_clean()
+    membership.save()
+    _member_follow_open_membership(membership.member_id, actor)
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor: User | None) -> None:
+    """Delete a past membership entered by mistake; the open one changes only by a transfer."""
+    write_check(actor=actor, data_type=WRITE_MEMBERS, organization=membership.organization)
+    membership_delete_check(membership)
+    membership.delete()
 
 
 # --- assessments -----------------------------------------------------------------------------------------------
 
 
-def _assessment_write(assessment, *, check, actor: User | None):
-    """The one write path of a rating: rules, the cycle's locks, history with the actor, then the summaries signal."""
-    check(assessment)
+def unit_assessment_write_check(assessment: UnitAssessment, *, actor: User | None) -> None:
+    """Every rule of writing a unit's rating, the actor's included (the admin's form asks it too)."""
+    unit_assessment_check(assessment)
+    write_check(actor=actor, data_type=WRITE_UNIT_RATINGS, organization=assessment.organization)
+    stored = UnitAssessment.objects.filter(pk=assessment.pk).first() if assessment.pk else None
+    unit_rating_actor_check(
+        actor=actor, organization=assessment.organization, changed=unit_rating_changed(stored, assessment)
+    )
     rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
+
+
+def member_assessment_write_check(assessment: MemberAssessment, *, actor: User | None) -> None:
+    """Every rule of writing a member's rating, the actor's included (the admin's form asks it too)."""
+    member_assessment_check(assessment)
+    write_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, organization=assessment.organization)
+    if assessment.member_id is not None:
+        write_check(
+            actor=actor, data_type=WRITE_MEMBER_RATINGS, organization=assessment.member.organization, field="member"
+        )
+    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
+
+
+def _assessment_write(assessment, *, check, actor: User | None):
+    """The one write path of a rating: rules, the actor, the cycle's locks, history with the actor, the signal."""
+    check(assessment, actor=actor)
     assessment._history_user = actor
     assessment.full_clean(validate_unique=True)
     assessment.save()
@@ -177,13 +210,13 @@ def _assessment_write(assessment, *, check, actor: User | None):
 @transaction.atomic
 def unit_assessment_save(*, assessment: UnitAssessment, actor: User | None) -> UnitAssessment:
     """Record or change a unit's rating for a year, after checking every rule."""
-    return _assessment_write(assessment, check=unit_assessment_check, actor=actor)
+    return _assessment_write(assessment, check=unit_assessment_write_check, actor=actor)
 
 
 @transaction.atomic
 def member_assessment_save(*, assessment: MemberAssessment, actor: User | None) -> MemberAssessment:
     """Record or change a member's rating for a year, after checking every rule."""
-    return _assessment_write(assessment, check=member_assessment_check, actor=actor)
+    return _assessment_write(assessment, check=member_assessment_write_check, actor=actor)
 
 
 # --- accounts --------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from assessments import services
 from assessments.cycle import rules
+from assessments.rules import locks
 from assessments.cycle import services as cycle_services
 from assessments.models import (
     MemberAssessment,
@@ -490,8 +491,8 @@ def test_rating_locks_cover_the_unit_its_cells_and_are_computed_in_one_query(
     cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
     orgs = [tree[c] for c in ("BS-NHAT-TIEN", "BS-NHAT-TIEN-01", "BS-NHAT-TIEN-02", "BS-DONG-Y", "BS-DONG-Y-01")]
     with django_assert_num_queries(1):
-        for_secretary = rules.rating_locks(organizations=orgs, year=2025, actor=secretary_nhat_tien)
+        for_secretary = locks.rating_locks(organizations=orgs, year=2025, actor=secretary_nhat_tien)
     assert set(for_secretary) == {tree["BS-NHAT-TIEN"].pk, tree["BS-NHAT-TIEN-01"].pk, tree["BS-NHAT-TIEN-02"].pk}
     # Submitted but not finalized: the district may still correct it.
-    assert rules.rating_locks(organizations=orgs, year=2025, actor=officer) == {}
-    assert rules.rating_locks(organizations=orgs, year=2024, actor=secretary_nhat_tien) == {}
+    assert locks.rating_locks(organizations=orgs, year=2025, actor=officer) == {}
+    assert locks.rating_locks(organizations=orgs, year=2024, actor=secretary_nhat_tien) == {}

@@ -1,0 +1,283 @@
+"""What every import handler shares: the row and result records, the key index on disk, the organization and
+level caches, and the Handler base class that plans a batch against the rules layer and writes it set-based."""
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.common.text import fold
+from assessments.importing.columns import KEY_COLUMNS
+from assessments.models import Organization, RatingLevel, RatingScheme
+from assessments.permissions import organizations_visible_to, scope_is_everything
+from assessments.rules.locks import rating_locks
+
+WRITE_BATCH = 1000
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    data_type: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)  # the first IMPORT_MAX_ERRORS_KEPT only
+    changes: list[dict] = field(default_factory=list)  # a sample of rows to create or update, for the preview
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def as_dict(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "error_count": self.error_count,
+            "written": self.written,
+        }
+
+
+@dataclass
+class Row:
+    number: int
+    cells: list
+    values: dict = field(default_factory=dict)
+    data: dict | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column code or header text, message)
+    action: str = ""  # created, updated, unchanged
+    key: str = ""
+    obj: Any = None  # the rating a row would write
+    changed: list[str] = field(default_factory=list)  # columns an update changes, for the preview
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append((column, message))
+
+
+class _Rollback(Exception):
+    pass
+
+
+class KeyIndex:
+    """Keys seen so far, on disk (a temporary SQLite file) so that memory does not grow with the file."""
+
+    def __init__(self):
+        handle, self.path = tempfile.mkstemp(prefix="bacson-import-", suffix=".sqlite3")
+        os.close(handle)
+        self.db = sqlite3.connect(self.path)
+        self.db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-2000;"
+            "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER) WITHOUT ROWID;"
+        )
+
+    def add(self, items: list[tuple[str, int]]) -> dict[int, int]:
+        """Record keys; return {row: earlier row with the same key} for duplicates."""
+        found: dict[str, int] = {}
+        keys = list({key for key, _row in items})
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT key, row FROM seen WHERE key IN ({marks})", chunk))  # noqa: S608
+        duplicates, fresh = {}, {}
+        for key, row in items:
+            first = found.get(key) or fresh.get(key)
+            if first:
+                duplicates[row] = first
+            else:
+                fresh[key] = row
+        self.db.executemany("INSERT INTO seen VALUES (?, ?)", fresh.items())
+        return duplicates
+
+    def close(self) -> None:
+        self.db.close()
+        os.unlink(self.path)
+
+
+class OrgCache:
+    """Organizations looked up by code as batches need them, with whether the uploader may touch them."""
+
+    def __init__(self, scope_user):
+        self.scope_user = scope_user
+        self.by_code: dict[str, Organization] = {}
+        self.by_id: dict[int, Organization] = {}
+        self.visible: set[int] = set()
+
+    def load(self, *, codes: Iterable[str] = (), ids: Iterable[int] = ()) -> None:
+        codes = {c for c in codes if c and c not in self.by_code}
+        ids = {i for i in ids if i and i not in self.by_id}
+        if not codes and not ids:
+            return
+        found = list(Organization.objects.filter(Q(code__in=codes) | Q(pk__in=ids)))
+        for org in found:
+            self.by_code[org.code] = org
+            self.by_id[org.pk] = org
+        if scope_is_everything(self.scope_user):
+            self.visible.update(org.pk for org in found)
+        else:
+            self.visible.update(
+                organizations_visible_to(self.scope_user)
+                .filter(pk__in=[o.pk for o in found])
+                .values_list("pk", flat=True)
+            )
+
+    def get(self, code: str) -> Organization | None:
+        """The organization if it exists and is in scope; None either way, so nothing leaks outside the scope (the
+        set-based form of assessments.permissions.write_allowed's scope)."""
+        org = self.by_code.get(code)
+        return org if org is not None and org.pk in self.visible else None
+
+    def is_visible(self, org_id: int) -> bool:
+        return org_id in self.visible
+
+
+class Levels:
+    """Level codes (or Vietnamese labels) of a row resolved against the scheme of that row's year."""
+
+    def __init__(self):
+        self.all = list(RatingLevel.objects.select_related("scheme"))
+        self.exact = {(lv.scheme_id, lv.subject, lv.code): lv for lv in self.all}
+        self.by_label = {(lv.scheme_id, lv.subject, fold(lv.label_vi)): lv for lv in self.all}
+
+    def resolve(self, value: str, year: int, subject: str) -> RatingLevel | str | None:
+        """A level, None for blank, or an error message. A level of another scheme or subject is returned so
+        that the services' level_check words the error."""
+        if not value:
+            return None
+        scheme = RatingScheme.for_year(year)
+        if scheme is not None:
+            level = self.exact.get((scheme.pk, subject, value)) or self.by_label.get((scheme.pk, subject, fold(value)))
+            if level is not None:
+                return level
+        same_code = [lv for lv in self.all if lv.code == value]
+        for candidates in (
+            [lv for lv in same_code if lv.subject == subject],
+            [lv for lv in same_code if scheme is not None and lv.scheme_id == scheme.pk],
+            same_code,
+        ):
+            if candidates:
+                return candidates[0]
+        if scheme is None:
+            return _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}
+        allowed = [lv.code for lv in self.all if lv.scheme_id == scheme.pk and lv.subject == subject]
+        return _("“%(value)s” không phải mức xếp loại; năm %(year)s (quy định %(scheme)s) dùng: %(codes)s.") % {
+            "value": value,
+            "year": year,
+            "scheme": scheme.code,
+            "codes": ", ".join(sorted(allowed)),
+        }
+
+
+def _same(old, new) -> bool:
+    # XLSX cannot carry a carriage return (XML turns it into a line feed): line endings do not count as a change.
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n").replace("\r", "\n") == new.replace("\r\n", "\n").replace("\r", "\n")
+    return old == new
+
+
+def _changed(obj, values: dict) -> list[str]:
+    return [name for name, value in values.items() if not _same(getattr(obj, name), value)]
+
+
+class Handler:
+    """One file type: plan each batch of rows against the database, then write it set-based."""
+
+    data_type = ""
+    # Model fields whose errors belong to a column of another name.
+    field_columns: dict[str, str] = {}
+
+    def __init__(self, *, actor, scope_user, present: set[str], result: ImportResult, reason: str):
+        self.actor = actor
+        self.scope_user = scope_user
+        self.present = present
+        self.result = result
+        self.reason = reason
+        self.keys = KeyIndex()
+        self.orgs = OrgCache(scope_user)
+        self.org_ids: set[int] = set()
+        self.years: set[int] = set()
+        self.today = timezone.localdate()
+
+    def close(self) -> None:
+        self.keys.close()
+
+    def column_for(self, name: str) -> str:
+        column = self.field_columns.get(name, name)
+        if column in self.present:
+            return column
+        return KEY_COLUMNS[self.data_type][0]
+
+    def validation_error(self, row: Row, error: ValidationError) -> None:
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                row.error(self.column_for(name if name != "__all__" else ""), message)
+
+    def duplicates(self, rows: list[Row]) -> None:
+        found = self.keys.add([(row.key, row.number) for row in rows])
+        for row in rows:
+            if row.number in found:
+                row.error(
+                    KEY_COLUMNS[self.data_type][0],
+                    _("Trùng với dòng %(row)s (cùng khóa %(key)s).") % {"row": found[row.number], "key": row.key},
+                )
+
+    def process(self, batch: list[Row], writing: bool) -> list[Row]:
+        """Plan the batch; write it when allowed and clean; return the rows now settled, in order."""
+        rows = [row for row in batch if row.data is not None and not row.errors]
+        if rows:
+            plan = self.plan(rows)
+            if writing and not any(row.errors for row in batch):
+                self.write(plan)
+        return batch
+
+    def finish(self, writing: bool) -> list[Row]:
+        return []
+
+    def plan(self, rows: list[Row]) -> Any:
+        raise NotImplementedError
+
+    def write(self, plan: Any) -> None:
+        raise NotImplementedError
+
+    def signal(self) -> None:
+        pass
+
+    def locks_apply(self, rows: list[Row], creates: list, updates: list) -> tuple[list, list]:
+        """Ratings the yearly cycle has locked (finalized; or submitted, for the unit's secretary) are errors, as
+        in unit/member_assessment_save: one query per year of the batch."""
+        changing = [row for row in rows if row.action in ("created", "updated") and not row.errors]
+        by_year: dict[int, dict[int, Organization]] = {}
+        for row in changing:
+            by_year.setdefault(row.obj.year, {})[row.obj.organization_id] = row.obj.organization
+        locked = {}
+        for year, orgs in by_year.items():
+            for org_id, message in rating_locks(organizations=orgs.values(), year=year, actor=self.scope_user).items():
+                locked[(org_id, year)] = message
+        if not locked:
+            return creates, updates
+        refused = set()
+        for row in changing:
+            message = locked.get((row.obj.organization_id, row.obj.year))
+            if message:
+                row.error("organization_code", str(message))
+                row.action = ""
+                refused.add(id(row.obj))
+        return [a for a in creates if id(a) not in refused], [a for a in updates if id(a) not in refused]

@@ -1,0 +1,137 @@
+"""Import of unit ratings: one row per unit and year, checked by rules.ratings (the level, the unit existing that
+year, what a secretary may decide), written set-based."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessments.importing.columns import UNIT_RATINGS
+from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _changed
+from assessments.models import Subject, UnitAssessment
+from assessments.rules.access import out_of_scope_message
+from assessments.rules.ratings import unit_assessment_check, unit_rating_actor_check
+from assessments.signals import assessments_changed
+
+
+class UnitRatingHandler(Handler):
+    data_type = UNIT_RATINGS
+    field_columns = {"organization": "organization_code", "not_rated_reason": "level"}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.levels = Levels()
+
+    def plan(self, rows: list[Row]) -> tuple[list, list]:
+        for row in rows:
+            row.key = f"{row.data['organization_code']}/{row.data['year']}"
+        self.duplicates(rows)
+        rows = [row for row in rows if not row.errors]
+        self.orgs.load(codes={row.data["organization_code"] for row in rows})
+        org_ids = [
+            org.pk
+            for code in {row.data["organization_code"] for row in rows}
+            if (org := self.orgs.get(code)) is not None
+        ]
+        existing = {
+            (a.organization_id, a.year): a
+            for a in UnitAssessment.objects.filter(
+                organization_id__in=org_ids, year__in={row.data["year"] for row in rows}
+            ).select_related("level__scheme", "self_level__scheme")
+        }
+        creates, updates = [], []
+        for row in rows:
+            data = row.data
+            org = self.orgs.get(data["organization_code"])
+            if org is None:
+                row.error("organization_code", out_of_scope_message(data["organization_code"]))
+                continue
+            level = self.levels.resolve(data["level"], data["year"], Subject.UNIT)
+            self_level = None
+            if "self_level" in self.present:
+                self_level = self.levels.resolve(data["self_level"], data["year"], Subject.UNIT)
+                if isinstance(self_level, str):
+                    row.error("self_level", self_level)
+            if isinstance(level, str):
+                row.error("level", level)
+            if row.errors:
+                continue
+            assessment = existing.get((org.pk, data["year"]))
+            is_new = assessment is None
+            if is_new:
+                assessment = UnitAssessment(organization=org, year=data["year"])
+            values = {"level_id": level.pk if level else None}
+            if level is not None:
+                values["not_rated_reason"] = ""  # a decided level supersedes a stored "not rated" reason
+            if "self_level" in self.present:
+                values["self_level_id"] = self_level.pk if self_level else None
+            for name in ("exemplary", "decision_ref", "decided_on", "note"):
+                if name in self.present:
+                    values[name] = data[name]
+            changed = _changed(assessment, values)
+            try:
+                unit_rating_actor_check(actor=self.scope_user, organization=org, changed=changed)
+            except ValidationError as error:
+                self.validation_error(row, error)
+                continue
+            for name, value in values.items():
+                setattr(assessment, name, value)
+            assessment.level = level
+            if "self_level" in self.present:
+                assessment.self_level = self_level
+            try:
+                unit_assessment_check(assessment)
+            except ValidationError as error:
+                self.validation_error(row, error)
+                continue
+            row.obj = assessment
+            row.changed = changed
+            if is_new:
+                row.action = "created"
+                creates.append(assessment)
+            elif changed:
+                row.action = "updated"
+                updates.append(assessment)
+            else:
+                row.action = "unchanged"
+            if row.action != "unchanged":
+                self.org_ids.add(org.pk)
+                self.years.add(data["year"])
+        return self.locks_apply(rows, creates, updates)
+
+    def write(self, plan) -> None:
+        creates, updates = plan
+        if creates:
+            bulk_create_with_history(
+                creates,
+                UnitAssessment,
+                batch_size=WRITE_BATCH,
+                default_user=self.actor,
+                default_change_reason=self.reason,
+            )
+        if updates:
+            now = timezone.now()
+            for assessment in updates:
+                assessment.updated_at = now
+            bulk_update_with_history(
+                updates,
+                UnitAssessment,
+                [
+                    "level",
+                    "self_level",
+                    "exemplary",
+                    "not_rated_reason",
+                    "decision_ref",
+                    "decided_on",
+                    "note",
+                    "updated_at",
+                ],
+                batch_size=WRITE_BATCH,
+                default_user=self.actor,
+                default_change_reason=self.reason,
+            )
+
+    def signal(self) -> None:
+        if self.org_ids:
+            assessments_changed.send(
+                sender=UnitAssessment, organization_ids=sorted(self.org_ids), years=sorted(self.years)
+            )
