@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
 from assessments.pages import views
@@ -14,18 +15,18 @@ urlpatterns = [
     path("members/", views.member_list, name="member_list"),
     # The yearly cycle (cycle_views): open a year, the commune portal, the district's review, document downloads.
     path("cycle/", cycle_views.cycle_list, name="cycle_list"),
-    path("cycle/<str:code>/<int:year>/", cycle_views.cycle_detail, name="cycle_detail"),
+    path("cycle/<str:code>/<year:year>/", cycle_views.cycle_detail, name="cycle_detail"),
     path("portal/", cycle_views.portal_home, name="portal_home"),
-    path("portal/<str:code>/<int:year>/", cycle_views.portal_detail, name="portal_detail"),
-    path("portal/<str:code>/<int:year>/document/", cycle_views.portal_document_upload, name="portal_document_upload"),
-    path("portal/<str:code>/<int:year>/self-level/", cycle_views.portal_self_level, name="portal_self_level"),
-    path("portal/<str:code>/<int:year>/cells/", cycle_views.portal_cells, name="portal_cells"),
-    path("portal/<str:code>/<int:year>/submit/", cycle_views.portal_submit, name="portal_submit"),
-    path("review/<str:code>/<int:year>/", cycle_views.review_detail, name="review_detail"),
-    path("review/<str:code>/<int:year>/appraise/", cycle_views.review_appraise, name="review_appraise"),
-    path("review/<str:code>/<int:year>/finalize/", cycle_views.review_finalize, name="review_finalize"),
-    path("review/<str:code>/<int:year>/return/", cycle_views.review_return, name="review_return"),
-    path("review/<str:code>/<int:year>/reopen/", cycle_views.review_reopen, name="review_reopen"),
+    path("portal/<str:code>/<year:year>/", cycle_views.portal_detail, name="portal_detail"),
+    path("portal/<str:code>/<year:year>/document/", cycle_views.portal_document_upload, name="portal_document_upload"),
+    path("portal/<str:code>/<year:year>/self-level/", cycle_views.portal_self_level, name="portal_self_level"),
+    path("portal/<str:code>/<year:year>/cells/", cycle_views.portal_cells, name="portal_cells"),
+    path("portal/<str:code>/<year:year>/submit/", cycle_views.portal_submit, name="portal_submit"),
+    path("review/<str:code>/<year:year>/", cycle_views.review_detail, name="review_detail"),
+    path("review/<str:code>/<year:year>/appraise/", cycle_views.review_appraise, name="review_appraise"),
+    path("review/<str:code>/<year:year>/finalize/", cycle_views.review_finalize, name="review_finalize"),
+    path("review/<str:code>/<year:year>/return/", cycle_views.review_return, name="review_return"),
+    path("review/<str:code>/<year:year>/reopen/", cycle_views.review_reopen, name="review_reopen"),
     path("documents/<int:pk>/", cycle_views.document_download, name="document_download"),
     # Bulk import (import_views): upload, preview (dry run), confirm, progress, templates, files with errors.
     path("imports/", import_views.import_upload, name="import_upload"),

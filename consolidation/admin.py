@@ -42,7 +42,8 @@ class IndicatorInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "first_year", "last_year", "plan_number", "plan_issued_on"]
+    list_display = ["name", "organization", "first_year", "last_year", "plan_number", "plan_issued_on"]
+    list_select_related = ["organization"]
     search_fields = ["name", "plan_number"]
     list_filter = ["first_year"]
 

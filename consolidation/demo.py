@@ -340,6 +340,7 @@ def demo_load(*, actor=None) -> list[Plan]:
         logger.warning("Consolidation demo skipped: units %s are not loaded.", ", ".join(missing))
         return []
     values = {k: v for k, v in PROGRAMME.items() if k != "plan_number"}
+    values["organization_id"] = units[PLANS[0]["unit"]].parent_id  # the district (Huyện ủy) that issued it
     programme = _upsert(Programme, {"plan_number": PROGRAMME["plan_number"]}, values, actor)
     return [_plan_load(spec=spec, programme=programme, unit=units[spec["unit"]], actor=actor) for spec in PLANS]
 

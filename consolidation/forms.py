@@ -6,7 +6,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import MAX_YEAR, MIN_YEAR
+from assessments.models import MAX_YEAR, MIN_YEAR, Kind
 from assessments.permissions import organizations_visible_to
 
 from . import selectors
@@ -21,6 +21,7 @@ from .models import (
     WorkingGroupMember,
 )
 
+ISSUING_KINDS = (Kind.DISTRICT, Kind.PROVINCE)  # the committees that issue programmes
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -186,6 +187,7 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = [
             "name",
+            "organization",
             "first_year",
             "last_year",
             "plan_number",
@@ -204,3 +206,20 @@ class ProgrammeForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "recipients": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The issuing committee is a district or province in the user's scope; their own is the first choice.
+        issuers = organizations_visible_to(user).filter(kind__in=ISSUING_KINDS).order_by("path")
+        self.fields["organization"].queryset = issuers
+        # Left empty, the programme is issued by the user's own committee (an officer of a district needs no choice).
+        self.fields["organization"].required = False
+        self.own_issuer = issuers.filter(pk=user.organization_id).first()
+        if self.instance.pk is None and not self.is_bound and self.own_issuer is not None:
+            self.initial.setdefault("organization", self.own_issuer.pk)
+
+    def clean_organization(self):
+        organization = self.cleaned_data.get("organization") or self.own_issuer
+        if organization is None:
+            raise forms.ValidationError(_("Chọn cấp ủy ban hành đề án."))
+        return organization

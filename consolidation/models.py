@@ -19,6 +19,13 @@ class Programme(models.Model):
     """A multi-year programme (đề án) and the district plan that implements it."""
 
     name = models.CharField(_("tên đề án"), max_length=300)
+    # The party committee that issued the programme: its scope is who reads it (404 for everybody else).
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("cấp ủy ban hành"),
+        on_delete=models.PROTECT,
+        related_name="consolidation_programmes",
+    )
     first_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
     last_year = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
     plan_number = models.CharField(

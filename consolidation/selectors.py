@@ -10,7 +10,8 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from assessments.models import Organization, RatingLevel, Role, Subject, UnitAssessment
+from assessments import permissions
+from assessments.models import Organization, RatingLevel, Subject, UnitAssessment
 from assessments.permissions import organizations_visible_to
 
 from .models import Indicator, Measurement, Plan, PlanStatus, Programme, Task, TaskProgress, TaskStatus
@@ -19,30 +20,22 @@ MUST_RANK = 4  # the lowest level of every scheme: weak (2014–2017) or not com
 MAY_RANK = 3  # "completed": may be consolidated
 
 
-# --- who may do what -------------------------------------------------------------------------------------------
+# --- who may do what: the predicates of assessments.permissions, named as the pages ask them -----------------------
 
 
 def user_can_manage_plans(user) -> bool:
-    """District officers and administrators create and change plans; leaders and secretaries do not."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or user.role in (Role.OFFICER, Role.ADMIN)
-    )
+    """District officers and administrators create and change plans and programmes; leaders and secretaries do not."""
+    return permissions.may_manage_plans(user)
 
 
 def user_is_district_staff(user) -> bool:
     """Officers, leaders and administrators see candidates and programmes; unit secretaries see only their plan."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or user.role in (Role.OFFICER, Role.LEADER, Role.ADMIN)
-    )
+    return permissions.may_read_programmes(user)
 
 
 def user_can_record(user, plan: Plan) -> bool:
     """Progress and measurements go on active plans: by officers, or by the secretary of the target unit."""
-    if plan.status != PlanStatus.ACTIVE:
-        return False
-    if user_can_manage_plans(user):
-        return True
-    return user.role == Role.SECRETARY and user.organization_id == plan.organization_id
+    return plan.status == PlanStatus.ACTIVE and permissions.may_record_progress(user, plan)
 
 
 # --- plans in scope --------------------------------------------------------------------------------------------
@@ -100,14 +93,14 @@ def units_with_plans(*, user) -> QuerySet[Organization]:
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
-    """Programmes are district documents: district staff see them all, secretaries none."""
-    if not user_is_district_staff(user):
+    """Programmes issued by an organization in the user's scope, for district staff; secretaries see none."""
+    if not permissions.may_read_programmes(user):
         return Programme.objects.none()
-    return Programme.objects.all()
+    return Programme.objects.filter(organization__in=organizations_visible_to(user)).select_related("organization")
 
 
 def programme_get_for_user(*, user, pk: int) -> Programme:
-    """One programme for district staff; 404 for everybody else."""
+    """One programme issued within the user's scope; 404 outside it (another district's), whether it exists or not."""
     return get_object_or_404(programmes_visible_to(user), pk=pk)
 
 
@@ -137,7 +130,16 @@ def plan_initial_from_candidate(*, candidate: UnitAssessment, today: datetime.da
     """Fields of a new plan prefilled from a candidate: unit, baseline year and level, title, goals."""
     today = today or datetime.date.today()
     unit = candidate.organization
-    programme = Programme.objects.filter(first_year__lte=today.year, last_year__gte=today.year).first()
+    # A programme of the unit's own district (or province) for this year: the nearest issuer first.
+    programme = (
+        Programme.objects.filter(
+            organization__code__in=unit.path.strip("/").split("/"),
+            first_year__lte=today.year,
+            last_year__gte=today.year,
+        )
+        .order_by("-organization__depth", "-first_year")
+        .first()
+    )
     return {
         "programme": programme.pk if programme else None,
         "organization": unit.pk,

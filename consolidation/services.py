@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from assessments import permissions
 from assessments.models import Subject, User
 from assessments.services import level_check
 
@@ -51,6 +52,7 @@ def plan_check(plan: Plan) -> None:
         )
     if plan.baseline_year:
         level_check(level=plan.baseline_level, year=plan.baseline_year, subject=Subject.UNIT, field="baseline_level")
+    plan_programme_check(plan)
     programme = plan.programme
     if (
         programme is not None
@@ -63,6 +65,41 @@ def plan_check(plan: Plan) -> None:
                 % {"year": plan.issued_on.year, "period": programme.period}
             }
         )
+
+
+def plan_programme_check(plan: Plan) -> None:
+    """A plan belongs to a programme of its own district (or province): the programme's issuer contains the unit."""
+    programme = plan.programme
+    if programme is None or not plan.organization_id or not programme.organization_id:
+        return
+    if not plan.organization.path.startswith(programme.organization.path):
+        raise ValidationError(
+            {
+                "programme": _("Đề án “%(programme)s” do %(issuer)s ban hành, không bao gồm %(unit)s.")
+                % {"programme": programme.name, "issuer": programme.organization.name, "unit": plan.organization.name}
+            }
+        )
+
+
+# --- who may act (assessments.permissions): outside the scope 404, inside it another role 403 ------------------
+
+
+def _plan_manager_require(*, actor: User | None, plan: Plan) -> None:
+    permissions.scope_require(actor, plan.organization)
+    if plan.programme_id:
+        permissions.scope_require(actor, plan.programme.organization)  # another district's programme: not found
+    permissions.role_require(
+        permissions.may_manage_plan(actor, plan), _("Chỉ cán bộ Ban Tổ chức được lập và sửa kế hoạch củng cố.")
+    )
+
+
+def _progress_recorder_require(*, actor: User | None, plan: Plan) -> None:
+    permissions.scope_require(actor, plan.organization)
+    permissions.role_require(
+        permissions.may_record_progress(actor, plan),
+        _("Chỉ cán bộ Ban Tổ chức hoặc bí thư của %(unit)s được ghi tiến độ và số liệu.")
+        % {"unit": plan.organization.name},
+    )
 
 
 def _plan_is_open(plan: Plan) -> None:
@@ -78,7 +115,20 @@ def _plan_is_open(plan: Plan) -> None:
 
 @transaction.atomic
 def programme_save(*, programme: Programme, actor: User | None) -> Programme:
-    """Create or change a programme."""
+    """Create or change a programme, issued by an organization in the actor's scope."""
+    if programme.pk is not None:
+        stored = Programme.objects.select_related("organization").filter(pk=programme.pk).first()
+        if stored is not None:
+            permissions.scope_require(actor, stored.organization)  # another district's programme: not found
+    if programme.organization_id is not None:
+        permissions.scope_require(actor, programme.organization)
+        permissions.role_require(
+            permissions.may_manage_programme(actor, programme), _("Chỉ cán bộ Ban Tổ chức được lập và sửa đề án.")
+        )
+    else:
+        permissions.role_require(
+            permissions.may_manage_plans(actor), _("Chỉ cán bộ Ban Tổ chức được lập và sửa đề án.")
+        )
     programme._history_user = actor
     programme.full_clean()
     programme.save()
@@ -102,6 +152,16 @@ def plan_save(
             raise ValidationError(
                 {"status": _("Đổi trạng thái kế hoạch bằng nút chuyển trạng thái, không sửa trực tiếp.")}
             )
+    if plan.pk is not None:
+        stored = Plan.objects.select_related("organization").filter(pk=plan.pk).first()
+        if stored is not None:
+            permissions.scope_require(actor, stored.organization)
+    if plan.organization_id:
+        _plan_manager_require(actor=actor, plan=plan)
+    else:
+        permissions.role_require(
+            permissions.may_manage_plans(actor), _("Chỉ cán bộ Ban Tổ chức được lập và sửa kế hoạch củng cố.")
+        )
     plan_check(plan)
     plan._history_user = actor
     plan.full_clean()
@@ -130,6 +190,7 @@ def plan_transition(
     """Move a plan along draft → active → completed, or to cancelled; any other change is refused."""
     # Lock the row so two officers cannot both activate plans for one unit (PostgreSQL; SQLite serializes anyway).
     plan = Plan.objects.select_for_update().select_related("organization").get(pk=plan.pk)
+    _plan_manager_require(actor=actor, plan=plan)
     if to not in PlanStatus.values:
         raise ValidationError({"status": _("Trạng thái không hợp lệ: %(to)s.") % {"to": to}})
     if to not in PLAN_TRANSITIONS[plan.status]:
@@ -176,6 +237,7 @@ def task_progress_record(
 ) -> TaskProgress:
     """Add a dated progress note to a task of an active plan, optionally moving the task's status."""
     today = today or datetime.date.today()
+    _progress_recorder_require(actor=actor, plan=task.plan)
     _plan_is_open(task.plan)
     if noted_on > today:
         raise ValidationError(
@@ -208,6 +270,7 @@ def measurement_record(
 ) -> Measurement:
     """Record a dated value of an indicator of an active plan; one value per indicator and day."""
     today = today or datetime.date.today()
+    _progress_recorder_require(actor=actor, plan=indicator.plan)
     _plan_is_open(indicator.plan)
     if measured_on > today:
         raise ValidationError(

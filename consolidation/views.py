@@ -12,6 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import permissions
+from assessments.models import MAX_YEAR, MIN_YEAR
+
 from . import selectors, services
 from .documents import pdf_response
 from .forms import (
@@ -28,14 +31,25 @@ from .models import Plan, PlanStatus, Programme
 
 
 def _require_manager(user) -> None:
-    # Leaders and secretaries never see the edit pages; 404 like any other object outside their reach.
-    if not selectors.user_can_manage_plans(user):
-        raise Http404
+    """Leaders and secretaries never change plans or programmes: 403 (objects outside the scope are 404 first)."""
+    permissions.role_require(
+        permissions.may_manage_plans(user), _("Chỉ cán bộ Ban Tổ chức được lập và sửa kế hoạch, đề án củng cố.")
+    )
 
 
 def _require_district_staff(user) -> None:
-    if not selectors.user_is_district_staff(user):
-        raise Http404
+    permissions.role_require(
+        permissions.may_read_programmes(user), _("Trang này dành cho cán bộ Ban Tổ chức và lãnh đạo.")
+    )
+
+
+def _require_recorder(user, plan: Plan) -> None:
+    """Progress and measurements: officers, or the target unit's own secretary (a closed plan is refused later, 400)."""
+    permissions.role_require(
+        permissions.may_record_progress(user, plan),
+        _("Chỉ cán bộ Ban Tổ chức hoặc bí thư của %(unit)s được ghi tiến độ và số liệu.")
+        % {"unit": plan.organization.name},
+    )
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -154,6 +168,8 @@ def plan_create(request):
     initial = None
     code, year = request.GET.get("unit", ""), request.GET.get("year", "")
     if code and year.isdigit():
+        if not MIN_YEAR <= int(year) <= MAX_YEAR:
+            raise Http404
         candidate = selectors.candidate_get(user=request.user, code=code, year=int(year))
         if candidate is None:
             raise Http404
@@ -163,16 +179,16 @@ def plan_create(request):
 
 @login_required
 def plan_edit(request, pk: int):
-    _require_manager(request.user)
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user)
     return _plan_edit(request, plan)
 
 
 @login_required
 @require_POST
 def plan_transition(request, pk: int):
-    _require_manager(request.user)
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    _require_manager(request.user)
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
@@ -197,8 +213,7 @@ def plan_transition(request, pk: int):
 @require_POST
 def task_progress_add(request, pk: int):
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
-    if not selectors.user_can_record(request.user, plan):
-        raise Http404
+    _require_recorder(request.user, plan)
     form = TaskProgressForm(request.POST, plan=plan)
     if form.is_valid():
         data = form.cleaned_data
@@ -222,8 +237,7 @@ def task_progress_add(request, pk: int):
 @require_POST
 def measurement_add(request, pk: int):
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
-    if not selectors.user_can_record(request.user, plan):
-        raise Http404
+    _require_recorder(request.user, plan)
     form = MeasurementForm(request.POST, plan=plan)
     if form.is_valid():
         data = form.cleaned_data
@@ -306,7 +320,7 @@ def programme_list(request):
 def _programme_edit(request, programme: Programme | None):
     _require_manager(request.user)
     bound = request.method == "POST"
-    form = ProgrammeForm(request.POST if bound else None, instance=programme)
+    form = ProgrammeForm(request.POST if bound else None, instance=programme, user=request.user)
     if bound and form.is_valid():
         try:
             programme = services.programme_save(programme=form.instance, actor=request.user)
@@ -330,12 +344,10 @@ def programme_create(request):
 
 @login_required
 def programme_edit(request, pk: int):
-    _require_manager(request.user)
     return _programme_edit(request, selectors.programme_get_for_user(user=request.user, pk=pk))
 
 
 def _programme_context(request, pk: int) -> dict:
-    _require_district_staff(request.user)
     programme = selectors.programme_get_for_user(user=request.user, pk=pk)
     results = selectors.programme_results(programme=programme, user=request.user)
     return {

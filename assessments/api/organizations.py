@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments import permissions, selectors
+from assessments.models import MAX_YEAR, MIN_YEAR
 
 
 class OrganizationViewSet(viewsets.GenericViewSet):
@@ -23,6 +24,10 @@ class OrganizationViewSet(viewsets.GenericViewSet):
     def summary(self, request: Request, code: str, year: str) -> Response:
         """The stored counts of an organization for a year (the summary JSON contract)."""
         organization = self.get_object()
+        if not MIN_YEAR <= int(year) <= MAX_YEAR:  # the same range as every other URL with a year (converters.py)
+            raise Http404(
+                _("Năm %(year)s nằm ngoài khoảng %(min)s–%(max)s.") % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR}
+            )
         data = selectors.summary_read(organization=organization, year=int(year))
         if data is None:
             raise Http404(_("Năm %(year)s chưa có quy định xếp loại.") % {"year": year})

@@ -8,14 +8,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from assessments import permissions
 from assessments.importing import (
     DATA_TYPE_LABELS,
     DATA_TYPES,
@@ -28,24 +27,18 @@ from assessments.importing import (
 from assessments.importing.columns import COLUMNS, MEMBER_RATINGS
 from assessments.importing.tasks import import_record_task, progress_key
 from assessments.importing.workbooks import annotated_file, template_workbook
-from assessments.models import ImportRecord, Role
-from assessments.permissions import organizations_visible_to
+from assessments.models import MAX_YEAR, MIN_YEAR, ImportRecord
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _importer(user) -> None:
-    """Leaders read but never import; every other role may import at least one type."""
-    if not (user.is_superuser or user.role in (Role.OFFICER, Role.ADMIN, Role.SECRETARY)):
-        raise PermissionDenied
+    """Leaders read but never import (403); every other role may import at least one type."""
+    permissions.role_require(permissions.may_import(user), _("Lãnh đạo chỉ xem số liệu, không nhập dữ liệu."))
 
 
 def _record_for_user(user, pk: int) -> ImportRecord:
-    """An import the user made, or one made by someone in an organization within their scope; 404 otherwise."""
-    records = ImportRecord.objects.filter(
-        Q(user=user) | Q(user__organization__in=organizations_visible_to(user))
-    ).select_related("user")
-    return get_object_or_404(records, pk=pk)
+    return permissions.import_record_get_for_user(user=user, pk=pk)
 
 
 class UploadForm(forms.Form):
@@ -148,8 +141,9 @@ def import_progress(request, pk: int):
 def import_confirm(request, pk: int):
     _importer(request.user)
     record = _record_for_user(request.user, pk)
-    if record.user_id != request.user.pk:
-        raise Http404
+    permissions.role_require(
+        permissions.may_confirm_import(request.user, record), _("Chỉ người tải tệp lên mới xác nhận được lần nhập này.")
+    )
     if record.status != ImportRecord.Status.VALIDATED or record.error_count:
         messages.error(request, _("Lần nhập này không còn chờ xác nhận."))
         return redirect("assessments:import_preview", pk=record.pk)
@@ -185,15 +179,19 @@ def import_errors(request, pk: int):
 @login_required
 def import_template(request, data_type: str):
     _importer(request.user)
-    if data_type not in DATA_TYPES or not import_allowed(request.user, data_type):
+    if data_type not in DATA_TYPES:
         raise Http404
+    permissions.role_require(
+        import_allowed(request.user, data_type),
+        _("Vai trò của bạn không được nhập loại dữ liệu “%(type)s”.") % {"type": DATA_TYPE_LABELS[data_type]},
+    )
     year = None
     if data_type == MEMBER_RATINGS:
         try:
             year = int(request.GET.get("year", ""))
         except ValueError:
             year = None
-        if year is not None and not 1930 <= year <= 2100:
+        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
             year = None
     content = template_workbook(data_type, user=request.user, year=year)
     name = f"mau-{data_type}{'-' + str(year) if year else ''}.xlsx"

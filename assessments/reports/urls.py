@@ -2,12 +2,13 @@
 
 from django.urls import path
 
+import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
 from assessments.reports import views as report_views
 
 app_name = "reports"
 urlpatterns = [
     path("", report_views.report_index, name="index"),
-    path("<str:code>/<int:year>/", report_views.report_detail, name="detail"),
-    path("<str:code>/<int:year>/xlsx/", report_views.report_xlsx, name="xlsx"),
-    path("<str:code>/<int:year>/pdf/", report_views.report_pdf, name="pdf"),
+    path("<str:code>/<year:year>/", report_views.report_detail, name="detail"),
+    path("<str:code>/<year:year>/xlsx/", report_views.report_xlsx, name="xlsx"),
+    path("<str:code>/<year:year>/pdf/", report_views.report_pdf, name="pdf"),
 ]

@@ -142,7 +142,8 @@ def test_secretary_changes_nothing_but_progress_and_measurements(
 
     response = getattr(client, method)(url, {"to": "cancelled", "number": "99-KH/HU"} if method == "post" else {})
 
-    assert response.status_code == 404
+    # Their own plan is in scope, but the role may not change it or read the district's pages: 403.
+    assert response.status_code == 403
     plan.refresh_from_db()
     assert (plan.status, plan.number) == (PlanStatus.ACTIVE, "49-KH/HU")
 
@@ -156,7 +157,10 @@ def test_secretary_gets_no_record_forms_on_a_completed_plan(client, tree, secret
     refused = client.post(reverse("consolidation:task_progress_add", args=[plan.pk]), _progress(plan))
 
     assert 'id="progress-form"' not in page
-    assert refused.status_code == 404
+    # The secretary may record on their plan, but not once it is closed: the form says why, nothing is written.
+    assert refused.status_code == 400
+    assert "chỉ ghi tiến độ và số liệu khi đang thực hiện" in refused.content.decode()
+    assert not TaskProgress.objects.exists()
 
 
 def test_secretary_of_another_programme_unit_cannot_open_programme(client, secretary_nhat_tien):
@@ -180,7 +184,7 @@ def test_leader_reads_plans_but_gets_no_forms_or_edit_pages(client, leader, plan
     record = client.post(reverse("consolidation:task_progress_add", args=[plan.pk]), _progress(plan))
 
     assert page.status_code == 200 and "progress-form" not in page.content.decode()
-    assert (edit.status_code, cancel.status_code, record.status_code) == (404, 404, 404)
+    assert (edit.status_code, cancel.status_code, record.status_code) == (403, 403, 403)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
 
@@ -525,9 +529,10 @@ def test_officer_adds_a_programme_and_leader_cannot(client, officer, leader):
     client.force_login(officer)
     created = client.post(reverse("consolidation:programme_create"), _programme_post())
 
-    assert refused.status_code == 404
+    assert refused.status_code == 403
     assert created.status_code == 302
     programme = Programme.objects.get()
+    assert programme.organization.code == "BS"  # issued by the officer's own district
     assert (programme.plan_number, programme.period) == ("15-KH/HU", "2021–2025")
     assert programme.history.first().history_user == officer
 

@@ -186,7 +186,7 @@ def test_portal_query_count_does_not_grow_with_documents_and_members(
     assert response.content.decode().count("/documents/") == 8
 
 
-def test_a_unit_founded_after_the_year_was_opened_gets_its_file_on_first_visit(client, submissions, tree):
+def test_a_unit_founded_after_the_year_was_opened_gets_its_file_on_its_first_action(client, submissions, tree):
     from assessments.models import Kind, Role, Submission
     from tests.factories import OrganizationFactory, UserFactory
 
@@ -195,6 +195,46 @@ def test_a_unit_founded_after_the_year_was_opened_gets_its_file_on_first_visit(c
     client.force_login(secretary)
     response = client.get("/portal/BS-MOI/2025/")
     assert response.status_code == 200
-    assert Submission.objects.get(organization=new).status == SubmissionStatus.DRAFT
+    assert "Chi bộ Trường mới" in response.content.decode()
+    # A GET never writes: the page shows a draft, the draft is made by the first action.
+    assert not Submission.objects.filter(organization=new).exists()
     # A grassroots cell decides no cells of its own.
     assert 'id="cells-form"' not in response.content.decode()
+    response = client.post("/portal/BS-MOI/2025/document/", {"file": upload("bao-cao.pdf", pdf_bytes())})
+    assert response.status_code == 302
+    submission = Submission.objects.get(organization=new)
+    assert submission.status == SubmissionStatus.DRAFT and submission.documents.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["leader", "officer", "secretary_nhat_tien"])
+def test_opening_a_portal_page_writes_nothing(request, client, submissions, tree, persona):
+    from assessments.models import Kind, Submission
+    from tests.factories import OrganizationFactory
+
+    new = OrganizationFactory(code="BS-MOI", name="Chi bộ Trường mới", kind=Kind.GRASSROOTS_CELL, parent=tree["BS"])
+    client.force_login(request.getfixturevalue(persona))
+    before = (Submission.objects.count(), Submission.history.count())
+    for url in ("/portal/BS-MOI/2025/", PORTAL):
+        client.get(url)
+    assert (Submission.objects.count(), Submission.history.count()) == before
+    assert not Submission.objects.filter(organization=new).exists()
+
+
+def test_a_leader_posting_on_a_new_units_portal_creates_nothing(client, submissions, tree, leader):
+    from assessments.models import Kind, Submission
+    from tests.factories import OrganizationFactory
+
+    OrganizationFactory(code="BS-MOI", kind=Kind.GRASSROOTS_CELL, parent=tree["BS"])
+    client.force_login(leader)
+    assert client.post("/portal/BS-MOI/2025/submit/").status_code == 403
+    assert not Submission.objects.filter(organization__code="BS-MOI").exists()
+
+
+def test_an_empty_cells_form_says_nothing_was_chosen(client, submissions, secretary_nhat_tien):
+    client.force_login(secretary_nhat_tien)
+    response = client.post(PORTAL + "cells/", {})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Chưa chọn mức xếp loại hoặc lý do không xếp loại cho chi bộ nào" in page
+    assert "Đã ghi xếp loại các chi bộ trực thuộc" not in page
+    assert not UnitAssessment.objects.filter(organization__code__startswith="BS-NHAT-TIEN-").exists()

@@ -116,7 +116,10 @@ def test_officer_sees_commune_imports_but_only_the_uploader_confirms(client, mem
     client.logout()
     login(client, officer)
     assert client.get(reverse("assessments:import_preview", args=[record.pk])).status_code == 200
-    assert client.post(reverse("assessments:import_confirm", args=[record.pk])).status_code == 404
+    # In scope but not the uploader: refused (403), and nothing is written.
+    assert client.post(reverse("assessments:import_confirm", args=[record.pk])).status_code == 403
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.VALIDATED
 
 
 def test_leader_cannot_upload(client, tree, leader):
@@ -129,7 +132,9 @@ def test_secretary_cannot_choose_organizations(client, tree, secretary_dong_y):
     login(client, secretary_dong_y)
     response = upload(client, "organizations", [["code", "name", "kind", "parent_code"]])
     assert response.status_code == 200 and ImportRecord.objects.count() == 0
-    assert client.get(reverse("assessments:import_template", args=["organizations"])).status_code == 404
+    # A type that exists but the role may not import: refused (403); a type that does not exist: 404.
+    assert client.get(reverse("assessments:import_template", args=["organizations"])).status_code == 403
+    assert client.get(reverse("assessments:import_template", args=["no_such_type"])).status_code == 404
 
 
 def test_unsafe_or_fake_files_are_refused_at_upload(client, tree, officer):
