@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from assessments.models import Organization, RatingLevel, RatingScheme, UnitAssessment
+from assessments.models import Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to
 
 
@@ -17,45 +17,6 @@ def levels_for(*, year: int, subject: str) -> QuerySet[RatingLevel]:
     if scheme is None:
         return RatingLevel.objects.none()
     return RatingLevel.objects.filter(scheme=scheme, subject=subject).order_by("rank")
-
-
-def units_with_ratings(*, user, year: int):
-    """Grassroots units in scope existing at the end of the year, each with that year's rating in one query."""
-    from django.db.models import FilteredRelation, Q
-
-    return (
-        organizations_visible_to(user)
-        .grassroots()
-        .for_year(year)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
-        .select_related("parent")
-        .values(
-            "code",
-            "name",
-            "kind",
-            "sector",
-            "parent__name",
-            "rating__level__label_vi",
-            "rating__level__rank",
-            "rating__exemplary",
-            "rating__self_level__label_vi",
-        )
-        .order_by("name_folded")
-    )
-
-
-def unit_level_counts(*, organization, year: int) -> dict:
-    """Direct subordinate units of an organization in a year, counted by final level (one aggregate query)."""
-    from django.db.models import Count
-
-    units = Organization.objects.filter(parent=organization).for_year(year)
-    rows = (
-        UnitAssessment.objects.filter(year=year, organization__in=units, level__isnull=False)
-        .values("level__code", "level__label_vi", "level__rank", "level__is_top")
-        .annotate(n=Count("id"))
-        .order_by("level__rank")
-    )
-    return {"total": units.count(), "by_level": list(rows)}
 
 
 def members_search(*, user, query: str = ""):

@@ -19,6 +19,7 @@ def rating_schemes_ensure() -> None:
 
     if not RatingScheme.objects.exists():
         importlib.import_module("assessments.migrations.0002_rating_schemes").load(apps, None)
+        importlib.import_module("assessments.migrations.0008_regulation_facts").fill(apps, None)
 
 
 def _transactional(request) -> bool:

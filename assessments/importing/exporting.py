@@ -2,30 +2,19 @@
 
 import csv
 import datetime
-import re
 from collections.abc import Iterator
 from typing import IO
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from assessments.common.spreadsheets import cell_escape
 from assessments.importing.columns import COLUMNS, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
 from assessments.models import Member, MemberAssessment, Organization, UnitAssessment
-
-# A spreadsheet runs text that starts like this as a formula (OWASP CSV injection): prefix an apostrophe. The
-# importer removes exactly one leading apostrophe before such text, so the round trip gives back the same value.
-_DANGEROUS = re.compile(r"^'*[=+\-@\t\r\0]")
 
 
 class ExportError(Exception):
     pass
-
-
-def cell_escape(value):
-    """Text that a spreadsheet would evaluate gets a leading apostrophe; other values pass through."""
-    if isinstance(value, str) and _DANGEROUS.match(value):
-        return "'" + value
-    return value
 
 
 def _org_scope(organization: Organization | None) -> QuerySet[Organization]:

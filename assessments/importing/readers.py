@@ -1,4 +1,5 @@
-"""Upload safety checks and streaming readers for CSV (UTF-8, UTF-8 with BOM, Windows-1258) and XLSX files."""
+"""Streaming readers for CSV (UTF-8, UTF-8 with BOM, Windows-1258) and XLSX files; the upload checks they rely on
+live in assessments.common.uploads and are re-exported here for the importer."""
 
 import codecs
 import contextlib
@@ -8,15 +9,15 @@ import io
 import itertools
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-import filetype
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-CSV, XLSX = "csv", "xlsx"
+from assessments.common.uploads import CSV, XLSX, FileRejected, file_check, file_kind, limit
+
+__all__ = ["CSV", "XLSX", "FileRejected", "Table", "cell_clean", "file_check", "file_kind", "limit", "text_clean"]
+
 # The apostrophe the exporter puts before text that a spreadsheet would run as a formula (OWASP CSV injection).
 FORMULA_START = re.compile(r"^'+[=+\-@\t\r\n\0]")  # \n: XLSX turns an escaped CR into LF
 _CHUNK = 1024 * 1024
@@ -24,104 +25,6 @@ _CHUNK = 1024 * 1024
 MAX_COLUMNS = 256
 # The fewest bytes of sheet XML one row with a value takes (<row r="9"><c r="A9"><v>1</v></c></row>).
 _MIN_ROW_BYTES = 30
-
-
-class FileRejected(Exception):
-    """The file as a whole cannot be read: wrong kind, unsafe, too big, unreadable. Nothing was imported."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
-def file_kind(name: str) -> str:
-    """The kind promised by the file name; the content is checked against it separately."""
-    lowered = (name or "").lower()
-    if lowered.endswith(".csv"):
-        return CSV
-    if lowered.endswith(".xlsx"):
-        return XLSX
-    if lowered.endswith((".xlsm", ".xltm", ".xlam")):
-        raise FileRejected(_("Tệp Excel có macro (.xlsm) không được chấp nhận: hãy lưu thành .xlsx."))
-    if lowered.endswith(".xls"):
-        raise FileRejected(_("Định dạng Excel cũ (.xls) không được hỗ trợ: hãy lưu thành .xlsx hoặc .csv."))
-    raise FileRejected(_("Chỉ nhận tệp .csv hoặc .xlsx."))
-
-
-def _size(handle: IO[bytes]) -> int:
-    handle.seek(0, io.SEEK_END)
-    size = handle.tell()
-    handle.seek(0)
-    return size
-
-
-def file_check(handle: IO[bytes], name: str) -> str:
-    """Check size, content and (for XLSX) the zip structure before any parser sees the file; return its kind."""
-    kind = file_kind(name)
-    size = _size(handle)
-    max_bytes = limit("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-    if size > max_bytes:
-        raise FileRejected(
-            _("Tệp quá lớn (%(size)s byte); giới hạn là %(max)s byte.") % {"size": size, "max": max_bytes}
-        )
-    if size == 0:
-        raise FileRejected(_("Tệp rỗng."))
-    head = handle.read(8192)
-    handle.seek(0)
-    guessed = filetype.guess(head)
-    if kind == XLSX:
-        if guessed is None or guessed.extension not in ("xlsx", "zip"):
-            raise FileRejected(_("Nội dung tệp không phải là bảng tính .xlsx (tên tệp có đuôi .xlsx)."))
-        _zip_check(handle)
-    else:
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise FileRejected(_("Tệp CSV mã UTF-16 không được hỗ trợ: hãy lưu thành “CSV UTF-8”."))
-        if guessed is not None or b"\0" in head:
-            raise FileRejected(_("Nội dung tệp không phải là văn bản CSV (tên tệp có đuôi .csv)."))
-    return kind
-
-
-def _zip_check(handle: IO[bytes]) -> None:
-    """Refuse decompression bombs and macro workbooks by reading only the zip directory."""
-    try:
-        with zipfile.ZipFile(handle) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise FileRejected(_("Tệp .xlsx bị hỏng, không đọc được.")) from error
-    finally:
-        handle.seek(0)
-    max_entries = limit("IMPORT_XLSX_MAX_ENTRIES", 500)
-    if len(entries) > max_entries:
-        raise FileRejected(_("Tệp .xlsx có quá nhiều thành phần (%(n)s).") % {"n": len(entries)})
-    names = {entry.filename for entry in entries}
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise FileRejected(_("Tệp Excel có macro không được chấp nhận: hãy lưu thành .xlsx không có macro."))
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise FileRejected(_("Nội dung tệp không phải là bảng tính .xlsx."))
-    total = sum(entry.file_size for entry in entries)
-    max_total = limit("IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
-    if total > max_total:
-        raise FileRejected(
-            _("Tệp .xlsx khi giải nén quá lớn (%(total)s byte; giới hạn %(max)s byte).")
-            % {"total": total, "max": max_total}
-        )
-    max_ratio = limit("IMPORT_XLSX_MAX_RATIO", 100)
-    for entry in entries:
-        # Tiny entries compress oddly well without harm; only judge entries of some size.
-        if entry.file_size > 1024 * 1024 and entry.file_size > max_ratio * max(entry.compress_size, 1):
-            raise FileRejected(
-                _("Tệp .xlsx có thành phần nén bất thường (%(name)s, tỉ lệ nén trên %(ratio)s lần).")
-                % {"name": entry.filename, "ratio": max_ratio}
-            )
-    with zipfile.ZipFile(handle) as archive:
-        content_types = archive.read("[Content_Types].xml")[:200_000]
-    handle.seek(0)
-    if b"macroEnabled" in content_types:
-        raise FileRejected(_("Tệp Excel có macro không được chấp nhận: hãy lưu thành .xlsx không có macro."))
 
 
 def text_clean(value: str) -> str:

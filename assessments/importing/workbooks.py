@@ -7,9 +7,10 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from assessments.common.spreadsheets import cell_escape
 from assessments.importing.columns import COLUMNS, DATA_TYPE_LABELS, ERRORS_COLUMN, ERRORS_TITLE, MEMBER_RATINGS
 from assessments.importing.engine import RowError, data_import, header_map
-from assessments.importing.exporting import cell_escape, rows_write_xlsx
+from assessments.importing.exporting import rows_write_xlsx
 from assessments.importing.readers import CSV, Table, file_check
 from assessments.models import (
     MEMBER_REASONS,

@@ -1,14 +1,16 @@
-"""Rating schemes and their levels as data: which scale applies to which years and subjects."""
+"""Rating schemes and their levels as data: which scale applies to which years and subjects, and which of the
+regulation's counting rules (the member cap, the weak-unit shares) the scheme applies."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessments.common.vocabulary import level_label
 from assessments.models.organizations import CODE_VALIDATOR, YEAR_VALIDATORS
 
 
@@ -34,6 +36,44 @@ class RatingScheme(models.Model):
     first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"), validators=YEAR_VALIDATORS)
     last_year = models.PositiveSmallIntegerField(
         _("áp dụng đến năm"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    # Regulation facts: checked by assessments.cycle.regulation from these fields, never from scheme codes.
+    cap_percent = models.PositiveSmallIntegerField(
+        _("giới hạn mức cao nhất (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Số đảng viên xếp mức cao nhất không vượt quá tỉ lệ này của số xếp mức tốt, tính trong từng tổ chức cơ "
+            "sở đảng (ví dụ 20). Để trống nếu quy định không giới hạn."
+        ),
+    )
+    cap_first_year = models.PositiveSmallIntegerField(
+        _("giới hạn áp dụng từ năm"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Để trống: áp dụng từ năm đầu của quy định."),
+    )
+    weak_committee_share = models.PositiveSmallIntegerField(
+        _("đảng bộ có quá 1/N đơn vị yếu kém"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "N: đảng bộ cơ sở có quá 1/N đơn vị trực thuộc xếp mức thấp nhất thì chỉ được xếp mức thấp nhất "
+            "(Hướng dẫn 27: 3). Để trống nếu quy định không có quy tắc này."
+        ),
+    )
+    weak_cell_share = models.PositiveSmallIntegerField(
+        _("chi bộ có quá 1/N đảng viên không hoàn thành"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "N: chi bộ có quá 1/N đảng viên xếp mức thấp nhất thì chỉ được xếp mức thấp nhất (Hướng dẫn 27: 2). "
+            "Để trống nếu quy định không có quy tắc này."
+        ),
     )
     history = HistoricalRecords()
 
@@ -77,6 +117,15 @@ class RatingScheme(models.Model):
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
+    def cap_applies(self, year: int) -> bool:
+        """Whether the cap on members at the top level binds in this year under this scheme."""
+        return self.cap_percent is not None and (self.cap_first_year is None or year >= self.cap_first_year)
+
+    @property
+    def weak_unit_rules(self) -> bool:
+        """Whether the scheme forces the lowest level on a committee or cell with too many at the lowest level."""
+        return self.weak_committee_share is not None or self.weak_cell_share is not None
+
 
 class RatingLevel(models.Model):
     scheme = models.ForeignKey(RatingScheme, on_delete=models.CASCADE, related_name="levels")
@@ -87,6 +136,9 @@ class RatingLevel(models.Model):
     label_en = models.CharField(_("tên tiếng Anh"), max_length=120, blank=True)
     is_top = models.BooleanField(_("mức cao nhất"), default=False)
     is_good_or_better = models.BooleanField(_("tốt trở lên"), default=False)
+    is_lowest = models.BooleanField(
+        _("mức thấp nhất"), default=False, help_text=_("Yếu kém, không hoàn thành nhiệm vụ: đơn vị cần củng cố.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -103,6 +155,5 @@ class RatingLevel(models.Model):
 
     @property
     def label(self) -> str:
-        if (get_language() or "vi").startswith("en") and self.label_en:
-            return self.label_en
-        return self.label_vi
+        """The level's name in the active language."""
+        return level_label(self.label_vi, self.label_en)

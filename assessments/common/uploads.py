@@ -1,0 +1,243 @@
+"""Upload checks and checksums: data files (CSV, XLSX) and review reports (PDF, DOCX), before any parser sees them."""
+
+import codecs
+import hashlib
+import io
+import re
+import zipfile
+from typing import IO
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+CSV, XLSX = "csv", "xlsx"
+PDF, DOCX = "pdf", "docx"
+_CHUNK = 1024 * 1024
+DOCX_MAX_ENTRIES = 2000
+DOCX_MAX_UNCOMPRESSED = 300 * 1024 * 1024
+# Enough of [Content_Types].xml for any honest package (a few KB); a bigger one is read no further.
+CONTENT_TYPES_MAX = 200_000
+# Office packages declare macros by content type, whatever the part is called: a macro-enabled main part
+# (".macroEnabled.main+xml"), a VBA project part ("application/vnd.ms-office.vbaProject") or its data part.
+_MACRO_CONTENT_TYPE = re.compile(rb"macroEnabled|vbaProject|vbaData", re.IGNORECASE)
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be read: wrong kind, unsafe, too big, unreadable. Nothing was imported."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def limit(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def file_sha256(handle: IO[bytes]) -> str:
+    """SHA-256 of a file, read in chunks so that a large upload is never held in memory at once."""
+    digest = hashlib.sha256()
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(_CHUNK), b""):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()
+
+
+def _size(handle: IO[bytes]) -> int:
+    handle.seek(0, io.SEEK_END)
+    size = handle.tell()
+    handle.seek(0)
+    return size
+
+
+def _entries(handle: IO[bytes]) -> list[zipfile.ZipInfo] | None:
+    """The zip directory of a file, or None when it is not a readable zip; the handle is rewound."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        handle.seek(0)
+
+
+def macro_parts(handle: IO[bytes], entries: list[zipfile.ZipInfo]) -> str | None:
+    """What shows that an Office package carries macros (a part's name or its declared content type), or None."""
+    names = {entry.filename for entry in entries}
+    named = next((name for name in sorted(names) if name.lower().endswith("vbaproject.bin")), None)
+    if named is not None:
+        return named.rsplit("/", 1)[-1]
+    if "[Content_Types].xml" not in names:
+        return None
+    try:
+        with zipfile.ZipFile(handle) as archive, archive.open("[Content_Types].xml") as part:
+            declared = part.read(CONTENT_TYPES_MAX)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError, EOFError):
+        return None
+    finally:
+        handle.seek(0)
+    return "[Content_Types].xml" if _MACRO_CONTENT_TYPE.search(declared) else None
+
+
+# --- data files (imports) ---------------------------------------------------------------------------------------
+
+
+def file_kind(name: str) -> str:
+    """The kind promised by the file name; the content is checked against it separately."""
+    lowered = (name or "").lower()
+    if lowered.endswith(".csv"):
+        return CSV
+    if lowered.endswith(".xlsx"):
+        return XLSX
+    if lowered.endswith((".xlsm", ".xltm", ".xlam")):
+        raise FileRejected(_("Tệp Excel có macro (.xlsm) không được chấp nhận: hãy lưu thành .xlsx."))
+    if lowered.endswith(".xls"):
+        raise FileRejected(_("Định dạng Excel cũ (.xls) không được hỗ trợ: hãy lưu thành .xlsx hoặc .csv."))
+    raise FileRejected(_("Chỉ nhận tệp .csv hoặc .xlsx."))
+
+
+def file_check(handle: IO[bytes], name: str) -> str:
+    """Check size, content and (for XLSX) the zip structure before any parser sees the file; return its kind."""
+    kind = file_kind(name)
+    size = _size(handle)
+    max_bytes = limit("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    if size > max_bytes:
+        raise FileRejected(
+            _("Tệp quá lớn (%(size)s byte); giới hạn là %(max)s byte.") % {"size": size, "max": max_bytes}
+        )
+    if size == 0:
+        raise FileRejected(_("Tệp rỗng."))
+    head = handle.read(8192)
+    handle.seek(0)
+    guessed = filetype.guess(head)
+    if kind == XLSX:
+        if guessed is None or guessed.extension not in ("xlsx", "zip"):
+            raise FileRejected(_("Nội dung tệp không phải là bảng tính .xlsx (tên tệp có đuôi .xlsx)."))
+        _zip_check(handle)
+    else:
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise FileRejected(_("Tệp CSV mã UTF-16 không được hỗ trợ: hãy lưu thành “CSV UTF-8”."))
+        if guessed is not None or b"\0" in head:
+            raise FileRejected(_("Nội dung tệp không phải là văn bản CSV (tên tệp có đuôi .csv)."))
+    return kind
+
+
+def _zip_check(handle: IO[bytes]) -> None:
+    """Refuse decompression bombs and macro workbooks by reading only the zip directory and the content types."""
+    entries = _entries(handle)
+    if entries is None:
+        raise FileRejected(_("Tệp .xlsx bị hỏng, không đọc được."))
+    max_entries = limit("IMPORT_XLSX_MAX_ENTRIES", 500)
+    if len(entries) > max_entries:
+        raise FileRejected(_("Tệp .xlsx có quá nhiều thành phần (%(n)s).") % {"n": len(entries)})
+    names = {entry.filename for entry in entries}
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise FileRejected(_("Tệp Excel có macro không được chấp nhận: hãy lưu thành .xlsx không có macro."))
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise FileRejected(_("Nội dung tệp không phải là bảng tính .xlsx."))
+    total = sum(entry.file_size for entry in entries)
+    max_total = limit("IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+    if total > max_total:
+        raise FileRejected(
+            _("Tệp .xlsx khi giải nén quá lớn (%(total)s byte; giới hạn %(max)s byte).")
+            % {"total": total, "max": max_total}
+        )
+    max_ratio = limit("IMPORT_XLSX_MAX_RATIO", 100)
+    for entry in entries:
+        # Tiny entries compress oddly well without harm; only judge entries of some size.
+        if entry.file_size > 1024 * 1024 and entry.file_size > max_ratio * max(entry.compress_size, 1):
+            raise FileRejected(
+                _("Tệp .xlsx có thành phần nén bất thường (%(name)s, tỉ lệ nén trên %(ratio)s lần).")
+                % {"name": entry.filename, "ratio": max_ratio}
+            )
+    if macro_parts(handle, entries) is not None:
+        raise FileRejected(_("Tệp Excel có macro không được chấp nhận: hãy lưu thành .xlsx không có macro."))
+
+
+# --- review reports (the yearly cycle) --------------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    return number_format(round(size / (1024 * 1024), 1), decimal_pos=1)
+
+
+def review_file_check(handle: IO[bytes], name: str) -> str:
+    """The kind ("pdf" or "docx") of an uploaded review report, after checking its size, content and structure."""
+    lowered = (name or "").lower()
+    max_bytes = int(settings.UPLOAD_MAX_BYTES)
+    size = _size(handle)
+    if size == 0:
+        raise ValidationError(_("Tệp “%(name)s” rỗng (0 byte).") % {"name": name})
+    if size > max_bytes:
+        raise ValidationError(
+            _("Tệp “%(name)s” nặng %(size)s MB (%(bytes)s byte), vượt giới hạn %(max)s MB.")
+            % {
+                "name": name,
+                "size": _megabytes(size),
+                "bytes": number_format(size, force_grouping=True),
+                "max": _megabytes(max_bytes),
+            }
+        )
+    if lowered.endswith((".docm", ".dotm")):
+        raise ValidationError(
+            _("Tệp “%(name)s” là văn bản Word có macro: không nhận, hãy lưu thành .docx hoặc .pdf.") % {"name": name}
+        )
+    if lowered.endswith(".pdf"):
+        expected = PDF
+    elif lowered.endswith(".docx"):
+        expected = DOCX
+    else:
+        raise ValidationError(_("Tệp “%(name)s”: chỉ nhận báo cáo dạng PDF (.pdf) hoặc Word (.docx).") % {"name": name})
+    head = handle.read(8192)
+    handle.seek(0)
+    guessed = filetype.guess(head)
+    found = guessed.extension if guessed else _("không rõ")
+    if expected == PDF:
+        if guessed is None or guessed.extension != "pdf" or not head.startswith(b"%PDF-"):
+            raise ValidationError(
+                _("Tệp “%(name)s” có đuôi .pdf nhưng nội dung không phải PDF (nhận ra: %(found)s).")
+                % {"name": name, "found": found}
+            )
+        handle.seek(max(0, size - 2048))
+        tail = handle.read()
+        handle.seek(0)
+        if b"%%EOF" not in tail:
+            raise ValidationError(
+                _("Tệp “%(name)s” không phải PDF hoàn chỉnh: thiếu dấu kết thúc %%%%EOF (tệp hỏng hoặc tải chưa xong).")
+                % {"name": name}
+            )
+        return expected
+    if guessed is None or guessed.extension not in ("docx", "zip"):
+        raise ValidationError(
+            _("Tệp “%(name)s” có đuôi .docx nhưng nội dung không phải văn bản Word (nhận ra: %(found)s).")
+            % {"name": name, "found": found}
+        )
+    _docx_check(handle, name)
+    return expected
+
+
+def _docx_check(handle: IO[bytes], name: str) -> None:
+    """Read only the zip directory and the content types: a Word body must be there, macros and bombs must not."""
+    entries = _entries(handle)
+    if entries is None:
+        raise ValidationError(_("Tệp “%(name)s” bị hỏng, không mở được như văn bản .docx.") % {"name": name})
+    names = {entry.filename for entry in entries}
+    if len(entries) > DOCX_MAX_ENTRIES or sum(entry.file_size for entry in entries) > DOCX_MAX_UNCOMPRESSED:
+        raise ValidationError(
+            _("Tệp “%(name)s” khi giải nén quá lớn hoặc có quá nhiều thành phần; không nhận.") % {"name": name}
+        )
+    # A macro part may have any name: Word finds it by the content type declared for it, so both are checked.
+    found = macro_parts(handle, entries)
+    if found is not None:
+        raise ValidationError(
+            _("Tệp “%(name)s” chứa macro (%(part)s): không nhận, hãy lưu thành .docx không có macro hoặc .pdf.")
+            % {"name": name, "part": found}
+        )
+    if "word/document.xml" not in names:
+        raise ValidationError(
+            _("Tệp “%(name)s” không phải văn bản Word: thiếu phần nội dung word/document.xml.") % {"name": name}
+        )

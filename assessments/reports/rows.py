@@ -1,0 +1,299 @@
+"""What the yearly results report holds: rows of units and members by group, shares with their denominators,
+the comparison with the year before, the trend and the listed units."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessments.common.vocabulary import Level, Share
+from assessments.models import NotRatedReason, Organization, RatingScheme, Subject
+
+NO_RECORD = "no_record"
+NO_RECORD_LABEL = gettext_lazy("Chưa có kết quả xếp loại")
+NO_SECTOR = "none"
+TREND_YEARS = 10
+
+
+class ReportError(ValueError):
+    """The report cannot be made (no rating scheme for the year, organization absent that year)."""
+
+
+@dataclass(frozen=True)
+class LevelCell:
+    level: Level
+    count: int
+    of_total: Share
+    of_rated: Share
+
+
+@dataclass
+class UnitRow:
+    """Units of one group (a kind, a sector, or all): totals, counts per level and percentages."""
+
+    key: str
+    label: str
+    levels: list[Level]
+    total: int = 0
+    rated: int = 0
+    exemplary: int = 0
+    by_level: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
+
+    @property
+    def not_rated(self) -> int:
+        return self.total - self.rated
+
+    @property
+    def cells(self) -> list[LevelCell]:
+        return [
+            LevelCell(
+                level,
+                self.by_level[level.code],
+                Share(self.by_level[level.code], self.total),
+                Share(self.by_level[level.code], self.rated),
+            )
+            for level in self.levels
+        ]
+
+    @property
+    def top(self) -> Share:
+        """Units at the scheme's top level, over all units (the published "33/55" denominator)."""
+        return Share(sum(self.by_level[lv.code] for lv in self.levels if lv.is_top), self.total)
+
+    @property
+    def good_or_better(self) -> Share:
+        return Share(sum(self.by_level[lv.code] for lv in self.levels if lv.is_good_or_better), self.total)
+
+    def add(self, *, n: int, level: Level | None, exemplary: bool, reason: str) -> None:
+        self.total += n
+        if level is None:
+            self.reasons[reason or NO_RECORD] += n
+            return
+        self.rated += n
+        self.by_level[level.code] += n
+        if exemplary:
+            self.exemplary += n
+
+
+@dataclass
+class MemberRow:
+    """Member assessments of one group (a sector, or all); percentages are of rated members."""
+
+    key: str
+    label: str
+    levels: list[Level]
+    total: int = 0
+    rated: int = 0
+    by_level: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
+
+    @property
+    def exempt(self) -> int:
+        return self.reasons[NotRatedReason.EXEMPT]
+
+    @property
+    def not_rated_other(self) -> int:
+        """Not rated for a reason other than exemption (suspended, admitted recently, other)."""
+        return self.total - self.rated - self.exempt
+
+    @property
+    def cells(self) -> list[LevelCell]:
+        return [
+            LevelCell(
+                level,
+                self.by_level[level.code],
+                Share(self.by_level[level.code], self.total),
+                Share(self.by_level[level.code], self.rated),
+            )
+            for level in self.levels
+        ]
+
+    @property
+    def top(self) -> Share:
+        return Share(sum(self.by_level[lv.code] for lv in self.levels if lv.is_top), self.rated)
+
+    @property
+    def good_or_better(self) -> Share:
+        return Share(sum(self.by_level[lv.code] for lv in self.levels if lv.is_good_or_better), self.rated)
+
+    @property
+    def excellent_of_good(self) -> Share:
+        """Members at the top level as a share of those good or better but not top: the cap's own count."""
+        top = sum(self.by_level[lv.code] for lv in self.levels if lv.is_top)
+        base = sum(self.by_level[lv.code] for lv in self.levels if lv.is_good_or_better and not lv.is_top)
+        return Share(top, base)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ListedUnit:
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    parent_name: str
+    level_label: str
+    reason_label: str
+
+
+@dataclass(frozen=True)
+class ComparisonLine:
+    """One headline figure in two years; the levels compared are named because the schemes may differ."""
+
+    subject: str
+    measure: str
+    label: str
+    previous_levels: list[Level]
+    current_levels: list[Level]
+    previous: Share
+    current: Share
+
+    @property
+    def difference_points(self) -> float | None:
+        if self.previous.percent is None or self.current.percent is None:
+            return None
+        return round(self.current.percent - self.previous.percent, 1)
+
+    @property
+    def previous_level_labels(self) -> str:
+        return ", ".join(lv.label for lv in self.previous_levels)
+
+    @property
+    def current_level_labels(self) -> str:
+        return ", ".join(lv.label for lv in self.current_levels)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    previous_year: int
+    previous_scheme: RatingScheme
+    current_scheme: RatingScheme
+    lines: list[ComparisonLine]
+
+    @property
+    def schemes_differ(self) -> bool:
+        return self.previous_scheme.pk != self.current_scheme.pk
+
+    @property
+    def note(self) -> str:
+        if not self.schemes_differ:
+            return _("Hai năm cùng áp dụng %(scheme)s; so sánh theo cùng mức xếp loại.") % {
+                "scheme": self.current_scheme.name
+            }
+        top = next((line for line in self.lines if line.measure == "top" and line.subject == Subject.UNIT), None)
+        text = _(
+            "Quy định xếp loại khác nhau: năm %(prev)s theo %(prev_scheme)s (%(prev_code)s), năm %(cur)s theo "
+            "%(cur_scheme)s (%(cur_code)s). Các mức được so sánh theo thứ bậc: mức cao nhất với mức cao nhất, "
+            "“tốt trở lên” là hai mức đầu của mỗi quy định."
+        ) % {
+            "prev": self.previous_year,
+            "prev_scheme": self.previous_scheme.name,
+            "prev_code": self.previous_scheme.code,
+            "cur": self.previous_year + 1,
+            "cur_scheme": self.current_scheme.name,
+            "cur_code": self.current_scheme.code,
+        }
+        if top is not None:
+            text += " " + _("Tổ chức đảng: “%(prev_level)s” năm %(prev)s so với “%(cur_level)s” năm %(cur)s.") % {
+                "prev_level": top.previous_level_labels,
+                "prev": self.previous_year,
+                "cur_level": top.current_level_labels,
+                "cur": self.previous_year + 1,
+            }
+        return text
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    scheme_code: str
+    units_top: Share
+    units_good_or_better: Share
+    members_top: Share
+    members_good_or_better: Share
+
+
+@dataclass
+class Report:
+    """Everything the page, the spreadsheet and the PDF show, computed with a fixed number of queries."""
+
+    organization: Organization
+    year: int
+    scheme: RatingScheme
+    unit_levels: list[Level]
+    member_levels: list[Level]
+    units_by_kind: list[UnitRow]
+    units_by_sector: list[UnitRow]
+    units_total: UnitRow
+    cells_by_sector: list[UnitRow]
+    cells_total: UnitRow
+    members_by_sector: list[MemberRow]
+    members_total: MemberRow
+    weak_units: list[ListedUnit]
+    not_rated_units: list[ListedUnit]
+    comparison: Comparison | None
+    trend: list[TrendPoint]
+    generated_on: datetime.date
+
+    @property
+    def unit_table_columns(self) -> int:
+        """Columns of a unit table: label, total, rated, not rated, three per level, exemplary."""
+        return 5 + 3 * len(self.unit_levels)
+
+    @property
+    def unit_sections(self) -> list[tuple[str, list[UnitRow]]]:
+        return [(_("Theo loại tổ chức"), self.units_by_kind), (_("Theo loại hình"), self.units_by_sector)]
+
+    @property
+    def cell_sections(self) -> list[tuple[str, list[UnitRow]]]:
+        return [(_("Theo loại hình"), self.cells_by_sector)]
+
+    @property
+    def unit_reasons(self) -> list[Reason]:
+        return reasons_list(self.units_total.reasons)
+
+    @property
+    def cell_reasons(self) -> list[Reason]:
+        return reasons_list(self.cells_total.reasons)
+
+    @property
+    def member_reasons(self) -> list[Reason]:
+        return reasons_list(self.members_total.reasons)
+
+    @property
+    def top_unit_level(self) -> Level | None:
+        return next((lv for lv in self.unit_levels if lv.is_top), None)
+
+    @property
+    def top_member_level(self) -> Level | None:
+        return next((lv for lv in self.member_levels if lv.is_top), None)
+
+    @property
+    def weak_level(self) -> Level | None:
+        """The lowest unit level of the scheme (yếu kém before 2018, không hoàn thành nhiệm vụ after)."""
+        return next((lv for lv in self.unit_levels if lv.is_lowest), None)
+
+
+def reason_label(code: str) -> str:
+    if code == NO_RECORD:
+        return str(NO_RECORD_LABEL)
+    try:
+        return str(NotRatedReason(code).label)
+    except ValueError:
+        return code
+
+
+def reasons_list(counter: Counter) -> list[Reason]:
+    """Not-rated reasons with their counts, in a fixed order (no record first)."""
+    order = [NO_RECORD, *NotRatedReason.values]
+    codes = sorted(counter, key=lambda c: order.index(c) if c in order else len(order))
+    return [Reason(code, reason_label(code), counter[code]) for code in codes if counter[code]]
