@@ -1,11 +1,10 @@
 """Admin for data corrections: folded search, filters, and history with revert on every rating."""
 
-import datetime
-
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -148,7 +147,7 @@ class MemberAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["organization"]
     inlines = [MembershipInline]
     form = rule_checked_form(
-        Member, lambda member, actor: services.member_write_check(member, actor=actor, day=datetime.date.today())
+        Member, lambda member, actor: services.member_write_check(member, actor=actor, day=timezone.localdate())
     )
 
     def get_inline_instances(self, request, obj=None):
@@ -161,14 +160,22 @@ class MemberAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
+        # What BaseModelFormSet.save() records, for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deleted in formset.deleted_forms:
             if deleted.instance.pk:
                 services.membership_delete(membership=deleted.instance, actor=request.user)
+                formset.deleted_objects.append(deleted.instance)
         for inline_form in formset.forms:
             if inline_form in formset.deleted_forms or not inline_form.has_changed():
                 continue
+            is_new = inline_form.instance.pk is None
             inline_form.instance.member = form.instance
             services.membership_save(membership=inline_form.instance, actor=request.user)
+            if is_new:
+                formset.new_objects.append(inline_form.instance)
+            else:
+                formset.changed_objects.append((inline_form.instance, inline_form.changed_data))
         return None
 
 

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
@@ -25,7 +26,7 @@ from assessments.permissions import (
     WRITE_ORGANIZATIONS,
     WRITE_UNIT_RATINGS,
 )
-from assessments.rules.access import write_check
+from assessments.rules.access import member_reach_check, write_check
 from assessments.rules.locks import rating_lock_check
 from assessments.rules.members import (
     member_dates_check,
@@ -83,9 +84,9 @@ def _open_since(member: Member) -> datetime.date | None:
 
 def member_move_check(*, member: Member, organization: Organization, day: datetime.date, actor: User | None) -> None:
     """Every rule of moving an existing member to another cell on a day (the admin's form asks it too)."""
+    stored = Member.objects.select_related("organization").get(pk=member.pk)
+    member_reach_check(actor=actor, data_type=WRITE_MEMBERS, member=stored, field="card_number")
     member_organization_check(organization=organization, day=day)
-    current = Organization.objects.get(pk=Member.objects.values_list("organization_id", flat=True).get(pk=member.pk))
-    write_check(actor=actor, data_type=WRITE_MEMBERS, organization=current)
     write_check(actor=actor, data_type=WRITE_MEMBERS, organization=organization)
     transfer_day_check(open_since=_open_since(member), day=day)
 
@@ -101,14 +102,15 @@ def member_write_check(member: Member, *, actor: User | None, day: datetime.date
     elif previous_org_id != member.organization_id:
         member_move_check(member=member, organization=member.organization, day=day, actor=actor)
     else:
-        write_check(actor=actor, data_type=WRITE_MEMBERS, organization=member.organization)
+        stored = Member.objects.select_related("organization").get(pk=member.pk)
+        member_reach_check(actor=actor, data_type=WRITE_MEMBERS, member=stored, field="card_number")
     member_dates_check(admitted_on=member.admitted_on, official_on=member.official_on)
 
 
 @transaction.atomic
 def member_save(*, member: Member, actor: User | None, joined_on: datetime.date | None = None) -> Member:
     """Create or change a member; a changed cell is recorded as a transfer (rules.members)."""
-    day = joined_on or datetime.date.today()
+    day = joined_on or timezone.localdate()  # the same day as the importer's
     previous_org_id = None
     if member.pk:
         previous_org_id = Member.objects.filter(pk=member.pk).values_list("organization_id", flat=True).first()
@@ -186,12 +188,11 @@ def unit_assessment_write_check(assessment: UnitAssessment, *, actor: User | Non
 
 def member_assessment_write_check(assessment: MemberAssessment, *, actor: User | None) -> None:
     """Every rule of writing a member's rating, the actor's included (the admin's form asks it too)."""
-    member_assessment_check(assessment)
-    write_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, organization=assessment.organization)
+    # The order of the importer: the member (one message for any card number out of reach), then the unit.
     if assessment.member_id is not None:
-        write_check(
-            actor=actor, data_type=WRITE_MEMBER_RATINGS, organization=assessment.member.organization, field="member"
-        )
+        member_reach_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, member=assessment.member)
+    write_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, organization=assessment.organization)
+    member_assessment_check(assessment)
     rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
 
 

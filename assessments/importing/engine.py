@@ -28,6 +28,7 @@ from assessments.importing.readers import FileRejected, Table, file_check
 from assessments.importing.unit_ratings import UnitRatingHandler
 from assessments.models import RatingScheme
 from assessments.permissions import data_write_allowed
+from assessments.rules.access import role_refused_message
 
 __all__ = ["ImportResult", "RowError", "data_import", "header_map", "import_allowed"]
 
@@ -107,7 +108,7 @@ def data_import(
     if data_type not in DATA_TYPES:
         raise FileRejected(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
     if scope_user is not None and not import_allowed(scope_user, data_type):
-        raise FileRejected(_("Bạn không có quyền nhập loại dữ liệu này."))
+        raise FileRejected(role_refused_message())
     kind = file_check(handle, name)
     result = ImportResult(data_type=data_type, dry_run=dry_run)
     keep = int(getattr(settings, "IMPORT_MAX_ERRORS_KEPT", 1000))

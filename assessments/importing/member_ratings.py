@@ -9,7 +9,7 @@ from assessments.common.text import fold
 from assessments.importing.columns import MEMBER_RATINGS
 from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _same
 from assessments.models import Member, MemberAssessment, Subject
-from assessments.rules.access import out_of_scope_message
+from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.ratings import member_assessment_check
 from assessments.signals import assessments_changed
 
@@ -48,10 +48,7 @@ class MemberRatingHandler(Handler):
             data = row.data
             member = members.get(data["card_number"])
             if member is None or not self.orgs.is_visible(member.organization_id):
-                row.error(
-                    "card_number",
-                    _("Không có đảng viên số thẻ %(card)s trong phạm vi của bạn.") % {"card": data["card_number"]},
-                )
+                row.error("card_number", member_out_of_scope_message(data["card_number"]))
                 continue
             if data.get("full_name") and fold(data["full_name"]).replace(" ", "") != member.name_folded.replace(
                 " ", ""

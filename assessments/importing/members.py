@@ -2,14 +2,13 @@
 that day, a same-day move corrects the day's transfer), written set-based."""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.common.text import fold
 from assessments.importing.columns import MEMBERS
 from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
 from assessments.models import Member, Membership
-from assessments.rules.access import out_of_scope_message
+from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.members import (
     member_dates_check,
     member_organization_check,
@@ -43,14 +42,9 @@ class MemberHandler(Handler):
             data = row.data
             member = existing.get(row.key)
             if member is not None and not self.orgs.is_visible(member.organization_id):
-                row.error(
-                    "card_number",
-                    _(
-                        "Đảng viên số thẻ %(card)s đang sinh hoạt ở tổ chức ngoài phạm vi của "
-                        "bạn; việc chuyển sinh hoạt do cấp trên thực hiện."
-                    )
-                    % {"card": row.key},
-                )
+                # The same answer as for a card number that does not exist (rules.access): nothing about the
+                # member's commune leaks. A new card number that is taken elsewhere lands here too.
+                row.error("card_number", member_out_of_scope_message(row.key))
                 continue
             org = self.orgs.get(data["organization_code"])
             if org is None:
