@@ -109,8 +109,8 @@ def _progress_context(record: ImportRecord) -> dict:
 
 @login_required
 def import_preview(request, pk: int):
+    record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
     _importer(request.user)
-    record = _record_for_user(request.user, pk)
     context = _progress_context(record)
     context.update(
         {
@@ -128,8 +128,8 @@ def import_preview(request, pk: int):
 
 @login_required
 def import_progress(request, pk: int):
+    record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
     _importer(request.user)
-    record = _record_for_user(request.user, pk)
     response = render(request, "assessments/includes/import_progress.html", _progress_context(record))
     if not record.is_running:
         response["HX-Refresh"] = "true"  # the whole page shows the outcome
@@ -139,8 +139,8 @@ def import_progress(request, pk: int):
 @login_required
 @require_POST
 def import_confirm(request, pk: int):
+    record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
     _importer(request.user)
-    record = _record_for_user(request.user, pk)
     permissions.role_require(
         permissions.may_confirm_import(request.user, record), _("Chỉ người tải tệp lên mới xác nhận được lần nhập này.")
     )
@@ -162,8 +162,8 @@ def import_confirm(request, pk: int):
 
 @login_required
 def import_errors(request, pk: int):
+    record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
     _importer(request.user)
-    record = _record_for_user(request.user, pk)
     if not record.file:
         # A record whose file was never kept (rejected before storing, or cleaned up) has nothing to annotate.
         raise Http404
