@@ -15,6 +15,8 @@ class AssessmentsConfig(AppConfig):
 
         # Connects the receivers that mark summaries stale and queue their recompute.
         from assessments.summaries import tasks  # noqa: F401
+        # Connects the receiver that revokes API tokens when a password changes or an account is deactivated.
+        from assessments.api import tokens  # noqa: F401
 
         # SQLite gets the Vietnamese collation that PostgreSQL has through ICU (member lists sort by it).
         connection_created.connect(on_connection_created, dispatch_uid="assessments.vietnamese_collation")

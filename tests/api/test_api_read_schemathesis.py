@@ -8,7 +8,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -87,9 +87,9 @@ def test_generated_requests_never_cause_a_server_error(client, officer, data, ws
     session = {"sessionid": client.cookies["sessionid"].value}
     app = wsgi_app
     # The schema is loaded with a token (werkzeug's client keeps its own cookie jar); cases carry the session.
-    token = Token.objects.create(user=officer)
+    _token, key = AuthToken.objects.create(user=officer)
     schema = schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json", app, headers={"Authorization": f"Token {token.key}"}
+        "/api/schema/?format=json", app, headers={"Authorization": f"Token {key}"}
     )
     operations = [result.ok() for result in schema.get_all_operations()]
     # Every read endpoint is exercised (the token endpoint's POST/DELETE are refused without a CSRF token).

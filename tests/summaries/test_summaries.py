@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError as BrokerDown
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from assessments import demo, services
 from assessments.models import (
@@ -422,8 +422,8 @@ def test_api_returns_the_summary_contract(client, officer, tree, members):
 
 
 def test_api_accepts_a_token(client, officer, tree):
-    token = Token.objects.create(user=officer)
-    response = client.get("/api/v1/organizations/BS/summary/2017/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = AuthToken.objects.create(user=officer)
+    response = client.get("/api/v1/organizations/BS/summary/2017/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200 and response.json()["stale"] is True  # never computed yet
 
 

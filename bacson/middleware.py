@@ -1,0 +1,44 @@
+"""Request plumbing of the site as a whole: the client's address behind trusted proxies, and private pages kept out
+of every cache."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address the request came from, read through TRUSTED_PROXY_COUNT proxies of our own.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so the client is the entry
+    that many places from the right of (X-Forwarded-For + REMOTE_ADDR). Anything further left was written by the
+    client and can be forged; with no trusted proxy (the default) the header is ignored altogether.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if not trusted:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    chain = [*forwarded, remote] if remote else forwarded
+    if not chain:
+        return remote
+    # A shorter chain than the proxies we run came by another path: its leftmost entry is the nearest we can trust.
+    return chain[max(len(chain) - 1 - trusted, 0)]
+
+
+class PrivatePagesNotCachedMiddleware:
+    """Every answer to a logged-in user (pages, downloads, API) is `Cache-Control: no-store, private`: a shared
+    office computer's browser or a proxy must not keep a person's data or an export after they log out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # An API call authenticated by token counts too: DRF sets the user on this request when it authenticates.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
