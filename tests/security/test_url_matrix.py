@@ -116,6 +116,7 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
     return {
         "code": commune.code,
         "district": district.code,
+        "cell": commune.children.order_by("code").last().code,
         "secrets": (secret_member, commune.name),
         "document": document,
         "import": record,
@@ -249,15 +250,16 @@ def test_objects_outside_the_scope_answer_404_and_show_nothing(client, request, 
             for secret in side["secrets"]:
                 if secret in _text(response):
                     wrong.append((url, secret))
-    # The organization above the user's own (the province, or a commune secretary's district) is outside too.
-    above = {**side, "code": ABOVE[persona], "district": ABOVE[persona]}
-    for name, params in PRIVATE:
-        if "code" not in params or set(params) - {"code", "year"}:
-            continue
-        url = _url(name, params, above)
-        statuses = [client.get(url).status_code, client.post(url, {}).status_code]
-        if not (set(statuses) <= {404, 405} and 404 in statuses):
-            wrong.append((url, statuses))
+    # The organization above the user's own (the province, or a commune secretary's district) is outside too, and
+    # so is a cell of the foreign commune, and a code that exists nowhere: the same 404 for all three.
+    for code in (ABOVE[persona], side["cell"], "KHONG-CO"):
+        for name, params in PRIVATE:
+            if "code" not in params or set(params) - {"code", "year"}:
+                continue
+            url = _url(name, params, {**side, "code": code, "district": code})
+            statuses = [client.get(url).status_code, client.post(url, {}).status_code]
+            if not (set(statuses) <= {404, 405} and 404 in statuses):
+                wrong.append((url, statuses))
     assert not wrong
     assert {"consolidation:programme_detail", "consolidation:programme_edit", "assessments:unit_detail"} <= set(checked)
     assert "api:organization-summary" in checked
@@ -355,6 +357,11 @@ def test_inside_the_scope_a_forbidden_action_answers_403_and_the_rest_opens(clie
         expected = (404,) if outside and name.startswith(outside) else (200, 302, 400)
         if status not in expected:
             wrong.append(("unexpected", url, status))
+    # Every unit inside the scope opens, down to a cell.
+    cell = planted["BS"]["cell"]
+    status = client.get(reverse("assessments:unit_detail", args=[cell])).status_code
+    if status != 200:
+        wrong.append(("unexpected", cell, status))
     assert not wrong
 
 
