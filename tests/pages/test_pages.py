@@ -319,3 +319,11 @@ def test_an_administrator_without_superuser_rights_gets_the_menu_of_an_officer(c
     client.force_login(admin)
     nav = html_of(client, "/units/")
     assert 'href="/cycle/"' in nav and 'href="/imports/"' in nav and 'href="/portal/"' not in nav
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("admin_user", True), ("officer", False), ("leader", False)])
+def test_only_staff_accounts_see_the_link_to_the_admin(client, request, tree, persona, shown):
+    from django.urls import reverse
+
+    client.force_login(request.getfixturevalue(persona))
+    assert (f'href="{reverse("admin:index")}"' in html_of(client, "/units/")) == shown
