@@ -60,24 +60,33 @@ def _summary_dict(*, organization, year: int, row) -> dict:
 
 
 def summary_read(*, organization: Organization, year: int) -> dict | None:
-    """The stored counts of an organization for a year as the API's JSON (one query); None if no scheme."""
+    """The stored counts of an organization for a year as the API's JSON (one query); None if no scheme.
+
+    An organization that does not exist on 31 December of the year has nothing to count in it: fresh zeros, whatever
+    a stored row says and whether or not a worker has run (a row may have been created and bumped by a write that
+    named it, and reads must not depend on it ever being recomputed)."""
+    from assessments.common.vocabulary import levels_of
     from assessments.models import Subject, Summary
 
+    absent = not organization.exists_in(year)
     row = Summary.objects.filter(organization=organization, year=year).order_by("pk").first()  # no join for ordering
-    if row is None:
+    if row is None or absent:
         # Not computed yet (a new organization or year): zeros, and stale until the worker has run.
         scheme = scheme_for_year(year)
         if scheme is None:
             return None
-        levels = list(scheme.levels.order_by("rank").values_list("subject", "code"))
+        levels = levels_of(scheme)
+        computed_at = row.computed_at if row is not None else None
         row = Summary(
             organization=organization,
             year=year,
             scheme_code=scheme.code,
-            computed_at=None,
-            unit_levels=[[c, 0] for s, c in levels if s == Subject.UNIT],
-            member_levels=[[c, 0] for s, c in levels if s == Subject.MEMBER],
+            computed_at=computed_at,
+            unit_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
+            member_levels=[[code, 0] for code in levels.codes(Subject.MEMBER)],
         )
+        if absent:
+            row.computed_version = row.version
     return _summary_dict(organization=organization, year=year, row=row)
 
 

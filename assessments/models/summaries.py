@@ -26,7 +26,7 @@ class Summary(models.Model):
     member_levels = models.JSONField(_("đảng viên theo mức"), default=list)
     computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
     # Both level lists as the database prints them, kept by the database: the full recompute compares the lists it
-    # builds as text with this instead of printing every stored row's jsonb (summaries._recompute_statement).
+    # builds as text with this instead of printing every stored row's jsonb (summaries.statements.recompute_statement).
     levels_text = models.GeneratedField(
         expression=Concat(Cast("unit_levels", models.TextField()), Cast("member_levels", models.TextField())),
         output_field=models.TextField(),

@@ -11,16 +11,17 @@ from django.db import connection, transaction
 from django.db.models import Count, F, FilteredRelation, Q
 from django.utils import timezone
 
+from assessments.common.vocabulary import Levels, levels_of
 from assessments.models import (
     MemberAssessment,
     Organization,
-    RatingLevel,
     RatingScheme,
     Subject,
     Summary,
     UnitAssessment,
     year_end,
 )
+from assessments.summaries.statements import recompute_statement, write_statement
 
 COUNT_FIELDS = [
     "scheme_code",
@@ -37,12 +38,6 @@ COUNT_FIELDS = [
 ]
 
 
-# The stored counts a full recompute compares and writes (PostgreSQL path); the level lists are jsonb.
-_FIELDS = [
-    "scheme_code", "units_total", "units_rated", "units_exemplary", "unit_levels", "members_total", "members_rated",
-    "members_good_or_better", "member_levels",
-]  # fmt: skip
-_JSON_FIELDS = {"unit_levels", "member_levels"}
 # The full recompute of a large tree counts into this temporary table with parallel workers (from this many
 # organizations: a province has about 4,400, the country 273,000), then writes from it. The planner's default
 # costs assume passing rows between processes is dear and never choose workers for the grouping of the year's
@@ -132,12 +127,12 @@ def summaries_mark_all_stale() -> list[int]:
 # --- counting ----------------------------------------------------------------------------------------------------
 
 
-def _count(*, year: int, scheme: RatingScheme, targets: dict[str, int], full: bool) -> dict[int, Counts]:
+def _count(*, year: int, vocabulary: Levels, targets: dict[str, int], full: bool) -> dict[int, Counts]:
     """Counts for the target organizations (path -> id): one query for units, one for members, then one pass."""
     counts = {pk: Counts() for pk in targets.values()}
     levels = {
-        level["pk"]: level
-        for level in RatingLevel.objects.filter(scheme=scheme).values("pk", "subject", "code", "is_good_or_better")
+        lv.pk: {"subject": lv.subject, "code": lv.code, "is_good_or_better": lv.is_good_or_better}
+        for lv in (*vocabulary.units, *vocabulary.members)
     }
 
     # Units: the directly subordinate organizations existing on 31 December, each left-joined to its rating.
@@ -259,11 +254,6 @@ def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, 
             summary.member_levels.update(child.member_levels)
 
 
-def _level_codes(scheme: RatingScheme) -> tuple[list[str], list[str]]:
-    rows = RatingLevel.objects.filter(scheme=scheme).order_by("rank").values_list("subject", "code")
-    return [c for s, c in rows if s == Subject.UNIT], [c for s, c in rows if s == Subject.MEMBER]
-
-
 @transaction.atomic
 def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
     """Recompute from source rows the summaries of the given organizations (all when None) for one year."""
@@ -291,8 +281,9 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
     locked = list(rows.select_for_update().order_by("pk").only("pk", "organization_id", "version"))
     # From here on a committed change is either visible to the counting queries below, or it bumps a version
     # after this transaction commits and so leaves the summary stale until the next run.
-    counts = _count(year=year, scheme=scheme, targets=targets, full=organization_ids is None)
-    unit_codes, member_codes = _level_codes(scheme)
+    vocabulary = levels_of(scheme)
+    counts = _count(year=year, vocabulary=vocabulary, targets=targets, full=organization_ids is None)
+    unit_codes, member_codes = vocabulary.codes(Subject.UNIT), vocabulary.codes(Subject.MEMBER)
     now = timezone.now()
     for row in locked:
         c = counts.get(row.organization_id, Counts())
@@ -315,14 +306,10 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
     # tree) to count and write, an INSERT before them when rows are missing.
     summary, organization = Summary._meta.db_table, Organization._meta.db_table
     member, unit = MemberAssessment._meta.db_table, UnitAssessment._meta.db_table
-    levels = list(
-        RatingLevel.objects.filter(scheme=scheme)
-        .order_by("rank")
-        .values_list("pk", "subject", "code", "is_good_or_better")
-    )
-    unit_levels = [(pk, code) for pk, subject, code, _good in levels if subject == Subject.UNIT]
-    member_levels = [(pk, code) for pk, subject, code, _good in levels if subject == Subject.MEMBER]
-    good_ids = [pk for pk, subject, _code, good in levels if subject == Subject.MEMBER and good]
+    vocabulary = levels_of(scheme)
+    unit_levels = [(lv.pk, lv.code) for lv in vocabulary.units]
+    member_levels = [(lv.pk, lv.code) for lv in vocabulary.members]
+    good_ids = [lv.pk for lv in vocabulary.good_or_better(Subject.MEMBER)]
     day = year_end(year)
     own_transaction = len(connection.atomic_blocks) == 1
     with connection.cursor() as cursor:
@@ -362,11 +349,11 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
         # than parallel workers save there.
         into = _CHANGED if organizations >= _PARALLEL_FROM else None
         while True:
-            cursor.execute(*_recompute_statement(year=year, deepest=deepest, scheme_code=scheme.code, tables=(
+            cursor.execute(*recompute_statement(year=year, deepest=deepest, scheme_code=scheme.code, tables=(
                 summary, organization, member, unit), unit_levels=unit_levels, member_levels=member_levels,
                 good_ids=good_ids, day=day, into=into))  # fmt: skip
             if into is not None:
-                cursor.execute(*_write_statement(summary=summary, source=into))
+                cursor.execute(*write_statement(summary=summary, source=into))
             _written, deepest_now = cursor.fetchone()
             if deepest_now <= deepest:
                 break
@@ -380,154 +367,6 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
                 list(previous),
             )
         return organizations  # every organization's row of the year is now exact or, if changed since, stale
-
-
-def _recompute_statement(
-    *,
-    year: int,
-    deepest: int,
-    scheme_code: str,
-    tables: tuple[str, str, str, str],
-    unit_levels: list[tuple[int, str]],
-    member_levels: list[tuple[int, str]],
-    good_ids: list[int],
-    day,
-    into: str | None = None,
-) -> tuple[str, list]:
-    """The counting statement of a full recompute (SQL text and parameters): with `into`, it only reads and fills
-    that temporary table with the rows that differ (for _write_statement); without, it also writes them."""
-    summary, organization, member, unit = tables
-    ml = [f"l{i}" for i in range(len(member_levels))]
-    ul = [f"l{i}" for i in range(len(unit_levels))]
-    member_columns = ["total", "rated", "good", *ml]
-
-    def sums(alias: str) -> str:
-        return ", ".join(f"SUM({alias}.{c})::int AS {c}" for c in member_columns)
-
-    def plain(alias: str) -> str:
-        return ", ".join(f"{alias}.{c}" for c in member_columns)
-
-    params: list = [good_ids, *(pk for pk, _code in member_levels), year]
-    ctes = [
-        # Member ratings grouped by the organization that recorded them, one column per level of the scheme.
-        "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, p.total, p.rated, p.good"  # noqa: S608
-        + "".join(f", p.{c}" for c in ml)
-        + " FROM (SELECT g.organization_id, SUM(g.n)::int AS total, "
-        "COALESCE(SUM(g.n) FILTER (WHERE g.level_id IS NOT NULL), 0)::int AS rated, "
-        "COALESCE(SUM(g.n) FILTER (WHERE g.level_id = ANY(%s)), 0)::int AS good"
-        + "".join(f", COALESCE(SUM(g.n) FILTER (WHERE g.level_id = %s), 0)::int AS {c}" for c in ml)
-        # Grouped by organization and level first, as plainly as the floor: the pivot then runs on the groups,
-        # and only the pivoted rows (one per organization) are joined to the tree.
-        # Counts are int: SUM(bigint) accumulates in numeric, several times slower (a member count fits an int).
-        + f" FROM (SELECT organization_id, level_id, COUNT(*)::int AS n FROM {member} WHERE year = %s "  # noqa: S608
-        f"GROUP BY organization_id, level_id) g GROUP BY g.organization_id) p "
-        f"JOIN {organization} o ON o.id = p.organization_id)",
-        # Roll-up, deepest level first: an organization's members are those recorded at it plus its children's.
-        f"r{deepest} AS MATERIALIZED (SELECT id, parent_id, {plain('own')} FROM own "  # noqa: S608
-        f"WHERE depth = {int(deepest)})",
-    ]
-    for depth in range(deepest - 1, -1, -1):
-        ctes.append(
-            # Summed per organization first, then joined to the tree for the next level's parent.
-            f"r{depth} AS MATERIALIZED (SELECT y.id, o.parent_id, {plain('y')} FROM (SELECT x.id, {sums('x')} "  # noqa: S608
-            f"FROM (SELECT id, {plain('own')} FROM own WHERE depth = {depth} UNION ALL "
-            f"SELECT parent_id, {plain('c')} FROM r{depth + 1} c WHERE parent_id IS NOT NULL"
-            f") x GROUP BY x.id) y JOIN {organization} o ON o.id = y.id)"
-        )
-    ctes.append(
-        "members AS ("  # noqa: S608
-        + " UNION ALL ".join(f"SELECT id, {plain(f'r{d}')} FROM r{d}" for d in range(deepest + 1))  # noqa: S608
-        + ")"
-    )
-    # Units: the organizations directly under each one existing on 31 December, left-joined to their rating.
-    ctes.append(
-        "units AS (SELECT c.parent_id AS id, COUNT(*) AS total, COUNT(a.level_id) AS rated, "  # noqa: S608
-        "COUNT(*) FILTER (WHERE a.level_id IS NOT NULL AND a.exemplary) AS exemplary"
-        + "".join(f", COUNT(*) FILTER (WHERE a.level_id = %s) AS {c}" for c in ul)
-        + f" FROM {organization} c LEFT JOIN {unit} a ON a.organization_id = c.id AND a.year = %s "
-        "WHERE c.parent_id IS NOT NULL AND (c.valid_from IS NULL OR c.valid_from <= %s) "
-        "AND (c.valid_to IS NULL OR c.valid_to >= %s) GROUP BY c.parent_id)"
-    )
-    params += [*(pk for pk, _code in unit_levels), year, day, day]
-    # The level lists are built as JSON text in jsonb's own output format: building jsonb for every row cost more
-    # than the rest of the roll-up (province bench). A code that jsonb would print differently only makes its rows
-    # look changed; what is written is always parsed jsonb.
-    unit_json, unit_parts = _levels_json("u", unit_levels)
-    member_json, member_parts = _levels_json("m", member_levels)
-    # Every row of the year as read by this statement's snapshot, with its new counts and whether it differs from
-    # what is stored: stale (`computed_version <> version`) or counts changed. A row already fresh with the same
-    # counts is not written and keeps its computed_at (its counts were exact then and still are).
-    new = [
-        "%s::varchar AS scheme_code", "COALESCE(u.total, 0) AS units_total", "COALESCE(u.rated, 0) AS units_rated",
-        "COALESCE(u.exemplary, 0) AS units_exemplary", f"{unit_json} AS unit_levels",
-        "COALESCE(m.total, 0) AS members_total", "COALESCE(m.rated, 0) AS members_rated",
-        "COALESCE(m.good, 0) AS members_good_or_better", f"{member_json} AS member_levels",
-    ]  # fmt: skip
-    # The level lists are compared as text: `levels_text`, the stored lists as jsonb prints them (a generated
-    # column, printed when a row is written), against the new lists built as text in that format. Printing the
-    # stored jsonb of every row here took a third of the comparison at national scale.
-    plain_fields = [f for f in _FIELDS if f not in _JSON_FIELDS]
-    ctes.append(
-        f"fresh AS (SELECT n.id, n.version, {', '.join(f'n.{f}' for f in _FIELDS)}, "  # noqa: S608
-        f"(n.old_version, n.old_levels_text, {', '.join(f'n.old_{f}' for f in plain_fields)}) IS DISTINCT FROM "
-        f"(n.version, n.unit_levels || n.member_levels, {', '.join(f'n.{f}' for f in plain_fields)}) AS differs "
-        "FROM (SELECT s.id, s.version, s.computed_version AS old_version, s.levels_text AS old_levels_text, "
-        f"{', '.join(f's.{f} AS old_{f}' for f in plain_fields)}, {', '.join(new)} "
-        f"FROM {summary} s LEFT JOIN units u ON u.id = s.organization_id "
-        "LEFT JOIN members m ON m.id = s.organization_id WHERE s.year = %s) n)"
-    )
-    params += [scheme_code, *unit_parts, *member_parts, year]
-    if into is not None:
-        # The differing rows, plus one row (id NULL) carrying the depth of the deepest organization with members
-        # in this snapshot, which the caller compares with the depth the roll-up was built for.
-        columns = ["id", "version", *_FIELDS]
-        sql = (
-            f"DROP TABLE IF EXISTS {into}; CREATE TEMPORARY TABLE {into} ON COMMIT DROP AS WITH "  # noqa: S608
-            + ",\n".join(ctes)
-            + f"\nSELECT {', '.join(columns)}, NULL::int AS deepest FROM fresh WHERE differs UNION ALL "  # noqa: S608
-            f"SELECT {', '.join(['NULL'] * len(columns))}, (SELECT COALESCE(MAX(depth), 0) FROM own)"
-        )
-        return sql, params
-    ctes.append("changed AS MATERIALIZED (SELECT * FROM fresh WHERE differs)")
-    ctes += _lock_and_write(summary=summary, source="changed")
-    params.append(timezone.now())
-    tail = "SELECT (SELECT COUNT(*) FROM written), (SELECT COALESCE(MAX(depth), 0) FROM own)"
-    return "WITH " + ",\n".join(ctes) + "\n" + tail, params
-
-
-def _lock_and_write(*, summary: str, source: str) -> list[str]:
-    """CTEs `locked` and `written` that lock the rows of `source` (id, version and the counts) and write them."""
-    # Only the differing rows, set aside first so that the lock joins only them, are locked, in id order like
-    # every writer (so that none can deadlock with this statement), and written. `version` is the counting
-    # snapshot's: a writer that commits after it and before the lock has bumped the row past it, so the row stays
-    # stale and its change is counted by the next run. The lock's recheck re-reads only the locked row; the
-    # snapshot's version and counts travel with it.
-    return [
-        f"locked AS MATERIALIZED (SELECT s.id, c.version, {', '.join(f'c.{f}' for f in _FIELDS)} "  # noqa: S608
-        f"FROM {summary} s JOIN {source} c ON c.id = s.id ORDER BY s.id FOR UPDATE OF s)",
-        f"written AS (UPDATE {summary} AS s SET "  # noqa: S608
-        + ", ".join(f"{f} = l.{f}::jsonb" if f in _JSON_FIELDS else f"{f} = l.{f}" for f in _FIELDS)
-        + ", computed_at = %s, computed_version = l.version FROM locked l "
-        # A recompute that counted a later version and committed meanwhile is not overwritten with older counts.
-        "WHERE s.id = l.id AND s.computed_version <= l.version RETURNING 1)",
-    ]
-
-
-def _write_statement(*, summary: str, source: str) -> tuple[str, list]:
-    """Lock and write the differing rows that a counting statement put into the temporary table `source`; returns
-    the written count and the depth recorded there."""
-    tail = f"SELECT (SELECT COUNT(*) FROM written), (SELECT deepest FROM {source} WHERE id IS NULL)"  # noqa: S608
-    return "WITH " + ",\n".join(_lock_and_write(summary=summary, source=source)) + "\n" + tail, [timezone.now()]
-
-
-def _levels_json(alias: str, levels: list[tuple[int, str]]) -> tuple[str, list[str]]:
-    """SQL text building `[["code", n], ...]` as jsonb prints it, from the columns l0, l1... of `alias`."""
-    if not levels:
-        return "'[]'::text", []
-    parts = [f"[{json.dumps(code, ensure_ascii=False)}, " for _pk, code in levels]
-    texts = ["[" + parts[0], *("], " + part for part in parts[1:]), "]]"]
-    sql = " || ".join(f"%s || COALESCE({alias}.l{i}, 0)::text" for i in range(len(levels))) + " || %s"
-    return f"({sql})", texts
 
 
 def _store(rows: list[Summary]) -> None:
@@ -595,6 +434,13 @@ def summaries_reconcile() -> dict[int, int]:
     for year, org in stale:
         by_year.setdefault(year, set()).add(org)
     stored = set(summary_years())
+    for year in sorted(stored):
+        # An organization existing that year with no row at all (created without a signal) reads as "not computed
+        # yet", stale, and no stale row would ever bring it back: it is counted here.
+        missing = Organization.objects.for_year(year).exclude(summaries__year=year).values_list("pk", flat=True)
+        by_year.setdefault(year, set()).update(missing)
+        if not by_year[year]:
+            del by_year[year]
     for year in years_to_summarize():
         if year not in stored:
             done[year] = summaries_recompute_year(year=year)

@@ -1,0 +1,161 @@
+"""The SQL text of the PostgreSQL full recompute: the counting statement, the lock-and-write CTEs and the level lists
+built as jsonb prints them. assessments.summaries.recompute runs them."""
+
+import json
+
+from django.utils import timezone
+
+# The stored counts a full recompute compares and writes (PostgreSQL path); the level lists are jsonb.
+_FIELDS = [
+    "scheme_code", "units_total", "units_rated", "units_exemplary", "unit_levels", "members_total", "members_rated",
+    "members_good_or_better", "member_levels",
+]  # fmt: skip
+_JSON_FIELDS = {"unit_levels", "member_levels"}
+
+
+def recompute_statement(
+    *,
+    year: int,
+    deepest: int,
+    scheme_code: str,
+    tables: tuple[str, str, str, str],
+    unit_levels: list[tuple[int, str]],
+    member_levels: list[tuple[int, str]],
+    good_ids: list[int],
+    day,
+    into: str | None = None,
+) -> tuple[str, list]:
+    """The counting statement of a full recompute (SQL text and parameters): with `into`, it only reads and fills
+    that temporary table with the rows that differ (for write_statement); without, it also writes them."""
+    summary, organization, member, unit = tables
+    ml = [f"l{i}" for i in range(len(member_levels))]
+    ul = [f"l{i}" for i in range(len(unit_levels))]
+    member_columns = ["total", "rated", "good", *ml]
+
+    def sums(alias: str) -> str:
+        return ", ".join(f"SUM({alias}.{c})::int AS {c}" for c in member_columns)
+
+    def plain(alias: str) -> str:
+        return ", ".join(f"{alias}.{c}" for c in member_columns)
+
+    params: list = [good_ids, *(pk for pk, _code in member_levels), year]
+    ctes = [
+        # Member ratings grouped by the organization that recorded them, one column per level of the scheme.
+        "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, p.total, p.rated, p.good"  # noqa: S608
+        + "".join(f", p.{c}" for c in ml)
+        + " FROM (SELECT g.organization_id, SUM(g.n)::int AS total, "
+        "COALESCE(SUM(g.n) FILTER (WHERE g.level_id IS NOT NULL), 0)::int AS rated, "
+        "COALESCE(SUM(g.n) FILTER (WHERE g.level_id = ANY(%s)), 0)::int AS good"
+        + "".join(f", COALESCE(SUM(g.n) FILTER (WHERE g.level_id = %s), 0)::int AS {c}" for c in ml)
+        # Grouped by organization and level first, as plainly as the floor: the pivot then runs on the groups,
+        # and only the pivoted rows (one per organization) are joined to the tree.
+        # Counts are int: SUM(bigint) accumulates in numeric, several times slower (a member count fits an int).
+        + f" FROM (SELECT organization_id, level_id, COUNT(*)::int AS n FROM {member} WHERE year = %s "  # noqa: S608
+        f"GROUP BY organization_id, level_id) g GROUP BY g.organization_id) p "
+        f"JOIN {organization} o ON o.id = p.organization_id)",
+        # Roll-up, deepest level first: an organization's members are those recorded at it plus its children's.
+        f"r{deepest} AS MATERIALIZED (SELECT id, parent_id, {plain('own')} FROM own "  # noqa: S608
+        f"WHERE depth = {int(deepest)})",
+    ]
+    for depth in range(deepest - 1, -1, -1):
+        ctes.append(
+            # Summed per organization first, then joined to the tree for the next level's parent.
+            f"r{depth} AS MATERIALIZED (SELECT y.id, o.parent_id, {plain('y')} FROM (SELECT x.id, {sums('x')} "  # noqa: S608
+            f"FROM (SELECT id, {plain('own')} FROM own WHERE depth = {depth} UNION ALL "
+            f"SELECT parent_id, {plain('c')} FROM r{depth + 1} c WHERE parent_id IS NOT NULL"
+            f") x GROUP BY x.id) y JOIN {organization} o ON o.id = y.id)"
+        )
+    ctes.append(
+        "members AS ("  # noqa: S608
+        + " UNION ALL ".join(f"SELECT id, {plain(f'r{d}')} FROM r{d}" for d in range(deepest + 1))  # noqa: S608
+        + ")"
+    )
+    # Units: the organizations directly under each one existing on 31 December, left-joined to their rating.
+    ctes.append(
+        "units AS (SELECT c.parent_id AS id, COUNT(*) AS total, COUNT(a.level_id) AS rated, "  # noqa: S608
+        "COUNT(*) FILTER (WHERE a.level_id IS NOT NULL AND a.exemplary) AS exemplary"
+        + "".join(f", COUNT(*) FILTER (WHERE a.level_id = %s) AS {c}" for c in ul)
+        + f" FROM {organization} c LEFT JOIN {unit} a ON a.organization_id = c.id AND a.year = %s "
+        "WHERE c.parent_id IS NOT NULL AND (c.valid_from IS NULL OR c.valid_from <= %s) "
+        "AND (c.valid_to IS NULL OR c.valid_to >= %s) GROUP BY c.parent_id)"
+    )
+    params += [*(pk for pk, _code in unit_levels), year, day, day]
+    # The level lists are built as JSON text in jsonb's own output format: building jsonb for every row cost more
+    # than the rest of the roll-up (province bench). A code that jsonb would print differently only makes its rows
+    # look changed; what is written is always parsed jsonb.
+    unit_json, unit_parts = levels_json("u", unit_levels)
+    member_json, member_parts = levels_json("m", member_levels)
+    # Every row of the year as read by this statement's snapshot, with its new counts and whether it differs from
+    # what is stored: stale (`computed_version <> version`) or counts changed. A row already fresh with the same
+    # counts is not written and keeps its computed_at (its counts were exact then and still are).
+    new = [
+        "%s::varchar AS scheme_code", "COALESCE(u.total, 0) AS units_total", "COALESCE(u.rated, 0) AS units_rated",
+        "COALESCE(u.exemplary, 0) AS units_exemplary", f"{unit_json} AS unit_levels",
+        "COALESCE(m.total, 0) AS members_total", "COALESCE(m.rated, 0) AS members_rated",
+        "COALESCE(m.good, 0) AS members_good_or_better", f"{member_json} AS member_levels",
+    ]  # fmt: skip
+    # The level lists are compared as text: `levels_text`, the stored lists as jsonb prints them (a generated
+    # column, printed when a row is written), against the new lists built as text in that format. Printing the
+    # stored jsonb of every row here took a third of the comparison at national scale.
+    plain_fields = [f for f in _FIELDS if f not in _JSON_FIELDS]
+    ctes.append(
+        f"fresh AS (SELECT n.id, n.version, {', '.join(f'n.{f}' for f in _FIELDS)}, "  # noqa: S608
+        f"(n.old_version, n.old_levels_text, {', '.join(f'n.old_{f}' for f in plain_fields)}) IS DISTINCT FROM "
+        f"(n.version, n.unit_levels || n.member_levels, {', '.join(f'n.{f}' for f in plain_fields)}) AS differs "
+        "FROM (SELECT s.id, s.version, s.computed_version AS old_version, s.levels_text AS old_levels_text, "
+        f"{', '.join(f's.{f} AS old_{f}' for f in plain_fields)}, {', '.join(new)} "
+        f"FROM {summary} s LEFT JOIN units u ON u.id = s.organization_id "
+        "LEFT JOIN members m ON m.id = s.organization_id WHERE s.year = %s) n)"
+    )
+    params += [scheme_code, *unit_parts, *member_parts, year]
+    if into is not None:
+        # The differing rows, plus one row (id NULL) carrying the depth of the deepest organization with members
+        # in this snapshot, which the caller compares with the depth the roll-up was built for.
+        columns = ["id", "version", *_FIELDS]
+        sql = (
+            f"DROP TABLE IF EXISTS {into}; CREATE TEMPORARY TABLE {into} ON COMMIT DROP AS WITH "  # noqa: S608
+            + ",\n".join(ctes)
+            + f"\nSELECT {', '.join(columns)}, NULL::int AS deepest FROM fresh WHERE differs UNION ALL "  # noqa: S608
+            f"SELECT {', '.join(['NULL'] * len(columns))}, (SELECT COALESCE(MAX(depth), 0) FROM own)"
+        )
+        return sql, params
+    ctes.append("changed AS MATERIALIZED (SELECT * FROM fresh WHERE differs)")
+    ctes += lock_and_write(summary=summary, source="changed")
+    params.append(timezone.now())
+    tail = "SELECT (SELECT COUNT(*) FROM written), (SELECT COALESCE(MAX(depth), 0) FROM own)"
+    return "WITH " + ",\n".join(ctes) + "\n" + tail, params
+
+
+def lock_and_write(*, summary: str, source: str) -> list[str]:
+    """CTEs `locked` and `written` that lock the rows of `source` (id, version and the counts) and write them."""
+    # Only the differing rows, set aside first so that the lock joins only them, are locked, in id order like
+    # every writer (so that none can deadlock with this statement), and written. `version` is the counting
+    # snapshot's: a writer that commits after it and before the lock has bumped the row past it, so the row stays
+    # stale and its change is counted by the next run. The lock's recheck re-reads only the locked row; the
+    # snapshot's version and counts travel with it.
+    return [
+        f"locked AS MATERIALIZED (SELECT s.id, c.version, {', '.join(f'c.{f}' for f in _FIELDS)} "  # noqa: S608
+        f"FROM {summary} s JOIN {source} c ON c.id = s.id ORDER BY s.id FOR UPDATE OF s)",
+        f"written AS (UPDATE {summary} AS s SET "  # noqa: S608
+        + ", ".join(f"{f} = l.{f}::jsonb" if f in _JSON_FIELDS else f"{f} = l.{f}" for f in _FIELDS)
+        + ", computed_at = %s, computed_version = l.version FROM locked l "
+        # A recompute that counted a later version and committed meanwhile is not overwritten with older counts.
+        "WHERE s.id = l.id AND s.computed_version <= l.version RETURNING 1)",
+    ]
+
+
+def write_statement(*, summary: str, source: str) -> tuple[str, list]:
+    """Lock and write the differing rows that a counting statement put into the temporary table `source`; returns
+    the written count and the depth recorded there."""
+    tail = f"SELECT (SELECT COUNT(*) FROM written), (SELECT deepest FROM {source} WHERE id IS NULL)"  # noqa: S608
+    return "WITH " + ",\n".join(lock_and_write(summary=summary, source=source)) + "\n" + tail, [timezone.now()]
+
+
+def levels_json(alias: str, levels: list[tuple[int, str]]) -> tuple[str, list[str]]:
+    """SQL text building `[["code", n], ...]` as jsonb prints it, from the columns l0, l1... of `alias`."""
+    if not levels:
+        return "'[]'::text", []
+    parts = [f"[{json.dumps(code, ensure_ascii=False)}, " for _pk, code in levels]
+    texts = ["[" + parts[0], *("], " + part for part in parts[1:]), "]]"]
+    sql = " || ".join(f"%s || COALESCE({alias}.l{i}, 0)::text" for i in range(len(levels))) + " || %s"
+    return f"({sql})", texts
