@@ -1,11 +1,17 @@
-"""Request plumbing of the site as a whole: the client's address behind trusted proxies, and private pages kept out
-of every cache."""
+"""Request plumbing of the site as a whole: the client's address behind trusted proxies, private pages kept out of
+every cache, and a database still busy after its wait answered as 503 rather than 500."""
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -41,4 +47,32 @@ class PrivatePagesNotCachedMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
+        return response
+
+
+class DatabaseBusyMiddleware:
+    """A write that waited SQLITE_BUSY_TIMEOUT for another to finish (a long import on SQLite) answers 503 with
+    Retry-After and says to try again: the server is busy, not broken, and the transaction that met the lock
+    wrote nothing."""
+
+    retry_after = 30
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not (isinstance(exception, OperationalError) and "database is locked" in str(exception)):
+            return None
+        logger.warning("Database busy, answered 503: %s %s", request.method, request.path)
+        message = _(
+            "Hệ thống đang ghi dữ liệu khác (ví dụ một tệp nhập lớn); chưa ghi gì của bạn. Hãy thử lại sau ít phút."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = render(request, "503.html", {"message": message}, status=503)
+        response["Retry-After"] = str(self.retry_after)
         return response

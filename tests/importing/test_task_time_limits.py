@@ -26,7 +26,7 @@ from tests.importfiles import csv_bytes
         (summaries_reconcile_task, "SUMMARIES_TASK_SOFT_TIME_LIMIT", "SUMMARIES_TASK_TIME_LIMIT"),
     ],
 )
-def test_tasks_have_soft_and_hard_time_limits_from_settings(task, soft, hard):
+def test_tasks_have_soft_and_hard_time_limits_from_settings(db, task, soft, hard):
     assert task.soft_time_limit == getattr(settings, soft) > 0
     assert task.time_limit == getattr(settings, hard) > task.soft_time_limit
     # A task killed at its hard limit must not be handed to another worker while it still runs.

@@ -145,7 +145,7 @@ print(",".join(r.__name__ for r in api_settings.DEFAULT_RENDERER_CLASSES))
 """
 
 
-def test_production_serves_the_api_as_json_only():
+def test_production_serves_the_api_as_json_only(db):
     result = _run(["-c", RENDERERS], PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "JSONRenderer"

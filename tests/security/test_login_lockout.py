@@ -68,7 +68,7 @@ def test_a_forged_forwarded_address_does_not_escape_the_lock(client, leader, set
         (2, "1.1.1.1", "10.0.0.1", "1.1.1.1"),
     ],
 )
-def test_client_address_counts_trusted_proxies_from_the_right(rf, settings, count, forwarded, remote, expected):
+def test_client_address_counts_trusted_proxies_from_the_right(db, rf, settings, count, forwarded, remote, expected):
     settings.TRUSTED_PROXY_COUNT = count
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
