@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -51,9 +51,10 @@ class FoldedSearchMixin:
     exact_search_fields: tuple[str, ...] = ()
 
 
-def rule_checked_form(model, check):
-    """A ModelForm that runs the rules layer (through the service's check, the actor and the cycle's locks
-    included), so a broken rule is a form error, not a 500; saving then goes through the service."""
+def rule_checked_form(model, check, *, with_actor: bool = False):
+    """A ModelForm that runs the rules layer (through the service's check; with_actor passes the acting user, on
+    whom scope and the cycle's locks depend), so a broken rule is a form error, not a 500; saving then goes
+    through the service."""
 
     class Form(forms.ModelForm):
         actor = None  # set per request by ActorFormMixin.get_form
@@ -66,7 +67,10 @@ def rule_checked_form(model, check):
             if self.errors:
                 return
             try:
-                check(self.instance, actor=self.actor)
+                if with_actor:
+                    check(self.instance, actor=self.actor)
+                else:
+                    check(self.instance)
             except ValidationError as error:
                 self._update_errors(error)
 
@@ -89,7 +93,7 @@ def _membership_check(membership, *, actor) -> None:
         write_check(actor=actor, data_type=WRITE_MEMBERS, organization=membership.organization)
 
 
-MembershipForm = rule_checked_form(Membership, _membership_check)
+MembershipForm = rule_checked_form(Membership, _membership_check, with_actor=True)
 
 
 class MembershipFormSet(forms.BaseInlineFormSet):
@@ -130,7 +134,7 @@ class OrganizationAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     exact_search_fields = ("code",)
     autocomplete_fields = ["parent", "successors"]
     readonly_fields = ["path"]
-    form = rule_checked_form(Organization, services.organization_write_check)
+    form = rule_checked_form(Organization, services.organization_write_check, with_actor=True)
 
     def save_model(self, request, obj, form, change):
         services.organization_save(organization=obj, actor=request.user)
@@ -147,7 +151,9 @@ class MemberAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["organization"]
     inlines = [MembershipInline]
     form = rule_checked_form(
-        Member, lambda member, actor: services.member_write_check(member, actor=actor, day=timezone.localdate())
+        Member,
+        lambda member, actor: services.member_write_check(member, actor=actor, day=timezone.localdate()),
+        with_actor=True,
     )
 
     def get_inline_instances(self, request, obj=None):
@@ -224,6 +230,35 @@ class RatingLevelAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "label_vi"]
 
 
+class RatingDeleteMixin:
+    """Deleting a rating follows the rule of editing it (services.rating_delete): a finalized rating, or one the
+    actor may not change, offers no delete and refuses one."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        try:
+            services.rating_delete_check(obj, actor=request.user)
+        except ValidationError:
+            return False
+        return True
+
+    def delete_model(self, request, obj):
+        services.rating_delete(assessment=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        ratings = list(queryset.select_related("organization"))
+        for rating in ratings:  # all checked before any is deleted: a bulk delete is all or nothing
+            try:
+                services.rating_delete_check(rating, actor=request.user)
+            except ValidationError as error:
+                raise PermissionDenied(f"{rating}: {' '.join(error.messages)}") from error
+        for rating in ratings:
+            services.rating_delete(assessment=rating, actor=request.user)
+
+
 class LevelChoicesMixin:
     """Level dropdowns show scheme and label, since codes repeat across schemes."""
 
@@ -233,8 +268,12 @@ class LevelChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class RatingAdmin(RatingDeleteMixin, ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    """What both rating admins share: rules and locks on save and on delete, level choices, folded search."""
+
+
 @admin.register(UnitAssessment)
-class UnitAssessmentAdmin(ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class UnitAssessmentAdmin(RatingAdmin):
     list_display = ["organization", "year", "self_level", "level", "exemplary", "decision_ref", "decided_on"]
     list_filter = [
         "year",
@@ -249,14 +288,14 @@ class UnitAssessmentAdmin(ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, 
     folded_search_fields = ("organization__name_folded",)
     exact_search_fields = ("organization__code",)
     autocomplete_fields = ["organization"]
-    form = rule_checked_form(UnitAssessment, services.unit_assessment_write_check)
+    form = rule_checked_form(UnitAssessment, services.unit_assessment_write_check, with_actor=True)
 
     def save_model(self, request, obj, form, change):
         services.unit_assessment_save(assessment=obj, actor=request.user)
 
 
 @admin.register(MemberAssessment)
-class MemberAssessmentAdmin(ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class MemberAssessmentAdmin(RatingAdmin):
     list_display = ["member", "year", "organization", "level", "not_rated_reason"]
     list_filter = ["year", "level__scheme", "level__rank", "not_rated_reason"]
     list_select_related = ["member", "organization", "level"]
@@ -264,7 +303,7 @@ class MemberAssessmentAdmin(ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin
     folded_search_fields = ("member__name_folded", "organization__name_folded")
     exact_search_fields = ("member__card_number",)
     autocomplete_fields = ["member", "organization"]
-    form = rule_checked_form(MemberAssessment, services.member_assessment_write_check)
+    form = rule_checked_form(MemberAssessment, services.member_assessment_write_check, with_actor=True)
 
     def save_model(self, request, obj, form, change):
         services.member_assessment_save(assessment=obj, actor=request.user)

@@ -393,6 +393,9 @@ def demo_load(*, password: str = DEMO_PASSWORD) -> dict[str, int]:
         _rate_units(rng, year, units, by_code)
         _rate_members(rng, year, members)
     users = _accounts(by_code, password)
+    for year in YEARS:
+        # Published results are final: only an officer changes them, after a reopen with a reason (rules.locks).
+        services.year_results_finalize(organizations=units, year=year, actor=users[0])
     ids = [o.pk for o in by_code.values()]
     organizations_changed.send(sender=Organization, organization_ids=ids)
     assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=list(YEARS))

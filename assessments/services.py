@@ -5,8 +5,9 @@ unit_assessment_check and member_assessment_check are re-exported here for the c
 """
 
 import datetime
+from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,15 +17,20 @@ from assessments.models import (
     MemberAssessment,
     Membership,
     Organization,
+    RatingScheme,
     Role,
+    Submission,
+    SubmissionStatus,
     UnitAssessment,
     User,
+    YearCycle,
 )
 from assessments.permissions import (
     WRITE_MEMBER_RATINGS,
     WRITE_MEMBERS,
     WRITE_ORGANIZATIONS,
     WRITE_UNIT_RATINGS,
+    may_finalize,
 )
 from assessments.rules.access import member_reach_check, write_check
 from assessments.rules.locks import rating_lock_check
@@ -218,6 +224,81 @@ def unit_assessment_save(*, assessment: UnitAssessment, actor: User | None) -> U
 def member_assessment_save(*, assessment: MemberAssessment, actor: User | None) -> MemberAssessment:
     """Record or change a member's rating for a year, after checking every rule."""
     return _assessment_write(assessment, check=member_assessment_write_check, actor=actor)
+
+
+def rating_delete_check(assessment: UnitAssessment | MemberAssessment, *, actor: User | None) -> None:
+    """Deleting a rating follows the rules of changing it: scope, what the actor decides, and the cycle's locks."""
+    if isinstance(assessment, UnitAssessment):
+        write_check(actor=actor, data_type=WRITE_UNIT_RATINGS, organization=assessment.organization)
+        stored = UnitAssessment.objects.filter(pk=assessment.pk).first()
+        unit_rating_actor_check(
+            actor=actor, organization=assessment.organization, changed=unit_rating_changed(stored, UnitAssessment())
+        )
+    else:
+        member_reach_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, member=assessment.member)
+        write_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, organization=assessment.organization)
+    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
+
+
+@transaction.atomic
+def rating_delete(*, assessment: UnitAssessment | MemberAssessment, actor: User | None) -> None:
+    """Delete a unit's or a member's rating of a year, under the rules of changing it; the summaries follow."""
+    rating_delete_check(assessment, actor=actor)
+    organization_id, year = assessment.organization_id, assessment.year
+    assessment._history_user = actor
+    assessment.delete()
+    assessments_changed.send(sender=type(assessment), organization_ids=[organization_id], years=[year])
+
+
+# --- final results outside a cycle's steps -------------------------------------------------------------------
+
+
+def _deciding_unit(organization: Organization, by_code: dict[str, Organization]) -> Organization | None:
+    """The grassroots unit whose file governs an organization's ratings: itself, or its grassroots ancestor."""
+    if organization.is_grassroots:
+        return organization
+    for code in reversed(organization.path.split("/")[:-1]):
+        ancestor = by_code.get(code)
+        if ancestor is not None and ancestor.is_grassroots:
+            return ancestor
+    return None
+
+
+@transaction.atomic
+def year_results_finalize(*, organizations: Iterable[Organization], year: int, actor: User | None) -> int:
+    """Make a year's results final for the units governing these organizations (results imported as final by an
+    officer, or the demo's published years): the year's cycle of each unit's parent is opened if it has none
+    (deadline 31 December), and each unit's file is finalized. From then on only an officer changes those
+    ratings, after a reopen with a reason (rules.locks). Returns how many files were finalized."""
+    organizations = list(organizations)
+    codes = {code for org in organizations for code in org.path.split("/") if code}
+    by_code = {org.code: org for org in Organization.objects.filter(code__in=codes).select_related("parent")}
+    units = {unit.pk: unit for org in organizations if (unit := _deciding_unit(org, by_code)) is not None}
+    scheme = RatingScheme.for_year(year)
+    if scheme is None:
+        raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
+    now = timezone.now()
+    finalized = 0
+    for unit in sorted(units.values(), key=lambda u: u.path):
+        if unit.parent_id is None:
+            continue  # a root has nobody above it to decide its results
+        if actor is not None and not may_finalize(actor, unit):
+            raise PermissionDenied(_("Chỉ cán bộ Ban Tổ chức chốt được kết quả của %(org)s.") % {"org": unit.name})
+        cycle, _created = YearCycle.objects.get_or_create(
+            organization_id=unit.parent_id,
+            year=year,
+            defaults={"scheme": scheme, "deadline": datetime.date(year, 12, 31), "opened_by": actor},
+        )
+        submission, _created = Submission.objects.get_or_create(cycle=cycle, organization=unit)
+        if submission.status == SubmissionStatus.FINALIZED:
+            continue
+        submission.status = SubmissionStatus.FINALIZED
+        submission.finalized_at, submission.finalized_by = now, actor
+        submission._history_user = actor
+        submission._change_reason = _("Chốt khi nhập kết quả năm %(year)s") % {"year": year}
+        submission.save()
+        finalized += 1
+    return finalized
 
 
 # --- accounts --------------------------------------------------------------------------------------------------

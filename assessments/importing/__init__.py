@@ -1,7 +1,7 @@
 """Bulk import of organizations, members and ratings from CSV and XLSX files (see docs/import-formats.md)."""
 
 from assessments.importing.columns import COLUMNS, DATA_TYPE_LABELS, DATA_TYPES
-from assessments.importing.engine import ImportResult, RowError, data_import, import_allowed
+from assessments.importing.engine import ImportResult, RowError, data_import, final_import_allowed, import_allowed
 from assessments.importing.readers import FileRejected, file_check
 from assessments.importing.records import import_record_create, import_record_run
 
@@ -14,6 +14,7 @@ __all__ = [
     "RowError",
     "data_import",
     "file_check",
+    "final_import_allowed",
     "import_allowed",
     "import_record_create",
     "import_record_run",

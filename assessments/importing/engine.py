@@ -27,10 +27,16 @@ from assessments.importing.organizations import OrganizationHandler
 from assessments.importing.readers import FileRejected, Table, file_check
 from assessments.importing.unit_ratings import UnitRatingHandler
 from assessments.models import RatingScheme
-from assessments.permissions import data_write_allowed
+from assessments.permissions import data_write_allowed, is_officer
 from assessments.rules.access import role_refused_message
+from assessments.services import year_results_finalize
 
-__all__ = ["ImportResult", "RowError", "data_import", "header_map", "import_allowed"]
+__all__ = ["ImportResult", "RowError", "data_import", "final_import_allowed", "header_map", "import_allowed"]
+
+
+def final_import_allowed(user, data_type: str) -> bool:
+    """Importing results as final (locked): ratings only, by an officer (or a command, with no user)."""
+    return data_type in (UNIT_RATINGS, MEMBER_RATINGS) and (user is None or is_officer(user))
 
 
 def import_allowed(user, data_type: str) -> bool:
@@ -100,15 +106,20 @@ def data_import(
     on_progress: Callable[[int], None] | None = None,
     on_row: Callable[[Row], None] | None = None,
     reason: str = "",
+    final: bool = False,
 ) -> ImportResult:
     """Import one file of a type: every row checked, then all written in one transaction, or nothing at all.
 
+    With final (ratings only, by an officer or a command), the year's results of every unit the file rates become
+    final once written: from then on only an officer changes them, after a reopen with a reason (rules.locks).
     Raises FileRejected when the file as a whole cannot be used (kind, safety, size, encoding, row limit).
     """
     if data_type not in DATA_TYPES:
         raise FileRejected(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
     if scope_user is not None and not import_allowed(scope_user, data_type):
         raise FileRejected(role_refused_message())
+    if final and not final_import_allowed(scope_user, data_type):
+        raise FileRejected(_("Chỉ cán bộ Ban Tổ chức mới nhập kết quả xếp loại như đã chốt."))
     kind = file_check(handle, name)
     result = ImportResult(data_type=data_type, dry_run=dry_run)
     keep = int(getattr(settings, "IMPORT_MAX_ERRORS_KEPT", 1000))
@@ -166,6 +177,9 @@ def data_import(
                     on_progress(result.rows)
                 if not dry_run and result.error_count == 0:
                     handler.signal()
+                    if final:
+                        for year, organizations in sorted(handler.rated.items()):
+                            year_results_finalize(organizations=organizations.values(), year=year, actor=actor)
             finally:
                 handler.close()
 

@@ -214,10 +214,15 @@ class Handler:
         self.orgs = OrgCache(scope_user)
         self.org_ids: set[int] = set()
         self.years: set[int] = set()
+        # Every organization a clean rating row lands in, by year (changed or not): what an import as final locks.
+        self.rated: dict[int, dict[int, Organization]] = {}
         self.today = timezone.localdate()
 
     def close(self) -> None:
         self.keys.close()
+
+    def rated_add(self, organization: Organization, year: int) -> None:
+        self.rated.setdefault(year, {})[organization.pk] = organization
 
     def column_for(self, name: str) -> str:
         column = self.field_columns.get(name, name)

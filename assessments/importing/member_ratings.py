@@ -96,6 +96,7 @@ class MemberRatingHandler(Handler):
             if row.errors:
                 continue
             row.obj = assessment
+            self.rated_add(org, data["year"])
             row.changed = changed
             if is_new:
                 row.action = "created"

@@ -75,6 +75,7 @@ def import_record_run(
     scope_user=None,
     on_error: Callable[[RowError], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    final: bool = False,
 ) -> ImportResult | None:
     """Run the import of a recorded file (checking only, or writing) and store how it ended."""
     record.status = ImportRecord.Status.VALIDATING if dry_run else ImportRecord.Status.IMPORTING
@@ -92,6 +93,7 @@ def import_record_run(
                 on_error=on_error,
                 on_progress=on_progress,
                 reason=_("Nhập tệp %(name)s (lần nhập %(id)s)") % {"name": record.file_name[:60], "id": record.pk},
+                final=final,
             )
     except FileRejected as rejected:
         record.status = ImportRecord.Status.REJECTED

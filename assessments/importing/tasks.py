@@ -23,7 +23,7 @@ def progress_key(record_id: int) -> str:
     soft_time_limit=settings.IMPORT_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.IMPORT_TASK_TIME_LIMIT,
 )
-def import_record_task(record_id: int, dry_run: bool) -> None:
+def import_record_task(record_id: int, dry_run: bool, final: bool = False) -> None:
     """Run one recorded import; a duplicate delivery after it ended does nothing, a retry starts again cleanly."""
     record = ImportRecord.objects.select_related("user__organization").filter(pk=record_id).first()
     expected = ImportRecord.Status.VALIDATING if dry_run else ImportRecord.Status.IMPORTING
@@ -36,6 +36,7 @@ def import_record_task(record_id: int, dry_run: bool) -> None:
             record=record,
             dry_run=dry_run,
             scope_user=record.user,
+            final=final,
             # The import's own transaction hides its writes until commit, so progress goes through the cache.
             on_progress=lambda rows: cache.set(progress_key(record_id), rows, PROGRESS_TIMEOUT),
         )

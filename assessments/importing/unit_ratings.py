@@ -84,6 +84,7 @@ class UnitRatingHandler(Handler):
                 self.validation_error(row, error)
                 continue
             row.obj = assessment
+            self.rated_add(org, data["year"])
             row.changed = changed
             if is_new:
                 row.action = "created"

@@ -20,6 +20,7 @@ from assessments.importing import (
     DATA_TYPES,
     FileRejected,
     file_check,
+    final_import_allowed,
     import_allowed,
     import_record_create,
     import_record_run,
@@ -63,15 +64,15 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _run_or_queue(record: ImportRecord, *, dry_run: bool, user) -> None:
+def _run_or_queue(record: ImportRecord, *, dry_run: bool, user, final: bool = False) -> None:
     """Small files are handled in the request; larger ones by a Celery task after commit."""
     if record.rows_estimated > settings.IMPORT_ASYNC_ROWS:
         record.status = ImportRecord.Status.VALIDATING if dry_run else ImportRecord.Status.IMPORTING
         record.save(update_fields=["status"])
-        import_record_task.delay_on_commit(record.pk, dry_run)
+        import_record_task.delay_on_commit(record.pk, dry_run, final)
         return
     with contextlib.suppress(FileRejected):  # the record carries the message
-        import_record_run(record=record, dry_run=dry_run, scope_user=user)
+        import_record_run(record=record, dry_run=dry_run, scope_user=user, final=final)
 
 
 @login_required
@@ -119,6 +120,7 @@ def import_preview(request, pk: int):
             and record.error_count == 0
             and record.user_id == request.user.pk
             and record.created + record.updated > 0,
+            "can_finalize": final_import_allowed(request.user, record.data_type),
             "more_errors": max(record.error_count - len(record.errors), 0),
             "columns": COLUMNS.get(record.data_type, ()),
         }
@@ -147,7 +149,12 @@ def import_confirm(request, pk: int):
     if record.status != ImportRecord.Status.VALIDATED or record.error_count:
         messages.error(request, _("Lần nhập này không còn chờ xác nhận."))
         return redirect("assessments:import_preview", pk=record.pk)
-    _run_or_queue(record, dry_run=False, user=request.user)
+    final = request.POST.get("final") == "on"
+    permissions.role_require(
+        not final or final_import_allowed(request.user, record.data_type),
+        _("Chỉ cán bộ Ban Tổ chức mới nhập kết quả xếp loại như đã chốt."),
+    )
+    _run_or_queue(record, dry_run=False, user=request.user, final=final)
     record.refresh_from_db()
     if record.status == ImportRecord.Status.SUCCEEDED:
         messages.success(
