@@ -16,8 +16,11 @@ from assessments.permissions import organizations_visible_to
 
 from .models import Indicator, Measurement, Plan, PlanStatus, Programme, Task, TaskProgress, TaskStatus
 
-MUST_RANK = 4  # the lowest level of every scheme: weak (2014–2017) or not completed (from 2018)
-MAY_RANK = 3  # "completed": may be consolidated
+# Candidates for consolidation, from the level rows (the counting vocabulary), never from ranks or codes: a unit at
+# the lowest level of its scheme (weak 2014–2017, not completed from 2018) must be consolidated; one below "good or
+# better" but above the lowest ("completed") may be.
+MUST = Q(level__is_lowest=True)
+MAY = Q(level__is_lowest=False, level__is_good_or_better=False)
 
 
 # --- who may do what: the predicates of assessments.permissions, named as the pages ask them -----------------------
@@ -108,12 +111,13 @@ def programme_get_for_user(*, user, pk: int) -> Programme:
 
 
 def candidates_for_year(*, user, year: int) -> QuerySet[UnitAssessment]:
-    """Grassroots units in scope rated at rank 4 (must) or 3 (may) for a year, without an active plan."""
+    """Grassroots units in scope rated at the lowest level (must) or below good (may) for a year, without an active
+    plan."""
     active_plan = Plan.objects.active().filter(organization=OuterRef("organization"))
     draft_plan = Plan.objects.filter(status=PlanStatus.DRAFT, organization=OuterRef("organization"))
     units = organizations_visible_to(user).grassroots().for_year(year)
     return (
-        UnitAssessment.objects.filter(year=year, level__rank__in=(MUST_RANK, MAY_RANK), organization__in=units)
+        UnitAssessment.objects.filter(MUST | MAY, year=year, level__subject=Subject.UNIT, organization__in=units)
         .exclude(Exists(active_plan))
         .annotate(has_draft=Exists(draft_plan))
         .select_related("organization__parent", "level__scheme")

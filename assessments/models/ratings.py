@@ -99,8 +99,8 @@ class UnitAssessment(models.Model):
 
     @property
     def is_weak(self) -> bool:
-        """Rated at the lowest level of its scheme (weak before 2018, not completed after)."""
-        return self.level_id is not None and self.level.rank == 4
+        """Rated at the lowest level of its scheme (weak before 2018, not completed after), as the level row says."""
+        return self.level_id is not None and self.level.is_lowest
 
 
 class MemberAssessment(models.Model):

@@ -8,6 +8,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments import hooks, permissions, selectors
+from assessments.common.vocabulary import Level, levels_of, percent
 from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
@@ -113,20 +114,9 @@ class Headline:
         return percent(self.members_good_or_better, self.members_rated)
 
 
-def percent(part: int, whole: int) -> float | None:
-    """A percentage rounded to one decimal, or None when the denominator is zero."""
-    if not whole:
-        return None
-    return round(100.0 * part / whole, 1)
-
-
-def _levels(scheme: RatingScheme | None) -> dict[str, list[RatingLevel]]:
-    if scheme is None:
-        return {Subject.UNIT: [], Subject.MEMBER: []}
-    levels: dict[str, list[RatingLevel]] = {Subject.UNIT: [], Subject.MEMBER: []}
-    for level in RatingLevel.objects.filter(scheme=scheme).order_by("subject", "rank"):
-        levels[level.subject].append(level)
-    return levels
+def _levels(scheme: RatingScheme | None) -> dict[str, list[Level]]:
+    levels = levels_of(scheme)
+    return {Subject.UNIT: levels.units, Subject.MEMBER: levels.members}
 
 
 def headline_read(*, organization: Organization, year: int) -> Headline | None:
@@ -351,14 +341,16 @@ def last_finished_year(*, organization: Organization, before: int | None = None)
 
 
 def weak_units(*, organization: Organization, year: int) -> list[UnitAssessment] | None:
-    """Units directly under the organization rated at the lowest level in the year, each marked `has_plan` when a
-    consolidation plan answers that rating; None when no installed app answers whether a unit has a plan."""
+    """Units directly under the organization rated at the lowest level of the year's scheme, each marked `has_plan`
+    when a consolidation plan answers that rating; None when no installed app answers whether a unit has a plan."""
     units_with_plan = hooks.units_with_plan_hook()
     if units_with_plan is None:
         return None
     units = Organization.objects.filter(parent=organization).for_year(year)
     weak = list(
-        UnitAssessment.objects.filter(year=year, organization__in=units, level__rank=4, level__subject=Subject.UNIT)
+        UnitAssessment.objects.filter(
+            year=year, organization__in=units, level__is_lowest=True, level__subject=Subject.UNIT
+        )
         .select_related("organization", "level")
         .order_by("organization__name_folded")
     )
