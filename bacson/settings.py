@@ -191,6 +191,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # minutes; keep the hard limits under CELERY_VISIBILITY_TIMEOUT so a killed task is not redelivered while it runs.
 IMPORT_TASK_SOFT_TIME_LIMIT = env.int("IMPORT_TASK_SOFT_TIME_LIMIT", default=1800)
 IMPORT_TASK_TIME_LIMIT = env.int("IMPORT_TASK_TIME_LIMIT", default=1860)
+# An import still "checking" or "writing" this long after it began was stopped from outside (its worker or web
+# process killed): it is recorded as failed and may be tried again. Longer than any run can last.
+IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=IMPORT_TASK_TIME_LIMIT + 300)
 SUMMARIES_TASK_SOFT_TIME_LIMIT = env.int("SUMMARIES_TASK_SOFT_TIME_LIMIT", default=900)
 SUMMARIES_TASK_TIME_LIMIT = env.int("SUMMARIES_TASK_TIME_LIMIT", default=960)
 # How long a queued summary recompute blocks duplicates; keep it well under the broker's visibility_timeout.

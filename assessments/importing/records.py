@@ -1,5 +1,6 @@
 """Imports as recorded events: the file kept under a random name, its checksum, who, counts and outcome."""
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from typing import IO
@@ -68,6 +69,42 @@ def import_record_create(
     return record
 
 
+def import_record_start(*, record: ImportRecord, dry_run: bool) -> None:
+    """Mark the record as being checked or written (or queued for it) from now on."""
+    record.status = ImportRecord.Status.VALIDATING if dry_run else ImportRecord.Status.IMPORTING
+    record.started_at = timezone.now()
+    record.finished_at = None
+    record.message = ""  # a new attempt after a stop: the old reason no longer applies
+    record.save(update_fields=["status", "started_at", "finished_at", "message"])
+
+
+def import_record_may_write(record: ImportRecord) -> bool:
+    """Whether the checked file may be written (again): checked without errors and with something to write, and
+    either waiting for confirmation or stopped while writing, which wrote nothing (one transaction)."""
+    checked = record.error_count == 0 and record.created + record.updated > 0
+    return checked and record.status in (ImportRecord.Status.VALIDATED, ImportRecord.Status.FAILED)
+
+
+def import_record_expire_if_stale(record: ImportRecord) -> bool:
+    """Record as failed a check or write that has run longer than any run can (IMPORT_STALE_SECONDS, beyond the
+    task's hard time limit): its worker or web process was killed and nothing will ever finish it. True if so."""
+    if not record.is_running:
+        return False
+    started = record.started_at or record.created_at
+    if started > timezone.now() - datetime.timedelta(seconds=settings.IMPORT_STALE_SECONDS):
+        return False
+    message = _(
+        "Lần nhập đã dừng giữa chừng (tiến trình xử lý bị tắt) và không ghi gì. Có thể thử lại: xác nhận ghi lại "
+        "nếu tệp đã kiểm tra xong, hoặc tải tệp lên lần nữa."
+    )
+    # Only if nothing restarted it meanwhile (a redelivered task sets a new started_at).
+    changed = ImportRecord.objects.filter(pk=record.pk, status=record.status, started_at=record.started_at).update(
+        status=ImportRecord.Status.FAILED, message=message, finished_at=timezone.now()
+    )
+    record.refresh_from_db()
+    return bool(changed)
+
+
 def import_record_run(
     *,
     record: ImportRecord,
@@ -78,8 +115,7 @@ def import_record_run(
     final: bool = False,
 ) -> ImportResult | None:
     """Run the import of a recorded file (checking only, or writing) and store how it ended."""
-    record.status = ImportRecord.Status.VALIDATING if dry_run else ImportRecord.Status.IMPORTING
-    record.save(update_fields=["status"])
+    import_record_start(record=record, dry_run=dry_run)
     result = None
     try:
         with record.file.open("rb") as handle:

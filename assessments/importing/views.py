@@ -26,6 +26,7 @@ from assessments.importing import (
     import_record_run,
 )
 from assessments.importing.columns import COLUMNS, MEMBER_RATINGS
+from assessments.importing.records import import_record_expire_if_stale, import_record_may_write, import_record_start
 from assessments.importing.tasks import import_record_task, progress_key
 from assessments.importing.workbooks import annotated_file, template_workbook
 from assessments.models import MAX_YEAR, MIN_YEAR, ImportRecord
@@ -67,8 +68,7 @@ class UploadForm(forms.Form):
 def _run_or_queue(record: ImportRecord, *, dry_run: bool, user, final: bool = False) -> None:
     """Small files are handled in the request; larger ones by a Celery task after commit."""
     if record.rows_estimated > settings.IMPORT_ASYNC_ROWS:
-        record.status = ImportRecord.Status.VALIDATING if dry_run else ImportRecord.Status.IMPORTING
-        record.save(update_fields=["status"])
+        import_record_start(record=record, dry_run=dry_run)
         import_record_task.delay_on_commit(record.pk, dry_run, final)
         return
     with contextlib.suppress(FileRejected):  # the record carries the message
@@ -112,14 +112,12 @@ def _progress_context(record: ImportRecord) -> dict:
 def import_preview(request, pk: int):
     record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
     _importer(request.user)
+    import_record_expire_if_stale(record)
     context = _progress_context(record)
     context.update(
         {
             "type_label": DATA_TYPE_LABELS.get(record.data_type, record.data_type),
-            "can_confirm": record.status == ImportRecord.Status.VALIDATED
-            and record.error_count == 0
-            and record.user_id == request.user.pk
-            and record.created + record.updated > 0,
+            "can_confirm": import_record_may_write(record) and record.user_id == request.user.pk,
             "can_finalize": final_import_allowed(request.user, record.data_type),
             "more_errors": max(record.error_count - len(record.errors), 0),
             "columns": COLUMNS.get(record.data_type, ()),
@@ -132,6 +130,7 @@ def import_preview(request, pk: int):
 def import_progress(request, pk: int):
     record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
     _importer(request.user)
+    import_record_expire_if_stale(record)
     response = render(request, "assessments/includes/import_progress.html", _progress_context(record))
     if not record.is_running:
         response["HX-Refresh"] = "true"  # the whole page shows the outcome
@@ -146,7 +145,7 @@ def import_confirm(request, pk: int):
     permissions.role_require(
         permissions.may_confirm_import(request.user, record), _("Chỉ người tải tệp lên mới xác nhận được lần nhập này.")
     )
-    if record.status != ImportRecord.Status.VALIDATED or record.error_count:
+    if not import_record_may_write(record):
         messages.error(request, _("Lần nhập này không còn chờ xác nhận."))
         return redirect("assessments:import_preview", pk=record.pk)
     final = request.POST.get("final") == "on"

@@ -33,6 +33,9 @@ class ImportRecord(models.Model):
     )
     created_at = models.DateTimeField(_("lúc tải lên"), auto_now_add=True)
     finished_at = models.DateTimeField(_("lúc xong"), null=True, blank=True)
+    # When the current check or write began (or was queued): a run still unfinished long after it was stopped from
+    # outside (worker or web process killed) and is recorded as such (importing.records.import_record_expire_if_stale).
+    started_at = models.DateTimeField(_("lúc bắt đầu chạy"), null=True, blank=True)
     data_type = models.CharField(_("loại dữ liệu"), max_length=16)
     file_name = models.CharField(_("tên tệp"), max_length=255)
     # Stored under MEDIA_ROOT with a random name; served only by a scope-checked view, as an attachment.
