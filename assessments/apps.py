@@ -11,12 +11,12 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        # Connects the receiver that revokes API tokens when a password changes or an account is deactivated.
+        from assessments.api import tokens  # noqa: F401
         from assessments.common.collation import on_connection_created
 
         # Connects the receivers that mark summaries stale and queue their recompute.
         from assessments.summaries import tasks  # noqa: F401
-        # Connects the receiver that revokes API tokens when a password changes or an account is deactivated.
-        from assessments.api import tokens  # noqa: F401
 
         # SQLite gets the Vietnamese collation that PostgreSQL has through ICU (member lists sort by it).
         connection_created.connect(on_connection_created, dispatch_uid="assessments.vietnamese_collation")

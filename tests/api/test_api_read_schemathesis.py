@@ -88,9 +88,7 @@ def test_generated_requests_never_cause_a_server_error(client, officer, data, ws
     app = wsgi_app
     # The schema is loaded with a token (werkzeug's client keeps its own cookie jar); cases carry the session.
     _token, key = AuthToken.objects.create(user=officer)
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json", app, headers={"Authorization": f"Token {key}"}
-    )
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app, headers={"Authorization": f"Token {key}"})
     operations = [result.ok() for result in schema.get_all_operations()]
     # Every read endpoint is exercised (the token endpoint's POST/DELETE are refused without a CSRF token).
     assert {op.path for op in operations} >= {

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from kombu.exceptions import OperationalError as BrokerDown
 from knox.models import AuthToken
+from kombu.exceptions import OperationalError as BrokerDown
 
 from assessments import demo, services
 from assessments.models import (
