@@ -42,7 +42,12 @@ from assessments.rules.members import (
     memberships_move,
     transfer_day_check,
 )
-from assessments.rules.organizations import organization_parent_check, root_check, subtree_repath
+from assessments.rules.organizations import (
+    organization_kind_check,
+    organization_parent_check,
+    root_check,
+    subtree_repath,
+)
 from assessments.rules.ratings import (
     level_check,  # noqa: F401 — re-exported for cycle and consolidation
     member_assessment_check,
@@ -58,6 +63,7 @@ from assessments.signals import assessments_changed, organizations_changed
 def organization_write_check(organization: Organization, *, actor: User | None) -> None:
     """Every rule of creating or changing an organization, the actor's included (the admin's form asks it too)."""
     organization_parent_check(organization)
+    organization_kind_check(organization)
     parent = organization.parent if organization.parent_id else None
     if parent is not None:
         write_check(actor=actor, data_type=WRITE_ORGANIZATIONS, organization=parent, field="parent")

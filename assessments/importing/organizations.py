@@ -2,16 +2,24 @@
 under the rules of rules.organizations and written parents first, moved subtrees re-pathed set-based."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.common.text import fold
 from assessments.importing.columns import ORGANIZATIONS
 from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
-from assessments.models import Organization
+from assessments.models import Member, Organization
 from assessments.permissions import scope_is_everything
 from assessments.rules.access import out_of_scope_message
-from assessments.rules.organizations import cycle_message, root_check, subtree_repath
+from assessments.rules.organizations import (
+    cycle_message,
+    kind_children_check,
+    kind_members_check,
+    kind_parent_check,
+    root_check,
+    subtree_repath,
+)
 from assessments.signals import organizations_changed
 
 ORG_FIELDS = ("name", "kind", "sector", "valid_from", "valid_to")
@@ -90,6 +98,7 @@ class OrganizationHandler(Handler):
             new_paths.setdefault(code, result)
             return new_paths[code]
 
+        kinds = self.kinds_plan(rows, existing, in_file)
         creates, updates = [], []
         for row in rows:
             data = row.data
@@ -115,6 +124,11 @@ class OrganizationHandler(Handler):
                         row.error("parent_code", out_of_scope_message(parent_code))
                     if row.errors:
                         continue
+            try:
+                kinds(row, org)
+            except ValidationError as error:
+                self.validation_error(row, error)
+                continue
             values = {name: data[name] for name in ORG_FIELDS if name in self.present}
             if org is None:
                 org = Organization(code=row.key)
@@ -138,6 +152,41 @@ class OrganizationHandler(Handler):
                 setattr(org, name, value)
             org.name_folded = fold(org.name)
         return creates, updates, existing, in_file
+
+    def kinds_plan(self, rows: list[Row], existing: dict[str, Organization], in_file: dict[str, Row]):
+        """The rules of kinds (rules.organizations), with the facts they need read set-based: the kind each code
+        will have, the children of the organizations whose kind changes, and their members."""
+        new_kind = {row.key: row.data.get("kind") or getattr(existing.get(row.key), "kind", "") for row in rows}
+
+        def kind_of(code: str) -> str | None:
+            return new_kind[code] if code in new_kind else getattr(existing.get(code), "kind", None)
+
+        changing = {org.pk: code for code, org in existing.items() if code in new_kind and new_kind[code] != org.kind}
+        children: dict[int, list[tuple[str, str]]] = {}
+        for code, kind, parent_id in Organization.objects.filter(parent_id__in=changing).values_list(
+            "code", "kind", "parent_id"
+        ):
+            if code in in_file and in_file[code].data["parent_code"] != changing[parent_id]:
+                continue  # the file moves it away
+            children.setdefault(parent_id, []).append((code, new_kind.get(code, kind)))
+        members = dict(
+            Member.objects.filter(organization_id__in=changing)
+            .values("organization_id")
+            .annotate(n=Count("id"))
+            .values_list("organization_id", "n")
+        )
+
+        def check(row: Row, org: Organization | None) -> None:
+            parent_code = row.data["parent_code"]
+            kind = new_kind[row.key]
+            kind_parent_check(
+                kind=kind, parent_kind=kind_of(parent_code) if parent_code else None, parent_code=parent_code
+            )
+            if org is not None and org.pk in changing:
+                kind_children_check(code=row.key, kind=kind, children=children.get(org.pk, []))
+                kind_members_check(code=row.key, kind=kind, members=members.get(org.pk, 0))
+
+        return check
 
     def write(self, plan) -> None:
         creates, updates, existing, in_file = plan

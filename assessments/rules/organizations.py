@@ -1,7 +1,12 @@
-"""Rules of the organization tree: where an organization may sit, and keeping a moved subtree's paths right.
+"""Rules of the organization tree: where an organization of each kind may sit, and keeping a moved subtree's
+paths right.
 
-Decision: re-pathing a moved subtree was written twice (one save per descendant in the service, one UPDATE in
-the importer); subtree_repath is now the one set-based writer both use.
+Decisions: re-pathing a moved subtree was written twice (one save per descendant in the service, one UPDATE in
+the importer); subtree_repath is now the one set-based writer both use. The kinds (DOMAIN.md) fix the tree: a
+province or a district is a root; a district sits under a province; grassroots committees and cells under a
+district or, since the 2025 reorganization, a province; sub-committees under a grassroots committee; cells under
+a grassroots committee or a sub-committee. The same rules apply when an organization is created and whenever its
+kind or parent changes: its children must still fit under it, and only a cell keeps members.
 """
 
 from collections.abc import Iterable
@@ -11,8 +16,81 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from assessments.models import Organization
+from assessments.models import MEMBER_KINDS, Kind, Member, Organization
 from assessments.permissions import scope_is_everything
+
+# The kinds each kind may sit under; None is the root of a tree.
+PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
+    Kind.PROVINCE: (None,),
+    Kind.DISTRICT: (None, Kind.PROVINCE),
+    Kind.GRASSROOTS_COMMITTEE: (Kind.DISTRICT, Kind.PROVINCE),
+    Kind.GRASSROOTS_CELL: (Kind.DISTRICT, Kind.PROVINCE),
+    Kind.SUBCOMMITTEE: (Kind.GRASSROOTS_COMMITTEE,),
+    Kind.CELL: (Kind.GRASSROOTS_COMMITTEE, Kind.SUBCOMMITTEE),
+}
+
+
+def _label(kind: str | None) -> str:
+    return str(Kind(kind).label) if kind in Kind.values else str(kind or "")
+
+
+def kind_parent_check(*, kind: str, parent_kind: str | None, parent_code: str = "", field: str = "parent") -> None:
+    """An organization of this kind may sit under a parent of that kind (None: at the root)."""
+    if kind not in PARENT_KINDS or parent_kind in PARENT_KINDS[kind]:
+        return
+    if parent_kind is None:
+        message = _("%(kind)s phải trực thuộc một tổ chức cấp trên.") % {"kind": _label(kind)}
+    else:
+        message = _("%(kind)s không thể trực thuộc %(parent_kind)s (%(parent)s).") % {
+            "kind": _label(kind),
+            "parent_kind": _label(parent_kind).lower(),
+            "parent": parent_code,
+        }
+    raise ValidationError({field: message})
+
+
+def kind_children_check(*, code: str, kind: str, children: list[tuple[str, str]], field: str = "kind") -> None:
+    """Every child (code, kind) still fits under an organization of this kind."""
+    misfits = [child for child, child_kind in children if kind not in PARENT_KINDS.get(child_kind, (kind,))]
+    if misfits:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(code)s không thể là %(kind)s: các tổ chức trực thuộc %(children)s không thể ở dưới loại này."
+                )
+                % {"code": code, "kind": _label(kind).lower(), "children": ", ".join(sorted(misfits)[:5])}
+            }
+        )
+
+
+def kind_members_check(*, code: str, kind: str, members: int, field: str = "kind") -> None:
+    """Members belong to cells: an organization with members stays a kind that has members."""
+    if members and kind not in MEMBER_KINDS:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(code)s không thể là %(kind)s: còn %(n)s đảng viên sinh hoạt ở đây (chỉ chi bộ có đảng viên)."
+                )
+                % {"code": code, "kind": _label(kind).lower(), "n": members}
+            }
+        )
+
+
+def organization_kind_check(organization: Organization) -> None:
+    """The rules of kinds for one organization, on creation and on every change of kind or parent."""
+    parent = organization.parent if organization.parent_id else None
+    kind_parent_check(
+        kind=organization.kind, parent_kind=parent.kind if parent else None, parent_code=parent.code if parent else ""
+    )
+    if not organization.pk:
+        return
+    stored = Organization.objects.filter(pk=organization.pk).values_list("kind", flat=True).first()
+    if stored == organization.kind:
+        return
+    children = list(Organization.objects.filter(parent_id=organization.pk).values_list("code", "kind"))
+    kind_children_check(code=organization.code, kind=organization.kind, children=children)
+    members = Member.objects.filter(organization_id=organization.pk).count()
+    kind_members_check(code=organization.code, kind=organization.kind, members=members)
 
 
 def cycle_message() -> str:

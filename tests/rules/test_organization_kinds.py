@@ -1,0 +1,107 @@
+"""Kinds of organizations (issue 13, item 11): the rules of creation (which kind sits under which) apply to every
+change of kind or parent, checked against the parent, the children and the members, with one answer per path."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from assessments import demo, services
+from assessments.models import Kind, Organization
+from tests.factories import MemberFactory
+from tests.rules.paths import admin_errors, import_messages, import_rows
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["code", "name", "kind", "parent_code"]
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def _answers(org: Organization, *, kind: str, parent: Organization | None, actor, client, tmp_path) -> list[list[str]]:
+    """The messages of the service, the importer and the admin's form for one change, in that order."""
+    answers = []
+    changed = Organization.objects.get(pk=org.pk) if org.pk else org
+    changed.kind, changed.parent = kind, parent
+    try:
+        services.organization_save(organization=changed, actor=actor)
+        answers.append([])
+    except ValidationError as error:
+        answers.append(error.messages)
+    row = [org.code, org.name, kind, parent.code if parent else ""]
+    answers.append(import_messages(import_rows(tmp_path, "organizations", [HEADER, row], user=actor)))
+    data = {
+        "code": org.code,
+        "name": org.name,
+        "kind": kind,
+        "sector": org.sector,
+        "parent": parent.pk if parent else "",
+    }
+    url = f"/admin/assessments/organization/{org.pk}/change/" if org.pk else "/admin/assessments/organization/add/"
+    answers.append(admin_errors(client.post(url, data)))
+    return answers
+
+
+def test_a_district_cannot_become_a_cell(tree, admin_user, admin_client, tmp_path):
+    answers = _answers(
+        tree["BS"], kind=Kind.CELL, parent=tree["LS"], actor=admin_user, client=admin_client, tmp_path=tmp_path
+    )
+    expected = ["Chi bộ trực thuộc đảng ủy cơ sở không thể trực thuộc đảng bộ tỉnh (LS)."]
+    assert answers == [expected, expected, expected]
+    assert Organization.objects.get(code="BS").kind == Kind.DISTRICT
+
+
+def test_a_committee_with_cells_cannot_become_a_grassroots_cell(tree, admin_user, admin_client, tmp_path):
+    commune = tree["BS-DONG-Y"]
+    answers = _answers(
+        commune, kind=Kind.GRASSROOTS_CELL, parent=tree["BS"], actor=admin_user, client=admin_client, tmp_path=tmp_path
+    )
+    expected = [
+        "BS-DONG-Y không thể là chi bộ cơ sở: các tổ chức trực thuộc BS-DONG-Y-01, BS-DONG-Y-02 không thể ở dưới "
+        "loại này."
+    ]
+    assert answers == [expected, expected, expected]
+    assert Organization.objects.get(code="BS-DONG-Y").kind == Kind.GRASSROOTS_COMMITTEE
+
+
+def test_a_cell_with_members_cannot_become_a_subcommittee(tree, admin_user, admin_client, tmp_path):
+    MemberFactory(organization=tree["BS-DONG-Y-01"])
+    answers = _answers(
+        tree["BS-DONG-Y-01"],
+        kind=Kind.SUBCOMMITTEE,
+        parent=tree["BS-DONG-Y"],
+        actor=admin_user,
+        client=admin_client,
+        tmp_path=tmp_path,
+    )
+    expected = ["BS-DONG-Y-01 không thể là đảng ủy bộ phận: còn 1 đảng viên sinh hoạt ở đây (chỉ chi bộ có đảng viên)."]
+    assert answers == [expected, expected, expected]
+
+
+def test_a_cell_without_members_may_become_a_subcommittee(tree, admin_user, admin_client, tmp_path):
+    answers = _answers(
+        tree["BS-DONG-Y-02"],
+        kind=Kind.SUBCOMMITTEE,
+        parent=tree["BS-DONG-Y"],
+        actor=admin_user,
+        client=admin_client,
+        tmp_path=tmp_path,
+    )
+    assert answers == [[], [], []]
+    assert Organization.objects.get(code="BS-DONG-Y-02").kind == Kind.SUBCOMMITTEE
+
+
+def test_a_cell_cannot_be_created_directly_under_a_district(tree, admin_user, admin_client, tmp_path):
+    new = Organization(code="BS-LE", name="Chi bộ lẻ", kind=Kind.CELL, sector="")
+    answers = _answers(new, kind=Kind.CELL, parent=tree["BS"], actor=admin_user, client=admin_client, tmp_path=tmp_path)
+    expected = ["Chi bộ trực thuộc đảng ủy cơ sở không thể trực thuộc đảng bộ huyện (BS)."]
+    assert answers == [expected, expected, expected]
+    assert not Organization.objects.filter(code="BS-LE").exists()
+
+
+def test_the_demo_tree_passes_the_rules_of_kinds(tree):
+    with pytest.raises(ValidationError) as refused:
+        demo.organizations_check([Organization(code="X", name="X", kind=Kind.CELL, parent=tree["LS"])])
+    assert refused.value.messages == ["Chi bộ trực thuộc đảng ủy cơ sở không thể trực thuộc đảng bộ tỉnh (LS)."]
