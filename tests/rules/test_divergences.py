@@ -412,3 +412,25 @@ def test_overlapping_memberships_are_refused_in_the_admin_and_the_service(tree, 
     )
     assert expected in admin_errors(response)
     assert member.memberships.count() == 1
+
+
+# --- card numbers the user may not use: one message, naming nothing outside the scope (issue 13, item 12) ----------
+
+
+def test_a_secretarys_members_import_does_not_reveal_a_card_number_of_another_commune(
+    tree, officer, secretary_dong_y, tmp_path
+):
+    theirs = _joined(tree, officer, code="BS-NHAT-TIEN-01", full_name="Dương Văn Rõ")
+    rows = [MEMBERS, [theirs.card_number, "Hoàng Văn Mới", "BS-DONG-Y-01", "official"]]
+    taken = import_messages(import_rows(tmp_path, "members", rows, user=secretary_dong_y))
+    header = ["card_number", "year", "organization_code", "level"]
+    unknown = import_messages(
+        import_rows(
+            tmp_path, "member_ratings", [header, ["99999999", 2017, "BS-DONG-Y-01", "good"]], user=secretary_dong_y
+        )
+    )
+    assert taken == [f"Không có đảng viên số thẻ {theirs.card_number} trong phạm vi của bạn."]
+    assert unknown == ["Không có đảng viên số thẻ 99999999 trong phạm vi của bạn."]
+    for text in ("NHAT-TIEN", "Nhất Tiến", "Dương Văn Rõ", "ngoài phạm vi", "sinh hoạt ở"):
+        assert text not in taken[0]
+    assert Member.objects.get(pk=theirs.pk).full_name == "Dương Văn Rõ"
