@@ -109,7 +109,13 @@ def year_open(*, organization: Organization, year: int, deadline: datetime.date,
 
 @transaction.atomic
 def submission_ensure(*, cycle: "YearCycle", organization: Organization, actor: User | None) -> "Submission":
-    """The unit's file in a cycle, created as a draft if the unit appeared after the year was opened."""
+    """The unit's file in a cycle, created as a draft if the unit appeared after the year was opened; by the unit's
+    own secretary or an officer with it in scope (the people whose first action needs the file)."""
+    permissions.scope_require(actor, organization)
+    permissions.role_require(
+        permissions.may_upload_for(actor, Submission(cycle=cycle, organization=organization)),
+        _("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được lập hồ sơ của đơn vị.") % {"org": organization.name},
+    )
     if organization.parent_id != cycle.organization_id or not organization.exists_in(cycle.year):
         raise ValidationError(
             {"organization": _("%(org)s không thuộc diện đánh giá của đợt này.") % {"org": organization.name}}

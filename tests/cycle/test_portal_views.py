@@ -238,3 +238,19 @@ def test_an_empty_cells_form_says_nothing_was_chosen(client, submissions, secret
     assert "Chưa chọn mức xếp loại hoặc lý do không xếp loại cho chi bộ nào" in page
     assert "Đã ghi xếp loại các chi bộ trực thuộc" not in page
     assert not UnitAssessment.objects.filter(organization__code__startswith="BS-NHAT-TIEN-").exists()
+
+
+def test_only_the_units_secretary_or_an_officer_makes_a_late_units_file(submissions, tree, leader, officer):
+    from django.core.exceptions import PermissionDenied
+
+    from assessments.models import Kind, Submission
+    from tests.factories import OrganizationFactory
+
+    new = OrganizationFactory(code="BS-MOI", kind=Kind.GRASSROOTS_CELL, parent=tree["BS"])
+    cycle = submissions["BS-NHAT-TIEN"].cycle
+    with pytest.raises(PermissionDenied):
+        cycle_services.submission_ensure(cycle=cycle, organization=new, actor=leader)
+    assert not Submission.objects.filter(organization=new).exists()
+    assert (
+        cycle_services.submission_ensure(cycle=cycle, organization=new, actor=officer).status == SubmissionStatus.DRAFT
+    )
