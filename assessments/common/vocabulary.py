@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from django.utils import formats, numberformat
 from django.utils.translation import get_language
 
-from assessments.models.organizations import year_end
-
 UNIT, MEMBER = "unit", "member"  # the values of models.Subject, without importing the models package here
 
 __all__ = [
@@ -44,6 +42,11 @@ def level_label(label_vi: str | None, label_en: str | None) -> str:
 
 
 # --- "exists on 31 December" -------------------------------------------------------------------------------------
+
+
+def year_end(year: int) -> datetime.date:
+    """A unit counts in year Y when it exists on 31 December of Y."""
+    return datetime.date(year, 12, 31)
 
 
 def exists_in_year(valid_from: datetime.date | None, valid_to: datetime.date | None, year: int) -> bool:

@@ -9,17 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.common.text import fold
+from assessments.common.vocabulary import exists_in_year, year_end
 
 MIN_YEAR, MAX_YEAR = 1930, 2100
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", _("Mã chỉ gồm chữ cái không dấu, chữ số và dấu gạch nối.")
 )
 YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
-
-
-def year_end(year: int) -> datetime.date:
-    """A unit counts in year Y when it exists on 31 December of Y."""
-    return datetime.date(year, 12, 31)
 
 
 class Kind(models.TextChoices):
@@ -116,8 +112,7 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def exists_in(self, year: int) -> bool:
-        day = year_end(year)
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+        return exists_in_year(self.valid_from, self.valid_to, year)
 
     @property
     def is_grassroots(self) -> bool:
