@@ -3,6 +3,7 @@
 from django.urls import path
 
 import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
+from assessments.cycle import review_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
 from assessments.pages import views
@@ -13,7 +14,7 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("members/", views.member_list, name="member_list"),
-    # The yearly cycle (cycle_views): open a year, the commune portal, the district's review, document downloads.
+    # The yearly cycle: open a year, the commune portal, document downloads (cycle_views); the review (review_views).
     path("cycle/", cycle_views.cycle_list, name="cycle_list"),
     path("cycle/<str:code>/<year:year>/", cycle_views.cycle_detail, name="cycle_detail"),
     path("portal/", cycle_views.portal_home, name="portal_home"),
@@ -22,11 +23,11 @@ urlpatterns = [
     path("portal/<str:code>/<year:year>/self-level/", cycle_views.portal_self_level, name="portal_self_level"),
     path("portal/<str:code>/<year:year>/cells/", cycle_views.portal_cells, name="portal_cells"),
     path("portal/<str:code>/<year:year>/submit/", cycle_views.portal_submit, name="portal_submit"),
-    path("review/<str:code>/<year:year>/", cycle_views.review_detail, name="review_detail"),
-    path("review/<str:code>/<year:year>/appraise/", cycle_views.review_appraise, name="review_appraise"),
-    path("review/<str:code>/<year:year>/finalize/", cycle_views.review_finalize, name="review_finalize"),
-    path("review/<str:code>/<year:year>/return/", cycle_views.review_return, name="review_return"),
-    path("review/<str:code>/<year:year>/reopen/", cycle_views.review_reopen, name="review_reopen"),
+    path("review/<str:code>/<year:year>/", review_views.review_detail, name="review_detail"),
+    path("review/<str:code>/<year:year>/appraise/", review_views.review_appraise, name="review_appraise"),
+    path("review/<str:code>/<year:year>/finalize/", review_views.review_finalize, name="review_finalize"),
+    path("review/<str:code>/<year:year>/return/", review_views.review_return, name="review_return"),
+    path("review/<str:code>/<year:year>/reopen/", review_views.review_reopen, name="review_reopen"),
     path("documents/<int:pk>/", cycle_views.document_download, name="document_download"),
     # Bulk import (import_views): upload, preview (dry run), confirm, progress, templates, files with errors.
     path("imports/", import_views.import_upload, name="import_upload"),

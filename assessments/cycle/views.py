@@ -1,4 +1,4 @@
-"""Pages of the yearly cycle: opening a year, the commune portal, the district's review; all scoped, outside is 404."""
+"""Pages of the yearly cycle: opening a year, the commune portal, document downloads (the review: review_views)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +27,7 @@ from assessments.models import (
 # --- fetching a unit's file ------------------------------------------------------------------------------------------
 
 
-def _reviewer_require(user) -> None:
+def reviewer_require(user) -> None:
     permissions.role_require(permissions.may_read_review(user), _("Trang này dành cho cán bộ Ban Tổ chức và lãnh đạo."))
 
 
@@ -75,7 +75,7 @@ def _errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-def _form_errors(form, error: ValidationError) -> None:
+def form_errors_add(form, error: ValidationError) -> None:
     """Put a service's errors on the form: on their field if the form has it, otherwise on the whole form."""
     if hasattr(error, "error_dict"):
         for field, field_errors in error.error_dict.items():
@@ -112,7 +112,7 @@ def portal_url_for(user) -> str | None:
 
 @login_required
 def cycle_list(request):
-    _reviewer_require(request.user)
+    reviewer_require(request.user)
     visible = permissions.organizations_visible_to(request.user)
     form = None
     if permissions.is_officer(request.user):
@@ -121,7 +121,7 @@ def cycle_list(request):
             try:
                 cycle = cycle_services.year_open(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(
                     request,
@@ -156,7 +156,7 @@ def cycle_list(request):
 def cycle_detail(request, code: str, year: int):
     # Scope first: outside it the answer is 404 whatever the role.
     organization = permissions.organization_get_for_user(user=request.user, code=code)
-    _reviewer_require(request.user)
+    reviewer_require(request.user)
     cycle = get_object_or_404(
         YearCycle.objects.select_related("organization", "scheme", "opened_by"), organization=organization, year=year
     )
@@ -300,7 +300,7 @@ def portal_document_upload(request, code: str, year: int):
                 submission=submission, file=form.cleaned_data["file"], actor=request.user
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -324,7 +324,7 @@ def portal_self_level(request, code: str, year: int):
                 submission=submission, level=form.cleaned_data["level"], actor=request.user
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Đã ghi mức đơn vị tự đề xuất."))
             return redirect("assessments:portal_detail", code, year)
@@ -349,7 +349,7 @@ def portal_cells(request, code: str, year: int):
                         submission=submission, cell=cell, level=level, not_rated_reason=reason, actor=request.user
                     )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Đã ghi xếp loại các chi bộ trực thuộc."))
             return redirect("assessments:portal_detail", code, year)
@@ -368,171 +368,6 @@ def portal_submit(request, code: str, year: int):
         return _portal_render(request, submission, forms_bound={"submit_errors": _errors(error)}, status=400)
     messages.success(request, _("Đã gửi hồ sơ năm %(year)s lên cấp trên.") % {"year": year})
     return redirect("assessments:portal_detail", code, year)
-
-
-# --- review (officers act, leaders read) ------------------------------------------------------------------------------
-
-
-def _review_render(request, submission: Submission, *, bound: dict | None = None, status: int = 200):
-    year = submission.cycle.year
-    organization = submission.organization
-    bound = bound or {}
-    own = (
-        UnitAssessment.objects.filter(organization=organization, year=year)
-        .select_related("self_level", "level")
-        .first()
-    )
-    finalize_form = bound.get("finalize")
-    candidate = None
-    if finalize_form is not None and finalize_form.is_bound and hasattr(finalize_form, "cleaned_data"):
-        candidate = finalize_form.cleaned_data.get("level")
-    if candidate is None:
-        candidate = (
-            (own.level if own and own.level_id else None)
-            or submission.proposed_level
-            or (own.self_level if own else None)
-        )
-    if finalize_form is None:
-        finalize_form = forms.FinalizeForm(
-            year=year,
-            initial={
-                "level": candidate.pk if candidate else None,
-                "exemplary": own.exemplary if own else False,
-                "decision_ref": own.decision_ref if own else "",
-                "decided_on": own.decided_on if own else None,
-            },
-        )
-    cells = rules.decided_cells(organization, year)
-    cell_ratings = {
-        a.organization_id: a
-        for a in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
-    }
-    history = submission.history.select_related("history_user").order_by("-history_date")
-    rating_history = (
-        own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []
-    )
-    officer = permissions.may_review(request.user, organization)
-    context = {
-        "submission": submission,
-        "cycle": submission.cycle,
-        "unit": organization,
-        "own": own,
-        "candidate": candidate,
-        "documents": submission.documents.select_related("uploaded_by").order_by("-version"),
-        "members": rules.member_rating_counts(organization=organization, year=year),
-        "checks": rules.submission_checks(submission=submission, level=candidate),
-        "cells": [(cell, cell_ratings.get(cell.pk)) for cell in cells],
-        "history": history,
-        "rating_history": rating_history,
-        "can_act": officer,
-        "appraise_form": bound.get("appraise")
-        or forms.AppraiseForm(year=year, initial={"level": submission.proposed_level_id}),
-        "finalize_form": finalize_form,
-        "return_form": bound.get("return") or forms.ReturnForm(),
-        "reopen_form": bound.get("reopen") or forms.ReopenForm(),
-        "statuses": SubmissionStatus,
-        "action_errors": bound.get("errors", []),
-    }
-    return render(request, "assessments/review_detail.html", context, status=status)
-
-
-def _review_get(request, code: str, year: int) -> Submission:
-    submission = permissions.submission_get_for_user(user=request.user, code=code, year=year)
-    _reviewer_require(request.user)
-    return submission
-
-
-def _officer_post(request, code: str, year: int) -> Submission:
-    submission = _review_get(request, code, year)
-    permissions.role_require(
-        permissions.may_review(request.user, submission.organization),
-        _("Lãnh đạo chỉ xem, không thao tác trên hồ sơ."),
-    )
-    return submission
-
-
-@login_required
-@require_GET
-def review_detail(request, code: str, year: int):
-    return _review_render(request, _review_get(request, code, year))
-
-
-@login_required
-@require_POST
-def review_appraise(request, code: str, year: int):
-    submission = _officer_post(request, code, year)
-    form = forms.AppraiseForm(request.POST, year=year)
-    if form.is_valid():
-        try:
-            cycle_services.submission_appraise(
-                submission=submission, level=form.cleaned_data["level"], actor=request.user
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi mức Ban Tổ chức đề xuất."))
-            return redirect("assessments:review_detail", code, year)
-    return _review_render(request, submission, bound={"appraise": form}, status=400)
-
-
-def _review_act(request, code: str, year: int, *, key: str, form, act, done: str):
-    """Run one review action: the officer's scope and role first, then the form, then the service."""
-    submission = _officer_post(request, code, year)
-    if form.is_valid():
-        try:
-            act(submission, form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("assessments:review_detail", code, year)
-    return _review_render(request, submission, bound={key: form}, status=400)
-
-
-@login_required
-@require_POST
-def review_finalize(request, code: str, year: int):
-    return _review_act(
-        request,
-        code,
-        year,
-        key="finalize",
-        form=forms.FinalizeForm(request.POST, year=year),
-        act=lambda submission, data: cycle_services.rating_finalize(submission=submission, actor=request.user, **data),
-        done=_("Đã chốt kết quả xếp loại năm %(year)s.") % {"year": year},
-    )
-
-
-@login_required
-@require_POST
-def review_return(request, code: str, year: int):
-    return _review_act(
-        request,
-        code,
-        year,
-        key="return",
-        form=forms.ReturnForm(request.POST),
-        act=lambda submission, data: cycle_services.submission_return(
-            submission=submission, comment=data["comment"], actor=request.user
-        ),
-        done=_("Đã trả lại hồ sơ cho đơn vị kèm ý kiến."),
-    )
-
-
-@login_required
-@require_POST
-def review_reopen(request, code: str, year: int):
-    return _review_act(
-        request,
-        code,
-        year,
-        key="reopen",
-        form=forms.ReopenForm(request.POST),
-        act=lambda submission, data: cycle_services.rating_reopen(
-            submission=submission, reason=data["reason"], actor=request.user
-        ),
-        done=_("Đã mở lại kết quả; lý do được ghi vào lịch sử."),
-    )
 
 
 # --- review documents: downloaded only within scope, always as an attachment ---------------------------------------

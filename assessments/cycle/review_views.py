@@ -1,0 +1,178 @@
+"""The district's review of a unit's file: officers appraise, return, finalize and reopen; leaders only read."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import permissions
+from assessments.cycle import forms, rules
+from assessments.cycle import services as cycle_services
+from assessments.cycle.views import form_errors_add, reviewer_require
+from assessments.models import Submission, SubmissionStatus, UnitAssessment
+
+# --- review (officers act, leaders read) ------------------------------------------------------------------------------
+
+
+def _review_render(request, submission: Submission, *, bound: dict | None = None, status: int = 200):
+    year = submission.cycle.year
+    organization = submission.organization
+    bound = bound or {}
+    own = (
+        UnitAssessment.objects.filter(organization=organization, year=year)
+        .select_related("self_level", "level")
+        .first()
+    )
+    finalize_form = bound.get("finalize")
+    candidate = None
+    if finalize_form is not None and finalize_form.is_bound and hasattr(finalize_form, "cleaned_data"):
+        candidate = finalize_form.cleaned_data.get("level")
+    if candidate is None:
+        candidate = (
+            (own.level if own and own.level_id else None)
+            or submission.proposed_level
+            or (own.self_level if own else None)
+        )
+    if finalize_form is None:
+        finalize_form = forms.FinalizeForm(
+            year=year,
+            initial={
+                "level": candidate.pk if candidate else None,
+                "exemplary": own.exemplary if own else False,
+                "decision_ref": own.decision_ref if own else "",
+                "decided_on": own.decided_on if own else None,
+            },
+        )
+    cells = rules.decided_cells(organization, year)
+    cell_ratings = {
+        a.organization_id: a
+        for a in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
+    }
+    history = submission.history.select_related("history_user").order_by("-history_date")
+    rating_history = (
+        own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []
+    )
+    officer = permissions.may_review(request.user, organization)
+    context = {
+        "submission": submission,
+        "cycle": submission.cycle,
+        "unit": organization,
+        "own": own,
+        "candidate": candidate,
+        "documents": submission.documents.select_related("uploaded_by").order_by("-version"),
+        "members": rules.member_rating_counts(organization=organization, year=year),
+        "checks": rules.submission_checks(submission=submission, level=candidate),
+        "cells": [(cell, cell_ratings.get(cell.pk)) for cell in cells],
+        "history": history,
+        "rating_history": rating_history,
+        "can_act": officer,
+        "appraise_form": bound.get("appraise")
+        or forms.AppraiseForm(year=year, initial={"level": submission.proposed_level_id}),
+        "finalize_form": finalize_form,
+        "return_form": bound.get("return") or forms.ReturnForm(),
+        "reopen_form": bound.get("reopen") or forms.ReopenForm(),
+        "statuses": SubmissionStatus,
+        "action_errors": bound.get("errors", []),
+    }
+    return render(request, "assessments/review_detail.html", context, status=status)
+
+
+def _review_get(request, code: str, year: int) -> Submission:
+    submission = permissions.submission_get_for_user(user=request.user, code=code, year=year)
+    reviewer_require(request.user)
+    return submission
+
+
+def _officer_post(request, code: str, year: int) -> Submission:
+    submission = _review_get(request, code, year)
+    permissions.role_require(
+        permissions.may_review(request.user, submission.organization),
+        _("Lãnh đạo chỉ xem, không thao tác trên hồ sơ."),
+    )
+    return submission
+
+
+@login_required
+@require_GET
+def review_detail(request, code: str, year: int):
+    return _review_render(request, _review_get(request, code, year))
+
+
+@login_required
+@require_POST
+def review_appraise(request, code: str, year: int):
+    submission = _officer_post(request, code, year)
+    form = forms.AppraiseForm(request.POST, year=year)
+    if form.is_valid():
+        try:
+            cycle_services.submission_appraise(
+                submission=submission, level=form.cleaned_data["level"], actor=request.user
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, _("Đã ghi mức Ban Tổ chức đề xuất."))
+            return redirect("assessments:review_detail", code, year)
+    return _review_render(request, submission, bound={"appraise": form}, status=400)
+
+
+def _review_act(request, code: str, year: int, *, key: str, form, act, done: str):
+    """Run one review action: the officer's scope and role first, then the form, then the service."""
+    submission = _officer_post(request, code, year)
+    if form.is_valid():
+        try:
+            act(submission, form.cleaned_data)
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("assessments:review_detail", code, year)
+    return _review_render(request, submission, bound={key: form}, status=400)
+
+
+@login_required
+@require_POST
+def review_finalize(request, code: str, year: int):
+    return _review_act(
+        request,
+        code,
+        year,
+        key="finalize",
+        form=forms.FinalizeForm(request.POST, year=year),
+        act=lambda submission, data: cycle_services.rating_finalize(submission=submission, actor=request.user, **data),
+        done=_("Đã chốt kết quả xếp loại năm %(year)s.") % {"year": year},
+    )
+
+
+@login_required
+@require_POST
+def review_return(request, code: str, year: int):
+    return _review_act(
+        request,
+        code,
+        year,
+        key="return",
+        form=forms.ReturnForm(request.POST),
+        act=lambda submission, data: cycle_services.submission_return(
+            submission=submission, comment=data["comment"], actor=request.user
+        ),
+        done=_("Đã trả lại hồ sơ cho đơn vị kèm ý kiến."),
+    )
+
+
+@login_required
+@require_POST
+def review_reopen(request, code: str, year: int):
+    return _review_act(
+        request,
+        code,
+        year,
+        key="reopen",
+        form=forms.ReopenForm(request.POST),
+        act=lambda submission, data: cycle_services.rating_reopen(
+            submission=submission, reason=data["reason"], actor=request.user
+        ),
+        done=_("Đã mở lại kết quả; lý do được ghi vào lịch sử."),
+    )
