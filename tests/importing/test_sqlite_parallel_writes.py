@@ -73,7 +73,8 @@ print(json.dumps({
 
 
 def run_on_a_sqlite_file(script: str, tmp_path: Path, **extra: str) -> tuple[dict, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_BROKER"))}
+    local = ("DJANGO_", "DATABASE_URL", "CELERY_BROKER", "CACHE_URL", "REDIS_URL")  # SQLite, eager tasks, local cache
+    env = {k: v for k, v in os.environ.items() if not k.startswith(local)}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "bacson.settings_test",
