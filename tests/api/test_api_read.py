@@ -225,7 +225,7 @@ def test_user_creates_uses_and_revokes_an_api_token(rated, secretary_dong_y):
     assert _codes(rows) == {"BS-DONG-Y", "BS-DONG-Y-01", "BS-DONG-Y-02"}  # the token carries the user's scope
     # A new token replaces the old one.
     newer = session.post(url("token")).json()["key"]
-    # The old key is refused (403 rather than 401: session authentication comes first in the settings).
+    # The old key is refused (401: token authentication comes first in the settings).
     assert newer != key and with_token.get(url("organization-list")).status_code in (401, 403)
     with_token.credentials(HTTP_AUTHORIZATION=f"Token {newer}")
     assert with_token.get(url("organization-list")).status_code == 200
