@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
-from assessments.common.text import fold
+from assessments.common.text import TextNormalizeFormMixin, fold
 from assessments.models import (
     ImportRecord,
     Member,
@@ -56,7 +56,7 @@ def rule_checked_form(model, check, *, with_actor: bool = False):
     whom scope and the cycle's locks depend), so a broken rule is a form error, not a 500; saving then goes
     through the service."""
 
-    class Form(forms.ModelForm):
+    class Form(TextNormalizeFormMixin, forms.ModelForm):
         actor = None  # set per request by ActorFormMixin.get_form
 
         class Meta:

@@ -6,6 +6,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from assessments.common.text import TextNormalizeFormMixin
 from assessments.models import MAX_YEAR, MIN_YEAR, Kind
 from assessments.permissions import organizations_visible_to
 
@@ -56,7 +57,7 @@ class LevelChoiceField(forms.ModelChoiceField):
         return f"{obj.label} ({obj.scheme.code})"
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(TextNormalizeFormMixin, forms.ModelForm):
     baseline_level = LevelChoiceField(
         queryset=selectors.unit_levels(), label=_("Mức xếp loại làm căn cứ"), required=False
     )
@@ -92,7 +93,7 @@ class PlanForm(forms.ModelForm):
         self.fields["programme"].queryset = selectors.programmes_visible_to(user)
 
 
-class CompactRowForm(forms.ModelForm):
+class CompactRowForm(TextNormalizeFormMixin, forms.ModelForm):
     """A formset row rendered in a table: Bootstrap's small controls, no labels (the table head has them)."""
 
     def __init__(self, *args, **kwargs):
@@ -148,14 +149,14 @@ PLAN_FORMSETS = (
 )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(TextNormalizeFormMixin, forms.Form):
     to = forms.ChoiceField(choices=PlanStatus.choices)
     closing_assessment = forms.CharField(
         label=_("Đánh giá kết thúc"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class TaskProgressForm(forms.Form):
+class TaskProgressForm(TextNormalizeFormMixin, forms.Form):
     task = forms.ModelChoiceField(label=_("Nhiệm vụ"), queryset=Task.objects.none())
     noted_on = forms.DateField(label=_("Ngày"), widget=DATE_INPUT, initial=datetime.date.today)
     note = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
@@ -170,7 +171,7 @@ class TaskProgressForm(forms.Form):
         self.fields["task"].label_from_instance = lambda t: f"{t.get_area_display()}: {t.description[:60]}"
 
 
-class MeasurementForm(forms.Form):
+class MeasurementForm(TextNormalizeFormMixin, forms.Form):
     indicator = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=Indicator.objects.none())
     measured_on = forms.DateField(label=_("Ngày số liệu"), widget=DATE_INPUT, initial=datetime.date.today)
     value = forms.DecimalField(label=_("Giá trị"), max_digits=14, decimal_places=2)
@@ -182,7 +183,7 @@ class MeasurementForm(forms.Form):
         self.fields["indicator"].label_from_instance = lambda i: f"{i.name} ({i.unit_of_measure})"
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(TextNormalizeFormMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = [

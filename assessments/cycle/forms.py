@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from assessments.common.text import TextNormalizeFormMixin
 from assessments.cycle import rules
 from assessments.models import UNIT_REASONS, Kind, NotRatedReason, Organization, RatingLevel
 
@@ -103,13 +104,13 @@ class CellLevelsForm(forms.Form):
         return [(cell, self[f"cell_{cell.pk}"]) for cell in self.cells]
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextNormalizeFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("Ý kiến gửi đơn vị (cần sửa gì)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
 
-class AppraiseForm(forms.Form):
+class AppraiseForm(TextNormalizeFormMixin, forms.Form):
     level = LevelChoiceField(label=_("Ban Tổ chức đề xuất mức"), queryset=RatingLevel.objects.none())
 
     def __init__(self, *args, year: int, **kwargs):
@@ -117,7 +118,7 @@ class AppraiseForm(forms.Form):
         self.fields["level"].queryset = RatingLevel.objects.filter(pk__in=[lv.pk for lv in rules.unit_levels(year)])
 
 
-class FinalizeForm(forms.Form):
+class FinalizeForm(TextNormalizeFormMixin, forms.Form):
     level = LevelChoiceField(label=_("Mức xếp loại quyết định"), queryset=RatingLevel.objects.none(), required=False)
     not_rated_reason = forms.ChoiceField(
         label=_("Hoặc: lý do không xếp loại"),
@@ -148,7 +149,7 @@ class FinalizeForm(forms.Form):
         return data
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(TextNormalizeFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Lý do mở lại kết quả đã chốt"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )

@@ -1,4 +1,5 @@
-"""One Django form per file type: the shape of a row (types, lengths, codes). The rules come afterwards."""
+"""One Django form per file type: the shape of a row (types, lengths, codes, text normalized as in every form).
+The rules come afterwards."""
 
 import datetime
 
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.common.text import fold
+from assessments.common.text import TextNormalizeFormMixin, fold
 from assessments.importing.columns import MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
 from assessments.models import CODE_VALIDATOR, MAX_YEAR, MIN_YEAR, Gender, Kind, MemberStatus, NotRatedReason, Sector
 
@@ -80,7 +81,7 @@ def _code(required=True):
     return forms.CharField(max_length=40, required=required, validators=[CODE_VALIDATOR])
 
 
-class OrganizationRowForm(forms.Form):
+class OrganizationRowForm(TextNormalizeFormMixin, forms.Form):
     code = _code()
     name = forms.CharField(max_length=200)
     kind = CodeChoiceField(Kind.choices)
@@ -99,7 +100,7 @@ class OrganizationRowForm(forms.Form):
         return data
 
 
-class MemberRowForm(forms.Form):
+class MemberRowForm(TextNormalizeFormMixin, forms.Form):
     card_number = forms.CharField(max_length=20)
     full_name = forms.CharField(max_length=120)
     organization_code = _code()
@@ -111,7 +112,7 @@ class MemberRowForm(forms.Form):
     official_on = FlexibleDateField(required=False)
 
 
-class UnitRatingRowForm(forms.Form):
+class UnitRatingRowForm(TextNormalizeFormMixin, forms.Form):
     organization_code = _code()
     year = _year()
     level = forms.CharField(max_length=24, required=False)
@@ -119,17 +120,17 @@ class UnitRatingRowForm(forms.Form):
     exemplary = YesNoField()
     decision_ref = forms.CharField(max_length=60, required=False)
     decided_on = FlexibleDateField(required=False)
-    note = forms.CharField(required=False, strip=False)
+    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
 
 
-class MemberRatingRowForm(forms.Form):
+class MemberRatingRowForm(TextNormalizeFormMixin, forms.Form):
     card_number = forms.CharField(max_length=20)
     year = _year()
     organization_code = _code()
     level = forms.CharField(max_length=24, required=False)
     not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)
     full_name = forms.CharField(max_length=120, required=False)
-    note = forms.CharField(required=False, strip=False)
+    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
 
 
 ROW_FORMS = {

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.common.text import fold
+from assessments.common.text import fold, text_normalize
 from assessments.importing.columns import KEY_COLUMNS
 from assessments.models import Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to, scope_is_everything
@@ -187,10 +187,18 @@ class Levels:
 
 
 def _same(old, new) -> bool:
-    # XLSX cannot carry a carriage return (XML turns it into a line feed): line endings do not count as a change.
+    # Imported text is normalized (common.text.text_normalize): stored text written before that, which normalizes
+    # to what the file says, is not a change (nor are line endings, which XLSX cannot carry as they were).
     if isinstance(old, str) and isinstance(new, str):
-        return old.replace("\r\n", "\n").replace("\r", "\n") == new.replace("\r\n", "\n").replace("\r", "\n")
+        return old == new or new in (_normalized(old, multiline=False), _normalized(old, multiline=True))
     return old == new
+
+
+def _normalized(text: str, *, multiline: bool) -> str | None:
+    try:
+        return text_normalize(text, multiline=multiline)
+    except ValidationError:
+        return None
 
 
 def _changed(obj, values: dict) -> list[str]:
