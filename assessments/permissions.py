@@ -226,7 +226,8 @@ def import_record_get_for_user(*, user, pk: int) -> ImportRecord:
 
 
 # --- what a user may write: the one predicate of every write path (services, importer, admin, demo loader) ---------
-# (Section owned by the rules-layer work; reconstructed here after an overwrite, same names and meaning.)
+# (Section of the rules-layer work, reconstructed after an accidental overwrite: same names, built on the predicates
+# above; a deactivated account writes nothing.)
 
 WRITE_ORGANIZATIONS, WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS = (
     "organizations",
@@ -239,30 +240,26 @@ SECRETARY_WRITES = (WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS)
 
 def scope_is_everything(user) -> bool:
     """No scope to check: a system write (no user), a superuser, or an administrator not tied to an organization."""
-    return user is None or user.is_superuser or (user.role == Role.ADMIN and user.organization_id is None)
+    return user is None or sees_everything(user)
 
 
 def data_write_allowed(user, data_type: str) -> bool:
     """The kinds of data a user may write: district staff (and system writes) every kind; a secretary members and
     ratings; leaders nothing."""
-    if user is None or user.is_superuser or user.role in (Role.OFFICER, Role.ADMIN):
+    if user is None or is_officer(user):
         return True
-    return user.role == Role.SECRETARY and data_type in SECRETARY_WRITES
+    return is_secretary(user) and data_type in SECRETARY_WRITES
 
 
 def write_allowed(user, *, data_type: str, organization: Organization) -> bool:
     """The user may write this kind of data at this organization: a kind allowed to the role, inside the scope."""
-    if not data_write_allowed(user, data_type):
-        return False
-    if scope_is_everything(user):
-        return True
-    return user.organization_id is not None and organization.path.startswith(user.organization.path)
+    return data_write_allowed(user, data_type) and (scope_is_everything(user) or in_scope(user, organization))
 
 
 def unit_rating_decide_allowed(user, organization: Organization) -> bool:
     """Deciding a unit's rating (not only proposing it): district staff and system writes; a grassroots committee's
     secretary for the cells below it, never for their own organization."""
-    if user is None or user.is_superuser or user.role != Role.SECRETARY:
+    if user is None or not is_secretary(user):
         return True
     if organization.pk == user.organization_id:
         return False
