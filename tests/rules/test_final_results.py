@@ -155,3 +155,40 @@ def test_a_secretary_cannot_delete_their_own_units_decided_rating(tree, officer,
     with pytest.raises(ValidationError):
         services.rating_delete(assessment=UnitAssessment.objects.get(), actor=secretary_dong_y)
     assert UnitAssessment.objects.exists()
+
+
+# --- the upload pages: the officer ticks "final" when confirming ---------------------------------------------------
+
+
+def _upload(client, rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from assessments.models import ImportRecord
+
+    client.post(
+        reverse("assessments:import_upload"),
+        {"data_type": "unit_ratings", "file": SimpleUploadedFile("xep-loai.csv", csv_bytes(rows), "text/csv")},
+    )
+    return ImportRecord.objects.latest("pk")
+
+
+def test_an_officer_confirms_an_upload_as_final_and_a_secretary_may_not(
+    client, tree, officer, secretary_dong_y, settings, tmp_path
+):
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(secretary_dong_y)
+    record = _upload(client, [["organization_code", "year", "level"], ["BS-DONG-Y-01", 2016, "good"]])
+    preview = client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
+    assert 'name="final"' not in preview
+    assert client.post(reverse("assessments:import_confirm", args=[record.pk]), {"final": "on"}).status_code == 403
+    assert not UnitAssessment.objects.exists()
+
+    client.force_login(officer)
+    record = _upload(client, [["organization_code", "year", "level"], ["BS-DONG-Y-01", 2016, "good"]])
+    assert 'name="final"' in client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
+    client.post(reverse("assessments:import_confirm", args=[record.pk]), {"final": "on"})
+    assert UnitAssessment.objects.get().level.code == "good"
+    assert Submission.objects.get(organization=tree["BS-DONG-Y"], cycle__year=2016).status == SubmissionStatus.FINALIZED
