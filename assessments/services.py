@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.common.text import text_normalize
 from assessments.models import (
     Member,
     MemberAssessment,
@@ -329,6 +330,10 @@ def account_create(
         raise ValidationError({"organization": _("Vai trò này phải gắn với một tổ chức.")})
     if role == Role.SECRETARY and organization is not None and not organization.is_grassroots:
         raise ValidationError({"organization": _("Bí thư phải gắn với một tổ chức cơ sở đảng.")})
+    try:
+        full_name = text_normalize(full_name)  # the accounts file is an import like the others
+    except ValidationError as error:
+        raise ValidationError({"first_name": error.messages}) from error
     first, _sep, last = full_name.rpartition(" ")
     user = User(
         username=username,

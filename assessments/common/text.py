@@ -4,7 +4,6 @@ text typed by people (text_normalize, TextNormalizeFormMixin) that every form an
 import re
 import unicodedata
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
@@ -98,6 +97,8 @@ class TextNormalizeFormMixin:
     the refusal as that field's error. Put it first among a form's bases."""
 
     def clean(self):
+        from django import forms  # here, not at the top: the models import this module and no forms
+
         cleaned = super().clean()
         for name, field in self.fields.items():
             value = cleaned.get(name)

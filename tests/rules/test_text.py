@@ -1,6 +1,7 @@
 """Names and free text (issue 13, item 13): NFC, no control, format or bidi character, spaces collapsed, in every
 text field of the forms (admin, cycle, consolidation) and of the imports."""
 
+import io
 import unicodedata
 
 import pytest
@@ -10,6 +11,7 @@ from assessments.common.text import text_normalize
 from assessments.cycle.forms import ReopenForm
 from assessments.models import Member, Organization
 from tests.factories import MemberFactory
+from tests.importfiles import csv_bytes
 from tests.rules.paths import admin_errors, import_messages, import_rows, member_admin_data
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,21 @@ def test_a_consolidation_form_normalizes_its_text(tree):
     plan = PlanFactory(organization=tree["BS-DONG-Y"])
     form = MeasurementForm(data={"measured_on": "2018-12-31", "value": "2", "note": "\u202ehết"}, plan=plan)
     assert not form.is_valid() and "note" in form.errors
+
+
+def test_the_accounts_file_normalizes_full_names_and_refuses_hidden_characters(tree):
+    from assessments.accounts.bulk import accounts_create_from_file
+    from assessments.models import User
+
+    header = ["username", "role", "organization_code", "full_name"]
+    good = ["bt.mot", "secretary", "BS-DONG-Y", NFD_NAME]
+    bad = ["bt.hai", "secretary", "BS-NHAT-TIEN", HIDDEN["right-to-left override"]]
+
+    def create(rows):
+        return accounts_create_from_file(handle=io.BytesIO(csv_bytes(rows)), name="tk.csv", deliver=lambda pairs: None)
+
+    assert [(e.row, e.column) for e in create([header, good, bad]).errors] == [(3, "full_name")]
+    assert not User.objects.filter(username__startswith="bt.").exists()
+    assert create([header, good]).errors == []
+    user = User.objects.get(username="bt.mot")
+    assert user.get_full_name() == unicodedata.normalize("NFC", "Hoàng Thị Đào")
