@@ -1,6 +1,7 @@
 """The Bắc Sơn demo district: 55 directly subordinate units, their cells and members, rated 2016–2018.
 
 Deterministic (a fixed random seed) and idempotent (upserts by natural key), so every load gives the same data.
+Written in bulk, but every row passes the rules layer's checks first; the published years are final (rules.locks).
 The figures reproduce DOMAIN.md: for 2017, 33 of 55 units clean and strong and 85% of rated members good or
 better; Đồng Ý weak in 2016 and clean and strong in 2017; Nhất Tiến completed in 2017 and good in 2018.
 """

@@ -21,4 +21,9 @@ Decisions taken where the write paths used to disagree (each is written again be
 - What a user may write is one predicate, assessments.permissions.write_allowed (with unit_rating_decide_allowed
   for the decided part of a unit's rating), asked by the services and, set-based, by the importer.
 - The admin's membership editing and the demo loader write through the services or these functions.
+
+Hardening (issue 13): final results are closed until an officer reopens them (locks), and deleting a rating follows
+the rule of editing it; a change of kind is checked like a creation, against parent, children and members
+(organizations); a card number the user may not use gets one message whether it exists or not (access); text is
+normalized by assessments.common.text.text_normalize in every form and import.
 """

@@ -1,5 +1,11 @@
-"""The yearly cycle's locks on ratings: which ratings an actor may still change (finalized, or submitted for the
-unit's own secretary), set-based for the importer and one at a time for the services and the admin."""
+"""The yearly cycle's locks on ratings: which ratings an actor may still change, set-based for the importer and one
+at a time for the services and the admin (saving and deleting alike).
+
+A unit's results for a year are final once its file (Submission) is finalized: in the cycle (cycle.services), or
+when an officer imports them as final or the demo loads its published years (services.year_results_finalize).
+Final results are closed to everyone, officers included, until an officer reopens them with a written reason
+(cycle.services.rating_reopen); a file sent up is closed to the unit's own secretary until it is returned.
+Cells and sub-committees follow the file of the grassroots unit above them."""
 
 from collections.abc import Iterable
 
