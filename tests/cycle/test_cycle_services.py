@@ -9,7 +9,6 @@ from django.http import Http404
 
 from assessments import services
 from assessments.cycle import rules
-from assessments.rules import locks
 from assessments.cycle import services as cycle_services
 from assessments.models import (
     MemberAssessment,
@@ -19,6 +18,7 @@ from assessments.models import (
     UnitAssessment,
     YearCycle,
 )
+from assessments.rules import locks
 from tests.cycle_factories import (
     docx_bytes,
     members_rated,
