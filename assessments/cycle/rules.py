@@ -1,7 +1,7 @@
-"""The yearly cycle's unit checklist and the reads of the cycle pages; the review-file checks (assessments.common.
-uploads) and the regulation checks (assessments.cycle.regulation) are re-exported here for the cycle's callers."""
+"""The yearly cycle's unit checklist: what a unit has done and still has to do before it may submit. The review-file
+checks (assessments.common.uploads), the regulation checks (cycle.regulation) and the cycle pages' reads
+(cycle.selectors) are re-exported here for the cycle's callers."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -18,20 +18,16 @@ from assessments.cycle.regulation import (
     excellent_cap_checks,
     submission_checks,
 )
+from assessments.cycle.selectors import cycle_units, status_counts, unit_levels
 from assessments.models import (
     MemberAssessment,
     Membership,
     NotRatedReason,
     Organization,
-    RatingLevel,
-    ReviewDocument,
-    Subject,
     Submission,
-    SubmissionStatus,
     UnitAssessment,
     year_end,
 )
-from assessments.selectors import levels_for
 
 __all__ = [
     "DOCX_MAX_ENTRIES",
@@ -178,61 +174,3 @@ def submission_checklist(
             )
         )
     return items
-
-
-# --- reads for the cycle pages ----------------------------------------------------------------------------------------
-
-
-def cycle_units(cycle) -> list[dict]:
-    """The units of a cycle with their submission's state, levels and document count, in a fixed number of queries."""
-    from django.db.models import FilteredRelation
-
-    units = list(
-        cycle.units()
-        .annotate(
-            sub=FilteredRelation("submissions", condition=Q(submissions__cycle=cycle)),
-            rating=FilteredRelation("assessments", condition=Q(assessments__year=cycle.year)),
-        )
-        .values(
-            "pk",
-            "code",
-            "name",
-            "kind",
-            "sub__status",
-            "sub__submitted_at",
-            "sub__pk",
-            "rating__self_level__label_vi",
-            "rating__self_level__label_en",
-            "rating__level__label_vi",
-            "rating__level__label_en",
-        )
-        .order_by("name_folded")
-    )
-    docs = dict(
-        ReviewDocument.objects.filter(submission__cycle=cycle)
-        .values("submission_id")
-        .annotate(n=Count("id"))
-        .values_list("submission_id", "n")
-    )
-    labels = dict(SubmissionStatus.choices)
-    for unit in units:
-        for name in ("self_level", "level"):
-            unit[name] = level_label(unit[f"rating__{name}__label_vi"], unit[f"rating__{name}__label_en"])
-        unit["status"] = unit["sub__status"] or SubmissionStatus.DRAFT
-        unit["status_label"] = labels[unit["status"]]
-        unit["documents"] = docs.get(unit["sub__pk"], 0)
-        unit["submitted"] = unit["status"] in (SubmissionStatus.SUBMITTED, SubmissionStatus.FINALIZED)
-    return units
-
-
-def status_counts(units: list[dict]) -> dict[str, int]:
-    """Units of a cycle counted by the state of their submission."""
-    counts: dict[str, int] = defaultdict(int)
-    for unit in units:
-        counts[unit["status"]] += 1
-    return {value: counts[value] for value in SubmissionStatus.values}
-
-
-def unit_levels(year: int) -> list[RatingLevel]:
-    """The unit levels of the year's scheme, best first."""
-    return list(levels_for(year=year, subject=Subject.UNIT))

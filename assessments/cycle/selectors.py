@@ -1,0 +1,62 @@
+"""Reads behind the cycle pages: a cycle's units with their submission's state, counts by state, the year's levels."""
+
+from collections import defaultdict
+
+from django.db.models import Count, FilteredRelation, Q
+
+from assessments.common.vocabulary import level_label
+from assessments.models import RatingLevel, ReviewDocument, Subject, SubmissionStatus
+from assessments.selectors import levels_for
+
+
+def cycle_units(cycle) -> list[dict]:
+    """The units of a cycle with their submission's state, levels and document count, in a fixed number of queries."""
+    units = list(
+        cycle.units()
+        .annotate(
+            sub=FilteredRelation("submissions", condition=Q(submissions__cycle=cycle)),
+            rating=FilteredRelation("assessments", condition=Q(assessments__year=cycle.year)),
+        )
+        .values(
+            "pk",
+            "code",
+            "name",
+            "kind",
+            "sub__status",
+            "sub__submitted_at",
+            "sub__pk",
+            "rating__self_level__label_vi",
+            "rating__self_level__label_en",
+            "rating__level__label_vi",
+            "rating__level__label_en",
+        )
+        .order_by("name_folded")
+    )
+    docs = dict(
+        ReviewDocument.objects.filter(submission__cycle=cycle)
+        .values("submission_id")
+        .annotate(n=Count("id"))
+        .values_list("submission_id", "n")
+    )
+    labels = dict(SubmissionStatus.choices)
+    for unit in units:
+        for name in ("self_level", "level"):
+            unit[name] = level_label(unit[f"rating__{name}__label_vi"], unit[f"rating__{name}__label_en"])
+        unit["status"] = unit["sub__status"] or SubmissionStatus.DRAFT
+        unit["status_label"] = labels[unit["status"]]
+        unit["documents"] = docs.get(unit["sub__pk"], 0)
+        unit["submitted"] = unit["status"] in (SubmissionStatus.SUBMITTED, SubmissionStatus.FINALIZED)
+    return units
+
+
+def status_counts(units: list[dict]) -> dict[str, int]:
+    """Units of a cycle counted by the state of their submission."""
+    counts: dict[str, int] = defaultdict(int)
+    for unit in units:
+        counts[unit["status"]] += 1
+    return {value: counts[value] for value in SubmissionStatus.values}
+
+
+def unit_levels(year: int) -> list[RatingLevel]:
+    """The unit levels of the year's scheme, best first."""
+    return list(levels_for(year=year, subject=Subject.UNIT))
