@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from assessments.common.vocabulary import level_rows
 from assessments.models import Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to
 
@@ -12,11 +13,8 @@ def scheme_for_year(year: int) -> RatingScheme | None:
 
 
 def levels_for(*, year: int, subject: str) -> QuerySet[RatingLevel]:
-    """The levels of the year's scheme for units or members, best first."""
-    scheme = scheme_for_year(year)
-    if scheme is None:
-        return RatingLevel.objects.none()
-    return RatingLevel.objects.filter(scheme=scheme, subject=subject).order_by("rank")
+    """The levels of the year's scheme for units or members, best first (the vocabulary's level rows)."""
+    return level_rows(scheme_for_year(year), subject)
 
 
 def members_search(*, user, query: str = ""):

@@ -16,6 +16,7 @@ __all__ = [
     "english",
     "exists_in_year",
     "level_label",
+    "level_rows",
     "levels_of",
     "number_text",
     "percent",
@@ -173,14 +174,22 @@ def level_of(row) -> Level:
     )
 
 
+def level_rows(scheme, subject: str | None = None):
+    """The RatingLevel rows of a scheme (of one subject, or both), best first: the one query every level list uses."""
+    from assessments.models import RatingLevel
+
+    if scheme is None:
+        return RatingLevel.objects.none()
+    rows = RatingLevel.objects.filter(scheme=scheme)
+    return rows.filter(subject=subject).order_by("rank") if subject else rows.order_by("subject", "rank")
+
+
 def levels_of(scheme) -> Levels:
     """The levels of a scheme, best first, for units and for members (one query; none for no scheme)."""
     levels = Levels()
     if scheme is None:
         return levels
-    from assessments.models import RatingLevel
-
-    for row in RatingLevel.objects.filter(scheme=scheme).order_by("subject", "rank"):
+    for row in level_rows(scheme):
         level = level_of(row)
         if row.subject == UNIT:
             levels.units.append(level)
