@@ -44,6 +44,7 @@ from assessments.rules.members import (
     transfer_day_check,
 )
 from assessments.rules.organizations import (
+    organization_dates_check,
     organization_kind_check,
     organization_parent_check,
     root_check,
@@ -65,6 +66,7 @@ def organization_write_check(organization: Organization, *, actor: User | None) 
     """Every rule of creating or changing an organization, the actor's included (the admin's form asks it too)."""
     organization_parent_check(organization)
     organization_kind_check(organization)
+    organization_dates_check(valid_from=organization.valid_from, valid_to=organization.valid_to)
     parent = organization.parent if organization.parent_id else None
     if parent is not None:
         write_check(actor=actor, data_type=WRITE_ORGANIZATIONS, organization=parent, field="parent")

@@ -17,6 +17,7 @@ from assessments.rules.organizations import (
     kind_children_check,
     kind_members_check,
     kind_parent_check,
+    organization_dates_check,
     root_check,
     subtree_repath,
 )
@@ -136,13 +137,14 @@ class OrganizationHandler(Handler):
                 creates.append((row, org, path))
             else:
                 changed = _changed(org, values) or parent_changed or org.path != path
-                start = values.get("valid_from", org.valid_from)
-                end = values.get("valid_to", org.valid_to)
-                if start and end and end < start:
-                    row.error(
-                        "valid_to" if "valid_to" in self.present else "valid_from",
-                        _("Ngày kết thúc phải sau ngày thành lập."),
+                try:
+                    organization_dates_check(
+                        valid_from=values.get("valid_from", org.valid_from),
+                        valid_to=values.get("valid_to", org.valid_to),
+                        field="valid_to" if "valid_to" in self.present else "valid_from",
                     )
+                except ValidationError as error:
+                    self.validation_error(row, error)
                     continue
                 row.action = "updated" if changed else "unchanged"
                 row.changed = [*_changed(org, values), *(["parent_code"] if parent_changed else [])]

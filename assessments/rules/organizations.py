@@ -103,6 +103,13 @@ def root_check(*, actor, field: str = "parent") -> None:
         raise ValidationError({field: _("Chỉ quản trị hệ thống mới tạo tổ chức gốc.")})
 
 
+def organization_dates_check(*, valid_from, valid_to, field: str = "valid_to") -> None:
+    """An organization ends after it is founded (the database constraint, as a field's error and its message)."""
+    if valid_from and valid_to and valid_to < valid_from:
+        constraint = next(c for c in Organization._meta.constraints if c.name == "organization_valid_range")
+        raise ValidationError({field: str(constraint.violation_error_message)})
+
+
 def organization_parent_check(organization: Organization) -> None:
     """An organization cannot be placed under itself or one of its own descendants."""
     parent = organization.parent if organization.parent_id else None

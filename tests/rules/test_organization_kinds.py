@@ -105,3 +105,24 @@ def test_the_demo_tree_passes_the_rules_of_kinds(tree):
     with pytest.raises(ValidationError) as refused:
         demo.organizations_check([Organization(code="X", name="X", kind=Kind.CELL, parent=tree["LS"])])
     assert refused.value.messages == ["Chi bộ trực thuộc đảng ủy cơ sở không thể trực thuộc đảng bộ tỉnh (LS)."]
+
+
+def test_an_organization_ending_before_it_is_founded_gets_one_answer_in_every_path(
+    tree, admin_user, admin_client, tmp_path
+):
+    import datetime
+
+    expected = ["Ngày kết thúc phải sau ngày thành lập."]
+    cell = Organization.objects.get(code="BS-DONG-Y-01")
+    cell.valid_from, cell.valid_to = datetime.date(2018, 1, 1), datetime.date(2017, 1, 1)
+    with pytest.raises(ValidationError) as refused:
+        services.organization_save(organization=cell, actor=admin_user)
+    assert refused.value.message_dict == {"valid_to": expected}
+    # No valid_from column: the end is checked against the stored foundation date, by the handler's rule call.
+    rows = [[*HEADER, "valid_to"], [cell.code, cell.name, "cell", "BS-DONG-Y", "2017-01-01"]]
+    Organization.objects.filter(pk=cell.pk).update(valid_from=datetime.date(2018, 1, 1))
+    assert import_messages(import_rows(tmp_path, "organizations", rows, user=admin_user)) == expected
+    data = {"code": cell.code, "name": cell.name, "kind": "cell", "sector": cell.sector, "parent": tree["BS-DONG-Y"].pk}
+    data.update({"valid_from": "2018-01-01", "valid_to": "2017-01-01"})
+    assert expected[0] in admin_errors(admin_client.post(f"/admin/assessments/organization/{cell.pk}/change/", data))
+    assert Organization.objects.get(pk=cell.pk).valid_to is None
