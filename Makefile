@@ -30,9 +30,10 @@ demo: migrate  ## set up, load the Bắc Sơn demo district, serve at http://127
 run: migrate  ## serve without reloading demo data
 	$(PY) manage.py runserver $(HOST)
 
-test: $(VENV)/.installed-dev  ## lint and the whole test suite
+test: $(VENV)/.installed-dev  ## lint, architecture contracts, the migrations check and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 

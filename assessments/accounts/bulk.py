@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.common.text import fold
-from assessments.importing.engine import RowError
-from assessments.importing.readers import Table, file_check
+from assessments.importing import RowError, Table, file_check
 from assessments.models import Organization, Role, User
 from assessments.services import account_create
 

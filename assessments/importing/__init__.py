@@ -2,7 +2,7 @@
 
 from assessments.importing.columns import COLUMNS, DATA_TYPE_LABELS, DATA_TYPES
 from assessments.importing.engine import ImportResult, RowError, data_import, final_import_allowed, import_allowed
-from assessments.importing.readers import FileRejected, file_check
+from assessments.importing.readers import FileRejected, Table, file_check
 from assessments.importing.records import import_record_create, import_record_run
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "FileRejected",
     "ImportResult",
     "RowError",
+    "Table",
     "data_import",
     "file_check",
     "final_import_allowed",
