@@ -24,3 +24,5 @@ CSRF_COOKIE_SECURE = False
 # WhiteNoise warns once per process that STATIC_ROOT (collectstatic's output) does not exist; the bench never
 # serves static files.
 warnings.filterwarnings("ignore", message="No directory at")
+# The API floor (bench/urls.py) is served by the same workers as the app, and only by the benchmark's gunicorn.
+ROOT_URLCONF = "bench.urls"
