@@ -23,6 +23,7 @@ __all__ = [
     "percent_text",
     "points_text",
     "scheme_for_year",
+    "scheme_title",
     "year_end",
 ]
 
@@ -205,3 +206,10 @@ def scheme_for_year(year: int):
     from assessments.models import RatingScheme
 
     return RatingScheme.for_year(year)
+
+
+def scheme_title(scheme) -> str:
+    """A scheme as people cite it ("Quy định 132-QĐ/TW"): its document's name without the date; never its code."""
+    if scheme is None:
+        return ""
+    return scheme.name.split(" ngày ")[0].strip() or scheme.name

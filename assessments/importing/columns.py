@@ -16,6 +16,10 @@ DATA_TYPE_LABELS = {
 }
 # The column the preview's downloadable file adds; accepted and ignored on upload so a fixed file goes back in.
 ERRORS_COLUMN, ERRORS_TITLE = "errors", "Lỗi"
+# A column read and dropped: a row number ("STT") or a column of the office's own that the format does not use.
+IGNORED = "ignored"
+# Row-number columns of Vietnamese administrative lists, folded: dropped without a word.
+ROW_NUMBER_TITLES = {"stt", "tt", "so tt", "so thu tu", "thu tu", "#", "no", "no."}
 
 
 @dataclass(frozen=True)
@@ -116,3 +120,9 @@ def header_lookup(data_type: str) -> dict[str, str]:
     lookup[fold(ERRORS_COLUMN)] = ERRORS_COLUMN
     lookup[fold(ERRORS_TITLE)] = ERRORS_COLUMN
     return lookup
+
+
+def header_row_score(data_type: str, cells: list) -> int:
+    """How many cells of a row are titles or codes of the type's columns: the header is the first row scoring 2."""
+    lookup = header_lookup(data_type)
+    return sum(1 for cell in cells if cell != "" and lookup.get(fold(str(cell))) not in (None, ERRORS_COLUMN))

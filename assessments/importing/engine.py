@@ -1,7 +1,9 @@
 """The import pipeline: header mapping, a form per row, the rules layer through one handler per data type
 (organizations, members, unit_ratings, member_ratings), set-based upserts, all or nothing."""
 
+import difflib
 from collections.abc import Callable
+from functools import partial
 from typing import IO
 
 from django.conf import settings
@@ -11,13 +13,17 @@ from django.utils.translation import gettext as _
 from assessments.common.text import fold
 from assessments.importing.columns import (
     COLUMNS,
+    DATA_TYPE_LABELS,
     DATA_TYPES,
     ERRORS_COLUMN,
+    IGNORED,
     MEMBER_RATINGS,
     MEMBERS,
     ORGANIZATIONS,
+    ROW_NUMBER_TITLES,
     UNIT_RATINGS,
     header_lookup,
+    header_row_score,
 )
 from assessments.importing.forms import RowValidator, row_form_class
 from assessments.importing.handlers import WRITE_BATCH, ImportResult, Row, RowError, _Rollback
@@ -52,9 +58,17 @@ HANDLERS = {
 }
 
 
-def header_map(data_type: str, header: list[str]) -> tuple[list[str | None], list[RowError]]:
-    """Column code for each position (None for a blank header), or the errors of row 1."""
+def header_map(
+    data_type: str, header: list[str], notes: list[str] | None = None
+) -> tuple[list[str | None], list[RowError]]:
+    """Column code for each position (None for a blank header, IGNORED for a dropped one), and the header's errors.
+
+    Row numbers ("STT") are dropped silently; another unknown column is dropped with a note (added to notes),
+    unless it looks like a misspelled column of the type, which is an error: its data would be lost.
+    """
     lookup = header_lookup(data_type)
+    titles = {column.code: column.title for column in COLUMNS[data_type]}
+    spellings = {key: code for key, code in lookup.items() if code != ERRORS_COLUMN}
     positions: list[str | None] = []
     errors: list[RowError] = []
     seen: dict[str, str] = {}
@@ -63,25 +77,38 @@ def header_map(data_type: str, header: list[str]) -> tuple[list[str | None], lis
         if not text:
             positions.append(None)
             continue
-        code = lookup.get(fold(text))
+        folded = fold(text)
+        code = lookup.get(folded)
         if code is None:
-            known = ", ".join(c.code for c in COLUMNS[data_type])
-            message = _("Cột không được biết đến: “%(column)s”. Các cột của loại %(type)s: %(columns)s.")
-            errors.append(RowError(1, text, message % {"column": text, "type": data_type, "columns": known}))
-        elif code in seen:
-            errors.append(RowError(1, text, _("Cột %(code)s xuất hiện hai lần.") % {"code": code}))
+            close = difflib.get_close_matches(folded, spellings, n=1, cutoff=0.8)
+            if close:
+                message = _("Không nhận ra cột “%(column)s”: có phải là cột “%(title)s”?")
+                errors.append(RowError(1, text, message % {"column": text, "title": titles[spellings[close[0]]]}))
+            elif folded not in ROW_NUMBER_TITLES and notes is not None:
+                notes.append(_("Đã bỏ qua cột “%(column)s”: mẫu không có cột này.") % {"column": text})
+            positions.append(IGNORED)
+            continue
+        if code in seen:
+            errors.append(
+                RowError(1, text, _("Cột “%(title)s” xuất hiện hai lần.") % {"title": titles.get(code, text)})
+            )
         else:
             seen[code] = text
         positions.append(code)
-    for column in COLUMNS[data_type]:
-        if column.required and column.code not in seen:
-            errors.append(
-                RowError(
-                    1,
-                    column.code,
-                    _("Thiếu cột bắt buộc %(code)s (“%(title)s”).") % {"code": column.code, "title": column.title},
-                )
+    missing = [column for column in COLUMNS[data_type] if column.required and column.code not in seen]
+    for column in missing:
+        errors.append(
+            RowError(
+                1,
+                column.title,
+                _("Thiếu cột bắt buộc “%(title)s”. Mẫu %(type)s có các cột: %(columns)s.")
+                % {
+                    "title": column.title,
+                    "type": str(DATA_TYPE_LABELS[data_type]).lower(),
+                    "columns": "; ".join(c.title for c in COLUMNS[data_type]),
+                },
             )
+        )
     return positions, errors
 
 
@@ -145,13 +172,13 @@ def data_import(
                 on_row(row)
 
     def run() -> None:
-        with Table(handle, kind) as table:
-            positions, header_errors = header_map(data_type, table.header)
+        with Table(handle, kind, partial(header_row_score, data_type)) as table:
+            positions, header_errors = header_map(data_type, table.header, result.notes)
             for error in header_errors:
-                report(error)
+                report(RowError(table.header_row, error.column, error.message))
             if header_errors:
                 return
-            present = {code for code in positions if code}
+            present = {code for code in positions if code and code != IGNORED}
             validator = RowValidator(row_form_class(data_type, present))
             handler = HANDLERS[data_type](
                 actor=actor,
@@ -239,7 +266,7 @@ def _row_from_cells(number: int, cells: list, positions: list[str | None], valid
             if value != "":
                 row.error(_letter(index), _("Ô có dữ liệu nhưng cột không có tiêu đề."))
             continue
-        if code != ERRORS_COLUMN:
+        if code not in (ERRORS_COLUMN, IGNORED):
             row.values[code] = value
     for index in range(len(positions), len(cells)):
         if cells[index] != "":

@@ -21,8 +21,14 @@ class CodeChoiceField(forms.CharField):
     def __init__(self, choices, **kwargs):
         super().__init__(**kwargs)
         self.codes = {code for code, _label in choices}
+        self.choices = list(choices)
         self.by_label = {fold(str(label)): code for code, label in choices}
         self.by_label.update({fold(code): code for code in self.codes})
+
+    @property
+    def labels(self) -> list[str]:
+        """The Vietnamese labels, as the drop-down lists of the templates offer them."""
+        return [str(label) for _code, label in self.choices]
 
     def clean(self, value):
         value = super().clean(value)
@@ -31,8 +37,8 @@ class CodeChoiceField(forms.CharField):
         code = self.by_label.get(fold(value))
         if code is None:
             raise ValidationError(
-                _("“%(value)s” không phải mã hợp lệ; dùng một trong: %(codes)s.")
-                % {"value": value, "codes": ", ".join(sorted(self.codes))}
+                _("“%(value)s” không phải giá trị hợp lệ; ghi một trong: %(labels)s.")
+                % {"value": value, "labels": "; ".join(self.labels)}
             )
         return code
 
@@ -77,6 +83,12 @@ def _year():
     )
 
 
+def _level():
+    # A level's code or its label as the pages display it ("Hoàn thành xuất sắc nhiệm vụ"); which one depends on
+    # the row's year, so handlers.Levels resolves it against that year's scheme.
+    return forms.CharField(max_length=200, required=False)
+
+
 def _code(required=True):
     return forms.CharField(max_length=40, required=required, validators=[CODE_VALIDATOR])
 
@@ -115,8 +127,8 @@ class MemberRowForm(TextNormalizeFormMixin, forms.Form):
 class UnitRatingRowForm(TextNormalizeFormMixin, forms.Form):
     organization_code = _code()
     year = _year()
-    level = forms.CharField(max_length=24, required=False)
-    self_level = forms.CharField(max_length=24, required=False)
+    level = _level()
+    self_level = _level()
     exemplary = YesNoField()
     decision_ref = forms.CharField(max_length=60, required=False)
     decided_on = FlexibleDateField(required=False)
@@ -127,7 +139,7 @@ class MemberRatingRowForm(TextNormalizeFormMixin, forms.Form):
     card_number = forms.CharField(max_length=20)
     year = _year()
     organization_code = _code()
-    level = forms.CharField(max_length=24, required=False)
+    level = _level()
     not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)
     full_name = forms.CharField(max_length=120, required=False)
     note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept

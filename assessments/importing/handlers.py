@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.common.text import fold, text_normalize
+from assessments.common.vocabulary import scheme_title
 from assessments.importing.columns import KEY_COLUMNS
 from assessments.models import Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to, scope_is_everything
@@ -40,6 +41,7 @@ class ImportResult:
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)  # the first IMPORT_MAX_ERRORS_KEPT only
     changes: list[dict] = field(default_factory=list)  # a sample of rows to create or update, for the preview
+    notes: list[str] = field(default_factory=list)  # what was read but not used (columns dropped), for the preview
     written: bool = False
 
     @property
@@ -177,13 +179,17 @@ class Levels:
                 return candidates[0]
         if scheme is None:
             return _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}
-        allowed = [lv.code for lv in self.all if lv.scheme_id == scheme.pk and lv.subject == subject]
-        return _("“%(value)s” không phải mức xếp loại; năm %(year)s (quy định %(scheme)s) dùng: %(codes)s.") % {
+        allowed = sorted((lv for lv in self.all if lv.scheme_id == scheme.pk and lv.subject == subject), key=_rank)
+        return _("“%(value)s” không phải mức xếp loại; năm %(year)s (%(scheme)s) ghi một trong: %(labels)s.") % {
             "value": value,
             "year": year,
-            "scheme": scheme.code,
-            "codes": ", ".join(sorted(allowed)),
+            "scheme": scheme_title(scheme),
+            "labels": "; ".join(lv.label_vi for lv in allowed),
         }
+
+
+def _rank(level: RatingLevel) -> int:
+    return level.rank
 
 
 def _same(old, new) -> bool:

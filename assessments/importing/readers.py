@@ -9,7 +9,7 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -25,6 +25,8 @@ _CHUNK = 1024 * 1024
 MAX_COLUMNS = 256
 # The fewest bytes of sheet XML one row with a value takes (<row r="9"><c r="A9"><v>1</v></c></row>).
 _MIN_ROW_BYTES = 30
+# How far down the header row may be, below title rows (see columns.HEADER_SEARCH_ROWS).
+HEADER_SEARCH_ROWS = 10
 
 
 def text_clean(value: str) -> str:
@@ -60,17 +62,29 @@ class Table:
     IMPORT_MAX_BLANK_ROWS as data rows count against IMPORT_MAX_ROWS.
     """
 
-    def __init__(self, handle: IO[bytes], kind: str):
+    def __init__(self, handle: IO[bytes], kind: str, header_score: Callable[[list], int] | None = None):
         self.handle = handle
         self.kind = kind
+        # Scores a row as the header: given, the header is the first of the first rows scoring 2 or more (title
+        # rows above it are skipped); else, or when none does, row 1 is the header.
+        self.header_score = header_score
         self._workbook = None
         self._source: Iterator[tuple[int, list]] | None = None
+        self._generator = None
         self._rows: Iterator[tuple[int, list]] | None = None
         self._header_row = 1
         self.header: list[str] = []
 
     def __enter__(self) -> "Table":
-        self._source = self._xlsx_rows() if self.kind == XLSX else self._csv_rows()
+        self._source = self._generator = self._xlsx_rows() if self.kind == XLSX else self._csv_rows()
+        head = list(itertools.islice(self._source, HEADER_SEARCH_ROWS)) if self.header_score else []
+        found = next((i for i, (_n, cells) in enumerate(head) if self.header_score(cells) >= 2), None)
+        if found is not None:
+            self._header_row, cells = head[found]
+            self.header = ["" if cell == "" else str(cell) for cell in cells]
+            self._rows = itertools.chain(head[found + 1 :], self._source)
+            return self
+        self._source = itertools.chain(head, self._source) if head else self._source
         first = next(self._source, None)
         if first is None:
             raise FileRejected(_("Tệp không có dòng tiêu đề."))
@@ -83,10 +97,15 @@ class Table:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._source is not None:
-            self._source.close()
+        if self._generator is not None:
+            self._generator.close()
         if self._workbook is not None:
             self._workbook.close()
+
+    @property
+    def header_row(self) -> int:
+        """The header's row number as the spreadsheet shows it (1 unless title rows come first)."""
+        return self._header_row
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """Data rows after the header; blank rows are skipped and counted; stops at IMPORT_MAX_ROWS data rows or

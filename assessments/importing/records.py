@@ -153,6 +153,7 @@ def import_record_run(
         setattr(record, name, getattr(result, name))
     record.errors = [[e.row, e.column, e.message] for e in result.errors]
     record.changes = result.changes
+    record.message = " ".join(result.notes)  # the columns dropped, shown with the outcome
     if result.error_count:
         record.status = ImportRecord.Status.FAILED
     elif dry_run:

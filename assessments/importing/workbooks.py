@@ -3,12 +3,22 @@
 import csv
 import io
 import tempfile
+from functools import partial
 from typing import IO
 
+import openpyxl
 from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape
-from assessments.importing.columns import COLUMNS, DATA_TYPE_LABELS, ERRORS_COLUMN, ERRORS_TITLE, MEMBER_RATINGS
+from assessments.common.vocabulary import level_rows, scheme_title
+from assessments.importing.columns import (
+    COLUMNS,
+    DATA_TYPE_LABELS,
+    ERRORS_COLUMN,
+    ERRORS_TITLE,
+    MEMBER_RATINGS,
+    header_row_score,
+)
 from assessments.importing.engine import RowError, data_import, header_map
 from assessments.importing.exporting import rows_write_xlsx
 from assessments.importing.readers import CSV, Table, file_check
@@ -34,6 +44,19 @@ CODE_LISTS = {
 }
 
 
+def _choice_lists(data_type: str, year: int | None) -> dict[str, list[str]]:
+    """The Vietnamese labels each code column accepts (levels: those of the year's scheme, or of the latest)."""
+    lists: dict[str, list[str]] = {}
+    scheme = RatingScheme.for_year(year) if year else RatingScheme.objects.order_by("-first_year").first()
+    for column in COLUMNS[data_type]:
+        if column.choices in ("unit_levels", "member_levels"):
+            subject = Subject.UNIT if column.choices == "unit_levels" else Subject.MEMBER
+            lists[column.code] = list(level_rows(scheme, subject).values_list("label_vi", flat=True))
+        elif column.choices:
+            lists[column.code] = [str(label) for _code, label in CODE_LISTS[column.choices]]
+    return lists
+
+
 def _guide_rows(data_type: str) -> list[list]:
     rows = [[_("Cột (tiêu đề)"), _("Mã cột"), _("Bắt buộc"), _("Giải thích")]]
     for column in COLUMNS[data_type]:
@@ -42,32 +65,65 @@ def _guide_rows(data_type: str) -> list[list]:
     rows.append(
         [
             _(
-                "Ngày ghi YYYY-MM-DD hoặc DD/MM/YYYY, hoặc là ô kiểu ngày. Cột %(title)s (%(code)s) do hệ thống "
-                "thêm khi trả lại tệp có lỗi; khi tải lên lại, cột này được bỏ qua."
+                "Ngày ghi YYYY-MM-DD hoặc DD/MM/YYYY, hoặc là ô kiểu ngày. Cột %(title)s do hệ thống thêm khi trả "
+                "lại tệp có lỗi; khi tải lên lại, cột này được bỏ qua. Cột STT (số thứ tự) và các dòng tiêu đề phía "
+                "trên bảng cũng được bỏ qua."
             )
-            % {"title": ERRORS_TITLE, "code": ERRORS_COLUMN}
+            % {"title": ERRORS_TITLE}
         ]
     )
+    rows.append([_("Các cột có danh sách chọn: ghi đúng tên như trong danh sách (có dấu hoặc không dấu đều được).")])
     lists = {column.choices for column in COLUMNS[data_type] if column.choices}
     for name in sorted(lists):
         rows.append([])
         if name in ("unit_levels", "member_levels"):
             subject = Subject.UNIT if name == "unit_levels" else Subject.MEMBER
             rows.append(
-                [_("Mã mức xếp loại (%(subject)s) theo quy định của từng năm") % {"subject": Subject(subject).label}]
+                [_("Mức xếp loại (%(subject)s) theo quy định của từng năm") % {"subject": Subject(subject).label}]
             )
+            rows.append([_("Ghi"), _("Mã (cũng được chấp nhận)"), _("Quy định"), _("Các năm"), _("Mã quy định")])
             for scheme in RatingScheme.objects.prefetch_related("levels").order_by("first_year"):
                 years = f"{scheme.first_year}–{scheme.last_year or ''}"
                 for lv in sorted((lv for lv in scheme.levels.all() if lv.subject == subject), key=lambda lv: lv.rank):
-                    rows.append([lv.code, lv.label_vi, scheme.code, years])
+                    rows.append([lv.label_vi, lv.code, scheme_title(scheme), years, scheme.code])
         else:
-            rows.append([_("Mã cho cột %(name)s") % {"name": name}])
+            title = next(column.title for column in COLUMNS[data_type] if column.choices == name)
+            rows.append([_("Giá trị của cột %(title)s") % {"title": title}])
+            rows.append([_("Ghi"), _("Mã (cũng được chấp nhận)")])
             for code, label in CODE_LISTS[name]:
-                rows.append([code, str(label)])
+                rows.append([str(label), code])
     if data_type == MEMBER_RATINGS:
         rows.append([])
         rows.append([_("Lý do không xếp loại chỉ ghi khi để trống cột Xếp loại.")])
     return rows
+
+
+def _drop_downs(workbook, sheet_title: str, data_type: str, year: int | None, height: int) -> None:
+    """Excel drop-down lists of the Vietnamese labels on every code column, read from a hidden sheet of lists (a
+    list typed into the rule itself is limited to 255 characters)."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lists = _choice_lists(data_type, year)
+    if not lists:
+        return
+    source = workbook.create_sheet(_("Danh sách"))
+    source.sheet_state = "hidden"
+    sheet = workbook[sheet_title]
+    codes = [column.code for column in COLUMNS[data_type]]
+    for number, (code, labels) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(number)
+        for row, label in enumerate(labels, start=1):
+            source[f"{letter}{row}"] = label
+        target = get_column_letter(codes.index(code) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1=f"{quote_sheetname(source.title)}!${letter}$1:${letter}${max(len(labels), 1)}",
+            allow_blank=True,
+            showErrorMessage=False,  # a code or an unaccented label is accepted too: refuse nothing
+        )
+        validation.add(f"{target}2:{target}{max(height, 500) + 1}")
+        sheet.add_data_validation(validation)
 
 
 def template_workbook(data_type: str, *, user, year: int | None = None) -> bytes:
@@ -87,8 +143,15 @@ def template_workbook(data_type: str, *, user, year: int | None = None) -> bytes
         for row in _guide_rows(data_type):
             sheet.append([cell_escape(value) for value in row])
 
+    title = str(DATA_TYPE_LABELS[data_type])[:31]
     out = io.BytesIO()
-    rows_write_xlsx(iter(rows), out, title=str(DATA_TYPE_LABELS[data_type])[:31], extra_sheets=guide)
+    rows_write_xlsx(iter(rows), out, title=title, extra_sheets=guide)
+    # The template is small (one commune's members at most): reopened to add the drop-down lists, which the
+    # streaming writer cannot.
+    workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    _drop_downs(workbook, title, data_type, year, len(rows))
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()
 
 
@@ -114,7 +177,7 @@ def annotated_file(record: ImportRecord) -> tuple[IO[bytes], str]:
         handle.seek(0)
 
         def rows():
-            with Table(handle, kind) as table:
+            with Table(handle, kind, partial(header_row_score, record.data_type)) as table:
                 positions, _errors = header_map(record.data_type, table.header)
                 # A file that already has an error column (fixed and uploaded again) gets a fresh one.
                 keep = [i for i, code in enumerate(positions) if code != ERRORS_COLUMN]

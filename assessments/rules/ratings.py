@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from assessments.common.vocabulary import scheme_title
 from assessments.models import (
     MEMBER_REASONS,
     UNIT_REASONS,
@@ -35,15 +36,20 @@ def level_check(*, level: RatingLevel | None, year: int, subject: str, field: st
     if level.scheme_id != scheme.pk:
         raise ValidationError(
             {
-                field: _("Mức “%(level)s” thuộc quy định %(other)s, không dùng cho năm %(year)s (quy định %(scheme)s).")
-                % {"level": level.code, "other": level.scheme.code, "year": year, "scheme": scheme.code}
+                field: _("Mức “%(level)s” thuộc %(other)s, không dùng cho năm %(year)s (%(scheme)s).")
+                % {
+                    "level": level.label_vi,
+                    "other": scheme_title(level.scheme),
+                    "year": year,
+                    "scheme": scheme_title(scheme),
+                }
             }
         )
     if level.subject != subject:
         raise ValidationError(
             {
                 field: _("Mức “%(level)s” dành cho %(subject)s, không dùng ở đây.")
-                % {"level": level.code, "subject": Subject(level.subject).label}
+                % {"level": level.label_vi, "subject": Subject(level.subject).label}
             }
         )
 

@@ -44,7 +44,7 @@ def test_admin_refuses_a_level_of_another_scheme(admin_client, tree):
         },
     )
     assert response.status_code == 200
-    assert "qd132-2018" in response.content.decode()
+    assert "thuộc Quy định 132-QĐ/TW, không dùng cho năm 2017" in response.content.decode()  # named, not coded
     assert not UnitAssessment.objects.exists()
 
 

@@ -26,17 +26,52 @@ def errors(result):
 # --- header ---
 
 
-def test_unknown_column_is_an_error_not_dropped(members, tmp_path):
+def test_an_unknown_column_is_reported_as_ignored_and_a_misspelled_one_is_an_error(members, tmp_path):
+    # Issue 18: an office's own column ("diem") is dropped with a note; nothing is dropped silently.
     result = run(
         tmp_path, "member_ratings", [[*MR, "diem"], [members[0].card_number, 2017, "BS-DONG-Y-01", "", "exempt", "9"]]
     )
-    assert errors(result) == [(1, "diem")]
-    assert MemberAssessment.objects.count() == 0
+    assert result.ok and result.created == 1
+    assert result.notes == ["Đã bỏ qua cột “diem”: mẫu không có cột này."]
+    # A misspelled column of the format would lose its data: an error naming the column it looks like.
+    result = run(
+        tmp_path,
+        "member_ratings",
+        [
+            [*MR[:3], "Xếp loai", "Ly do khong xep loai", "Ghi chus"],
+            [members[0].card_number, 2017, "BS-DONG-Y-01", "", "exempt", "x"],
+        ],
+    )
+    assert errors(result) == [(1, "Ghi chus")]
+    assert result.errors[0].message == "Không nhận ra cột “Ghi chus”: có phải là cột “Ghi chú”?"
+    assert MemberAssessment.objects.count() == 1
+
+
+def test_title_rows_and_a_row_number_column_above_and_beside_the_table(members, tmp_path):
+    """A commune office's list: title rows (merged cells in Excel), then the header with "STT"; the row numbers of
+    errors are those the spreadsheet shows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["ĐẢNG BỘ XÃ ĐỒNG Ý"])
+    sheet.append(["DANH SÁCH KẾT QUẢ XẾP LOẠI ĐẢNG VIÊN NĂM 2017"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["STT", "Số thẻ đảng viên", "Năm", "Mã chi bộ", "Xếp loại", "Lý do không xếp loại"])
+    sheet.append([1, members[0].card_number, 2017, "BS-DONG-Y-01", "hoàn thành tốt nhiệm vụ", ""])
+    sheet.append([2, members[1].card_number, 2017, "BS-DONG-Y-01", "xuất sắc lắm", ""])
+    path = tmp_path / "xa.xlsx"
+    workbook.save(path)
+    with open(path, "rb") as handle:
+        result = data_import(data_type="member_ratings", handle=handle, name="xa.xlsx", dry_run=True)
+    assert errors(result) == [(6, "Xếp loại")] and result.notes == []
+    assert "Hoàn thành xuất sắc nhiệm vụ" in result.errors[0].message
 
 
 def test_missing_required_column_and_duplicate_column(members, tmp_path):
     result = run(tmp_path, "member_ratings", [["card_number", "year", "year", "level"]])
-    assert (1, "organization_code") in errors(result)
+    assert (1, "Mã chi bộ") in errors(result)  # the missing column, by its title in the template
     assert (1, "year") in errors(result)
 
 
@@ -60,7 +95,7 @@ def test_shape_errors_name_row_and_column(members, tmp_path):
     ]
     result = run(tmp_path, "member_ratings", rows)
     assert errors(result) == [(2, "year"), (3, "organization_code"), (4, "not_rated_reason")]
-    assert "exempt" in result.errors[2].message
+    assert "Miễn công tác và sinh hoạt đảng" in result.errors[2].message  # the allowed values, in Vietnamese
 
 
 def test_a_value_under_no_header_is_an_error(members, tmp_path):
@@ -109,10 +144,10 @@ def test_level_of_another_year_or_subject_is_refused(members, tmp_path):
     ]
     result = run(tmp_path, "member_ratings", rows)
     assert errors(result) == [(2, "level"), (3, "level"), (4, "level")]
-    assert "hd27-2014" in result.errors[1].message
+    assert "Hướng dẫn 27-HD/BTCTW" in result.errors[1].message and "hd27" not in result.errors[1].message
     unit_rows = [["organization_code", "year", "level"], ["BS-DONG-Y", 2017, "excellent"]]
     result = run(tmp_path, "unit_ratings", unit_rows)
-    assert errors(result) == [(2, "level")] and "qd132-2018" in result.errors[0].message
+    assert errors(result) == [(2, "level")] and "Quy định 132-QĐ/TW" in result.errors[0].message
 
 
 def test_reason_required_when_not_rated_and_refused_when_rated(members, tmp_path):
