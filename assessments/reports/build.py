@@ -7,11 +7,12 @@ from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.common.vocabulary import Level, Levels, Share, exists_in_year, level_label, levels_of
+from assessments.common.vocabulary import Level, Levels, Share, exists_in_year, level_label, levels_of, year_end
 from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
     MemberAssessment,
+    Membership,
     NotRatedReason,
     Organization,
     RatingScheme,
@@ -120,8 +121,11 @@ def _unit_rows(queryset, *, year: int, levels: Levels, by_kind: bool) -> tuple[l
     )
 
 
-def _member_rows(*, organization: Organization, year: int, levels: Levels) -> tuple[list[MemberRow], MemberRow]:
-    """Member assessments of the subtree grouped by the recording unit's sector, level and reason (one query)."""
+def _member_rows(
+    *, organization: Organization, year: int, levels: Levels, with_rolls: bool = True
+) -> tuple[list[MemberRow], MemberRow]:
+    """Members of the subtree: its rating rows grouped by the recording unit's sector, level and reason, and the
+    members on the rolls on 31 December with no row, by their cell's sector (two queries)."""
     rows = (
         MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
         .values("organization__sector", "level_id", "not_rated_reason")
@@ -144,6 +148,26 @@ def _member_rows(*, organization: Organization, year: int, levels: Levels) -> tu
                 target.rated += row["n"]
                 if level is not None:
                     target.by_level[level.code] += row["n"]
+    if not with_rolls:
+        return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total
+    # Members on the rolls on 31 December with no row recorded in the subtree that year: "no result yet".
+    day = year_end(year)
+    recorded = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
+    missing = (
+        Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .exclude(member_id__in=recorded.values("member_id"))
+        .values("organization__sector")
+        .annotate(n=Count("member_id", distinct=True))
+        .order_by()
+    )
+    for row in missing:
+        sector = row["organization__sector"] or NO_SECTOR
+        if sector not in sectors:
+            sectors[sector] = MemberRow(f"sector:{sector}", _sector_label(row["organization__sector"]), member_levels)
+        for target in (sectors[sector], total):
+            target.total += row["n"]
+            target.reasons[NO_RECORD] += row["n"]
     return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total
 
 
@@ -204,7 +228,8 @@ def _comparison(
     _k, _s, p_units = _unit_rows(
         _children(organization).for_year(year - 1), year=year - 1, levels=p_levels, by_kind=False
     )
-    _m, p_members = _member_rows(organization=organization, year=year - 1, levels=p_levels)
+    # The comparison uses shares of rated members only: the previous year's rolls are not needed.
+    _m, p_members = _member_rows(organization=organization, year=year - 1, levels=p_levels, with_rolls=False)
     if p_units.rated == 0 and p_members.rated == 0:
         return None
 

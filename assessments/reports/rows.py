@@ -14,7 +14,12 @@ from assessments.models import NotRatedReason, Organization, RatingScheme, Subje
 NO_RECORD = "no_record"
 NO_RECORD_LABEL = gettext_lazy("Chưa có kết quả xếp loại")
 NO_SECTOR = "none"
+# Members who are on the rolls but not assessed at all (không đánh giá), as opposed to not yet rated.
+NOT_ASSESSED = (NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED)
 TREND_YEARS = 10
+# Hướng dẫn 27 (in force 2014–2017) speaks of "đánh giá, phân loại"; Quy định 132 (2018) and later of "đánh giá,
+# xếp loại": the report uses the word of its year.
+CLASSIFY_WORD_LAST_YEAR = 2017
 
 
 class ReportError(ValueError):
@@ -80,7 +85,9 @@ class UnitRow:
 
 @dataclass
 class MemberRow:
-    """Member assessments of one group (a sector, or all); percentages are of rated members."""
+    """Members on the rolls on 31 December of one group (a sector, or all): rated, not assessed (exempt,
+    suspended), not yet rated and no result yet (a member on the rolls with no rating row, under NO_RECORD in
+    `reasons`); percentages of levels are of rated members."""
 
     key: str
     label: str
@@ -96,8 +103,28 @@ class MemberRow:
 
     @property
     def not_rated_other(self) -> int:
-        """Not rated for a reason other than exemption (suspended, admitted recently, other)."""
+        """Not rated for a reason other than exemption (suspended, admitted recently, other, no result yet)."""
         return self.total - self.rated - self.exempt
+
+    @property
+    def not_assessed(self) -> int:
+        """Not assessed at all (không đánh giá): exempt from party work, or suspended."""
+        return sum(self.reasons[code] for code in NOT_ASSESSED)
+
+    @property
+    def no_result(self) -> int:
+        """On the rolls on 31 December with no rating row recorded in the subtree (chưa có kết quả)."""
+        return self.reasons[NO_RECORD]
+
+    @property
+    def not_yet_rated(self) -> int:
+        """Assessed but not yet rated (chưa xếp loại): admitted less than six months before, or another reason."""
+        return self.total - self.rated - self.not_assessed - self.no_result
+
+    @property
+    def rated_of_total(self) -> Share:
+        """Rated members over the members on the rolls."""
+        return Share(self.rated, self.total)
 
     @property
     def cells(self) -> list[LevelCell]:
@@ -243,6 +270,11 @@ class Report:
     comparison: Comparison | None
     trend: list[TrendPoint]
     generated_on: datetime.date
+
+    @property
+    def rating_word(self) -> str:
+        """ "phân loại" for the years of Hướng dẫn 27, "xếp loại" after."""
+        return _("phân loại") if self.year <= CLASSIFY_WORD_LAST_YEAR else _("xếp loại")
 
     @property
     def unit_table_columns(self) -> int:

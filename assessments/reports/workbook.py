@@ -188,10 +188,11 @@ def _member_sheet(workbook, report: Report) -> None:
     sheet = _Sheet(workbook, _("Đảng viên"), heading, subtitle)
     spec = [
         (None, _("Loại hình"), "text", 34),
-        (None, _("Tổng số được đánh giá"), "int", 10),
-        (None, _("Đã xếp loại"), "int", 10),
-        (None, _("Miễn đánh giá"), "int", 9),
-        (None, _("Chưa xếp loại (lý do khác)"), "int", 11),
+        (None, _("Tổng số đảng viên (31/12)"), "int", 10),
+        (None, _("Được đánh giá, %(word)s") % {"word": report.rating_word}, "int", 10),
+        (None, _("Không đánh giá (miễn, đình chỉ)"), "int", 10),
+        (None, _("Chưa %(word)s") % {"word": report.rating_word}, "int", 10),
+        (None, _("Chưa có kết quả"), "int", 10),
     ]
     for level in report.member_levels:
         spec += [(level.label, _("Số lượng"), "int", 9), (level.label, _("% trên số được xếp loại"), "pct", 11)]
@@ -203,7 +204,7 @@ def _member_sheet(workbook, report: Report) -> None:
     sheet.columns(spec)
 
     def values(row) -> list:
-        out = [row.label, row.total, row.rated, row.exempt, row.not_rated_other]
+        out = [row.label, row.total, row.rated, row.not_assessed, row.not_yet_rated, row.no_result]
         for cell in row.cells:
             out += [cell.count, cell.of_rated]
         return [*out, row.good_or_better.count, row.good_or_better, row.excellent_of_good]

@@ -1,0 +1,101 @@
+"""Member totals of the results report come from the rolls on 31 December: a member with no rating row is still
+counted ("no result yet"), and the rest is split into rated, not assessed (exempt, suspended) and not yet rated."""
+
+import datetime
+
+from django.utils import translation
+
+from assessments.models import MemberAssessment, Membership, NotRatedReason
+from assessments.reports import build as reports
+from assessments.reports import renderers as report_renderers
+from tests.factories import MemberAssessmentFactory, MemberFactory, level
+
+DEC_31 = datetime.date(2017, 12, 31)
+
+
+def _on_rolls(cell, *, start=datetime.date(2010, 1, 1), end=None):
+    member = MemberFactory(organization=cell)
+    Membership.objects.create(member=member, organization=cell, start=start, end=end)
+    return member
+
+
+def _direct_count(organization, year):
+    """Members on the rolls on 31 December of the subtree, plus those with a row there: plain loops."""
+    day = datetime.date(year, 12, 31)
+    on_rolls = {
+        m.member_id
+        for m in Membership.objects.select_related("organization")
+        if m.organization.path.startswith(organization.path) and m.start <= day and (m.end is None or m.end >= day)
+    }
+    rows = {
+        a.member_id: a
+        for a in MemberAssessment.objects.filter(year=year).select_related("organization")
+        if a.organization.path.startswith(organization.path)
+    }
+    split = {"rated": 0, "not_assessed": 0, "not_yet_rated": 0, "no_result": 0}
+    for member_id in on_rolls | set(rows):
+        row = rows.get(member_id)
+        if row is None:
+            split["no_result"] += 1
+        elif row.level_id is not None:
+            split["rated"] += 1
+        elif row.not_rated_reason in (NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED):
+            split["not_assessed"] += 1
+        else:
+            split["not_yet_rated"] += 1
+    return len(on_rolls | set(rows)), split
+
+
+def test_member_totals_equal_a_direct_count_of_the_rolls(tree):
+    cell, other = tree["BS-DONG-Y-01"], tree["BS-NHAT-TIEN-02"]
+    good = level("hd27-2014", "member", "good")
+    for _ in range(3):
+        MemberAssessmentFactory(member=_on_rolls(cell), organization=cell, year=2017, level=good)
+    MemberAssessmentFactory(
+        member=_on_rolls(cell), organization=cell, year=2017, level=None, not_rated_reason=NotRatedReason.EXEMPT
+    )
+    MemberAssessmentFactory(
+        member=_on_rolls(other), organization=other, year=2017, level=None, not_rated_reason=NotRatedReason.SUSPENDED
+    )
+    MemberAssessmentFactory(
+        member=_on_rolls(other, start=datetime.date(2017, 9, 1)),
+        organization=other,
+        year=2017,
+        level=None,
+        not_rated_reason=NotRatedReason.ADMITTED_RECENTLY,
+    )
+    _on_rolls(cell)  # on the rolls, no row: "no result yet"
+    _on_rolls(other)
+    _on_rolls(cell, end=datetime.date(2017, 6, 30))  # left before 31 December: not counted
+    _on_rolls(cell, start=datetime.date(2018, 2, 1))  # admitted after: not counted
+
+    members = reports.report_build(organization=tree["BS"], year=2017).members_total
+    total, split = _direct_count(tree["BS"], 2017)
+    assert total == members.total == 8
+    assert split == {
+        "rated": members.rated,
+        "not_assessed": members.not_assessed,
+        "not_yet_rated": members.not_yet_rated,
+        "no_result": members.no_result,
+    }
+    assert (members.rated, members.not_assessed, members.not_yet_rated, members.no_result) == (3, 2, 1, 2)
+    # Shares of levels are of rated members, and the text says so.
+    assert members.good_or_better == reports.Share(3, 3)
+    assert members.rated_of_total == reports.Share(3, 8)
+
+
+def test_the_hd27_years_say_phan_loai(tree):
+    cell = tree["BS-DONG-Y-01"]
+    MemberAssessmentFactory(
+        member=_on_rolls(cell), organization=cell, year=2017, level=level("hd27-2014", "member", "good")
+    )
+    MemberAssessmentFactory(
+        member=_on_rolls(cell), organization=cell, year=2018, level=level("qd132-2018", "member", "good")
+    )
+    with translation.override("vi"):
+        html_2017 = report_renderers.report_html(reports.report_build(organization=tree["BS"], year=2017))
+        html_2018 = report_renderers.report_html(reports.report_build(organization=tree["BS"], year=2018))
+    assert "được đánh giá, phân loại: 1" in html_2017 and "được đánh giá, xếp loại" not in html_2017
+    # In 2018 the first member has no row: still on the rolls, "no result yet".
+    assert "Tổng số đảng viên trong danh sách ngày 31 tháng 12: 2; được đánh giá, xếp loại: 1" in html_2018
+    assert "Tổng số đảng viên trong danh sách ngày 31 tháng 12: 2;" in html_2017
