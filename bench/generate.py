@@ -393,6 +393,33 @@ TABLES = [
 ]
 
 
+def _model_defaults(cursor, tables: list[str], *, drop: bool = False) -> list[str]:
+    """Give NOT NULL columns the model field's default in the database while COPY loads (COPY fills an omitted
+    column with the database default, and Django keeps defaults in Python): a field added to the app after this
+    loader was written then loads with its default instead of failing. With drop, take those defaults off again."""
+    from django.apps import apps
+    from django.db import connection as django_connection
+    from django.db.models import NOT_PROVIDED
+
+    changed = []
+    for model in apps.get_app_config("assessments").get_models():
+        table = model._meta.db_table
+        if table not in tables:
+            continue
+        for field in model._meta.concrete_fields:
+            # Text fields without an explicit default get "" from Django (get_default), as the ORM would save them.
+            provided = field.has_default() or (field.empty_strings_allowed and not field.primary_key)
+            if field.null or not provided or getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
+                continue
+            if drop:
+                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" DROP DEFAULT')
+            else:
+                value = field.get_db_prep_save(field.get_default(), django_connection)
+                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" SET DEFAULT %s', [value])
+            changed.append(f"{table}.{field.column}")
+    return changed
+
+
 def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
     """Generate and COPY one scale into an empty (migrated) database; foreign keys are right by construction."""
     started = time.perf_counter()
@@ -400,6 +427,7 @@ def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
         # Referential checks by trigger would cost a lookup per row; ids are consistent by construction and
         # verified by the counts below. Needs a superuser, as the bench database's owner normally is.
         cursor.execute("SET session_replication_role = replica")
+        _model_defaults(cursor, TABLES)
         gen = Generator(cursor)
         for p in range(scale.provinces):
             rng = random.Random(SEED + p)
@@ -420,6 +448,7 @@ def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
                 f"{gen.loaded.members:,} members, {time.perf_counter() - started:.0f} s"
             )
         gen.flush()
+        _model_defaults(cursor, TABLES, drop=True)
         cursor.execute("SET session_replication_role = DEFAULT")
         _fix_sequences(cursor, TABLES)
         for table in TABLES:
@@ -434,6 +463,7 @@ def import_pool(connection, *, members: int, code: str = "IMPORT") -> tuple[str,
     pairs: list[tuple[str, str]] = []
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
+        _model_defaults(cursor, TABLES)
         gen = Generator(cursor, year=IMPORT_YEAR, rate=False)
         rng = random.Random(SEED - 1)
         province = gen.organization(
@@ -457,6 +487,7 @@ def import_pool(connection, *, members: int, code: str = "IMPORT") -> tuple[str,
             gen.people(cell, min(per_cell, members - c * per_cell), rng)
             pairs.extend((f"{pk:010d}", ccode) for pk in range(first, gen.member_id))
         gen.flush()
+        _model_defaults(cursor, TABLES, drop=True)
         cursor.execute("SET session_replication_role = DEFAULT")
         _fix_sequences(cursor, TABLES)
         for table in TABLES:
