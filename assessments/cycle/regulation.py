@@ -1,5 +1,6 @@
-"""Regulation checks of a unit's submission, driven by the facts stored on the scheme and level rows: the cap on
-members at the top level, and the weak-unit shares of committees and cells (Hướng dẫn 27)."""
+"""Regulation checks of a unit's submission: the cap on members at the top level and the weak-unit shares of
+committees and cells (Hướng dẫn 27) here, the other rules of the period from assessments.regulation; every rule's
+numbers and switch come from the period's rows (assessments.regulation.periods), the levels' facts from the scheme."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import MEMBER, UNIT, Level, level_label, levels_of, percent_text
 from assessments.common.vocabulary import Share as _Share
-from assessments.models import Kind, MemberAssessment, Organization, RatingLevel, RatingScheme, UnitAssessment
+from assessments.models import Kind, MemberAssessment, Organization, RatingLevel, RatingScheme, Rule, UnitAssessment
+from assessments.regulation.periods import RuleInForce, rule_in_force, rules_in_force
 
 
 @dataclass
 class CheckResult:
-    """One regulation check on one unit: whether it passed, and the numbers behind it for display."""
+    """One regulation check on one unit: the rule's identifier (code) and source, whether it passed, and the numbers
+    behind it for display; overridden when the competent body kept the level anyway, with its reason."""
 
     code: str
     title: str
@@ -22,10 +25,13 @@ class CheckResult:
     passed: bool
     message: str
     numbers: dict = field(default_factory=dict)
+    source: str = ""
+    overridden: bool = False
+    reason: str = ""
 
     @property
     def failed(self) -> bool:
-        return not self.passed
+        return not self.passed and not self.overridden
 
 
 def _percent(part: int, whole: int) -> str:
@@ -47,8 +53,8 @@ def _names(levels: list[Level]) -> str:
 
 
 def cap_applies(scheme: RatingScheme | None, year: int) -> bool:
-    """Whether the scheme's cap on members at the top level binds in this year."""
-    return scheme is not None and scheme.cap_applies(year)
+    """Whether the cap on members at the top level (member_cap_20) binds in this year under a scheme."""
+    return scheme is not None and rule_in_force(Rule.MEMBER_CAP_20, year) is not None
 
 
 def _above_lowest(level: RatingLevel | None) -> bool:
@@ -57,14 +63,15 @@ def _above_lowest(level: RatingLevel | None) -> bool:
 
 
 def excellent_cap_checks(
-    *, organizations: Iterable[Organization], year: int, scheme: RatingScheme | None
+    *, organizations: Iterable[Organization], year: int, scheme: RatingScheme | None, rule: RuleInForce | None = None
 ) -> dict[int, CheckResult]:
-    """Members at the top level within each grassroots organization must not exceed the scheme's share (20%) of
-    those at the level below it ("good")."""
+    """member_cap_20: members at the top level within each grassroots organization must not exceed the period's
+    share (20%) of those at the level below it ("good")."""
     organizations = list(organizations)
-    if not organizations or not cap_applies(scheme, year):
+    rule = rule or rule_in_force(Rule.MEMBER_CAP_20, year)
+    if not organizations or scheme is None or rule is None:
         return {}
-    cap = scheme.cap_percent
+    cap = rule["percent"]
     condition = Q()
     for org in organizations:
         condition |= Q(organization__path__startswith=org.path)
@@ -115,7 +122,8 @@ def excellent_cap_checks(
                 "(tối đa %(allowed)s)."
             )
         results[org.pk] = CheckResult(
-            code="excellent_cap",
+            code=Rule.MEMBER_CAP_20,
+            source=rule.source,
             title=_("Số %(top)s không quá %(cap)s%% số %(base)s") % words,
             organization=org,
             passed=passed,
@@ -126,13 +134,19 @@ def excellent_cap_checks(
 
 
 def committee_weak_units_check(
-    *, organization: Organization, year: int, scheme: RatingScheme | None, level: RatingLevel | None
+    *,
+    organization: Organization,
+    year: int,
+    scheme: RatingScheme | None,
+    level: RatingLevel | None,
+    rule: RuleInForce | None = None,
 ) -> CheckResult | None:
-    """A grassroots committee with more than 1/N of its units at the lowest level can only be rated at the lowest
-    level (Hướng dẫn 27: N = 3), for schemes that state the rule."""
-    if scheme is None or scheme.weak_committee_share is None or organization.kind != Kind.GRASSROOTS_COMMITTEE:
+    """hd27_weak_committee: a grassroots committee with more than 1/N of its units at the lowest level can only be
+    rated at the lowest level (Hướng dẫn 27: N = 3), in the periods where the rule is on."""
+    rule = rule or rule_in_force(Rule.HD27_WEAK_COMMITTEE, year)
+    if scheme is None or rule is None or organization.kind != Kind.GRASSROOTS_COMMITTEE:
         return None
-    share = scheme.weak_committee_share
+    share = rule["share"]
     levels = levels_of(scheme)
     lowest = [lv.pk for lv in levels.lowest(UNIT)]
     totals = (
@@ -162,7 +176,8 @@ def committee_weak_units_check(
             "không được xếp “%(level)s”, chỉ được xếp %(lowest)s."
         )
     return CheckResult(
-        code="committee_weak_units",
+        code=Rule.HD27_WEAK_COMMITTEE,
+        source=rule.source,
         title=_("Đảng bộ có quá 1/%(share)s đơn vị trực thuộc %(weak_words)s") % words,
         organization=organization,
         passed=passed,
@@ -172,14 +187,20 @@ def committee_weak_units_check(
 
 
 def cell_not_completed_checks(
-    *, cells: Iterable[Organization], year: int, scheme: RatingScheme | None, levels: dict[int, RatingLevel | None]
+    *,
+    cells: Iterable[Organization],
+    year: int,
+    scheme: RatingScheme | None,
+    levels: dict[int, RatingLevel | None],
+    rule: RuleInForce | None = None,
 ) -> list[CheckResult]:
-    """A cell with more than 1/N of its members at the lowest level can only be rated at the lowest level
-    (Hướng dẫn 27: N = 2), for schemes that state the rule (one query)."""
+    """hd27_weak_cell: a cell with more than 1/N of its members at the lowest level can only be rated at the lowest
+    level (Hướng dẫn 27: N = 2), in the periods where the rule is on (one query)."""
     cells = list(cells)
-    if scheme is None or scheme.weak_cell_share is None or not cells:
+    rule = rule or rule_in_force(Rule.HD27_WEAK_CELL, year)
+    if scheme is None or rule is None or not cells:
         return []
-    share = scheme.weak_cell_share
+    share = rule["share"]
     vocabulary = levels_of(scheme)
     lowest = [lv.pk for lv in vocabulary.lowest(MEMBER)]
     rows = (
@@ -188,7 +209,7 @@ def cell_not_completed_checks(
         .annotate(total=Count("id"), bad=Count("id", filter=Q(level_id__in=lowest)))
     )
     counts = {row["organization_id"]: (row["bad"], row["total"]) for row in rows}
-    words = {"share": scheme.weak_cell_share, "bad_words": _labels(vocabulary.lowest(MEMBER)),
+    words = {"share": share, "bad_words": _labels(vocabulary.lowest(MEMBER)),
              "lowest": _names(vocabulary.lowest(UNIT))}  # fmt: skip
     results = []
     for cell in cells:
@@ -212,7 +233,8 @@ def cell_not_completed_checks(
             )
         results.append(
             CheckResult(
-                code="cell_not_completed",
+                code=Rule.HD27_WEAK_CELL,
+                source=rule.source,
                 title=_("Chi bộ có quá 1/%(share)s đảng viên %(bad_words)s") % words,
                 organization=cell,
                 passed=passed,
@@ -236,20 +258,99 @@ def decided_cells(organization: Organization, year: int) -> list[Organization]:
 
 
 def submission_checks(*, submission, level: RatingLevel | None) -> list[CheckResult]:
-    """Every regulation check of a unit's submission, judged against the level about to be recorded."""
+    """Every regulation check in force for the year of a unit's submission, judged against the level about to be
+    recorded: the unit's own level rules, its group's cap, its members' rules and the cells it decides."""
     org, year, scheme = submission.organization, submission.cycle.year, submission.cycle.scheme
-    results = list(excellent_cap_checks(organizations=[org], year=year, scheme=scheme).values())
-    committee = committee_weak_units_check(organization=org, year=year, scheme=scheme, level=level)
-    if committee is not None:
-        results.append(committee)
-    if scheme is not None and scheme.weak_cell_share is not None:
+    return unit_checks(organization=org, year=year, scheme=scheme, level=level)
+
+
+class _LazyLevels:
+    """The scheme's levels, read on first use: most rules decide they have nothing to say without them."""
+
+    def __init__(self, scheme: RatingScheme):
+        self._scheme, self._levels = scheme, None
+
+    def __getattr__(self, name: str):
+        if self._levels is None:
+            self._levels = levels_of(self._scheme)
+        return getattr(self._levels, name)
+
+
+def unit_checks(
+    *,
+    organization: Organization,
+    year: int,
+    scheme: RatingScheme | None,
+    level: RatingLevel | None,
+    with_group_cap: bool = True,
+) -> list[CheckResult]:
+    """Every rule in force in the year on one unit judged at `level`, its members and the cells it decides."""
+    from assessments.regulation import members as member_rules
+    from assessments.regulation import units as unit_rules
+
+    org = organization
+    in_force = rules_in_force(year)
+    if scheme is None or not in_force:
+        return []
+    levels = _LazyLevels(scheme)
+    results = (
+        list(
+            excellent_cap_checks(
+                organizations=[org], year=year, scheme=scheme, rule=in_force.get(Rule.MEMBER_CAP_20)
+            ).values()
+        )
+        if Rule.MEMBER_CAP_20 in in_force
+        else []
+    )
+    candidates = [
+        committee_weak_units_check(
+            organization=org, year=year, scheme=scheme, level=level, rule=in_force.get(Rule.HD27_WEAK_COMMITTEE)
+        )
+        if Rule.HD27_WEAK_COMMITTEE in in_force
+        else None,
+    ]
+    for code in (Rule.UNIT_EXCELLENT_THRESHOLDS, Rule.UNIT_GOOD_THRESHOLDS):
+        if code in in_force:
+            candidates.append(
+                unit_rules.thresholds_check(
+                    rule=in_force[code],
+                    organization=org,
+                    year=year,
+                    levels=levels,
+                    level=level,
+                )
+            )
+    if Rule.COLLECTIVE_DISCIPLINED in in_force:
+        candidates.append(
+            unit_rules.collective_disciplined_check(
+                rule=in_force[Rule.COLLECTIVE_DISCIPLINED], organization=org, year=year, levels=levels, level=level
+            )
+        )
+    if Rule.FOUNDED_RECENTLY in in_force:
+        candidates.append(
+            unit_rules.founded_recently_check(
+                rule=in_force[Rule.FOUNDED_RECENTLY], organization=org, year=year, level=level
+            )
+        )
+    if with_group_cap and Rule.UNIT_CAP_20 in in_force:
+        candidates.append(
+            unit_rules.unit_cap_check_for(
+                rule=in_force[Rule.UNIT_CAP_20], organization=org, year=year, levels=levels, level=level
+            )
+        )
+    results += [result for result in candidates if result is not None]
+    if Rule.HD27_WEAK_CELL in in_force:
+        rule = in_force[Rule.HD27_WEAK_CELL]
         if org.kind == Kind.GRASSROOTS_CELL:
-            results += cell_not_completed_checks(cells=[org], year=year, scheme=scheme, levels={org.pk: level})
+            results += cell_not_completed_checks(
+                cells=[org], year=year, scheme=scheme, levels={org.pk: level}, rule=rule
+            )
         else:
             cells = [cell for cell in decided_cells(org, year) if cell.kind == Kind.CELL]
             rated = {
                 row.organization_id: row.level
                 for row in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
             }
-            results += cell_not_completed_checks(cells=cells, year=year, scheme=scheme, levels=rated)
+            results += cell_not_completed_checks(cells=cells, year=year, scheme=scheme, levels=rated, rule=rule)
+    results += member_rules.member_checks(organizations=[org], year=year, levels=levels, rules=in_force)
     return results

@@ -12,6 +12,15 @@ from assessments.models.cycle import (  # noqa: F401
     YearCycle,
     _review_upload_to,
 )
+from assessments.models.discipline import (  # noqa: F401
+    MEMBER_FORMS,
+    ORGANIZATION_FORMS,
+    Discipline,
+    DisciplineForm,
+    MemberStatusKind,
+    MemberStatusSpan,
+    form_severity,
+)
 from assessments.models.imports import (  # noqa: F401
     ImportRecord,
     _import_upload_to,
@@ -39,9 +48,16 @@ from assessments.models.ratings import (  # noqa: F401
     MEMBER_REASONS,
     UNIT_REASONS,
     AssessmentQuerySet,
+    CivilServantLevel,
     MemberAssessment,
     NotRatedReason,
     UnitAssessment,
+)
+from assessments.models.regulation import (  # noqa: F401
+    GuidancePeriod,
+    PeriodRule,
+    Rule,
+    RuleOverride,
 )
 from assessments.models.schemes import (  # noqa: F401
     _SCHEMES_BY_YEAR,

@@ -1,5 +1,6 @@
 """The yearly ratings of units and members, with the reasons a subject was not rated."""
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,15 @@ MEMBER_REASONS = (
     NotRatedReason.OTHER,
 )
 UNIT_REASONS = (NotRatedReason.FOUNDED_RECENTLY, NotRatedReason.OTHER)
+
+
+class CivilServantLevel(models.TextChoices):
+    """A member's rating as a civil servant or public employee that year, best first (the same four names)."""
+
+    EXCELLENT = "excellent", _("Hoàn thành xuất sắc nhiệm vụ")
+    GOOD = "good", _("Hoàn thành tốt nhiệm vụ")
+    COMPLETED = "completed", _("Hoàn thành nhiệm vụ")
+    NOT_COMPLETED = "not_completed", _("Không hoàn thành nhiệm vụ")
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -57,6 +67,15 @@ class UnitAssessment(models.Model):
         related_name="+",
     )
     exemplary = models.BooleanField(_("tiêu biểu"), default=False)
+    # Recorded with the unit's proposal: HD 21's condition for "excellent" on what the unit leads.
+    mass_organizations_good = models.BooleanField(
+        _("chính quyền, MTTQ và đoàn thể đạt hoàn thành tốt trở lên"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Chính quyền, Mặt trận Tổ quốc và các đoàn thể do đơn vị lãnh đạo xếp loại hoàn thành tốt trở lên."
+        ),
+    )
     not_rated_reason = models.CharField(
         _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
     )
@@ -124,6 +143,12 @@ class MemberAssessment(models.Model):
     )
     not_rated_reason = models.CharField(
         _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
+    )
+    sick_leave_months = models.PositiveSmallIntegerField(
+        _("số tháng nghỉ ốm trong năm"), null=True, blank=True, validators=[MaxValueValidator(12)]
+    )
+    civil_servant_level = models.CharField(
+        _("xếp loại công chức, viên chức"), max_length=16, choices=CivilServantLevel.choices, blank=True
     )
     note = models.TextField(_("ghi chú"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,10 +1,9 @@
-"""Rating schemes and their levels as data: which scale applies to which years and subjects, and which of the
-regulation's counting rules (the member cap, the weak-unit shares) the scheme applies."""
+"""Rating schemes and their levels as data: which scale applies to which years and subjects, and the facts about each
+level (top, good or better, lowest). The rules that bound a level belong to guidance periods (models.regulation)."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,44 +35,6 @@ class RatingScheme(models.Model):
     first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"), validators=YEAR_VALIDATORS)
     last_year = models.PositiveSmallIntegerField(
         _("áp dụng đến năm"), null=True, blank=True, validators=YEAR_VALIDATORS
-    )
-    # Regulation facts: checked by assessments.cycle.regulation from these fields, never from scheme codes.
-    cap_percent = models.PositiveSmallIntegerField(
-        _("giới hạn mức cao nhất (%)"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text=_(
-            "Số đảng viên xếp mức cao nhất không vượt quá tỉ lệ này của số xếp mức tốt, tính trong từng tổ chức cơ "
-            "sở đảng (ví dụ 20). Để trống nếu quy định không giới hạn."
-        ),
-    )
-    cap_first_year = models.PositiveSmallIntegerField(
-        _("giới hạn áp dụng từ năm"),
-        null=True,
-        blank=True,
-        validators=YEAR_VALIDATORS,
-        help_text=_("Để trống: áp dụng từ năm đầu của quy định."),
-    )
-    weak_committee_share = models.PositiveSmallIntegerField(
-        _("đảng bộ có quá 1/N đơn vị yếu kém"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1)],
-        help_text=_(
-            "N: đảng bộ cơ sở có quá 1/N đơn vị trực thuộc xếp mức thấp nhất thì chỉ được xếp mức thấp nhất "
-            "(Hướng dẫn 27: 3). Để trống nếu quy định không có quy tắc này."
-        ),
-    )
-    weak_cell_share = models.PositiveSmallIntegerField(
-        _("chi bộ có quá 1/N đảng viên không hoàn thành"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1)],
-        help_text=_(
-            "N: chi bộ có quá 1/N đảng viên xếp mức thấp nhất thì chỉ được xếp mức thấp nhất (Hướng dẫn 27: 2). "
-            "Để trống nếu quy định không có quy tắc này."
-        ),
     )
     history = HistoricalRecords()
 
@@ -116,15 +77,6 @@ class RatingScheme(models.Model):
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
-
-    def cap_applies(self, year: int) -> bool:
-        """Whether the cap on members at the top level binds in this year under this scheme."""
-        return self.cap_percent is not None and (self.cap_first_year is None or year >= self.cap_first_year)
-
-    @property
-    def weak_unit_rules(self) -> bool:
-        """Whether the scheme forces the lowest level on a committee or cell with too many at the lowest level."""
-        return self.weak_committee_share is not None or self.weak_cell_share is not None
 
 
 class RatingLevel(models.Model):

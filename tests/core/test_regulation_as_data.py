@@ -1,4 +1,5 @@
-"""Regulation facts are data: a new scheme with its own level codes, a member cap and weak-unit shares needs no code."""
+"""Regulation facts are data: a new scheme with its own level codes, and a guidance period with a member cap and
+weak-unit shares, need no code."""
 
 import datetime
 
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from assessments.common.vocabulary import levels_of
 from assessments.cycle import rules
 from assessments.cycle import services as cycle_services
-from assessments.models import RatingLevel, RatingScheme, Subject, UnitAssessment
+from assessments.models import GuidancePeriod, PeriodRule, RatingLevel, RatingScheme, Subject, UnitAssessment
 from tests.cycle_factories import docx_bytes, members_rated, upload, year_opened
 from tests.factories import level
 
@@ -26,17 +27,20 @@ LEVELS = [
 
 @pytest.fixture
 def scheme_2040():
-    """A regulation from 2040, entered as rows only: a 25% cap from 2041, and 1/4 (committees), 1/3 (cells)."""
+    """A regulation from 2040, entered as rows only: a 25% cap from 2041 (a second guidance period), and 1/4
+    (committees), 1/3 (cells) in both periods."""
     RatingScheme.objects.filter(code="qd366-2025").update(last_year=2039)
-    scheme = RatingScheme.objects.create(
-        code="qd500-2040",
-        name="Quy định 500-QĐ/TW (thử nghiệm)",
-        first_year=2040,
-        cap_percent=25,
-        cap_first_year=YEAR,
-        weak_committee_share=4,
-        weak_cell_share=3,
-    )
+    GuidancePeriod.objects.filter(code="hd43-2025").update(last_year=2039)
+    scheme = RatingScheme.objects.create(code="qd500-2040", name="Quy định 500-QĐ/TW (thử nghiệm)", first_year=2040)
+    first = GuidancePeriod.objects.create(code="hd50-2040", name="Hướng dẫn 50 (thử nghiệm)", first_year=2040,
+                                          last_year=2040)  # fmt: skip
+    second = GuidancePeriod.objects.create(code="hd51-2041", name="Hướng dẫn 51 (thử nghiệm)", first_year=YEAR)
+    for period in (first, second):
+        PeriodRule.objects.create(period=period, rule="hd27_weak_committee", source="HD 50", parameters={"share": 4})
+        PeriodRule.objects.create(period=period, rule="hd27_weak_cell", source="HD 50", parameters={"share": 3})
+    PeriodRule.objects.create(period=second, rule="member_cap_20", source="HD 51", parameters={"percent": 25})
+    PeriodRule.objects.create(period=first, rule="member_cap_20", source="HD 50", parameters={"percent": 25},
+                              enabled=False)  # fmt: skip
     for subject in (Subject.UNIT, Subject.MEMBER):
         for rank, (code, vi, en, top, good, lowest) in enumerate(LEVELS, start=1):
             RatingLevel.objects.create(
@@ -53,17 +57,29 @@ def scheme_2040():
     return scheme
 
 
-def test_the_four_schemes_carry_their_facts_from_the_data_migration():
-    facts = {
-        s.code: (s.cap_percent, s.cap_first_year, s.weak_committee_share, s.weak_cell_share)
-        for s in RatingScheme.objects.all()
+def test_the_guidance_periods_carry_the_facts_the_schemes_carried_before():
+    """The member cap (20%, from 2019) and the HD 27 shares (1/3, 1/2), once fields of the schemes (migration 0008),
+    are rules of the periods now (migrations 0011 and 0012), with the same numbers in the same years."""
+    on = {
+        (row.period.code, row.rule): row.parameters
+        for row in PeriodRule.objects.filter(
+            enabled=True, rule__in=["member_cap_20", "hd27_weak_committee", "hd27_weak_cell"]
+        ).select_related("period")
     }
-    assert facts == {
-        "hd27-2014": (None, None, 3, 2),
-        "qd132-2018": (20, 2019, None, None),
-        "qd124-2023": (20, None, None, None),
-        "qd366-2025": (20, None, None, None),
+    assert on == {
+        ("hd27-2014", "hd27_weak_committee"): {"share": 3},
+        ("hd27-2014", "hd27_weak_cell"): {"share": 2},
+        ("hd21-2019", "member_cap_20"): {"percent": 20},
+        ("hd25-2023", "member_cap_20"): {"percent": 20},
+        ("hd43-2025", "member_cap_20"): {"percent": 20},
     }
+    assert [(p.code, p.first_year, p.last_year) for p in GuidancePeriod.objects.order_by("first_year")] == [
+        ("hd27-2014", 2014, 2017),
+        ("hd16-2018", 2018, 2018),
+        ("hd21-2019", 2019, 2022),
+        ("hd25-2023", 2023, 2024),
+        ("hd43-2025", 2025, None),
+    ]
     lowest = RatingLevel.objects.filter(is_lowest=True).values_list("scheme__code", "subject", "code")
     assert set(lowest) == {
         ("hd27-2014", "unit", "weak"),
@@ -109,13 +125,13 @@ def test_a_new_schemes_committee_share_refuses_a_level_above_the_lowest(scheme_2
     )
     tot, chua_dat = level("qd500-2040", "unit", "tot"), level("qd500-2040", "unit", "chua_dat")
     check = next(
-        c for c in rules.submission_checks(submission=submission, level=tot) if c.code == "committee_weak_units"
+        c for c in rules.submission_checks(submission=submission, level=tot) if c.code == "hd27_weak_committee"
     )
     assert check.failed
     assert check.numbers == {"weak": 1, "total": 2, "percent": "50,0%", "level": "Tốt"}
     assert "quá 1/4: không được xếp “Tốt”, chỉ được xếp Chưa đạt" in check.message
     passed = next(
-        c for c in rules.submission_checks(submission=submission, level=chua_dat) if c.code == "committee_weak_units"
+        c for c in rules.submission_checks(submission=submission, level=chua_dat) if c.code == "hd27_weak_committee"
     )
     assert passed.passed
 
@@ -130,7 +146,7 @@ def test_a_new_schemes_cell_share_applies_to_the_cells_a_committee_rates(scheme_
     cells = {
         c.organization.code: c
         for c in rules.submission_checks(submission=submission, level=None)
-        if c.code == "cell_not_completed"
+        if c.code == "hd27_weak_cell"
     }
     assert cells["BS-NHAT-TIEN-01"].failed
     assert "2/5 đảng viên chưa đạt (40,0%), quá 1/3" in cells["BS-NHAT-TIEN-01"].message

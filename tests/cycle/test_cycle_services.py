@@ -259,7 +259,7 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
 
     # The officer sees the 20% cap fail; finalizing needs a written reason.
     checks = rules.submission_checks(submission=submission, level=excellent)
-    cap = next(check for check in checks if check.code == "excellent_cap")
+    cap = next(check for check in checks if check.code == "member_cap_20")
     assert cap.failed
     assert (cap.numbers["excellent"], cap.numbers["good"], cap.numbers["allowed"]) == (2, 5, 1)
     with pytest.raises(ValidationError) as error:
@@ -387,7 +387,7 @@ def test_the_cap_allows_excellent_up_to_a_fifth_of_good(officer, tree):
     members_rated(tree["BS-DONG-Y-01"], 2025, "qd366-2025", ["excellent", "good", "good", "good"])
     members_rated(tree["BS-DONG-Y-02"], 2025, "qd366-2025", ["good", "good"])
     checks = rules.submission_checks(submission=submission, level=None)
-    cap = next(check for check in checks if check.code == "excellent_cap")
+    cap = next(check for check in checks if check.code == "member_cap_20")
     assert cap.passed
     assert cap.numbers == {"excellent": 1, "good": 5, "allowed": 1, "percent": "20,0%"}
 
@@ -435,13 +435,13 @@ def test_hd27_committee_with_over_a_third_of_units_weak_cannot_be_rated_above_we
     cycle_services.submission_submit(submission=submission, actor=secretary_dong_y)
     good = level("hd27-2014", "unit", "good")
     check = next(
-        c for c in rules.submission_checks(submission=submission, level=good) if c.code == "committee_weak_units"
+        c for c in rules.submission_checks(submission=submission, level=good) if c.code == "hd27_weak_committee"
     )
     assert check.failed
     assert check.numbers == {"weak": 1, "total": 2, "percent": "50,0%", "level": good.label}
     weak = level("hd27-2014", "unit", "weak")
     assert next(
-        c for c in rules.submission_checks(submission=submission, level=weak) if c.code == "committee_weak_units"
+        c for c in rules.submission_checks(submission=submission, level=weak) if c.code == "hd27_weak_committee"
     ).passed
     with pytest.raises(ValidationError) as error:
         cycle_services.rating_finalize(
@@ -467,7 +467,7 @@ def test_hd27_cell_with_over_half_its_members_not_completed_cannot_be_rated_abov
     cells = {
         c.organization.code: c
         for c in rules.submission_checks(submission=submission, level=None)
-        if c.code == "cell_not_completed"
+        if c.code == "hd27_weak_cell"
     }
     assert cells["BS-NHAT-TIEN-01"].failed
     assert (cells["BS-NHAT-TIEN-01"].numbers["bad"], cells["BS-NHAT-TIEN-01"].numbers["total"]) == (2, 3)
@@ -480,7 +480,7 @@ def test_hd27_checks_do_not_apply_under_later_schemes(officer, tree):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["not_completed", "not_completed"])
     codes = {c.code for c in rules.submission_checks(submission=submission, level=None)}
-    assert codes == {"excellent_cap"}
+    assert codes == {"member_cap_20"}
 
 
 # --- locks, set-based for the import pipeline ------------------------------------------------------------------------

@@ -1,0 +1,129 @@
+"""The regulation by period as data: the guidance periods (years each guidance text is in force), the rules of each
+period with their source and parameters, and the overrides a competent body records when it decides against a rule."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessments.models.organizations import CODE_VALIDATOR, YEAR_VALIDATORS, Organization
+
+
+class Rule(models.TextChoices):
+    """The checks the app knows how to run; which of them bind in a year, and with which numbers, is data."""
+
+    MEMBER_CAP_20 = "member_cap_20", _("Đảng viên xuất sắc không quá tỉ lệ của số hoàn thành tốt")
+    UNIT_CAP_20 = "unit_cap_20", _("Tổ chức đảng xuất sắc không quá tỉ lệ của nhóm đơn vị tương đồng")
+    UNIT_EXCELLENT_THRESHOLDS = "unit_excellent_thresholds", _("Điều kiện để tổ chức đảng hoàn thành xuất sắc")
+    UNIT_GOOD_THRESHOLDS = "unit_good_thresholds", _("Điều kiện để tổ chức đảng hoàn thành tốt")
+    HD27_WEAK_COMMITTEE = "hd27_weak_committee", _("Đảng bộ có quá tỉ lệ đơn vị trực thuộc yếu kém")
+    HD27_WEAK_CELL = "hd27_weak_cell", _("Chi bộ có quá tỉ lệ đảng viên không hoàn thành nhiệm vụ")
+    MEMBER_DISCIPLINED = "member_disciplined", _("Đảng viên bị kỷ luật trong năm")
+    COLLECTIVE_DISCIPLINED = "collective_disciplined", _("Tập thể bị kỷ luật hoặc có đơn vị, đảng viên bị kỷ luật")
+    SICK_LEAVE = "sick_leave", _("Đảng viên nghỉ ốm dài ngày")
+    CIVIL_SERVANT_LEVEL = "civil_servant_level", _("Không cao hơn mức xếp loại công chức")
+    ADMITTED_RECENTLY = "admitted_recently", _("Đảng viên vào Đảng chưa đủ thời gian")
+    FOUNDED_RECENTLY = "founded_recently", _("Tổ chức đảng thành lập chưa đủ thời gian")
+
+
+class GuidancePeriod(models.Model):
+    """The years one guidance text governs the assessment (Hướng dẫn 27 for 2014–2017, 21 for 2019–2022, ...)."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("văn bản hướng dẫn"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"), validators=YEAR_VALIDATORS)
+    last_year = models.PositiveSmallIntegerField(
+        _("áp dụng đến năm"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("giai đoạn hướng dẫn")
+        verbose_name_plural = _("giai đoạn hướng dẫn")
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+                name="guidance_period_year_range",
+                violation_error_message=_("Năm cuối phải từ năm đầu trở đi."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+
+class PeriodRule(models.Model):
+    """One rule of one period: on or off, where it is written, and its numbers (percentages, months) as data."""
+
+    period = models.ForeignKey(
+        GuidancePeriod, verbose_name=_("giai đoạn"), on_delete=models.CASCADE, related_name="rules"
+    )
+    rule = models.CharField(_("quy tắc"), max_length=40, choices=Rule.choices)
+    enabled = models.BooleanField(
+        _("áp dụng"),
+        default=True,
+        help_text=_("Bỏ chọn để không kiểm tra quy tắc này trong giai đoạn (ví dụ khi văn bản không quy định)."),
+    )
+    source = models.CharField(
+        _("căn cứ"), max_length=200, help_text=_("Văn bản và mục quy định, hiển thị cho người dùng.")
+    )
+    parameters = models.JSONField(_("tham số"), default=dict, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quy tắc của giai đoạn")
+        verbose_name_plural = _("quy tắc của giai đoạn")
+        ordering = ["period__first_year", "rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "rule"],
+                name="period_rule_once",
+                violation_error_message=_("Giai đoạn này đã có quy tắc đó."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.rule}"
+
+
+class RuleOverride(models.Model):
+    """A competent body's decision to keep a level a rule refuses, with its written reason, who and when."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="rule_overrides"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    rule = models.CharField(_("quy tắc"), max_length=40, choices=Rule.choices)
+    reason = models.TextField(_("lý do"))
+    message = models.TextField(_("kết quả kiểm tra khi quyết định"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quyết định vượt kiểm tra quy định")
+        verbose_name_plural = _("quyết định vượt kiểm tra quy định")
+        ordering = ["-year", "organization__path", "rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "rule"],
+                name="rule_override_once",
+                violation_error_message=_("Đơn vị này đã có quyết định vượt quy tắc đó trong năm."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.code} {self.year} {self.rule}"

@@ -1,0 +1,156 @@
+"""The period rules that bound a member's level: discipline in the year (member_disciplined), sick leave
+(sick_leave), the civil-servant rating (civil_servant_level) and admission too recent (admitted_recently); and the
+not-rated reason suggested from the member's dates (exempt, suspended, admitted recently). Checks answer only the
+members a rule refuses: one CheckResult per member, at the unit where the member is rated."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from assessments.common.vocabulary import MEMBER, Levels, year_end
+from assessments.models import (
+    CivilServantLevel,
+    Discipline,
+    Member,
+    MemberAssessment,
+    MemberStatusSpan,
+    NotRatedReason,
+    Organization,
+    Rule,
+)
+from assessments.regulation.periods import RuleInForce
+from assessments.regulation.units import _result, bound_allows, day_text, months_before_year_end
+
+MEMBER_RULES = (Rule.MEMBER_DISCIPLINED, Rule.SICK_LEAVE, Rule.CIVIL_SERVANT_LEVEL, Rule.ADMITTED_RECENTLY)
+
+
+def _who(row: MemberAssessment) -> str:
+    return f"{row.member.full_name} ({row.member.card_number})"
+
+
+def member_checks(
+    *, organizations: list[Organization], year: int, levels: Levels, rules: dict[str, RuleInForce]
+) -> list:
+    """Every member rule in force over the members rated in these units' subtrees that year (two queries)."""
+    active = {code: rules[code] for code in MEMBER_RULES if code in rules}
+    if not active or not organizations:
+        return []
+    subtree = Q()
+    for org in organizations:
+        subtree |= Q(organization__path__startswith=org.path)
+    first, last = datetime.date(year, 1, 1), year_end(year)
+    # Only the rows a rule in force could refuse are read: the rest of the unit's members cost nothing.
+    candidates = Q(pk__in=[])
+    if Rule.MEMBER_DISCIPLINED in active:
+        candidates |= Q(
+            Exists(Discipline.objects.filter(member=OuterRef("member"), decided_on__gte=first, decided_on__lte=last))
+        )
+    if Rule.SICK_LEAVE in active:
+        candidates |= Q(sick_leave_months__gte=active[Rule.SICK_LEAVE]["months"])
+    if Rule.CIVIL_SERVANT_LEVEL in active:
+        candidates |= ~Q(civil_servant_level="")
+    if Rule.ADMITTED_RECENTLY in active:
+        candidates |= Q(member__admitted_on__gt=months_before_year_end(year, active[Rule.ADMITTED_RECENTLY]["months"]))
+    rows = list(
+        MemberAssessment.objects.filter(subtree, candidates, year=year, level__isnull=False)
+        .select_related("member", "organization", "level")
+        .order_by("organization__path", "member__name_folded")
+    )
+    disciplines: dict[int, list[Discipline]] = {}
+    if Rule.MEMBER_DISCIPLINED in active and rows:
+        for record in Discipline.objects.filter(
+            member__in=[row.member_id for row in rows],
+            decided_on__gte=first,
+            decided_on__lte=last,
+        ).order_by("decided_on"):
+            disciplines.setdefault(record.member_id, []).append(record)
+    results = []
+    for row in rows:
+        for code, rule in active.items():
+            result = _CHECKS[code](rule=rule, row=row, year=year, levels=levels, disciplines=disciplines)
+            if result is not None:
+                results.append(result)
+    return results
+
+
+def _bounded(rule, row, levels, best_level, reason, numbers):
+    allowed, bound = bound_allows(levels, MEMBER, best_level, row.level)
+    if allowed:
+        return None
+    numbers.update(member=row.member.card_number, level=row.level.label, bound=bound)
+    message = _("%(who)s: %(reason)s, chỉ được xếp từ “%(bound)s” trở xuống, đang xếp “%(level)s”.") % {
+        "who": _who(row),
+        "reason": reason,
+        "bound": bound,
+        "level": row.level.label,
+    }
+    return _result(rule, row.organization, False, message, numbers)
+
+
+def _disciplined(*, rule, row, year, levels, disciplines):
+    records = disciplines.get(row.member_id)
+    if not records:
+        return None
+    record = records[-1]
+    reason = _("kỷ luật %(form)s ngày %(day)s (%(ref)s, %(body)s)") % {
+        "form": record.get_form_display().lower(),
+        "day": day_text(record.decided_on),
+        "ref": record.decision_ref,
+        "body": record.deciding_body,
+    }
+    return _bounded(rule, row, levels, rule["best_level"], reason, {"disciplines": len(records)})
+
+
+def _sick_leave(*, rule, row, year, levels, disciplines):
+    months = row.sick_leave_months or 0
+    if months < rule["months"]:
+        return None
+    reason = _("nghỉ ốm %(n)s tháng trong năm (từ %(min)s tháng trở lên)") % {"n": months, "min": rule["months"]}
+    return _bounded(rule, row, levels, rule["best_level"], reason, {"months": months, "min": rule["months"]})
+
+
+def _civil_servant(*, rule, row, year, levels, disciplines):
+    if not row.civil_servant_level:
+        return None
+    reason = _("xếp loại công chức, viên chức “%(level)s”") % {
+        "level": CivilServantLevel(row.civil_servant_level).label
+    }
+    return _bounded(rule, row, levels, row.civil_servant_level, reason, {"civil_servant": row.civil_servant_level})
+
+
+def _admitted(*, rule, row, year, levels, disciplines):
+    admitted = row.member.admitted_on
+    cutoff = months_before_year_end(year, rule["months"])
+    if admitted is None or admitted <= cutoff:
+        return None
+    numbers = {"admitted": day_text(admitted), "months": rule["months"], "level": row.level.label}
+    message = _(
+        "%(who)s: vào Đảng ngày %(admitted)s, chưa đủ %(months)s tháng đến 31/12: chưa xếp loại, đang xếp “%(level)s”."
+    ) % {**numbers, "who": _who(row)}
+    return _result(rule, row.organization, False, message, numbers)
+
+
+_CHECKS = {
+    Rule.MEMBER_DISCIPLINED: _disciplined,
+    Rule.SICK_LEAVE: _sick_leave,
+    Rule.CIVIL_SERVANT_LEVEL: _civil_servant,
+    Rule.ADMITTED_RECENTLY: _admitted,
+}
+
+
+def not_rated_reason_suggested(*, member: Member, year: int, months: int = 6) -> str:
+    """The reason a member is not rated for a year, from the member's dates: exempt or suspended on 31 December,
+    else admitted less than `months` months before it; "" when the member is to be rated."""
+    day = year_end(year)
+    span = (
+        MemberStatusSpan.objects.filter(member=member, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .order_by("-start")
+        .first()
+    )
+    if span is not None:
+        return NotRatedReason(span.kind).value
+    if member.admitted_on is not None and member.admitted_on > months_before_year_end(year, months):
+        return NotRatedReason.ADMITTED_RECENTLY.value
+    return ""

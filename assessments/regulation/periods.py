@@ -1,0 +1,55 @@
+"""The rules in force in a year: the enabled rows of the guidance period covering it, with their source and numbers."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from assessments.models import GuidancePeriod, PeriodRule
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    """One rule binding in a year: its identifier, where it is written, and its parameters."""
+
+    rule: str
+    source: str
+    period: str
+    parameters: dict = field(default_factory=dict)
+
+    def __getitem__(self, name: str):
+        return self.parameters.get(name)
+
+
+def period_for_year(year: int) -> GuidancePeriod | None:
+    """The guidance period covering a year (the latest one if a district entered overlapping periods)."""
+    return (
+        GuidancePeriod.objects.filter(first_year__lte=year)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+        .order_by("-first_year")
+        .first()
+    )
+
+
+def rules_in_force(year: int) -> dict[str, RuleInForce]:
+    """Every enabled rule of the period covering the year, by identifier (one query; none outside every period).
+    Overlapping periods: the one that began last wins, as for schemes."""
+    rows = list(
+        PeriodRule.objects.filter(period__first_year__lte=year)
+        .filter(Q(period__last_year__isnull=True) | Q(period__last_year__gte=year))
+        .select_related("period")
+    )
+    if not rows:
+        return {}
+    latest = max(row.period.first_year for row in rows)
+    return {
+        row.rule: RuleInForce(
+            rule=row.rule, source=row.source, period=row.period.code, parameters=dict(row.parameters)
+        )
+        for row in rows
+        if row.enabled and row.period.first_year == latest
+    }
+
+
+def rule_in_force(rule: str, year: int) -> RuleInForce | None:
+    """One rule if it binds in the year, else None."""
+    return rules_in_force(year).get(rule)

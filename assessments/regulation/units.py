@@ -1,0 +1,294 @@
+"""The period rules that bound a unit's level: the HD 21 thresholds (unit_excellent_thresholds, unit_good_thresholds),
+discipline of the collective (collective_disciplined), a unit founded too recently (founded_recently) and the cap on
+units at the top level within a group of similar units (unit_cap_20). Each takes the rule in force (its numbers) and
+the level being judged, and answers a CheckResult, or None when the rule has nothing to say about that unit."""
+
+import calendar
+import datetime
+
+from django.db.models import Count, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from assessments.common.vocabulary import MEMBER, UNIT, Levels, Share, percent_text, year_end
+from assessments.models import (
+    Discipline,
+    Kind,
+    MemberAssessment,
+    Membership,
+    Organization,
+    RatingLevel,
+    Rule,
+    Sector,
+    UnitAssessment,
+    form_severity,
+)
+from assessments.regulation.periods import RuleInForce
+
+# Kinds whose members are counted directly (a cell); the others count their subordinate units (a committee).
+CELL_KINDS = (Kind.CELL, Kind.GRASSROOTS_CELL)
+# Sectors whose units lead a local government, Fatherland Front and mass organizations (HD 21's condition).
+LOCAL_GOVERNMENT_SECTORS = (Sector.COMMUNE, Sector.WARD, Sector.TOWN)
+
+
+def _result(rule: RuleInForce, organization: Organization, passed: bool, message: str, numbers: dict):
+    from assessments.cycle.regulation import CheckResult  # the result type lives with the submission's checks
+
+    return CheckResult(
+        code=rule.rule,
+        title=Rule(rule.rule).label,
+        organization=organization,
+        passed=passed,
+        message=message,
+        numbers=numbers,
+        source=rule.source,
+    )
+
+
+def months_before_year_end(year: int, months: int) -> datetime.date:
+    """The day `months` months before 31 December (30 June for six): on it or before is long enough."""
+    month = 12 - months
+    while month < 1:
+        month, year = month + 12, year - 1
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def day_text(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def bound_allows(levels: Levels, subject: str, best_level: str, level: RatingLevel | None) -> tuple[bool, str]:
+    """Whether a level is within a bound ("lowest", "below_top", or a level code) and the bound's name."""
+    scale = levels.of(subject)
+    if best_level == "lowest":
+        allowed = [lv for lv in scale if lv.is_lowest]
+    elif best_level == "below_top":
+        allowed = [lv for lv in scale if not lv.is_top]
+    else:
+        cut = next((lv.rank for lv in scale if lv.code == best_level), None)
+        # A bound this scheme has no level for binds nothing (a civil-servant level named otherwise).
+        allowed = [lv for lv in scale if cut is None or lv.rank >= cut]
+    name = allowed[0].label if allowed else best_level
+    return level is None or level.pk in {lv.pk for lv in allowed}, name
+
+
+def _shares(organization: Organization, year: int, levels: Levels) -> tuple[str, int, int, int]:
+    """What a unit's level is judged on: its members (a cell) or its subordinate units (a committee), rated that
+    year: (what is counted, rated, completed or better, good or better)."""
+    if organization.kind in CELL_KINDS:
+        subject, rows = MEMBER, MemberAssessment.objects.filter(organization=organization, year=year)
+        counted = _("đảng viên")
+    else:
+        subject = UNIT
+        children = Organization.objects.filter(parent=organization).for_year(year)
+        rows = UnitAssessment.objects.filter(organization__in=children, year=year)
+        counted = _("đơn vị trực thuộc")
+    lowest = [lv.pk for lv in levels.lowest(subject)]
+    good = [lv.pk for lv in levels.good_or_better(subject)]
+    totals = rows.filter(level__isnull=False).aggregate(
+        rated=Count("id"),
+        completed=Count("id", filter=~Q(level_id__in=lowest)),
+        good=Count("id", filter=Q(level_id__in=good)),
+    )
+    return counted, totals["rated"], totals["completed"], totals["good"]
+
+
+def thresholds_check(
+    *,
+    rule: RuleInForce,
+    organization: Organization,
+    year: int,
+    levels: Levels,
+    level: RatingLevel | None,
+):
+    """unit_excellent_thresholds / unit_good_thresholds (HD 21): the shares of members or subordinate units at
+    "completed" or better and at "good" or better a unit needs for the level judged; the excellent rule also needs
+    the local government and mass organizations it leads rated good or better (a yes/no recorded with its proposal)."""
+    judged = levels.unit_pks.get(level.pk) if level is not None else None
+    if judged is None:
+        return None
+    excellent = rule.rule == Rule.UNIT_EXCELLENT_THRESHOLDS
+    if excellent != judged.is_top or not judged.is_good_or_better:
+        return None
+    counted, rated, completed, good = _shares(organization, year, levels)
+    need_completed, need_good = rule["completed_percent"], rule["good_percent"]
+    numbers = {
+        "rated": rated,
+        "completed": completed,
+        "good": good,
+        "completed_percent": percent_text(Share(completed, rated)),
+        "good_percent": percent_text(Share(good, rated)),
+        "need_completed": need_completed,
+        "need_good": need_good,
+    }
+    passed = rated > 0 and completed * 100 >= need_completed * rated and good * 100 >= need_good * rated
+    words = {**numbers, "counted": counted, "level": judged.label}
+    message = (
+        _(
+            "Xếp “%(level)s”: %(completed)s/%(rated)s %(counted)s hoàn thành nhiệm vụ trở lên "
+            "(%(completed_percent)s, cần %(need_completed)s%%), %(good)s/%(rated)s hoàn thành tốt trở lên "
+            "(%(good_percent)s, cần %(need_good)s%%)."
+        )
+        % words
+    )
+    needs_mass = excellent and rule["mass_organizations_good"] and organization.sector in LOCAL_GOVERNMENT_SECTORS
+    if needs_mass:
+        mass_organizations_good = (
+            UnitAssessment.objects.filter(organization=organization, year=year)
+            .values_list("mass_organizations_good", flat=True)
+            .first()
+        )
+        numbers["mass_organizations_good"] = mass_organizations_good
+        if mass_organizations_good is None:
+            passed = False
+            message += " " + _("Chưa ghi chính quyền, MTTQ và các đoàn thể có đạt hoàn thành tốt trở lên không.")
+        elif not mass_organizations_good:
+            passed = False
+            message += " " + _("Chính quyền, MTTQ hoặc đoàn thể chưa đạt hoàn thành tốt trở lên.")
+    if not passed:
+        message += " " + _("Không đủ điều kiện.")
+    return _result(rule, organization, passed, message, numbers)
+
+
+def collective_disciplined_check(
+    *, rule: RuleInForce, organization: Organization, year: int, levels: Levels, level: RatingLevel | None
+):
+    """collective_disciplined: a unit disciplined itself that year (own), with members of its own disciplined at a
+    form or above (member_form), or with more than a share of its subordinate units disciplined (subordinate_percent;
+    0: any) is bounded (best_level: the lowest level, or below the top). Only a level above the bound is looked into
+    (one query, two when a subordinate unit was disciplined); None when it is within the bound or nothing applies."""
+    if level is None or bound_allows(levels, UNIT, rule["best_level"], level)[0]:
+        return None  # nothing the records could refuse: no query
+    first, last = datetime.date(year, 1, 1), year_end(year)
+    # One query for the three kinds of record; the subordinate units are counted only when one was disciplined.
+    subject = Q(organization=organization) | Q(organization__parent=organization)
+    if rule["member_form"]:
+        members = Membership.objects.filter(organization=organization, start__lte=last).filter(
+            Q(end__isnull=True) | Q(end__gte=first)
+        )
+        subject |= Q(member__in=members.values("member"))
+    records = list(
+        Discipline.objects.filter(subject, decided_on__gte=first, decided_on__lte=last).values_list(
+            "organization_id", "member_id", "form"
+        )
+    )
+    reasons, numbers = [], {}
+    own = sum(1 for org_id, _member, _form in records if org_id == organization.pk)
+    if rule["own"] and own:
+        numbers["own"] = own
+        reasons.append(_("đơn vị bị kỷ luật %(n)s lần trong năm") % {"n": own})
+    if rule["member_form"]:
+        floor = form_severity(rule["member_form"])
+        n = sum(1 for _org, member_id, form in records if member_id and form_severity(form) >= floor)
+        if n:
+            numbers["members"] = n
+            reasons.append(
+                _("%(n)s quyết định kỷ luật đảng viên của đơn vị từ mức %(form)s trở lên")
+                % {"n": n, "form": _form_label(rule["member_form"]).lower()}
+            )
+    hit = len({org_id for org_id, _member, _form in records if org_id and org_id != organization.pk})
+    if rule["subordinate_percent"] is not None and hit:
+        total = Organization.objects.filter(parent=organization).for_year(year).count()
+        if hit * 100 > rule["subordinate_percent"] * total:
+            numbers.update(subordinates=hit, total=total, percent=percent_text(Share(hit, total)))
+            reasons.append(
+                _("%(hit)s/%(total)s đơn vị trực thuộc bị kỷ luật (%(percent)s, quá %(limit)s%%)")
+                % {**numbers, "hit": hit, "limit": rule["subordinate_percent"]}
+            )
+    if not reasons:
+        return None
+    bound = bound_allows(levels, UNIT, rule["best_level"], level)[1]
+    numbers.update(bound=bound, level=level.label)
+    message = _("%(reasons)s: chỉ được xếp từ “%(bound)s” trở xuống, đang xếp “%(level)s”.") % {
+        "reasons": "; ".join(reasons),
+        "bound": bound,
+        "level": level.label,
+    }
+    return _result(rule, organization, False, message[:1].upper() + message[1:], numbers)
+
+
+def _form_label(form: str) -> str:
+    from assessments.models import DisciplineForm
+
+    return str(DisciplineForm(form).label)
+
+
+def founded_recently_check(*, rule: RuleInForce, organization: Organization, year: int, level: RatingLevel | None):
+    """founded_recently: a unit founded less than `months` months before 31 December is not rated; a level given
+    anyway fails. None for a unit founded earlier (or with no founding date)."""
+    cutoff = months_before_year_end(year, rule["months"])
+    if organization.valid_from is None or organization.valid_from <= cutoff:
+        return None
+    numbers = {"founded": day_text(organization.valid_from), "months": rule["months"], "cutoff": day_text(cutoff)}
+    message = _("Thành lập ngày %(founded)s, chưa đủ %(months)s tháng đến 31/12: không xếp loại.") % numbers
+    if level is not None:
+        message += " " + _("Đang xếp “%(level)s”.") % {"level": level.label}
+    return _result(rule, organization, level is None, message, numbers)
+
+
+def _group_key(organization: Organization, group_by: str) -> str:
+    return {"sector": organization.sector, "kind": organization.kind}.get(group_by, "")
+
+
+def _group_name(key: str, group_by: str) -> str:
+    if group_by == "sector":
+        return str(Sector(key).label) if key else _("chưa ghi loại hình")
+    if group_by == "kind":
+        return str(Kind(key).label)
+    return _("tất cả đơn vị")
+
+
+def unit_cap_checks(
+    *, rule: RuleInForce, committee: Organization, year: int, levels: Levels, judged: dict | None = None
+) -> dict[str, object]:
+    """unit_cap_20: units at the top level may be at most `percent`% of a group of similar units decided by the same
+    committee (grouped by `group_by`: sector by default, or kind, or all together). `judged` puts a level about to be
+    recorded in place of a unit's stored one. One result per group, keyed by the group (two queries)."""
+    group_by = rule["group_by"] or "sector"
+    units = list(Organization.objects.filter(parent=committee).for_year(year))
+    stored = dict(
+        UnitAssessment.objects.filter(organization__in=units, year=year).values_list("organization_id", "level_id")
+    )
+    for pk, level in (judged or {}).items():
+        stored[pk] = level.pk if level is not None else None
+    top = {lv.pk for lv in levels.top(UNIT)}
+    groups: dict[str, list[int]] = {}
+    for unit in units:
+        counts = groups.setdefault(_group_key(unit, group_by), [0, 0])
+        counts[1] += 1
+        counts[0] += stored.get(unit.pk) in top
+    label = levels.top(UNIT)[0].label if levels.top(UNIT) else ""
+    results = {}
+    for key, (excellent, total) in groups.items():
+        allowed = total * rule["percent"] // 100
+        numbers = {
+            "group": _group_name(key, group_by),
+            "excellent": excellent,
+            "total": total,
+            "allowed": allowed,
+            "percent": percent_text(Share(excellent, total)),
+            "cap": rule["percent"],
+            "level": label,
+        }
+        passed = excellent * 100 <= rule["percent"] * total
+        message = (
+            _(
+                "Nhóm %(group)s: %(excellent)s/%(total)s đơn vị “%(level)s” (%(percent)s), tối đa %(cap)s%% "
+                "(%(allowed)s đơn vị)."
+            )
+            % numbers
+        )
+        if not passed:
+            message += " " + _("Vượt tỉ lệ.")
+        results[key] = _result(rule, committee, passed, message, numbers)
+    return results
+
+
+def unit_cap_check_for(*, rule: RuleInForce, organization: Organization, year: int, levels: Levels, level):
+    """unit_cap_20 for the group of one unit, with the level about to be recorded in place of its stored one."""
+    if organization.parent_id is None:
+        return None
+    results = unit_cap_checks(
+        rule=rule, committee=organization.parent, year=year, levels=levels, judged={organization.pk: level}
+    )
+    return results.get(_group_key(organization, rule["group_by"] or "sector"))
