@@ -12,14 +12,24 @@ PASSWORD = "mat-khau-thu-nghiem-2017"
 
 
 def rating_schemes_ensure() -> None:
-    """Put back the rating schemes of the data migration if a transactional test's final flush removed them."""
+    """Put back the rating schemes and guidance periods of the data migrations if a transactional test's final flush removed them."""
     from django.apps import apps
 
     from assessments.models import RatingScheme
 
+    from assessments.models import GuidancePeriod
+
     if not RatingScheme.objects.exists():
         importlib.import_module("assessments.migrations.0002_rating_schemes").load(apps, None)
-        importlib.import_module("assessments.migrations.0008_regulation_facts").fill(apps, None)
+        # Migration 0008's lowest levels; its other facts (cap, HD 27 shares) are the period rules of 0011 now.
+        RatingLevel = apps.get_model("assessments", "RatingLevel")
+        for scheme in RatingScheme.objects.all():
+            for subject in ("unit", "member"):
+                last = RatingLevel.objects.filter(scheme=scheme, subject=subject).order_by("-rank").first()
+                if last is not None:
+                    RatingLevel.objects.filter(pk=last.pk).update(is_lowest=True)
+    if not GuidancePeriod.objects.exists():
+        importlib.import_module("assessments.migrations.0011_regulation_periods_data").load(apps, None)
 
 
 def _transactional(request) -> bool:
