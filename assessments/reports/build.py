@@ -258,7 +258,16 @@ def _comparison(
         ),
     ):
         lines.append(
-            ComparisonLine(subject, "top", label_top, pick(p_list, "top"), pick(c_list, "top"), prev.top, cur.top)
+            ComparisonLine(
+                subject,
+                "top",
+                label_top,
+                pick(p_list, "top"),
+                pick(c_list, "top"),
+                prev.top,
+                cur.top,
+                comparable=p_scheme.pk == scheme.pk,
+            )
         )
         lines.append(
             ComparisonLine(

@@ -70,6 +70,9 @@ def svg_trend(report: Report) -> SafeString:
         (_("Đảng viên: xuất sắc"), [p.members_top for p in points], PALETTE[2], ""),
         (_("Đảng viên: tốt trở lên"), [p.members_good_or_better for p in points], PALETTE[3], "6 3"),
     ]
+    # The top-level lines (undashed) stop at a scheme change: two regulations' top levels are not one measure, so
+    # their points are never joined. "Good or better" keeps one line across the change.
+    breaks_top = {label for label, _shares, _color, dash in series if not dash}
     title = _("Tỷ lệ qua các năm (%)")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -96,16 +99,24 @@ def svg_trend(report: Report) -> SafeString:
                 f'stroke-dasharray="2 3"/>'
             )
             parts.append(_text(x + 3, top + 10, _("đổi quy định"), size=9, fill="#6c757d"))
-    for _label, shares, color, dash in series:
-        coords = [
-            (x_of(i), top + plot_h * (1 - share.ratio)) for i, share in enumerate(shares) if share.ratio is not None
-        ]
-        if len(coords) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"{dash_attr}/>')
-        for x, y in coords:
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
+    for label, shares, color, dash in series:
+        runs: list[list[tuple[float, float]]] = []
+        previous_scheme = None
+        for i, share in enumerate(shares):
+            if share.ratio is None:
+                continue
+            scheme = points[i].scheme_code
+            if not runs or (label in breaks_top and scheme != previous_scheme):
+                runs.append([])
+            runs[-1].append((x_of(i), top + plot_h * (1 - share.ratio)))
+            previous_scheme = scheme
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        for coords in runs:
+            if len(coords) > 1:
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+                parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"{dash_attr}/>')
+            for x, y in coords:
+                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
     for i, (label, shares, color, dash) in enumerate(series):
         # The legend sits under the plot, two entries a line, each with the latest year's share.
         y = top + plot_h + 48 + (i // 2) * 20
@@ -144,13 +155,22 @@ def chart_data(report: Report) -> dict:
             "years": [p.year for p in report.trend],
             "schemes": [p.scheme_code for p in report.trend],
             "scheme_label": _("Quy định"),
+            "break_note": report.trend_note,
             "series": [
-                {"label": _("Tổ chức đảng: mức cao nhất"), "data": [p.units_top.percent for p in report.trend]},
+                {
+                    "label": _("Tổ chức đảng: mức cao nhất"),
+                    "data": [p.units_top.percent for p in report.trend],
+                    "breaks_at_scheme_change": True,
+                },
                 {
                     "label": _("Tổ chức đảng: tốt trở lên"),
                     "data": [p.units_good_or_better.percent for p in report.trend],
                 },
-                {"label": _("Đảng viên: xuất sắc"), "data": [p.members_top.percent for p in report.trend]},
+                {
+                    "label": _("Đảng viên: xuất sắc"),
+                    "data": [p.members_top.percent for p in report.trend],
+                    "breaks_at_scheme_change": True,
+                },
                 {
                     "label": _("Đảng viên: tốt trở lên"),
                     "data": [p.members_good_or_better.percent for p in report.trend],

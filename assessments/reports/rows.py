@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.common.vocabulary import Level, Share
+from assessments.common.vocabulary import Level, Share, points_text
 from assessments.models import NotRatedReason, Organization, RatingScheme, Subject
 
 NO_RECORD = "no_record"
@@ -183,12 +183,22 @@ class ComparisonLine:
     current_levels: list[Level]
     previous: Share
     current: Share
+    # False for the top level across a scheme change: two regulations' top levels are not the same measure, so
+    # their shares are shown side by side and never subtracted.
+    comparable: bool = True
 
     @property
     def difference_points(self) -> float | None:
-        if self.previous.percent is None or self.current.percent is None:
+        if not self.comparable or self.previous.percent is None or self.current.percent is None:
             return None
         return round(self.current.percent - self.previous.percent, 1)
+
+    @property
+    def difference_text(self) -> str:
+        """The difference in points, or why there is none."""
+        if not self.comparable:
+            return _("không so sánh (khác quy định)")
+        return points_text(self.difference_points)
 
     @property
     def previous_level_labels(self) -> str:
@@ -236,6 +246,10 @@ class Comparison:
                 "cur_level": top.current_level_labels,
                 "cur": self.previous_year + 1,
             }
+        text += " " + _(
+            "Mức cao nhất của hai quy định có tiêu chuẩn khác nhau nên không tính chênh lệch giữa hai năm; chỉ "
+            "chỉ tiêu “tốt trở lên” được so sánh."
+        )
         return text
 
 
@@ -270,6 +284,17 @@ class Report:
     comparison: Comparison | None
     trend: list[TrendPoint]
     generated_on: datetime.date
+
+    @property
+    def trend_note(self) -> str:
+        """Why the top-level lines of the trend stop at a scheme change ("" when the trend has none)."""
+        codes = [p.scheme_code for p in self.trend]
+        if all(code == codes[0] for code in codes):
+            return ""
+        return _(
+            "Đường mức cao nhất ngắt khi đổi quy định: mức cao nhất của hai quy định có tiêu chuẩn khác nhau, không "
+            "so sánh được; đường “tốt trở lên” được nối liền."
+        )
 
     @property
     def rating_word(self) -> str:

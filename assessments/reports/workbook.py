@@ -248,7 +248,7 @@ def _comparison_sheet(workbook, report: Report) -> None:
                 line.current.count,
                 line.current.denominator,
                 line.current,
-                line.difference_points,
+                line.difference_points if line.comparable else line.difference_text,
             ]
         )
 

@@ -70,6 +70,14 @@
             backgroundColor: colors[i % colors.length],
             borderDash: i % 2 ? [6, 3] : [],
             spanGaps: true,
+            // The top-level lines are not drawn across a change of rating scheme: two schemes' top levels are not
+            // one measure. "Good or better" lines stay joined.
+            segment: series.breaks_at_scheme_change ? {
+              borderColor: function (ctx) {
+                var schemes = data.trend.schemes;
+                return schemes[ctx.p0DataIndex] !== schemes[ctx.p1DataIndex] ? "rgba(0,0,0,0)" : undefined;
+              },
+            } : undefined,
           };
         }),
       },

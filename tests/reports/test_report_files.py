@@ -116,8 +116,10 @@ def test_xlsx_comparison_sheet_names_both_schemes_levels(files):
     assert ws.cell(row, 2).value == "Trong sạch, vững mạnh"
     assert ws.cell(row, 6).value == "Hoàn thành xuất sắc nhiệm vụ"
     assert (ws.cell(row, 3).value, ws.cell(row, 4).value, ws.cell(row, 7).value) == (33, 55, 7)
-    difference = ws.cell(row, 10)
-    assert difference.value == pytest.approx(round(100 * 7 / 55, 1) - 60.0)
+    # Two schemes' top levels are never subtracted (issue 17); "good or better" is.
+    assert ws.cell(row, 10).value == "không so sánh (khác quy định)"
+    difference = ws.cell(_find_row(ws, "Tổ chức đảng: tốt trở lên"), 10)
+    assert isinstance(difference.value, int | float)
     assert difference.number_format == report_renderers.POINTS_FORMAT
 
 

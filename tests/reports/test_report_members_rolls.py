@@ -8,7 +8,7 @@ from django.utils import translation
 from assessments.models import MemberAssessment, Membership, NotRatedReason
 from assessments.reports import build as reports
 from assessments.reports import renderers as report_renderers
-from tests.factories import MemberAssessmentFactory, MemberFactory, level
+from tests.factories import MemberAssessmentFactory, MemberFactory, UnitAssessmentFactory, level
 
 DEC_31 = datetime.date(2017, 12, 31)
 
@@ -99,3 +99,36 @@ def test_the_hd27_years_say_phan_loai(tree):
     # In 2018 the first member has no row: still on the rolls, "no result yet".
     assert "Tổng số đảng viên trong danh sách ngày 31 tháng 12: 2; được đánh giá, xếp loại: 1" in html_2018
     assert "Tổng số đảng viên trong danh sách ngày 31 tháng 12: 2;" in html_2017
+
+
+# --- across a scheme change ---------------------------------------------------------------------------------------
+
+
+def test_trend_breaks_the_top_level_lines_at_a_scheme_change_and_keeps_good_or_better(tree):
+    import re
+
+    from assessments.reports import charts
+
+    cell = tree["BS-DONG-Y-01"]
+    for year, scheme, unit_code in ((2016, "hd27-2014", "clean_strong"), (2017, "hd27-2014", "clean_strong"),
+                                    (2018, "qd132-2018", "good"), (2019, "qd132-2018", "excellent")):  # fmt: skip
+        UnitAssessmentFactory(organization=tree["BS-DONG-Y"], year=year, level=level(scheme, "unit", unit_code))
+        member = _on_rolls(cell)
+        MemberAssessmentFactory(member=member, organization=cell, year=year, level=level(scheme, "member", "good"))
+    with translation.override("en"):
+        report = reports.report_build(organization=tree["BS"], year=2019)
+        svg = str(charts.svg_trend(report))
+        data = charts.chart_data(report)
+        html = report_renderers.report_html(reports.report_build(organization=tree["BS"], year=2018))
+    lines = {color: len(re.findall(f'<polyline [^>]*stroke="{color}"', svg)) for color in charts.PALETTE[:4]}
+    # Units' and members' top levels: one line per scheme (2016–17, 2018–19); good or better: one line.
+    assert lines == {charts.PALETTE[0]: 2, charts.PALETTE[1]: 1, charts.PALETTE[2]: 2, charts.PALETTE[3]: 1}
+    flags = [series.get("breaks_at_scheme_change", False) for series in data["trend"]["series"]]
+    assert flags == [True, False, True, False]
+    assert report.trend_note and data["trend"]["break_note"] == report.trend_note
+    # The 2018 comparison never subtracts the two top levels, and an English report names levels in English.
+    comparison = html.split('class="table table-sm table-bordered align-middle report-table comparison"')[1]
+    comparison = comparison.split("</table>")[0]
+    assert "Clean and strong" in comparison and "Trong sạch" not in comparison
+    top_row = next(row for row in comparison.split("</tr>") if "Clean and strong" in row)
+    assert "−" not in top_row and "+" not in top_row and "khác quy định" in top_row

@@ -138,7 +138,11 @@ def test_comparison_2017_to_2018_names_the_levels_across_the_scheme_change(demo_
     assert [lv.code for lv in top.current_levels] == ["excellent"]
     assert top.previous == reports.Share(33, 55)
     assert top.current == reports.Share(7, 55)
-    assert top.difference_points == round(100 * 7 / 55, 1) - 60.0
+    # Issue 17: two schemes' top levels are never subtracted (the report used to print "−47,3" points).
+    assert not top.comparable and top.difference_points is None
+    assert top.difference_text == "không so sánh (khác quy định)"
+    good = next(line for line in comparison.lines if line.subject == "unit" and line.measure == "good_or_better")
+    assert good.comparable and good.difference_points is not None
     assert "Trong sạch, vững mạnh" in comparison.note and "Hoàn thành xuất sắc nhiệm vụ" in comparison.note
     assert "khác nhau" in comparison.note
 
