@@ -27,7 +27,7 @@ from assessments.regulation.periods import RuleInForce
 
 # Kinds whose members are counted directly (a cell); the others count their subordinate units (a committee).
 CELL_KINDS = (Kind.CELL, Kind.GRASSROOTS_CELL)
-# Sectors whose units lead a local government, Fatherland Front and mass organizations (HD 21's condition).
+# Sectors whose grassroots units lead a local government, Fatherland Front and mass organizations (HD 21's condition).
 LOCAL_GOVERNMENT_SECTORS = (Sector.COMMUNE, Sector.WARD, Sector.TOWN)
 
 
@@ -126,12 +126,17 @@ def thresholds_check(
     message = (
         _(
             "Xếp “%(level)s”: %(completed)s/%(rated)s %(counted)s hoàn thành nhiệm vụ trở lên "
-            "(%(completed_percent)s, cần %(need_completed)s%%), %(good)s/%(rated)s hoàn thành tốt trở lên "
+            "(%(completed_percent)s, cần %(need_completed)s%%), %(good)s/%(rated)s %(counted)s hoàn thành tốt trở lên "
             "(%(good_percent)s, cần %(need_good)s%%)."
         )
         % words
     )
-    needs_mass = excellent and rule["mass_organizations_good"] and organization.sector in LOCAL_GOVERNMENT_SECTORS
+    needs_mass = (
+        excellent
+        and rule["mass_organizations_good"]
+        and organization.kind in (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+        and organization.sector in LOCAL_GOVERNMENT_SECTORS
+    )
     if needs_mass:
         mass_organizations_good = (
             UnitAssessment.objects.filter(organization=organization, year=year)
