@@ -76,3 +76,19 @@ class DatabaseBusyMiddleware:
             response = render(request, "503.html", {"message": message}, status=503)
         response["Retry-After"] = str(self.retry_after)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page answering 405 (an action's address opened by GET: a bookmark, a reload, a back button) gets a
+    Vietnamese page with the way back instead of the browser's bare "HTTP ERROR 405"; the API keeps its JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content or request.path.startswith("/api/"):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Answers to a logged-in user (pages, downloads, API) are never stored by a browser or proxy.
     "bacson.middleware.PrivatePagesNotCachedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An action's address opened by GET answers a Vietnamese 405 page with the way back.
+    "bacson.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

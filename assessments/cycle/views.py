@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -176,21 +178,14 @@ def cycle_detail(request, code: str, year: int):
 # --- commune portal (the secretary's home for the year) ---------------------------------------------------------------
 
 
-def _import_links(year: int) -> dict:
-    """Links to the import pipeline's member-ratings upload and its prefilled template, when those pages exist."""
-    links = {}
-    for key, name in (("upload", "assessments:import_upload"), ("template", "assessments:import_template")):
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            try:
-                url = reverse(name, args=["member_ratings"])
-            except NoReverseMatch:
-                continue
-            links[key] = f"{url}?year={year}"
-            continue
-        links[key] = f"{url}?data_type=member_ratings&year={year}"
-    return links
+def _import_links(year: int, back: str) -> dict:
+    """The import page opened on member ratings for the year, with the way back to the portal, and the template
+    prefilled with the secretary's members."""
+    query = urlencode({"data_type": "member_ratings", "year": year, "next": back})
+    return {
+        "upload": f"{reverse('assessments:import_upload')}?{query}",
+        "template": f"{reverse('assessments:import_template', args=['member_ratings'])}?year={year}",
+    }
 
 
 def _cells_current(cells, year: int) -> dict:
@@ -205,6 +200,52 @@ def _cells_current(cells, year: int) -> dict:
     return current
 
 
+PORTAL_KEPT = "portal_failed"
+
+
+def _portal_failed(request, submission: Submission, bound: dict):
+    """A refused action goes back to the portal by GET, so that a reload never lands on a POST-only address (the
+    browser's "HTTP ERROR 405"): the form's data and errors are kept in the session for that one page."""
+    kept = {}
+    for key, value in bound.items():
+        if key == "submit_errors":
+            kept[key] = [str(message) for message in value]
+            continue
+        data = value.data
+        kept[key] = {
+            "data": {name: data.getlist(name) for name in data if name != "csrfmiddlewaretoken"},
+            "errors": {name: [str(m) for m in found] for name, found in value.errors.items()},
+        }
+    code, year = submission.organization.code, submission.cycle.year
+    request.session[PORTAL_KEPT] = {"at": [code, year], "forms": kept}
+    return redirect("assessments:portal_detail", code, year)
+
+
+def _portal_restore(request, submission: Submission, *, cells, levels) -> dict:
+    """The forms of a refused action, bound again to what was sent and showing the errors it got (once)."""
+    kept = request.session.pop(PORTAL_KEPT, None)
+    if not kept or kept["at"] != [submission.organization.code, submission.cycle.year]:
+        return {}
+    year = submission.cycle.year
+    build = {
+        "upload": lambda data: forms.DocumentUploadForm(data),
+        "self_level": lambda data: forms.SelfLevelForm(data, year=year),
+        "cells": lambda data: forms.CellLevelsForm(data, cells=cells, levels=levels, current={}),
+    }
+    bound = {}
+    for key, value in kept["forms"].items():
+        if key == "submit_errors":
+            bound[key] = value
+            continue
+        data = QueryDict(mutable=True)
+        for name, values in value["data"].items():
+            data.setlist(name, values)
+        form = build[key](data)
+        form._errors = ErrorDict({name: ErrorList(found) for name, found in value["errors"].items()})
+        bound[key] = form
+    return bound
+
+
 def _portal_render(request, submission: Submission, *, forms_bound: dict | None = None, status: int = 200):
     year = submission.cycle.year
     organization = submission.organization
@@ -217,7 +258,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     levels = rules.unit_levels(year)
     cells = rules.decided_cells(organization, year)
     current = _cells_current(cells, year)
-    bound = forms_bound or {}
+    bound = forms_bound or _portal_restore(request, submission, cells=cells, levels=levels)
     upload_form = bound.get("upload") or forms.DocumentUploadForm()
     self_form = bound.get("self_level") or forms.SelfLevelForm(
         year=year, initial={"level": own.self_level_id if own else None}
@@ -250,7 +291,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "submit_errors": bound.get("submit_errors", []),
         # When the forms are hidden (the file was sent meanwhile), their errors still have to be seen.
         "action_errors": [] if can_edit else _bound_errors(bound),
-        "import_links": _import_links(year),
+        "import_links": _import_links(year, request.get_full_path()),
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
     }
     return render(request, "assessments/portal_detail.html", context, status=status)
@@ -308,7 +349,7 @@ def portal_document_upload(request, code: str, year: int):
                 % {"v": document.version, "name": document.original_name},
             )
             return redirect("assessments:portal_detail", code, year)
-    return _portal_render(request, submission, forms_bound={"upload": form}, status=400)
+    return _portal_failed(request, submission, {"upload": form})
 
 
 @login_required
@@ -328,7 +369,7 @@ def portal_self_level(request, code: str, year: int):
         else:
             messages.success(request, _("Đã ghi mức đơn vị tự đề xuất."))
             return redirect("assessments:portal_detail", code, year)
-    return _portal_render(request, submission, forms_bound={"self_level": form}, status=400)
+    return _portal_failed(request, submission, {"self_level": form})
 
 
 @login_required
@@ -353,7 +394,7 @@ def portal_cells(request, code: str, year: int):
         else:
             messages.success(request, _("Đã ghi xếp loại các chi bộ trực thuộc."))
             return redirect("assessments:portal_detail", code, year)
-    return _portal_render(request, submission, forms_bound={"cells": form}, status=400)
+    return _portal_failed(request, submission, {"cells": form})
 
 
 @login_required
@@ -365,7 +406,7 @@ def portal_submit(request, code: str, year: int):
     try:
         cycle_services.submission_submit(submission=submission, actor=request.user)
     except ValidationError as error:
-        return _portal_render(request, submission, forms_bound={"submit_errors": _errors(error)}, status=400)
+        return _portal_failed(request, submission, {"submit_errors": _errors(error)})
     messages.success(request, _("Đã gửi hồ sơ năm %(year)s lên cấp trên.") % {"year": year})
     return redirect("assessments:portal_detail", code, year)
 

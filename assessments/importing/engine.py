@@ -11,6 +11,7 @@ from django.db import DatabaseError, connections, transaction
 from django.utils.translation import gettext as _
 
 from assessments.common.text import fold
+from assessments.common.vocabulary import level_label
 from assessments.importing.columns import (
     COLUMNS,
     DATA_TYPE_LABELS,
@@ -25,7 +26,7 @@ from assessments.importing.columns import (
     header_lookup,
     header_row_score,
 )
-from assessments.importing.forms import RowValidator, row_form_class
+from assessments.importing.forms import ROW_FORMS, CodeChoiceField, RowValidator, row_form_class
 from assessments.importing.handlers import WRITE_BATCH, ImportResult, Row, RowError, _Rollback
 from assessments.importing.member_ratings import MemberRatingHandler
 from assessments.importing.members import MemberHandler
@@ -159,7 +160,7 @@ def data_import(
         if on_error is not None:
             on_error(error)
 
-    def settle(rows: list[Row], header: list[str], positions: list[str | None]) -> None:
+    def settle(rows: list[Row], header: list[str], positions: list[str | None], orgs) -> None:
         titles = {code: header[i] for i, code in enumerate(positions) if code}
         for row in rows:
             for column, message in row.errors:
@@ -167,7 +168,7 @@ def data_import(
             if row.action in ("created", "updated", "unchanged") and not row.errors:
                 setattr(result, row.action, getattr(result, row.action) + 1)
                 if row.action != "unchanged" and len(result.changes) < sample:
-                    result.changes.append(_change_summary(data_type, row))
+                    result.changes.append(_change_summary(data_type, row, orgs))
             if on_row is not None:
                 on_row(row)
 
@@ -187,19 +188,20 @@ def data_import(
                 result=result,
                 reason=reason or _("Nhập từ tệp %(name)s") % {"name": name[:60]},
             )
+            context = (table.header, positions, handler.orgs)
             try:
                 batch: list[Row] = []
                 for number, cells in table.rows():
                     batch.append(_row_from_cells(number, cells, positions, validator))
                     result.rows += 1
                     if len(batch) >= WRITE_BATCH:
-                        settle(handler.process(batch, not dry_run and result.error_count == 0), table.header, positions)
+                        settle(handler.process(batch, not dry_run and result.error_count == 0), *context)
                         batch = []
                         _query_log_trim()
                         if on_progress is not None:
                             on_progress(result.rows)
-                settle(handler.process(batch, not dry_run and result.error_count == 0), table.header, positions)
-                settle(handler.finish(not dry_run and result.error_count == 0), table.header, positions)
+                settle(handler.process(batch, not dry_run and result.error_count == 0), *context)
+                settle(handler.finish(not dry_run and result.error_count == 0), *context)
                 if on_progress is not None:
                     on_progress(result.rows)
                 if not dry_run and result.error_count == 0:
@@ -232,21 +234,47 @@ def data_import(
 SUMMARY_COLUMNS = {
     ORGANIZATIONS: ("name", "kind", "parent_code"),
     MEMBERS: ("full_name", "organization_code", "status"),
-    UNIT_RATINGS: ("level", "self_level", "exemplary"),
+    UNIT_RATINGS: ("organization_code", "level", "self_level", "exemplary"),
     MEMBER_RATINGS: ("full_name", "organization_code", "level", "not_rated_reason"),
 }
+# Model fields an update changes, by the file's column that sets them.
+FIELD_COLUMNS = {"level_id": "level", "self_level_id": "self_level", "organization_id": "organization_code"}
 
 
-def _change_summary(data_type: str, row: Row) -> dict:
-    """What the preview shows of a row to be written: its key, main values, and for an update the changed columns."""
-    data = row.data or {}
-    values = ", ".join(
-        f"{name}={data[name]}" for name in SUMMARY_COLUMNS[data_type] if data.get(name) not in (None, "")
-    )
-    columns = sorted({"level" if n == "level_id" else n.removesuffix("_id") for n in row.changed} - {"organization"})
-    if any(n == "organization_id" for n in row.changed):
-        columns.append("organization_code")
-    return {"row": row.number, "action": row.action, "key": row.key, "values": values, "changed": ", ".join(columns)}
+def _cell_text(data_type: str, name: str, row: Row, orgs) -> str:
+    """A value as the pages show it: a level's or a code's label, an organization's name, a date as 31/12/2020."""
+    value = (row.data or {}).get(name)
+    if name in ("level", "self_level"):
+        level = getattr(row.obj, name, None)
+        return level_label(level.label_vi, level.label_en) if level is not None else ""
+    if name in ("organization_code", "parent_code") and value:
+        org = orgs.by_code.get(value)
+        return f"{org.name} ({value})" if org is not None else value
+    field = ROW_FORMS[data_type].base_fields.get(name)
+    if isinstance(field, CodeChoiceField) and value:
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)
+
+
+def _change_summary(data_type: str, row: Row, orgs) -> dict:
+    """What the preview shows of a row to be written: its key, its main values as the pages show them (titles of
+    the template's columns), and for an update the columns it changes."""
+    titles = {column.code: column.title for column in COLUMNS[data_type]}
+    cells = [
+        [titles[name], text]
+        for name in SUMMARY_COLUMNS[data_type]
+        if (row.data or {}).get(name) not in (None, "") and (text := _cell_text(data_type, name, row, orgs))
+    ]
+    changed = []
+    for name in row.changed:
+        column = FIELD_COLUMNS.get(name, name.removesuffix("_id"))
+        if column in titles and titles[column] not in changed:
+            changed.append(titles[column])
+    return {"row": row.number, "action": row.action, "key": row.key, "cells": cells, "changed": changed}
 
 
 def _query_log_trim() -> None:

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,13 +28,15 @@ from assessments.importing import (
     import_record_create,
     import_record_run,
 )
-from assessments.importing.columns import COLUMNS, MEMBER_RATINGS
+from assessments.importing.columns import COLUMNS, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
 from assessments.importing.records import import_record_expire_if_stale, import_record_may_write, import_record_start
 from assessments.importing.tasks import import_record_task, progress_key
 from assessments.importing.workbooks import annotated_file, template_workbook
 from assessments.models import MAX_YEAR, MIN_YEAR, ImportRecord
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows of the preview per page: a 135-row preview was a 27,560 px page on a phone.
+PREVIEW_PAGE_ROWS = 25
 
 
 def _importer(user) -> None:
@@ -75,17 +80,61 @@ def _run_or_queue(record: ImportRecord, *, dry_run: bool, user, final: bool = Fa
         import_record_run(record=record, dry_run=dry_run, scope_user=user, final=final)
 
 
+# The type an upload page opens on when no link chose one: the yearly task first, never the tree of organizations.
+DEFAULT_ORDER = (MEMBER_RATINGS, UNIT_RATINGS, MEMBERS, ORGANIZATIONS)
+ERRORS_SESSION_KEY = "import_upload_errors"
+
+
+def _next_url(request) -> str:
+    """Where the user came from (a page of this site only), to offer the way back after the import."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        return url
+    return ""
+
+
+def _with_query(url: str, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"{url}?{query}" if query else url
+
+
+def _chosen_type(request) -> str:
+    """The type a link asked for (?data_type=), if the user may import it; else the first of DEFAULT_ORDER."""
+    allowed = [t for t in DEFAULT_ORDER if import_allowed(request.user, t)]
+    asked = request.POST.get("data_type") or request.GET.get("data_type")
+    return asked if asked in allowed else (allowed[0] if allowed else "")
+
+
 @login_required
 def import_upload(request):
     _importer(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        record = import_record_create(
-            handle=upload, name=upload.name, data_type=form.cleaned_data["data_type"], actor=request.user, dry_run=True
+    next_url = _next_url(request)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            record = import_record_create(
+                handle=upload,
+                name=upload.name,
+                data_type=form.cleaned_data["data_type"],
+                actor=request.user,
+                dry_run=True,
+            )
+            _run_or_queue(record, dry_run=True, user=request.user)
+            return redirect(_with_query(reverse("assessments:import_preview", args=[record.pk]), next=next_url))
+        # Back to the page by GET (a reload never re-posts nor lands on a POST-only address), errors kept.
+        request.session[ERRORS_SESSION_KEY] = {
+            name: [str(message) for message in messages_] for name, messages_ in form.errors.items()
+        }
+        back = _with_query(
+            reverse("assessments:import_upload"),
+            data_type=_chosen_type(request),
+            year=request.GET.get("year"),
+            next=next_url,
         )
-        _run_or_queue(record, dry_run=True, user=request.user)
-        return redirect("assessments:import_preview", pk=record.pk)
+        return redirect(back)
+    form = UploadForm(initial={"data_type": _chosen_type(request)}, user=request.user)
+    upload_errors = request.session.pop(ERRORS_SESSION_KEY, {})
     recent = ImportRecord.objects.filter(user=request.user).order_by("-created_at")[:10]
     types = [(t, DATA_TYPE_LABELS[t]) for t in DATA_TYPES if import_allowed(request.user, t)]
     return render(
@@ -93,13 +142,25 @@ def import_upload(request):
         "assessments/import_upload.html",
         {
             "form": form,
+            "upload_errors": upload_errors,
+            "file_errors": upload_errors.get("file", []),
+            "other_errors": [m for name, found in upload_errors.items() if name != "file" for m in found],
+            "next_url": next_url,
             "recent": recent,
             "types": types,
-            "year": datetime.date.today().year - 1,
+            "year": _year_asked(request) or datetime.date.today().year - 1,
             "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
             "max_rows": settings.IMPORT_MAX_ROWS,
         },
     )
+
+
+def _year_asked(request) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
 
 
 def _progress_context(record: ImportRecord) -> dict:
@@ -114,8 +175,13 @@ def import_preview(request, pk: int):
     _importer(request.user)
     import_record_expire_if_stale(record)
     context = _progress_context(record)
+    changes = Paginator(record.changes or [], PREVIEW_PAGE_ROWS).get_page(request.GET.get("trang"))
+    errors = Paginator(record.errors or [], PREVIEW_PAGE_ROWS).get_page(request.GET.get("trang_loi"))
     context.update(
         {
+            "changes": changes,
+            "errors_page": errors,
+            "next_url": _next_url(request),
             "type_label": DATA_TYPE_LABELS.get(record.data_type, record.data_type),
             "can_confirm": import_record_may_write(record) and record.user_id == request.user.pk,
             "can_finalize": final_import_allowed(request.user, record.data_type),
@@ -155,6 +221,7 @@ def import_confirm(request, pk: int):
     )
     _run_or_queue(record, dry_run=False, user=request.user, final=final)
     record.refresh_from_db()
+    preview = _with_query(reverse("assessments:import_preview", args=[record.pk]), next=_next_url(request))
     if record.status == ImportRecord.Status.SUCCEEDED:
         messages.success(
             request,
@@ -163,7 +230,7 @@ def import_confirm(request, pk: int):
         )
     elif record.status == ImportRecord.Status.FAILED:
         messages.error(request, _("Dữ liệu đã thay đổi từ lúc kiểm tra: có lỗi, không ghi gì."))
-    return redirect("assessments:import_preview", pk=record.pk)
+    return redirect(preview)
 
 
 @login_required
@@ -191,14 +258,7 @@ def import_template(request, data_type: str):
         import_allowed(request.user, data_type),
         _("Vai trò của bạn không được nhập loại dữ liệu “%(type)s”.") % {"type": DATA_TYPE_LABELS[data_type]},
     )
-    year = None
-    if data_type == MEMBER_RATINGS:
-        try:
-            year = int(request.GET.get("year", ""))
-        except ValueError:
-            year = None
-        if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
-            year = None
+    year = _year_asked(request) if data_type == MEMBER_RATINGS else None
     content = template_workbook(data_type, user=request.user, year=year)
     name = f"mau-{data_type}{'-' + str(year) if year else ''}.xlsx"
     response = HttpResponse(content, content_type=XLSX_TYPE)

@@ -48,17 +48,18 @@ def test_secretary_uploads_the_review_report_through_the_page(client, submission
 
 def test_a_macro_document_is_refused_with_a_clear_message(client, submissions, secretary_nhat_tien):
     client.force_login(secretary_nhat_tien)
-    response = client.post(PORTAL + "document/", {"file": upload("bao-cao.docx", docx_bytes(macro=True))})
-    assert response.status_code == 400
+    response = client.post(PORTAL + "document/", {"file": upload("bao-cao.docx", docx_bytes(macro=True))}, follow=True)
+    assert response.redirect_chain == [(PORTAL, 302)]  # back by GET: a reload never lands on the POST-only address
     assert "chứa macro (vbaProject.bin)" in response.content.decode()
+    assert "chứa macro" not in client.get(PORTAL).content.decode()  # shown once
     assert not ReviewDocument.objects.exists()
 
 
 def test_an_oversized_document_is_refused_with_its_size(client, submissions, secretary_nhat_tien, settings):
     settings.UPLOAD_MAX_BYTES = 2048
     client.force_login(secretary_nhat_tien)
-    response = client.post(PORTAL + "document/", {"file": upload("lon.pdf", pdf_bytes(b"x" * 4096))})
-    assert response.status_code == 400
+    response = client.post(PORTAL + "document/", {"file": upload("lon.pdf", pdf_bytes(b"x" * 4096))}, follow=True)
+    assert response.redirect_chain == [(PORTAL, 302)]
     assert "vượt giới hạn" in response.content.decode()
 
 
@@ -77,8 +78,8 @@ def test_secretary_proposes_the_units_level_and_decides_the_cells(client, submis
 
 def test_submit_with_missing_steps_names_them(client, submissions, secretary_nhat_tien):
     client.force_login(secretary_nhat_tien)
-    response = client.post(PORTAL + "submit/")
-    assert response.status_code == 400
+    response = client.post(PORTAL + "submit/", follow=True)
+    assert response.redirect_chain == [(PORTAL, 302)]
     page = response.content.decode()
     assert "Chưa có báo cáo kiểm điểm" in page and "Chưa đề xuất mức xếp loại" in page
     submissions["BS-NHAT-TIEN"].refresh_from_db()
@@ -96,12 +97,15 @@ def test_after_submit_the_secretary_can_change_nothing(client, submissions, secr
     page = client.get(PORTAL).content.decode()
     assert "Đã gửi, chờ thẩm định" in page
     assert 'id="upload-form"' not in page and 'id="submit-form"' not in page
-    response = client.post(PORTAL + "self-level/", {"level": _lv("excellent")})
-    assert response.status_code == 400
+    response = client.post(PORTAL + "self-level/", {"level": _lv("excellent")}, follow=True)
+    assert response.redirect_chain == [(PORTAL, 302)]
     assert "không sửa được nữa" in response.content.decode()
-    assert client.post(PORTAL + "document/", {"file": upload("b.pdf", pdf_bytes())}).status_code == 400
+    assert (
+        "không sửa được nữa"
+        in client.post(PORTAL + "document/", {"file": upload("b.pdf", pdf_bytes())}, follow=True).content.decode()
+    )
     cells = {f"cell_{tree['BS-NHAT-TIEN-01'].pk}": f"level:{_lv('excellent')}"}
-    assert client.post(PORTAL + "cells/", cells).status_code == 400
+    assert "không sửa được nữa" in client.post(PORTAL + "cells/", cells, follow=True).content.decode()
     assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN"], year=2025).self_level_id == _lv("good")
     assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN-01"], year=2025).level_id == _lv("good")
     assert ReviewDocument.objects.count() == 1
@@ -233,8 +237,8 @@ def test_a_leader_posting_on_a_new_units_portal_creates_nothing(client, submissi
 
 def test_an_empty_cells_form_says_nothing_was_chosen(client, submissions, secretary_nhat_tien):
     client.force_login(secretary_nhat_tien)
-    response = client.post(PORTAL + "cells/", {})
-    assert response.status_code == 400
+    response = client.post(PORTAL + "cells/", {}, follow=True)
+    assert response.redirect_chain == [(PORTAL, 302)]
     page = response.content.decode()
     assert "Chưa chọn mức xếp loại hoặc lý do không xếp loại cho chi bộ nào" in page
     assert "Đã ghi xếp loại các chi bộ trực thuộc" not in page

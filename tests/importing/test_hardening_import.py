@@ -47,6 +47,9 @@ def test_any_upload_ends_in_a_preview_or_a_form_error_never_a_server_error(
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert response.context["form"].errors  # re-shown with the reason, in Vietnamese
+    elif response["Location"].split("?")[0] == reverse("assessments:import_upload"):
+        page = officer_client.get(response["Location"])  # refused: back on the form, by GET, with the reason
+        assert page.context["file_errors"] or page.context["other_errors"]
     else:
         preview = officer_client.get(response["Location"])
         assert preview.status_code == 200

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.models import ImportRecord, Member, MemberAssessment
+from assessments.models import ImportRecord, Member, MemberAssessment, Organization
 from tests.importfiles import csv_bytes
 
 MR = ["card_number", "year", "organization_code", "level", "not_rated_reason", "full_name"]
@@ -64,7 +64,7 @@ def test_preview_lists_errors_and_the_errors_file_can_be_fixed_and_uploaded_agai
     assert record.status == ImportRecord.Status.FAILED
     page = client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
     assert "Xác nhận ghi dữ liệu" not in page
-    assert '<td class="num">3</td><td><code>level</code></td>' in page
+    assert '<td class="num">3</td><td>level</td>' in page  # the column as the file's header names it
     response = client.get(reverse("assessments:import_errors", args=[record.pk]))
     assert response["Content-Disposition"].startswith("attachment")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -131,7 +131,9 @@ def test_leader_cannot_upload(client, tree, leader):
 def test_secretary_cannot_choose_organizations(client, tree, secretary_dong_y):
     login(client, secretary_dong_y)
     response = upload(client, "organizations", [["code", "name", "kind", "parent_code"]])
-    assert response.status_code == 200 and ImportRecord.objects.count() == 0
+    assert response.status_code == 302 and ImportRecord.objects.count() == 0
+    page = client.get(response["Location"])
+    assert page.context["other_errors"] and page.context["form"]["data_type"].value() == "member_ratings"
     # A type that exists but the role may not import: refused (403); a type that does not exist: 404.
     assert client.get(reverse("assessments:import_template", args=["organizations"])).status_code == 403
     assert client.get(reverse("assessments:import_template", args=["no_such_type"])).status_code == 404
@@ -143,7 +145,11 @@ def test_unsafe_or_fake_files_are_refused_at_upload(client, tree, officer):
         reverse("assessments:import_upload"),
         {"data_type": "members", "file": SimpleUploadedFile("x.xlsx", b"card_number\n")},
     )
-    assert response.status_code == 200 and "xlsx" in response.content.decode()
+    # Back to the upload page by GET (a reload shows the page, never re-posts), the type kept, the reason shown.
+    assert response.status_code == 302 and response["Location"].startswith(reverse("assessments:import_upload"))
+    page = client.get(response["Location"])
+    assert "xlsx" in page.content.decode() and page.context["form"]["data_type"].value() == "members"
+    assert client.get(response["Location"]).context["file_errors"] == []  # shown once
     assert ImportRecord.objects.count() == 0
 
 
@@ -258,17 +264,49 @@ def test_preview_shows_what_an_update_changes(client, members, officer):
     upload(client, "member_ratings", rows)
     record = ImportRecord.objects.latest("pk")
     assert (record.updated, record.unchanged) == (1, 5)
+    name = rows[1][5]
+    cell = Organization.objects.get(code=rows[1][2])
     assert record.changes == [
         {
             "row": 2,
             "action": "updated",
             "key": f"{rows[1][0]}/2017",
-            "changed": "level",
-            "values": f"full_name={rows[1][5]}, organization_code={rows[1][2]}, level=excellent",
+            "cells": [
+                ["Họ và tên", name],
+                ["Mã chi bộ", f"{cell.name} ({cell.code})"],
+                ["Xếp loại", "Hoàn thành xuất sắc nhiệm vụ"],
+            ],
+            "changed": ["Xếp loại"],
         }
     ]
     page = client.get(reverse("assessments:import_preview", args=[record.pk])).content.decode()
-    assert "level=excellent" in page
+    assert "Hoàn thành xuất sắc nhiệm vụ" in page and "level=excellent" not in page and "excellent" not in page
+
+
+def test_a_long_preview_is_paginated_and_keeps_the_way_back(client, members, secretary_dong_y):
+    login(client, secretary_dong_y)
+    rows = dong_y_rows(members)
+    response = client.post(
+        reverse("assessments:import_upload"),
+        {
+            "data_type": "member_ratings",
+            "next": "/portal/",
+            "file": SimpleUploadedFile("tep.csv", csv_bytes(rows), "text/csv"),
+        },
+    )
+    record = ImportRecord.objects.get()
+    assert response["Location"] == reverse("assessments:import_preview", args=[record.pk]) + "?next=%2Fportal%2F"
+    record.changes = record.changes * 10  # 60 rows
+    record.save()
+    first = client.get(response["Location"]).content.decode()
+    assert first.count("thêm mới</td>") == 25 and "Trang 1/3" in first
+    assert 'name="next" value="/portal/"' in first
+    confirmed = client.post(reverse("assessments:import_confirm", args=[record.pk]), {"next": "/portal/"}, follow=True)
+    assert ImportRecord.objects.get().status == "succeeded", ImportRecord.objects.get().errors
+    assert 'href="/portal/" id="import-back"' in confirmed.content.decode()
+    # A link to another site is not a way back.
+    page = client.get(reverse("assessments:import_preview", args=[record.pk]) + "?next=https://evil.example/")
+    assert 'href="https://evil.example/"' not in page.content.decode() and not page.context["next_url"]
 
 
 def test_an_unexpected_failure_in_the_task_ends_the_wait(client, members, secretary_dong_y, settings, monkeypatch):
