@@ -44,15 +44,21 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UnitAssessmentSerializer(serializers.ModelSerializer):
+# What a unit's and a member's rating rows both give: where it was rated, the level and its scheme, or why not.
+# Each subclass lists its fields (and their order) in its own Meta. A comment, not a docstring: drf-spectacular
+# would put a docstring into the schema of both subclasses.
+class _RatingSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.code", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     scheme = serializers.CharField(source="level.scheme.code", read_only=True, allow_null=True, default=None)
     level = serializers.CharField(source="level.code", read_only=True, allow_null=True, default=None)
     level_label = serializers.CharField(source="level.label_vi", read_only=True, allow_null=True, default=None)
     level_rank = serializers.IntegerField(source="level.rank", read_only=True, allow_null=True, default=None)
-    self_level = serializers.CharField(source="self_level.code", read_only=True, allow_null=True, default=None)
     not_rated_reason = serializers.ChoiceField(choices=NotRatedReason.choices, allow_blank=True, read_only=True)
+
+
+class UnitAssessmentSerializer(_RatingSerializer):
+    self_level = serializers.CharField(source="self_level.code", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = UnitAssessment
@@ -75,16 +81,9 @@ class UnitAssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MemberAssessmentSerializer(serializers.ModelSerializer):
+class MemberAssessmentSerializer(_RatingSerializer):
     card_number = serializers.CharField(source="member.card_number", read_only=True)
     full_name = serializers.CharField(source="member.full_name", read_only=True)
-    organization = serializers.CharField(source="organization.code", read_only=True)
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
-    scheme = serializers.CharField(source="level.scheme.code", read_only=True, allow_null=True, default=None)
-    level = serializers.CharField(source="level.code", read_only=True, allow_null=True, default=None)
-    level_label = serializers.CharField(source="level.label_vi", read_only=True, allow_null=True, default=None)
-    level_rank = serializers.IntegerField(source="level.rank", read_only=True, allow_null=True, default=None)
-    not_rated_reason = serializers.ChoiceField(choices=NotRatedReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = MemberAssessment

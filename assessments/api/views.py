@@ -3,7 +3,7 @@
 import datetime
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -141,8 +141,20 @@ class OrganizationReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 
 class _ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rows of a model with an `organization`, limited to the organizations in the caller's scope.
+
+    A subclass names the model, what to join and the order (the order pages are cut in)."""
+
     filter_backends = [filters.DjangoFilterBackend]
     pagination_class = Pagination
+    model: type[Model]
+    related: tuple[str, ...] = ()
+    ordering: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        visible = permissions.organizations_visible_to(self.request.user)
+        rows = self.model.objects.filter(organization__in=visible)
+        return rows.select_related(*self.related).order_by(*self.ordering)
 
 
 @extend_schema_view(
@@ -154,13 +166,9 @@ class UnitAssessmentViewSet(_ScopedReadViewSet):
 
     serializer_class = serializers.UnitAssessmentSerializer
     filterset_class = UnitAssessmentFilterSet
-
-    def get_queryset(self):
-        return (
-            UnitAssessment.objects.filter(organization__in=permissions.organizations_visible_to(self.request.user))
-            .select_related("organization", "level__scheme", "self_level")
-            .order_by("-year", "organization__path", "pk")
-        )
+    model = UnitAssessment
+    related = ("organization", "level__scheme", "self_level")
+    ordering = ("-year", "organization__path", "pk")
 
 
 @extend_schema_view(
@@ -172,13 +180,9 @@ class MemberAssessmentViewSet(_ScopedReadViewSet):
 
     serializer_class = serializers.MemberAssessmentSerializer
     filterset_class = MemberAssessmentFilterSet
-
-    def get_queryset(self):
-        return (
-            MemberAssessment.objects.filter(organization__in=permissions.organizations_visible_to(self.request.user))
-            .select_related("member", "organization", "level__scheme")
-            .order_by("-year", "organization__path", "member__name_folded", "pk")
-        )
+    model = MemberAssessment
+    related = ("member", "organization", "level__scheme")
+    ordering = ("-year", "organization__path", "member__name_folded", "pk")
 
 
 @extend_schema_view(
@@ -190,13 +194,9 @@ class SummaryViewSet(_ScopedReadViewSet):
 
     serializer_class = serializers.SummarySerializer
     filterset_class = SummaryFilterSet
-
-    def get_queryset(self):
-        return (
-            Summary.objects.filter(organization__in=permissions.organizations_visible_to(self.request.user))
-            .select_related("organization")
-            .order_by("-year", "organization__path", "pk")
-        )
+    model = Summary
+    related = ("organization",)
+    ordering = ("-year", "organization__path", "pk")
 
 
 @extend_schema_view(
