@@ -20,6 +20,7 @@ from assessments.models import (
     Subject,
     UnitAssessment,
 )
+from assessments.reports.annex import AnnexRow, unit_annex
 from assessments.reports.rows import (
     NO_RECORD,
     NO_RECORD_LABEL,
@@ -40,6 +41,7 @@ from assessments.reports.rows import (
 )
 
 __all__ = [
+    "AnnexRow",
     "NO_RECORD",
     "NO_RECORD_LABEL",
     "NO_SECTOR",
@@ -123,24 +125,37 @@ def _unit_rows(queryset, *, year: int, levels: Levels, by_kind: bool) -> tuple[l
 
 def _member_rows(
     *, organization: Organization, year: int, levels: Levels, with_rolls: bool = True
-) -> tuple[list[MemberRow], MemberRow]:
+) -> tuple[list[MemberRow], MemberRow, dict[str, MemberRow]]:
     """Members of the subtree: its rating rows grouped by the recording unit's sector, level and reason, and the
-    members on the rolls on 31 December with no row, by their cell's sector (two queries)."""
+    members on the rolls on 31 December with no row, by their cell's sector (two queries). The third value holds
+    the same counts by directly subordinate unit (its code), for the annex."""
     rows = (
         MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
-        .values("organization__sector", "level_id", "not_rated_reason")
+        .values("organization__path", "organization__sector", "level_id", "not_rated_reason")
         .annotate(n=Count("pk"))
         .order_by()
     )
     sectors: dict[str, MemberRow] = {}
     member_levels = levels.members
     total = MemberRow("total", _("Tổng cộng"), member_levels)
-    for row in rows:
+    by_child: dict[str, MemberRow] = {}
+    start = len(organization.path)
+
+    def groups(row) -> list[MemberRow]:
         sector = row["organization__sector"] or NO_SECTOR
         if sector not in sectors:
             sectors[sector] = MemberRow(f"sector:{sector}", _sector_label(row["organization__sector"]), member_levels)
+        # The directly subordinate unit is the first code of the path below the organization's own.
+        child = row["organization__path"][start:].split("/")[0]
+        if not child:  # recorded at the organization itself
+            return [sectors[sector], total]
+        if child not in by_child:
+            by_child[child] = MemberRow(f"unit:{child}", child, member_levels)
+        return [sectors[sector], total, by_child[child]]
+
+    for row in rows:
         level = levels.member_pks.get(row["level_id"])
-        for target in (sectors[sector], total):
+        for target in groups(row):
             target.total += row["n"]
             if row["level_id"] is None:
                 target.reasons[row["not_rated_reason"] or NotRatedReason.OTHER] += row["n"]
@@ -149,7 +164,7 @@ def _member_rows(
                 if level is not None:
                     target.by_level[level.code] += row["n"]
     if not with_rolls:
-        return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total
+        return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total, by_child
     # Members on the rolls on 31 December with no row recorded in the subtree that year: "no result yet".
     day = year_end(year)
     recorded = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
@@ -157,18 +172,15 @@ def _member_rows(
         Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .exclude(member_id__in=recorded.values("member_id"))
-        .values("organization__sector")
+        .values("organization__path", "organization__sector")
         .annotate(n=Count("member_id", distinct=True))
         .order_by()
     )
     for row in missing:
-        sector = row["organization__sector"] or NO_SECTOR
-        if sector not in sectors:
-            sectors[sector] = MemberRow(f"sector:{sector}", _sector_label(row["organization__sector"]), member_levels)
-        for target in (sectors[sector], total):
+        for target in groups(row):
             target.total += row["n"]
             target.reasons[NO_RECORD] += row["n"]
-    return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total
+    return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total, by_child
 
 
 def _children(organization: Organization):
@@ -229,7 +241,7 @@ def _comparison(
         _children(organization).for_year(year - 1), year=year - 1, levels=p_levels, by_kind=False
     )
     # The comparison uses shares of rated members only: the previous year's rolls are not needed.
-    _m, p_members = _member_rows(organization=organization, year=year - 1, levels=p_levels, with_rolls=False)
+    _m, p_members, _c = _member_rows(organization=organization, year=year - 1, levels=p_levels, with_rolls=False)
     if p_units.rated == 0 and p_members.rated == 0:
         return None
 
@@ -357,7 +369,9 @@ def report_build(*, organization: Organization, year: int) -> Report:
     _none, cells_by_sector, cells_total = _unit_rows(
         _cells(organization).for_year(year), year=year, levels=levels, by_kind=False
     )
-    members_by_sector, members_total = _member_rows(organization=organization, year=year, levels=levels)
+    members_by_sector, members_total, members_by_unit = _member_rows(
+        organization=organization, year=year, levels=levels
+    )
     # The lowest unit level is "weak" (yếu kém before 2018, không hoàn thành nhiệm vụ after).
     weak_pks = [lv.pk for lv in levels.lowest(Subject.UNIT)]
     weak_units, not_rated_units = _unit_lists(organization=organization, year=year, weak_level_pks=weak_pks)
@@ -376,6 +390,7 @@ def report_build(*, organization: Organization, year: int) -> Report:
         members_total=members_total,
         weak_units=weak_units,
         not_rated_units=not_rated_units,
+        unit_annex=unit_annex(organization=organization, year=year, levels=levels, members=members_by_unit),
         comparison=_comparison(
             organization=organization,
             year=year,

@@ -284,6 +284,8 @@ class Report:
     comparison: Comparison | None
     trend: list[TrendPoint]
     generated_on: datetime.date
+    # One row per directly subordinate unit (reports.annex.AnnexRow): its levels, exemplary, its members by level.
+    unit_annex: list = field(default_factory=list)
 
     @property
     def trend_note(self) -> str:

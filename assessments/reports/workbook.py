@@ -275,6 +275,40 @@ def _list_sheet(workbook, report: Report) -> None:
         sheet.line([i, unit.code, unit.name, unit.kind_label, unit.parent_name, unit.reason_label])
 
 
+def _annex_sheet(workbook, report: Report) -> None:
+    heading = _("KẾT QUẢ TỪNG TỔ CHỨC ĐẢNG TRỰC THUỘC NĂM %(year)s") % {"year": report.year}
+    sheet = _Sheet(workbook, _("Phụ lục đơn vị"), heading, report.organization.name)
+    members = _("Đảng viên")
+    spec = [
+        (None, _("STT"), "int", 6),
+        (None, _("Mã"), "text", 18),
+        (None, _("Tổ chức đảng"), "text", 40),
+        (None, _("Tự đánh giá"), "text", 24),
+        (None, _("Cấp ủy quyết định"), "text", 24),
+        (None, _("Tiêu biểu"), "text", 10),
+        (members, _("Tổng số"), "int", 9),
+        (members, _("Được %(word)s") % {"word": report.rating_word}, "int", 9),
+    ]
+    spec += [(members, level.label, "int", 11) for level in report.member_levels]
+    spec.append((members, _("Chưa có kết quả"), "int", 9))
+    sheet.columns(spec)
+    for row in report.unit_annex:
+        sheet.line(
+            [
+                row.number,
+                row.code,
+                row.name,
+                row.self_level_label,
+                row.level_label or row.reason_label,
+                _("Tiêu biểu") if row.exemplary else "",
+                row.members.total,
+                row.members.rated,
+                *row.member_counts,
+                row.members.no_result,
+            ]
+        )
+
+
 def report_xlsx(report: Report) -> bytes:
     """The report as an XLSX workbook: one sheet per table, numbers as numbers, shares as percentages."""
     from openpyxl import Workbook
@@ -304,7 +338,8 @@ def report_xlsx(report: Report) -> bytes:
     _member_sheet(workbook, report)
     if report.comparison is not None:
         _comparison_sheet(workbook, report)
-    _list_sheet(workbook, report)
+    _annex_sheet(workbook, report)
+    _list_sheet(workbook, report)  # kept last: the lists are what a reader looks for at the end
     workbook.properties.title = _("Kết quả đánh giá, xếp loại năm %(year)s") % {"year": report.year}
     workbook.properties.creator = settings.SPECTACULAR_SETTINGS.get("TITLE", "bacson")
     buffer = io.BytesIO()

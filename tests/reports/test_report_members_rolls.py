@@ -132,3 +132,37 @@ def test_trend_breaks_the_top_level_lines_at_a_scheme_change_and_keeps_good_or_b
     assert "Clean and strong" in comparison and "Trong sạch" not in comparison
     top_row = next(row for row in comparison.split("</tr>") if "Clean and strong" in row)
     assert "−" not in top_row and "+" not in top_row and "khác quy định" in top_row
+
+
+# --- the annex: one row per directly subordinate unit ------------------------------------------------------------
+
+
+def test_annex_has_one_row_per_unit_of_the_year_with_its_members(tree):
+    from assessments.models import Organization
+
+    cell = tree["BS-DONG-Y-01"]
+    UnitAssessmentFactory(
+        organization=tree["BS-DONG-Y"],
+        year=2017,
+        level=level("hd27-2014", "unit", "clean_strong"),
+        self_level=level("hd27-2014", "unit", "clean_strong"),
+        exemplary=True,
+    )
+    for code in ("excellent", "good", "good"):
+        MemberAssessmentFactory(
+            member=_on_rolls(cell), organization=cell, year=2017, level=level("hd27-2014", "member", code)
+        )
+    _on_rolls(tree["BS-NHAT-TIEN-01"])
+    with translation.override("vi"):
+        report = reports.report_build(organization=tree["BS"], year=2017)
+        html = report_renderers.report_html(report)
+    units = [o for o in Organization.objects.filter(parent=tree["BS"]) if o.exists_in(2017)]
+    assert len(report.unit_annex) == len(units) == 2  # the unit dissolved in 2016 is not a row
+    dong_y, nhat_tien = report.unit_annex
+    assert (dong_y.name, dong_y.level_label, dong_y.self_level_label, dong_y.exemplary) == (
+        "Đảng bộ xã Đồng Ý", "Trong sạch, vững mạnh", "Trong sạch, vững mạnh", True,
+    )  # fmt: skip
+    assert (dong_y.members.total, dong_y.members.rated, dong_y.member_counts) == (3, 3, [1, 2, 0, 0])
+    assert (nhat_tien.level_label, nhat_tien.reason_label) == ("", "Chưa có kết quả xếp loại")
+    assert (nhat_tien.members.total, nhat_tien.members.no_result) == (1, 1)
+    assert html.count('<th scope="row">Đảng bộ xã') >= 2 and "Bảng 6." in html
