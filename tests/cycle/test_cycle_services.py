@@ -198,7 +198,7 @@ def test_a_level_of_another_scheme_is_refused(officer, tree, secretary_nhat_tien
         cycle_services.unit_self_level_propose(
             submission=submission, level=level("hd27-2014", "unit", "clean_strong"), actor=secretary_nhat_tien
         )
-    assert "hd27-2014" in _messages(error)
+    assert "Hướng dẫn 27-HD/BTCTW" in _messages(error)  # the scheme as people cite it, not its code
 
 
 # --- the whole cycle --------------------------------------------------------------------------------------------------

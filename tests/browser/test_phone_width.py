@@ -1,0 +1,64 @@
+"""Every page of the demo fits a 390 px phone: wide tables scroll inside their box, the page never sideways."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from assessments import demo
+from tests.browser.conftest import login, requires_chromium
+
+pytestmark = [
+    pytest.mark.browser,
+    requires_chromium,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PHONE = {"width": 390, "height": 844}
+# Files, actions and pages that are not the app's own (the admin has its own responsive styles, the API explorer
+# is a developer's tool).
+SKIP = re.compile(
+    r"^/(admin|api|static|media|i18n)/|/accounts/logout/|/(errors|template|download|documents?|print|export)/"
+    r"|\.(xlsx|csv|pdf|docx|json)$"
+)
+MAX_PAGES = 70
+
+
+def shape(path: str) -> str:
+    """Pages that differ only by an id, a code or a year have the same layout: one of each is enough."""
+    return re.sub(r"/[^/]*\d[^/]*/", "/N/", path)
+
+
+def crawl(page, base: str, start: list[str]) -> dict[str, int]:
+    """Follow the links of each page from the start pages; the overflow in px of every page reached."""
+    seen_shapes: set[str] = set()
+    queue = list(start)
+    overflow = {}
+    while queue and len(overflow) < MAX_PAGES:
+        url = queue.pop(0)
+        parts = urlsplit(url)
+        key = shape(parts.path) + ("?" + re.sub(r"\d+", "N", parts.query) if parts.query else "")
+        if key in seen_shapes or SKIP.search(parts.path):
+            continue
+        seen_shapes.add(key)
+        response = page.goto(base + url)
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        overflow[url] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        links = page.eval_on_selector_all("main a[href], nav a[href]", "els => els.map(e => e.getAttribute('href'))")
+        for href in links:
+            if href and href.startswith("/") and not href.startswith("//"):
+                queue.append(href.split("#")[0])
+    return overflow
+
+
+@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+@pytest.mark.parametrize("username", ["binh", "rum"])
+def test_no_page_of_the_demo_is_wider_than_a_phone(live_server, new_context, username):
+    demo.demo_load(password="mat-khau-thu-nghiem-2017")
+    page = new_context().new_page()
+    login(page, live_server.url, username)
+    overflow = crawl(page, live_server.url, ["/", "/units/", "/members/", "/reports/", "/consolidation/"])
+    assert len(overflow) >= 8, overflow  # the crawl reached the app's pages
+    wide = {url: px for url, px in overflow.items() if px > 0}
+    assert not wide, f"pages wider than 390 px (by px): {wide}"
