@@ -79,6 +79,12 @@ class CellLevelsForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.initial.setdefault(f"cell_{cell.pk}", current.get(cell.pk, ""))
+        self.fields["override_reason"] = forms.CharField(
+            label=_("Lý do vẫn quyết định khi không đạt kiểm tra quy định"),
+            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            required=False,
+            max_length=2000,
+        )
 
     def clean(self):
         cleaned = super().clean()

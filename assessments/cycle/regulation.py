@@ -283,13 +283,16 @@ def unit_checks(
     scheme: RatingScheme | None,
     level: RatingLevel | None,
     with_group_cap: bool = True,
+    with_members: bool = True,
+    in_force: dict | None = None,
 ) -> list[CheckResult]:
-    """Every rule in force in the year on one unit judged at `level`, its members and the cells it decides."""
+    """Every rule in force in the year on one unit judged at `level`, its members and the cells it decides (the
+    subtree run of assessments.regulation.run asks for the unit's own rules only, and the members once)."""
     from assessments.regulation import members as member_rules
     from assessments.regulation import units as unit_rules
 
     org = organization
-    in_force = rules_in_force(year)
+    in_force = rules_in_force(year) if in_force is None else in_force
     if scheme is None or not in_force:
         return []
     levels = _LazyLevels(scheme)
@@ -299,7 +302,7 @@ def unit_checks(
                 organizations=[org], year=year, scheme=scheme, rule=in_force.get(Rule.MEMBER_CAP_20)
             ).values()
         )
-        if Rule.MEMBER_CAP_20 in in_force
+        if Rule.MEMBER_CAP_20 in in_force and with_members
         else []
     )
     candidates = [
@@ -352,5 +355,6 @@ def unit_checks(
                 for row in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
             }
             results += cell_not_completed_checks(cells=cells, year=year, scheme=scheme, levels=rated, rule=rule)
-    results += member_rules.member_checks(organizations=[org], year=year, levels=levels, rules=in_force)
+    if with_members:
+        results += member_rules.member_checks(organizations=[org], year=year, levels=levels, rules=in_force)
     return results

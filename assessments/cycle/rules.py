@@ -17,6 +17,7 @@ from assessments.cycle.regulation import (
     decided_cells,
     excellent_cap_checks,
     submission_checks,
+    unit_checks,
 )
 from assessments.cycle.selectors import cycle_units, status_counts, unit_levels
 from assessments.models import (
@@ -47,6 +48,7 @@ __all__ = [
     "status_counts",
     "submission_checklist",
     "submission_checks",
+    "unit_checks",
     "unit_levels",
 ]
 

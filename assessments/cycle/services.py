@@ -14,6 +14,7 @@ from assessments.models import (
     RatingLevel,
     RatingScheme,
     ReviewDocument,
+    Rule,
     Subject,
     Submission,
     SubmissionStatus,
@@ -21,7 +22,17 @@ from assessments.models import (
     User,
     YearCycle,
 )
+from assessments.regulation import overrides
 from assessments.services import level_check, unit_assessment_save
+
+CELL_DECISION_RULES = (
+    Rule.UNIT_EXCELLENT_THRESHOLDS,
+    Rule.UNIT_GOOD_THRESHOLDS,
+    Rule.COLLECTIVE_DISCIPLINED,
+    Rule.FOUNDED_RECENTLY,
+    Rule.HD27_WEAK_CELL,
+    Rule.UNIT_CAP_20,
+)
 
 # --- the yearly cycle: open a year, the unit's file, review, finalize, reopen ----------------------------------------
 # Every change of a rating below goes through unit_assessment_save, so the rules, the locks and the summaries apply.
@@ -185,8 +196,10 @@ def cell_level_decide(
     level: RatingLevel | None,
     actor: User | None,
     not_rated_reason: str = "",
+    override_reason: str = "",
 ) -> UnitAssessment:
-    """A grassroots committee's secretary decides the final level of one of its cells (or why it is not rated)."""
+    """A grassroots committee's secretary decides the final level of one of its cells (or why it is not rated); a
+    failed regulation check on the cell needs a written reason, kept as an override."""
 
     submission = _submission_lock(submission)
     _secretary_require(actor=actor, submission=submission)
@@ -202,6 +215,15 @@ def cell_level_decide(
         raise ValidationError(
             {"level": _("%(cell)s: chọn mức xếp loại hoặc lý do không xếp loại.") % {"cell": cell.name}}
         )
+    # The committee decides its cells under the rules on a unit's own level (issue 14); the member cap is counted
+    # over the whole grassroots organization and the members' rules bound the members' ratings, not the cell's.
+    failed = [
+        check
+        for check in rules.unit_checks(organization=cell, year=year, scheme=submission.cycle.scheme, level=level)
+        if check.failed and check.code in CELL_DECISION_RULES
+    ]
+    overrides.failed_refuse(failed=failed, override_reason=override_reason, finalize=False)
+    overrides.overrides_record(failed=failed, year=year, reason=override_reason, actor=actor)
     assessment = UnitAssessment.objects.filter(organization=cell, year=year).first() or UnitAssessment(
         organization=cell, year=year
     )
@@ -303,13 +325,8 @@ def rating_finalize(
     year = submission.cycle.year
     failed = [check for check in rules.submission_checks(submission=submission, level=level) if check.failed]
     override_reason = (override_reason or "").strip()
-    if failed and not override_reason:
-        raise ValidationError(
-            {
-                "override_reason": [_("Không đạt kiểm tra quy định: %(m)s") % {"m": check.message} for check in failed]
-                + [_("Muốn vẫn chốt, ghi rõ lý do.")]
-            }
-        )
+    overrides.failed_refuse(failed=failed, override_reason=override_reason)
+    overrides.overrides_record(failed=failed, year=year, reason=override_reason, actor=actor)
     assessment = UnitAssessment.objects.filter(
         organization=submission.organization, year=year
     ).first() or UnitAssessment(organization=submission.organization, year=year)

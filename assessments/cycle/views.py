@@ -387,7 +387,12 @@ def portal_cells(request, code: str, year: int):
             with transaction.atomic():  # all the cells or none
                 for cell, level, reason in form.decisions():
                     cycle_services.cell_level_decide(
-                        submission=submission, cell=cell, level=level, not_rated_reason=reason, actor=request.user
+                        submission=submission,
+                        cell=cell,
+                        level=level,
+                        not_rated_reason=reason,
+                        override_reason=form.cleaned_data.get("override_reason", ""),
+                        actor=request.user,
                     )
         except ValidationError as error:
             form_errors_add(form, error)

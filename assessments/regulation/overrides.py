@@ -1,0 +1,54 @@
+"""Overrides: a competent body keeps a level a rule refuses, with a written reason; kept per unit, year and rule
+with who and when (RuleOverride, with its history), recorded by the services that decide a level and read back by the
+checks of a subtree (check_ratings, the officers' page) and the results report."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from assessments.models import RuleOverride, User
+
+
+def failed_refuse(*, failed: list, override_reason: str, finalize: bool = True) -> None:
+    """A failed check blocks the decision (finalizing, or a committee deciding a cell) unless a reason for keeping
+    the level anyway is written."""
+    if failed and not (override_reason or "").strip():
+        closing = _("Muốn vẫn chốt, ghi rõ lý do.") if finalize else _("Muốn vẫn quyết định, ghi rõ lý do.")
+        raise ValidationError(
+            {
+                "override_reason": [_("Không đạt kiểm tra quy định: %(m)s") % {"m": check.message} for check in failed]
+                + [closing]
+            }
+        )
+
+
+def overrides_record(*, failed: Iterable, year: int, reason: str, actor: User | None) -> list[RuleOverride]:
+    """Record (or renew) the override of every failed check, with the reason, the actor and the check's message."""
+    recorded = []
+    for check in failed:
+        override = RuleOverride.objects.filter(organization=check.organization, year=year, rule=check.code).first()
+        override = override or RuleOverride(organization=check.organization, year=year, rule=check.code)
+        override.reason = reason.strip()
+        override.message = check.message
+        override.decided_by = actor
+        override._history_user = actor
+        override.save()
+        recorded.append(override)
+    return recorded
+
+
+def overrides_apply(results: list, year: int) -> list:
+    """Mark the results a competent body overrode, with its reason (one query)."""
+    organizations = {result.organization.pk for result in results}
+    if not organizations:
+        return results
+    found = {
+        (row.organization_id, row.rule): row.reason
+        for row in RuleOverride.objects.filter(organization__in=organizations, year=year)
+    }
+    for result in results:
+        reason = found.get((result.organization.pk, str(result.code)))
+        if reason is not None and not result.passed:
+            result.overridden, result.reason = True, reason
+    return results

@@ -1,0 +1,78 @@
+"""Every check in force for a year over a subtree, each unit judged at its stored level, with the overrides a
+competent body recorded: what check_ratings prints and the officers' page shows."""
+
+from django.utils.translation import gettext as _
+
+from assessments.common.vocabulary import levels_of
+from assessments.cycle.regulation import CheckResult, excellent_cap_checks, unit_checks
+from assessments.models import GRASSROOTS_KINDS, Kind, Organization, RatingScheme, Rule, UnitAssessment
+from assessments.regulation import members as member_rules
+from assessments.regulation import units as unit_rules
+from assessments.regulation.overrides import overrides_apply
+from assessments.regulation.periods import rules_in_force
+
+RATED_KINDS = (*GRASSROOTS_KINDS, Kind.SUBCOMMITTEE, Kind.CELL)
+
+
+def subtree_checks(*, organization: Organization, year: int) -> list[CheckResult]:
+    """The results of every rule in force in the year on the organization and every unit under it that existed on
+    31 December: each unit's own rules at its stored level, the member cap of each grassroots organization, the unit
+    cap of each committee's groups and the members' rules once; overridden results marked with their reason."""
+    scheme = RatingScheme.for_year(year)
+    in_force = rules_in_force(year)
+    if scheme is None or not in_force:
+        return []
+    units = list(
+        Organization.objects.subtree(organization).for_year(year).filter(kind__in=RATED_KINDS).order_by("path")
+    )
+    stored = {
+        row.organization_id: row.level
+        for row in UnitAssessment.objects.filter(organization__in=units, year=year).select_related("level")
+    }
+    results: list[CheckResult] = []
+    for unit in units:
+        results += unit_checks(
+            organization=unit, year=year, scheme=scheme, level=stored.get(unit.pk),
+            with_group_cap=False, with_members=False, in_force=in_force,
+        )  # fmt: skip
+    grassroots = [unit for unit in units if unit.kind in GRASSROOTS_KINDS]
+    if Rule.MEMBER_CAP_20 in in_force:
+        results += excellent_cap_checks(
+            organizations=grassroots, year=year, scheme=scheme, rule=in_force[Rule.MEMBER_CAP_20]
+        ).values()
+    levels = levels_of(scheme)
+    if Rule.UNIT_CAP_20 in in_force:
+        committees = Organization.objects.subtree(organization).for_year(year).filter(children__isnull=False)
+        for committee in committees.distinct().order_by("path"):
+            results += unit_rules.unit_cap_checks(
+                rule=in_force[Rule.UNIT_CAP_20], committee=committee, year=year, levels=levels
+            ).values()
+    results += member_rules.member_checks(organizations=[organization], year=year, levels=levels, rules=in_force)
+    return overrides_apply(results, year)
+
+
+def reported(results: list[CheckResult]) -> list[CheckResult]:
+    """The results worth a line: failed, or overridden by a competent body."""
+    return [result for result in results if result.failed or result.overridden]
+
+
+def as_json(result: CheckResult, year: int) -> dict:
+    """One result as check_ratings --format json writes it."""
+    return {
+        "organization": result.organization.code,
+        "year": year,
+        "rule": str(result.code),
+        "source": result.source,
+        "overridden": result.overridden,
+        "reason": result.reason,
+        "numbers": result.numbers,
+        "message": result.message,
+    }
+
+
+def as_line(result: CheckResult, year: int) -> str:
+    """One result as check_ratings writes it in text: ORGCODE YEAR RULE: message."""
+    message = result.message
+    if result.overridden:
+        message += " " + _("[Đã quyết định vượt kiểm tra: %(reason)s]") % {"reason": result.reason}
+    return f"{result.organization.code} {year} {result.code}: {message}"

@@ -1,0 +1,123 @@
+"""check_ratings: text and JSON output of what fails or was overridden, exit codes 0/1/2; an override with a reason
+unblocks a decision, is kept with who and when, and is listed."""
+
+import datetime
+import json
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from assessments.cycle import services as cycle_services
+from assessments.models import Organization, RuleOverride
+from tests.cycle_factories import year_opened
+from tests.factories import level
+from tests.regulation.helpers import member_rated, unit_rated
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args):
+    out = StringIO()
+    try:
+        call_command("check_ratings", *args, stdout=out)
+    except SystemExit as stop:
+        return stop.code, out.getvalue()
+    return 0, out.getvalue()
+
+
+@pytest.fixture
+def violations_2019(tree):
+    """2019 in Đồng Ý: a cell rated excellent with only 3 of 5 members good or better, a member on long sick leave."""
+    cell = tree["BS-DONG-Y-01"]
+    for code in ("excellent", "good", "good", "completed", "completed"):
+        member_rated(cell, 2019, "qd132-2018", code)
+    member_rated(tree["BS-DONG-Y-02"], 2019, "qd132-2018", "good", sick_leave_months=4)
+    unit_rated(cell, 2019, "qd132-2018", "excellent")
+    return cell
+
+
+def test_check_ratings_lists_each_failure_on_a_line_and_exits_1(violations_2019):
+    code, out = _run("BS", "2019")
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert any(line.startswith("BS-DONG-Y-01 2019 unit_excellent_thresholds: ") and "3/5" in line for line in lines)
+    assert any(line.startswith("BS-DONG-Y-02 2019 sick_leave: ") for line in lines)
+    # The member cap: 1 excellent over 4 good counts 25% in Đồng Ý, more than 20%.
+    assert any(line.startswith("BS-DONG-Y 2019 member_cap_20: ") for line in lines)
+
+
+def test_check_ratings_json_has_the_fields_of_each_result(violations_2019):
+    code, out = _run("BS-DONG-Y", "2019", "--format", "json")
+    assert code == 1
+    rows = json.loads(out)
+    row = next(r for r in rows if r["rule"] == "unit_excellent_thresholds")
+    assert set(row) == {"organization", "year", "rule", "source", "overridden", "reason", "numbers", "message"}
+    assert row["organization"] == "BS-DONG-Y-01" and row["year"] == 2019 and row["overridden"] is False
+    assert row["numbers"]["good"] == 3 and row["source"].startswith("Hướng dẫn 21-HD/BTCTW")
+
+
+def test_an_overridden_check_is_listed_with_its_reason_and_does_not_fail(violations_2019, officer):
+    # The cell rated excellent is also 1 of the 2 cells Đồng Ý decides: 50%, over the unit cap of 20%.
+    for rule in ("unit_excellent_thresholds", "sick_leave", "member_cap_20", "unit_cap_20"):
+        org = {"sick_leave": "BS-DONG-Y-02", "member_cap_20": "BS-DONG-Y", "unit_cap_20": "BS-DONG-Y"}.get(
+            rule, "BS-DONG-Y-01"
+        )
+        RuleOverride.objects.create(organization=Organization.objects.get(code=org), year=2019, rule=rule,
+                                    reason="Thành tích đột xuất", decided_by=officer)  # fmt: skip
+    code, out = _run("BS", "2019", "--format", "json")
+    assert code == 0, out
+    rows = json.loads(out)
+    assert rows and all(r["overridden"] and r["reason"] == "Thành tích đột xuất" for r in rows)
+    code, out = _run("BS", "2019")
+    assert code == 0 and "[Đã quyết định vượt kiểm tra: Thành tích đột xuất]" in out
+
+
+def test_nothing_to_report_exits_0_and_2017_ignores_the_hd21_rules(tree):
+    cell = tree["BS-DONG-Y-01"]
+    for code in ("good", "completed", "completed"):
+        member_rated(cell, 2017, "hd27-2014", code)
+    unit_rated(cell, 2017, "hd27-2014", "clean_strong")
+    assert _run("BS", "2017") == (0, "")
+    assert _run("BS", "2017", "--format", "json") == (0, "[]\n")
+
+
+def test_usage_errors_exit_2(tree):
+    with pytest.raises(CommandError) as error:
+        call_command("check_ratings", "KHONG-CO", "2019")
+    assert error.value.returncode == 2 and "KHONG-CO" in str(error.value)
+    with pytest.raises(CommandError) as error:
+        call_command("check_ratings", "BS", "năm")
+    assert error.value.returncode == 2
+
+
+def test_a_bad_format_on_the_command_line_exits_2():
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check_ratings", "BS", "2019", "--format", "xml"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "xml" in done.stderr
+
+
+def test_a_committee_deciding_a_failing_cell_needs_a_reason_kept_as_an_override(officer, tree, secretary_dong_y):
+    submission = year_opened(officer=officer, tree=tree, year=2019)["BS-DONG-Y"]
+    cell = tree["BS-DONG-Y-01"]
+    for code in ("good", "completed", "completed"):
+        member_rated(cell, 2019, "qd132-2018", code)
+    good = level("qd132-2018", "unit", "good")
+    with pytest.raises(ValidationError) as error:
+        cycle_services.cell_level_decide(submission=submission, cell=cell, level=good, actor=secretary_dong_y)
+    text = " ".join(error.value.messages)
+    assert "1/3 đảng viên hoàn thành tốt trở lên (33,3%, cần 50%)" in text and "Muốn vẫn quyết định" in text
+    cycle_services.cell_level_decide(
+        submission=submission, cell=cell, level=good, actor=secretary_dong_y, override_reason="Chi bộ mới sáp nhập"
+    )
+    override = RuleOverride.objects.get(organization=cell, year=2019, rule="unit_good_thresholds")
+    assert override.reason == "Chi bộ mới sáp nhập" and override.decided_by == secretary_dong_y
+    assert override.decided_at.date() == datetime.date.today() or override.decided_at is not None
+    code, out = _run("BS-DONG-Y", "2019")
+    assert "BS-DONG-Y-01 2019 unit_good_thresholds: " in out and "Chi bộ mới sáp nhập" in out
