@@ -418,3 +418,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The regulation's data (periods, rules, discipline, statuses, overrides) has its admin in its own package.
+from assessments.regulation import admin as _regulation_admin  # noqa: E402, F401

@@ -1,0 +1,81 @@
+"""Admin of the regulation's data: guidance periods and their rules (a district switches a rule or changes its
+numbers here), discipline decisions and members' exempt or suspended times, overrides (read only); all with history."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.models import Discipline, GuidancePeriod, MemberStatusSpan, PeriodRule, RuleOverride
+from assessments.regulation import services
+
+
+class PeriodRuleInline(admin.TabularInline):
+    model = PeriodRule
+    extra = 0
+    fields = ["rule", "enabled", "source", "parameters", "note"]
+
+
+@admin.register(GuidancePeriod)
+class GuidancePeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "first_year", "last_year"]
+    inlines = [PeriodRuleInline]
+
+
+@admin.register(PeriodRule)
+class PeriodRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["period", "rule", "enabled", "source"]
+    list_filter = ["period", "enabled", "rule"]
+    list_select_related = ["period"]
+    list_editable = ["enabled"]
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(SimpleHistoryAdmin):
+    list_display = ["decided_on", "form", "member", "organization", "decision_ref", "deciding_body"]
+    list_filter = ["form", "decided_on"]
+    list_select_related = ["member", "organization"]
+    search_fields = ["member__name_folded", "member__card_number", "organization__code", "decision_ref"]
+    autocomplete_fields = ["member", "organization"]
+    date_hierarchy = "decided_on"
+
+    def save_model(self, request, obj, form, change):
+        services.discipline_save(discipline=obj, actor=request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        actor = request.user
+
+        class Checked(form):
+            def _post_clean(self):
+                super()._post_clean()
+                from django.core.exceptions import ValidationError
+
+                try:
+                    services.discipline_check(self.instance, actor=actor)
+                except ValidationError as error:
+                    self._update_errors(error)
+
+        return Checked
+
+
+@admin.register(MemberStatusSpan)
+class MemberStatusSpanAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "kind", "start", "end"]
+    list_filter = ["kind"]
+    list_select_related = ["member"]
+    search_fields = ["member__name_folded", "member__card_number"]
+    autocomplete_fields = ["member"]
+
+    def save_model(self, request, obj, form, change):
+        services.member_status_save(span=obj, actor=request.user)
+
+
+@admin.register(RuleOverride)
+class RuleOverrideAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "organization", "rule", "decided_by", "decided_at"]
+    list_filter = ["year", "rule"]
+    list_select_related = ["organization", "decided_by"]
+    search_fields = ["organization__code", "reason"]
+    readonly_fields = ["organization", "year", "rule", "reason", "message", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request):
+        return False  # recorded by the services that decide a level, with the check's message
