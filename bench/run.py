@@ -209,8 +209,13 @@ def machine() -> str:
 
 
 def commit() -> str:
-    """The commit measured, with "+changes" when the working tree differs from it."""
+    """The commit measured, with "+changes" when the working tree differs from it; BENCH_COMMIT names it when
+    the bench runs from an exported tree without .git (`git archive COMMIT`, docs/benchmarks.md)."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if head.returncode != 0:
+        return "unknown (not a git checkout; set BENCH_COMMIT)"
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True)
     return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
