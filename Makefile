@@ -54,7 +54,7 @@ worker: $(VENV)/.installed
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A bacson beat --loglevel=INFO
 
-bench: $(VENV)/.installed  ## benchmarks: make bench SCALE=district|province|national (DATABASE_URL=postgres://…/bacson_bench)
+bench: $(VENV)/.installed  ## benchmarks: make bench SCALE=district|province|national [BENCH_ARGS="--reuse --deadline"] (DATABASE_URL=postgres://…/bacson_bench; Redis on 127.0.0.1:6379, dbs 10-11)
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 	*) echo "make bench needs PostgreSQL: DATABASE_URL=postgres://USER@HOST:5432/bacson_bench (a database whose name contains 'bench'; it is dropped and re-created). SQLite is not measured." >&2; exit 2;; esac
 	$(PY) -m bench.run --scale $(SCALE) $(BENCH_ARGS)
