@@ -110,6 +110,25 @@ def _plan_is_open(plan: Plan) -> None:
         )
 
 
+def _recording_check(
+    *, actor: User | None, plan: Plan, field: str, day: datetime.date, today: datetime.date | None, future: str
+) -> None:
+    """What every dated record on a plan needs (progress, measurement): a recorder, an active plan, a past day.
+
+    `future` is the refusal of a day after today, with %(d)s for the day."""
+    _progress_recorder_require(actor=actor, plan=plan)
+    _plan_is_open(plan)
+    if day > (today or datetime.date.today()):
+        raise ValidationError({field: future % {"d": _date(day)}})
+
+
+def _save_as(obj: models.Model, actor: User | None) -> None:
+    """Validate and save a row; its history names the actor."""
+    obj._history_user = actor
+    obj.full_clean()
+    obj.save()
+
+
 # --- programmes and plans --------------------------------------------------------------------------------------
 
 
@@ -129,9 +148,7 @@ def programme_save(*, programme: Programme, actor: User | None) -> Programme:
         permissions.role_require(
             permissions.may_manage_plans(actor), _("Chỉ cán bộ Ban Tổ chức được lập và sửa đề án.")
         )
-    programme._history_user = actor
-    programme.full_clean()
-    programme.save()
+    _save_as(programme, actor)
     return programme
 
 
@@ -163,18 +180,14 @@ def plan_save(
             permissions.may_manage_plans(actor), _("Chỉ cán bộ Ban Tổ chức được lập và sửa kế hoạch củng cố.")
         )
     plan_check(plan)
-    plan._history_user = actor
-    plan.full_clean()
-    plan.save()
+    _save_as(plan, actor)
     for obj in deleted:
         if obj.pk is not None and obj.plan_id == plan.pk:
             obj._history_user = actor
             obj.delete()
     for obj in children:
         obj.plan = plan
-        obj._history_user = actor
-        obj.full_clean()
-        obj.save()
+        _save_as(obj, actor)
     return plan
 
 
@@ -216,9 +229,7 @@ def plan_transition(
         plan.closing_assessment = closing_assessment.strip()
     if to in (PlanStatus.COMPLETED, PlanStatus.CANCELLED):
         plan.closed_on = day or datetime.date.today()
-    plan._history_user = actor
-    plan.full_clean()
-    plan.save()
+    _save_as(plan, actor)
     return plan
 
 
@@ -236,21 +247,20 @@ def task_progress_record(
     today: datetime.date | None = None,
 ) -> TaskProgress:
     """Add a dated progress note to a task of an active plan, optionally moving the task's status."""
-    today = today or datetime.date.today()
-    _progress_recorder_require(actor=actor, plan=task.plan)
-    _plan_is_open(task.plan)
-    if noted_on > today:
-        raise ValidationError(
-            {"noted_on": _("Ngày ghi tiến độ (%(d)s) không thể ở tương lai.") % {"d": _date(noted_on)}}
-        )
+    _recording_check(
+        actor=actor,
+        plan=task.plan,
+        field="noted_on",
+        day=noted_on,
+        today=today,
+        future=_("Ngày ghi tiến độ (%(d)s) không thể ở tương lai."),
+    )
     if not note.strip():
         raise ValidationError({"note": _("Ghi kết quả thực hiện của nhiệm vụ.")})
     if status and status not in TaskStatus.values:
         raise ValidationError({"status": _("Tiến độ không hợp lệ: %(s)s.") % {"s": status}})
     progress = TaskProgress(task=task, noted_on=noted_on, note=note.strip(), recorded_by=actor)
-    progress._history_user = actor
-    progress.full_clean()
-    progress.save()
+    _save_as(progress, actor)
     if status and status != task.status:
         task.status = status
         task._history_user = actor
@@ -269,13 +279,14 @@ def measurement_record(
     today: datetime.date | None = None,
 ) -> Measurement:
     """Record a dated value of an indicator of an active plan; one value per indicator and day."""
-    today = today or datetime.date.today()
-    _progress_recorder_require(actor=actor, plan=indicator.plan)
-    _plan_is_open(indicator.plan)
-    if measured_on > today:
-        raise ValidationError(
-            {"measured_on": _("Ngày số liệu (%(d)s) không thể ở tương lai.") % {"d": _date(measured_on)}}
-        )
+    _recording_check(
+        actor=actor,
+        plan=indicator.plan,
+        field="measured_on",
+        day=measured_on,
+        today=today,
+        future=_("Ngày số liệu (%(d)s) không thể ở tương lai."),
+    )
     if Measurement.objects.filter(indicator=indicator, measured_on=measured_on).exists():
         raise ValidationError(
             {
@@ -286,7 +297,5 @@ def measurement_record(
     measurement = Measurement(
         indicator=indicator, measured_on=measured_on, value=value, note=note.strip(), recorded_by=actor
     )
-    measurement._history_user = actor
-    measurement.full_clean()
-    measurement.save()
+    _save_as(measurement, actor)
     return measurement

@@ -209,52 +209,61 @@ def plan_transition(request, pk: int):
     return _plan_page(request, plan, transition_form=form, status=400)
 
 
-@login_required
-@require_POST
-def task_progress_add(request, pk: int):
+def _record_on_plan(request, pk: int, *, form_class, form_name: str, record, done: str):
+    """A dated record on a plan (progress note, measurement): the recorder's form, the service `record(data, actor)`,
+    back to the plan with `done`; refused, the plan page again with the form (`form_name` in its context), 400."""
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     _require_recorder(request.user, plan)
-    form = TaskProgressForm(request.POST, plan=plan)
+    form = form_class(request.POST, plan=plan)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.task_progress_record(
-                task=data["task"],
-                noted_on=data["noted_on"],
-                note=data["note"],
-                status=data["status"],
-                actor=request.user,
-            )
+            record(form.cleaned_data, request.user)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Đã ghi tiến độ nhiệm vụ."))
+            messages.success(request, done)
             return redirect("consolidation:plan_detail", pk=plan.pk)
-    return _plan_page(request, plan, progress_form=form, status=400)
+    return _plan_page(request, plan, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def task_progress_add(request, pk: int):
+    def record(data: dict, actor) -> None:
+        services.task_progress_record(
+            task=data["task"], noted_on=data["noted_on"], note=data["note"], status=data["status"], actor=actor
+        )
+
+    return _record_on_plan(
+        request,
+        pk,
+        form_class=TaskProgressForm,
+        form_name="progress_form",
+        record=record,
+        done=_("Đã ghi tiến độ nhiệm vụ."),
+    )
 
 
 @login_required
 @require_POST
 def measurement_add(request, pk: int):
-    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
-    _require_recorder(request.user, plan)
-    form = MeasurementForm(request.POST, plan=plan)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.measurement_record(
-                indicator=data["indicator"],
-                measured_on=data["measured_on"],
-                value=data["value"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Đã ghi số liệu chỉ tiêu."))
-            return redirect("consolidation:plan_detail", pk=plan.pk)
-    return _plan_page(request, plan, measurement_form=form, status=400)
+    def record(data: dict, actor) -> None:
+        services.measurement_record(
+            indicator=data["indicator"],
+            measured_on=data["measured_on"],
+            value=data["value"],
+            note=data["note"],
+            actor=actor,
+        )
+
+    return _record_on_plan(
+        request,
+        pk,
+        form_class=MeasurementForm,
+        form_name="measurement_form",
+        record=record,
+        done=_("Đã ghi số liệu chỉ tiêu."),
+    )
 
 
 def _plan_document_context(request, pk: int) -> dict:
