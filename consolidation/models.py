@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models import YEAR_VALIDATORS, Organization, RatingLevel
+from assessments.models import Organization
+from assessments.models.fields import acting_user_field, optional_level_field, year_field
 
 DEFAULT_PARENT_BODY = "Đảng bộ tỉnh Lạng Sơn"
 DEFAULT_ISSUING_BODY = "Huyện ủy Bắc Sơn"
@@ -26,8 +26,8 @@ class Programme(models.Model):
         on_delete=models.PROTECT,
         related_name="consolidation_programmes",
     )
-    first_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
-    last_year = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
+    first_year = year_field(_("từ năm"))
+    last_year = year_field(_("đến năm"))
     plan_number = models.CharField(
         _("số kế hoạch thực hiện"), max_length=40, blank=True, help_text=_("Ví dụ: 32-KH/HU")
     )
@@ -113,15 +113,8 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="consolidation_plans",
     )
-    baseline_year = models.PositiveSmallIntegerField(_("năm xếp loại làm căn cứ"), validators=YEAR_VALIDATORS)
-    baseline_level = models.ForeignKey(
-        RatingLevel,
-        verbose_name=_("mức xếp loại làm căn cứ"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    baseline_year = year_field(_("năm xếp loại làm căn cứ"))
+    baseline_level = optional_level_field(_("mức xếp loại làm căn cứ"))
     goals = models.TextField(_("mục đích, yêu cầu"), blank=True)
     status = models.CharField(_("trạng thái"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     closing_assessment = models.TextField(_("đánh giá kết thúc"), blank=True)
@@ -270,14 +263,7 @@ class TaskProgress(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress_notes")
     noted_on = models.DateField(_("ngày"))
     note = models.TextField(_("kết quả thực hiện"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ghi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = acting_user_field(_("người ghi"))
     history = HistoricalRecords()
 
     class Meta:
@@ -296,9 +282,7 @@ class Indicator(models.Model):
     name = models.CharField(_("chỉ tiêu"), max_length=200)
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=40)
     baseline_value = models.DecimalField(_("giá trị ban đầu"), max_digits=14, decimal_places=2, null=True, blank=True)
-    baseline_year = models.PositiveSmallIntegerField(
-        _("năm ban đầu"), null=True, blank=True, validators=YEAR_VALIDATORS
-    )
+    baseline_year = year_field(_("năm ban đầu"), null=True, blank=True)
     target_value = models.DecimalField(_("mục tiêu"), max_digits=14, decimal_places=2, null=True, blank=True)
     higher_is_better = models.BooleanField(
         _("càng cao càng tốt"), default=True, help_text=_("Bỏ chọn với chỉ tiêu cần giảm, như số hộ nghèo")
@@ -325,14 +309,7 @@ class Measurement(models.Model):
     measured_on = models.DateField(_("ngày số liệu"))
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ghi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = acting_user_field(_("người ghi"))
     history = HistoricalRecords()
 
     class Meta:

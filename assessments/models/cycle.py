@@ -6,8 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models.organizations import YEAR_VALIDATORS, Organization, OrganizationQuerySet
-from assessments.models.schemes import RatingLevel, RatingScheme
+from assessments.models.fields import acting_user_field, optional_level_field, year_field
+from assessments.models.organizations import Organization, OrganizationQuerySet
+from assessments.models.schemes import RatingScheme
 
 
 class YearCycle(models.Model):
@@ -16,14 +17,12 @@ class YearCycle(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức mở đợt"), on_delete=models.PROTECT, related_name="cycles"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    year = year_field(_("năm"))
     scheme = models.ForeignKey(
         RatingScheme, verbose_name=_("quy định xếp loại"), on_delete=models.PROTECT, related_name="cycles"
     )
     deadline = models.DateField(_("hạn nộp"))
-    opened_by = models.ForeignKey(
-        "User", verbose_name=_("người mở"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    opened_by = acting_user_field(_("người mở"))
     opened_at = models.DateTimeField(_("mở lúc"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -71,27 +70,14 @@ class Submission(models.Model):
         _("trạng thái"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
     )
     # The district Organization Board's appraisal, before the Standing Board's decision is recorded.
-    proposed_level = models.ForeignKey(
-        RatingLevel,
-        verbose_name=_("Ban Tổ chức đề xuất"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    proposed_level = optional_level_field(_("Ban Tổ chức đề xuất"))
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        "User", verbose_name=_("người gửi"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = acting_user_field(_("người gửi"))
     returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
-    returned_by = models.ForeignKey(
-        "User", verbose_name=_("người trả lại"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    returned_by = acting_user_field(_("người trả lại"))
     return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
     finalized_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
-    finalized_by = models.ForeignKey(
-        "User", verbose_name=_("người chốt"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    finalized_by = acting_user_field(_("người chốt"))
     override_reason = models.TextField(_("lý do vượt kiểm tra quy định"), blank=True)
     reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -147,9 +133,7 @@ class ReviewDocument(models.Model):
     kind = models.CharField(_("định dạng"), max_length=4, choices=FileKind.choices)
     size = models.PositiveBigIntegerField(_("kích thước (byte)"))
     checksum = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        "User", verbose_name=_("người tải lên"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = acting_user_field(_("người tải lên"))
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:

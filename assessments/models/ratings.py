@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessments.models.fields import optional_level_field, year_field
 from assessments.models.members import Member
-from assessments.models.organizations import MAX_YEAR, MIN_YEAR, YEAR_VALIDATORS, Organization
-from assessments.models.schemes import RatingLevel
+from assessments.models.organizations import MAX_YEAR, MIN_YEAR, Organization
 
 
 class NotRatedReason(models.TextChoices):
@@ -49,23 +49,9 @@ class UnitAssessment(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="assessments"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
-    self_level = models.ForeignKey(
-        RatingLevel,
-        verbose_name=_("tự đánh giá"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    level = models.ForeignKey(
-        RatingLevel,
-        verbose_name=_("xếp loại"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    year = year_field(_("năm"))
+    self_level = optional_level_field(_("tự đánh giá"))
+    level = optional_level_field(_("xếp loại"))
     exemplary = models.BooleanField(_("tiêu biểu"), default=False)
     # Recorded with the unit's proposal: HD 21's condition for "excellent" on what the unit leads.
     mass_organizations_good = models.BooleanField(
@@ -126,21 +112,14 @@ class MemberAssessment(models.Model):
     member = models.ForeignKey(
         Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="assessments"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    year = year_field(_("năm"))
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("nơi đánh giá"),
         on_delete=models.PROTECT,
         related_name="member_assessments",
     )
-    level = models.ForeignKey(
-        RatingLevel,
-        verbose_name=_("xếp loại"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    level = optional_level_field(_("xếp loại"))
     not_rated_reason = models.CharField(
         _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
     )

@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models.organizations import YEAR_VALIDATORS, Organization
+from assessments.models.fields import year_field
+from assessments.models.organizations import Organization
 
 
 class Summary(models.Model):
@@ -13,7 +14,7 @@ class Summary(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.CASCADE, related_name="summaries"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    year = year_field(_("năm"))
     scheme_code = models.CharField(_("quy định"), max_length=20, blank=True)
     units_total = models.PositiveIntegerField(_("số đơn vị trực thuộc"), default=0)
     units_rated = models.PositiveIntegerField(_("số đơn vị đã xếp loại"), default=0)

@@ -1,0 +1,39 @@
+"""Factories for the fields several models declare alike: a year in the app's range, a rating level that may stay
+empty, the user who did something. Each returns a plain Django field, so a migration sees the field as if it were
+written out (the same deconstruction); a model using them needs no new migration."""
+
+from django.conf import settings
+from django.db import models
+
+from assessments.models.organizations import YEAR_VALIDATORS
+
+
+def year_field(verbose_name, **options) -> models.PositiveSmallIntegerField:
+    """A calendar year between MIN_YEAR and MAX_YEAR (the range every URL and form with a year accepts)."""
+    return models.PositiveSmallIntegerField(verbose_name, validators=YEAR_VALIDATORS, **options)
+
+
+def optional_level_field(verbose_name) -> models.ForeignKey:
+    """A rating level that may stay empty (not yet rated, not proposed); a level in use cannot be deleted, and
+    levels do not list the rows pointing at them (`related_name="+"`)."""
+    return models.ForeignKey(
+        "assessments.RatingLevel",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+def acting_user_field(verbose_name) -> models.ForeignKey:
+    """The user who did something (opened, sent, recorded...): kept as empty when the account is deleted, so the
+    row and its history stay; users do not list the rows (`related_name="+"`)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
