@@ -9,20 +9,26 @@ from assessments.permissions import organizations_visible_to
 pytestmark = pytest.mark.django_db
 
 
-def test_create_account_with_a_password_file(tree, tmp_path):
+def _create_account(tmp_path, username: str, role: str, organization: str, password: str, *options: str) -> None:
+    """create_account with its password read from a file, as an administrator runs it."""
     secret = tmp_path / "pw.txt"
-    secret.write_text("Nhat-Tien-bi-thu-2018\n", encoding="utf-8")
+    secret.write_text(password, encoding="utf-8")
     call_command(
         "create_account",
-        "bithu",
+        username,
         "--role",
-        "secretary",
+        role,
         "--organization",
-        "BS-NHAT-TIEN",
+        organization,
         "--password-file",
         str(secret),
-        "--full-name",
-        "Dương Văn Rum",
+        *options,
+    )
+
+
+def test_create_account_with_a_password_file(tree, tmp_path):
+    _create_account(
+        tmp_path, "bithu", "secretary", "BS-NHAT-TIEN", "Nhat-Tien-bi-thu-2018\n", "--full-name", "Dương Văn Rum"
     )
     user = User.objects.get(username="bithu")
     assert (user.role, user.organization.code, user.get_full_name()) == (
@@ -40,53 +46,19 @@ def test_create_account_prompts_when_no_file(tree, monkeypatch):
     assert User.objects.get(username="canbo").check_password("Mat-khau-rat-dai-2017")
 
 
-def test_create_account_rejects_a_weak_password(tree, tmp_path):
-    secret = tmp_path / "pw.txt"
-    secret.write_text("12345\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="10"):
-        call_command(
-            "create_account",
-            "yeu",
-            "--role",
-            "officer",
-            "--organization",
-            "BS",
-            "--password-file",
-            str(secret),
-        )
-    assert not User.objects.filter(username="yeu").exists()
-
-
-def test_create_account_rejects_unknown_organization(tree, tmp_path):
-    secret = tmp_path / "pw.txt"
-    secret.write_text("Mat-khau-rat-dai-2017", encoding="utf-8")
-    with pytest.raises(CommandError, match="BS-KHONG-CO"):
-        call_command(
-            "create_account",
-            "x",
-            "--role",
-            "officer",
-            "--organization",
-            "BS-KHONG-CO",
-            "--password-file",
-            str(secret),
-        )
-
-
-def test_secretary_must_belong_to_a_grassroots_organization(tree, tmp_path):
-    secret = tmp_path / "pw.txt"
-    secret.write_text("Mat-khau-rat-dai-2017", encoding="utf-8")
-    with pytest.raises(CommandError, match="cơ sở"):
-        call_command(
-            "create_account",
-            "x",
-            "--role",
-            "secretary",
-            "--organization",
-            "BS",
-            "--password-file",
-            str(secret),
-        )
+@pytest.mark.parametrize(
+    ("role", "organization", "password", "refusal"),
+    [
+        pytest.param("officer", "BS", "12345\n", "10", id="weak-password"),
+        pytest.param("officer", "BS-KHONG-CO", "Mat-khau-rat-dai-2017", "BS-KHONG-CO", id="unknown-organization"),
+        # A secretary belongs to a grassroots organization (cơ sở), not to the district.
+        pytest.param("secretary", "BS", "Mat-khau-rat-dai-2017", "cơ sở", id="secretary-of-a-district"),
+    ],
+)
+def test_create_account_refuses_and_creates_nobody(tree, tmp_path, role, organization, password, refusal):
+    with pytest.raises(CommandError, match=refusal):
+        _create_account(tmp_path, "moi", role, organization, password)
+    assert not User.objects.filter(username="moi").exists()
 
 
 def test_officer_sees_the_whole_district(officer, tree):
