@@ -87,9 +87,18 @@ _SIGNATURE_FOR = {
 
 
 def document_header(
-    *, organization: Organization, number: str = "…", signer_post: str = "", signer_name: str = ""
+    *,
+    organization: Organization,
+    number: str = "…",
+    signer_post: str = "",
+    signer_name: str = "",
+    doc_type: str = "BC",
+    recipients: str = "",
 ) -> dict:
-    """The header and closing lines of a party document (Hướng dẫn 36-HD/VPTW) issued by the organization."""
+    """The header and closing lines of a party document (Hướng dẫn 36-HD/VPTW) issued by the organization.
+
+    doc_type: the symbol's type, BC (report), QĐ (decision), KH (plan); recipients: one per line, replacing the
+    default (the committee above "(b/c)" and the issuer's office)."""
     codes = [code for code in organization.path.split("/") if code]
     ancestors = {o.code: o for o in Organization.objects.filter(code__in=codes).only("code", "name", "kind")}
     chain = [ancestors[c] for c in reversed(codes) if c in ancestors]
@@ -102,13 +111,16 @@ def document_header(
     parent = chain[1] if len(chain) > 1 else None
     body = issuing_body(organization)
     # A report goes up to the committee above ("b/c": for its information) and a copy stays with the issuer.
-    recipients = [f"{issuing_body(parent)} (b/c)," if parent is not None else "", f"Lưu Văn phòng {body}."]
+    if recipients.strip():
+        lines = [line.strip() for line in recipients.splitlines()]
+    else:
+        lines = [f"{issuing_body(parent)} (b/c)," if parent is not None else "", f"Lưu Văn phòng {body}."]
     return {
         "parent_body": parent.name.upper() if parent is not None else "",
         "issuing_body": body.upper(),
-        "number": f"Số {number}-BC/{_SYMBOL.get(organization.kind, 'ĐU')}",
+        "number": f"Số {number}-{doc_type}/{_SYMBOL.get(organization.kind, 'ĐU')}",
         "place": place or organization.name,
-        "recipient_lines": [line for line in recipients if line],
+        "recipient_lines": [line for line in lines if line],
         "signature_for": _SIGNATURE_FOR.get(organization.kind, "T/M ĐẢNG ỦY"),
         "signer_post": signer_post.upper(),
         "signer_name": signer_name,
@@ -127,13 +139,26 @@ DOCUMENT_TEMPLATE = "assessments/report_document.html"
 DOCUMENT_CSS = "css/report-document.css"
 
 
-def document_context(report: Report, *, number: str = "…", signer_post: str = "", signer_name: str = "") -> dict:
+def document_context(
+    report: Report,
+    *,
+    number: str = "…",
+    signer_post: str = "",
+    signer_name: str = "",
+    recipients: str = "",
+    issued_on=None,
+) -> dict:
+    """The template context of the report document; `issued_on` (a date) replaces the day it was generated."""
     return {
         "report": report,
         "doc": document_header(
-            organization=report.organization, number=number, signer_post=signer_post, signer_name=signer_name
+            organization=report.organization,
+            number=number,
+            signer_post=signer_post,
+            signer_name=signer_name,
+            recipients=recipients,
         ),
-        "doc_date": document_date(report.generated_on),
+        "doc_date": document_date(issued_on or report.generated_on),
         "distribution_svg": svg_distribution(report),
         "trend_svg": svg_trend(report),
     }

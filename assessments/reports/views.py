@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from assessments import permissions
 from assessments.reports import build as reports
+from assessments.reports import decision as report_decision
 from assessments.reports import renderers as report_renderers
+from assessments.reports.lists import result_lists
 
 CODE = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,6 +58,9 @@ def report_detail(request, code: str, year: int):
         "chart_data": report_renderers.chart_data(report),
         "xlsx_url": reverse("reports:xlsx", args=[report.organization.code, report.year]),
         "pdf_url": reverse("reports:pdf", args=[report.organization.code, report.year]),
+        "decision_url": reverse("reports:decision", args=[report.organization.code, report.year]),
+        "decision_pdf_url": reverse("reports:decision_pdf", args=[report.organization.code, report.year]),
+        "lists": result_lists(organization=report.organization, year=report.year),
     }
     return render(request, "assessments/report_detail.html", context)
 
@@ -73,4 +78,19 @@ def report_pdf(request, code: str, year: int):
     report = _report_for(request, code, year)
     response = HttpResponse(report_renderers.report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(report, "pdf")}"'
+    return response
+
+
+@login_required
+def decision_html(request, code: str, year: int):
+    """The standing board's decision recognizing the year's results, with its list, as an HTML document."""
+    report = _report_for(request, code, year)
+    return HttpResponse(report_decision.decision_html(report), content_type="text/html; charset=utf-8")
+
+
+@login_required
+def decision_pdf(request, code: str, year: int):
+    report = _report_for(request, code, year)
+    response = HttpResponse(report_decision.decision_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="quyet-dinh-{report.organization.code}-{report.year}.pdf"'
     return response

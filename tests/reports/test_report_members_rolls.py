@@ -166,3 +166,33 @@ def test_annex_has_one_row_per_unit_of_the_year_with_its_members(tree):
     assert (nhat_tien.level_label, nhat_tien.reason_label) == ("", "Chưa có kết quả xếp loại")
     assert (nhat_tien.members.total, nhat_tien.members.no_result) == (1, 1)
     assert html.count('<th scope="row">Đảng bộ xã') >= 2 and "Bảng 6." in html
+
+
+def test_units_exemplary_five_years_running(tree):
+    from assessments.reports.lists import result_lists
+
+    for year in range(2014, 2019):
+        scheme = "hd27-2014" if year <= 2017 else "qd132-2018"
+        top = "clean_strong" if year <= 2017 else "excellent"
+        UnitAssessmentFactory(
+            organization=tree["BS-DONG-Y"], year=year, level=level(scheme, "unit", top), exemplary=True
+        )
+        # Nhất Tiến missed 2016: exemplary this year, not five years running.
+        UnitAssessmentFactory(
+            organization=tree["BS-NHAT-TIEN"], year=year, level=level(scheme, "unit", top), exemplary=year != 2016
+        )
+    lists = result_lists(organization=tree["BS"], year=2018)
+    assert [u.code for u in lists.exemplary] == ["BS-DONG-Y", "BS-NHAT-TIEN"]
+    assert [u.code for u in lists.exemplary_running] == ["BS-DONG-Y"]
+    assert result_lists(organization=tree["BS"], year=2017).exemplary_running == []  # four years by 2017
+
+
+def test_decision_pages_answer_in_scope_only(client, tree, officer):
+    UnitAssessmentFactory(organization=tree["BS-DONG-Y"], year=2017, level=level("hd27-2014", "unit", "clean_strong"))
+    client.force_login(officer)
+    html = client.get(f"/reports/{tree['BS'].code}/2017/decision/")
+    assert html.status_code == 200 and "QUYẾT ĐỊNH" in html.content.decode()
+    pdf = client.get(f"/reports/{tree['BS'].code}/2017/decision/pdf/")
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    page = client.get(f"/reports/{tree['BS'].code}/2017/").content.decode()
+    assert 'id="result-lists"' in page and 'id="decision-pdf"' in page

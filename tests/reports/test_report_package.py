@@ -1,0 +1,112 @@
+"""The year's results package on the demo district: the standing board's decision with its list (Đồng Ý, Nhất
+Tiến), and the lists that go with it (exemplary units, members excellent five years running, members not
+completing their tasks two years running, results finalized past a failed check)."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.utils import translation
+
+from assessments import demo
+from assessments.models import (
+    Member,
+    MemberAssessment,
+    Organization,
+    RatingLevel,
+    Submission,
+    UnitAssessment,
+    YearCycle,
+)
+from assessments.reports import build as reports
+from assessments.reports import decision as report_decision
+from assessments.reports.lists import result_lists
+from tests.conftest import rating_schemes_ensure
+
+
+def _member_level(year: int, *, top: bool):
+    scheme = "hd27-2014" if year <= 2017 else "qd132-2018"
+    flag = {"is_top": True} if top else {"is_lowest": True}
+    return RatingLevel.objects.get(scheme__code=scheme, subject="member", **flag)
+
+
+@pytest.fixture(scope="module")
+def package(django_db_setup, django_db_blocker):
+    out = {}
+    with django_db_blocker.unblock(), translation.override("vi"), transaction.atomic():
+        rating_schemes_ensure()
+        demo.demo_load()
+        bs = Organization.objects.get(code="BS")
+        dong_y, nhat_tien = Organization.objects.get(code="BS-DONG-Y"), Organization.objects.get(code="BS-NHAT-TIEN")
+        # A Đồng Ý member at the top level 2014–2018, and a Nhất Tiến member at the lowest level 2016 and 2017.
+        star = Member.objects.filter(organization__path__startswith=dong_y.path, assessments__year=2018).first()
+        for year in range(2014, 2019):
+            MemberAssessment.objects.update_or_create(
+                member=star,
+                year=year,
+                defaults={"organization": star.organization, "level": _member_level(year, top=True)},
+            )
+        weak = Member.objects.filter(organization__path__startswith=nhat_tien.path, assessments__year=2017).first()
+        for year in (2016, 2017):
+            MemberAssessment.objects.update_or_create(
+                member=weak,
+                year=year,
+                defaults={
+                    "organization": weak.organization,
+                    "level": _member_level(year, top=False),
+                    "not_rated_reason": "",
+                },
+            )
+        # Nhất Tiến's 2017 result was finalized past a failed check, with the reason recorded.
+        cycle, _new = YearCycle.objects.get_or_create(
+            organization=bs, year=2017,
+            defaults={"scheme": _member_level(2017, top=True).scheme, "deadline": datetime.date(2017, 12, 20)},
+        )  # fmt: skip
+        Submission.objects.filter(cycle__organization=bs, cycle__year=2017).update(override_reason="")
+        Submission.objects.update_or_create(
+            cycle=cycle,
+            organization=nhat_tien,
+            defaults={"status": "final", "override_reason": "Ban Thường vụ đã xem xét =1+1"},
+        )
+        report_2017 = reports.report_build(organization=bs, year=2017)
+        out["report_2017"] = report_2017
+        out["decision_html"] = report_decision.decision_html(report_2017)
+        out["decision_pdf"] = report_decision.decision_pdf(report_2017, signer_name="Nguyễn Hữu Bình")
+        out["lists_2017"] = result_lists(organization=bs, year=2017)
+        out["lists_2018"] = result_lists(organization=bs, year=2018)
+        out["exemplary_2017"] = set(
+            UnitAssessment.objects.filter(year=2017, exemplary=True, organization__parent=bs).values_list(
+                "organization__code", flat=True
+            )
+        )
+        out["star"], out["weak"] = star.card_number, weak.card_number
+        transaction.set_rollback(True)
+    return out
+
+
+def test_decision_recognizes_the_units_with_their_list(package):
+    html = package["decision_html"]
+    assert "QUYẾT ĐỊNH" in html and "ĐẢNG CỘNG SẢN VIỆT NAM" in html
+    assert "Số 768-QĐ/HU" in html  # the number recorded with the year's results
+    assert "BAN THƯỜNG VỤ HUYỆN ỦY BẮC SƠN" in html
+    assert "55/55 tổ chức đảng trực thuộc" in html and "phân loại" in html
+    rows = html.split('class="table table-sm table-bordered report-table decision-table"')[1].split("<tbody>")[1]
+    assert rows.count("<tr>") == 55
+    dong_y = rows.split("Đảng bộ xã Đồng Ý")[1].split("</tr>")[0]
+    nhat_tien = rows.split("Đảng bộ xã Nhất Tiến")[1].split("</tr>")[0]
+    assert "Trong sạch, vững mạnh" in dong_y
+    assert "<td>Hoàn thành nhiệm vụ</td>" in nhat_tien.replace("\n", "")
+    assert package["decision_pdf"][:5] == b"%PDF-"
+
+
+def test_lists_on_the_demo(package):
+    lists = package["lists_2017"]
+    assert {u.code for u in lists.exemplary if u.parent.code == "BS"} == package["exemplary_2017"]
+    assert lists.exemplary_running == []  # the demo's results start in 2016
+    assert [m.card_number for m in lists.not_completed_running] == [package["weak"]]
+    assert lists.not_completed_running[0].unit_name.startswith("Chi bộ")
+    assert package["star"] in [m.card_number for m in package["lists_2018"].excellent_running]
+    assert package["star"] not in [m.card_number for m in lists.excellent_running]  # four years by 2017
+    [override] = lists.overrides
+    assert (override.unit_name, override.reason) == ("Đảng bộ xã Nhất Tiến", "Ban Thường vụ đã xem xét =1+1")
+    assert override.level_label == "Hoàn thành nhiệm vụ"
