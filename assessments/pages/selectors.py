@@ -8,7 +8,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments import hooks, permissions, selectors
-from assessments.common.vocabulary import Level, levels_of, percent
+from assessments.common.vocabulary import Level, Share, levels_of, percent
 from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
@@ -267,11 +267,12 @@ def trend(*, organization: Organization) -> list[dict]:
     return points
 
 
-def latest_unit_year(*, user) -> int | None:
-    """The latest year in which a unit in the user's scope received a final level (one query)."""
+def latest_unit_year(*, user, exclude=()) -> int | None:
+    """The latest year in which a unit in the user's scope received a final level, leaving out the years given
+    (provisional ones) (one query)."""
     rated = UnitAssessment.objects.filter(
         organization__in=permissions.organizations_visible_to(user), level__isnull=False
-    )
+    ).exclude(year__in=list(exclude))
     return rated.order_by("-year").values_list("year", flat=True).first()
 
 
@@ -319,25 +320,21 @@ def unit_rows(*, units: QuerySet[Organization], level: str = "", sector: str = "
     ).order_by("name_folded")
 
 
-def last_finished_year(*, organization: Organization, before: int | None = None) -> int | None:
+def last_finished_year(
+    *, organization: Organization, before: int | None = None, open_: dict | None = None
+) -> int | None:
     """The latest year, up to `before`, in which units directly under the organization received final levels and
-    whose yearly cycle (when one was opened) has every unit finalized."""
+    whose yearly cycle (when one was opened, at the organization or above) has every unit finalized. `open_` is
+    open_years() when the caller has it already."""
     rated = UnitAssessment.objects.filter(organization__parent=organization, level__isnull=False)
     if before is not None:
         rated = rated.filter(year__lte=before)
     years = list(rated.order_by("-year").values_list("year", flat=True).distinct()[:10])
     if not years:
         return None
-    open_years = set()
-    cycle_model, submission_model = _cycle_models()
-    if cycle_model is not None:
-        for cycle in cycle_model.objects.filter(organization=organization, year__in=years).annotate(
-            finalized=Count("submissions", filter=Q(submissions__status="finalized"))
-        ):
-            # Few cycles per organization: one count each, independent of the number of units or members.
-            if cycle.finalized < cycle.units().count():
-                open_years.add(cycle.year)
-    return next((year for year in years if year not in open_years), None)
+    if open_ is None:
+        open_ = open_years(organization=organization)
+    return next((year for year in years if year not in open_), None)
 
 
 def weak_units(*, organization: Organization, year: int) -> list[UnitAssessment] | None:
@@ -462,3 +459,41 @@ def unit_documents(*, unit: Organization) -> list | None:
         .select_related("submission__cycle", "uploaded_by")
         .order_by("-pk")[:50]
     )
+
+
+@dataclass(frozen=True)
+class OpenYear:
+    """A year whose yearly cycle (opened at the organization or above it) has units not yet finalized: its figures
+    are provisional."""
+
+    year: int
+    decided: int
+    total: int
+
+    @property
+    def share(self) -> Share:
+        return Share(self.decided, self.total)
+
+
+def open_years(*, organization: Organization) -> dict[int, OpenYear]:
+    """The organization's provisional years, by year, with their progress (decided units of the cycle's total).
+    One query for the cycles and one count per open cycle (a handful of years)."""
+    cycle_model, _submission = _cycle_models()
+    if cycle_model is None:
+        return {}
+    parts = organization.path.strip("/").split("/")
+    paths = ["".join(part + "/" for part in parts[: i + 1]) for i in range(len(parts))]
+    cycles = cycle_model.objects.filter(organization__path__in=paths).annotate(
+        decided=Count("submissions", filter=Q(submissions__status="finalized"))
+    )
+    found = {}
+    for cycle in cycles:
+        total = cycle.units().count()
+        if cycle.decided < total:
+            found[cycle.year] = OpenYear(year=cycle.year, decided=cycle.decided, total=total)
+    return found
+
+
+def decided_year_default(*, years: list[int], open_: dict[int, "OpenYear"]) -> int | None:
+    """The year a page opens on: the latest with results, unless still provisional; then the latest decided one."""
+    return next((year for year in years if year not in open_), years[0] if years else None)

@@ -40,6 +40,13 @@ def _last_year() -> int:
     return datetime.date.today().year - 1
 
 
+def _provisional(user) -> dict:
+    """The open years of the user's own organization (see pages.selectors.open_years)."""
+    # The user's organization is loaded once for the scope's subquery as well (permissions.organizations_visible_to).
+    organization = user.organization if user.organization_id else dashboard.dashboard_organization_default(user)
+    return dashboard.open_years(organization=organization) if organization is not None else {}
+
+
 @login_required
 def home(request):
     """The dashboard: headline figures of an organization in scope for a year, with the lists behind them."""
@@ -56,7 +63,10 @@ def home(request):
         choices.insert(0, organization)
 
     years = dashboard.rated_years(organization=organization)
-    year = _year(request.GET.get("year"), default=years[0] if years else _last_year())
+    provisional = dashboard.open_years(organization=organization)
+    # The latest year whose results are decided: an open year's first uploads are not the year's figures.
+    default = dashboard.decided_year_default(years=years, open_=provisional) or _last_year()
+    year = _year(request.GET.get("year"), default=default)
     if year not in years:
         years = sorted({*years, year}, reverse=True)
 
@@ -79,13 +89,15 @@ def home(request):
         "good_or_better": dashboard.GOOD_OR_BETTER,
         "sectors": sectors,
         "trend": dashboard.trend(organization=organization),
+        "provisional": provisional,
+        "open_year": provisional.get(year),
         "submissions_supported": dashboard.submission_model() is not None,
     }
 
-    context["trend_chart"] = _trend_chart(context["trend"], request.LANGUAGE_CODE)
+    context["trend_chart"] = _trend_chart(context["trend"], request.LANGUAGE_CODE, provisional)
     context["scheme_changes"] = dashboard.scheme_changes(context["trend"])
     context["pending"] = dashboard.units_not_submitted(organization=organization, year=year)
-    finished = dashboard.last_finished_year(organization=organization, before=year)
+    finished = dashboard.last_finished_year(organization=organization, before=year, open_=provisional)
     weak = dashboard.weak_units(organization=organization, year=finished) if finished else []
     context["weak_year"] = finished
     context["weak_supported"] = weak is not None
@@ -94,8 +106,10 @@ def home(request):
     return render(request, "assessments/home.html", context)
 
 
-def _trend_chart(points: list[dict], language: str) -> dict:
-    """The chart's data and its translated labels, for the json_script tag that static/js/dashboard.js reads."""
+def _trend_chart(points: list[dict], language: str, provisional: dict | None = None) -> dict:
+    """The chart's data and its translated labels, for the json_script tag that static/js/dashboard.js reads. A
+    provisional year is left out: its first uploads would be drawn as the year's result."""
+    points = [p for p in points if p["year"] not in (provisional or {})]
     return {
         "locale": "vi-VN" if language == "vi" else "en-GB",
         "labels": [str(p["year"]) for p in points],
@@ -119,7 +133,12 @@ def _trend_chart(points: list[dict], language: str) -> dict:
 def unit_list(request):
     """Units of a year with their final level; the dashboard's counts link here with the same filters."""
     user = request.user
-    year = _year(request.GET.get("year"), default=0) or dashboard.latest_unit_year(user=user) or _last_year()
+    provisional = _provisional(user)
+    year = (
+        _year(request.GET.get("year"), default=0)
+        or dashboard.latest_unit_year(user=user, exclude=provisional)
+        or _last_year()
+    )
     parent = None
     if request.GET.get("parent"):
         parent = permissions.organization_get_for_user(user=user, code=request.GET["parent"])
@@ -134,6 +153,7 @@ def unit_list(request):
     level_label = next((lv.label for lv in levels if lv.code == level), "")
     context = {
         "year": year,
+        "open_year": provisional.get(year),
         "units": rows,
         "parent": parent,
         "level": level,
@@ -219,7 +239,9 @@ def member_list(request):
     if request.GET.get("unit"):
         cell = permissions.organization_get_for_user(user=user, code=request.GET["unit"])
     years = dashboard.member_years(user=user)
-    year = _year(request.GET.get("year"), default=years[0] if years else _last_year())
+    provisional = _provisional(user)
+    default = dashboard.decided_year_default(years=years, open_=provisional) or _last_year()
+    year = _year(request.GET.get("year"), default=default)
     level = request.GET.get("level", "")
     members = dashboard.members_filtered(user=user, query=query, unit=cell, year=year, level=level)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
@@ -233,6 +255,7 @@ def member_list(request):
         "units": units,
         "year": year,
         "years": sorted({*years, year}, reverse=True),
+        "open_year": provisional.get(year),
         "level": level,
         "levels": levels,
         "not_rated": dashboard.NOT_RATED,

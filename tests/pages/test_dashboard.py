@@ -287,3 +287,45 @@ def test_only_officers_are_offered_to_draw_up_a_plan(client, officer, leader, di
     assert "Chi bộ Cơ quan số 2" in html and "Lập kế hoạch củng cố" not in html
     client.force_login(officer)
     assert "Lập kế hoạch củng cố" in page(client, "/", year=2017)
+
+
+@pytest.fixture
+def open_2019(officer, district_2017):
+    """2019 opened by the district; Đồng Ý's result is decided early (finalized), the other units are still open."""
+    from assessments.models import Submission, SubmissionStatus, YearCycle
+
+    cycle = YearCycle.objects.create(
+        organization=district_2017["BS"],
+        year=2019,
+        scheme=RatingScheme.objects.get(code="qd132-2018"),
+        deadline=datetime.date(2019, 12, 15),
+    )
+    rate_unit(district_2017["BS-DONG-Y"], 2019, "excellent")
+    Submission.objects.create(cycle=cycle, organization=district_2017["BS-DONG-Y"], status=SubmissionStatus.FINALIZED)
+    summaries_recompute_year(year=2019)
+    return cycle
+
+
+def test_an_open_year_is_not_the_default_and_is_marked_provisional_with_its_progress(
+    client, officer, district_2017, open_2019
+):
+    client.force_login(officer)
+    html = page(client, "/")
+    assert "năm 2017" in html and 'id="provisional-year"' not in html  # the latest decided year
+    assert ">2019 (tạm tính)</option>" in html
+    chart = json.loads(re.search(r'<script id="trend-data" type="application/json">(.*?)</script>', html, re.S)[1])
+    assert "2019" not in chart["labels"]  # never drawn as final
+    opened = page(client, "/", year=2019)
+    assert "Năm 2019 đang đánh giá: số liệu tạm tính, 1/5 đơn vị đã chốt kết quả." in opened
+    assert "2017" in page(client, "/units/").split("</h1>")[0]
+    units = page(client, "/units/", year=2019)
+    assert 'id="provisional-year"' in units
+
+
+def test_lists_open_on_the_decided_year_within_a_query_budget(
+    client, officer, district_2017, open_2019, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    with django_assert_max_num_queries(14):
+        html = page(client, "/members/")
+    assert '<option value="2017" selected>' in html
