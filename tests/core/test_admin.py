@@ -14,6 +14,11 @@ def admin_client(client, admin_user):
     return client
 
 
+def _rating_form(organization, year: int, rating_level, note: str = "") -> dict:
+    """What the admin's unit rating form posts."""
+    return {"organization": organization.pk, "year": year, "level": rating_level.pk, "note": note}
+
+
 def test_search_ignores_case_and_diacritics(admin_client, tree):
     response = admin_client.get("/admin/assessments/organization/", {"q": "dong y"})
     assert "Đảng bộ xã Đồng Ý" in response.content.decode()
@@ -36,12 +41,7 @@ def test_member_search_by_folded_name(admin_client, tree):
 def test_admin_refuses_a_level_of_another_scheme(admin_client, tree):
     response = admin_client.post(
         "/admin/assessments/unitassessment/add/",
-        {
-            "organization": tree["BS-DONG-Y"].pk,
-            "year": 2017,
-            "level": level("qd132-2018", "unit", "excellent").pk,
-            "note": "",
-        },
+        _rating_form(tree["BS-DONG-Y"], 2017, level("qd132-2018", "unit", "excellent")),
     )
     assert response.status_code == 200
     assert "thuộc Quy định 132-QĐ/TW, không dùng cho năm 2017" in response.content.decode()  # named, not coded
@@ -53,12 +53,7 @@ def test_rating_change_in_admin_is_in_history_and_can_be_reverted(admin_client, 
     rating = UnitAssessment.objects.create(organization=tree["BS-DONG-Y"], year=2017, level=good)
     response = admin_client.post(
         f"/admin/assessments/unitassessment/{rating.pk}/change/",
-        {
-            "organization": tree["BS-DONG-Y"].pk,
-            "year": 2017,
-            "level": level("hd27-2014", "unit", "weak").pk,
-            "note": "Sửa theo quyết định",
-        },
+        _rating_form(tree["BS-DONG-Y"], 2017, level("hd27-2014", "unit", "weak"), "Sửa theo quyết định"),
     )
     assert response.status_code == 302
     rating.refresh_from_db()
@@ -69,12 +64,7 @@ def test_rating_change_in_admin_is_in_history_and_can_be_reverted(admin_client, 
     history_page = admin_client.get(f"/admin/assessments/unitassessment/{rating.pk}/history/")
     assert "admin" in history_page.content.decode()
     revert = f"/admin/assessments/unitassessment/{rating.pk}/history/{original.history_id}/"
-    assert (
-        admin_client.post(
-            revert, {"organization": tree["BS-DONG-Y"].pk, "year": 2017, "level": good.pk, "note": ""}
-        ).status_code
-        == 302
-    )
+    assert admin_client.post(revert, _rating_form(tree["BS-DONG-Y"], 2017, good)).status_code == 302
     rating.refresh_from_db()
     assert rating.level.code == "good"
 
@@ -113,12 +103,7 @@ def test_admin_refuses_to_change_a_finalized_rating_with_a_form_error(admin_clie
     Submission.objects.filter(pk=submissions["BS-DONG-Y"].pk).update(status=SubmissionStatus.FINALIZED)
     response = admin_client.post(
         f"/admin/assessments/unitassessment/{rating.pk}/change/",
-        {
-            "organization": tree["BS-DONG-Y"].pk,
-            "year": 2025,
-            "level": level("qd366-2025", "unit", "excellent").pk,
-            "note": "",
-        },
+        _rating_form(tree["BS-DONG-Y"], 2025, level("qd366-2025", "unit", "excellent")),
     )
     assert response.status_code == 200
     assert "đã chốt" in response.content.decode()

@@ -120,7 +120,8 @@ def test_level_of_another_year_is_refused(tree, officer):
     rating = UnitAssessment(organization=tree["BS-DONG-Y"], year=2017, level=level("qd132-2018", "unit", "excellent"))
     with pytest.raises(ValidationError) as error:
         services.unit_assessment_save(assessment=rating, actor=officer)
-    assert "qd132-2018" in error.value.message_dict["level"][0]
+    # The scheme is named as users know it, not by its code (since 22e60b3).
+    assert "thuộc Quy định 132-QĐ/TW, không dùng cho năm 2017" in error.value.message_dict["level"][0]
 
 
 def test_member_level_is_refused_for_a_unit(tree, officer):
@@ -163,20 +164,17 @@ def test_one_unit_rating_per_year(tree, officer):
         )
 
 
-def test_member_not_rated_needs_a_reason(members, officer):
-    rating = MemberAssessment(member=members[0], year=2017, organization=members[0].organization)
-    with pytest.raises(ValidationError) as error:
-        services.member_assessment_save(assessment=rating, actor=officer)
-    assert "not_rated_reason" in error.value.message_dict
-
-
-def test_member_rated_has_no_reason(members, officer):
+@pytest.mark.parametrize(
+    ("level_code", "reason"),
+    [pytest.param(None, "", id="not-rated-needs-a-reason"), pytest.param("good", "exempt", id="rated-has-no-reason")],
+)
+def test_member_rating_has_a_level_or_a_reason_not_both(members, officer, level_code, reason):
     rating = MemberAssessment(
         member=members[0],
         year=2017,
         organization=members[0].organization,
-        level=level("hd27-2014", "member", "good"),
-        not_rated_reason="exempt",
+        level=level("hd27-2014", "member", level_code) if level_code else None,
+        not_rated_reason=reason,
     )
     with pytest.raises(ValidationError) as error:
         services.member_assessment_save(assessment=rating, actor=officer)
