@@ -1,4 +1,4 @@
-"""The four file types: their columns, Vietnamese template titles and explanations (the file format contract)."""
+"""The file types: their columns, Vietnamese template titles and explanations (the file format contract)."""
 
 from dataclasses import dataclass
 
@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from assessments.common.text import fold
 
 ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS = "organizations", "members", "unit_ratings", "member_ratings"
-DATA_TYPES = (ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS)
+DISCIPLINES = "disciplines"
+DATA_TYPES = (ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS, DISCIPLINES)
 DATA_TYPE_LABELS = {
     ORGANIZATIONS: _("Tổ chức đảng"),
     MEMBERS: _("Đảng viên"),
     UNIT_RATINGS: _("Xếp loại tổ chức đảng"),
     MEMBER_RATINGS: _("Xếp loại đảng viên"),
+    DISCIPLINES: _("Kỷ luật"),
 }
 # The column the preview's downloadable file adds; accepted and ignored on upload so a fixed file goes back in.
 ERRORS_COLUMN, ERRORS_TITLE = "errors", "Lỗi"
@@ -100,6 +102,33 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             _("Để đối chiếu: nếu có, phải khớp với họ tên của số thẻ (không phân biệt hoa thường, dấu)."),
         ),
         Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+        Column(
+            "sick_leave_months",
+            "Số tháng nghỉ ốm",
+            False,
+            _("Số tháng nghỉ ốm trong năm (0 đến 12); từ 3 tháng trở lên không xếp cao hơn hoàn thành nhiệm vụ."),
+        ),
+        Column(
+            "civil_servant_level",
+            "Xếp loại công chức, viên chức",
+            False,
+            _("Mức xếp loại công chức, viên chức năm đó (nếu có); đảng viên không xếp cao hơn mức này."),
+            "civil_servant_level",
+        ),
+    ),
+    DISCIPLINES: (
+        Column("card_number", "Số thẻ đảng viên", False, _("Số thẻ của đảng viên bị kỷ luật; hoặc ghi mã tổ chức.")),
+        Column(
+            "organization_code",
+            "Mã tổ chức",
+            False,
+            _("Mã tổ chức đảng bị kỷ luật; hoặc ghi số thẻ đảng viên (chỉ một trong hai)."),
+        ),
+        Column("form", "Hình thức kỷ luật", True, _("Mã hình thức kỷ luật."), "discipline_form"),
+        Column("decided_on", "Ngày quyết định", True, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("decision_ref", "Số quyết định", True, _("Số, ký hiệu quyết định kỷ luật.")),
+        Column("deciding_body", "Cơ quan quyết định", True, _("Ví dụ: Ủy ban Kiểm tra Huyện ủy.")),
+        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
     ),
 }
 
@@ -108,6 +137,9 @@ KEY_COLUMNS = {
     MEMBERS: ("card_number",),
     UNIT_RATINGS: ("organization_code", "year"),
     MEMBER_RATINGS: ("card_number", "year"),
+    # A decision of one number against one member or organization; its first column is where errors without a
+    # column of their own are shown, so it is the decision number every row has.
+    DISCIPLINES: ("decision_ref", "card_number", "organization_code"),
 }
 
 

@@ -16,6 +16,7 @@ from assessments.importing.columns import (
     COLUMNS,
     DATA_TYPE_LABELS,
     DATA_TYPES,
+    DISCIPLINES,
     ERRORS_COLUMN,
     IGNORED,
     MEMBER_RATINGS,
@@ -26,6 +27,7 @@ from assessments.importing.columns import (
     header_lookup,
     header_row_score,
 )
+from assessments.importing.disciplines import DisciplineHandler
 from assessments.importing.forms import ROW_FORMS, CodeChoiceField, RowValidator, row_form_class
 from assessments.importing.handlers import WRITE_BATCH, ImportResult, Row, RowError, _Rollback
 from assessments.importing.member_ratings import MemberRatingHandler
@@ -56,6 +58,7 @@ HANDLERS = {
     MEMBERS: MemberHandler,
     UNIT_RATINGS: UnitRatingHandler,
     MEMBER_RATINGS: MemberRatingHandler,
+    DISCIPLINES: DisciplineHandler,
 }
 
 
@@ -236,6 +239,7 @@ SUMMARY_COLUMNS = {
     MEMBERS: ("full_name", "organization_code", "status"),
     UNIT_RATINGS: ("organization_code", "level", "self_level", "exemplary"),
     MEMBER_RATINGS: ("full_name", "organization_code", "level", "not_rated_reason"),
+    DISCIPLINES: ("card_number", "organization_code", "form", "decided_on"),
 }
 # Model fields an update changes, by the file's column that sets them.
 FIELD_COLUMNS = {"level_id": "level", "self_level_id": "self_level", "organization_id": "organization_code"}

@@ -1,16 +1,17 @@
-"""Export of organizations, members and ratings as CSV or XLSX in the import format, safe to open in Excel."""
+"""Export of organizations, members, ratings and discipline decisions as CSV or XLSX in the import format, safe to
+open in Excel."""
 
 import csv
 import datetime
 from collections.abc import Iterator
 from typing import IO
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape
-from assessments.importing.columns import COLUMNS, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
-from assessments.models import Member, MemberAssessment, Organization, UnitAssessment
+from assessments.importing.columns import COLUMNS, DISCIPLINES, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.models import Discipline, Member, MemberAssessment, Organization, UnitAssessment
 
 
 class ExportError(Exception):
@@ -95,6 +96,24 @@ def export_rows(
                 a.not_rated_reason,
                 a.member.full_name,
                 a.note,
+                a.sick_leave_months,
+                a.civil_servant_level,
+            ]
+    elif data_type == DISCIPLINES:
+        records = Discipline.objects.filter(Q(member__organization__in=scope) | Q(organization__in=scope))
+        if year:
+            records = records.filter(decided_on__year=year)
+        for d in (
+            records.select_related("member", "organization").order_by("decided_on", "pk").iterator(chunk_size=2000)
+        ):
+            yield [
+                d.member.card_number if d.member_id else "",
+                d.organization.code if d.organization_id else "",
+                d.form,
+                d.decided_on,
+                d.decision_ref,
+                d.deciding_body,
+                d.note,
             ]
     else:
         raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})

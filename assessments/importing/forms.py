@@ -9,8 +9,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.common.text import TextNormalizeFormMixin, fold
-from assessments.importing.columns import MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
-from assessments.models import CODE_VALIDATOR, MAX_YEAR, MIN_YEAR, Gender, Kind, MemberStatus, NotRatedReason, Sector
+from assessments.importing.columns import DISCIPLINES, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.models import (
+    CODE_VALIDATOR,
+    MAX_YEAR,
+    MIN_YEAR,
+    CivilServantLevel,
+    DisciplineForm,
+    Gender,
+    Kind,
+    MemberStatus,
+    NotRatedReason,
+    Sector,
+)
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -143,6 +154,30 @@ class MemberRatingRowForm(TextNormalizeFormMixin, forms.Form):
     not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)
     full_name = forms.CharField(max_length=120, required=False)
     note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+    sick_leave_months = forms.IntegerField(
+        min_value=0,
+        max_value=12,
+        required=False,
+        error_messages={"invalid": gettext_lazy("Số tháng nghỉ ốm phải là một số từ 0 đến 12.")},
+    )
+    civil_servant_level = CodeChoiceField(CivilServantLevel.choices, required=False)
+
+
+class DisciplineRowForm(TextNormalizeFormMixin, forms.Form):
+    card_number = forms.CharField(max_length=20, required=False)
+    organization_code = _code(required=False)
+    form = CodeChoiceField(DisciplineForm.choices)
+    decided_on = FlexibleDateField()
+    decision_ref = forms.CharField(max_length=60)
+    deciding_body = forms.CharField(max_length=200)
+    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("card_number")) == bool(data.get("organization_code")):
+            column = "card_number" if "card_number" in self.fields else "organization_code"
+            self.add_error(column, _("Ghi số thẻ đảng viên hoặc mã tổ chức đảng bị kỷ luật, chỉ một trong hai."))
+        return data
 
 
 ROW_FORMS = {
@@ -150,6 +185,7 @@ ROW_FORMS = {
     MEMBERS: MemberRowForm,
     UNIT_RATINGS: UnitRatingRowForm,
     MEMBER_RATINGS: MemberRatingRowForm,
+    DISCIPLINES: DisciplineRowForm,
 }
 
 

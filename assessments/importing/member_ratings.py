@@ -75,14 +75,17 @@ class MemberRatingHandler(Handler):
                 "level_id": assessment.level_id,
                 "not_rated_reason": assessment.not_rated_reason,
                 "note": assessment.note,
+                "sick_leave_months": assessment.sick_leave_months,
+                "civil_servant_level": assessment.civil_servant_level,
             }
             values = {"organization_id": org.pk, "level_id": level.pk if level else None}
             if "not_rated_reason" in self.present:
                 values["not_rated_reason"] = data["not_rated_reason"]
             elif level is not None:
                 values["not_rated_reason"] = ""  # a level means rated: a stored reason no longer applies
-            if "note" in self.present:
-                values["note"] = data["note"]
+            for name in ("note", "sick_leave_months", "civil_servant_level"):
+                if name in self.present:
+                    values[name] = data[name]
             changed = [name for name, value in values.items() if not _same(old[name], value)]
             for name, value in values.items():
                 setattr(assessment, name, value)
@@ -130,7 +133,15 @@ class MemberRatingHandler(Handler):
             bulk_update_with_history(
                 updates,
                 MemberAssessment,
-                ["organization", "level", "not_rated_reason", "note", "updated_at"],
+                [
+                    "organization",
+                    "level",
+                    "not_rated_reason",
+                    "note",
+                    "sick_leave_months",
+                    "civil_servant_level",
+                    "updated_at",
+                ],
                 batch_size=WRITE_BATCH,
                 default_user=self.actor,
                 default_change_reason=self.reason,

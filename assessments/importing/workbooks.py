@@ -24,6 +24,8 @@ from assessments.importing.exporting import rows_write_xlsx
 from assessments.importing.readers import CSV, Table, file_check
 from assessments.models import (
     MEMBER_REASONS,
+    CivilServantLevel,
+    DisciplineForm,
     Gender,
     ImportRecord,
     Kind,
@@ -41,6 +43,8 @@ CODE_LISTS = {
     "status": MemberStatus.choices,
     "gender": Gender.choices,
     "member_reasons": [(r.value, r.label) for r in MEMBER_REASONS],
+    "discipline_form": DisciplineForm.choices,
+    "civil_servant_level": CivilServantLevel.choices,
 }
 
 
