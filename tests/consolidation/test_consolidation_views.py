@@ -32,14 +32,17 @@ def plans(tree):
     return result
 
 
-def _progress(plan, task=None):
+def _record_progress(client, plan, task=None):
+    """Post the plan page's progress form: its task (or the one given) in progress since yesterday."""
     task = task or plan.tasks.get()
-    return {"task": task.pk, "noted_on": YESTERDAY.isoformat(), "note": "Đã họp chi bộ", "status": "in_progress"}
+    data = {"task": task.pk, "noted_on": YESTERDAY.isoformat(), "note": "Đã họp chi bộ", "status": "in_progress"}
+    return client.post(reverse("consolidation:task_progress_add", args=[plan.pk]), data)
 
 
-def _measurement(plan, indicator=None):
-    indicator = indicator or plan.indicators.get()
-    return {"indicator": indicator.pk, "measured_on": YESTERDAY.isoformat(), "value": "21.5", "note": ""}
+def _record_measurement(client, plan, measured_on=YESTERDAY):
+    """Post the plan page's measurement form: its indicator at 21.5 on the day (yesterday unless given)."""
+    data = {"indicator": plan.indicators.get().pk, "measured_on": measured_on.isoformat(), "value": "21.5", "note": ""}
+    return client.post(reverse("consolidation:measurement_add", args=[plan.pk]), data)
 
 
 # --- scope: secretaries --------------------------------------------------------------------------------------------
@@ -74,8 +77,8 @@ def test_secretary_cannot_record_on_other_communes_plan(client, secretary_dong_y
     other = plans["BS-NHAT-TIEN"]
     client.force_login(secretary_dong_y)
 
-    progress = client.post(reverse("consolidation:task_progress_add", args=[other.pk]), _progress(other))
-    measurement = client.post(reverse("consolidation:measurement_add", args=[other.pk]), _measurement(other))
+    progress = _record_progress(client, other)
+    measurement = _record_measurement(client, other)
 
     assert (progress.status_code, measurement.status_code) == (404, 404)
     assert not TaskProgress.objects.exists() and not Measurement.objects.exists()
@@ -85,9 +88,7 @@ def test_secretary_cannot_slip_another_plans_task_into_own_plan(client, secretar
     own, other = plans["BS-DONG-Y"], plans["BS-NHAT-TIEN"]
     client.force_login(secretary_dong_y)
 
-    response = client.post(
-        reverse("consolidation:task_progress_add", args=[own.pk]), _progress(own, task=other.tasks.get())
-    )
+    response = _record_progress(client, own, task=other.tasks.get())
 
     assert response.status_code == 400
     assert not TaskProgress.objects.exists()
@@ -98,8 +99,8 @@ def test_secretary_records_progress_and_measurement_on_own_plan(client, secretar
     plan = plans["BS-DONG-Y"]
     client.force_login(secretary_dong_y)
 
-    progress = client.post(reverse("consolidation:task_progress_add", args=[plan.pk]), _progress(plan))
-    measurement = client.post(reverse("consolidation:measurement_add", args=[plan.pk]), _measurement(plan))
+    progress = _record_progress(client, plan)
+    measurement = _record_measurement(client, plan)
 
     assert (progress.status_code, measurement.status_code) == (302, 302)
     assert plan.tasks.get().status == TaskStatus.IN_PROGRESS
@@ -113,9 +114,8 @@ def test_secretary_records_progress_and_measurement_on_own_plan(client, secretar
 def test_secretary_measurement_error_names_the_field(client, secretary_dong_y, plans):
     plan = plans["BS-DONG-Y"]
     client.force_login(secretary_dong_y)
-    data = {**_measurement(plan), "measured_on": (datetime.date.today() + datetime.timedelta(days=3)).isoformat()}
 
-    response = client.post(reverse("consolidation:measurement_add", args=[plan.pk]), data)
+    response = _record_measurement(client, plan, measured_on=datetime.date.today() + datetime.timedelta(days=3))
 
     assert response.status_code == 400
     assert "không thể ở tương lai" in response.content.decode()
@@ -154,7 +154,7 @@ def test_secretary_gets_no_record_forms_on_a_completed_plan(client, tree, secret
     client.force_login(secretary_dong_y)
 
     page = client.get(reverse("consolidation:plan_detail", args=[plan.pk])).content.decode()
-    refused = client.post(reverse("consolidation:task_progress_add", args=[plan.pk]), _progress(plan))
+    refused = _record_progress(client, plan)
 
     assert 'id="progress-form"' not in page
     # The secretary may record on their plan, but not once it is closed: the form says why, nothing is written.
@@ -181,7 +181,7 @@ def test_leader_reads_plans_but_gets_no_forms_or_edit_pages(client, leader, plan
     page = client.get(reverse("consolidation:plan_detail", args=[plan.pk]))
     edit = client.get(reverse("consolidation:plan_edit", args=[plan.pk]))
     cancel = client.post(reverse("consolidation:plan_transition", args=[plan.pk]), {"to": "cancelled"})
-    record = client.post(reverse("consolidation:task_progress_add", args=[plan.pk]), _progress(plan))
+    record = _record_progress(client, plan)
 
     assert page.status_code == 200 and "progress-form" not in page.content.decode()
     assert (edit.status_code, cancel.status_code, record.status_code) == (403, 403, 403)
