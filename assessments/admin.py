@@ -1,7 +1,10 @@
 """Admin for data corrections: folded search, filters, and history with revert on every rating."""
 
+import copy
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -10,8 +13,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments import services
 from assessments.common.text import TextNormalizeFormMixin, fold
+from assessments.common.vocabulary import scheme_title
 from assessments.models import (
     ImportRecord,
+    Kind,
     Member,
     MemberAssessment,
     Membership,
@@ -19,6 +24,7 @@ from assessments.models import (
     RatingLevel,
     RatingScheme,
     ReviewDocument,
+    Subject,
     Submission,
     Summary,
     UnitAssessment,
@@ -259,16 +265,95 @@ class RatingDeleteMixin:
             services.rating_delete(assessment=rating, actor=request.user)
 
 
+class GrassrootsFilter(admin.SimpleListFilter):
+    """Ratings under one grassroots organization (a commune's committee and its cells, or a grassroots cell)."""
+
+    title = _("tổ chức cơ sở đảng")
+    parameter_name = "co_so"
+
+    def lookups(self, request, model_admin):
+        grassroots = Organization.objects.filter(kind__in=[Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL])
+        return list(grassroots.order_by("name_folded").values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        unit = Organization.objects.filter(code=self.value()).only("path").first()
+        return queryset.filter(organization__path__startswith=unit.path) if unit else queryset.none()
+
+
 class LevelChoicesMixin:
-    """Level dropdowns show scheme and label, since codes repeat across schemes."""
+    """A rating's level lists only the levels of its year's scheme and subject, each named with its scheme (codes and
+    labels repeat across schemes); the reference data it points to (levels, organizations, members) is corrected in
+    its own admin, never through add, change or delete shortcuts from a rating's form."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in ("level", "self_level"):
-            kwargs["queryset"] = RatingLevel.objects.select_related("scheme")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    subject = ""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        year = obj.year if obj is not None else _year_or_none(request.GET.get("year"))
+        # On a POST every level of the subject stays valid, so that the rules layer words a wrong scheme's level.
+        scheme = RatingScheme.for_year(year) if year and request.method != "POST" else None
+        for name in ("level", "self_level"):
+            if name not in form.base_fields:
+                continue
+            field = form.base_fields[name] = copy.deepcopy(form.base_fields[name])
+            levels = RatingLevel.objects.select_related("scheme").filter(subject=self.subject)
+            if scheme is not None:
+                levels = levels.filter(scheme=scheme)
+            field.queryset = levels.order_by("-scheme__first_year", "rank")
+            field.label_from_instance = _level_choice_label
+        return form
 
 
-class RatingAdmin(RatingDeleteMixin, ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+def _level_choice_label(level: RatingLevel) -> str:
+    return f"{level.label_vi} ({scheme_title(level.scheme)})"
+
+
+def _year_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ChangeReasonMixin:
+    """A change to a rating asks why; each admin's save_model stores it as the history's change reason
+    (simple-history reads `_change_reason` when the service saves)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "change_reason" in form.base_fields:
+            field = form.base_fields["change_reason"] = copy.deepcopy(form.base_fields["change_reason"])
+            field.required = obj is not None  # a new rating needs none: its history says it was added
+        return form
+
+
+def rating_form(model, check):
+    """The rule-checked form of a rating, with the reason for a change."""
+
+    class Form(rule_checked_form(model, check, with_actor=True)):
+        change_reason = forms.CharField(
+            label=_("Lý do sửa"),
+            max_length=100,
+            required=False,
+            help_text=_("Bắt buộc khi sửa: được lưu vào lịch sử thay đổi."),
+        )
+
+    return Form
+
+
+class RatingAdmin(
+    ChangeReasonMixin, RatingDeleteMixin, ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
     """What both rating admins share: rules and locks on save and on delete, level choices, folded search."""
 
 
@@ -282,30 +367,36 @@ class UnitAssessmentAdmin(RatingAdmin):
         "exemplary",
         "organization__kind",
         "organization__sector",
+        GrassrootsFilter,
     ]
     list_select_related = ["organization", "level", "self_level"]
     search_fields = ["organization__name", "organization__code"]
-    folded_search_fields = ("organization__name_folded",)
+    # A cell is found by its grassroots organization's name too: "dong y" finds the cells of Đồng Ý.
+    folded_search_fields = ("organization__name_folded", "organization__parent__name_folded")
     exact_search_fields = ("organization__code",)
     autocomplete_fields = ["organization"]
-    form = rule_checked_form(UnitAssessment, services.unit_assessment_write_check, with_actor=True)
+    form = rating_form(UnitAssessment, services.unit_assessment_write_check)
+    subject = Subject.UNIT
 
     def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or None
         services.unit_assessment_save(assessment=obj, actor=request.user)
 
 
 @admin.register(MemberAssessment)
 class MemberAssessmentAdmin(RatingAdmin):
     list_display = ["member", "year", "organization", "level", "not_rated_reason"]
-    list_filter = ["year", "level__scheme", "level__rank", "not_rated_reason"]
+    list_filter = ["year", GrassrootsFilter, "level__scheme", "level__rank", "not_rated_reason"]
     list_select_related = ["member", "organization", "level"]
     search_fields = ["member__full_name", "member__card_number"]
-    folded_search_fields = ("member__name_folded", "organization__name_folded")
+    folded_search_fields = ("member__name_folded", "organization__name_folded", "organization__parent__name_folded")
     exact_search_fields = ("member__card_number",)
     autocomplete_fields = ["member", "organization"]
-    form = rule_checked_form(MemberAssessment, services.member_assessment_write_check, with_actor=True)
+    form = rating_form(MemberAssessment, services.member_assessment_write_check)
+    subject = Subject.MEMBER
 
     def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or None
         services.member_assessment_save(assessment=obj, actor=request.user)
 
 

@@ -16,7 +16,13 @@ def admin_client(client, admin_user):
 
 def _rating_form(organization, year: int, rating_level, note: str = "") -> dict:
     """What the admin's unit rating form posts."""
-    return {"organization": organization.pk, "year": year, "level": rating_level.pk, "note": note}
+    return {
+        "organization": organization.pk,
+        "year": year,
+        "level": rating_level.pk,
+        "note": note,
+        "change_reason": "Sửa theo Quyết định 768-QĐ/HU",
+    }
 
 
 def test_search_ignores_case_and_diacritics(admin_client, tree):
@@ -109,3 +115,47 @@ def test_admin_refuses_to_change_a_finalized_rating_with_a_form_error(admin_clie
     assert "đã chốt" in response.content.decode()
     rating.refresh_from_db()
     assert rating.level.code == "good"
+
+
+def test_a_ratings_level_offers_its_years_levels_named_with_the_scheme_and_no_shortcuts(admin_client, tree):
+    rating = UnitAssessment.objects.create(
+        organization=tree["BS-DONG-Y"], year=2017, level=level("hd27-2014", "unit", "good")
+    )
+    response = admin_client.get(f"/admin/assessments/unitassessment/{rating.pk}/change/")
+    form = response.context["adminform"].form
+    labels = [label for value, label in form.fields["level"].choices if value]
+    assert labels[0] == "Trong sạch, vững mạnh (Hướng dẫn 27-HD/BTCTW)"
+    assert all(label.endswith("(Hướng dẫn 27-HD/BTCTW)") for label in labels) and len(labels) == 4
+    page = response.content.decode()
+    for shortcut in ("add_id_level", "change_id_level", "delete_id_level", "add_id_organization", "view_id_level"):
+        assert shortcut not in page
+
+
+def test_a_change_asks_for_a_reason_and_the_history_shows_it_with_old_and_new_values(admin_client, tree):
+    good, weak = level("hd27-2014", "unit", "good"), level("hd27-2014", "unit", "weak")
+    rating = UnitAssessment.objects.create(organization=tree["BS-DONG-Y"], year=2017, level=good)
+    url = f"/admin/assessments/unitassessment/{rating.pk}/change/"
+    unexplained = {**_rating_form(tree["BS-DONG-Y"], 2017, weak), "change_reason": ""}
+    assert admin_client.post(url, unexplained).status_code == 200  # refused: the reason is required
+    rating.refresh_from_db()
+    assert rating.level == good
+    assert admin_client.post(url, _rating_form(tree["BS-DONG-Y"], 2017, weak)).status_code == 302
+    assert rating.history.first().history_change_reason == "Sửa theo Quyết định 768-QĐ/HU"
+    page = admin_client.get(f"/admin/assessments/unitassessment/{rating.pk}/history/").content.decode()
+    assert "Sửa theo Quyết định 768-QĐ/HU" in page
+    assert "<strong>Xếp loại:</strong> Hoàn thành tốt nhiệm vụ → Yếu kém" in page
+    assert ">None<" not in page and "Changed by" not in page
+
+
+def test_member_ratings_are_found_and_filtered_by_their_grassroots_organization(admin_client, members):
+    from assessments.models import MemberAssessment
+
+    for member in members:
+        MemberAssessment.objects.create(
+            member=member, organization=member.organization, year=2017, level=level("hd27-2014", "member", "good")
+        )
+    in_dong_y = sum(1 for m in members if m.organization.code.startswith("BS-DONG-Y"))
+    found = admin_client.get("/admin/assessments/memberassessment/", {"q": "dong y"})
+    assert found.context["cl"].result_count == in_dong_y > 0
+    filtered = admin_client.get("/admin/assessments/memberassessment/", {"co_so": "BS-DONG-Y"})
+    assert filtered.context["cl"].result_count == in_dong_y
