@@ -24,6 +24,11 @@ from .models import (
 
 ISSUING_KINDS = (Kind.DISTRICT, Kind.PROVINCE)  # the committees that issue programmes
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The letterhead and the signature block of an issued document: a plan and a programme's report both have them
+# (templates/consolidation/includes/document_form_fields.html lays them out).
+LETTERHEAD_FIELDS = ["parent_body", "issuing_body", "place"]
+SIGNATURE_FIELDS = ["signer_post", "signer_name", "recipients"]
+RECIPIENTS_INPUT = forms.Textarea(attrs={"rows": 3})
 
 
 class PlanFilterForm(forms.Form):
@@ -68,23 +73,15 @@ class PlanForm(TextNormalizeFormMixin, forms.ModelForm):
             "programme",
             "number",
             "issued_on",
-            "parent_body",
-            "issuing_body",
-            "place",
+            *LETTERHEAD_FIELDS,
             "title",
             "organization",
             "baseline_year",
             "baseline_level",
             "goals",
-            "signer_post",
-            "signer_name",
-            "recipients",
+            *SIGNATURE_FIELDS,
         ]
-        widgets = {
-            "issued_on": DATE_INPUT,
-            "goals": forms.Textarea(attrs={"rows": 4}),
-            "recipients": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"issued_on": DATE_INPUT, "goals": forms.Textarea(attrs={"rows": 4}), "recipients": RECIPIENTS_INPUT}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,18 +191,14 @@ class ProgrammeForm(TextNormalizeFormMixin, forms.ModelForm):
             "plan_number",
             "plan_issued_on",
             "description",
-            "parent_body",
-            "issuing_body",
-            "place",
+            *LETTERHEAD_FIELDS,
             "report_number",
-            "signer_post",
-            "signer_name",
-            "recipients",
+            *SIGNATURE_FIELDS,
         ]
         widgets = {
             "plan_issued_on": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 4}),
-            "recipients": forms.Textarea(attrs={"rows": 3}),
+            "recipients": RECIPIENTS_INPUT,
         }
 
     def __init__(self, *args, user, **kwargs):
