@@ -118,7 +118,7 @@ def _drop_downs(workbook, sheet_title: str, data_type: str, year: int | None, he
     for number, (code, labels) in enumerate(lists.items(), start=1):
         letter = get_column_letter(number)
         for row, label in enumerate(labels, start=1):
-            source[f"{letter}{row}"] = label
+            source[f"{letter}{row}"] = cell_escape(label)  # a label is text, never a formula
         target = get_column_letter(codes.index(code) + 1)
         validation = DataValidation(
             type="list",
