@@ -18,25 +18,40 @@ from .models import (
 )
 
 
-class SecondedCadreInline(admin.TabularInline):
+class _Inline(admin.TabularInline):
+    """Rows under their parent, with no blank row: the admin corrects records, it is not where they are entered."""
+
+    extra = 0
+
+
+class _RecordInline(_Inline):
+    """Dated records (progress notes, measurements): the recorder is chosen by id, there are too many users to list."""
+
+    raw_id_fields = ["recorded_by"]
+
+
+class _PlanPartAdmin(SimpleHistoryAdmin):
+    """A part of a plan (cadre, group member, task, indicator) listed with its plan and unit, the plan chosen by id."""
+
+    list_select_related = ["plan__organization"]
+    raw_id_fields = ["plan"]
+
+
+class SecondedCadreInline(_Inline):
     model = SecondedCadre
-    extra = 0
 
 
-class WorkingGroupMemberInline(admin.TabularInline):
+class WorkingGroupMemberInline(_Inline):
     model = WorkingGroupMember
-    extra = 0
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(_Inline):
     model = Task
-    extra = 0
     show_change_link = True
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(_Inline):
     model = Indicator
-    extra = 0
     show_change_link = True
 
 
@@ -78,54 +93,42 @@ class PlanAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         obj.save()
 
 
-class TaskProgressInline(admin.TabularInline):
+class TaskProgressInline(_RecordInline):
     model = TaskProgress
-    extra = 0
-    raw_id_fields = ["recorded_by"]
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(_PlanPartAdmin):
     list_display = ["description", "plan", "area", "owner", "due_on", "status"]
     list_filter = ["area", "status", "plan__status"]
-    list_select_related = ["plan__organization"]
     search_fields = ["description", "owner", "plan__number"]
-    raw_id_fields = ["plan"]
     inlines = [TaskProgressInline]
 
 
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(_RecordInline):
     model = Measurement
-    extra = 0
-    raw_id_fields = ["recorded_by"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(_PlanPartAdmin):
     list_display = ["name", "plan", "unit_of_measure", "baseline_value", "baseline_year", "target_value"]
     list_filter = ["plan__status", "higher_is_better"]
-    list_select_related = ["plan__organization"]
     search_fields = ["name", "plan__number"]
-    raw_id_fields = ["plan"]
     inlines = [MeasurementInline]
 
 
 @admin.register(SecondedCadre)
-class SecondedCadreAdmin(SimpleHistoryAdmin):
+class SecondedCadreAdmin(_PlanPartAdmin):
     list_display = ["full_name", "home_post", "unit_post", "plan", "start", "end"]
-    list_select_related = ["plan__organization"]
     search_fields = ["full_name", "home_post", "unit_post", "plan__number"]
     list_filter = ["start"]
-    raw_id_fields = ["plan"]
 
 
 @admin.register(WorkingGroupMember)
-class WorkingGroupMemberAdmin(SimpleHistoryAdmin):
+class WorkingGroupMemberAdmin(_PlanPartAdmin):
     list_display = ["full_name", "post", "role", "plan"]
-    list_select_related = ["plan__organization"]
     search_fields = ["full_name", "post", "plan__number"]
     list_filter = ["role"]
-    raw_id_fields = ["plan"]
 
 
 @admin.register(TaskProgress)

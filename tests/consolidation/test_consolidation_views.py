@@ -1,6 +1,7 @@
 """Consolidation pages: who sees and changes what, forms, and query counts on the lists."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,10 +10,12 @@ from assessments.models import Kind, Sector, Subject
 from consolidation.models import Measurement, Plan, PlanStatus, Programme, Task, TaskProgress, TaskStatus
 from tests.consolidation_factories import (
     IndicatorFactory,
+    MeasurementFactory,
     PlanFactory,
     ProgrammeFactory,
     SecondedCadreFactory,
     TaskFactory,
+    WorkingGroupMemberFactory,
     rate,
 )
 from tests.factories import OrganizationFactory, level
@@ -430,6 +433,47 @@ def test_admin_lists_plans_and_shows_their_history(client, admin_user, plans, dj
     assert listing.status_code == 200 and "49-KH/HU" in listing.content.decode()
     assert "82-KH/HU" not in listing.content.decode()
     assert history.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"),
+    [
+        ("secondedcadre", "Lương Văn Cán"),
+        ("workinggroupmember", "Hà Thị Tổ"),
+        ("task", "Kiện toàn cấp ủy"),
+        ("indicator", "Tỷ lệ hộ nghèo"),
+        ("taskprogress", "Đã họp chi bộ"),
+        ("measurement", "Tỷ lệ hộ nghèo"),
+    ],
+)
+def test_admin_lists_every_part_of_a_plan(client, admin_user, plans, model, shown, django_assert_max_num_queries):
+    plan = plans["BS-DONG-Y"]
+    SecondedCadreFactory(plan=plan)
+    WorkingGroupMemberFactory(plan=plan)
+    TaskProgress.objects.create(task=plan.tasks.get(), noted_on=YESTERDAY, note="Đã họp chi bộ")
+    MeasurementFactory(indicator=plan.indicators.get())
+    client.force_login(admin_user)
+
+    # One query per page, not per row: the plan and its unit come with each row.
+    with django_assert_max_num_queries(12):
+        listing = client.get(reverse(f"admin:consolidation_{model}_changelist"))
+
+    assert listing.status_code == 200 and shown in listing.content.decode()
+
+
+@pytest.mark.parametrize(("model", "inline"), [("task", "Đã họp chi bộ"), ("indicator", 'value="21.50"')])
+def test_admin_shows_tasks_with_progress_and_indicators_with_values(client, admin_user, plans, model, inline):
+    plan = plans["BS-DONG-Y"]
+    TaskProgress.objects.create(task=plan.tasks.get(), noted_on=YESTERDAY, note="Đã họp chi bộ")
+    MeasurementFactory(indicator=plan.indicators.get(), value="21.5")
+    client.force_login(admin_user)
+    target = plan.tasks.get() if model == "task" else plan.indicators.get()
+
+    page = client.get(reverse(f"admin:consolidation_{model}_change", args=[target.pk]))
+
+    assert page.status_code == 200 and inline in page.content.decode()
+    # The recorder is chosen by id in the inline rows, not from a list of every user.
+    assert re.search(r'<input[^>]*name="\w+-0-recorded_by"[^>]*vForeignKeyRawIdAdminField', page.content.decode())
 
 
 def test_admin_correction_still_checks_the_plan_rules(client, admin_user, plans):
