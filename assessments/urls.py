@@ -7,6 +7,7 @@ from assessments.cycle import review_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
 from assessments.pages import views
+from assessments.regulation import views as regulation_views
 
 app_name = "assessments"
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("review/<str:code>/<year:year>/return/", review_views.review_return, name="review_return"),
     path("review/<str:code>/<year:year>/reopen/", review_views.review_reopen, name="review_reopen"),
     path("documents/<int:pk>/", cycle_views.document_download, name="document_download"),
+    path("checks/<str:code>/<year:year>/", regulation_views.regulation_checks, name="regulation_checks"),
     # Bulk import (import_views): upload, preview (dry run), confirm, progress, templates, files with errors.
     path("imports/", import_views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", import_views.import_preview, name="import_preview"),

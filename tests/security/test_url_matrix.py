@@ -324,6 +324,7 @@ FORBIDDEN = {
     "secretary_nhat_tien": {
         "assessments:cycle_list": "get",
         "assessments:review_detail": "get",
+        "assessments:regulation_checks": "get",
         "assessments:review_appraise": "post",
         "assessments:review_finalize": "post",
         "assessments:review_return": "post",

@@ -1,0 +1,52 @@
+"""The officers' page of a year's checks: what fails or was overridden, each unit linked, within the user's scope,
+under a fixed number of queries; a secretary is refused."""
+
+import pytest
+
+from assessments.models import RuleOverride
+from tests.regulation.helpers import member_rated, unit_rated
+
+pytestmark = pytest.mark.django_db
+
+URL = "/checks/BS/2019/"
+
+
+@pytest.fixture
+def results_2019(tree, officer):
+    for cell_code in ("BS-DONG-Y-01", "BS-NHAT-TIEN-01"):
+        for code in ("excellent", "good", "completed", "completed"):
+            member_rated(tree[cell_code], 2019, "qd132-2018", code)
+        unit_rated(tree[cell_code], 2019, "qd132-2018", "excellent")
+    member_rated(tree["BS-DONG-Y-02"], 2019, "qd132-2018", "good", sick_leave_months=6)
+    RuleOverride.objects.create(organization=tree["BS-NHAT-TIEN-01"], year=2019, rule="unit_excellent_thresholds",
+                                reason="Thành tích xuất sắc về xây dựng nông thôn mới", decided_by=officer)  # fmt: skip
+
+
+def test_officer_sees_failures_and_overrides_with_links_to_units(
+    client, officer, results_2019, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    # Six units under BS (two communes, four cells): a few queries per unit that has something to check.
+    with django_assert_max_num_queries(30):
+        response = client.get(URL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-rule="unit_excellent_thresholds" data-overridden="false"' in page
+    assert 'data-rule="unit_excellent_thresholds" data-overridden="true"' in page
+    assert "Thành tích xuất sắc về xây dựng nông thôn mới" in page
+    assert 'href="/units/BS-DONG-Y-01/"' in page and 'data-rule="sick_leave"' in page
+    assert "Hướng dẫn 21-HD/BTCTW" in page
+
+
+def test_the_page_is_scoped_and_refused_to_a_secretary(client, secretary_nhat_tien, secretary_dong_y, results_2019):
+    client.force_login(secretary_nhat_tien)
+    assert client.get(URL).status_code == 404  # the district is above the secretary's scope
+    assert client.get("/checks/BS-NHAT-TIEN/2019/").status_code == 403
+    client.force_login(secretary_dong_y)
+    assert client.get("/checks/BS-NHAT-TIEN/2019/").status_code == 404
+
+
+def test_the_commune_page_lists_only_its_subtree(client, officer, results_2019):
+    client.force_login(officer)
+    page = client.get("/checks/BS-NHAT-TIEN/2019/").content.decode()
+    assert "BS-NHAT-TIEN-01" in page and "BS-DONG-Y-01" not in page
