@@ -430,7 +430,8 @@ def members_filtered(
     members = (
         selectors.members_search(user=user, query=query)
         .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
-        .select_related("organization", "rating__level")
+        # The parent names a cell's grassroots organization: cell names ("Chi bộ thôn 1") repeat across communes.
+        .select_related("organization__parent", "rating__level")
     )
     if unit is not None:
         members = members.filter(organization__path__startswith=unit.path)

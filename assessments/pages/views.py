@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import FilteredRelation, Prefetch, Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments import permissions, selectors
@@ -25,6 +26,10 @@ from assessments.pages import selectors as dashboard
 
 MEMBERS_PER_PAGE = 50
 UNIT_MEMBERS_SHOWN = 30
+
+
+# The latest yearly files linked from a unit's page.
+UNIT_FILES_SHOWN = 5
 
 
 def _year(value: str | None, default: int) -> int:
@@ -226,8 +231,30 @@ def unit_detail(request, code: str):
         "history": history,
         "documents": dashboard.unit_documents(unit=unit),
         "english": request.LANGUAGE_CODE == "en",
+        "files": _unit_files(request.user, unit),
     }
     return render(request, "assessments/unit_detail.html", context)
+
+
+def _unit_files(user, unit) -> list[tuple[int, str, str]]:
+    """(year, status, link) of the unit's yearly files the user may open: the portal for its own secretary, the
+    review page for district staff (one query)."""
+    submission_model = dashboard.submission_model()
+    if submission_model is None:
+        return []
+    files = []
+    for submission in submission_model.objects.filter(organization=unit).select_related("cycle", "organization")[
+        :UNIT_FILES_SHOWN
+    ]:
+        year = submission.cycle.year
+        if permissions.is_secretary_of(user, unit):
+            url = reverse("assessments:portal_detail", args=[unit.code, year])
+        elif permissions.may_read_review(user):
+            url = reverse("assessments:review_detail", args=[unit.code, year])
+        else:
+            continue
+        files.append((year, submission.get_status_display(), url))
+    return sorted(files, reverse=True)
 
 
 @login_required

@@ -131,3 +131,16 @@ def test_cycle_page_flags_units_late_after_the_deadline(client, officer, tree):
     cycle_services.year_open(organization=tree["BS"], year=2019, deadline=datetime.date(2019, 12, 15), actor=officer)
     client.force_login(officer)
     assert "đã quá hạn 15/12/2019" in client.get("/cycle/BS/2019/").content.decode()
+
+
+def test_the_cycles_unit_table_filters_by_status(client, officer, tree):
+    from assessments.models import Submission, SubmissionStatus
+    from tests.cycle_factories import year_opened
+
+    submissions = year_opened(officer=officer, tree=tree, year=2025)
+    Submission.objects.filter(pk=submissions["BS-DONG-Y"].pk).update(status=SubmissionStatus.SUBMITTED)
+    client.force_login(officer)
+    page = client.get("/cycle/BS/2025/", {"status": "submitted"}).content.decode()
+    table = page[page.index('id="units"') :]
+    assert "Đảng bộ xã Đồng Ý" in table and "Đảng bộ xã Nhất Tiến" not in table
+    assert "Nhất Tiến" in client.get("/cycle/BS/2025/").content.decode().split('id="units"')[1]

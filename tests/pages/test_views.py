@@ -72,3 +72,30 @@ def test_member_list_query_count_does_not_grow(client, officer, members, django_
 def test_pages_speak_vietnamese_by_default(client, officer):
     client.force_login(officer)
     assert "Tổng quan" in client.get("/").content.decode()
+
+
+def test_member_list_names_each_cells_grassroots_organization(client, officer, tree, django_assert_max_num_queries):
+    from tests.factories import MemberFactory
+
+    for cell in ("BS-DONG-Y-01", "BS-NHAT-TIEN-01"):
+        for _i in range(10):
+            MemberFactory(organization=tree[cell])
+    client.force_login(officer)
+    with django_assert_max_num_queries(10):
+        page = client.get("/members/").content.decode()
+    assert page.count('class="text-body-secondary member-grassroots">Đảng bộ xã Đồng Ý<') == 10
+    assert page.count('class="text-body-secondary member-grassroots">Đảng bộ xã Nhất Tiến<') == 10
+
+
+def test_the_unit_page_links_to_its_file_plans_and_report(client, officer, secretary_nhat_tien, tree):
+    from tests.cycle_factories import year_opened
+
+    year_opened(officer=officer, tree=tree, year=2025)
+    client.force_login(officer)
+    page = client.get("/units/BS-NHAT-TIEN/").content.decode()
+    links = page[page.index('id="unit-links"') : page.index("</p>", page.index('id="unit-links"'))]
+    assert 'href="/review/BS-NHAT-TIEN/2025/"' in links and "/consolidation/?unit=BS-NHAT-TIEN" in links
+    assert "/reports/BS-NHAT-TIEN/" in links
+    client.force_login(secretary_nhat_tien)
+    page = client.get("/units/BS-NHAT-TIEN/").content.decode()
+    assert 'href="/portal/BS-NHAT-TIEN/2025/"' in page
