@@ -48,10 +48,20 @@ class DocumentUploadForm(forms.Form):
 
 class SelfLevelForm(forms.Form):
     level = LevelChoiceField(label=_("Mức đơn vị tự đề xuất"), queryset=RatingLevel.objects.none())
+    # HD 21's condition for the top level, recorded with the proposal (issue 14): blank leaves it as it was.
+    mass_organizations = forms.ChoiceField(
+        label=_("Chính quyền, Mặt trận Tổ quốc và các đoàn thể do đơn vị lãnh đạo đạt hoàn thành tốt trở lên"),
+        choices=[("", "—"), ("yes", _("Có")), ("no", _("Không"))],
+        required=False,
+    )
 
     def __init__(self, *args, year: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = RatingLevel.objects.filter(pk__in=[lv.pk for lv in rules.unit_levels(year)])
+
+    def mass_organizations_good(self) -> bool | None:
+        """True or False when answered, None when left blank."""
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("mass_organizations") or "")
 
 
 def cell_choices(levels: list[RatingLevel]) -> list[tuple[str, str]]:

@@ -176,15 +176,22 @@ def document_upload(*, submission: "Submission", file, actor: User | None) -> "R
 
 @transaction.atomic
 def unit_self_level_propose(
-    *, submission: "Submission", level: RatingLevel | None, actor: User | None
+    *,
+    submission: "Submission",
+    level: RatingLevel | None,
+    actor: User | None,
+    mass_organizations_good: bool | None = None,
 ) -> UnitAssessment:
-    """The secretary records the level the unit proposes for itself (its executive committee's vote)."""
+    """The secretary records the level the unit proposes for itself (its executive committee's vote), and whether
+    the local government and mass organizations it leads were rated good or better (None: not answered, kept)."""
     submission = _submission_lock(submission)
     _secretary_require(actor=actor, submission=submission)
     assessment = UnitAssessment.objects.filter(
         organization=submission.organization, year=submission.cycle.year
     ).first() or UnitAssessment(organization=submission.organization, year=submission.cycle.year)
     assessment.self_level = level
+    if mass_organizations_good is not None:
+        assessment.mass_organizations_good = mass_organizations_good
     return unit_assessment_save(assessment=assessment, actor=actor)
 
 

@@ -164,14 +164,10 @@ def cycle_detail(request, code: str, year: int):
     )
     units = rules.cycle_units(cycle)
     counts = rules.status_counts(units)
-    status = request.GET.get("status", "")
-    status = status if status in SubmissionStatus.values else ""
     context = {
         "cycle": cycle,
         "units": units,
-        "status": status,
-        "shown": [unit for unit in units if unit["status"] == status] if status else units,
-        "counts": [(value, label, counts[value]) for value, label in SubmissionStatus.choices],
+        "counts": [(label, counts[value]) for value, label in SubmissionStatus.choices],
         "not_submitted": [unit for unit in units if not unit["submitted"]],
         "overdue": timezone.localdate() > cycle.deadline,
         "statuses": SubmissionStatus,
@@ -366,7 +362,10 @@ def portal_self_level(request, code: str, year: int):
     if form.is_valid():
         try:
             cycle_services.unit_self_level_propose(
-                submission=submission, level=form.cleaned_data["level"], actor=request.user
+                submission=submission,
+                level=form.cleaned_data["level"],
+                actor=request.user,
+                mass_organizations_good=form.mass_organizations_good(),
             )
         except ValidationError as error:
             form_errors_add(form, error)

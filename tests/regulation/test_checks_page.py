@@ -50,3 +50,22 @@ def test_the_commune_page_lists_only_its_subtree(client, officer, results_2019):
     client.force_login(officer)
     page = client.get("/checks/BS-NHAT-TIEN/2019/").content.decode()
     assert "BS-NHAT-TIEN-01" in page and "BS-DONG-Y-01" not in page
+
+
+def test_the_secretary_records_the_mass_organizations_answer_with_the_proposal(client, officer, tree, secretary_dong_y):
+    from assessments.models import UnitAssessment
+    from tests.cycle_factories import year_opened
+    from tests.factories import level
+
+    year_opened(officer=officer, tree=tree, year=2019)
+    client.force_login(secretary_dong_y)
+    excellent = level("qd132-2018", "unit", "excellent")
+    client.post("/portal/BS-DONG-Y/2019/self-level/", {"level": excellent.pk, "mass_organizations": "no"})
+    own = UnitAssessment.objects.get(organization=tree["BS-DONG-Y"], year=2019)
+    assert own.self_level == excellent and own.mass_organizations_good is False
+    client.post("/portal/BS-DONG-Y/2019/self-level/", {"level": excellent.pk, "mass_organizations": ""})
+    own.refresh_from_db()
+    assert own.mass_organizations_good is False  # blank keeps the answer
+    client.post("/portal/BS-DONG-Y/2019/self-level/", {"level": excellent.pk, "mass_organizations": "yes"})
+    own.refresh_from_db()
+    assert own.mass_organizations_good is True
