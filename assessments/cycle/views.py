@@ -164,10 +164,14 @@ def cycle_detail(request, code: str, year: int):
     )
     units = rules.cycle_units(cycle)
     counts = rules.status_counts(units)
+    status = request.GET.get("status", "")
+    status = status if status in SubmissionStatus.values else ""
     context = {
         "cycle": cycle,
         "units": units,
-        "counts": [(label, counts[value]) for value, label in SubmissionStatus.choices],
+        "status": status,
+        "shown": [unit for unit in units if unit["status"] == status] if status else units,
+        "counts": [(value, label, counts[value]) for value, label in SubmissionStatus.choices],
         "not_submitted": [unit for unit in units if not unit["submitted"]],
         "overdue": timezone.localdate() > cycle.deadline,
         "statuses": SubmissionStatus,
