@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Organization
+from assessments.models.constraints import range_constraint
 from assessments.models.fields import acting_user_field, optional_level_field, year_field
 
 DEFAULT_PARENT_BODY = "Đảng bộ tỉnh Lạng Sơn"
@@ -49,10 +50,12 @@ class Programme(models.Model):
         verbose_name_plural = _("đề án")
         ordering = ["-first_year", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(last_year__gte=models.F("first_year")),
+            range_constraint(
+                "first_year",
+                "last_year",
+                end_optional=False,
                 name="programme_year_range",
-                violation_error_message=_("Năm kết thúc phải từ năm bắt đầu trở đi."),
+                message=_("Năm kết thúc phải từ năm bắt đầu trở đi."),
             ),
         ]
 
@@ -184,10 +187,8 @@ class SecondedCadre(models.Model):
         verbose_name_plural = _("cán bộ tăng cường")
         ordering = ["plan", "start", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                name="seconded_cadre_valid_range",
-                violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
+            range_constraint(
+                "start", "end", name="seconded_cadre_valid_range", message=_("Ngày kết thúc phải sau ngày bắt đầu.")
             ),
         ]
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.common.text import fold
+from assessments.models.constraints import range_constraint
 from assessments.models.organizations import Organization
 
 
@@ -40,12 +41,12 @@ class Member(models.Model):
         verbose_name_plural = _("đảng viên")
         ordering = ["name_folded", "card_number"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(official_on__isnull=True)
-                | Q(admitted_on__isnull=True)
-                | Q(official_on__gte=models.F("admitted_on")),
+            range_constraint(
+                "admitted_on",
+                "official_on",
+                start_optional=True,
                 name="member_official_after_admission",
-                violation_error_message=_("Ngày chính thức phải sau ngày vào Đảng."),
+                message=_("Ngày chính thức phải sau ngày vào Đảng."),
             ),
         ]
 
@@ -76,9 +77,7 @@ class Membership(models.Model):
                 name="membership_one_open_per_member",
                 violation_error_message=_("Đảng viên chỉ sinh hoạt ở một chi bộ tại một thời điểm."),
             ),
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="membership_valid_range"
-            ),
+            range_constraint("start", "end", name="membership_valid_range"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from assessments.common.text import fold
 from assessments.common.vocabulary import exists_in_year, year_end
+from assessments.models.constraints import range_constraint
 
 MIN_YEAR, MAX_YEAR = 1930, 2100
 CODE_VALIDATOR = RegexValidator(
@@ -91,12 +92,12 @@ class Organization(models.Model):
         verbose_name_plural = _("tổ chức đảng")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=models.F("valid_from")),
+            range_constraint(
+                "valid_from",
+                "valid_to",
+                start_optional=True,
                 name="organization_valid_range",
-                violation_error_message=_("Ngày kết thúc phải sau ngày thành lập."),
+                message=_("Ngày kết thúc phải sau ngày thành lập."),
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="organization_not_own_parent"),
         ]

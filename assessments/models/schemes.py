@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.common.vocabulary import level_label
+from assessments.models.constraints import range_constraint
 from assessments.models.organizations import CODE_VALIDATOR, YEAR_VALIDATORS
 
 
@@ -45,10 +46,7 @@ class RatingScheme(models.Model):
         verbose_name_plural = _("quy định xếp loại")
         ordering = ["first_year"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
-                name="scheme_year_range",
-            ),
+            range_constraint("first_year", "last_year", name="scheme_year_range"),
         ]
 
     def __str__(self) -> str:
