@@ -11,7 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from assessments.common.vocabulary import level_label
 from assessments.models.constraints import range_constraint
-from assessments.models.organizations import CODE_VALIDATOR, YEAR_VALIDATORS
+from assessments.models.fields import year_field
+from assessments.models.organizations import CODE_VALIDATOR
 
 
 class Subject(models.TextChoices):
@@ -33,10 +34,8 @@ class RatingScheme(models.Model):
 
     code = models.CharField(_("mã"), max_length=20, unique=True, validators=[CODE_VALIDATOR])
     name = models.CharField(_("văn bản"), max_length=200)
-    first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"), validators=YEAR_VALIDATORS)
-    last_year = models.PositiveSmallIntegerField(
-        _("áp dụng đến năm"), null=True, blank=True, validators=YEAR_VALIDATORS
-    )
+    first_year = year_field(_("áp dụng từ năm"))
+    last_year = year_field(_("áp dụng đến năm"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = RatingSchemeQuerySet.as_manager()
