@@ -23,6 +23,7 @@ from assessments.models import (
     UnitAssessment,
 )
 from assessments.pages import selectors as dashboard
+from assessments.regulation import selectors as regulation_selectors
 
 MEMBERS_PER_PAGE = 50
 UNIT_MEMBERS_SHOWN = 30
@@ -232,6 +233,7 @@ def unit_detail(request, code: str):
         "documents": dashboard.unit_documents(unit=unit),
         "english": request.LANGUAGE_CODE == "en",
         "files": _unit_files(request.user, unit),
+        "disciplines": list(regulation_selectors.disciplines_in_subtree(organization=unit)),
     }
     return render(request, "assessments/unit_detail.html", context)
 

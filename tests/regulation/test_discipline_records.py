@@ -102,3 +102,29 @@ def test_member_ratings_carry_sick_leave_and_civil_servant_level(members, tmp_pa
     assert rating.level == level("qd132-2018", "member", "completed")
     result = run(tmp_path, "member_ratings", [header, [card, 2019, org, "completed", "13", "tốt"]], user=officer)
     assert [(e.row, e.column) for e in result.errors] == [(2, "sick_leave_months"), (2, "civil_servant_level")]
+
+
+def test_the_unit_page_lists_the_decisions_in_its_subtree(client, officer, members, tree):
+    from tests.regulation.helpers import disciplined
+
+    disciplined(members[0], "warning", datetime.date(2019, 6, 5), ref="12-QĐ/UBKT")
+    disciplined(tree["BS-DONG-Y-01"], "reprimand", datetime.date(2019, 3, 1), ref="3-QĐ/HU")
+    disciplined(tree["BS-NHAT-TIEN-01"], "warning", datetime.date(2019, 3, 1), ref="4-QĐ/HU")
+    client.force_login(officer)
+    page = client.get(f"/units/{members[0].organization.parent.code}/").content.decode()
+    section = page[page.index('id="disciplines"') :]
+    assert "12-QĐ/UBKT" in section and "Cảnh cáo" in section and members[0].card_number in section
+    assert "3-QĐ/HU" in section and "4-QĐ/HU" not in section
+
+
+def test_the_admin_refuses_a_form_that_does_not_fit_the_subject_and_keeps_history(client, admin_user, members):
+    client.force_login(admin_user)
+    data = {"member": members[0].pk, "form": "dissolution", "decided_on": "2019-06-05", "decision_ref": "1-QĐ",
+            "deciding_body": "UBKT Huyện ủy", "note": ""}  # fmt: skip
+    response = client.post("/admin/assessments/discipline/add/", data)
+    assert response.status_code == 200 and "không dùng cho đảng viên" in response.content.decode()
+    data["form"] = "warning"
+    response = client.post("/admin/assessments/discipline/add/", data)
+    assert response.status_code == 302
+    record = Discipline.objects.get()
+    assert record.history.first().history_user == admin_user

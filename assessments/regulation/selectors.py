@@ -1,0 +1,19 @@
+"""Reads of the regulation's records used by the pages: the discipline decisions within a unit's subtree."""
+
+from django.db.models import Q, QuerySet
+
+from assessments.models import Discipline, Organization
+
+UNIT_DISCIPLINES_SHOWN = 20
+
+
+def disciplines_in_subtree(*, organization: Organization, limit: int = UNIT_DISCIPLINES_SHOWN) -> QuerySet:
+    """The latest decisions against the unit, the units under it and their members (one query)."""
+    return (
+        Discipline.objects.filter(
+            Q(organization__path__startswith=organization.path)
+            | Q(member__organization__path__startswith=organization.path)
+        )
+        .select_related("member", "organization")
+        .order_by("-decided_on", "-pk")[:limit]
+    )
