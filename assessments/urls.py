@@ -3,7 +3,7 @@
 from django.urls import path
 
 import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
-from assessments.cycle import review_views
+from assessments.cycle import decisions, review_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
 from assessments.pages import views
@@ -18,6 +18,7 @@ urlpatterns = [
     # The yearly cycle: open a year, the commune portal, document downloads (cycle_views); the review (review_views).
     path("cycle/", cycle_views.cycle_list, name="cycle_list"),
     path("cycle/<str:code>/<year:year>/", cycle_views.cycle_detail, name="cycle_detail"),
+    path("cycle/<str:code>/<year:year>/finalize/", decisions.cycle_finalize_selected, name="cycle_finalize_selected"),
     path("portal/", cycle_views.portal_home, name="portal_home"),
     path("portal/<str:code>/<year:year>/", cycle_views.portal_detail, name="portal_detail"),
     path("portal/<str:code>/<year:year>/document/", cycle_views.portal_document_upload, name="portal_document_upload"),

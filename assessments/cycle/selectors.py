@@ -25,6 +25,8 @@ def cycle_units(cycle) -> list[dict]:
             "sub__status",
             "sub__submitted_at",
             "sub__pk",
+            "sub__proposed_level__label_vi",
+            "sub__proposed_level__label_en",
             "rating__self_level__label_vi",
             "rating__self_level__label_en",
             "rating__level__label_vi",
@@ -42,6 +44,7 @@ def cycle_units(cycle) -> list[dict]:
     for unit in units:
         for name in ("self_level", "level"):
             unit[name] = level_label(unit[f"rating__{name}__label_vi"], unit[f"rating__{name}__label_en"])
+        unit["proposed"] = level_label(unit["sub__proposed_level__label_vi"], unit["sub__proposed_level__label_en"])
         unit["status"] = unit["sub__status"] or SubmissionStatus.DRAFT
         unit["status_label"] = labels[unit["status"]]
         unit["documents"] = docs.get(unit["sub__pk"], 0)

@@ -171,6 +171,7 @@ def cycle_detail(request, code: str, year: int):
         "units": units,
         "status": status,
         "shown": [unit for unit in units if unit["status"] == status] if status else units,
+        "may_finalize": permissions.may_finalize(request.user, organization),
         "counts": [(value, label, counts[value]) for value, label in SubmissionStatus.choices],
         "not_submitted": [unit for unit in units if not unit["submitted"]],
         "overdue": timezone.localdate() > cycle.deadline,

@@ -144,3 +144,71 @@ def test_the_cycles_unit_table_filters_by_status(client, officer, tree):
     table = page[page.index('id="units"') :]
     assert "Đảng bộ xã Đồng Ý" in table and "Đảng bộ xã Nhất Tiến" not in table
     assert "Nhất Tiến" in client.get("/cycle/BS/2025/").content.decode().split('id="units"')[1]
+
+
+def _reviewed(officer, tree, secretary_nhat_tien, secretary_dong_y):
+    """Đồng Ý and Nhất Tiến submitted for 2025 and appraised "good" by the Organization Board."""
+    from assessments.cycle import services as cycle_services
+    from tests.cycle_factories import members_rated, submission_ready, year_opened
+    from tests.factories import level
+
+    submissions = year_opened(officer=officer, tree=tree, year=2025)
+    for code, secretary in (("BS-NHAT-TIEN", secretary_nhat_tien), ("BS-DONG-Y", secretary_dong_y)):
+        members_rated(tree[f"{code}-01"], 2025, "qd366-2025", ["good"])
+        submission = submissions[code]
+        submission_ready(
+            submission=submission, secretary=secretary, scheme="qd366-2025", self_level="good", cell_level="good"
+        )
+        cycle_services.submission_submit(submission=submission, actor=secretary)
+        cycle_services.submission_appraise(
+            submission=submission, level=level("qd366-2025", "unit", "good"), actor=officer
+        )
+    return submissions
+
+
+def test_an_officer_finalizes_several_reviewed_units_with_one_decision(
+    client, officer, tree, secretary_nhat_tien, secretary_dong_y
+):
+    from assessments.models import Submission, SubmissionStatus, UnitAssessment
+
+    submissions = _reviewed(officer, tree, secretary_nhat_tien, secretary_dong_y)
+    client.force_login(officer)
+    page = client.get("/cycle/BS/2025/").content.decode()
+    assert 'id="finalize-selected"' in page and page.count('name="submissions"') == 2
+    response = client.post(
+        "/cycle/BS/2025/finalize/",
+        {"submissions": [s.pk for s in submissions.values()], "decision_ref": "55-QĐ/HU", "decided_on": "2026-01-12"},
+        follow=True,
+    )
+    assert "Đã chốt kết quả 2 đơn vị theo Quyết định 55-QĐ/HU." in response.content.decode()
+    finalized = Submission.objects.filter(status=SubmissionStatus.FINALIZED, cycle__year=2025)
+    assert {s.organization.code for s in finalized} == {"BS-NHAT-TIEN", "BS-DONG-Y"}
+    ratings = UnitAssessment.objects.filter(year=2025, organization__code__in=["BS-NHAT-TIEN", "BS-DONG-Y"])
+    assert {(r.level.code, r.decision_ref) for r in ratings} == {("good", "55-QĐ/HU")}
+
+
+def test_finalizing_together_is_all_or_nothing_and_names_the_unit(
+    client, officer, tree, secretary_nhat_tien, secretary_dong_y
+):
+    from assessments.models import Submission, SubmissionStatus
+
+    submissions = _reviewed(officer, tree, secretary_nhat_tien, secretary_dong_y)
+    Submission.objects.filter(pk=submissions["BS-DONG-Y"].pk).update(proposed_level=None)
+    client.force_login(officer)
+    response = client.post(
+        "/cycle/BS/2025/finalize/",
+        {"submissions": [s.pk for s in submissions.values()], "decision_ref": "55-QĐ/HU", "decided_on": "2026-01-12"},
+        follow=True,
+    )
+    assert "Đảng bộ xã Đồng Ý chưa thẩm định xong" in response.content.decode()
+    assert not Submission.objects.filter(status=SubmissionStatus.FINALIZED).exists()
+
+
+def test_a_secretary_may_not_finalize_together(client, officer, tree, secretary_nhat_tien, secretary_dong_y):
+    submissions = _reviewed(officer, tree, secretary_nhat_tien, secretary_dong_y)
+    client.force_login(secretary_nhat_tien)
+    response = client.post(
+        "/cycle/BS-NHAT-TIEN/2025/finalize/",
+        {"submissions": [submissions["BS-NHAT-TIEN"].pk], "decision_ref": "1", "decided_on": "2026-01-12"},
+    )
+    assert response.status_code in (403, 404)

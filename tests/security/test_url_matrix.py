@@ -304,6 +304,7 @@ FORBIDDEN = {
         "assessments:portal_submit": "post",
         "assessments:review_appraise": "post",
         "assessments:review_finalize": "post",
+        "assessments:cycle_finalize_selected": "post",
         "assessments:review_return": "post",
         "assessments:review_reopen": "post",
         "assessments:import_upload": "get",
@@ -339,7 +340,13 @@ FORBIDDEN = {
 }
 # Objects a persona of FORBIDDEN does not have in scope even on their own side: the district's cycle and programme
 # are above a commune secretary.
-NOT_IN_SCOPE = {"secretary_nhat_tien": ("assessments:cycle_detail", "consolidation:programme_")}
+NOT_IN_SCOPE = {
+    "secretary_nhat_tien": (
+        "assessments:cycle_detail",
+        "assessments:cycle_finalize_selected",
+        "consolidation:programme_",
+    )
+}
 
 
 @pytest.mark.parametrize("persona", sorted(FORBIDDEN))
