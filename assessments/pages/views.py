@@ -109,7 +109,40 @@ def home(request):
     context["weak_supported"] = weak is not None
     context["weak_total"] = len(weak or [])
     context["weak_units"] = [a for a in weak or [] if not a.has_plan]
+    # A secretary lands on his task for the year; the figures follow below it.
+    context["task"] = None if request.GET else _secretary_task(user)
     return render(request, "assessments/home.html", context)
+
+
+def _secretary_task(user) -> dict | None:
+    """A secretary's file for the latest year opened for his unit: its state, deadline, what is done and missing,
+    and the district's comment when it was returned; None for other roles or before any year is opened."""
+    if not permissions.is_secretary(user) or user.organization_id is None:
+        return None
+    submission_model = dashboard.submission_model()
+    if submission_model is None:
+        return None
+    submission = (
+        submission_model.objects.filter(organization_id=user.organization_id)
+        .select_related("cycle", "organization")
+        .order_by("-cycle__year")
+        .first()
+    )
+    if submission is None:
+        return None
+    from assessments.cycle import rules as cycle_rules
+
+    year = submission.cycle.year
+    checklist = cycle_rules.submission_checklist(submission=submission)
+    return {
+        "submission": submission,
+        "year": year,
+        "deadline": submission.cycle.deadline,
+        "overdue": submission.is_editable and datetime.date.today() > submission.cycle.deadline,
+        "done": [item for item in checklist if item.done],
+        "missing": [item for item in checklist if not item.done] if submission.is_editable else [],
+        "url": reverse("assessments:portal_detail", args=[submission.organization.code, year]),
+    }
 
 
 def _trend_chart(points: list[dict], language: str, provisional: dict | None = None) -> dict:

@@ -329,3 +329,24 @@ def test_lists_open_on_the_decided_year_within_a_query_budget(
     with django_assert_max_num_queries(14):
         html = page(client, "/members/")
     assert '<option value="2017" selected>' in html
+
+
+def test_a_secretary_lands_on_his_task_for_the_year(client, officer, secretary_nhat_tien, tree):
+    from tests.cycle_factories import year_opened
+
+    submission = year_opened(officer=officer, tree=tree, year=2025)["BS-NHAT-TIEN"]
+    client.force_login(secretary_nhat_tien)
+    html = page(client, "/")
+    task = html[html.index('id="secretary-task"') :]
+    assert "hồ sơ đánh giá năm 2025" in task and "15/12/2025" in task
+    assert "Chưa có báo cáo kiểm điểm." in task and 'href="/portal/BS-NHAT-TIEN/2025/"' in task
+    # Returned: the district's reason is on the landing page.
+    from assessments.models import Submission, SubmissionStatus
+
+    Submission.objects.filter(pk=submission.pk).update(
+        status=SubmissionStatus.RETURNED, return_comment="Thiếu biên bản họp chi bộ thôn 2."
+    )
+    html = page(client, "/")
+    assert "Cấp trên trả lại hồ sơ để sửa:</strong> Thiếu biên bản họp chi bộ thôn 2." in html
+    client.force_login(officer)
+    assert 'id="secretary-task"' not in page(client, "/")
