@@ -311,6 +311,7 @@ class LevelChoicesMixin:
                 levels = levels.filter(scheme=scheme)
             field.queryset = levels.order_by("-scheme__first_year", "rank")
             field.label_from_instance = _level_choice_label
+            field.empty_label = "—"
         return form
 
 

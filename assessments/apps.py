@@ -20,3 +20,15 @@ class AssessmentsConfig(AppConfig):
 
         # SQLite gets the Vietnamese collation that PostgreSQL has through ICU (member lists sort by it).
         connection_created.connect(on_connection_created, dispatch_uid="assessments.vietnamese_collation")
+        _interface_without_english()
+
+
+def _interface_without_english() -> None:
+    """Two pieces of Django's own interface that its Vietnamese catalogue leaves in English or as code-like marks:
+    the admin's "Show counts" link (its counts also cost a query per choice), and the "---------" of an empty choice,
+    which every select of a choice field shows (models.fields.BLANK_CHOICE_DASH, shared by reference)."""
+    from django.contrib import admin
+    from django.db.models import fields
+
+    admin.ModelAdmin.show_facets = admin.ShowFacets.NEVER
+    fields.BLANK_CHOICE_DASH[:] = [("", "—")]

@@ -159,3 +159,13 @@ def test_member_ratings_are_found_and_filtered_by_their_grassroots_organization(
     assert found.context["cl"].result_count == in_dong_y > 0
     filtered = admin_client.get("/admin/assessments/memberassessment/", {"co_so": "BS-DONG-Y"})
     assert filtered.context["cl"].result_count == in_dong_y
+
+
+def test_the_admin_speaks_no_english_and_shows_no_dashes(admin_client, tree):
+    rating = UnitAssessment.objects.create(
+        organization=tree["BS-DONG-Y"], year=2017, level=level("hd27-2014", "unit", "good")
+    )
+    listing = admin_client.get("/admin/assessments/unitassessment/").content.decode()
+    assert "Show counts" not in listing
+    form = admin_client.get(f"/admin/assessments/unitassessment/{rating.pk}/change/").content.decode()
+    assert "---------" not in form
