@@ -151,7 +151,7 @@ def _zip_check(handle: IO[bytes]) -> None:
         # Tiny entries compress oddly well without harm; only judge entries of some size.
         if entry.file_size > 1024 * 1024 and entry.file_size > max_ratio * max(entry.compress_size, 1):
             raise FileRejected(
-                _("Tệp .xlsx có thành phần nén bất thường (%(name)s, tỉ lệ nén trên %(ratio)s lần).")
+                _("Tệp .xlsx có thành phần nén bất thường (%(name)s, tỷ lệ nén trên %(ratio)s lần).")
                 % {"name": entry.filename, "ratio": max_ratio}
             )
     if macro_parts(handle, entries) is not None:

@@ -284,7 +284,7 @@ def unit_cap_checks(
             % numbers
         )
         if not passed:
-            message += " " + _("Vượt tỉ lệ.")
+            message += " " + _("Vượt tỷ lệ.")
         results[key] = _result(rule, committee, passed, message, numbers)
     return results
 
