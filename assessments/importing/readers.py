@@ -15,6 +15,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from assessments.common.uploads import CSV, XLSX, FileRejected, file_check, file_kind, limit
+from assessments.common.vocabulary import number_text
 
 __all__ = ["CSV", "XLSX", "FileRejected", "Table", "cell_clean", "file_check", "file_kind", "limit", "text_clean"]
 
@@ -126,13 +127,14 @@ class Table:
                         "Tệp có quá nhiều dòng trống (hơn %(max)s dòng, tính đến dòng %(row)s): hãy xóa các dòng "
                         "trống hoặc định dạng thừa bên dưới bảng."
                     )
-                    % {"max": max_blank, "row": number}
+                    % {"max": number_text(max_blank), "row": number}
                 )
             if empty:
                 continue
             count += 1
             if count > max_rows:
-                raise FileRejected(_("Tệp có quá nhiều dòng: giới hạn là %(max)s dòng dữ liệu.") % {"max": max_rows})
+                limit_text = number_text(max_rows)
+                raise FileRejected(_("Tệp có quá nhiều dòng: giới hạn là %(max)s dòng dữ liệu.") % {"max": limit_text})
             yield number, cells
 
     # --- CSV ---

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments import permissions
+from assessments.common.vocabulary import number_text
 from assessments.importing import (
     DATA_TYPE_LABELS,
     DATA_TYPES,
@@ -61,7 +62,7 @@ class UploadForm(forms.Form):
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 _("Tệp quá lớn (%(size)s byte); giới hạn là %(max)s byte.")
-                % {"size": upload.size, "max": settings.UPLOAD_MAX_BYTES}
+                % {"size": number_text(upload.size), "max": number_text(settings.UPLOAD_MAX_BYTES)}
             )
         try:
             file_check(upload, upload.name)

@@ -37,7 +37,7 @@ def test_file_above_the_size_limit_is_refused(tree, settings):
 def test_rows_above_the_limit_are_refused_and_nothing_kept(tree, settings):
     settings.IMPORT_MAX_ROWS = 1500
     rows = [MEMBERS] + [[f"{i}", f"Nông Văn {i}", "BS-DONG-Y-01", "official"] for i in range(1600)]
-    with pytest.raises(FileRejected, match="1500"):
+    with pytest.raises(FileRejected, match="1.500 dòng"):
         run(csv_bytes(rows), "m.csv")
     assert Member.objects.count() == 0  # the first 1000 rows were written, then rolled back
 
