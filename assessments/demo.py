@@ -58,13 +58,16 @@ UNIT_PLAN = {
         "exemplary": 4,
     },
     2018: {"counts": {1: 7, 2: 41, 3: 6, 4: 1}, "fixed": {"NHAT-TIEN": 2, "DONG-Y": 2}, "exemplary": 3},
+    # Not published: the demo's 2019 (regulation.demo), under HD 21, for the regulation checks to look at.
+    2019: {"counts": {1: 10, 2: 38, 3: 6, 4: 1}, "fixed": {"NHAT-TIEN": 2, "DONG-Y": 1}, "exemplary": 2},
 }
 # Share of rated members rated good or better, and of excellent, per year; 2017 is exactly 85%.
-MEMBER_PLAN = {2016: (0.82, 0.12), 2017: (0.85, 0.13), 2018: (0.87, 0.14)}
+MEMBER_PLAN = {2016: (0.82, 0.12), 2017: (0.85, 0.13), 2018: (0.87, 0.14), 2019: (0.88, 0.12)}
 DECISIONS = {
     2016: ("512-QĐ/HU", datetime.date(2017, 1, 10)),
     2017: ("768-QĐ/HU", datetime.date(2018, 1, 12)),
     2018: ("1025-QĐ/HU", datetime.date(2019, 1, 14)),
+    2019: ("1290-QĐ/HU", datetime.date(2020, 1, 15)),
 }
 
 ACCOUNTS = [  # username, role, organization code, full name
@@ -266,7 +269,13 @@ def _quota(ranks: dict[int, int]) -> list[int]:
     return [rank for rank, count in sorted(ranks.items()) for _ in range(count)]
 
 
-def _rate_units(rng: random.Random, year: int, units: list[Organization], by_code: dict[str, Organization]):
+def _rate_units(
+    rng: random.Random,
+    year: int,
+    units: list[Organization],
+    by_code: dict[str, Organization],
+    cell_weights: tuple[int, int, int] = (45, 45, 10),
+):
     plan = UNIT_PLAN[year]
     levels = _levels(year, Subject.UNIT)
     ref, decided_on = DECISIONS[year]
@@ -298,7 +307,7 @@ def _rate_units(rng: random.Random, year: int, units: list[Organization], by_cod
         )
     # Cells inside grassroots committees are decided by their committee; none is weak in the demo.
     for cell in sorted((o for o in by_code.values() if o.kind == Kind.CELL), key=lambda o: o.code):
-        rank = rng.choices([1, 2, 3], weights=[45, 45, 10])[0]
+        rank = rng.choices([1, 2, 3], weights=list(cell_weights))[0]
         rows.append(
             UnitAssessment(
                 organization=cell,
@@ -397,9 +406,13 @@ def demo_load(*, password: str = DEMO_PASSWORD) -> dict[str, int]:
     for year in YEARS:
         # Published results are final: only an officer changes them, after a reopen with a reason (rules.locks).
         services.year_results_finalize(organizations=units, year=year, actor=users[0])
+    # 2019 after the published years, with its own seed: their figures do not move (issue 14).
+    from assessments.regulation.demo import demo_2019_load
+
+    demo_2019_load(by_code=by_code, units=units, members=members, actor=users[0])
     ids = [o.pk for o in by_code.values()]
     organizations_changed.send(sender=Organization, organization_ids=ids)
-    assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=list(YEARS))
+    assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=[*YEARS, 2019])
     demo_loaded.send(sender=None, actor=users[0])
     return {"organizations": len(by_code), "units": len(units), "members": len(members)}
 

@@ -36,7 +36,7 @@ def _result(rule: RuleInForce, organization: Organization, passed: bool, message
 
     return CheckResult(
         code=rule.rule,
-        title=Rule(rule.rule).label,
+        title=str(Rule(rule.rule).label),
         organization=organization,
         passed=passed,
         message=message,

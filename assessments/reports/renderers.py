@@ -11,6 +11,7 @@ from assessments.common.pdf import BASE_URL, pdf_from_html
 from assessments.common.pdf import url_fetcher as _fetcher  # noqa: F401 — the tests check the fetcher here
 from assessments.common.vocabulary import number_text, percent_text, points_text
 from assessments.models import Kind, Organization
+from assessments.regulation.selectors import overrides_in_subtree
 from assessments.reports.charts import FONT, PALETTE, chart_data, svg_distribution, svg_trend
 from assessments.reports.rows import Report
 from assessments.reports.workbook import (
@@ -161,6 +162,7 @@ def document_context(
         "doc_date": document_date(issued_on or report.generated_on),
         "distribution_svg": svg_distribution(report),
         "trend_svg": svg_trend(report),
+        "overrides": list(overrides_in_subtree(organization=report.organization, year=report.year)),
     }
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from assessments import permissions
+from assessments.regulation.selectors import overrides_in_subtree
 from assessments.reports import build as reports
 from assessments.reports import decision as report_decision
 from assessments.reports import renderers as report_renderers
@@ -61,6 +62,7 @@ def report_detail(request, code: str, year: int):
         "decision_url": reverse("reports:decision", args=[report.organization.code, report.year]),
         "decision_pdf_url": reverse("reports:decision_pdf", args=[report.organization.code, report.year]),
         "lists": result_lists(organization=report.organization, year=report.year),
+        "overrides": list(overrides_in_subtree(organization=report.organization, year=report.year)),
     }
     return render(request, "assessments/report_detail.html", context)
 

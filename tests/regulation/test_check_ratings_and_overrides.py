@@ -121,3 +121,38 @@ def test_a_committee_deciding_a_failing_cell_needs_a_reason_kept_as_an_override(
     assert override.decided_at.date() == datetime.date.today() or override.decided_at is not None
     code, out = _run("BS-DONG-Y", "2019")
     assert "BS-DONG-Y-01 2019 unit_good_thresholds: " in out and "Chi bộ mới sáp nhập" in out
+
+
+def test_finalizing_over_a_failed_check_records_the_override_and_the_report_lists_it(
+    officer, tree, secretary_dong_y, client
+):
+    from django.urls import reverse
+
+    from tests.cycle_factories import docx_bytes, upload
+
+    submission = year_opened(officer=officer, tree=tree, year=2019)["BS-DONG-Y"]
+    for cell_code in ("BS-DONG-Y-01", "BS-DONG-Y-02"):
+        for code in ("good", "completed", "completed"):
+            member_rated(tree[cell_code], 2019, "qd132-2018", code)
+    cycle_services.document_upload(submission=submission, file=upload("bc.docx", docx_bytes()), actor=secretary_dong_y)
+    completed = level("qd132-2018", "unit", "completed")
+    cycle_services.unit_self_level_propose(submission=submission, level=completed, actor=secretary_dong_y)
+    for cell_code in ("BS-DONG-Y-01", "BS-DONG-Y-02"):
+        cycle_services.cell_level_decide(submission=submission, cell=tree[cell_code], level=completed,
+                                         actor=secretary_dong_y)  # fmt: skip
+    cycle_services.submission_submit(submission=submission, actor=secretary_dong_y)
+    good = level("qd132-2018", "unit", "good")
+    # Both cells only "completed": 0 of 2 subordinate units good or better, under the 50% "good" needs.
+    with pytest.raises(ValidationError) as error:
+        cycle_services.rating_finalize(submission=submission, level=good, decision_ref="5-QĐ/HU",
+                                       decided_on=datetime.date(2020, 1, 5), actor=officer)  # fmt: skip
+    assert "0/2 đơn vị trực thuộc hoàn thành tốt trở lên (0,0%, cần 50%)" in " ".join(error.value.messages)
+    cycle_services.rating_finalize(submission=submission, level=good, decision_ref="5-QĐ/HU",
+                                   decided_on=datetime.date(2020, 1, 5), actor=officer,
+                                   override_reason="Hoàn thành xuất sắc nhiệm vụ chính trị đột xuất")  # fmt: skip
+    override = RuleOverride.objects.get(organization=tree["BS-DONG-Y"], year=2019, rule="unit_good_thresholds")
+    assert override.decided_by == officer and override.decided_at is not None
+    client.force_login(officer)
+    page = client.get(reverse("reports:detail", args=["BS", 2019])).content.decode()
+    section = page[page.index('id="overrides"') :]
+    assert 'data-rule="unit_good_thresholds"' in section and "nhiệm vụ chính trị đột xuất" in section
