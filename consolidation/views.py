@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import permissions
 from assessments.models import MAX_YEAR, MIN_YEAR
+from assessments.pages.selectors import decided_year_latest
 
 from . import selectors, services
 from .documents import pdf_response
@@ -296,7 +297,9 @@ def plan_pdf(request, pk: int):
 @login_required
 def candidate_list(request):
     _require_district_staff(request.user)
-    form = YearForm(request.GET or {"year": datetime.date.today().year - 1})
+    # The latest year whose results are decided: an open year's first uploads would list provisional candidates.
+    default = decided_year_latest(user=request.user) or datetime.date.today().year - 1
+    form = YearForm(request.GET or {"year": default})
     candidates = []
     if form.is_valid():
         candidates = list(selectors.candidates_for_year(user=request.user, year=form.cleaned_data["year"]))

@@ -498,3 +498,15 @@ def open_years(*, organization: Organization) -> dict[int, OpenYear]:
 def decided_year_default(*, years: list[int], open_: dict[int, "OpenYear"]) -> int | None:
     """The year a page opens on: the latest with results, unless still provisional; then the latest decided one."""
     return next((year for year in years if year not in open_), years[0] if years else None)
+
+
+def open_years_for_user(user) -> dict[int, OpenYear]:
+    """The open years of the user's own organization (administrators: the top of their dashboard's choices). The
+    organization is the one permissions.organizations_visible_to loads: no query of its own when already loaded."""
+    organization = user.organization if user.organization_id else dashboard_organization_default(user)
+    return open_years(organization=organization) if organization is not None else {}
+
+
+def decided_year_latest(*, user) -> int | None:
+    """The latest year with unit results in the user's scope that is not provisional."""
+    return latest_unit_year(user=user, exclude=open_years_for_user(user))

@@ -46,13 +46,6 @@ def _last_year() -> int:
     return datetime.date.today().year - 1
 
 
-def _provisional(user) -> dict:
-    """The open years of the user's own organization (see pages.selectors.open_years)."""
-    # The user's organization is loaded once for the scope's subquery as well (permissions.organizations_visible_to).
-    organization = user.organization if user.organization_id else dashboard.dashboard_organization_default(user)
-    return dashboard.open_years(organization=organization) if organization is not None else {}
-
-
 @login_required
 def home(request):
     """The dashboard: headline figures of an organization in scope for a year, with the lists behind them."""
@@ -172,7 +165,7 @@ def _trend_chart(points: list[dict], language: str, provisional: dict | None = N
 def unit_list(request):
     """Units of a year with their final level; the dashboard's counts link here with the same filters."""
     user = request.user
-    provisional = _provisional(user)
+    provisional = dashboard.open_years_for_user(user)
     year = (
         _year(request.GET.get("year"), default=0)
         or dashboard.latest_unit_year(user=user, exclude=provisional)
@@ -301,7 +294,7 @@ def member_list(request):
     if request.GET.get("unit"):
         cell = permissions.organization_get_for_user(user=user, code=request.GET["unit"])
     years = dashboard.member_years(user=user)
-    provisional = _provisional(user)
+    provisional = dashboard.open_years_for_user(user)
     default = dashboard.decided_year_default(years=years, open_=provisional) or _last_year()
     year = _year(request.GET.get("year"), default=default)
     level = request.GET.get("level", "")
