@@ -180,13 +180,15 @@ CELERY_TIMEZONE = TIME_ZONE
 # A task whose worker died unacknowledged is redelivered after this many seconds (the fault tests shorten it).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # Task modules outside tasks.py (autodiscovery finds only tasks.py).
-CELERY_IMPORTS = ["assessments.importing.tasks"]
+CELERY_IMPORTS = ["assessments.importing.tasks", "assessments.cycle.tasks"]
 # Reconciliation repairs summaries whose task was lost (broker down, worker killed): see docs/summaries.md.
 CELERY_BEAT_SCHEDULE: dict = {
     "summaries-reconcile": {
         "task": "assessments.tasks.summaries_reconcile_task",
         "schedule": env.float("SUMMARIES_RECONCILE_SECONDS", default=300.0),
     },
+    # Secretaries whose file is not sent are emailed a few days before the deadline (assessments/cycle/notices.py).
+    "cycle-deadline-reminders": {"task": "assessments.cycle.tasks.deadline_reminders_task", "schedule": 86400.0},
 }
 # Time limits of the import and summary tasks, in seconds: at the soft limit the task stops cleanly (an import rolls
 # back and is marked failed), at the hard one the worker process is killed. A 200,000-row import takes about two

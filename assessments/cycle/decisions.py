@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import permissions
+from assessments.cycle import notices
 from assessments.cycle.services import rating_finalize
 from assessments.models import Submission, SubmissionStatus, UnitAssessment, User, YearCycle
 
@@ -78,6 +79,8 @@ def cycle_finalize_selected(request, code: str, year: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        for submission in submissions:
+            notices.notice_decided(submission=submission)
         messages.success(
             request,
             _("Đã chốt kết quả %(n)s đơn vị theo Quyết định %(ref)s.")

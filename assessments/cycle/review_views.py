@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
-from assessments.cycle import forms, rules
+from assessments.cycle import forms, notices, rules
 from assessments.cycle import services as cycle_services
 from assessments.cycle.views import form_errors_add, reviewer_require
 from assessments.models import Submission, SubmissionStatus, UnitAssessment
@@ -132,6 +132,11 @@ def _review_act(request, code: str, year: int, *, key: str, form, act, done: str
     return _review_render(request, submission, bound={key: form}, status=400)
 
 
+def _finalize_and_tell(submission, data: dict, *, actor) -> None:
+    cycle_services.rating_finalize(submission=submission, actor=actor, **data)
+    notices.notice_decided(submission=submission)
+
+
 @login_required
 @require_POST
 def review_finalize(request, code: str, year: int):
@@ -141,7 +146,7 @@ def review_finalize(request, code: str, year: int):
         year,
         key="finalize",
         form=forms.FinalizeForm(request.POST, year=year),
-        act=lambda submission, data: cycle_services.rating_finalize(submission=submission, actor=request.user, **data),
+        act=lambda submission, data: _finalize_and_tell(submission, data, actor=request.user),
         done=_("Đã chốt kết quả xếp loại năm %(year)s.") % {"year": year},
     )
 
@@ -155,8 +160,10 @@ def review_return(request, code: str, year: int):
         year,
         key="return",
         form=forms.ReturnForm(request.POST),
-        act=lambda submission, data: cycle_services.submission_return(
-            submission=submission, comment=data["comment"], actor=request.user
+        act=lambda submission, data: notices.notice_returned(
+            submission=cycle_services.submission_return(
+                submission=submission, comment=data["comment"], actor=request.user
+            )
         ),
         done=_("Đã trả lại hồ sơ cho đơn vị kèm ý kiến."),
     )

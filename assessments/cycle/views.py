@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
-from assessments.cycle import forms, rules
+from assessments.cycle import forms, notices, rules
 from assessments.cycle import services as cycle_services
 from assessments.models import (
     Kind,
@@ -125,6 +125,7 @@ def cycle_list(request):
             except ValidationError as error:
                 form_errors_add(form, error)
             else:
+                notices.notices_year_opened(cycle=cycle)
                 messages.success(
                     request,
                     _("Đã mở đợt đánh giá năm %(year)s cho %(org)s.")
@@ -420,6 +421,7 @@ def portal_submit(request, code: str, year: int):
         cycle_services.submission_submit(submission=submission, actor=request.user)
     except ValidationError as error:
         return _portal_failed(request, submission, {"submit_errors": _errors(error)})
+    notices.notice_submitted(submission=submission)
     messages.success(request, _("Đã gửi hồ sơ năm %(year)s lên cấp trên.") % {"year": year})
     return redirect("assessments:portal_detail", code, year)
 
