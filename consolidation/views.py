@@ -297,9 +297,9 @@ def plan_pdf(request, pk: int):
 @login_required
 def candidate_list(request):
     _require_district_staff(request.user)
-    # The latest year whose results are decided: an open year's first uploads would list provisional candidates.
-    default = decided_year_latest(user=request.user) or datetime.date.today().year - 1
-    form = YearForm(request.GET or {"year": default})
+    # The latest year whose results are decided (an open year's first uploads would list provisional candidates);
+    # looked up only when the address names no year.
+    form = YearForm(request.GET or {"year": decided_year_latest(user=request.user) or datetime.date.today().year - 1})
     candidates = []
     if form.is_valid():
         candidates = list(selectors.candidates_for_year(user=request.user, year=form.cleaned_data["year"]))
