@@ -51,6 +51,11 @@ def _summary_dict(*, organization, year: int, row) -> dict:
             "not_rated": row.members_total - row.members_rated,
             "by_level": dict(row.member_levels),
             "good_or_better": row.members_good_or_better,
+            # Issue 17: of `not_rated`, those not assessed (exempt, suspended) and those not yet rated; and the
+            # members on the rolls on 31 December with no rating row, on top of `total`.
+            "not_assessed": row.members_not_assessed,
+            "not_yet_rated": row.members_not_yet_rated,
+            "no_result": row.members_no_result,
         },
         "computed_at": timezone.localtime(row.computed_at).isoformat(timespec="seconds") if row.computed_at else None,
         "stale": row.stale,

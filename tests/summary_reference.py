@@ -1,6 +1,8 @@
 """A deliberately naive recount (one organization at a time, plain loops) that the stored summaries must equal."""
 
-from assessments.models import MemberAssessment, Organization, RatingScheme, Subject, UnitAssessment
+import datetime
+
+from assessments.models import MemberAssessment, Membership, Organization, RatingScheme, Subject, UnitAssessment
 
 
 def recount(organization: Organization, year: int) -> dict:
@@ -21,13 +23,28 @@ def recount(organization: Organization, year: int) -> dict:
             unit_levels[rating.level.code] += 1
             exemplary += rating.exemplary
     members = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
-    m_total = m_rated = good = 0
+    m_total = m_rated = good = not_assessed = not_yet_rated = 0
     for assessment in members.select_related("level"):
         m_total += 1
         if assessment.level is not None:
             m_rated += 1
             member_levels[assessment.level.code] += 1
             good += assessment.level.is_good_or_better
+        elif assessment.not_rated_reason in ("exempt", "suspended"):
+            not_assessed += 1
+        else:
+            not_yet_rated += 1
+    # On the rolls of the subtree on 31 December, with no rating row that year anywhere.
+    day = datetime.date(year, 12, 31)
+    with_row = set(MemberAssessment.objects.filter(year=year).values_list("member_id", flat=True))
+    no_result = {
+        m.member_id
+        for m in Membership.objects.select_related("organization")
+        if m.organization.path.startswith(organization.path)
+        and m.start <= day
+        and (m.end is None or m.end >= day)
+        and m.member_id not in with_row
+    }
     return {
         "organization": organization.code,
         "name": organization.name,
@@ -46,6 +63,9 @@ def recount(organization: Organization, year: int) -> dict:
             "not_rated": m_total - m_rated,
             "by_level": member_levels,
             "good_or_better": good,
+            "not_assessed": not_assessed,
+            "not_yet_rated": not_yet_rated,
+            "no_result": len(no_result),
         },
     }
 

@@ -148,6 +148,9 @@ class SummaryMembersSerializer(serializers.Serializer):
     not_rated = serializers.SerializerMethodField()
     by_level = _LevelCounts(source="member_levels")
     good_or_better = serializers.IntegerField(source="members_good_or_better")
+    not_assessed = serializers.IntegerField(source="members_not_assessed")
+    not_yet_rated = serializers.IntegerField(source="members_not_yet_rated")
+    no_result = serializers.IntegerField(source="members_no_result")
 
     def get_not_rated(self, row: Summary) -> int:
         return row.members_total - row.members_rated

@@ -25,6 +25,12 @@ class Summary(models.Model):
     members_rated = models.PositiveIntegerField(_("số đảng viên đã xếp loại"), default=0)
     members_good_or_better = models.PositiveIntegerField(_("số đảng viên tốt trở lên"), default=0)
     member_levels = models.JSONField(_("đảng viên theo mức"), default=list)
+    # Issue 17: the split of members besides the rated ones. `not_assessed` and `not_yet_rated` are rating rows
+    # without a level (exempt or suspended; any other reason); `no_result` are members on the rolls of the subtree
+    # on 31 December with no rating row that year at all, counted on top of `members_total` (the rating rows).
+    members_not_assessed = models.PositiveIntegerField(_("số đảng viên không đánh giá"), default=0, db_default=0)
+    members_not_yet_rated = models.PositiveIntegerField(_("số đảng viên chưa xếp loại"), default=0, db_default=0)
+    members_no_result = models.PositiveIntegerField(_("số đảng viên chưa có kết quả"), default=0, db_default=0)
     computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
     # Both level lists as the database prints them, kept by the database: the full recompute compares the lists it
     # builds as text with this instead of printing every stored row's jsonb (summaries.statements.recompute_statement).

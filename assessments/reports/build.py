@@ -165,9 +165,9 @@ def _member_rows(
                     target.by_level[level.code] += row["n"]
     if not with_rolls:
         return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total, by_child
-    # Members on the rolls on 31 December with no row recorded in the subtree that year: "no result yet".
+    # Members on the rolls on 31 December with no rating row that year: "no result yet" (as the summaries count).
     day = year_end(year)
-    recorded = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
+    recorded = MemberAssessment.objects.filter(year=year)
     missing = (
         Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))

@@ -113,7 +113,7 @@ class MemberRow:
 
     @property
     def no_result(self) -> int:
-        """On the rolls on 31 December with no rating row recorded in the subtree (chưa có kết quả)."""
+        """On the rolls on 31 December with no rating row that year (chưa có kết quả)."""
         return self.reasons[NO_RECORD]
 
     @property

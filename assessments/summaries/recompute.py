@@ -1,19 +1,16 @@
 """Stored summaries: exact staleness marks and set-based recomputes of the yearly counts from source rows."""
 
 import json
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import F
 from django.utils import timezone
 
-from assessments.common.vocabulary import Levels, levels_of
+from assessments.common.vocabulary import levels_of
 from assessments.models import (
     MemberAssessment,
+    Membership,
     Organization,
     RatingScheme,
     Subject,
@@ -21,6 +18,7 @@ from assessments.models import (
     UnitAssessment,
     year_end,
 )
+from assessments.summaries.counting import Counts, summary_counts
 from assessments.summaries.statements import recompute_statement, write_statement
 
 COUNT_FIELDS = [
@@ -33,6 +31,9 @@ COUNT_FIELDS = [
     "members_rated",
     "members_good_or_better",
     "member_levels",
+    "members_not_assessed",
+    "members_not_yet_rated",
+    "members_no_result",
     "computed_at",
     "computed_version",
 ]
@@ -46,20 +47,6 @@ _CHANGED = "summaries_changed"
 _PARALLEL_FROM = 20_000
 _PARALLEL_SETUP_COST = "100"
 _PARALLEL_TUPLE_COST = "0.001"
-
-
-@dataclass
-class Counts:
-    """The counts of one organization for one year, before they are stored."""
-
-    units_total: int = 0
-    units_rated: int = 0
-    units_exemplary: int = 0
-    unit_levels: Counter = field(default_factory=Counter)
-    members_total: int = 0
-    members_rated: int = 0
-    members_good_or_better: int = 0
-    member_levels: Counter = field(default_factory=Counter)
 
 
 # --- staleness ---------------------------------------------------------------------------------------------------
@@ -81,13 +68,30 @@ def organizations_with_ancestors(organization_ids: Iterable[int]) -> list[int]:
     return sorted(Organization.objects.filter(path__in=prefixes).values_list("pk", flat=True))
 
 
+# A new row: its key, zero counts, never computed. Written as literals so that only the key travels as parameters:
+# bulk_create sent every column as a parameter, and SQLite's limit of 999 split the insert of 70 rows in two.
+_NEW_ROW_COLUMNS = (
+    "organization_id, year, scheme_code, units_total, units_rated, units_exemplary, unit_levels, members_total, "
+    "members_rated, members_good_or_better, member_levels, members_not_assessed, members_not_yet_rated, "
+    "members_no_result, computed_at, version, computed_version"
+)
+_NEW_ROW_VALUES = "(%s, %s, '', 0, 0, 0, '[]', 0, 0, 0, '[]', 0, 0, 0, NULL, 1, 0)"
+_NEW_ROWS_PER_STATEMENT = 400
+
+
 def _ensure_rows(keys: list[tuple[int, int]]) -> None:
     """Create the missing rows for these (year, organization id) keys, in key order, before any row lock."""
-    if keys:
-        Summary.objects.bulk_create(
-            [Summary(organization_id=org, year=year) for year, org in sorted(keys)], batch_size=1000,
-            ignore_conflicts=True,
-        )  # fmt: skip
+    keys = sorted(keys)
+    table = Summary._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _NEW_ROWS_PER_STATEMENT):
+            batch = keys[start : start + _NEW_ROWS_PER_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {table} ({_NEW_ROW_COLUMNS}) VALUES "  # noqa: S608 — names and literals, keys as parameters
+                + ", ".join([_NEW_ROW_VALUES] * len(batch))
+                + " ON CONFLICT DO NOTHING",
+                [value for year, org in batch for value in (org, year)],
+            )
 
 
 def _bump(organization_ids: list[int], years: list[int]) -> None:
@@ -124,136 +128,6 @@ def summaries_mark_all_stale() -> list[int]:
     return summary_years()
 
 
-# --- counting ----------------------------------------------------------------------------------------------------
-
-
-def _count(*, year: int, vocabulary: Levels, targets: dict[str, int], full: bool) -> dict[int, Counts]:
-    """Counts for the target organizations (path -> id): one query for units, one for members, then one pass."""
-    counts = {pk: Counts() for pk in targets.values()}
-    levels = {
-        lv.pk: {"subject": lv.subject, "code": lv.code, "is_good_or_better": lv.is_good_or_better}
-        for lv in (*vocabulary.units, *vocabulary.members)
-    }
-
-    # Units: the directly subordinate organizations existing on 31 December, each left-joined to its rating.
-    children = Organization.objects.for_year(year).filter(parent__isnull=False)
-    if not full:
-        children = children.filter(parent_id__in=list(targets.values()))
-    unit_rows = (
-        children.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
-        .values("parent_id", "rating__level_id", "rating__exemplary")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in unit_rows:
-        summary = counts.get(row["parent_id"])
-        if summary is None:
-            continue
-        n = row["n"]
-        summary.units_total += n
-        level = levels.get(row["rating__level_id"])
-        if row["rating__level_id"] is not None:
-            summary.units_rated += n
-            if row["rating__exemplary"]:
-                summary.units_exemplary += n
-        if level is not None and level["subject"] == Subject.UNIT:
-            summary.unit_levels[level["code"]] += n
-
-    if not full:
-        _count_members_from_children(year=year, levels=levels, targets=targets, counts=counts)
-        return counts
-
-    # Members: that year's assessments grouped by the organization that recorded them, rolled up its path.
-    assessments = MemberAssessment.objects.filter(year=year)
-    if not full:
-        # Only the topmost targets' subtrees: a path is covered when one of its proper prefixes is a target.
-        tops = [p for p in targets if not any(p[: i + 1] in targets for i in range(len(p) - 1) if p[i] == "/")]
-        assessments = assessments.filter(reduce(or_, (Q(organization__path__startswith=p) for p in tops)))
-    member_rows = assessments.values("organization__path", "level_id").annotate(n=Count("pk")).order_by()
-    for row in member_rows:
-        path, n = row["organization__path"], row["n"]
-        level = levels.get(row["level_id"])
-        good = level is not None and level["subject"] == Subject.MEMBER
-        end = path.find("/")
-        while end != -1:
-            target = targets.get(path[: end + 1])
-            if target is not None:
-                summary = counts[target]
-                summary.members_total += n
-                if row["level_id"] is not None:
-                    summary.members_rated += n
-                if good:
-                    summary.member_levels[level["code"]] += n
-                    if level["is_good_or_better"]:
-                        summary.members_good_or_better += n
-            end = path.find("/", end + 1)
-    return counts
-
-
-def _add_members(summary: Counts, level: dict | None, rated: bool, n: int) -> None:
-    summary.members_total += n
-    if rated:
-        summary.members_rated += n
-    if level is not None and level["subject"] == Subject.MEMBER:
-        summary.member_levels[level["code"]] += n
-        if level["is_good_or_better"]:
-            summary.members_good_or_better += n
-
-
-def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, int], counts: dict) -> None:
-    """Members of the targets from the rows recorded at them plus each child's members: a child being recomputed
-    brings its new counts, any other child its stored counts when fresh, and only a stale child is recounted."""
-    # Counting rows under every target would recount a whole province for one commune's import (146 ms on the
-    # province bench, growing with the province); fresh children's stored counts are exact by the version marks.
-    ids = set(targets.values())
-    children = list(
-        Organization.objects.filter(parent_id__in=ids).exclude(pk__in=ids).values_list("pk", "parent_id", "path")
-    )
-    stored = {
-        row["organization_id"]: row
-        for row in Summary.objects.filter(
-            year=year, organization_id__in=[pk for pk, _parent, _path in children], version=F("computed_version")
-        ).values("organization_id", "members_total", "members_rated", "members_good_or_better", "member_levels")
-    }
-    recount = {path: parent for pk, parent, path in children if pk not in stored}
-    for pk, parent, _path in children:
-        row = stored.get(pk)
-        if row is not None:
-            summary = counts[parent]
-            summary.members_total += row["members_total"]
-            summary.members_rated += row["members_rated"]
-            summary.members_good_or_better += row["members_good_or_better"]
-            summary.member_levels.update(dict(row["member_levels"]))
-    wanted = reduce(or_, (Q(organization__path__startswith=path) for path in recount), Q(organization_id__in=ids))
-    rows = (
-        MemberAssessment.objects.filter(year=year)
-        .filter(wanted)
-        .values("organization_id", "organization__path", "level_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        level, rated, n = levels.get(row["level_id"]), row["level_id"] is not None, row["n"]
-        if row["organization_id"] in ids:
-            _add_members(counts[row["organization_id"]], level, rated, n)
-        path = row["organization__path"]
-        end = path.find("/")
-        while end != -1:
-            parent = recount.get(path[: end + 1])
-            if parent is not None:
-                _add_members(counts[parent], level, rated, n)
-            end = path.find("/", end + 1)
-    # Deepest first, so that each target's counts are complete before they are added to its parent's.
-    for path, pk in sorted(targets.items(), key=lambda item: -item[0].count("/")):
-        parent = targets.get(path[: path.rstrip("/").rfind("/") + 1])
-        if parent is not None:
-            child, summary = counts[pk], counts[parent]
-            summary.members_total += child.members_total
-            summary.members_rated += child.members_rated
-            summary.members_good_or_better += child.members_good_or_better
-            summary.member_levels.update(child.member_levels)
-
-
 @transaction.atomic
 def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
     """Recompute from source rows the summaries of the given organizations (all when None) for one year."""
@@ -282,7 +156,7 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
     # From here on a committed change is either visible to the counting queries below, or it bumps a version
     # after this transaction commits and so leaves the summary stale until the next run.
     vocabulary = levels_of(scheme)
-    counts = _count(year=year, vocabulary=vocabulary, targets=targets, full=organization_ids is None)
+    counts = summary_counts(year=year, vocabulary=vocabulary, targets=targets, full=organization_ids is None)
     unit_codes, member_codes = vocabulary.codes(Subject.UNIT), vocabulary.codes(Subject.MEMBER)
     now = timezone.now()
     for row in locked:
@@ -293,6 +167,8 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
         row.members_total, row.members_rated = c.members_total, c.members_rated
         row.members_good_or_better = c.members_good_or_better
         row.member_levels = [[code, c.member_levels[code]] for code in member_codes]
+        row.members_not_assessed, row.members_not_yet_rated = c.members_not_assessed, c.members_not_yet_rated
+        row.members_no_result = c.members_no_result
         row.computed_at = now
         row.computed_version = row.version
     _store(locked)
@@ -351,7 +227,7 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
         while True:
             cursor.execute(*recompute_statement(year=year, deepest=deepest, scheme_code=scheme.code, tables=(
                 summary, organization, member, unit), unit_levels=unit_levels, member_levels=member_levels,
-                good_ids=good_ids, day=day, into=into))  # fmt: skip
+                good_ids=good_ids, day=day, into=into, membership=Membership._meta.db_table))  # fmt: skip
             if into is not None:
                 cursor.execute(*write_statement(summary=summary, source=into))
             _written, deepest_now = cursor.fetchone()

@@ -8,9 +8,11 @@ from django.utils import timezone
 # The stored counts a full recompute compares and writes (PostgreSQL path); the level lists are jsonb.
 _FIELDS = [
     "scheme_code", "units_total", "units_rated", "units_exemplary", "unit_levels", "members_total", "members_rated",
-    "members_good_or_better", "member_levels",
+    "members_good_or_better", "member_levels", "members_not_assessed", "members_not_yet_rated", "members_no_result",
 ]  # fmt: skip
 _JSON_FIELDS = {"unit_levels", "member_levels"}
+# The reasons of a rating row without a level that mean "not assessed" (models.NotRatedReason), as SQL literals.
+_NOT_ASSESSED = "('exempt', 'suspended')"
 
 
 def recompute_statement(
@@ -24,13 +26,14 @@ def recompute_statement(
     good_ids: list[int],
     day,
     into: str | None = None,
+    membership: str = "assessments_membership",
 ) -> tuple[str, list]:
     """The counting statement of a full recompute (SQL text and parameters): with `into`, it only reads and fills
     that temporary table with the rows that differ (for write_statement); without, it also writes them."""
     summary, organization, member, unit = tables
     ml = [f"l{i}" for i in range(len(member_levels))]
     ul = [f"l{i}" for i in range(len(unit_levels))]
-    member_columns = ["total", "rated", "good", *ml]
+    member_columns = ["total", "rated", "good", "na", "ny", "nr", *ml]
 
     def sums(alias: str) -> str:
         return ", ".join(f"SUM({alias}.{c})::int AS {c}" for c in member_columns)
@@ -38,20 +41,30 @@ def recompute_statement(
     def plain(alias: str) -> str:
         return ", ".join(f"{alias}.{c}" for c in member_columns)
 
-    params: list = [good_ids, *(pk for pk, _code in member_levels), year]
+    params: list = [good_ids, *(pk for pk, _code in member_levels), year, day, day, year]
     ctes = [
         # Member ratings grouped by the organization that recorded them, one column per level of the scheme.
-        "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, p.total, p.rated, p.good"  # noqa: S608
+        "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, p.total, p.rated, p.good, p.na, p.ny, p.nr"  # noqa: S608
         + "".join(f", p.{c}" for c in ml)
-        + " FROM (SELECT g.organization_id, SUM(g.n)::int AS total, "
-        "COALESCE(SUM(g.n) FILTER (WHERE g.level_id IS NOT NULL), 0)::int AS rated, "
-        "COALESCE(SUM(g.n) FILTER (WHERE g.level_id = ANY(%s)), 0)::int AS good"
+        + " FROM (SELECT g.organization_id, COALESCE(SUM(g.n) FILTER (WHERE g.k = 0), 0)::int AS total, "
+        "COALESCE(SUM(g.n) FILTER (WHERE g.k = 0 AND g.level_id IS NOT NULL), 0)::int AS rated, "
+        "COALESCE(SUM(g.n) FILTER (WHERE g.level_id = ANY(%s)), 0)::int AS good, "
+        # Issue 17: rows without a level, not assessed (exempt, suspended) or not yet rated (any other reason), and
+        # members on the rolls on 31 December with no row that year (k = 1).
+        f"COALESCE(SUM(g.n) FILTER (WHERE g.k = 0 AND g.level_id IS NULL AND g.reason IN {_NOT_ASSESSED}), 0)::int "
+        "AS na, "
+        f"COALESCE(SUM(g.n) FILTER (WHERE g.k = 0 AND g.level_id IS NULL AND g.reason NOT IN {_NOT_ASSESSED}), 0)"
+        "::int AS ny, COALESCE(SUM(g.n) FILTER (WHERE g.k = 1), 0)::int AS nr"
         + "".join(f", COALESCE(SUM(g.n) FILTER (WHERE g.level_id = %s), 0)::int AS {c}" for c in ml)
         # Grouped by organization and level first, as plainly as the floor: the pivot then runs on the groups,
         # and only the pivoted rows (one per organization) are joined to the tree.
         # Counts are int: SUM(bigint) accumulates in numeric, several times slower (a member count fits an int).
-        + f" FROM (SELECT organization_id, level_id, COUNT(*)::int AS n FROM {member} WHERE year = %s "  # noqa: S608
-        f"GROUP BY organization_id, level_id) g GROUP BY g.organization_id) p "
+        + " FROM (SELECT organization_id, level_id, not_rated_reason AS reason, COUNT(*)::int AS n, 0 AS k "  # noqa: S608
+        f"FROM {member} WHERE year = %s GROUP BY organization_id, level_id, not_rated_reason "
+        f"UNION ALL SELECT ms.organization_id, NULL, NULL, COUNT(DISTINCT ms.member_id)::int, 1 FROM {membership} ms "
+        'WHERE ms.start <= %s AND (ms."end" IS NULL OR ms."end" >= %s) AND NOT EXISTS (SELECT 1 FROM '
+        f"{member} a WHERE a.member_id = ms.member_id AND a.year = %s) GROUP BY ms.organization_id"
+        f") g GROUP BY g.organization_id) p "
         f"JOIN {organization} o ON o.id = p.organization_id)",
         # Roll-up, deepest level first: an organization's members are those recorded at it plus its children's.
         f"r{deepest} AS MATERIALIZED (SELECT id, parent_id, {plain('own')} FROM own "  # noqa: S608
@@ -93,6 +106,8 @@ def recompute_statement(
         "COALESCE(u.exemplary, 0) AS units_exemplary", f"{unit_json} AS unit_levels",
         "COALESCE(m.total, 0) AS members_total", "COALESCE(m.rated, 0) AS members_rated",
         "COALESCE(m.good, 0) AS members_good_or_better", f"{member_json} AS member_levels",
+        "COALESCE(m.na, 0) AS members_not_assessed", "COALESCE(m.ny, 0) AS members_not_yet_rated",
+        "COALESCE(m.nr, 0) AS members_no_result",
     ]  # fmt: skip
     # The level lists are compared as text: `levels_text`, the stored lists as jsonb prints them (a generated
     # column, printed when a row is written), against the new lists built as text in that format. Printing the

@@ -63,13 +63,19 @@ def test_report_units_match_the_stored_summary(demo_district, year):
 def test_report_members_match_the_stored_summary(demo_district, year):
     report, summary = demo_district["reports"][year], demo_district["summaries"][year]
     members = report.members_total
-    assert (members.total, members.rated, members.good_or_better.count) == (
+    assert (members.total - members.no_result, members.rated, members.good_or_better.count) == (
         summary["members"]["total"],
         summary["members"]["rated"],
         summary["members"]["good_or_better"],
     )
     assert {c.level.code: c.count for c in members.cells} == summary["members"]["by_level"]
-    assert sum(r.count for r in report.member_reasons) == summary["members"]["not_rated"]
+    assert sum(r.count for r in report.member_reasons) == summary["members"]["not_rated"] + members.no_result
+    # The split of issue 17: the summary's `total` is the rating rows, `no_result` the rolls without one.
+    assert (members.not_assessed, members.not_yet_rated, members.no_result) == (
+        summary["members"]["not_assessed"],
+        summary["members"]["not_yet_rated"],
+        summary["members"]["no_result"],
+    )
 
 
 def test_2017_has_33_of_55_units_clean_and_strong_over_all_units(demo_district):

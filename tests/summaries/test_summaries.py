@@ -125,6 +125,9 @@ def test_members_include_not_rated_and_roll_up_to_every_ancestor(tree, members):
         "not_rated": 1,
         "by_level": {"excellent": 1, "good": 0, "completed": 1, "not_completed": 0},
         "good_or_better": 1,
+        "not_assessed": 1,
+        "not_yet_rated": 0,
+        "no_result": 0,
     }
     assert read(tree["BS-DONG-Y"], 2017)["members"]["total"] == 3
     for code in ("BS", "LS"):
