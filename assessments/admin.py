@@ -36,6 +36,25 @@ from assessments.rules import members as rules_members
 from assessments.rules.access import write_check
 
 
+class SchemeFilter(admin.SimpleListFilter):
+    """Ratings by the scheme of their level, named as cited ("Quy định 132-QĐ/TW"): the level's scheme field has no
+    verbose name, so Django's own filter read "Bởi scheme"."""
+
+    title = _("quy định xếp loại")
+    parameter_name = "quy_dinh"
+    field = "level__scheme__code"
+
+    def lookups(self, request, model_admin):
+        return [(scheme.code, scheme_title(scheme)) for scheme in RatingScheme.objects.order_by("first_year")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
+
+
+class LevelSchemeFilter(SchemeFilter):
+    field = "scheme__code"
+
+
 class FoldedSearchMixin:
     """Search that ignores case and diacritics: "dong y" finds "Đồng Ý", on SQLite and PostgreSQL alike."""
 
@@ -231,7 +250,7 @@ class RatingSchemeAdmin(SimpleHistoryAdmin):
 @admin.register(RatingLevel)
 class RatingLevelAdmin(SimpleHistoryAdmin):
     list_display = ["scheme", "subject", "rank", "code", "label_vi", "is_top", "is_good_or_better"]
-    list_filter = ["scheme", "subject"]
+    list_filter = [LevelSchemeFilter, "subject"]
     list_select_related = ["scheme"]
     search_fields = ["code", "label_vi"]
 
@@ -363,7 +382,7 @@ class UnitAssessmentAdmin(RatingAdmin):
     list_display = ["organization", "year", "self_level", "level", "exemplary", "decision_ref", "decided_on"]
     list_filter = [
         "year",
-        "level__scheme",
+        SchemeFilter,
         "level__rank",
         "exemplary",
         "organization__kind",
@@ -387,7 +406,7 @@ class UnitAssessmentAdmin(RatingAdmin):
 @admin.register(MemberAssessment)
 class MemberAssessmentAdmin(RatingAdmin):
     list_display = ["member", "year", "organization", "level", "not_rated_reason"]
-    list_filter = ["year", GrassrootsFilter, "level__scheme", "level__rank", "not_rated_reason"]
+    list_filter = ["year", GrassrootsFilter, SchemeFilter, "level__rank", "not_rated_reason"]
     list_select_related = ["member", "organization", "level"]
     search_fields = ["member__full_name", "member__card_number"]
     folded_search_fields = ("member__name_folded", "organization__name_folded", "organization__parent__name_folded")

@@ -169,3 +169,15 @@ def test_the_admin_speaks_no_english_and_shows_no_dashes(admin_client, tree):
     assert "Show counts" not in listing
     form = admin_client.get(f"/admin/assessments/unitassessment/{rating.pk}/change/").content.decode()
     assert "---------" not in form
+
+
+def test_rating_filters_name_the_scheme_as_cited(admin_client, tree):
+    UnitAssessment.objects.create(organization=tree["BS-DONG-Y"], year=2017, level=level("hd27-2014", "unit", "good"))
+    UnitAssessment.objects.create(
+        organization=tree["BS-NHAT-TIEN"], year=2018, level=level("qd132-2018", "unit", "good")
+    )
+    listing = admin_client.get("/admin/assessments/unitassessment/", {"quy_dinh": "qd132-2018"})
+    page = listing.content.decode()
+    assert "Bởi scheme" not in page and "Quy định 132-QĐ/TW" in page
+    assert listing.context["cl"].result_count == 1
+    assert "Bởi scheme" not in admin_client.get("/admin/assessments/ratinglevel/").content.decode()
