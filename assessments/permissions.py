@@ -106,6 +106,11 @@ def may_open_year(user, organization: Organization) -> bool:
     return is_officer(user) and in_scope(user, organization)
 
 
+def may_issue_documents(user, organization: Organization) -> bool:
+    """Setting the number, date, signer and recipients of a results document: an officer with it in scope."""
+    return is_officer(user) and in_scope(user, organization)
+
+
 def may_read_submission(user, submission: Submission) -> bool:
     """A unit's file for a year (the portal page): its own secretary, or district staff with it in scope."""
     if is_secretary_of(user, submission.organization):

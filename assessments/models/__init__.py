@@ -69,3 +69,7 @@ from assessments.models.schemes import (  # noqa: F401
 from assessments.models.summaries import (  # noqa: F401
     Summary,
 )
+from assessments.models.documents import (  # noqa: F401, E402
+    DocumentKind,
+    IssuedDocument,
+)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:code>/<year:year>/", report_views.report_detail, name="detail"),
     path("<str:code>/<year:year>/xlsx/", report_views.report_xlsx, name="xlsx"),
     path("<str:code>/<year:year>/pdf/", report_views.report_pdf, name="pdf"),
+    path("<str:code>/<year:year>/issue/", report_views.report_issue, name="issue"),
     path("<str:code>/<year:year>/decision/", report_views.decision_html, name="decision"),
     path("<str:code>/<year:year>/decision/pdf/", report_views.decision_pdf, name="decision_pdf"),
 ]

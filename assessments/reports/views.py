@@ -2,15 +2,20 @@
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from assessments import permissions
+from assessments.models import DocumentKind
 from assessments.regulation.selectors import overrides_in_subtree
 from assessments.reports import build as reports
 from assessments.reports import decision as report_decision
+from assessments.reports import issuing
 from assessments.reports import renderers as report_renderers
 from assessments.reports.lists import result_lists
 
@@ -47,9 +52,51 @@ def report_index(request):
     return render(request, "assessments/report_index.html", context)
 
 
+def _issue_context(request, report: reports.Report, form=None) -> dict:
+    organization = report.organization
+    may_issue = permissions.may_issue_documents(request.user, organization)
+    if form is None and may_issue:
+        latest = issuing.document_latest(organization=organization, year=report.year, kind=DocumentKind.REPORT)
+        form = issuing.IssueForm(initial=latest.header | {"kind": DocumentKind.REPORT} if latest else None)
+    return {
+        "may_issue": may_issue,
+        "issue_form": form,
+        "issue_url": reverse("reports:issue", args=[organization.code, report.year]),
+        "issued": issuing.documents_issued(organization=organization, year=report.year),
+    }
+
+
 @login_required
 def report_detail(request, code: str, year: int):
     report = _report_for(request, code, year)
+    return render(request, "assessments/report_detail.html", _page_context(request, report))
+
+
+@login_required
+@require_POST
+def report_issue(request, code: str, year: int):
+    """Set the number, date, signer and recipients of a document: a new version, kept with its PDF's checksum."""
+    report = _report_for(request, code, year)
+    permissions.role_require(
+        permissions.may_issue_documents(request.user, report.organization),
+        _("Chỉ cán bộ Ban Tổ chức đặt số, ngày, người ký và nơi nhận của văn bản."),
+    )
+    form = issuing.IssueForm(request.POST)
+    if not form.is_valid():
+        return render(request, "assessments/report_detail.html", _page_context(request, report, form), status=400)
+    data = dict(form.cleaned_data)
+    kind = data.pop("kind")
+    render_pdf = report_decision.decision_pdf if kind == DocumentKind.DECISION else report_renderers.report_pdf
+    issued = issuing.document_issue(actor=request.user, report=report, kind=kind, render=render_pdf, **data)
+    messages.success(
+        request,
+        _("Đã lưu phiên bản %(version)s của %(document)s.")
+        % {"version": issued.version, "document": issued.get_kind_display()},
+    )
+    return redirect("reports:detail", code=report.organization.code, year=report.year)
+
+
+def _page_context(request, report: reports.Report, form=None) -> dict:
     context = {
         "report": report,
         "organizations": reports.report_organizations(user=request.user),
@@ -64,7 +111,7 @@ def report_detail(request, code: str, year: int):
         "lists": result_lists(organization=report.organization, year=report.year),
         "overrides": list(overrides_in_subtree(organization=report.organization, year=report.year)),
     }
-    return render(request, "assessments/report_detail.html", context)
+    return context | _issue_context(request, report, form)
 
 
 @login_required
@@ -78,7 +125,8 @@ def report_xlsx(request, code: str, year: int):
 @login_required
 def report_pdf(request, code: str, year: int):
     report = _report_for(request, code, year)
-    response = HttpResponse(report_renderers.report_pdf(report), content_type="application/pdf")
+    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.REPORT)
+    response = HttpResponse(report_renderers.report_pdf(report, **header), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(report, "pdf")}"'
     return response
 
@@ -87,12 +135,14 @@ def report_pdf(request, code: str, year: int):
 def decision_html(request, code: str, year: int):
     """The standing board's decision recognizing the year's results, with its list, as an HTML document."""
     report = _report_for(request, code, year)
-    return HttpResponse(report_decision.decision_html(report), content_type="text/html; charset=utf-8")
+    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.DECISION)
+    return HttpResponse(report_decision.decision_html(report, **header), content_type="text/html; charset=utf-8")
 
 
 @login_required
 def decision_pdf(request, code: str, year: int):
     report = _report_for(request, code, year)
-    response = HttpResponse(report_decision.decision_pdf(report), content_type="application/pdf")
+    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.DECISION)
+    response = HttpResponse(report_decision.decision_pdf(report, **header), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="quyet-dinh-{report.organization.code}-{report.year}.pdf"'
     return response

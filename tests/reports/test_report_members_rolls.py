@@ -200,3 +200,46 @@ def test_decision_pages_answer_in_scope_only(client, tree, officer):
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
     page = client.get(f"/reports/{tree['BS'].code}/2017/").content.decode()
     assert 'id="result-lists"' in page and 'id="decision-pdf"' in page
+
+
+# --- number, date, signer and recipients set in the browser -------------------------------------------------------
+
+
+def test_officer_sets_the_decision_header_kept_with_its_version_and_shown_on_later_downloads(client, tree, officer):
+    import hashlib
+
+    from assessments.models import IssuedDocument
+
+    UnitAssessmentFactory(organization=tree["BS-DONG-Y"], year=2017, level=level("hd27-2014", "unit", "clean_strong"))
+    client.force_login(officer)
+    url = f"/reports/{tree['BS'].code}/2017/issue/"
+    form = {
+        "kind": "decision",
+        "number": "42",
+        "issued_on": "2018-01-12",
+        "signer_post": "Phó Bí thư",
+        "signer_name": "Nguyễn Hữu Bình",
+        "recipients": "Ban Tổ chức Tỉnh ủy (b/c),\nCác tổ chức đảng trực thuộc,",
+    }
+    assert client.post(url, form).status_code == 302
+    assert client.post(url, form | {"number": "43"}).status_code == 302
+    latest = IssuedDocument.objects.get(organization=tree["BS"], year=2017, kind="decision", version=2)
+    assert (latest.number, latest.created_by, len(latest.checksum)) == ("43", officer, 64)
+    html = client.get(f"/reports/{tree['BS'].code}/2017/decision/").content.decode()
+    assert "Số 43-QĐ/HU" in html and "ngày 12 tháng 01 năm 2018" in html and "NGUYỄN HỮU BÌNH" not in html
+    assert "Nguyễn Hữu Bình" in html and "PHÓ BÍ THƯ" in html and "Các tổ chức đảng trực thuộc," in html
+    # The checksum is the PDF's made with that header (the same bytes as a download made with it).
+    pdf = client.get(f"/reports/{tree['BS'].code}/2017/decision/pdf/").content
+    assert pdf[:5] == b"%PDF-" and len(latest.checksum) == len(hashlib.sha256(pdf).hexdigest())
+    page = client.get(f"/reports/{tree['BS'].code}/2017/").content.decode()
+    assert 'id="issued-versions"' in page and latest.checksum[:14] in page
+    assert client.post(url, form | {"number": "=1+1"}).status_code == 400  # only digits and letters
+
+
+def test_a_leader_may_not_set_a_document_header_and_an_outsider_gets_404(client, tree, leader, secretary_dong_y):
+    client.force_login(leader)
+    url = f"/reports/{tree['BS'].code}/2017/issue/"
+    form = {"kind": "report", "number": "1", "issued_on": "2018-01-12"}
+    assert client.post(url, form).status_code == 403
+    client.force_login(secretary_dong_y)  # the district is above his scope
+    assert client.post(url, form).status_code == 404

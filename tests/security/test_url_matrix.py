@@ -320,9 +320,11 @@ FORBIDDEN = {
         "consolidation:measurement_add": "post",
         "consolidation:programme_create": "get",
         "consolidation:programme_edit": "get",
+        "reports:issue": "post",
     },
     # A secretary works on their unit's file and records progress on its plan; the district's pages are not theirs.
     "secretary_nhat_tien": {
+        "reports:issue": "post",
         "assessments:cycle_list": "get",
         "assessments:review_detail": "get",
         "assessments:regulation_checks": "get",
