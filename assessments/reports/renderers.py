@@ -40,6 +40,7 @@ __all__ = [
     "percent_text",
     "points_text",
     "report_html",
+    "report_docx",
     "report_pdf",
     "report_xlsx",
     "safe_cell_text",
@@ -181,3 +182,10 @@ def report_pdf(report: Report, **document) -> bytes:
     """The report as an A4 PDF with the party document's header, page numbers and SVG charts."""
     context = {**document_context(report, **document), "for_pdf": True}
     return pdf_from_html(render_to_string(DOCUMENT_TEMPLATE, context))
+
+
+def report_docx(report: Report, **document) -> bytes:
+    """The report as an editable Word file (reports.wordfiles; imported here lazily, as it imports this module)."""
+    from assessments.reports.wordfiles import report_docx as build
+
+    return build(report, **document)

@@ -15,12 +15,13 @@ from assessments.models import DocumentKind
 from assessments.regulation.selectors import overrides_in_subtree
 from assessments.reports import build as reports
 from assessments.reports import decision as report_decision
-from assessments.reports import issuing
+from assessments.reports import issuing, wordfiles
 from assessments.reports import renderers as report_renderers
 from assessments.reports.lists import result_lists
 
 CODE = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _report_for(request, code: str, year: int) -> reports.Report:
@@ -108,6 +109,8 @@ def _page_context(request, report: reports.Report, form=None) -> dict:
         "pdf_url": reverse("reports:pdf", args=[report.organization.code, report.year]),
         "decision_url": reverse("reports:decision", args=[report.organization.code, report.year]),
         "decision_pdf_url": reverse("reports:decision_pdf", args=[report.organization.code, report.year]),
+        "docx_url": reverse("reports:docx", args=[report.organization.code, report.year]),
+        "decision_docx_url": reverse("reports:decision_docx", args=[report.organization.code, report.year]),
         "lists": result_lists(organization=report.organization, year=report.year),
         "overrides": list(overrides_in_subtree(organization=report.organization, year=report.year)),
     }
@@ -146,3 +149,26 @@ def decision_pdf(request, code: str, year: int):
     response = HttpResponse(report_decision.decision_pdf(report, **header), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="quyet-dinh-{report.organization.code}-{report.year}.pdf"'
     return response
+
+
+def _docx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def report_docx(request, code: str, year: int):
+    """The report as an editable Word file, with the latest issued header."""
+    report = _report_for(request, code, year)
+    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.REPORT)
+    return _docx_response(wordfiles.report_docx(report, **header), _filename(report, "docx"))
+
+
+@login_required
+def decision_docx(request, code: str, year: int):
+    report = _report_for(request, code, year)
+    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.DECISION)
+    return _docx_response(
+        wordfiles.decision_docx(report, **header), f"quyet-dinh-{report.organization.code}-{report.year}.docx"
+    )

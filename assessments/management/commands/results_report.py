@@ -1,4 +1,4 @@
-"""Write the yearly results report of an organization to a file: .html, .xlsx or .pdf (for scheduled runs)."""
+"""Write the yearly results report of an organization to a file: .html, .xlsx, .pdf or .docx (for scheduled runs)."""
 
 import os
 import tempfile
@@ -12,7 +12,7 @@ from assessments.models import Organization
 from assessments.reports import build as reports
 from assessments.reports import renderers as report_renderers
 
-FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".pdf": "pdf"}
+FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".pdf": "pdf", ".docx": "docx"}
 
 
 class Command(BaseCommand):
@@ -61,6 +61,8 @@ class Command(BaseCommand):
             content = report_renderers.report_html(report, **document).encode("utf-8")
         elif kind == "xlsx":
             content = report_renderers.report_xlsx(report)
+        elif kind == "docx":
+            content = report_renderers.report_docx(report, **document)
         else:
             content = report_renderers.report_pdf(report, **document)
         self._write(target, content)

@@ -1,0 +1,70 @@
+"""Editable Word files of the results report and the decision: opened with python-docx, their figures read back;
+text that looks like a formula is kept as text; `results_report CODE YEAR FILE.docx` writes one."""
+
+import io
+
+from django.core.management import call_command
+from django.utils import translation
+from docx import Document
+
+from assessments.models import Membership, Organization
+from assessments.reports import build as reports
+from assessments.reports import wordfiles
+from tests.factories import MemberAssessmentFactory, MemberFactory, UnitAssessmentFactory, level
+
+
+def _texts(content: bytes) -> tuple[str, list[list[str]]]:
+    document = Document(io.BytesIO(content))
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    cells = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    return paragraphs, cells
+
+
+def _rated(tree):
+    UnitAssessmentFactory(
+        organization=tree["BS-DONG-Y"], year=2017, level=level("hd27-2014", "unit", "clean_strong"), exemplary=True
+    )
+    UnitAssessmentFactory(organization=tree["BS-NHAT-TIEN"], year=2017, level=level("hd27-2014", "unit", "completed"))
+    cell = tree["BS-DONG-Y-01"]
+    for code in ("excellent", "good", "good"):
+        member = MemberFactory(organization=cell)
+        Membership.objects.create(member=member, organization=cell, start="2010-01-01")
+        MemberAssessmentFactory(member=member, organization=cell, year=2017, level=level("hd27-2014", "member", code))
+
+
+def test_report_docx_reads_back_its_figures(tree):
+    _rated(tree)
+    with translation.override("vi"):
+        report = reports.report_build(organization=tree["BS"], year=2017)
+        paragraphs, cells = _texts(wordfiles.report_docx(report, number="15", signer_name="Nguyễn Hữu Bình"))
+    assert "BÁO CÁO" in paragraphs and "phân loại" in paragraphs
+    assert "Tổng số tổ chức đảng trực thuộc: 2; đã xếp loại: 2; chưa xếp loại: 0." in paragraphs
+    assert "- Trong sạch, vững mạnh: 1 (50,0%)" in paragraphs
+    assert "Tổng số đảng viên trong danh sách ngày 31 tháng 12: 3; được đánh giá, phân loại: 3" in paragraphs
+    flat = [text for row in cells for text in row]
+    assert "Số 15-BC/HU" in "\n".join(flat) and "Nguyễn Hữu Bình" in "\n".join(flat)
+    annex = [row for row in cells if row[1] == "Đảng bộ xã Đồng Ý"]
+    assert annex and annex[0][3:] == ["Trong sạch, vững mạnh", "3", "3"]
+
+
+def test_decision_docx_lists_the_units_and_keeps_formula_like_names_as_text(tree):
+    _rated(tree)
+    Organization.objects.filter(pk=tree["BS-NHAT-TIEN"].pk).update(name='=HYPERLINK("http://x")')
+    with translation.override("vi"):
+        report = reports.report_build(organization=tree["BS"], year=2017)
+        paragraphs, cells = _texts(wordfiles.decision_docx(report, number="42"))
+    assert "QUYẾT ĐỊNH" in paragraphs and "2/2 tổ chức đảng" in paragraphs
+    flat = [text for row in cells for text in row]
+    assert "Số 42-QĐ/HU" in "\n".join(flat)
+    names = [row[1] for row in cells if row and row[0].isdigit()]
+    assert "Đảng bộ xã Đồng Ý" in names and '\'=HYPERLINK("http://x")' in names
+    assert not any(text.startswith("=") for text in flat)
+
+
+def test_results_report_command_writes_a_docx(tree, tmp_path):
+    _rated(tree)
+    target = tmp_path / "bao-cao-2017.docx"
+    call_command("results_report", "BS", "2017", str(target), "--number", "7")
+    paragraphs, cells = _texts(target.read_bytes())
+    assert "Số 7-BC/HU" in "\n".join(text for row in cells for text in row)
+    assert "đã xếp loại: 2" in paragraphs
