@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/<int:pk>/measurements/", views.measurement_add, name="measurement_add"),
     path("plans/<int:pk>/print/", views.plan_print, name="plan_print"),
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
+    path("plans/<int:pk>/docx/", views.plan_docx_download, name="plan_docx"),
     path("candidates/", views.candidate_list, name="candidate_list"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/new/", views.programme_create, name="programme_create"),

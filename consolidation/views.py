@@ -17,7 +17,7 @@ from assessments.models import MAX_YEAR, MIN_YEAR
 from assessments.pages.selectors import decided_year_latest
 
 from . import selectors, services
-from .documents import pdf_response
+from .documents import docx_response, pdf_response, plan_docx
 from .forms import (
     PLAN_FORMSETS,
     MeasurementForm,
@@ -289,6 +289,14 @@ def plan_pdf(request, pk: int):
     return pdf_response(
         template="consolidation/plan_document.html", context=context, filename=filename, request=request
     )
+
+
+@login_required
+def plan_docx_download(request, pk: int):
+    """The plan as an editable Word file (issue 17)."""
+    context = _plan_document_context(request, pk)
+    content = plan_docx(plan=context["plan"], outcome=context["outcome"], task_groups=context["task_groups"])
+    return docx_response(content=content, filename=f"ke-hoach-{slugify(context['plan'].number)}.docx")
 
 
 # --- candidates and programmes ---------------------------------------------------------------------------------
