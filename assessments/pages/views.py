@@ -22,6 +22,7 @@ from assessments.models import (
     Subject,
     UnitAssessment,
 )
+from assessments.pages import exports
 from assessments.pages import selectors as dashboard
 from assessments.regulation import selectors as regulation_selectors
 
@@ -181,6 +182,8 @@ def unit_list(request):
     query = request.GET.get("q", "").strip()
     units = dashboard.units_under(user=user, year=year, parent=parent)
     rows = dashboard.unit_rows(units=units, level=level, sector=sector, query=query)
+    if request.GET.get("format") in exports.FORMATS:  # the list as shown, to XLSX or CSV (issue 17)
+        return exports.units_response(fmt=request.GET["format"], year=year, rows=rows)
     levels = list(selectors.levels_for(year=year, subject=Subject.UNIT))
     level_label = next((lv.label for lv in levels if lv.code == level), "")
     context = {
@@ -299,6 +302,8 @@ def member_list(request):
     year = _year(request.GET.get("year"), default=default)
     level = request.GET.get("level", "")
     members = dashboard.members_filtered(user=user, query=query, unit=cell, year=year, level=level)
+    if request.GET.get("format") in exports.FORMATS:  # every filtered row, not one page (issue 17)
+        return exports.members_response(fmt=request.GET["format"], year=year, members=members)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     levels = list(selectors.levels_for(year=year, subject=Subject.MEMBER))
     units = dashboard.member_units(user=user)

@@ -1,0 +1,94 @@
+"""The unit and member lists exported as they are shown (same filters, every row, not one page) to XLSX and CSV;
+every text cell goes through common.spreadsheets (cell_write, cell_escape) so that no cell runs as a formula."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from assessments.common.spreadsheets import cell_escape, cell_write
+from assessments.common.vocabulary import level_label
+
+FORMATS = ("xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_response(*, fmt: str, filename: str, title: str, headers: list[str], rows) -> HttpResponse:
+    """A download of one table: XLSX (a bold header, frozen) or CSV (UTF-8 with a BOM, so Excel reads Vietnamese)."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow([cell_escape(h) for h in headers])
+        for row in rows:
+            writer.writerow([cell_escape(v) if isinstance(v, str) else ("" if v is None else v) for v in row])
+        response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = title[:31]
+        for column, header in enumerate(headers, start=1):
+            cell_write(sheet, 1, column, header).font = Font(bold=True)
+        for r, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                cell_write(sheet, r, column, value)
+        sheet.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def _sector_label(sector: str) -> str:
+    from assessments.models import Sector
+
+    return str(Sector(sector).label) if sector in Sector.values else ""
+
+
+def units_response(*, fmt: str, year: int, rows) -> HttpResponse:
+    headers = [_("Tên"), _("Mã"), _("Loại hình"), _("Trực thuộc"), _("Tự đánh giá"), _("Xếp loại"), _("Tiêu biểu")]
+
+    def lines():
+        for unit in rows:
+            yield [
+                unit["name"],
+                unit["code"],
+                _sector_label(unit["sector"]),
+                unit["parent__name"] or "",
+                level_label(unit["rating__self_level__label_vi"], unit["rating__self_level__label_en"]),
+                level_label(unit["rating__level__label_vi"], unit["rating__level__label_en"]) or _("Chưa xếp loại"),
+                _("tiêu biểu") if unit["rating__exemplary"] else "",
+            ]
+
+    return table_response(
+        fmt=fmt, filename=f"to-chuc-dang-{year}", title=_("Tổ chức đảng"), headers=headers, rows=lines()
+    )
+
+
+def members_response(*, fmt: str, year: int, members) -> HttpResponse:
+    headers = [
+        _("Họ và tên"), _("Số thẻ"), _("Giới tính"), _("Dân tộc"), _("Trạng thái"), _("Chi bộ"), _("Đảng bộ cơ sở"),
+        _("Xếp loại %(year)s") % {"year": year},
+    ]  # fmt: skip
+
+    def lines():
+        for m in members:
+            rating = getattr(m, "rating", None)
+            if rating is None:
+                result = ""
+            elif rating.level is not None:
+                result = rating.level.label
+            else:
+                result = rating.get_not_rated_reason_display()
+            parent = m.organization.parent.name if m.organization.kind == "cell" and m.organization.parent else ""
+            yield [
+                m.full_name, m.card_number, m.get_gender_display(), m.ethnicity, m.get_status_display(),
+                m.organization.name, parent, result,
+            ]  # fmt: skip
+
+    return table_response(fmt=fmt, filename=f"dang-vien-{year}", title=_("Đảng viên"), headers=headers, rows=lines())
