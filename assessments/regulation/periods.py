@@ -42,9 +42,7 @@ def rules_in_force(year: int) -> dict[str, RuleInForce]:
         return {}
     latest = max(row.period.first_year for row in rows)
     return {
-        row.rule: RuleInForce(
-            rule=row.rule, source=row.source, period=row.period.code, parameters=dict(row.parameters)
-        )
+        row.rule: RuleInForce(rule=row.rule, source=row.source, period=row.period.code, parameters=dict(row.parameters))
         for row in rows
         if row.enabled and row.period.first_year == latest
     }
