@@ -361,6 +361,7 @@ def test_admin_change_and_delete_of_a_rating_recompute_summaries(
         "level": level("hd27-2014", "member", "not_completed").pk,
         "not_rated_reason": "",
         "note": "",
+        "change_reason": "Sửa theo biên bản kiểm phiếu",  # the admin asks why a rating changes (issue 18)
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, form)
