@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import permissions
+from assessments.common.tables import FORMATS as table_formats
+from assessments.common.tables import table_response
 from assessments.models import MAX_YEAR, MIN_YEAR
 from assessments.pages.selectors import decided_year_latest
 
@@ -72,6 +74,8 @@ def plan_list(request):
     plans = selectors.plans_filtered(
         user=request.user, year=filters.get("year"), status=filters.get("status", ""), unit_code=filters.get("unit", "")
     )
+    if request.GET.get("format") in table_formats:  # the list as shown, every row, to XLSX or CSV (issue 17)
+        return _plans_export(request.GET["format"], list(plans))
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     outcomes = selectors.plan_outcomes(rows)
@@ -90,6 +94,23 @@ def plan_list(request):
             "is_staff": selectors.user_is_district_staff(request.user),
         },
     )
+
+
+def _plans_export(fmt: str, plans: list[Plan]):
+    outcomes = selectors.plan_outcomes(plans)
+    headers = [_("Số, ký hiệu"), _("Ngày ban hành"), _("Đơn vị"), _("Căn cứ"), _("Trạng thái"), _("Kết quả xếp loại")]
+    rows = [
+        [
+            plan.number,
+            plan.issued_on.strftime("%d/%m/%Y"),
+            plan.organization.name,
+            f"{plan.baseline_level.label} ({plan.baseline_year})" if plan.baseline_level else str(plan.baseline_year),
+            plan.get_status_display(),
+            outcomes[plan.pk].text or "",
+        ]
+        for plan in plans
+    ]
+    return table_response(fmt=fmt, filename="ke-hoach-cung-co", title=_("Kế hoạch củng cố"), headers=headers, rows=rows)
 
 
 def _plan_page(

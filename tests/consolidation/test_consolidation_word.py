@@ -32,3 +32,19 @@ def test_plan_docx_is_404_outside_the_scope(client, secretary_nhat_tien, tree):
     plan = PlanFactory(organization=tree["BS-DONG-Y"], number="50-KH/HU", issued_on=datetime.date(2017, 5, 4))
     client.force_login(secretary_nhat_tien)
     assert client.get(reverse("consolidation:plan_docx", args=[plan.pk])).status_code == 404
+
+
+def test_plan_list_exports_the_filtered_plans(client, officer, tree):
+    import csv
+
+    PlanFactory(organization=tree["BS-DONG-Y"], number="49-KH/HU", issued_on=datetime.date(2017, 5, 4))
+    PlanFactory(organization=tree["BS-NHAT-TIEN"], number="=82-KH/HU", issued_on=datetime.date(2018, 5, 14))
+    client.force_login(officer)
+    page = client.get(reverse("consolidation:plan_list")).content.decode()
+    assert 'data-export="csv"' in page and "list-print.css" in page
+    response = client.get(reverse("consolidation:plan_list"), {"format": "csv"})
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert sorted(line[0] for line in lines[1:]) == ["'=82-KH/HU", "49-KH/HU"]
+    response = client.get(reverse("consolidation:plan_list"), {"unit": "BS-DONG-Y", "format": "csv"})
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [line[0] for line in lines[1:]] == ["49-KH/HU"]
