@@ -19,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 # is a developer's tool).
 SKIP = re.compile(
     r"^/(admin|api|static|media|i18n)/|/accounts/logout/|/(errors|template|download|documents?|print|export)/"
-    r"|\.(xlsx|csv|pdf|docx|json)$"
+    r"|\.(xlsx|csv|pdf|docx|json)$|/(xlsx|csv|pdf|docx)/$"
 )
 MAX_PAGES = 70
 

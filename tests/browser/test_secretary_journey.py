@@ -125,7 +125,7 @@ def test_the_secretary_goes_from_login_to_a_submitted_file_uploading_once(
     # The way back to the file, then its last steps.
     page.locator("#import-back").click()
     page.wait_for_url(re.compile(rf"{PORTAL}$"))
-    page.locator("#self-level-form select").select_option(label="Hoàn thành tốt nhiệm vụ")
+    page.locator("#self-level-form select[name=level]").select_option(label="Hoàn thành tốt nhiệm vụ")
     page.locator("#self-level-form button").click()
     for select in page.locator("#cells-form select").all():
         select.select_option(label="Hoàn thành tốt nhiệm vụ")
