@@ -147,7 +147,7 @@ def test_commune_submits_and_district_finalizes(live_server, new_context, opened
 
     # 3. the unit's own proposal, 4. its cells' levels, then submit
     page.goto(f"{base}/portal/BS-NHAT-TIEN/{YEAR}/")
-    page.locator("#self-level-form select").select_option(label="Hoàn thành xuất sắc nhiệm vụ")
+    page.locator("#self-level-form select[name=level]").select_option(label="Hoàn thành xuất sắc nhiệm vụ")
     page.locator("#self-level-form button").click()
     expect(page.locator("#self-level")).to_contain_text("Hoàn thành xuất sắc nhiệm vụ")
     for select in page.locator("#cells-form select").all():
