@@ -31,11 +31,13 @@ from assessments.models import (
     Kind,
     Member,
     MemberStatus,
+    NotRatedReason,
     RatingScheme,
     Sector,
     Subject,
 )
 from assessments.permissions import organizations_visible_to
+from assessments.regulation.members import not_rated_reasons_suggested
 
 CODE_LISTS = {
     "kind": Kind.choices,
@@ -139,8 +141,12 @@ def template_workbook(data_type: str, *, user, year: int | None = None) -> bytes
             .select_related("organization")
             .order_by("organization__path", "name_folded")
         )
+        # Exempt, suspended or recently admitted members come with the suggested reason and no level (issue 14).
+        reasons = not_rated_reasons_suggested(members=members, year=year)
         for member in members.iterator(chunk_size=2000):
-            rows.append([member.card_number, year, member.organization.code, "", "", member.full_name, ""])
+            reason = reasons.get(member.pk, "")
+            label = str(NotRatedReason(reason).label) if reason else ""
+            rows.append([member.card_number, year, member.organization.code, "", label, member.full_name, ""])
 
     def guide(workbook) -> None:
         sheet = workbook.create_sheet(_("Hướng dẫn"))

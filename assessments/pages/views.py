@@ -24,6 +24,7 @@ from assessments.models import (
 )
 from assessments.pages import exports
 from assessments.pages import selectors as dashboard
+from assessments.regulation import members as regulation_members
 from assessments.regulation import selectors as regulation_selectors
 
 MEMBERS_PER_PAGE = 50
@@ -304,7 +305,11 @@ def member_list(request):
     members = dashboard.members_filtered(user=user, query=query, unit=cell, year=year, level=level)
     if request.GET.get("format") in exports.FORMATS:  # every filtered row, not one page (issue 17)
         return exports.members_response(fmt=request.GET["format"], year=year, members=members)
+    # The suggested not-rated reason and the year's discipline, read in the page's own query (issue 14).
+    members = regulation_members.members_with_year_notes(members, year=year)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    for member in page:
+        regulation_members.year_notes(member, year=year)
     levels = list(selectors.levels_for(year=year, subject=Subject.MEMBER))
     units = dashboard.member_units(user=user)
     filters = {"q": query, "unit": cell.code if cell else "", "year": year, "level": level}

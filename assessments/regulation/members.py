@@ -5,13 +5,14 @@ members a rule refuses: one CheckResult per member, at the unit where the member
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import MEMBER, Levels, year_end
 from assessments.models import (
     CivilServantLevel,
     Discipline,
+    DisciplineForm,
     Member,
     MemberAssessment,
     MemberStatusSpan,
@@ -59,12 +60,7 @@ def member_checks(
     )
     disciplines: dict[int, list[Discipline]] = {}
     if Rule.MEMBER_DISCIPLINED in active and rows:
-        for record in Discipline.objects.filter(
-            member__in=[row.member_id for row in rows],
-            decided_on__gte=first,
-            decided_on__lte=last,
-        ).order_by("decided_on"):
-            disciplines.setdefault(record.member_id, []).append(record)
+        disciplines = disciplines_of_year(members=[row.member_id for row in rows], year=year)
     results = []
     for row in rows:
         for code, rule in active.items():
@@ -139,18 +135,75 @@ _CHECKS = {
 }
 
 
-def not_rated_reason_suggested(*, member: Member, year: int, months: int = 6) -> str:
-    """The reason a member is not rated for a year, from the member's dates: exempt or suspended on 31 December,
-    else admitted less than `months` months before it; "" when the member is to be rated."""
-    day = year_end(year)
-    span = (
-        MemberStatusSpan.objects.filter(member=member, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .order_by("-start")
-        .first()
+def disciplines_of_year(*, members, year: int) -> dict[int, list[Discipline]]:
+    """The discipline records decided in the year, by member id, oldest first (one query). `members`: member ids,
+    or a queryset of members (read as a subquery: a district's members are too many for a list of ids)."""
+    found: dict[int, list[Discipline]] = {}
+    records = Discipline.objects.filter(
+        member__in=members, decided_on__gte=datetime.date(year, 1, 1), decided_on__lte=year_end(year)
     )
-    if span is not None:
-        return NotRatedReason(span.kind).value
-    if member.admitted_on is not None and member.admitted_on > months_before_year_end(year, months):
-        return NotRatedReason.ADMITTED_RECENTLY.value
-    return ""
+    for record in records.order_by("decided_on", "pk"):
+        found.setdefault(record.member_id, []).append(record)
+    return found
+
+
+def _covering(day: datetime.date) -> Q:
+    """The status spans in force on a day (started on or before it, not ended before it)."""
+    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
+
+
+def not_rated_reasons_suggested(*, members, year: int, months: int = 6) -> dict[int, str]:
+    """The suggested not-rated reason (a NotRatedReason code) by member id, for the members that have one: exempt
+    or suspended on 31 December (the latest span starting on or before it), else admitted less than `months`
+    months before it. `members` is a list of members (one query, for the statuses) or a queryset (two: the statuses,
+    with the members as a subquery, and the recently admitted among them)."""
+    day = year_end(year)
+    ids = members.values("pk") if isinstance(members, QuerySet) else [member.pk for member in members]
+    found: dict[int, str] = {}
+    spans = MemberStatusSpan.objects.filter(_covering(day), member__in=ids).order_by("member", "-start", "-pk")
+    for member_id, kind in spans.values_list("member_id", "kind"):
+        found.setdefault(member_id, NotRatedReason(kind).value)
+    cutoff = months_before_year_end(year, months)
+    if isinstance(members, QuerySet):  # only the recently admitted rows are read
+        admitted = members.filter(admitted_on__gt=cutoff).values_list("pk", flat=True)
+    else:
+        admitted = [m.pk for m in members if m.admitted_on is not None and m.admitted_on > cutoff]
+    for member_id in admitted:
+        found.setdefault(member_id, NotRatedReason.ADMITTED_RECENTLY.value)
+    return found
+
+
+def not_rated_reason_suggested(*, member: Member, year: int, months: int = 6) -> str:
+    """The reason one member is not rated for a year (not_rated_reasons_suggested); "" when the member is to be
+    rated."""
+    return not_rated_reasons_suggested(members=[member], year=year, months=months).get(member.pk, "")
+
+
+def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
+    """The members annotated, inside their own query (no query more for a page of them), with the year's facts
+    a list shows: `status_of_year` (the kind of the status span covering 31 December, the latest started),
+    `discipline_form` and `discipline_on` (the latest discipline record decided that year). Read them with
+    year_notes."""
+    first, day = datetime.date(year, 1, 1), year_end(year)
+    spans = MemberStatusSpan.objects.filter(_covering(day), member=OuterRef("pk")).order_by("-start", "-pk")
+    records = Discipline.objects.filter(member=OuterRef("pk"), decided_on__gte=first, decided_on__lte=day).order_by(
+        "-decided_on", "-pk"
+    )
+    return members.annotate(
+        status_of_year=Subquery(spans.values("kind")[:1]),
+        discipline_form=Subquery(records.values("form")[:1]),
+        discipline_on=Subquery(records.values("decided_on")[:1]),
+    )
+
+
+def year_notes(member: Member, *, year: int, months: int = 6) -> None:
+    """Sets on a member read through members_with_year_notes `reason_suggested_code` and `reason_suggested` (the
+    suggested not-rated reason and its label, or "") and `discipline_label` (the form of the year's latest
+    discipline, or ""); no query."""
+    code = member.status_of_year or ""
+    cutoff = months_before_year_end(year, months)
+    if not code and member.admitted_on is not None and member.admitted_on > cutoff:
+        code = NotRatedReason.ADMITTED_RECENTLY.value
+    member.reason_suggested_code = code
+    member.reason_suggested = NotRatedReason(code).label if code else ""
+    member.discipline_label = DisciplineForm(member.discipline_form).label if member.discipline_form else ""
