@@ -56,14 +56,15 @@ def report_index(request):
 def _issue_context(request, report: reports.Report, form=None) -> dict:
     organization = report.organization
     may_issue = permissions.may_issue_documents(request.user, organization)
+    issued = issuing.documents_issued(organization=organization, year=report.year)  # newest first by kind
     if form is None and may_issue:
-        latest = issuing.document_latest(organization=organization, year=report.year, kind=DocumentKind.REPORT)
+        latest = next((doc for doc in issued if doc.kind == DocumentKind.REPORT), None)
         form = issuing.IssueForm(initial=latest.header | {"kind": DocumentKind.REPORT} if latest else None)
     return {
         "may_issue": may_issue,
         "issue_form": form,
         "issue_url": reverse("reports:issue", args=[organization.code, report.year]),
-        "issued": issuing.documents_issued(organization=organization, year=report.year),
+        "issued": issued,
     }
 
 
