@@ -12,12 +12,13 @@ PASSWORD = "mat-khau-thu-nghiem-2017"
 
 
 def rating_schemes_ensure() -> None:
-    """Put back the rating schemes and guidance periods of the data migrations if a transactional test's final flush removed them."""
+    """Put back the rating schemes and guidance periods of the data migrations.
+
+    A transactional test's final flush removes them; the next test needs them.
+    """
     from django.apps import apps
 
-    from assessments.models import RatingScheme
-
-    from assessments.models import GuidancePeriod
+    from assessments.models import GuidancePeriod, RatingScheme
 
     if not RatingScheme.objects.exists():
         importlib.import_module("assessments.migrations.0002_rating_schemes").load(apps, None)

@@ -32,8 +32,10 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     name = "Nâng cao chất lượng và hiệu quả hoạt động của tổ chức cơ sở đảng giai đoạn 2016–2020"
     # Issued by the first district of the tree (Bắc Sơn in the shared fixtures); a district is made if none exists.
     organization = factory.LazyFunction(
-        lambda: Organization.objects.filter(kind=Kind.DISTRICT).order_by("path").first()
-        or OrganizationFactory(kind=Kind.DISTRICT, sector="")
+        lambda: (
+            Organization.objects.filter(kind=Kind.DISTRICT).order_by("path").first()
+            or OrganizationFactory(kind=Kind.DISTRICT, sector="")
+        )
     )
     first_year = 2016
     last_year = 2020

@@ -21,6 +21,10 @@ from assessments.models.discipline import (  # noqa: F401
     MemberStatusSpan,
     form_severity,
 )
+from assessments.models.documents import (  # noqa: F401, E402
+    DocumentKind,
+    IssuedDocument,
+)
 from assessments.models.imports import (  # noqa: F401
     ImportRecord,
     _import_upload_to,
@@ -68,8 +72,4 @@ from assessments.models.schemes import (  # noqa: F401
 )
 from assessments.models.summaries import (  # noqa: F401
     Summary,
-)
-from assessments.models.documents import (  # noqa: F401, E402
-    DocumentKind,
-    IssuedDocument,
 )
