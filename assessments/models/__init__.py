@@ -48,6 +48,11 @@ from assessments.models.organizations import (  # noqa: F401
     Sector,
     year_end,
 )
+from assessments.models.periods import (  # noqa: F401
+    QUARTERS,
+    Period,
+    period_field,
+)
 from assessments.models.ratings import (  # noqa: F401
     MEMBER_REASONS,
     UNIT_REASONS,
