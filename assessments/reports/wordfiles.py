@@ -108,25 +108,8 @@ def decision_docx(report: Report, **document) -> bytes:
     doc.paragraph(_("- Căn cứ %(scheme)s;") % {"scheme": report.scheme.name})
     doc.paragraph(_("- Xét đề nghị của Ban Tổ chức %(body)s,") % {"body": context["body"]})
     doc.paragraph(_("QUYẾT ĐỊNH"), bold=True, center=True)
-    units = report.units_total
-    counts = "; ".join(f"{item.label}: {number_text(item.count)}" for item in context["level_counts"])
-    doc.paragraph(
-        _("Điều 1. Công nhận kết quả đánh giá, %(word)s chất lượng năm %(year)s của %(rated)s/%(total)s tổ chức đảng "
-          "trực thuộc (có danh sách kèm theo), trong đó: %(counts)s.")
-        % {"word": report.rating_word, "year": report.year, "rated": number_text(units.rated),
-           "total": number_text(units.total), "counts": counts}
-    )  # fmt: skip
-    doc.paragraph(
-        _("Điều 2. Các tổ chức đảng chưa có kết quả được xem xét, công nhận khi hoàn thành việc đánh giá năm %(year)s.")
-        % {"year": report.year}
-    )
-    doc.paragraph(
-        _(
-            "Điều 3. Ban Tổ chức %(body)s, các tổ chức đảng trực thuộc và các đồng chí có tên trong danh sách chịu "
-            "trách nhiệm thi hành Quyết định này."
-        )
-        % {"body": context["body"]}
-    )
+    for article in context["articles"]:
+        doc.article(article.title, article.text)
     doc.closing()
     doc.heading(
         _("DANH SÁCH TỔ CHỨC ĐẢNG ĐƯỢC CÔNG NHẬN KẾT QUẢ ĐÁNH GIÁ, %(word)s NĂM %(year)s")
