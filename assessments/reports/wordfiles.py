@@ -107,8 +107,8 @@ def report_docx(report: Report, *, tables: list[ListTable] | None = None, **docu
             for row in report.unit_annex
         ],
     )  # fmt: skip
-    if tables is None:
-        tables = list_tables(organization=report.organization, year=report.year)
+    if tables is None:  # the document's context has read the overrides already
+        tables = list_tables(organization=report.organization, year=report.year, overrides=context["overrides"])
     _list_tables_add(doc, tables)
     return doc.content()
 

@@ -117,3 +117,26 @@ def test_formula_like_names_and_reasons_stay_text_in_the_lists_of_the_xlsx_and_t
     flat = [text for row in cells for text in row]
     assert {'\'=HYPERLINK("http://x")', "'=1+2", "'@SUM(A1)", "'-2+3"} <= set(flat)
     assert not any(text.startswith(("=", "+", "@")) or text.startswith("-2") for text in flat)
+
+
+def test_the_lists_cost_the_same_few_queries_in_the_xlsx_and_the_word_file_however_many_rows(
+    tree, django_assert_max_num_queries
+):
+    from assessments.reports import renderers as report_renderers
+
+    _rated(tree)
+    for code in ("BS-DONG-Y-01", "BS-DONG-Y-02", "BS-NHAT-TIEN-01"):
+        UnitAssessmentFactory(
+            organization=tree[code], year=2017, level=level("hd27-2014", "unit", "clean_strong"), exemplary=True
+        )
+    with translation.override("vi"):
+        report = reports.report_build(organization=tree["BS"], year=2017)
+        # The five lists of reports.lists and the regulation overrides: six queries, whatever the rows.
+        with django_assert_max_num_queries(6):
+            workbook = report_renderers.report_xlsx(report)
+        # The Word file's header also reads the issuer's ancestors (one query).
+        with django_assert_max_num_queries(7):
+            _paragraphs, cells = _texts(wordfiles.report_docx(report))
+    assert workbook[:2] == b"PK"
+    listed = {row[1] for row in cells if row[1:2] and row[1].startswith("BS-")}
+    assert listed == {"BS-DONG-Y", "BS-DONG-Y-01", "BS-DONG-Y-02", "BS-NHAT-TIEN-01"}
