@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments import permissions
 from assessments.common.text import TextNormalizeFormMixin
-from assessments.models import DocumentKind, IssuedDocument
+from assessments.models import DocumentKind, IssuedDocument, Organization
 from assessments.reports import decision as report_decision
 from assessments.reports import renderers as report_renderers
 from assessments.reports import wordfiles
@@ -80,22 +80,24 @@ def document_issue(*, actor, report: Report, kind: str, **header) -> IssuedDocum
         created_by=actor,
         **header,
     )
-    document.pdf_file.save("document.pdf", ContentFile(pdf), save=False)
-    document.docx_file.save("document.docx", ContentFile(docx), save=False)
     try:
+        document.pdf_file.save("document.pdf", ContentFile(pdf), save=False)
+        document.docx_file.save("document.docx", ContentFile(docx), save=False)
         with transaction.atomic():
-            # Locked so that two officers issuing at once get consecutive versions.
-            last = (
-                IssuedDocument.objects.select_for_update()
-                .filter(organization=report.organization, year=report.year, kind=kind)
-                .aggregate(n=Max("version"))["n"]
-            )
+            # The organization's row is locked so that two officers issuing at once get consecutive versions (a
+            # lock on the versions themselves would not hold: an aggregate drops FOR UPDATE, and the first version
+            # has no row to lock).
+            Organization.objects.select_for_update().filter(pk=report.organization.pk).first()
+            last = IssuedDocument.objects.filter(
+                organization=report.organization, year=report.year, kind=kind
+            ).aggregate(n=Max("version"))["n"]
             document.version = (last or 0) + 1
             document.save()
     except Exception:
         # No version, no files: the files written above go with the version that failed.
-        document.pdf_file.delete(save=False)
-        document.docx_file.delete(save=False)
+        for stored in (document.pdf_file, document.docx_file):
+            if stored:
+                stored.delete(save=False)
         raise
     return document
 
