@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from assessments.models import ImportRecord, Kind, Organization, ReviewDocument, Role, Submission
+from assessments.models import ImportRecord, IssuedDocument, Kind, Organization, ReviewDocument, Role, Submission
 
 
 class OutOfScope(Http404):
@@ -219,6 +219,15 @@ def document_get_for_user(*, user, pk: int) -> ReviewDocument:
         ReviewDocument.objects.select_related("submission"),
         pk=pk,
         submission__organization__in=organizations_visible_to(user),
+    )
+
+
+def issued_document_get_for_user(*, user, pk: int) -> IssuedDocument:
+    """An issued version of a results document of an organization in the user's scope; 404 otherwise."""
+    return get_object_or_404(
+        IssuedDocument.objects.select_related("organization"),
+        pk=pk,
+        organization__in=organizations_visible_to(user),
     )
 
 

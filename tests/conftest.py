@@ -31,6 +31,9 @@ def rating_schemes_ensure() -> None:
                     RatingLevel.objects.filter(pk=last.pk).update(is_lowest=True)
     if not GuidancePeriod.objects.exists():
         importlib.import_module("assessments.migrations.0011_regulation_periods_data").load(apps, None)
+        importlib.import_module("assessments.migrations.0016_issued_files_and_rating_word").classification_set(
+            apps, None
+        )
 
 
 def _transactional(request) -> bool:

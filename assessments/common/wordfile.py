@@ -54,6 +54,12 @@ class PartyDocument:
         if size:
             run.font.size = self._pt(size)
 
+    def article(self, title: str, text: str) -> None:
+        """An article of a decision: its title in bold, then its text, in one paragraph."""
+        paragraph = self.document.add_paragraph()
+        paragraph.add_run(title).bold = True
+        paragraph.add_run(f" {text}")
+
     def heading(self, text: str) -> None:
         self.paragraph(text, bold=True)
 

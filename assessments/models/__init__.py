@@ -24,6 +24,7 @@ from assessments.models.discipline import (  # noqa: F401
 from assessments.models.documents import (  # noqa: F401, E402
     DocumentKind,
     IssuedDocument,
+    _issued_upload_to,
 )
 from assessments.models.imports import (  # noqa: F401
     ImportRecord,
@@ -65,6 +66,7 @@ from assessments.models.ratings import (  # noqa: F401
 from assessments.models.regulation import (  # noqa: F401
     GuidancePeriod,
     PeriodRule,
+    RatingWord,
     Rule,
     RuleOverride,
 )

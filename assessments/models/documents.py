@@ -1,11 +1,19 @@
 """The issued versions of a report's documents: the number, date, signer, post and recipients set in the browser,
-kept with the checksum of the file generated with them, who made it and when (issue 17)."""
+kept with the files generated with them (PDF and Word) and their checksums, who made it and when (issue 17)."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.organizations import YEAR_VALIDATORS, Organization
+
+
+def _issued_upload_to(instance: "IssuedDocument", filename: str) -> str:
+    # A random name in private media (never served directly, never under static): only the scoped view reads it.
+    suffix = ".docx" if filename.lower().endswith(".docx") else ".pdf"
+    return f"issued/{uuid.uuid4().hex}{suffix}"
 
 
 class DocumentKind(models.TextChoices):
@@ -28,6 +36,10 @@ class IssuedDocument(models.Model):
     signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
     recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
     checksum = models.CharField(_("mã kiểm tra SHA-256 của tệp PDF"), max_length=64)
+    # The files generated once with this header; versions issued before files were kept have none.
+    pdf_file = models.FileField(_("tệp PDF"), upload_to=_issued_upload_to, max_length=200, blank=True)
+    docx_file = models.FileField(_("tệp Word"), upload_to=_issued_upload_to, max_length=200, blank=True)
+    docx_checksum = models.CharField(_("mã kiểm tra SHA-256 của tệp Word"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

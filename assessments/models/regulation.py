@@ -27,6 +27,23 @@ class Rule(models.TextChoices):
     FOUNDED_RECENTLY = "founded_recently", _("Tổ chức đảng thành lập chưa đủ thời gian")
 
 
+class RatingWord(models.TextChoices):
+    """The word a period's guidance text uses for rating: Hướng dẫn 27 "phân loại", later texts "xếp loại"."""
+
+    CLASSIFICATION = "classification", _("phân loại")
+    RANKING = "ranking", _("xếp loại")
+
+
+class GuidancePeriodQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> "GuidancePeriodQuerySet":
+        """The periods covering a year, the latest first (it wins if a district entered overlapping periods)."""
+        return (
+            self.filter(first_year__lte=year)
+            .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+            .order_by("-first_year")
+        )
+
+
 class GuidancePeriod(models.Model):
     """The years one guidance text governs the assessment (Hướng dẫn 27 for 2014–2017, 21 for 2019–2022, ...)."""
 
@@ -36,7 +53,16 @@ class GuidancePeriod(models.Model):
     last_year = models.PositiveSmallIntegerField(
         _("áp dụng đến năm"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
+    rating_word = models.CharField(
+        _("từ dùng trong văn bản"),
+        max_length=14,
+        choices=RatingWord.choices,
+        default=RatingWord.RANKING,
+        help_text=_("Văn bản của giai đoạn nói “đánh giá, phân loại” hay “đánh giá, xếp loại”."),
+    )
     history = HistoricalRecords()
+
+    objects = GuidancePeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("giai đoạn hướng dẫn")

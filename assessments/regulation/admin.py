@@ -16,7 +16,7 @@ class PeriodRuleInline(admin.TabularInline):
 
 @admin.register(GuidancePeriod)
 class GuidancePeriodAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "first_year", "last_year"]
+    list_display = ["code", "name", "first_year", "last_year", "rating_word"]
     inlines = [PeriodRuleInline]
 
 

@@ -22,12 +22,7 @@ class RuleInForce:
 
 def period_for_year(year: int) -> GuidancePeriod | None:
     """The guidance period covering a year (the latest one if a district entered overlapping periods)."""
-    return (
-        GuidancePeriod.objects.filter(first_year__lte=year)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
-        .order_by("-first_year")
-        .first()
-    )
+    return GuidancePeriod.objects.for_year(year).first()
 
 
 def rules_in_force(year: int) -> dict[str, RuleInForce]:

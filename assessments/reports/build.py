@@ -3,19 +3,21 @@ each counted in a fixed number of queries on the tree and the scheme of the year
 
 from collections import Counter
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count, FilteredRelation, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import Level, Levels, Share, exists_in_year, level_label, levels_of, year_end
 from assessments.models import (
     GRASSROOTS_KINDS,
+    GuidancePeriod,
     Kind,
     MemberAssessment,
     Membership,
     NotRatedReason,
     Organization,
     RatingScheme,
+    RatingWord,
     Sector,
     Subject,
     UnitAssessment,
@@ -353,9 +355,17 @@ def _trend(*, organization: Organization, year: int) -> list[TrendPoint]:
     ]
 
 
+def _scheme_of(year: int) -> RatingScheme | None:
+    """The scheme in force, with the rating word of the guidance period covering the year read in the same query."""
+    word = GuidancePeriod.objects.for_year(year).values("rating_word")[:1]
+    return (
+        RatingScheme.objects.for_year(year).annotate(period_rating_word=Subquery(word)).order_by("-first_year").first()
+    )
+
+
 def report_build(*, organization: Organization, year: int) -> Report:
     """The yearly results report of an organization (its direct units, cells and members) on that year's tree."""
-    scheme = RatingScheme.for_year(year)
+    scheme = _scheme_of(year)
     if scheme is None:
         raise ReportError(_("Năm %(year)s chưa có quy định xếp loại.") % {"year": year})
     if not organization.exists_in(year):
@@ -379,6 +389,7 @@ def report_build(*, organization: Organization, year: int) -> Report:
         organization=organization,
         year=year,
         scheme=scheme,
+        rating_word_code=scheme.period_rating_word or RatingWord.RANKING,
         unit_levels=levels.units,
         member_levels=levels.members,
         units_by_kind=units_by_kind,

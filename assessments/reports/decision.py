@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments.common.pdf import pdf_from_html
+from assessments.common.vocabulary import number_text
 from assessments.models import Kind, UnitAssessment
 from assessments.reports.renderers import DOCUMENT_CSS, document_date, document_header, issuing_body
 from assessments.reports.rows import Report
@@ -25,9 +26,51 @@ _DECIDER = {
 
 
 @dataclass(frozen=True)
-class LevelCount:
-    label: str
-    count: int
+class Article:
+    """One article of the decision: its title ("Điều 1.") and its text."""
+
+    title: str
+    text: str
+
+
+def decision_articles(report: Report, *, body: str) -> list[Article]:
+    """The decision's articles from the year's figures: the one source of the HTML/PDF and the Word file."""
+    units = report.units_total
+    counts = []
+    for i, cell in enumerate(units.cells):
+        count = f"{cell.level.label}: {number_text(cell.count)}"
+        if i == 0 and units.exemplary:  # the exemplary units are among those at the top level
+            count += " (" + _("tiêu biểu %(n)s") % {"n": number_text(units.exemplary)} + ")"
+        counts.append(count)
+    return [
+        Article(
+            _("Điều 1."),
+            _(
+                "Công nhận kết quả đánh giá, %(word)s chất lượng năm %(year)s của %(rated)s/%(total)s tổ chức đảng "
+                "trực thuộc (có danh sách kèm theo), trong đó: %(counts)s."
+            )
+            % {
+                "word": report.rating_word,
+                "year": report.year,
+                "rated": number_text(units.rated),
+                "total": number_text(units.total),
+                "counts": "; ".join(counts),
+            },
+        ),
+        Article(
+            _("Điều 2."),
+            _("Các tổ chức đảng chưa có kết quả được xem xét, công nhận khi hoàn thành việc đánh giá năm %(year)s.")
+            % {"year": report.year},
+        ),
+        Article(
+            _("Điều 3."),
+            _(
+                "Ban Tổ chức %(body)s, các tổ chức đảng trực thuộc và các đồng chí có tên trong danh sách chịu "
+                "trách nhiệm thi hành Quyết định này."
+            )
+            % {"body": body},
+        ),
+    ]
 
 
 def decision_number(report: Report) -> str:
@@ -59,14 +102,13 @@ def decision_context(report: Report, *, number: str = "", issued_on=None, **docu
     header = document_header(
         organization=organization, number=number or decision_number(report), doc_type="QĐ", **document
     )
-    units = report.units_total
     return {
         "report": report,
         "doc": header,
         "doc_date": document_date(issued_on or report.generated_on),
         "decider": f"{_DECIDER.get(organization.kind, 'BAN CHẤP HÀNH')} {body.upper()}",
         "body": body,
-        "level_counts": [LevelCount(cell.level.label, cell.count) for cell in units.cells],
+        "articles": decision_articles(report, body=body),
         "rows": report.unit_annex,
     }
 

@@ -1,10 +1,12 @@
 """Issuing a results document from the browser: the form (number, date, signer, post, recipients), the service that
-records a new version with the checksum of the PDF generated with it, and the latest version's header for later
-downloads (issue 17)."""
+records a new version with the PDF and Word files generated once with it and their checksums (private media, random
+names), and the latest version's header for later downloads (issue 17)."""
 
 import hashlib
+from collections.abc import Callable
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -12,8 +14,18 @@ from django.utils.translation import gettext_lazy
 
 from assessments import permissions
 from assessments.common.text import TextNormalizeFormMixin
-from assessments.models import DocumentKind, IssuedDocument
+from assessments.models import DocumentKind, IssuedDocument, Organization
+from assessments.reports import decision as report_decision
+from assessments.reports import renderers as report_renderers
+from assessments.reports import wordfiles
 from assessments.reports.rows import Report
+
+# The renderers of each document, by file: what a version keeps.
+RENDERERS: dict[str, dict[str, Callable[..., bytes]]] = {
+    DocumentKind.REPORT: {"pdf": report_renderers.report_pdf, "docx": wordfiles.report_docx},
+    DocumentKind.DECISION: {"pdf": report_decision.decision_pdf, "docx": wordfiles.decision_docx},
+}
+FILE_NAMES = {DocumentKind.REPORT: "bao-cao-xep-loai", DocumentKind.DECISION: "quyet-dinh"}
 
 
 class IssueForm(TextNormalizeFormMixin, forms.Form):
@@ -49,30 +61,50 @@ def documents_issued(*, organization, year: int) -> list[IssuedDocument]:
     )
 
 
-def document_issue(*, actor, report: Report, kind: str, render, **header) -> IssuedDocument:
-    """Record a new version of a document with these header values and the SHA-256 of the PDF `render` makes."""
+def document_issue(*, actor, report: Report, kind: str, **header) -> IssuedDocument:
+    """Record a new version of a document with these header values, its PDF and Word files generated once and kept
+    with their SHA-256; nothing is kept if the version cannot be recorded."""
     permissions.scope_require(actor, report.organization)
     permissions.role_require(
         permissions.may_issue_documents(actor, report.organization),
         _("Chỉ cán bộ Ban Tổ chức đặt số, ngày, người ký và nơi nhận của văn bản."),
     )
-    content = render(report, **header)
-    with transaction.atomic():
-        # Locked so that two officers issuing at once get consecutive versions.
-        last = (
-            IssuedDocument.objects.select_for_update()
-            .filter(organization=report.organization, year=report.year, kind=kind)
-            .aggregate(n=Max("version"))["n"]
-        )
-        return IssuedDocument.objects.create(
-            organization=report.organization,
-            year=report.year,
-            kind=kind,
-            version=(last or 0) + 1,
-            checksum=hashlib.sha256(content).hexdigest(),
-            created_by=actor,
-            **header,
-        )
+    # Rendered before the transaction: a PDF takes seconds, and the lock below should not wait for it.
+    pdf, docx = (RENDERERS[kind][name](report, **header) for name in ("pdf", "docx"))
+    document = IssuedDocument(
+        organization=report.organization,
+        year=report.year,
+        kind=kind,
+        checksum=hashlib.sha256(pdf).hexdigest(),
+        docx_checksum=hashlib.sha256(docx).hexdigest(),
+        created_by=actor,
+        **header,
+    )
+    try:
+        document.pdf_file.save("document.pdf", ContentFile(pdf), save=False)
+        document.docx_file.save("document.docx", ContentFile(docx), save=False)
+        with transaction.atomic():
+            # The organization's row is locked so that two officers issuing at once get consecutive versions (a
+            # lock on the versions themselves would not hold: an aggregate drops FOR UPDATE, and the first version
+            # has no row to lock).
+            Organization.objects.select_for_update().filter(pk=report.organization.pk).first()
+            last = IssuedDocument.objects.filter(
+                organization=report.organization, year=report.year, kind=kind
+            ).aggregate(n=Max("version"))["n"]
+            document.version = (last or 0) + 1
+            document.save()
+    except Exception:
+        # No version, no files: the files written above go with the version that failed.
+        for stored in (document.pdf_file, document.docx_file):
+            if stored:
+                stored.delete(save=False)
+        raise
+    return document
+
+
+def issued_file_name(document: IssuedDocument, extension: str) -> str:
+    """The name a stored file is downloaded under: "quyet-dinh-BS-2017-v2.pdf"."""
+    return f"{FILE_NAMES[document.kind]}-{document.organization.code}-{document.year}-v{document.version}.{extension}"
 
 
 def issued_header(*, organization, year: int, kind: str) -> dict:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.common.vocabulary import Level, Share, points_text
-from assessments.models import NotRatedReason, Organization, RatingScheme, Subject
+from assessments.models import NotRatedReason, Organization, RatingScheme, RatingWord, Subject
 
 NO_RECORD = "no_record"
 NO_RECORD_LABEL = gettext_lazy("Chưa có kết quả xếp loại")
@@ -17,9 +17,6 @@ NO_SECTOR = "none"
 # Members who are on the rolls but not assessed at all (không đánh giá), as opposed to not yet rated.
 NOT_ASSESSED = (NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED)
 TREND_YEARS = 10
-# Hướng dẫn 27 (in force 2014–2017) speaks of "đánh giá, phân loại"; Quy định 132 (2018) and later of "đánh giá,
-# xếp loại": the report uses the word of its year.
-CLASSIFY_WORD_LAST_YEAR = 2017
 
 
 class ReportError(ValueError):
@@ -284,6 +281,9 @@ class Report:
     comparison: Comparison | None
     trend: list[TrendPoint]
     generated_on: datetime.date
+    # The word of the guidance period covering the year (GuidancePeriod.rating_word: HD 27 "phân loại", later
+    # "xếp loại"), read from data.
+    rating_word_code: str = RatingWord.RANKING
     # One row per directly subordinate unit (reports.annex.AnnexRow): its levels, exemplary, its members by level.
     unit_annex: list = field(default_factory=list)
 
@@ -300,8 +300,8 @@ class Report:
 
     @property
     def rating_word(self) -> str:
-        """ "phân loại" for the years of Hướng dẫn 27, "xếp loại" after."""
-        return _("phân loại") if self.year <= CLASSIFY_WORD_LAST_YEAR else _("xếp loại")
+        """The period's word in the active language: "phân loại" in the years of Hướng dẫn 27, "xếp loại" after."""
+        return str(RatingWord(self.rating_word_code).label)
 
     @property
     def unit_table_columns(self) -> int:

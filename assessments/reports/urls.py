@@ -8,6 +8,9 @@ from assessments.reports import views as report_views
 app_name = "reports"
 urlpatterns = [
     path("", report_views.report_index, name="index"),
+    # The files kept with an issued version, by the version's id (before the <code>/<year>/ routes).
+    path("issued/<int:pk>/pdf/", report_views.issued_pdf, name="issued_pdf"),
+    path("issued/<int:pk>/docx/", report_views.issued_docx, name="issued_docx"),
     path("<str:code>/<year:year>/", report_views.report_detail, name="detail"),
     path("<str:code>/<year:year>/xlsx/", report_views.report_xlsx, name="xlsx"),
     path("<str:code>/<year:year>/pdf/", report_views.report_pdf, name="pdf"),

@@ -4,11 +4,11 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.models import DocumentKind
@@ -77,7 +77,7 @@ def report_detail(request, code: str, year: int):
 @login_required
 @require_POST
 def report_issue(request, code: str, year: int):
-    """Set the number, date, signer and recipients of a document: a new version, kept with its PDF's checksum."""
+    """Set the number, date, signer and recipients of a document: a new version, kept with its PDF and Word files."""
     report = _report_for(request, code, year)
     permissions.role_require(
         permissions.may_issue_documents(request.user, report.organization),
@@ -88,8 +88,7 @@ def report_issue(request, code: str, year: int):
         return render(request, "assessments/report_detail.html", _page_context(request, report, form), status=400)
     data = dict(form.cleaned_data)
     kind = data.pop("kind")
-    render_pdf = report_decision.decision_pdf if kind == DocumentKind.DECISION else report_renderers.report_pdf
-    issued = issuing.document_issue(actor=request.user, report=report, kind=kind, render=render_pdf, **data)
+    issued = issuing.document_issue(actor=request.user, report=report, kind=kind, **data)
     messages.success(
         request,
         _("Đã lưu phiên bản %(version)s của %(document)s.")
@@ -173,3 +172,39 @@ def decision_docx(request, code: str, year: int):
     return _docx_response(
         wordfiles.decision_docx(report, **header), f"quyet-dinh-{report.organization.code}-{report.year}.docx"
     )
+
+
+# --- the files kept with an issued version: within scope only, as attachments, never cached ------------------------
+
+
+def _issued_file(request, pk: int, field: str, extension: str, content_type: str):
+    document = permissions.issued_document_get_for_user(user=request.user, pk=pk)
+    stored = getattr(document, field)
+    if not stored:
+        raise Http404(_("Phiên bản này được tạo trước khi lưu tệp văn bản: không có tệp."))
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("Tệp không còn trên máy chủ.")) from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=issuing.issued_file_name(document, extension),
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def issued_pdf(request, pk: int):
+    """The PDF generated once when this version was issued, byte for byte (its SHA-256 is on the report page)."""
+    return _issued_file(request, pk, "pdf_file", "pdf", "application/pdf")
+
+
+@login_required
+@require_GET
+def issued_docx(request, pk: int):
+    """The Word file generated once when this version was issued."""
+    return _issued_file(request, pk, "docx_file", "docx", DOCX_TYPE)

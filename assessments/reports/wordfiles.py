@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from assessments.common.vocabulary import number_text, percent_text
 from assessments.common.wordfile import PartyDocument
 from assessments.reports.decision import decision_context
+from assessments.reports.list_tables import ListTable, list_tables
 from assessments.reports.renderers import document_context
 from assessments.reports.rows import Report
 
@@ -20,8 +21,24 @@ def _unit_rows(report: Report, rows) -> list[list]:
     return out
 
 
-def report_docx(report: Report, **document) -> bytes:
-    """The results report as a .docx: its header, the figures of sections I–III, and the annex tables."""
+def _list_tables_add(doc: PartyDocument, tables: list[ListTable]) -> None:
+    """The year's lists (reports.list_tables), one table each; "Không có." for an empty one."""
+    doc.heading(_("DANH SÁCH KÈM THEO"))
+    for table in tables:
+        doc.heading(table.heading)
+        if table.rows:
+            doc.table(
+                [column.label for column in table.columns],
+                [[number_text(v) if column.kind == "int" else v for v, column in zip(row, table.columns, strict=True)]
+                 for row in table.rows],
+            )  # fmt: skip
+        else:
+            doc.paragraph(_("Không có."), italic=True)
+
+
+def report_docx(report: Report, *, tables: list[ListTable] | None = None, **document) -> bytes:
+    """The results report as a .docx: its header, the figures of sections I–III, the annex tables and the year's
+    lists (`tables`: reports.list_tables, made here when not given)."""
     context = document_context(report, **document)
     word = report.rating_word
     doc = PartyDocument(
@@ -90,6 +107,9 @@ def report_docx(report: Report, **document) -> bytes:
             for row in report.unit_annex
         ],
     )  # fmt: skip
+    if tables is None:  # the document's context has read the overrides already
+        tables = list_tables(organization=report.organization, year=report.year, overrides=context["overrides"])
+    _list_tables_add(doc, tables)
     return doc.content()
 
 
@@ -108,25 +128,8 @@ def decision_docx(report: Report, **document) -> bytes:
     doc.paragraph(_("- Căn cứ %(scheme)s;") % {"scheme": report.scheme.name})
     doc.paragraph(_("- Xét đề nghị của Ban Tổ chức %(body)s,") % {"body": context["body"]})
     doc.paragraph(_("QUYẾT ĐỊNH"), bold=True, center=True)
-    units = report.units_total
-    counts = "; ".join(f"{item.label}: {number_text(item.count)}" for item in context["level_counts"])
-    doc.paragraph(
-        _("Điều 1. Công nhận kết quả đánh giá, %(word)s chất lượng năm %(year)s của %(rated)s/%(total)s tổ chức đảng "
-          "trực thuộc (có danh sách kèm theo), trong đó: %(counts)s.")
-        % {"word": report.rating_word, "year": report.year, "rated": number_text(units.rated),
-           "total": number_text(units.total), "counts": counts}
-    )  # fmt: skip
-    doc.paragraph(
-        _("Điều 2. Các tổ chức đảng chưa có kết quả được xem xét, công nhận khi hoàn thành việc đánh giá năm %(year)s.")
-        % {"year": report.year}
-    )
-    doc.paragraph(
-        _(
-            "Điều 3. Ban Tổ chức %(body)s, các tổ chức đảng trực thuộc và các đồng chí có tên trong danh sách chịu "
-            "trách nhiệm thi hành Quyết định này."
-        )
-        % {"body": context["body"]}
-    )
+    for article in context["articles"]:
+        doc.article(article.title, article.text)
     doc.closing()
     doc.heading(
         _("DANH SÁCH TỔ CHỨC ĐẢNG ĐƯỢC CÔNG NHẬN KẾT QUẢ ĐÁNH GIÁ, %(word)s NĂM %(year)s")

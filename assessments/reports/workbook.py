@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape, cell_write
 from assessments.common.vocabulary import Share
+from assessments.reports.list_tables import ListTable, list_tables
 from assessments.reports.rows import Report, reasons_list
 
 PERCENT_FORMAT = "0.0%"
@@ -309,8 +310,19 @@ def _annex_sheet(workbook, report: Report) -> None:
         )
 
 
-def report_xlsx(report: Report) -> bytes:
-    """The report as an XLSX workbook: one sheet per table, numbers as numbers, shares as percentages."""
+def _list_table_sheet(workbook, report: Report, table: ListTable) -> None:
+    """One of the year's lists (reports.list_tables) on its own sheet; "Không có." when it is empty."""
+    sheet = _Sheet(workbook, table.sheet, table.heading.upper(), report.organization.name)
+    sheet.columns([(None, column.label, column.kind, column.width) for column in table.columns])
+    for row in table.rows:
+        sheet.line(row)
+    if not table.rows:
+        sheet.note(_("Không có."))
+
+
+def report_xlsx(report: Report, *, tables: list[ListTable] | None = None) -> bytes:
+    """The report as an XLSX workbook: one sheet per table, numbers as numbers, shares as percentages; the year's
+    lists after them, one sheet each (`tables`: reports.list_tables, made here when not given)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -339,7 +351,11 @@ def report_xlsx(report: Report) -> bytes:
     if report.comparison is not None:
         _comparison_sheet(workbook, report)
     _annex_sheet(workbook, report)
-    _list_sheet(workbook, report)  # kept last: the lists are what a reader looks for at the end
+    if tables is None:
+        tables = list_tables(organization=report.organization, year=report.year)
+    for table in tables:
+        _list_table_sheet(workbook, report, table)
+    _list_sheet(workbook, report)  # kept last: the weak and unrated units are what a reader looks for at the end
     workbook.properties.title = _("Kết quả đánh giá, xếp loại năm %(year)s") % {"year": report.year}
     workbook.properties.creator = settings.SPECTACULAR_SETTINGS.get("TITLE", "bacson")
     buffer = io.BytesIO()

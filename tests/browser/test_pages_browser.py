@@ -96,3 +96,31 @@ def test_english_switch_in_the_browser(live_server, new_context, rated, screensh
     expect(page.locator("main")).to_contain_text("Full name")
     page.get_by_role("button", name="Tiếng Việt").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
+
+
+@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+def test_report_page_with_issued_versions_fits_a_phone_and_links_their_files(
+    live_server, new_context, rated, officer, settings, tmp_path, screenshot
+):
+    from django.core.files.base import ContentFile
+
+    from assessments.models import IssuedDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    for version in (1, 2):
+        issued = IssuedDocument(
+            organization=rated["BS"], year=2017, kind="decision", version=version, number=f"4{version}",
+            issued_on=datetime.date(2018, 1, 12), signer_post="Phó Bí thư", signer_name="Nguyễn Hữu Bình",
+            checksum="ab" * 32, docx_checksum="cd" * 32, created_by=officer,
+        )  # fmt: skip
+        issued.pdf_file.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        issued.docx_file.save("a.docx", ContentFile(b"PK"), save=False)
+        issued.save()
+    page = new_context().new_page()
+    login(page, live_server.url, "binh")
+    page.goto(live_server.url + "/reports/BS/2017/")
+    expect(page.locator("#issued-versions a.issued-docx")).to_have_count(2)
+    expect(page.locator("#current-documents a#issue-decision-docx")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the report page is {overflow}px wider than the phone screen"
+    screenshot(page, "phone-report-issued")

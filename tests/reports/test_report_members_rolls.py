@@ -205,8 +205,12 @@ def test_decision_pages_answer_in_scope_only(client, tree, officer):
 # --- number, date, signer and recipients set in the browser -------------------------------------------------------
 
 
-def test_officer_sets_the_decision_header_kept_with_its_version_and_shown_on_later_downloads(client, tree, officer):
+def test_officer_sets_the_decision_header_kept_with_its_version_and_shown_on_later_downloads(
+    client, tree, officer, settings, tmp_path
+):
     import hashlib
+
+    settings.MEDIA_ROOT = tmp_path
 
     from assessments.models import IssuedDocument
 

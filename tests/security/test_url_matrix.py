@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.cycle import services as cycle_services
-from assessments.models import ImportRecord, Kind, ReviewDocument, Role, Sector, Submission
+from assessments.models import ImportRecord, IssuedDocument, Kind, ReviewDocument, Role, Sector, Submission
 from tests.consolidation_factories import PlanFactory, ProgrammeFactory
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 from tests.security.test_hardening import inline_problems
@@ -79,6 +79,7 @@ OBJECT_FOR = {
     "consolidation:task_progress_add": "plan",
     "consolidation:measurement_add": "plan",
     "consolidation:programme_": "programme",
+    "reports:issued_": "issued",
 }
 # A cycle is named by the organization that opened it (the district), not by one of its units.
 DISTRICT_CODE_FOR = ("assessments:cycle_",)
@@ -113,6 +114,21 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
     )
     record.file.save("xep-loai.csv", ContentFile("Số thẻ đảng viên,Xếp loại\n1,xuất sắc\n".encode()), save=False)
     record.save()
+    # A version of the district's results report, with the files kept with it.
+    issued = IssuedDocument(
+        organization=district,
+        year=OTHER_YEAR,
+        kind="report",
+        version=1,
+        number="15",
+        issued_on=datetime.date(OTHER_YEAR + 1, 1, 10),
+        checksum="0" * 64,
+        docx_checksum="0" * 64,
+        created_by=officer,
+    )
+    issued.pdf_file.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    issued.docx_file.save("a.docx", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
+    issued.save()
     return {
         "code": commune.code,
         "district": district.code,
@@ -120,6 +136,7 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
         "secrets": (secret_member, commune.name),
         "document": document,
         "import": record,
+        "issued": issued,
         "plan": PlanFactory(organization=commune, number="82-KH/HU", issuing_body=f"Huyện ủy {district.code}"),
         "programme": ProgrammeFactory(organization=district, name=f"Đề án củng cố của {district.name}"),
     }
@@ -347,6 +364,7 @@ NOT_IN_SCOPE = {
         "assessments:cycle_detail",
         "assessments:cycle_finalize_selected",
         "consolidation:programme_",
+        "reports:issued_",
     )
 }
 

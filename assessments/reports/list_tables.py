@@ -1,0 +1,127 @@
+"""The year's lists (reports.lists) and the regulation overrides as plain tables: titles, columns and rows written once
+for the report's XLSX (one sheet each) and its Word file (one table each)."""
+
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from assessments.regulation.selectors import overrides_in_subtree
+from assessments.reports.lists import EXCELLENT_YEARS, EXEMPLARY_YEARS, NOT_COMPLETED_YEARS, ResultLists, result_lists
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str  # "int" or "text", as in the workbook's column specs
+    width: float
+
+
+@dataclass(frozen=True)
+class ListTable:
+    """One list: the sheet's short name (31 characters at most), its heading, its columns and rows."""
+
+    sheet: str
+    heading: str
+    columns: list[Column]
+    rows: list[list]
+
+
+def _when(moment) -> str:
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
+
+
+def _unit_table(sheet: str, heading: str, units) -> ListTable:
+    columns = [
+        Column(_("STT"), "int", 6),
+        Column(_("Mã"), "text", 18),
+        Column(_("Tổ chức đảng"), "text", 44),
+        Column(_("Trực thuộc"), "text", 36),
+    ]
+    rows = [[i, unit.code, unit.name, unit.parent.name if unit.parent else ""] for i, unit in enumerate(units, 1)]
+    return ListTable(sheet, heading, columns, rows)
+
+
+def _member_table(sheet: str, heading: str, members) -> ListTable:
+    columns = [
+        Column(_("STT"), "int", 6),
+        Column(_("Họ và tên"), "text", 30),
+        Column(_("Số thẻ đảng viên"), "text", 18),
+        Column(_("Chi bộ"), "text", 40),
+        Column(_("Xếp loại năm nay"), "text", 28),
+    ]
+    rows = [[i, m.name, m.card_number, m.unit_name, m.level_label] for i, m in enumerate(members, 1)]
+    return ListTable(sheet, heading, columns, rows)
+
+
+def list_tables(*, organization, year: int, lists: ResultLists | None = None, overrides=None) -> list[ListTable]:
+    """The lists of an organization's year as tables, in the order of the report page (six queries if not given)."""
+    lists = lists if lists is not None else result_lists(organization=organization, year=year)
+    if overrides is None:
+        overrides = list(overrides_in_subtree(organization=organization, year=year))
+    finalized = ListTable(
+        _("Chốt khi chưa đạt kiểm tra"),
+        _("Kết quả chốt khi chưa đạt kiểm tra quy định, và lý do"),
+        [
+            Column(_("STT"), "int", 6),
+            Column(_("Tổ chức đảng"), "text", 36),
+            Column(_("Xếp loại"), "text", 26),
+            Column(_("Lý do"), "text", 50),
+            Column(_("Người chốt"), "text", 24),
+            Column(_("Thời gian"), "text", 18),
+        ],
+        [
+            [i, row.unit_name, row.level_label, row.reason, row.finalized_by, _when(row.finalized_at)]
+            for i, row in enumerate(lists.overrides, 1)
+        ],
+    )
+    decided = ListTable(
+        _("Vượt kiểm tra quy định"),
+        _("Quyết định vượt kiểm tra theo quy định"),
+        [
+            Column(_("STT"), "int", 6),
+            Column(_("Đơn vị"), "text", 36),
+            Column(_("Quy tắc"), "text", 40),
+            Column(_("Lý do"), "text", 50),
+            Column(_("Người ghi"), "text", 24),
+            Column(_("Thời gian"), "text", 18),
+        ],
+        [
+            [
+                i,
+                o.organization.name,
+                o.get_rule_display(),
+                o.reason,
+                (o.decided_by.get_full_name() or o.decided_by.username) if o.decided_by else _("hệ thống"),
+                _when(o.decided_at),
+            ]
+            for i, o in enumerate(overrides, 1)
+        ],
+    )
+    return [
+        _unit_table(
+            _("Tiêu biểu năm %(year)s") % {"year": year},
+            _("Tổ chức đảng đề nghị công nhận “trong sạch, vững mạnh tiêu biểu” năm %(year)s") % {"year": year},
+            lists.exemplary,
+        ),
+        _unit_table(
+            _("Tiêu biểu %(n)s năm liền") % {"n": EXEMPLARY_YEARS},
+            _("Tổ chức đảng “trong sạch, vững mạnh tiêu biểu” %(n)s năm liền") % {"n": EXEMPLARY_YEARS},
+            lists.exemplary_running,
+        ),
+        _member_table(
+            _("Xuất sắc %(n)s năm liền") % {"n": EXCELLENT_YEARS},
+            _("Đảng viên hoàn thành xuất sắc nhiệm vụ %(n)s năm liền") % {"n": EXCELLENT_YEARS},
+            lists.excellent_running,
+        ),
+        _member_table(
+            _("Không hoàn thành %(n)s năm liền") % {"n": NOT_COMPLETED_YEARS},
+            _("Đảng viên không hoàn thành nhiệm vụ %(n)s năm liền (đề nghị cấp ủy xem xét)")
+            % {"n": NOT_COMPLETED_YEARS},
+            lists.not_completed_running,
+        ),
+        finalized,
+        decided,
+    ]
