@@ -17,6 +17,10 @@ from assessments.summaries import recompute as summaries
 from tests.conftest import rating_schemes_ensure
 from tests.factories import MemberAssessmentFactory, MemberFactory, OrganizationFactory, UnitAssessmentFactory, level
 
+# The module's data is loaded once by a module fixture; marking the tests makes pytest-django create the test
+# database even when this file runs alone.
+pytestmark = pytest.mark.django_db
+
 YEARS = (2016, 2017, 2018)
 
 

@@ -28,6 +28,10 @@ from assessments.reports import wordfiles
 from assessments.reports.lists import result_lists
 from tests.conftest import rating_schemes_ensure
 
+# The module's data is loaded once by a module fixture; marking the tests makes pytest-django create the test
+# database even when this file runs alone.
+pytestmark = pytest.mark.django_db
+
 
 def _member_level(year: int, *, top: bool):
     scheme = "hd27-2014" if year <= 2017 else "qd132-2018"
