@@ -62,6 +62,7 @@ from assessments.models.regulation import (  # noqa: F401
     PeriodRule,
     Rule,
     RuleOverride,
+    RuleSetting,
 )
 from assessments.models.schemes import (  # noqa: F401
     _SCHEMES_BY_YEAR,

@@ -20,7 +20,7 @@ from assessments.models import (
     Organization,
     Rule,
 )
-from assessments.regulation.periods import RuleInForce
+from assessments.regulation.periods import RuleInForce, rule_in_force
 from assessments.regulation.units import _result, bound_allows, day_text, months_before_year_end
 
 MEMBER_RULES = (Rule.MEMBER_DISCIPLINED, Rule.SICK_LEAVE, Rule.CIVIL_SERVANT_LEVEL, Rule.ADMITTED_RECENTLY)
@@ -152,31 +152,49 @@ def _covering(day: datetime.date) -> Q:
     return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
 
 
-def not_rated_reasons_suggested(*, members, year: int, months: int = 6) -> dict[int, str]:
+def admitted_recently_months(year: int) -> int | None:
+    """The months the period's admitted_recently rule asks between admission and 31 December (None: the rule is off
+    in that year, no member is suggested as admitted recently)."""
+    rule = rule_in_force(Rule.ADMITTED_RECENTLY, year)
+    return rule["months"] if rule is not None else None
+
+
+def _admitted_after(member: Member, year: int, months: int | None) -> bool:
+    return (
+        months is not None
+        and member.admitted_on is not None
+        and member.admitted_on > months_before_year_end(year, months)
+    )
+
+
+def not_rated_reasons_suggested(*, members, year: int) -> dict[int, str]:
     """The suggested not-rated reason (a NotRatedReason code) by member id, for the members that have one: exempt
-    or suspended on 31 December (the latest span starting on or before it), else admitted less than `months`
-    months before it. `members` is a list of members (one query, for the statuses) or a queryset (two: the statuses,
-    with the members as a subquery, and the recently admitted among them)."""
+    or suspended on 31 December (the latest span starting on or before it), else admitted less than the period's
+    admitted_recently months before it. `members` is a list of members (two queries: the rule, the statuses) or a
+    queryset (three: the rule, the statuses with the members as a subquery, and the recently admitted among them)."""
     day = year_end(year)
+    months = admitted_recently_months(year)
     ids = members.values("pk") if isinstance(members, QuerySet) else [member.pk for member in members]
     found: dict[int, str] = {}
     spans = MemberStatusSpan.objects.filter(_covering(day), member__in=ids).order_by("member", "-start", "-pk")
     for member_id, kind in spans.values_list("member_id", "kind"):
         found.setdefault(member_id, NotRatedReason(kind).value)
-    cutoff = months_before_year_end(year, months)
-    if isinstance(members, QuerySet):  # only the recently admitted rows are read
+    if months is None:
+        admitted = []
+    elif isinstance(members, QuerySet):  # only the recently admitted rows are read
+        cutoff = months_before_year_end(year, months)
         admitted = members.filter(admitted_on__gt=cutoff).values_list("pk", flat=True)
     else:
-        admitted = [m.pk for m in members if m.admitted_on is not None and m.admitted_on > cutoff]
+        admitted = [member.pk for member in members if _admitted_after(member, year, months)]
     for member_id in admitted:
         found.setdefault(member_id, NotRatedReason.ADMITTED_RECENTLY.value)
     return found
 
 
-def not_rated_reason_suggested(*, member: Member, year: int, months: int = 6) -> str:
+def not_rated_reason_suggested(*, member: Member, year: int) -> str:
     """The reason one member is not rated for a year (not_rated_reasons_suggested); "" when the member is to be
     rated."""
-    return not_rated_reasons_suggested(members=[member], year=year, months=months).get(member.pk, "")
+    return not_rated_reasons_suggested(members=[member], year=year).get(member.pk, "")
 
 
 def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
@@ -196,13 +214,12 @@ def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
     )
 
 
-def year_notes(member: Member, *, year: int, months: int = 6) -> None:
+def year_notes(member: Member, *, year: int, months: int | None) -> None:
     """Sets on a member read through members_with_year_notes `reason_suggested_code` and `reason_suggested` (the
     suggested not-rated reason and its label, or "") and `discipline_label` (the form of the year's latest
-    discipline, or ""); no query."""
+    discipline, or ""); no query. `months`: admitted_recently_months of the year, read once for the page."""
     code = member.status_of_year or ""
-    cutoff = months_before_year_end(year, months)
-    if not code and member.admitted_on is not None and member.admitted_on > cutoff:
+    if not code and _admitted_after(member, year, months):
         code = NotRatedReason.ADMITTED_RECENTLY.value
     member.reason_suggested_code = code
     member.reason_suggested = NotRatedReason(code).label if code else ""
