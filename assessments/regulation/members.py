@@ -223,4 +223,6 @@ def year_notes(member: Member, *, year: int, months: int | None) -> None:
         code = NotRatedReason.ADMITTED_RECENTLY.value
     member.reason_suggested_code = code
     member.reason_suggested = NotRatedReason(code).label if code else ""
+    if code == NotRatedReason.ADMITTED_RECENTLY:  # the period's months, not the 6 the reason's label names
+        member.reason_suggested = _("Vào Đảng chưa đủ %(months)s tháng") % {"months": months}
     member.discipline_label = DisciplineForm(member.discipline_form).label if member.discipline_form else ""
