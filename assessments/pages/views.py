@@ -308,9 +308,8 @@ def member_list(request):
     # The suggested not-rated reason and the year's discipline, read in the page's own query (issue 14).
     members = regulation_members.members_with_year_notes(members, year=year)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    months = regulation_members.admitted_recently_months(year)
     for member in page:
-        regulation_members.year_notes(member, year=year, months=months)
+        regulation_members.year_notes(member, year=year)
     levels = list(selectors.levels_for(year=year, subject=Subject.MEMBER))
     units = dashboard.member_units(user=user)
     filters = {"q": query, "unit": cell.code if cell else "", "year": year, "level": level}

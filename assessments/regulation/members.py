@@ -5,7 +5,8 @@ members a rule refuses: one CheckResult per member, at the unit where the member
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import MEMBER, Levels, year_end
@@ -18,6 +19,7 @@ from assessments.models import (
     MemberStatusSpan,
     NotRatedReason,
     Organization,
+    PeriodRule,
     Rule,
 )
 from assessments.regulation.periods import RuleInForce, rule_in_force
@@ -197,11 +199,22 @@ def not_rated_reason_suggested(*, member: Member, year: int) -> str:
     return not_rated_reasons_suggested(members=[member], year=year).get(member.pk, "")
 
 
+def _months_of_year(year: int) -> Subquery:
+    """The admitted_recently months of the period covering the year, as a subquery (NULL when the row is off)."""
+    rows = (
+        PeriodRule.objects.filter(rule=Rule.ADMITTED_RECENTLY, period__first_year__lte=year)
+        .filter(Q(period__last_year__isnull=True) | Q(period__last_year__gte=year))
+        .order_by("-period__first_year")
+        .annotate(months=Case(When(enabled=True, then=KT("parameters__months")), default=None))
+    )
+    return Subquery(rows.values("months")[:1])
+
+
 def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
     """The members annotated, inside their own query (no query more for a page of them), with the year's facts
     a list shows: `status_of_year` (the kind of the status span covering 31 December, the latest started),
-    `discipline_form` and `discipline_on` (the latest discipline record decided that year). Read them with
-    year_notes."""
+    `discipline_form` and `discipline_on` (the latest discipline record decided that year), and
+    `admitted_recently_months` (the period's months, None when its rule is off). Read them with year_notes."""
     first, day = datetime.date(year, 1, 1), year_end(year)
     spans = MemberStatusSpan.objects.filter(_covering(day), member=OuterRef("pk")).order_by("-start", "-pk")
     records = Discipline.objects.filter(member=OuterRef("pk"), decided_on__gte=first, decided_on__lte=day).order_by(
@@ -211,13 +224,15 @@ def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
         status_of_year=Subquery(spans.values("kind")[:1]),
         discipline_form=Subquery(records.values("form")[:1]),
         discipline_on=Subquery(records.values("decided_on")[:1]),
+        admitted_recently_months=_months_of_year(year),
     )
 
 
-def year_notes(member: Member, *, year: int, months: int | None) -> None:
+def year_notes(member: Member, *, year: int) -> None:
     """Sets on a member read through members_with_year_notes `reason_suggested_code` and `reason_suggested` (the
     suggested not-rated reason and its label, or "") and `discipline_label` (the form of the year's latest
-    discipline, or ""); no query. `months`: admitted_recently_months of the year, read once for the page."""
+    discipline, or ""); no query."""
+    months = int(member.admitted_recently_months) if member.admitted_recently_months is not None else None
     code = member.status_of_year or ""
     if not code and _admitted_after(member, year, months):
         code = NotRatedReason.ADMITTED_RECENTLY.value
