@@ -173,3 +173,15 @@ def test_the_settings_reach_every_check_of_a_unit_in_two_years(tree, officer):
                       reason="Thí điểm", actor=officer)  # fmt: skip
     assert checks(tree["BS-DONG-Y-01"], 2019, "qd132-2018", None, "admitted_recently") == []
     assert checks(tree["BS-DONG-Y-01"], 2023, "qd124-2023", None, "admitted_recently")[0].failed
+
+
+def test_the_unit_page_links_district_staff_to_the_checks_and_the_checks_to_the_settings(
+    client, tree, officer, secretary_dong_y
+):
+    unit_rated(tree["BS-DONG-Y"], 2019, "qd132-2018", "good")  # the unit page's latest year
+    client.force_login(officer)
+    page = client.get("/units/BS-DONG-Y/").content.decode()
+    assert 'href="/checks/BS-DONG-Y/2019/"' in page
+    assert 'href="/checks/BS-DONG-Y/rules/hd21-2019/"' in client.get("/checks/BS-DONG-Y/2019/").content.decode()
+    client.force_login(secretary_dong_y)
+    assert "/checks/" not in client.get("/units/BS-DONG-Y/").content.decode()
