@@ -148,6 +148,16 @@ def may_reopen(user, organization: Organization) -> bool:
     return may_review(user, organization)
 
 
+def may_read_rule_settings(user) -> bool:
+    """The page of which rules bind where: district staff (leaders read it, a secretary does not)."""
+    return is_district_staff(user)
+
+
+def may_set_rules(user, organization: Organization) -> bool:
+    """Switching a period rule on or off for a committee's subtree: an officer with the committee in scope."""
+    return is_officer(user) and in_scope(user, organization)
+
+
 def may_import(user) -> bool:
     """The import pages: everybody but leaders (what each role may import is decided per data type)."""
     return is_officer(user) or is_secretary(user)

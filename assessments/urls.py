@@ -32,6 +32,7 @@ urlpatterns = [
     path("review/<str:code>/<year:year>/reopen/", review_views.review_reopen, name="review_reopen"),
     path("documents/<int:pk>/", cycle_views.document_download, name="document_download"),
     path("checks/<str:code>/<year:year>/", regulation_views.regulation_checks, name="regulation_checks"),
+    path("checks/<str:code>/rules/<str:period>/", regulation_views.rule_settings, name="regulation_rule_settings"),
     # Bulk import (import_views): upload, preview (dry run), confirm, progress, templates, files with errors.
     path("imports/", import_views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", import_views.import_preview, name="import_preview"),

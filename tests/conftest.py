@@ -107,6 +107,15 @@ def tree(db):
 
 
 @pytest.fixture
+def member_cap_on_in_2025(db):
+    """HD 43's member cap switched on in the admin (loaded off: DOMAIN.md does not confirm it for HD 43), for the
+    cycle tests written around a 2025 file over the cap."""
+    from assessments.models import PeriodRule
+
+    PeriodRule.objects.filter(period__code="hd43-2025", rule="member_cap_20").update(enabled=True)
+
+
+@pytest.fixture
 def members(tree):
     """Three members in each village cell."""
     return [MemberFactory(organization=tree[code]) for code in tree if code.count("-") == 3 for _ in range(3)]

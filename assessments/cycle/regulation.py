@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import MEMBER, UNIT, Level, level_label, levels_of, percent_text
 from assessments.common.vocabulary import Share as _Share
-from assessments.models import Kind, MemberAssessment, Organization, RatingLevel, RatingScheme, Rule, UnitAssessment
-from assessments.regulation.periods import RuleInForce, rule_in_force, rules_in_force
+from assessments.models import Kind, MemberAssessment, Organization, RatingLevel, RatingScheme, Rule
+from assessments.regulation.facts import SubtreeFacts, facts_load
+from assessments.regulation.periods import RuleInForce, rule_in_force
 
 
 @dataclass
@@ -133,31 +134,18 @@ def excellent_cap_checks(
     return results
 
 
-def committee_weak_units_check(
-    *,
-    organization: Organization,
-    year: int,
-    scheme: RatingScheme | None,
-    level: RatingLevel | None,
-    rule: RuleInForce | None = None,
+def committee_weak_judge(
+    *, rule: RuleInForce, organization: Organization, facts: SubtreeFacts, levels, level: RatingLevel | None
 ) -> CheckResult | None:
     """hd27_weak_committee: a grassroots committee with more than 1/N of its units at the lowest level can only be
-    rated at the lowest level (Hướng dẫn 27: N = 3), in the periods where the rule is on."""
-    rule = rule or rule_in_force(Rule.HD27_WEAK_COMMITTEE, year)
-    if scheme is None or rule is None or organization.kind != Kind.GRASSROOTS_COMMITTEE:
+    rated at the lowest level (Hướng dẫn 27: N = 3); no query."""
+    if organization.kind != Kind.GRASSROOTS_COMMITTEE:
         return None
     share = rule["share"]
-    levels = levels_of(scheme)
-    lowest = [lv.pk for lv in levels.lowest(UNIT)]
-    totals = (
-        Organization.objects.filter(parent=organization)
-        .for_year(year)
-        .aggregate(
-            total=Count("id", distinct=True),
-            weak=Count("assessments", filter=Q(assessments__year=year, assessments__level_id__in=lowest)),
-        )
-    )
-    total, weak = totals["total"], totals["weak"]
+    lowest = {lv.pk for lv in levels.lowest(UNIT)}
+    children = facts.children_of(organization)
+    total = len(children)
+    weak = sum(1 for child in children if getattr(facts.ratings.get(child.pk), "level_id", None) in lowest)
     over = weak * share > total
     passed = not (over and _above_lowest(level))
     numbers = {"weak": weak, "total": total, "percent": _percent(weak, total)}
@@ -186,6 +174,63 @@ def committee_weak_units_check(
     )
 
 
+def committee_weak_units_check(
+    *,
+    organization: Organization,
+    year: int,
+    scheme: RatingScheme | None,
+    level: RatingLevel | None,
+    rule: RuleInForce | None = None,
+) -> CheckResult | None:
+    """hd27_weak_committee on one committee, in the periods where the rule is on (committee_weak_judge)."""
+    rule = rule or rule_in_force(Rule.HD27_WEAK_COMMITTEE, year)
+    if scheme is None or rule is None or organization.kind != Kind.GRASSROOTS_COMMITTEE:
+        return None
+    facts = facts_load(roots=[organization], year=year)
+    return committee_weak_judge(
+        rule=rule, organization=organization, facts=facts, levels=levels_of(scheme), level=level
+    )
+
+
+def cell_weak_judge(
+    *, rule: RuleInForce, cell: Organization, facts: SubtreeFacts, vocabulary, level: RatingLevel | None
+) -> CheckResult:
+    """hd27_weak_cell: a cell with more than 1/N of its members at the lowest level can only be rated at the lowest
+    level (Hướng dẫn 27: N = 2); no query."""
+    share = rule["share"]
+    lowest = {lv.pk for lv in vocabulary.lowest(MEMBER)}
+    counts = facts.member_levels.get(cell.pk, {})
+    total = sum(counts.values())
+    bad = sum(n for level_id, n in counts.items() if level_id in lowest)
+    words = {"share": share, "bad_words": _labels(vocabulary.lowest(MEMBER)),
+             "lowest": _names(vocabulary.lowest(UNIT))}  # fmt: skip
+    over = bad * share > total
+    passed = not (over and _above_lowest(level))
+    numbers = {"cell": cell.name, "bad": bad, "total": total, "percent": _percent(bad, total)}
+    if not over:
+        message = _("%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), không quá 1/%(share)s.")
+    elif passed:
+        message = _(
+            "%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), quá 1/%(share)s: "
+            "chi bộ chỉ được xếp %(lowest)s."
+        )
+    else:
+        numbers["level"] = level.label
+        message = _(
+            "%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), quá 1/%(share)s: "
+            "không được xếp “%(level)s”, chỉ được xếp %(lowest)s."
+        )
+    return CheckResult(
+        code=Rule.HD27_WEAK_CELL,
+        source=rule.source,
+        title=_("Chi bộ có quá 1/%(share)s đảng viên %(bad_words)s") % words,
+        organization=cell,
+        passed=passed,
+        message=message % {**numbers, **words},
+        numbers=numbers,
+    )
+
+
 def cell_not_completed_checks(
     *,
     cells: Iterable[Organization],
@@ -194,55 +239,17 @@ def cell_not_completed_checks(
     levels: dict[int, RatingLevel | None],
     rule: RuleInForce | None = None,
 ) -> list[CheckResult]:
-    """hd27_weak_cell: a cell with more than 1/N of its members at the lowest level can only be rated at the lowest
-    level (Hướng dẫn 27: N = 2), in the periods where the rule is on (one query)."""
+    """hd27_weak_cell on cells judged at the given levels, in the periods where the rule is on (cell_weak_judge)."""
     cells = list(cells)
     rule = rule or rule_in_force(Rule.HD27_WEAK_CELL, year)
     if scheme is None or rule is None or not cells:
         return []
-    share = rule["share"]
+    facts = facts_load(roots=cells, year=year)
     vocabulary = levels_of(scheme)
-    lowest = [lv.pk for lv in vocabulary.lowest(MEMBER)]
-    rows = (
-        MemberAssessment.objects.filter(year=year, organization__in=cells)
-        .values("organization_id")
-        .annotate(total=Count("id"), bad=Count("id", filter=Q(level_id__in=lowest)))
-    )
-    counts = {row["organization_id"]: (row["bad"], row["total"]) for row in rows}
-    words = {"share": share, "bad_words": _labels(vocabulary.lowest(MEMBER)),
-             "lowest": _names(vocabulary.lowest(UNIT))}  # fmt: skip
-    results = []
-    for cell in cells:
-        bad, total = counts.get(cell.pk, (0, 0))
-        level = levels.get(cell.pk)
-        over = bad * share > total
-        passed = not (over and _above_lowest(level))
-        numbers = {"cell": cell.name, "bad": bad, "total": total, "percent": _percent(bad, total)}
-        if not over:
-            message = _("%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), không quá 1/%(share)s.")
-        elif passed:
-            message = _(
-                "%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), quá 1/%(share)s: "
-                "chi bộ chỉ được xếp %(lowest)s."
-            )
-        else:
-            numbers["level"] = level.label
-            message = _(
-                "%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), quá 1/%(share)s: "
-                "không được xếp “%(level)s”, chỉ được xếp %(lowest)s."
-            )
-        results.append(
-            CheckResult(
-                code=Rule.HD27_WEAK_CELL,
-                source=rule.source,
-                title=_("Chi bộ có quá 1/%(share)s đảng viên %(bad_words)s") % words,
-                organization=cell,
-                passed=passed,
-                message=message % {**numbers, **words},
-                numbers=numbers,
-            )
-        )
-    return results
+    return [
+        cell_weak_judge(rule=rule, cell=cell, facts=facts, vocabulary=vocabulary, level=levels.get(cell.pk))
+        for cell in cells
+    ]
 
 
 def decided_cells(organization: Organization, year: int) -> list[Organization]:
@@ -276,85 +283,82 @@ class _LazyLevels:
         return getattr(self._levels, name)
 
 
-def unit_checks(
+def unit_own_checks(
     *,
     organization: Organization,
-    year: int,
-    scheme: RatingScheme | None,
+    facts: SubtreeFacts,
+    levels,
     level: RatingLevel | None,
-    with_group_cap: bool = True,
-    with_members: bool = True,
-    in_force: dict | None = None,
+    in_force: dict[str, RuleInForce],
 ) -> list[CheckResult]:
-    """Every rule in force in the year on one unit judged at `level`, its members and the cells it decides (the
-    subtree run of assessments.regulation.run asks for the unit's own rules only, and the members once)."""
-    from assessments.regulation import members as member_rules
+    """The rules in force on one unit's own level judged at `level`, and the HD 27 share of the cells it decides at
+    their stored levels, all read from the subtree's facts (no query but the discipline records, read once)."""
     from assessments.regulation import units as unit_rules
 
-    org = organization
-    in_force = rules_in_force(year) if in_force is None else in_force
-    if scheme is None or not in_force:
-        return []
-    levels = _LazyLevels(scheme)
-    results = (
-        list(
-            excellent_cap_checks(
-                organizations=[org], year=year, scheme=scheme, rule=in_force.get(Rule.MEMBER_CAP_20)
-            ).values()
-        )
-        if Rule.MEMBER_CAP_20 in in_force and with_members
-        else []
-    )
-    candidates = [
-        committee_weak_units_check(
-            organization=org, year=year, scheme=scheme, level=level, rule=in_force.get(Rule.HD27_WEAK_COMMITTEE)
-        )
-        if Rule.HD27_WEAK_COMMITTEE in in_force
-        else None,
-    ]
+    org, results = organization, []
+    if Rule.HD27_WEAK_COMMITTEE in in_force:
+        rule = in_force[Rule.HD27_WEAK_COMMITTEE]
+        results.append(committee_weak_judge(rule=rule, organization=org, facts=facts, levels=levels, level=level))
     for code in (Rule.UNIT_EXCELLENT_THRESHOLDS, Rule.UNIT_GOOD_THRESHOLDS):
         if code in in_force:
-            candidates.append(
-                unit_rules.thresholds_check(
-                    rule=in_force[code],
-                    organization=org,
-                    year=year,
-                    levels=levels,
-                    level=level,
-                )
-            )
+            results.append(
+                unit_rules.thresholds_check(rule=in_force[code], organization=org, facts=facts, levels=levels,
+                                            level=level)
+            )  # fmt: skip
     if Rule.COLLECTIVE_DISCIPLINED in in_force:
-        candidates.append(
+        results.append(
             unit_rules.collective_disciplined_check(
-                rule=in_force[Rule.COLLECTIVE_DISCIPLINED], organization=org, year=year, levels=levels, level=level
+                rule=in_force[Rule.COLLECTIVE_DISCIPLINED], organization=org, facts=facts, levels=levels, level=level
             )
         )
     if Rule.FOUNDED_RECENTLY in in_force:
-        candidates.append(
+        results.append(
             unit_rules.founded_recently_check(
-                rule=in_force[Rule.FOUNDED_RECENTLY], organization=org, year=year, level=level
+                rule=in_force[Rule.FOUNDED_RECENTLY], organization=org, year=facts.year, level=level
             )
         )
-    if with_group_cap and Rule.UNIT_CAP_20 in in_force:
-        candidates.append(
-            unit_rules.unit_cap_check_for(
-                rule=in_force[Rule.UNIT_CAP_20], organization=org, year=year, levels=levels, level=level
-            )
-        )
-    results += [result for result in candidates if result is not None]
     if Rule.HD27_WEAK_CELL in in_force:
         rule = in_force[Rule.HD27_WEAK_CELL]
         if org.kind == Kind.GRASSROOTS_CELL:
-            results += cell_not_completed_checks(
-                cells=[org], year=year, scheme=scheme, levels={org.pk: level}, rule=rule
+            results.append(cell_weak_judge(rule=rule, cell=org, facts=facts, vocabulary=levels, level=level))
+        elif org.kind == Kind.GRASSROOTS_COMMITTEE:
+            cells = sorted(
+                (unit for unit in facts.units.values() if unit.kind == Kind.CELL and unit.path.startswith(org.path)),
+                key=lambda unit: unit.name_folded,
             )
-        else:
-            cells = [cell for cell in decided_cells(org, year) if cell.kind == Kind.CELL]
-            rated = {
-                row.organization_id: row.level
-                for row in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
-            }
-            results += cell_not_completed_checks(cells=cells, year=year, scheme=scheme, levels=rated, rule=rule)
-    if with_members:
-        results += member_rules.member_checks(organizations=[org], year=year, levels=levels, rules=in_force)
-    return results
+            results += [
+                cell_weak_judge(rule=rule, cell=cell, facts=facts, vocabulary=levels, level=facts.level_of(cell))
+                for cell in cells
+            ]
+    return [result for result in results if result is not None]
+
+
+def unit_checks(
+    *, organization: Organization, year: int, scheme: RatingScheme | None, level: RatingLevel | None
+) -> list[CheckResult]:
+    """Every rule binding in the year at one unit judged at `level` (the period's rules with the committees'
+    settings), its group's cap, its members and the cells it decides, in a fixed number of queries."""
+    from assessments.regulation import members as member_rules
+    from assessments.regulation import units as unit_rules
+    from assessments.regulation.switches import rules_in_place
+
+    org = organization
+    place = rules_in_place(year=year, roots=[org])
+    in_force = place.anywhere()
+    if scheme is None or not in_force:
+        return []
+    levels = _LazyLevels(scheme)
+    facts = facts_load(roots=[org], year=year)
+    results = []
+    if Rule.MEMBER_CAP_20 in in_force:
+        results += excellent_cap_checks(
+            organizations=[org], year=year, scheme=scheme, rule=in_force[Rule.MEMBER_CAP_20]
+        ).values()
+    results += unit_own_checks(organization=org, facts=facts, levels=levels, level=level, in_force=in_force)
+    if Rule.UNIT_CAP_20 in in_force:
+        cap = unit_rules.unit_cap_check_for(
+            rule=in_force[Rule.UNIT_CAP_20], organization=org, year=year, levels=levels, level=level
+        )
+        results += [cap] if cap is not None else []
+    results += member_rules.member_checks(organizations=[org], year=year, levels=levels, rules=in_force)
+    return place.where_binding(results)

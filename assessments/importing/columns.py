@@ -129,6 +129,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("decision_ref", "Số quyết định", True, _("Số, ký hiệu quyết định kỷ luật.")),
         Column("deciding_body", "Cơ quan quyết định", True, _("Ví dụ: Ủy ban Kiểm tra Huyện ủy.")),
         Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+        Column(
+            "corruption",
+            "Vụ việc tham nhũng",
+            False,
+            _("Kỷ luật do vụ việc tham nhũng: có/không (true/false, 1/0); để trống là không."),
+        ),
     ),
 }
 

@@ -11,7 +11,7 @@ from assessments.models import Discipline, Member
 from assessments.regulation.services import discipline_check
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 
-DISCIPLINE_FIELDS = ("form", "decided_on", "deciding_body", "note")
+DISCIPLINE_FIELDS = ("form", "decided_on", "deciding_body", "note", "corruption")
 
 
 class DisciplineHandler(Handler):

@@ -114,6 +114,7 @@ def export_rows(
                 d.decision_ref,
                 d.deciding_body,
                 d.note,
+                "true" if d.corruption else "false",
             ]
     else:
         raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})

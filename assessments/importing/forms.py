@@ -171,6 +171,7 @@ class DisciplineRowForm(TextNormalizeFormMixin, forms.Form):
     decision_ref = forms.CharField(max_length=60)
     deciding_body = forms.CharField(max_length=200)
     note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+    corruption = YesNoField()
 
     def clean(self):
         data = super().clean()

@@ -69,6 +69,7 @@ from assessments.models.regulation import (  # noqa: F401
     RatingWord,
     Rule,
     RuleOverride,
+    RuleSetting,
 )
 from assessments.models.schemes import (  # noqa: F401
     _SCHEMES_BY_YEAR,

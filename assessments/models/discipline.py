@@ -46,6 +46,11 @@ class Discipline(models.Model):
     decided_on = models.DateField(_("ngày quyết định"))
     decision_ref = models.CharField(_("số quyết định"), max_length=60)
     deciding_body = models.CharField(_("cơ quan quyết định"), max_length=200)
+    corruption = models.BooleanField(
+        _("vụ việc tham nhũng"),
+        default=False,
+        help_text=_("Kỷ luật do vụ việc tham nhũng (Quy định 124-QĐ/TW xét tập thể cấp trên)."),
+    )
     note = models.TextField(_("ghi chú"), blank=True)
     history = HistoricalRecords()
 

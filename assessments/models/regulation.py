@@ -13,12 +13,12 @@ from assessments.models.organizations import CODE_VALIDATOR, YEAR_VALIDATORS, Or
 class Rule(models.TextChoices):
     """The checks the app knows how to run; which of them bind in a year, and with which numbers, is data."""
 
-    MEMBER_CAP_20 = "member_cap_20", _("Đảng viên xuất sắc không quá tỉ lệ của số hoàn thành tốt")
-    UNIT_CAP_20 = "unit_cap_20", _("Tổ chức đảng xuất sắc không quá tỉ lệ của nhóm đơn vị tương đồng")
+    MEMBER_CAP_20 = "member_cap_20", _("Đảng viên xuất sắc không quá tỷ lệ của số hoàn thành tốt")
+    UNIT_CAP_20 = "unit_cap_20", _("Tổ chức đảng xuất sắc không quá tỷ lệ của nhóm đơn vị tương đồng")
     UNIT_EXCELLENT_THRESHOLDS = "unit_excellent_thresholds", _("Điều kiện để tổ chức đảng hoàn thành xuất sắc")
     UNIT_GOOD_THRESHOLDS = "unit_good_thresholds", _("Điều kiện để tổ chức đảng hoàn thành tốt")
-    HD27_WEAK_COMMITTEE = "hd27_weak_committee", _("Đảng bộ có quá tỉ lệ đơn vị trực thuộc yếu kém")
-    HD27_WEAK_CELL = "hd27_weak_cell", _("Chi bộ có quá tỉ lệ đảng viên không hoàn thành nhiệm vụ")
+    HD27_WEAK_COMMITTEE = "hd27_weak_committee", _("Đảng bộ có quá tỷ lệ đơn vị trực thuộc yếu kém")
+    HD27_WEAK_CELL = "hd27_weak_cell", _("Chi bộ có quá tỷ lệ đảng viên không hoàn thành nhiệm vụ")
     MEMBER_DISCIPLINED = "member_disciplined", _("Đảng viên bị kỷ luật trong năm")
     COLLECTIVE_DISCIPLINED = "collective_disciplined", _("Tập thể bị kỷ luật hoặc có đơn vị, đảng viên bị kỷ luật")
     SICK_LEAVE = "sick_leave", _("Đảng viên nghỉ ốm dài ngày")
@@ -153,3 +153,42 @@ class RuleOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization.code} {self.year} {self.rule}"
+
+
+class RuleSetting(models.Model):
+    """A committee's switch of one period rule for its subtree (on or off, with the reason, who and when): the
+    nearest setting up the tree wins over the period's default."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("cấp ủy quyết định"), on_delete=models.PROTECT, related_name="rule_settings"
+    )
+    period_rule = models.ForeignKey(
+        PeriodRule, verbose_name=_("quy tắc của giai đoạn"), on_delete=models.CASCADE, related_name="settings"
+    )
+    enabled = models.BooleanField(_("áp dụng"))
+    reason = models.TextField(_("lý do"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("ghi lúc"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("áp dụng quy tắc tại đơn vị")
+        verbose_name_plural = _("áp dụng quy tắc tại đơn vị")
+        ordering = ["organization__path", "period_rule__rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period_rule"],
+                name="rule_setting_once",
+                violation_error_message=_("Đơn vị này đã có cài đặt cho quy tắc đó."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization.code} {self.period_rule}"

@@ -1,10 +1,11 @@
 """Admin of the regulation's data: guidance periods and their rules (a district switches a rule or changes its
-numbers here), discipline decisions and members' exempt or suspended times, overrides (read only); all with history."""
+numbers here), the committees' switches of a rule for their subtree, discipline decisions and members' exempt or
+suspended times, overrides (read only); all with history."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.models import Discipline, GuidancePeriod, MemberStatusSpan, PeriodRule, RuleOverride
+from assessments.models import Discipline, GuidancePeriod, MemberStatusSpan, PeriodRule, RuleOverride, RuleSetting
 from assessments.regulation import services
 
 
@@ -30,8 +31,8 @@ class PeriodRuleAdmin(SimpleHistoryAdmin):
 
 @admin.register(Discipline)
 class DisciplineAdmin(SimpleHistoryAdmin):
-    list_display = ["decided_on", "form", "member", "organization", "decision_ref", "deciding_body"]
-    list_filter = ["form", "decided_on"]
+    list_display = ["decided_on", "form", "member", "organization", "decision_ref", "deciding_body", "corruption"]
+    list_filter = ["form", "corruption", "decided_on"]
     list_select_related = ["member", "organization"]
     search_fields = ["member__name_folded", "member__card_number", "organization__code", "decision_ref"]
     autocomplete_fields = ["member", "organization"]
@@ -79,3 +80,49 @@ class RuleOverrideAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # recorded by the services that decide a level, with the check's message
+
+
+@admin.register(RuleSetting)
+class RuleSettingAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "period_rule", "enabled", "set_by", "set_at"]
+    list_filter = ["enabled", "period_rule__period", "period_rule__rule"]
+    list_select_related = ["organization", "period_rule__period", "set_by"]
+    search_fields = ["organization__code", "organization__name_folded", "reason"]
+    autocomplete_fields = ["organization"]
+    fields = ["organization", "period_rule", "enabled", "reason", "set_by", "set_at"]
+    readonly_fields = ["set_by", "set_at"]
+
+    def save_model(self, request, obj, form, change):
+        services.rule_setting_save(
+            organization=obj.organization,
+            period_rule=obj.period_rule,
+            enabled=obj.enabled,
+            reason=obj.reason,
+            actor=request.user,
+        )
+
+    def delete_model(self, request, obj):
+        services.rule_setting_save(
+            organization=obj.organization, period_rule=obj.period_rule, enabled=None, reason=obj.reason,
+            actor=request.user,
+        )  # fmt: skip
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        actor = request.user
+
+        class Checked(form):
+            def _post_clean(self):
+                super()._post_clean()
+                from django.core.exceptions import ValidationError
+
+                if self.instance.organization_id is None:
+                    return
+                try:
+                    services.rule_setting_check(
+                        organization=self.instance.organization, actor=actor, reason=self.instance.reason
+                    )
+                except ValidationError as error:
+                    self._update_errors(error)
+
+        return Checked

@@ -5,7 +5,8 @@ members a rule refuses: one CheckResult per member, at the unit where the member
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import MEMBER, Levels, year_end
@@ -18,9 +19,10 @@ from assessments.models import (
     MemberStatusSpan,
     NotRatedReason,
     Organization,
+    PeriodRule,
     Rule,
 )
-from assessments.regulation.periods import RuleInForce
+from assessments.regulation.periods import RuleInForce, rule_in_force
 from assessments.regulation.units import _result, bound_allows, day_text, months_before_year_end
 
 MEMBER_RULES = (Rule.MEMBER_DISCIPLINED, Rule.SICK_LEAVE, Rule.CIVIL_SERVANT_LEVEL, Rule.ADMITTED_RECENTLY)
@@ -152,38 +154,67 @@ def _covering(day: datetime.date) -> Q:
     return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
 
 
-def not_rated_reasons_suggested(*, members, year: int, months: int = 6) -> dict[int, str]:
+def admitted_recently_months(year: int) -> int | None:
+    """The months the period's admitted_recently rule asks between admission and 31 December (None: the rule is off
+    in that year, no member is suggested as admitted recently)."""
+    rule = rule_in_force(Rule.ADMITTED_RECENTLY, year)
+    return rule["months"] if rule is not None else None
+
+
+def _admitted_after(member: Member, year: int, months: int | None) -> bool:
+    return (
+        months is not None
+        and member.admitted_on is not None
+        and member.admitted_on > months_before_year_end(year, months)
+    )
+
+
+def not_rated_reasons_suggested(*, members, year: int) -> dict[int, str]:
     """The suggested not-rated reason (a NotRatedReason code) by member id, for the members that have one: exempt
-    or suspended on 31 December (the latest span starting on or before it), else admitted less than `months`
-    months before it. `members` is a list of members (one query, for the statuses) or a queryset (two: the statuses,
-    with the members as a subquery, and the recently admitted among them)."""
+    or suspended on 31 December (the latest span starting on or before it), else admitted less than the period's
+    admitted_recently months before it. `members` is a list of members (two queries: the rule, the statuses) or a
+    queryset (three: the rule, the statuses with the members as a subquery, and the recently admitted among them)."""
     day = year_end(year)
+    months = admitted_recently_months(year)
     ids = members.values("pk") if isinstance(members, QuerySet) else [member.pk for member in members]
     found: dict[int, str] = {}
     spans = MemberStatusSpan.objects.filter(_covering(day), member__in=ids).order_by("member", "-start", "-pk")
     for member_id, kind in spans.values_list("member_id", "kind"):
         found.setdefault(member_id, NotRatedReason(kind).value)
-    cutoff = months_before_year_end(year, months)
-    if isinstance(members, QuerySet):  # only the recently admitted rows are read
+    if months is None:
+        admitted = []
+    elif isinstance(members, QuerySet):  # only the recently admitted rows are read
+        cutoff = months_before_year_end(year, months)
         admitted = members.filter(admitted_on__gt=cutoff).values_list("pk", flat=True)
     else:
-        admitted = [m.pk for m in members if m.admitted_on is not None and m.admitted_on > cutoff]
+        admitted = [member.pk for member in members if _admitted_after(member, year, months)]
     for member_id in admitted:
         found.setdefault(member_id, NotRatedReason.ADMITTED_RECENTLY.value)
     return found
 
 
-def not_rated_reason_suggested(*, member: Member, year: int, months: int = 6) -> str:
+def not_rated_reason_suggested(*, member: Member, year: int) -> str:
     """The reason one member is not rated for a year (not_rated_reasons_suggested); "" when the member is to be
     rated."""
-    return not_rated_reasons_suggested(members=[member], year=year, months=months).get(member.pk, "")
+    return not_rated_reasons_suggested(members=[member], year=year).get(member.pk, "")
+
+
+def _months_of_year(year: int) -> Subquery:
+    """The admitted_recently months of the period covering the year, as a subquery (NULL when the row is off)."""
+    rows = (
+        PeriodRule.objects.filter(rule=Rule.ADMITTED_RECENTLY, period__first_year__lte=year)
+        .filter(Q(period__last_year__isnull=True) | Q(period__last_year__gte=year))
+        .order_by("-period__first_year")
+        .annotate(months=Case(When(enabled=True, then=KT("parameters__months")), default=None))
+    )
+    return Subquery(rows.values("months")[:1])
 
 
 def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
     """The members annotated, inside their own query (no query more for a page of them), with the year's facts
     a list shows: `status_of_year` (the kind of the status span covering 31 December, the latest started),
-    `discipline_form` and `discipline_on` (the latest discipline record decided that year). Read them with
-    year_notes."""
+    `discipline_form` and `discipline_on` (the latest discipline record decided that year), and
+    `admitted_recently_months` (the period's months, None when its rule is off). Read them with year_notes."""
     first, day = datetime.date(year, 1, 1), year_end(year)
     spans = MemberStatusSpan.objects.filter(_covering(day), member=OuterRef("pk")).order_by("-start", "-pk")
     records = Discipline.objects.filter(member=OuterRef("pk"), decided_on__gte=first, decided_on__lte=day).order_by(
@@ -193,17 +224,20 @@ def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
         status_of_year=Subquery(spans.values("kind")[:1]),
         discipline_form=Subquery(records.values("form")[:1]),
         discipline_on=Subquery(records.values("decided_on")[:1]),
+        admitted_recently_months=_months_of_year(year),
     )
 
 
-def year_notes(member: Member, *, year: int, months: int = 6) -> None:
+def year_notes(member: Member, *, year: int) -> None:
     """Sets on a member read through members_with_year_notes `reason_suggested_code` and `reason_suggested` (the
     suggested not-rated reason and its label, or "") and `discipline_label` (the form of the year's latest
     discipline, or ""); no query."""
+    months = int(member.admitted_recently_months) if member.admitted_recently_months is not None else None
     code = member.status_of_year or ""
-    cutoff = months_before_year_end(year, months)
-    if not code and member.admitted_on is not None and member.admitted_on > cutoff:
+    if not code and _admitted_after(member, year, months):
         code = NotRatedReason.ADMITTED_RECENTLY.value
     member.reason_suggested_code = code
     member.reason_suggested = NotRatedReason(code).label if code else ""
+    if code == NotRatedReason.ADMITTED_RECENTLY:  # the period's months, not the 6 the reason's label names
+        member.reason_suggested = _("Vào Đảng chưa đủ %(months)s tháng") % {"months": months}
     member.discipline_label = DisciplineForm(member.discipline_form).label if member.discipline_form else ""

@@ -25,8 +25,8 @@ def period_for_year(year: int) -> GuidancePeriod | None:
     return GuidancePeriod.objects.for_year(year).first()
 
 
-def rules_in_force(year: int) -> dict[str, RuleInForce]:
-    """Every enabled rule of the period covering the year, by identifier (one query; none outside every period).
+def period_rules(year: int) -> list[PeriodRule]:
+    """Every rule row, on or off, of the period covering the year (one query; none outside every period).
     Overlapping periods: the one that began last wins, as for schemes."""
     rows = list(
         PeriodRule.objects.filter(period__first_year__lte=year)
@@ -34,13 +34,18 @@ def rules_in_force(year: int) -> dict[str, RuleInForce]:
         .select_related("period")
     )
     if not rows:
-        return {}
+        return []
     latest = max(row.period.first_year for row in rows)
-    return {
-        row.rule: RuleInForce(rule=row.rule, source=row.source, period=row.period.code, parameters=dict(row.parameters))
-        for row in rows
-        if row.enabled and row.period.first_year == latest
-    }
+    return [row for row in rows if row.period.first_year == latest]
+
+
+def rule_of(row: PeriodRule) -> RuleInForce:
+    return RuleInForce(rule=row.rule, source=row.source, period=row.period.code, parameters=dict(row.parameters))
+
+
+def rules_in_force(year: int) -> dict[str, RuleInForce]:
+    """Every rule the period covering the year switches on by default, by identifier (one query)."""
+    return {row.rule: rule_of(row) for row in period_rules(year) if row.enabled}
 
 
 def rule_in_force(rule: str, year: int) -> RuleInForce | None:

@@ -4,51 +4,50 @@ competent body recorded: what check_ratings prints and the officers' page shows.
 from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import levels_of
-from assessments.cycle.regulation import CheckResult, excellent_cap_checks, unit_checks
-from assessments.models import GRASSROOTS_KINDS, Kind, Organization, RatingScheme, Rule, UnitAssessment
+from assessments.cycle.regulation import CheckResult, excellent_cap_checks, unit_own_checks
+from assessments.models import GRASSROOTS_KINDS, Kind, Organization, RatingScheme, Rule
 from assessments.regulation import members as member_rules
 from assessments.regulation import units as unit_rules
+from assessments.regulation.facts import facts_load
 from assessments.regulation.overrides import overrides_apply
-from assessments.regulation.periods import rules_in_force
+from assessments.regulation.switches import rules_in_place
 
 RATED_KINDS = (*GRASSROOTS_KINDS, Kind.SUBCOMMITTEE, Kind.CELL)
 
 
 def subtree_checks(*, organization: Organization, year: int) -> list[CheckResult]:
-    """The results of every rule in force in the year on the organization and every unit under it that existed on
-    31 December: each unit's own rules at its stored level, the member cap of each grassroots organization, the unit
-    cap of each committee's groups and the members' rules once; overridden results marked with their reason."""
+    """The results of every rule binding in the year (the period's rules with the committees' settings) on the
+    organization and every unit under it that existed on 31 December: each unit's own rules at its stored level, the
+    member cap of each grassroots organization, the unit cap of each committee's groups and the members' rules once;
+    overridden results marked with their reason. A fixed number of queries whatever the number of units: the year's
+    facts of the subtree are loaded once (regulation.facts), then every unit is judged in Python."""
     scheme = RatingScheme.for_year(year)
-    in_force = rules_in_force(year)
+    place = rules_in_place(year=year, roots=[organization])
+    in_force = place.anywhere()
     if scheme is None or not in_force:
         return []
-    units = list(
-        Organization.objects.subtree(organization).for_year(year).filter(kind__in=RATED_KINDS).order_by("path")
-    )
-    stored = {
-        row.organization_id: row.level
-        for row in UnitAssessment.objects.filter(organization__in=units, year=year).select_related("level")
-    }
+    levels = levels_of(scheme)
+    facts = facts_load(roots=[organization], year=year)
+    units = [unit for unit in facts.units.values() if unit.kind in RATED_KINDS]
     results: list[CheckResult] = []
     for unit in units:
-        results += unit_checks(
-            organization=unit, year=year, scheme=scheme, level=stored.get(unit.pk),
-            with_group_cap=False, with_members=False, in_force=in_force,
-        )  # fmt: skip
+        results += unit_own_checks(
+            organization=unit, facts=facts, levels=levels, level=facts.level_of(unit), in_force=in_force
+        )
     grassroots = [unit for unit in units if unit.kind in GRASSROOTS_KINDS]
     if Rule.MEMBER_CAP_20 in in_force:
         results += excellent_cap_checks(
             organizations=grassroots, year=year, scheme=scheme, rule=in_force[Rule.MEMBER_CAP_20]
         ).values()
-    levels = levels_of(scheme)
     if Rule.UNIT_CAP_20 in in_force:
-        committees = Organization.objects.subtree(organization).for_year(year).filter(children__isnull=False)
-        for committee in committees.distinct().order_by("path"):
-            results += unit_rules.unit_cap_checks(
-                rule=in_force[Rule.UNIT_CAP_20], committee=committee, year=year, levels=levels
+        for committee in facts.units.values():
+            children = facts.children_of(committee)
+            stored = {child.pk: getattr(facts.ratings.get(child.pk), "level_id", None) for child in children}
+            results += unit_rules.unit_cap_judge(
+                rule=in_force[Rule.UNIT_CAP_20], committee=committee, units=children, stored=stored, levels=levels
             ).values()
     results += member_rules.member_checks(organizations=[organization], year=year, levels=levels, rules=in_force)
-    return overrides_apply(results, year)
+    return overrides_apply(place.where_binding(results), year)
 
 
 def reported(results: list[CheckResult]) -> list[CheckResult]:

@@ -1,8 +1,14 @@
-"""Reads of the regulation's records used by the pages: discipline decisions and overrides within a subtree."""
+"""Reads of the regulation's records used by the pages: discipline decisions and overrides within a subtree, and
+which rules of a period bind at a committee with the settings that decide it."""
+
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from assessments.models import Discipline, Organization, RuleOverride
+from assessments.models import Discipline, GuidancePeriod, Organization, PeriodRule, RuleOverride, RuleSetting
+from assessments.regulation.switches import ancestor_paths
+
+SETTING_HISTORY_SHOWN = 30
 
 UNIT_DISCIPLINES_SHOWN = 20
 
@@ -25,4 +31,47 @@ def overrides_in_subtree(*, organization: Organization, year: int) -> QuerySet:
         RuleOverride.objects.filter(year=year, organization__path__startswith=organization.path)
         .select_related("organization", "decided_by")
         .order_by("organization__path", "rule")
+    )
+
+
+@dataclass
+class RuleAtUnit:
+    """One rule of a period as it stands at a unit: the period's default, the unit's own setting, the nearest one
+    above it, and what binds."""
+
+    period_rule: PeriodRule
+    here: RuleSetting | None
+    above: RuleSetting | None
+
+    @property
+    def binding(self) -> bool:
+        decided = self.here or self.above
+        return decided.enabled if decided is not None else self.period_rule.enabled
+
+
+def rules_at_unit(*, organization: Organization, period: GuidancePeriod) -> list[RuleAtUnit]:
+    """Every rule of the period with the settings of the unit and of the units above it (two queries)."""
+    rows = list(PeriodRule.objects.filter(period=period).select_related("period").order_by("rule"))
+    paths = ancestor_paths(organization.path)
+    settings = RuleSetting.objects.filter(period_rule__in=rows, organization__path__in=paths).select_related(
+        "organization", "set_by"
+    )
+    found: dict[int, list[RuleSetting]] = {}
+    for setting in settings:
+        found.setdefault(setting.period_rule_id, []).append(setting)
+    result = []
+    for row in rows:
+        nearest = sorted(found.get(row.pk, []), key=lambda s: -len(s.organization.path))
+        here = next((s for s in nearest if s.organization_id == organization.pk), None)
+        above = next((s for s in nearest if s.organization_id != organization.pk), None)
+        result.append(RuleAtUnit(period_rule=row, here=here, above=above))
+    return result
+
+
+def setting_history(*, organization: Organization, period: GuidancePeriod) -> QuerySet:
+    """The latest changes of the unit's settings for the period's rules, with who (one query)."""
+    return (
+        RuleSetting.history.filter(organization_id=organization.pk, period_rule__period=period)
+        .select_related("history_user", "period_rule")
+        .order_by("-history_date", "-history_id")[:SETTING_HISTORY_SHOWN]
     )

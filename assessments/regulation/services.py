@@ -1,16 +1,22 @@
-"""Writes of the regulation's records: discipline decisions and a member's dated statuses (exempt, suspended),
-each checked once here for the admin, the importer and the demo loader alike."""
+"""Writes of the regulation's records: discipline decisions, a member's dated statuses (exempt, suspended) and a
+committee's switch of a period rule for its subtree, each checked once here for the pages, the admin, the importer
+and the demo loader alike."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments import permissions
 from assessments.models import (
     MEMBER_FORMS,
+    MEMBER_KINDS,
     ORGANIZATION_FORMS,
     Discipline,
     DisciplineForm,
     MemberStatusSpan,
+    Organization,
+    PeriodRule,
+    RuleSetting,
     User,
 )
 from assessments.rules.access import member_reach_check, write_check
@@ -61,4 +67,50 @@ def member_status_save(*, span: MemberStatusSpan, actor: User | None) -> MemberS
     return span
 
 
-__all__ = ["WRITE_DISCIPLINES", "DisciplineForm", "discipline_check", "discipline_save", "member_status_save"]
+def rule_setting_check(*, organization: Organization, actor: User | None, reason: str) -> None:
+    """An officer with the committee in scope (404 outside it, 403 for another role), a committee (a cell has no
+    subtree to set), and a written reason."""
+    permissions.scope_require(actor, organization)
+    permissions.role_require(
+        permissions.may_set_rules(actor, organization),
+        _("Chỉ cán bộ Ban Tổ chức được bật, tắt quy tắc cho đơn vị."),
+    )
+    if organization.kind in MEMBER_KINDS:
+        raise ValidationError(
+            {"organization": _("%(unit)s là chi bộ: chỉ cấp ủy có đơn vị trực thuộc mới bật, tắt quy tắc.")
+             % {"unit": organization.name}}
+        )  # fmt: skip
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Ghi lý do bật, tắt quy tắc (ví dụ văn bản của cấp ủy).")})
+
+
+@transaction.atomic
+def rule_setting_save(
+    *, organization: Organization, period_rule: PeriodRule, enabled: bool | None, reason: str, actor: User | None
+) -> RuleSetting | None:
+    """Switch a period rule on (True) or off (False) for a committee and every unit under it, or back to what the
+    units above it and the period decide (None: the setting is removed); the history keeps who, when and why."""
+    rule_setting_check(organization=organization, actor=actor, reason=reason)
+    setting = RuleSetting.objects.filter(organization=organization, period_rule=period_rule).first()
+    if enabled is None:
+        if setting is not None:
+            setting.reason, setting.set_by, setting._history_user = reason.strip(), actor, actor
+            setting.save(update_fields=["reason", "set_by", "set_at"])
+            setting.delete()
+        return None
+    setting = setting or RuleSetting(organization=organization, period_rule=period_rule)
+    setting.enabled, setting.reason, setting.set_by = enabled, reason.strip(), actor
+    setting._history_user = actor
+    setting.full_clean()
+    setting.save()
+    return setting
+
+
+__all__ = [
+    "WRITE_DISCIPLINES",
+    "DisciplineForm",
+    "discipline_check",
+    "discipline_save",
+    "member_status_save",
+    "rule_setting_save",
+]

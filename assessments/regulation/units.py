@@ -6,16 +6,12 @@ the level being judged, and answers a CheckResult, or None when the rule has not
 import calendar
 import datetime
 
-from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from assessments.common.vocabulary import MEMBER, UNIT, Levels, Share, percent_text, year_end
+from assessments.common.vocabulary import MEMBER, UNIT, Levels, Share, percent_text
 from assessments.models import (
-    Discipline,
     Kind,
-    MemberAssessment,
-    Membership,
     Organization,
     RatingLevel,
     Rule,
@@ -23,6 +19,7 @@ from assessments.models import (
     UnitAssessment,
     form_severity,
 )
+from assessments.regulation.facts import SubtreeFacts
 from assessments.regulation.periods import RuleInForce
 
 # Kinds whose members are counted directly (a cell); the others count their subordinate units (a committee).
@@ -72,32 +69,31 @@ def bound_allows(levels: Levels, subject: str, best_level: str, level: RatingLev
     return level is None or level.pk in {lv.pk for lv in allowed}, name
 
 
-def _shares(organization: Organization, year: int, levels: Levels) -> tuple[str, int, int, int]:
+def _shares(organization: Organization, facts: SubtreeFacts, levels: Levels) -> tuple[str, int, int, int]:
     """What a unit's level is judged on: its members (a cell) or its subordinate units (a committee), rated that
-    year: (what is counted, rated, completed or better, good or better)."""
+    year: (what is counted, rated, completed or better, good or better); no query."""
     if organization.kind in CELL_KINDS:
-        subject, rows = MEMBER, MemberAssessment.objects.filter(organization=organization, year=year)
-        counted = _("đảng viên")
+        subject, counted = MEMBER, _("đảng viên")
+        rated = [(level_id, n) for level_id, n in facts.member_levels.get(organization.pk, {}).items() if level_id]
     else:
-        subject = UNIT
-        children = Organization.objects.filter(parent=organization).for_year(year)
-        rows = UnitAssessment.objects.filter(organization__in=children, year=year)
-        counted = _("đơn vị trực thuộc")
-    lowest = [lv.pk for lv in levels.lowest(subject)]
-    good = [lv.pk for lv in levels.good_or_better(subject)]
-    totals = rows.filter(level__isnull=False).aggregate(
-        rated=Count("id"),
-        completed=Count("id", filter=~Q(level_id__in=lowest)),
-        good=Count("id", filter=Q(level_id__in=good)),
+        subject, counted = UNIT, _("đơn vị trực thuộc")
+        ratings = [facts.ratings.get(child.pk) for child in facts.children_of(organization)]
+        rated = [(rating.level_id, 1) for rating in ratings if rating is not None and rating.level_id]
+    lowest = {lv.pk for lv in levels.lowest(subject)}
+    good = {lv.pk for lv in levels.good_or_better(subject)}
+    return (
+        counted,
+        sum(n for _level, n in rated),
+        sum(n for level_id, n in rated if level_id not in lowest),
+        sum(n for level_id, n in rated if level_id in good),
     )
-    return counted, totals["rated"], totals["completed"], totals["good"]
 
 
 def thresholds_check(
     *,
     rule: RuleInForce,
     organization: Organization,
-    year: int,
+    facts: SubtreeFacts,
     levels: Levels,
     level: RatingLevel | None,
 ):
@@ -110,7 +106,7 @@ def thresholds_check(
     excellent = rule.rule == Rule.UNIT_EXCELLENT_THRESHOLDS
     if excellent != judged.is_top or not judged.is_good_or_better:
         return None
-    counted, rated, completed, good = _shares(organization, year, levels)
+    counted, rated, completed, good = _shares(organization, facts, levels)
     need_completed, need_good = rule["completed_percent"], rule["good_percent"]
     numbers = {
         "rated": rated,
@@ -138,11 +134,7 @@ def thresholds_check(
         and organization.sector in LOCAL_GOVERNMENT_SECTORS
     )
     if needs_mass:
-        mass_organizations_good = (
-            UnitAssessment.objects.filter(organization=organization, year=year)
-            .values_list("mass_organizations_good", flat=True)
-            .first()
-        )
+        mass_organizations_good = facts.mass_organizations_good(organization)
         numbers["mass_organizations_good"] = mass_organizations_good
         if mass_organizations_good is None:
             passed = False
@@ -155,51 +147,69 @@ def thresholds_check(
     return _result(rule, organization, passed, message, numbers)
 
 
-def collective_disciplined_check(
-    *, rule: RuleInForce, organization: Organization, year: int, levels: Levels, level: RatingLevel | None
-):
-    """collective_disciplined: a unit disciplined itself that year (own), with members of its own disciplined at a
-    form or above (member_form), or with more than a share of its subordinate units disciplined (subordinate_percent;
-    0: any) is bounded (best_level: the lowest level, or below the top). Only a level above the bound is looked into
-    (one query, two when a subordinate unit was disciplined); None when it is within the bound or nothing applies."""
-    if level is None or bound_allows(levels, UNIT, rule["best_level"], level)[0]:
-        return None  # nothing the records could refuse: no query
-    first, last = datetime.date(year, 1, 1), year_end(year)
-    # One query for the three kinds of record; the subordinate units are counted only when one was disciplined.
-    subject = Q(organization=organization) | Q(organization__parent=organization)
-    if rule["member_form"]:
-        members = Membership.objects.filter(organization=organization, start__lte=last).filter(
-            Q(end__isnull=True) | Q(end__gte=first)
-        )
-        subject |= Q(member__in=members.values("member"))
-    records = list(
-        Discipline.objects.filter(subject, decided_on__gte=first, decided_on__lte=last).values_list(
-            "organization_id", "member_id", "form"
-        )
-    )
+def _below(path: str, organization: Organization) -> bool:
+    """A unit strictly under the organization."""
+    return path.startswith(organization.path) and path != organization.path
+
+
+def _directly_below(path: str, organization: Organization) -> bool:
+    return _below(path, organization) and path[len(organization.path) :].count("/") == 1
+
+
+def _discipline_reasons(rule: RuleInForce, organization: Organization, facts: SubtreeFacts) -> tuple[list, dict]:
+    """The reasons the year's records give to bound a collective's level, with their numbers."""
     reasons, numbers = [], {}
-    own = sum(1 for org_id, _member, _form in records if org_id == organization.pk)
+    units = [record for record in facts.unit_records if _below(record.path, organization) or
+             record.organization_id == organization.pk]  # fmt: skip
+    own = sum(1 for record in units if record.organization_id == organization.pk)
     if rule["own"] and own:
         numbers["own"] = own
         reasons.append(_("đơn vị bị kỷ luật %(n)s lần trong năm") % {"n": own})
     if rule["member_form"]:
         floor = form_severity(rule["member_form"])
-        n = sum(1 for _org, member_id, form in records if member_id and form_severity(form) >= floor)
+        n = len(
+            {
+                record.record_id
+                for record in facts.member_records
+                if record.organization_id == organization.pk and form_severity(record.form) >= floor
+            }
+        )
         if n:
             numbers["members"] = n
             reasons.append(
                 _("%(n)s quyết định kỷ luật đảng viên của đơn vị từ mức %(form)s trở lên")
                 % {"n": n, "form": _form_label(rule["member_form"]).lower()}
             )
-    hit = len({org_id for org_id, _member, _form in records if org_id and org_id != organization.pk})
+    if rule["subordinate_corruption"]:
+        below = [record for record in facts.member_records if record.corruption and _below(record.path, organization)]
+        corruption = sum(1 for record in units if record.corruption and _below(record.path, organization))
+        corruption += len({record.record_id for record in below})
+        if corruption:
+            numbers["corruption"] = corruption
+            reasons.append(_("%(n)s quyết định kỷ luật do vụ việc tham nhũng ở tổ chức trực thuộc") % {"n": corruption})
+    hit = len({record.organization_id for record in units if _directly_below(record.path, organization)})
     if rule["subordinate_percent"] is not None and hit:
-        total = Organization.objects.filter(parent=organization).for_year(year).count()
+        total = len(facts.children_of(organization))
         if hit * 100 > rule["subordinate_percent"] * total:
             numbers.update(subordinates=hit, total=total, percent=percent_text(Share(hit, total)))
             reasons.append(
                 _("%(hit)s/%(total)s đơn vị trực thuộc bị kỷ luật (%(percent)s, quá %(limit)s%%)")
                 % {**numbers, "hit": hit, "limit": rule["subordinate_percent"]}
             )
+    return reasons, numbers
+
+
+def collective_disciplined_check(
+    *, rule: RuleInForce, organization: Organization, facts: SubtreeFacts, levels: Levels, level: RatingLevel | None
+):
+    """collective_disciplined: a unit disciplined itself that year (own), with members of its own disciplined at a
+    form or above (member_form), with a corruption case ending in discipline in a unit under it
+    (subordinate_corruption), or with more than a share of its subordinate units disciplined (subordinate_percent;
+    0: any) is bounded (best_level: the lowest level, or below the top). Only a level above the bound is looked into
+    (the year's records are read then, once for the whole subtree); None when within the bound or nothing applies."""
+    if level is None or bound_allows(levels, UNIT, rule["best_level"], level)[0]:
+        return None  # nothing the records could refuse: no query
+    reasons, numbers = _discipline_reasons(rule, organization, facts)
     if not reasons:
         return None
     bound = bound_allows(levels, UNIT, rule["best_level"], level)[1]
@@ -246,16 +256,24 @@ def _group_name(key: str, group_by: str) -> str:
 def unit_cap_checks(
     *, rule: RuleInForce, committee: Organization, year: int, levels: Levels, judged: dict | None = None
 ) -> dict[str, object]:
-    """unit_cap_20: units at the top level may be at most `percent`% of a group of similar units decided by the same
-    committee (grouped by `group_by`: sector by default, or kind, or all together). `judged` puts a level about to be
-    recorded in place of a unit's stored one. One result per group, keyed by the group (two queries)."""
-    group_by = rule["group_by"] or "sector"
+    """unit_cap_20 for the units a committee decides, read from the database (two queries); `judged` puts a level
+    about to be recorded in place of a unit's stored one. See unit_cap_judge."""
     units = list(Organization.objects.filter(parent=committee).for_year(year))
     stored = dict(
         UnitAssessment.objects.filter(organization__in=units, year=year).values_list("organization_id", "level_id")
     )
     for pk, level in (judged or {}).items():
         stored[pk] = level.pk if level is not None else None
+    return unit_cap_judge(rule=rule, committee=committee, units=units, stored=stored, levels=levels)
+
+
+def unit_cap_judge(
+    *, rule: RuleInForce, committee: Organization, units: list[Organization], stored: dict, levels: Levels
+) -> dict[str, object]:
+    """unit_cap_20: units at the top level may be at most `percent`% of a group of similar units decided by the same
+    committee (grouped by `group_by`: sector by default, or kind, or all together); `stored` gives each unit's level
+    id. One result per group, keyed by the group (no query)."""
+    group_by = rule["group_by"] or "sector"
     top = {lv.pk for lv in levels.top(UNIT)}
     groups: dict[str, list[int]] = {}
     for unit in units:

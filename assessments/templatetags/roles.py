@@ -9,6 +9,7 @@ register = template.Library()
 # The questions a template may ask about the user alone (objects are checked by the views that render the page).
 QUESTIONS = {
     "read_cycle": permissions.may_read_cycle,
+    "read_review": permissions.may_read_review,
     "import": permissions.may_import,
     "manage_plans": permissions.may_manage_plans,
     "read_programmes": permissions.may_read_programmes,

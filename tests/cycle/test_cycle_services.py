@@ -215,7 +215,9 @@ def _ready_nhat_tien(officer, tree, secretary):
     return submission
 
 
-def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reopen(officer, tree, secretary_nhat_tien):
+def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reopen(
+    officer, tree, secretary_nhat_tien, member_cap_on_in_2025
+):
     secretary = secretary_nhat_tien
     submission = _ready_nhat_tien(officer, tree, secretary)
     good, excellent = level("qd366-2025", "unit", "good"), level("qd366-2025", "unit", "excellent")
@@ -382,7 +384,7 @@ def test_a_draft_cannot_be_finalized(officer, tree):
 # --- regulation checks -----------------------------------------------------------------------------------------------
 
 
-def test_the_cap_allows_excellent_up_to_a_fifth_of_good(officer, tree):
+def test_the_cap_allows_excellent_up_to_a_fifth_of_good(officer, tree, member_cap_on_in_2025):
     submission = year_opened(officer=officer, tree=tree)["BS-DONG-Y"]
     members_rated(tree["BS-DONG-Y-01"], 2025, "qd366-2025", ["excellent", "good", "good", "good"])
     members_rated(tree["BS-DONG-Y-02"], 2025, "qd366-2025", ["good", "good"])
@@ -392,7 +394,7 @@ def test_the_cap_allows_excellent_up_to_a_fifth_of_good(officer, tree):
     assert cap.numbers == {"excellent": 1, "good": 5, "allowed": 1, "percent": "20,0%"}
 
 
-def test_the_cap_is_counted_within_each_grassroots_organization(tree):
+def test_the_cap_is_counted_within_each_grassroots_organization(tree, member_cap_on_in_2025):
     members_rated(tree["BS-DONG-Y-01"], 2025, "qd366-2025", ["excellent", "good"])
     members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good"] * 10)
     results = rules.excellent_cap_checks(
@@ -476,7 +478,7 @@ def test_hd27_cell_with_over_half_its_members_not_completed_cannot_be_rated_abov
     assert cells["BS-NHAT-TIEN-02"].passed
 
 
-def test_hd27_checks_do_not_apply_under_later_schemes(officer, tree):
+def test_hd27_checks_do_not_apply_under_later_schemes(officer, tree, member_cap_on_in_2025):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["not_completed", "not_completed"])
     codes = {c.code for c in rules.submission_checks(submission=submission, level=None)}

@@ -19,7 +19,7 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def submitted(officer, tree, secretary_nhat_tien):
+def submitted(officer, tree, secretary_nhat_tien, member_cap_on_in_2025):
     """Nhất Tiến has sent its 2025 file: 2 excellent against 5 good members (over the 20% cap)."""
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["excellent", "excellent", "good", "good"])

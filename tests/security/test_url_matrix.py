@@ -83,9 +83,9 @@ OBJECT_FOR = {
 }
 # A cycle is named by the organization that opened it (the district), not by one of its units.
 DISTRICT_CODE_FOR = ("assessments:cycle_",)
-VALUES = {"year": str(OTHER_YEAR), "data_type": "member_ratings"}
+VALUES = {"year": str(OTHER_YEAR), "data_type": "member_ratings", "period": "hd21-2019"}
 # Parameters that name a kind of thing rather than an object of one commune.
-NOT_OBJECT_PARAMS = {"data_type", "year", "format"}
+NOT_OBJECT_PARAMS = {"data_type", "year", "format", "period"}
 
 
 # --- planted data: one commune in each of two districts, with an object of every kind a URL can point at ----------
@@ -338,6 +338,7 @@ FORBIDDEN = {
         "consolidation:programme_create": "get",
         "consolidation:programme_edit": "get",
         "reports:issue": "post",
+        "assessments:regulation_rule_settings": "post",
     },
     # A secretary works on their unit's file and records progress on its plan; the district's pages are not theirs.
     "secretary_nhat_tien": {
@@ -345,6 +346,7 @@ FORBIDDEN = {
         "assessments:cycle_list": "get",
         "assessments:review_detail": "get",
         "assessments:regulation_checks": "get",
+        "assessments:regulation_rule_settings": "get",
         "assessments:review_appraise": "post",
         "assessments:review_finalize": "post",
         "assessments:review_return": "post",
