@@ -34,6 +34,7 @@ def rating_schemes_ensure() -> None:
         importlib.import_module("assessments.migrations.0016_issued_files_and_rating_word").classification_set(
             apps, None
         )
+        importlib.import_module("assessments.migrations.0015_rule_settings_corruption").forward(apps, None)
 
 
 def _transactional(request) -> bool:

@@ -73,7 +73,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0014_issued_documents'),
+        ('assessments', '0016_issued_files_and_rating_word'),
     ]
 
     operations = [
