@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.forms.utils import ErrorDict, ErrorList
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
+from assessments.common import postback
 from assessments.cycle import forms, notices, rules
 from assessments.cycle import services as cycle_services
 from assessments.models import (
@@ -84,14 +84,6 @@ def form_errors_add(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
-
-
-def _bound_errors(bound: dict) -> list[str]:
-    errors = []
-    for form in bound.values():
-        if hasattr(form, "errors"):
-            errors += [str(message) for messages_ in form.errors.values() for message in messages_]
-    return errors
 
 
 def portal_url_for(user) -> str | None:
@@ -206,50 +198,24 @@ def _cells_current(cells, year: int) -> dict:
     return current
 
 
-PORTAL_KEPT = "portal_failed"
-
-
 def _portal_failed(request, submission: Submission, bound: dict):
     """A refused action goes back to the portal by GET, so that a reload never lands on a POST-only address (the
     browser's "HTTP ERROR 405"): the form's data and errors are kept in the session for that one page."""
-    kept = {}
-    for key, value in bound.items():
-        if key == "submit_errors":
-            kept[key] = [str(message) for message in value]
-            continue
-        data = value.data
-        kept[key] = {
-            "data": {name: data.getlist(name) for name in data if name != "csrfmiddlewaretoken"},
-            "errors": {name: [str(m) for m in found] for name, found in value.errors.items()},
-        }
     code, year = submission.organization.code, submission.cycle.year
-    request.session[PORTAL_KEPT] = {"at": [code, year], "forms": kept}
+    postback.postback_keep(request, page=["portal", code, year], forms=bound)
     return redirect("assessments:portal_detail", code, year)
 
 
 def _portal_restore(request, submission: Submission, *, cells, levels) -> dict:
     """The forms of a refused action, bound again to what was sent and showing the errors it got (once)."""
-    kept = request.session.pop(PORTAL_KEPT, None)
-    if not kept or kept["at"] != [submission.organization.code, submission.cycle.year]:
-        return {}
     year = submission.cycle.year
+    kept = postback.postback_take(request, page=["portal", submission.organization.code, year])
     build = {
         "upload": lambda data: forms.DocumentUploadForm(data),
         "self_level": lambda data: forms.SelfLevelForm(data, year=year),
         "cells": lambda data: forms.CellLevelsForm(data, cells=cells, levels=levels, current={}),
     }
-    bound = {}
-    for key, value in kept["forms"].items():
-        if key == "submit_errors":
-            bound[key] = value
-            continue
-        data = QueryDict(mutable=True)
-        for name, values in value["data"].items():
-            data.setlist(name, values)
-        form = build[key](data)
-        form._errors = ErrorDict({name: ErrorList(found) for name, found in value["errors"].items()})
-        bound[key] = form
-    return bound
+    return {key: value if isinstance(value, list) else value.bind(build[key]) for key, value in kept.items()}
 
 
 def _portal_render(request, submission: Submission, *, forms_bound: dict | None = None, status: int = 200):
@@ -296,7 +262,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "cells_form": cells_form,
         "submit_errors": bound.get("submit_errors", []),
         # When the forms are hidden (the file was sent meanwhile), their errors still have to be seen.
-        "action_errors": [] if can_edit else _bound_errors(bound),
+        "action_errors": [] if can_edit else postback.errors_of(bound),
         "import_links": _import_links(year, request.get_full_path()),
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
     }
