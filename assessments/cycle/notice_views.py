@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions, selectors
+from assessments.common.vocabulary import number_text
 from assessments.cycle import notices
 
 NOTICES_PER_PAGE = 20
@@ -42,5 +43,5 @@ def notice_read(request, pk: int):
 def notice_read_all(request):
     count = notices.notices_read_all(actor=request.user)
     if count:
-        messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
+        messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": number_text(count)})
     return _back(request)
