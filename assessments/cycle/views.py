@@ -110,8 +110,12 @@ def cycle_list(request):
     visible = permissions.organizations_visible_to(request.user)
     form = None
     if permissions.is_officer(request.user):
-        form = forms.YearOpenForm(request.POST or None, organizations=visible)
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST"
+        form = forms.YearOpenForm(request.POST if posted else None, organizations=visible)
+        kept = None if posted else postback.postback_take(request, page=["cycle_list"]).get("open")
+        if kept:
+            form = kept.bind(lambda data: forms.YearOpenForm(data, organizations=visible))
+        if posted and form.is_valid():
             try:
                 cycle = cycle_services.year_open(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
@@ -124,6 +128,14 @@ def cycle_list(request):
                     % {"year": cycle.year, "org": cycle.organization.name},
                 )
                 return redirect("assessments:cycle_detail", cycle.organization.code, cycle.year)
+        if posted:
+            # Refused: back to the list by GET with the form and its errors, so a reload does not post again.
+            postback.postback_keep(request, page=["cycle_list"], forms={"open": form})
+            messages.error(
+                request,
+                _("Chưa mở được đợt đánh giá: %(errors)s") % {"errors": " ".join(postback.errors_of({"open": form}))},
+            )
+            return redirect("assessments:cycle_list")
     elif request.method == "POST":
         permissions.role_require(False, _("Chỉ cán bộ Ban Tổ chức được mở đợt đánh giá."))
     status = SubmissionStatus
@@ -138,12 +150,7 @@ def cycle_list(request):
         )
         .order_by("-year", "organization__path")
     )
-    return render(
-        request,
-        "assessments/cycle_list.html",
-        {"cycles": cycles, "form": form},
-        status=400 if form and form.errors else 200,
-    )
+    return render(request, "assessments/cycle_list.html", {"cycles": cycles, "form": form})
 
 
 @login_required
