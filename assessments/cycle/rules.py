@@ -139,7 +139,7 @@ def submission_checklist(
             "names": names,
         }
     else:
-        detail = _("Đủ kết quả xếp loại của %(total)s đảng viên.") % {"total": counts["total"]}
+        detail = _("Đủ kết quả xếp loại của %(total)s đảng viên.") % {"total": number_text(counts["total"])}
     items.append(
         ChecklistItem(
             code="members",
