@@ -26,9 +26,12 @@ class AssessmentsConfig(AppConfig):
 def _interface_without_english() -> None:
     """Two pieces of Django's own interface that its Vietnamese catalogue leaves in English or as code-like marks:
     the admin's "Show counts" link (its counts also cost a query per choice), and the "---------" of an empty choice,
-    which every select of a choice field shows (models.fields.BLANK_CHOICE_DASH, shared by reference)."""
+    which every select of a choice field shows (models.fields.BLANK_CHOICE_DASH, shared by reference) and every
+    select of a related object (ModelChoiceField's default empty_label, a keyword default of its constructor)."""
+    from django import forms
     from django.contrib import admin
     from django.db.models import fields
 
     admin.ModelAdmin.show_facets = admin.ShowFacets.NEVER
     fields.BLANK_CHOICE_DASH[:] = [("", "—")]
+    forms.ModelChoiceField.__init__.__kwdefaults__["empty_label"] = "—"

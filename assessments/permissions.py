@@ -13,7 +13,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from assessments.models import ImportRecord, IssuedDocument, Kind, Organization, ReviewDocument, Role, Submission
+from assessments.models import (
+    ImportRecord,
+    IssuedDocument,
+    Kind,
+    Notice,
+    Organization,
+    ReviewDocument,
+    Role,
+    Submission,
+)
 
 
 class OutOfScope(Http404):
@@ -247,6 +256,14 @@ def import_record_get_for_user(*, user, pk: int) -> ImportRecord:
         Q(user=user) | Q(user__organization__in=organizations_visible_to(user))
     ).select_related("user")
     return get_object_or_404(records, pk=pk)
+
+
+def notice_get_for_user(*, user, pk: int) -> Notice:
+    """One of the user's own notices; anyone else's answers 404, whatever the role."""
+    notice = Notice.objects.filter(pk=pk, recipient_id=user.pk).first()
+    if notice is None:
+        raise OutOfScope(_("Không tìm thấy thông báo này trong thông báo của bạn."))
+    return notice
 
 
 # --- what a user may write: the one predicate of every write path (services, importer, admin, demo loader) ---------

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from assessments.common.vocabulary import level_rows
-from assessments.models import Organization, RatingLevel, RatingScheme
+from assessments.models import Notice, Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to
 
 
@@ -99,3 +99,15 @@ def summaries_read(*, organizations, year: int) -> dict[str, dict]:
 
     rows = Summary.objects.filter(organization__in=organizations, year=year).select_related("organization")
     return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}
+
+
+def notices_of(user) -> QuerySet[Notice]:
+    """The user's own notices, newest first."""
+    return Notice.objects.filter(recipient_id=user.pk).order_by("-created_at", "-pk")
+
+
+def notices_unread_count(user) -> int:
+    """How many of the user's notices are not read yet: one query, none for a visitor not logged in."""
+    if not user.is_authenticated:
+        return 0
+    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

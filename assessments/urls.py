@@ -3,7 +3,7 @@
 from django.urls import path
 
 import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
-from assessments.cycle import decisions, review_views
+from assessments.cycle import decisions, notice_views, review_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
 from assessments.pages import views
@@ -31,6 +31,10 @@ urlpatterns = [
     path("review/<str:code>/<year:year>/return/", review_views.review_return, name="review_return"),
     path("review/<str:code>/<year:year>/reopen/", review_views.review_reopen, name="review_reopen"),
     path("documents/<int:pk>/", cycle_views.document_download, name="document_download"),
+    # The user's own notices of the cycle (notice_views).
+    path("notices/", notice_views.notice_list, name="notice_list"),
+    path("notices/read/", notice_views.notice_read_all, name="notices_read"),
+    path("notices/<int:pk>/read/", notice_views.notice_read, name="notice_read"),
     path("checks/<str:code>/<year:year>/", regulation_views.regulation_checks, name="regulation_checks"),
     path("checks/<str:code>/rules/<str:period>/", regulation_views.rule_settings, name="regulation_rule_settings"),
     # Bulk import (import_views): upload, preview (dry run), confirm, progress, templates, files with errors.

@@ -7,6 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from assessments.common.text import TextNormalizeFormMixin
+from assessments.common.vocabulary import scheme_title
 from assessments.models import MAX_YEAR, MIN_YEAR, Kind
 from assessments.permissions import organizations_visible_to
 
@@ -59,7 +60,8 @@ class YearForm(forms.Form):
 
 class LevelChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.label} ({obj.scheme.code})"
+        # The scheme as people cite it ("Quy định 132-QĐ/TW"), never its code: the levels of two schemes share names.
+        return f"{obj.label} ({scheme_title(obj.scheme)})"
 
 
 class PlanForm(TextNormalizeFormMixin, forms.ModelForm):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import permissions
+from assessments.common import postback
 from assessments.common.tables import FORMATS as table_formats
 from assessments.common.tables import table_response
 from assessments.models import MAX_YEAR, MIN_YEAR
@@ -113,10 +114,25 @@ def _plans_export(fmt: str, plans: list[Plan]):
     return table_response(fmt=fmt, filename="ke-hoach-cung-co", title=_("Kế hoạch củng cố"), headers=headers, rows=rows)
 
 
-def _plan_page(
-    request, plan: Plan, *, progress_form=None, measurement_form=None, transition_form=None, status: int = 200
-):
+def _plan_refused(request, plan: Plan, *, form_name: str, form):
+    """A refused action on a plan goes back to the plan's page by GET, the form kept there with its errors and the
+    errors said at the top; a reload neither re-posts nor meets a POST-only address."""
+    postback.postback_keep(request, page=["plan", plan.pk], forms={form_name: form})
+    messages.error(
+        request, _("Chưa thực hiện được: %(errors)s") % {"errors": " ".join(postback.errors_of({form_name: form}))}
+    )
+    return redirect("consolidation:plan_detail", pk=plan.pk)
+
+
+def _plan_page(request, plan: Plan):
     plan = selectors.plan_get_full(user=request.user, pk=plan.pk)
+    kept = postback.postback_take(request, page=["plan", plan.pk])
+    build = {
+        "progress_form": lambda data: TaskProgressForm(data, plan=plan),
+        "measurement_form": lambda data: MeasurementForm(data, plan=plan),
+        "transition_form": lambda data: TransitionForm(data),
+    }
+    bound = {name: value.bind(build[name]) for name, value in kept.items() if name in build}
     today = datetime.date.today()
     overdue_ids = set(
         selectors.overdue_tasks(plans=Plan.objects.filter(pk=plan.pk), today=today).values_list("id", flat=True)
@@ -137,11 +153,11 @@ def _plan_page(
         "can_manage": can_manage,
         "can_record": can_record,
         "transitions": [(code, PlanStatus(code).label) for code in plan.allowed_transitions] if can_manage else [],
-        "progress_form": progress_form or (TaskProgressForm(plan=plan) if can_record else None),
-        "measurement_form": measurement_form or (MeasurementForm(plan=plan) if can_record else None),
-        "transition_form": transition_form,
+        "progress_form": bound.get("progress_form") or (TaskProgressForm(plan=plan) if can_record else None),
+        "measurement_form": bound.get("measurement_form") or (MeasurementForm(plan=plan) if can_record else None),
+        "transition_form": bound.get("transition_form"),
     }
-    return render(request, "consolidation/plan_detail.html", context, status=status)
+    return render(request, "consolidation/plan_detail.html", context)
 
 
 @login_required
@@ -150,15 +166,32 @@ def plan_detail(request, pk: int):
     return _plan_page(request, plan)
 
 
+def _form_refused(request, *, form_name: str, form):
+    """A refused form page goes back to itself by GET, showing the form again with what was typed and its errors, so
+    that a reload does not post again."""
+    postback.postback_keep(request, page=["form", request.get_full_path()], forms={form_name: form})
+    messages.error(request, _("Chưa lưu được: xem các lỗi ghi dưới từng ô."))
+    return redirect(request.get_full_path())
+
+
+def _form_kept(request, form_name: str):
+    """The form refused on the last POST of this address, if any (shown once)."""
+    return postback.postback_take(request, page=["form", request.get_full_path()]).get(form_name)
+
+
 def _plan_edit(request, plan: Plan | None, initial: dict | None = None):
     creating = plan is None
     plan = plan or Plan()
     bound = request.method == "POST"
-    form = PlanForm(request.POST if bound else None, instance=plan, initial=initial, user=request.user)
-    formsets = [
-        (prefix, cls(request.POST if bound else None, instance=plan, prefix=prefix), title)
-        for prefix, cls, title in PLAN_FORMSETS
-    ]
+    kept = None if bound else _form_kept(request, "plan")
+    data = request.POST if bound else (kept.data if kept else None)
+    form = PlanForm(data, instance=plan, initial=initial, user=request.user)
+    formsets = [(prefix, cls(data, instance=plan, prefix=prefix), title) for prefix, cls, title in PLAN_FORMSETS]
+    if kept:
+        # Shown again after a refused save: the plan's kept errors are put back, the rows' own checks run again.
+        form = kept.bind(lambda data: PlanForm(data, instance=plan, initial=initial, user=request.user))
+        for _prefix, formset, _title in formsets:
+            formset.is_valid()
     if bound and form.is_valid() and all(fs.is_valid() for _p, fs, _t in formsets):
         children, deleted = [], []
         for _prefix, formset, _title in formsets:
@@ -171,6 +204,8 @@ def _plan_edit(request, plan: Plan | None, initial: dict | None = None):
         else:
             messages.success(request, _("Đã lưu kế hoạch %(number)s.") % {"number": plan.number})
             return redirect("consolidation:plan_detail", pk=plan.pk)
+    if bound:
+        return _form_refused(request, form_name="plan", form=form)
     return render(
         request,
         "consolidation/plan_form.html",
@@ -180,7 +215,6 @@ def _plan_edit(request, plan: Plan | None, initial: dict | None = None):
             "plan": None if creating else plan,
             "creating": creating,
         },
-        status=400 if bound else 200,
     )
 
 
@@ -228,12 +262,12 @@ def plan_transition(request, pk: int):
                 _("Kế hoạch %(number)s: %(status)s.") % {"number": plan.number, "status": plan.get_status_display()},
             )
             return redirect("consolidation:plan_detail", pk=plan.pk)
-    return _plan_page(request, plan, transition_form=form, status=400)
+    return _plan_refused(request, plan, form_name="transition_form", form=form)
 
 
 def _record_on_plan(request, pk: int, *, form_class, form_name: str, record, done: str):
     """A dated record on a plan (progress note, measurement): the recorder's form, the service `record(data, actor)`,
-    back to the plan with `done`; refused, the plan page again with the form (`form_name` in its context), 400."""
+    back to the plan with `done`; refused, back to the plan's page with the form (`form_name` in its context)."""
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     _require_recorder(request.user, plan)
     form = form_class(request.POST, plan=plan)
@@ -245,7 +279,7 @@ def _record_on_plan(request, pk: int, *, form_class, form_name: str, record, don
         else:
             messages.success(request, done)
             return redirect("consolidation:plan_detail", pk=plan.pk)
-    return _plan_page(request, plan, status=400, **{form_name: form})
+    return _plan_refused(request, plan, form_name=form_name, form=form)
 
 
 @login_required
@@ -361,7 +395,10 @@ def programme_list(request):
 def _programme_edit(request, programme: Programme | None):
     _require_manager(request.user)
     bound = request.method == "POST"
+    kept = None if bound else _form_kept(request, "programme")
     form = ProgrammeForm(request.POST if bound else None, instance=programme, user=request.user)
+    if kept:
+        form = kept.bind(lambda data: ProgrammeForm(data, instance=programme, user=request.user))
     if bound and form.is_valid():
         try:
             programme = services.programme_save(programme=form.instance, actor=request.user)
@@ -370,12 +407,9 @@ def _programme_edit(request, programme: Programme | None):
         else:
             messages.success(request, _("Đã lưu đề án."))
             return redirect("consolidation:programme_detail", pk=programme.pk)
-    return render(
-        request,
-        "consolidation/programme_form.html",
-        {"form": form, "programme": programme},
-        status=400 if bound else 200,
-    )
+    if bound:
+        return _form_refused(request, form_name="programme", form=form)
+    return render(request, "consolidation/programme_form.html", {"form": form, "programme": programme})
 
 
 @login_required

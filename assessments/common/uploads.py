@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from assessments.common.vocabulary import number_text
+
 CSV, XLSX = "csv", "xlsx"
 PDF, DOCX = "pdf", "docx"
 _CHUNK = 1024 * 1024
@@ -107,7 +109,8 @@ def file_check(handle: IO[bytes], name: str) -> str:
     max_bytes = limit("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     if size > max_bytes:
         raise FileRejected(
-            _("Tệp quá lớn (%(size)s byte); giới hạn là %(max)s byte.") % {"size": size, "max": max_bytes}
+            _("Tệp quá lớn (%(size)s byte); giới hạn là %(max)s byte.")
+            % {"size": number_text(size), "max": number_text(max_bytes)}
         )
     if size == 0:
         raise FileRejected(_("Tệp rỗng."))
@@ -133,7 +136,7 @@ def _zip_check(handle: IO[bytes]) -> None:
         raise FileRejected(_("Tệp .xlsx bị hỏng, không đọc được."))
     max_entries = limit("IMPORT_XLSX_MAX_ENTRIES", 500)
     if len(entries) > max_entries:
-        raise FileRejected(_("Tệp .xlsx có quá nhiều thành phần (%(n)s).") % {"n": len(entries)})
+        raise FileRejected(_("Tệp .xlsx có quá nhiều thành phần (%(n)s).") % {"n": number_text(len(entries))})
     names = {entry.filename for entry in entries}
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise FileRejected(_("Tệp Excel có macro không được chấp nhận: hãy lưu thành .xlsx không có macro."))
@@ -144,7 +147,7 @@ def _zip_check(handle: IO[bytes]) -> None:
     if total > max_total:
         raise FileRejected(
             _("Tệp .xlsx khi giải nén quá lớn (%(total)s byte; giới hạn %(max)s byte).")
-            % {"total": total, "max": max_total}
+            % {"total": number_text(total), "max": number_text(max_total)}
         )
     max_ratio = limit("IMPORT_XLSX_MAX_RATIO", 100)
     for entry in entries:

@@ -1,6 +1,7 @@
-"""Email notices of the yearly cycle, through Django's email settings (the console backend unless EMAIL_BACKEND says
-otherwise): a year opened, its deadline near, a file returned or decided (to the unit's secretary), a file submitted
-(to the officers above it). Sent after the change commits, one message per person with an address set."""
+"""Notices of the yearly cycle: a year opened, its deadline near, a file returned or decided (to the unit's secretary),
+a file submitted (to the officers above it). After the change commits, each active recipient gets a row in the app's
+list of notices, and an email through Django's email settings (the console backend unless EMAIL_BACKEND says
+otherwise) when an address is set."""
 
 import datetime
 
@@ -8,20 +9,32 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import permissions
-from assessments.models import EDITABLE_STATUSES, Organization, Submission, User, YearCycle
+from assessments.models import EDITABLE_STATUSES, Notice, NoticeKind, Organization, Submission, User, YearCycle
 
 # How many days before the deadline the secretaries of units that have not sent their file are reminded.
 REMINDER_DAYS = 3
 
 
-def _send(users, subject: str, body: str) -> int:
-    addresses = sorted({user.email for user in users if user.email and user.is_active})
-    for address in addresses:
-        # One message each: a secretary does not see the other communes' addresses.
-        transaction.on_commit(lambda address=address: send_mail(subject, body, None, [address], fail_silently=True))
+def _send(users, *, kind: str, subject: str, text: str, path: str) -> int:
+    """Tell each active user after commit, in the app and by email; returns how many emails go out."""
+    recipients = {user.pk: user for user in users if user.is_active}
+    addresses = sorted({user.email for user in recipients.values() if user.email})
+    body = text + "\n" + _("Xem tại: %(url)s") % {"url": _link(path)}
+
+    def deliver() -> None:
+        Notice.objects.bulk_create(
+            Notice(recipient_id=pk, kind=kind, subject=subject, body=text, path=path) for pk in sorted(recipients)
+        )
+        for address in addresses:
+            # One message each: a secretary does not see the other communes' addresses.
+            send_mail(subject, body, None, [address], fail_silently=True)
+
+    if recipients:
+        transaction.on_commit(deliver)
     return len(addresses)
 
 
@@ -41,7 +54,7 @@ def _officers_above(organization: Organization) -> list[User]:
 
 
 def _portal(submission: Submission) -> str:
-    return _link(reverse("assessments:portal_detail", args=[submission.organization.code, submission.cycle.year]))
+    return reverse("assessments:portal_detail", args=[submission.organization.code, submission.cycle.year])
 
 
 def notices_year_opened(*, cycle: YearCycle) -> int:
@@ -50,25 +63,28 @@ def notices_year_opened(*, cycle: YearCycle) -> int:
     for submission in cycle.submissions.select_related("organization", "cycle"):
         sent += _send(
             _secretaries(submission.organization),
-            _("Đã mở đợt đánh giá, xếp loại năm %(year)s") % {"year": cycle.year},
-            _("Đơn vị %(unit)s cần nộp hồ sơ đánh giá năm %(year)s trước ngày %(deadline)s: %(url)s")
+            kind=NoticeKind.YEAR_OPENED,
+            subject=_("Đã mở đợt đánh giá, xếp loại năm %(year)s") % {"year": cycle.year},
+            text=_("Đơn vị %(unit)s cần nộp hồ sơ đánh giá năm %(year)s trước ngày %(deadline)s.")
             % {
                 "unit": submission.organization.name,
                 "year": cycle.year,
                 "deadline": cycle.deadline.strftime("%d/%m/%Y"),
-                "url": _portal(submission),
             },
+            path=_portal(submission),
         )
     return sent
 
 
 def notice_submitted(*, submission: Submission) -> int:
     """The officers above the unit: a file waits for their review."""
-    url = _link(reverse("assessments:review_detail", args=[submission.organization.code, submission.cycle.year]))
     return _send(
         _officers_above(submission.organization),
-        _("%(unit)s đã gửi hồ sơ năm %(year)s") % {"unit": submission.organization.name, "year": submission.cycle.year},
-        _("Hồ sơ đang chờ thẩm định: %(url)s") % {"url": url},
+        kind=NoticeKind.SUBMITTED,
+        subject=_("%(unit)s đã gửi hồ sơ năm %(year)s")
+        % {"unit": submission.organization.name, "year": submission.cycle.year},
+        text=_("Hồ sơ đang chờ thẩm định."),
+        path=reverse("assessments:review_detail", args=[submission.organization.code, submission.cycle.year]),
     )
 
 
@@ -76,9 +92,10 @@ def notice_returned(*, submission: Submission) -> int:
     """The unit's secretary: the file came back, with the district's comment."""
     return _send(
         _secretaries(submission.organization),
-        _("Hồ sơ năm %(year)s bị trả lại để sửa") % {"year": submission.cycle.year},
-        _("Ý kiến của cấp trên: %(comment)s\nSửa hồ sơ tại: %(url)s")
-        % {"comment": submission.return_comment, "url": _portal(submission)},
+        kind=NoticeKind.RETURNED,
+        subject=_("Hồ sơ năm %(year)s bị trả lại để sửa") % {"year": submission.cycle.year},
+        text=_("Ý kiến của cấp trên: %(comment)s") % {"comment": submission.return_comment},
+        path=_portal(submission),
     )
 
 
@@ -86,9 +103,10 @@ def notice_decided(*, submission: Submission) -> int:
     """The unit's secretary: the result of the year is decided."""
     return _send(
         _secretaries(submission.organization),
-        _("Đã có kết quả xếp loại năm %(year)s") % {"year": submission.cycle.year},
-        _("Kết quả xếp loại của %(unit)s đã được chốt: %(url)s")
-        % {"unit": submission.organization.name, "url": _portal(submission)},
+        kind=NoticeKind.DECIDED,
+        subject=_("Đã có kết quả xếp loại năm %(year)s") % {"year": submission.cycle.year},
+        text=_("Kết quả xếp loại của %(unit)s đã được chốt.") % {"unit": submission.organization.name},
+        path=_portal(submission),
     )
 
 
@@ -102,13 +120,28 @@ def notices_deadline_near(*, today: datetime.date | None = None) -> int:
     for submission in waiting:
         sent += _send(
             _secretaries(submission.organization),
-            _("Còn %(days)s ngày đến hạn nộp hồ sơ năm %(year)s")
+            kind=NoticeKind.DEADLINE_NEAR,
+            subject=_("Còn %(days)s ngày đến hạn nộp hồ sơ năm %(year)s")
             % {"days": REMINDER_DAYS, "year": submission.cycle.year},
-            _("Hạn nộp là %(deadline)s; hồ sơ của %(unit)s chưa gửi: %(url)s")
-            % {
-                "deadline": day.strftime("%d/%m/%Y"),
-                "unit": submission.organization.name,
-                "url": _portal(submission),
-            },
+            text=_("Hạn nộp là %(deadline)s; hồ sơ của %(unit)s chưa gửi.")
+            % {"deadline": day.strftime("%d/%m/%Y"), "unit": submission.organization.name},
+            path=_portal(submission),
         )
     return sent
+
+
+@transaction.atomic
+def notice_read(*, notice: Notice, actor: User) -> Notice:
+    """Mark one of the actor's notices read (only its recipient reaches it: permissions.notice_get_for_user)."""
+    if notice.recipient_id != actor.pk:
+        raise permissions.OutOfScope(_("Không tìm thấy thông báo này trong thông báo của bạn."))
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+@transaction.atomic
+def notices_read_all(*, actor: User) -> int:
+    """Mark every unread notice of the actor read; returns how many were."""
+    return Notice.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(read_at=timezone.now())

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
+from assessments.common import postback
 from assessments.cycle import forms, notices, rules
 from assessments.cycle import services as cycle_services
 from assessments.cycle.views import form_errors_add, reviewer_require
@@ -16,10 +17,37 @@ from assessments.models import Submission, SubmissionStatus, UnitAssessment
 # --- review (officers act, leaders read) ------------------------------------------------------------------------------
 
 
-def _review_render(request, submission: Submission, *, bound: dict | None = None, status: int = 200):
+def _review_page(submission: Submission) -> list:
+    return ["review", submission.organization.code, submission.cycle.year]
+
+
+def _review_restore(request, submission: Submission) -> dict:
+    """The review form refused on the last POST, bound again to what was sent and showing its errors (once)."""
+    year = submission.cycle.year
+    build = {
+        "appraise": lambda data: forms.AppraiseForm(data, year=year),
+        "finalize": lambda data: forms.FinalizeForm(data, year=year),
+        "return": lambda data: forms.ReturnForm(data),
+        "reopen": lambda data: forms.ReopenForm(data),
+    }
+    kept = postback.postback_take(request, page=_review_page(submission))
+    return {key: value.bind(build[key]) for key, value in kept.items() if key in build}
+
+
+def _review_refused(request, submission: Submission, *, key: str, form):
+    """A refused review action goes back to the review page by GET, the form kept there with its errors, and the
+    errors said at the top, where the officer is looking; a reload neither re-posts nor meets a POST-only address."""
+    postback.postback_keep(request, page=_review_page(submission), forms={key: form})
+    messages.error(
+        request, _("Chưa thực hiện được: %(errors)s") % {"errors": " ".join(postback.errors_of({key: form}))}
+    )
+    return redirect("assessments:review_detail", submission.organization.code, submission.cycle.year)
+
+
+def _review_render(request, submission: Submission):
     year = submission.cycle.year
     organization = submission.organization
-    bound = bound or {}
+    bound = _review_restore(request, submission)
     own = (
         UnitAssessment.objects.filter(organization=organization, year=year)
         .select_related("self_level", "level")
@@ -74,9 +102,8 @@ def _review_render(request, submission: Submission, *, bound: dict | None = None
         "return_form": bound.get("return") or forms.ReturnForm(),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(),
         "statuses": SubmissionStatus,
-        "action_errors": bound.get("errors", []),
     }
-    return render(request, "assessments/review_detail.html", context, status=status)
+    return render(request, "assessments/review_detail.html", context)
 
 
 def _review_get(request, code: str, year: int) -> Submission:
@@ -115,7 +142,7 @@ def review_appraise(request, code: str, year: int):
         else:
             messages.success(request, _("Đã ghi mức Ban Tổ chức đề xuất."))
             return redirect("assessments:review_detail", code, year)
-    return _review_render(request, submission, bound={"appraise": form}, status=400)
+    return _review_refused(request, submission, key="appraise", form=form)
 
 
 def _review_act(request, code: str, year: int, *, key: str, form, act, done: str):
@@ -129,7 +156,7 @@ def _review_act(request, code: str, year: int, *, key: str, form, act, done: str
         else:
             messages.success(request, done)
             return redirect("assessments:review_detail", code, year)
-    return _review_render(request, submission, bound={key: form}, status=400)
+    return _review_refused(request, submission, key=key, form=form)
 
 
 def _finalize_and_tell(submission, data: dict, *, actor) -> None:

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from assessments.common.uploads import DOCX_MAX_ENTRIES, DOCX_MAX_UNCOMPRESSED, file_sha256, review_file_check
-from assessments.common.vocabulary import level_label
+from assessments.common.vocabulary import level_label, number_text
 from assessments.cycle.regulation import (
     CheckResult,
     cap_applies,
@@ -134,12 +134,12 @@ def submission_checklist(
     elif counts["missing"]:
         names = ", ".join(missing_member_names(organization=org, year=year))
         detail = _("Còn %(n)s/%(total)s đảng viên chưa có kết quả xếp loại, ví dụ: %(names)s.") % {
-            "n": counts["missing"],
-            "total": counts["total"],
+            "n": number_text(counts["missing"]),
+            "total": number_text(counts["total"]),
             "names": names,
         }
     else:
-        detail = _("Đủ kết quả xếp loại của %(total)s đảng viên.") % {"total": counts["total"]}
+        detail = _("Đủ kết quả xếp loại của %(total)s đảng viên.") % {"total": number_text(counts["total"])}
     items.append(
         ChecklistItem(
             code="members",

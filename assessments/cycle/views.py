@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.forms.utils import ErrorDict, ErrorList
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
+from assessments.common import postback
 from assessments.cycle import forms, notices, rules
 from assessments.cycle import services as cycle_services
 from assessments.models import (
@@ -86,14 +86,6 @@ def form_errors_add(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _bound_errors(bound: dict) -> list[str]:
-    errors = []
-    for form in bound.values():
-        if hasattr(form, "errors"):
-            errors += [str(message) for messages_ in form.errors.values() for message in messages_]
-    return errors
-
-
 def portal_url_for(user) -> str | None:
     """Where a secretary lands after login: the portal of their unit for the latest year opened for it."""
     if not permissions.is_secretary(user) or user.organization_id is None:
@@ -118,8 +110,12 @@ def cycle_list(request):
     visible = permissions.organizations_visible_to(request.user)
     form = None
     if permissions.is_officer(request.user):
-        form = forms.YearOpenForm(request.POST or None, organizations=visible)
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST"
+        form = forms.YearOpenForm(request.POST if posted else None, organizations=visible)
+        kept = None if posted else postback.postback_take(request, page=["cycle_list"]).get("open")
+        if kept:
+            form = kept.bind(lambda data: forms.YearOpenForm(data, organizations=visible))
+        if posted and form.is_valid():
             try:
                 cycle = cycle_services.year_open(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
@@ -132,6 +128,14 @@ def cycle_list(request):
                     % {"year": cycle.year, "org": cycle.organization.name},
                 )
                 return redirect("assessments:cycle_detail", cycle.organization.code, cycle.year)
+        if posted:
+            # Refused: back to the list by GET with the form and its errors, so a reload does not post again.
+            postback.postback_keep(request, page=["cycle_list"], forms={"open": form})
+            messages.error(
+                request,
+                _("Chưa mở được đợt đánh giá: %(errors)s") % {"errors": " ".join(postback.errors_of({"open": form}))},
+            )
+            return redirect("assessments:cycle_list")
     elif request.method == "POST":
         permissions.role_require(False, _("Chỉ cán bộ Ban Tổ chức được mở đợt đánh giá."))
     status = SubmissionStatus
@@ -146,12 +150,7 @@ def cycle_list(request):
         )
         .order_by("-year", "organization__path")
     )
-    return render(
-        request,
-        "assessments/cycle_list.html",
-        {"cycles": cycles, "form": form},
-        status=400 if form and form.errors else 200,
-    )
+    return render(request, "assessments/cycle_list.html", {"cycles": cycles, "form": form})
 
 
 @login_required
@@ -206,50 +205,24 @@ def _cells_current(cells, year: int) -> dict:
     return current
 
 
-PORTAL_KEPT = "portal_failed"
-
-
 def _portal_failed(request, submission: Submission, bound: dict):
     """A refused action goes back to the portal by GET, so that a reload never lands on a POST-only address (the
     browser's "HTTP ERROR 405"): the form's data and errors are kept in the session for that one page."""
-    kept = {}
-    for key, value in bound.items():
-        if key == "submit_errors":
-            kept[key] = [str(message) for message in value]
-            continue
-        data = value.data
-        kept[key] = {
-            "data": {name: data.getlist(name) for name in data if name != "csrfmiddlewaretoken"},
-            "errors": {name: [str(m) for m in found] for name, found in value.errors.items()},
-        }
     code, year = submission.organization.code, submission.cycle.year
-    request.session[PORTAL_KEPT] = {"at": [code, year], "forms": kept}
+    postback.postback_keep(request, page=["portal", code, year], forms=bound)
     return redirect("assessments:portal_detail", code, year)
 
 
 def _portal_restore(request, submission: Submission, *, cells, levels) -> dict:
     """The forms of a refused action, bound again to what was sent and showing the errors it got (once)."""
-    kept = request.session.pop(PORTAL_KEPT, None)
-    if not kept or kept["at"] != [submission.organization.code, submission.cycle.year]:
-        return {}
     year = submission.cycle.year
+    kept = postback.postback_take(request, page=["portal", submission.organization.code, year])
     build = {
         "upload": lambda data: forms.DocumentUploadForm(data),
         "self_level": lambda data: forms.SelfLevelForm(data, year=year),
         "cells": lambda data: forms.CellLevelsForm(data, cells=cells, levels=levels, current={}),
     }
-    bound = {}
-    for key, value in kept["forms"].items():
-        if key == "submit_errors":
-            bound[key] = value
-            continue
-        data = QueryDict(mutable=True)
-        for name, values in value["data"].items():
-            data.setlist(name, values)
-        form = build[key](data)
-        form._errors = ErrorDict({name: ErrorList(found) for name, found in value["errors"].items()})
-        bound[key] = form
-    return bound
+    return {key: value if isinstance(value, list) else value.bind(build[key]) for key, value in kept.items()}
 
 
 def _portal_render(request, submission: Submission, *, forms_bound: dict | None = None, status: int = 200):
@@ -296,7 +269,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "cells_form": cells_form,
         "submit_errors": bound.get("submit_errors", []),
         # When the forms are hidden (the file was sent meanwhile), their errors still have to be seen.
-        "action_errors": [] if can_edit else _bound_errors(bound),
+        "action_errors": [] if can_edit else postback.errors_of(bound),
         "import_links": _import_links(year, request.get_full_path()),
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
     }

@@ -227,7 +227,11 @@ def import_confirm(request, pk: int):
         messages.success(
             request,
             _("Đã ghi: %(c)s thêm mới, %(u)s cập nhật, %(n)s không đổi.")
-            % {"c": record.created, "u": record.updated, "n": record.unchanged},
+            % {
+                "c": number_text(record.created),
+                "u": number_text(record.updated),
+                "n": number_text(record.unchanged),
+            },
         )
     elif record.status == ImportRecord.Status.FAILED:
         messages.error(request, _("Dữ liệu đã thay đổi từ lúc kiểm tra: có lỗi, không ghi gì."))

@@ -36,6 +36,10 @@ from assessments.models.members import (  # noqa: F401
     Membership,
     MemberStatus,
 )
+from assessments.models.notices import (  # noqa: F401
+    Notice,
+    NoticeKind,
+)
 from assessments.models.organizations import (  # noqa: F401
     CODE_VALIDATOR,
     GRASSROOTS_KINDS,

@@ -31,6 +31,9 @@ MEMBERS_PER_PAGE = 50
 UNIT_MEMBERS_SHOWN = 30
 
 
+# The unread notices a secretary sees under his task on the landing page (all of them on the notices page).
+UNREAD_NOTICES_SHOWN = 5
+
 # The latest yearly files linked from a unit's page.
 UNIT_FILES_SHOWN = 5
 
@@ -106,7 +109,13 @@ def home(request):
     context["weak_units"] = [a for a in weak or [] if not a.has_plan]
     # A secretary lands on his task for the year; the figures follow below it.
     context["task"] = None if request.GET else _secretary_task(user)
+    context["unread_notices"] = _secretary_unread(user) if context["task"] else []
     return render(request, "assessments/home.html", context)
+
+
+def _secretary_unread(user) -> list:
+    """A secretary's latest unread notices, shown under his task."""
+    return list(selectors.notices_of(user).filter(read_at__isnull=True)[:UNREAD_NOTICES_SHOWN])
 
 
 def _secretary_task(user) -> dict | None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape, cell_write
-from assessments.common.vocabulary import Share
+from assessments.common.vocabulary import Share, number_text
 from assessments.reports.list_tables import ListTable, list_tables
 from assessments.reports.rows import Report, reasons_list
 
@@ -138,7 +138,7 @@ def _unit_sheet(workbook, report: Report, *, title: str, heading: str, groups: l
     denominators = _(
         "Tỷ lệ %% tính trên tổng số đơn vị (%(total)s) và trên số đơn vị được xếp loại (%(rated)s); "
         "quy định: %(scheme)s."
-    ) % {"total": total.total, "rated": total.rated, "scheme": report.scheme.name}
+    ) % {"total": number_text(total.total), "rated": number_text(total.rated), "scheme": report.scheme.name}
     sheet = _Sheet(workbook, title, heading, denominators)
     spec = [
         (None, _("Nhóm"), "text", 34),
@@ -181,7 +181,7 @@ def _member_sheet(workbook, report: Report) -> None:
     subtitle = _(
         "Tỷ lệ %% tính trên số đảng viên được xếp loại (%(rated)s); xuất sắc so với tốt: số hoàn thành xuất sắc "
         "nhiệm vụ chia cho số hoàn thành tốt nhiệm vụ; quy định: %(scheme)s."
-    ) % {"rated": total.rated, "scheme": report.scheme.name}
+    ) % {"rated": number_text(total.rated), "scheme": report.scheme.name}
     heading = _("KẾT QUẢ XẾP LOẠI ĐẢNG VIÊN NĂM %(year)s – %(name)s") % {
         "year": report.year,
         "name": report.organization.name.upper(),

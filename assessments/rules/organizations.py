@@ -16,6 +16,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from assessments.common.vocabulary import number_text
 from assessments.models import MEMBER_KINDS, Kind, Member, Organization
 from assessments.permissions import scope_is_everything
 
@@ -71,7 +72,7 @@ def kind_members_check(*, code: str, kind: str, members: int, field: str = "kind
                 field: _(
                     "%(code)s không thể là %(kind)s: còn %(n)s đảng viên sinh hoạt ở đây (chỉ chi bộ có đảng viên)."
                 )
-                % {"code": code, "kind": _label(kind).lower(), "n": members}
+                % {"code": code, "kind": _label(kind).lower(), "n": number_text(members)}
             }
         )
 

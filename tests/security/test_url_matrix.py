@@ -21,7 +21,17 @@ from django.core.files.base import ContentFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.cycle import services as cycle_services
-from assessments.models import ImportRecord, IssuedDocument, Kind, ReviewDocument, Role, Sector, Submission
+from assessments.models import (
+    ImportRecord,
+    IssuedDocument,
+    Kind,
+    Notice,
+    NoticeKind,
+    ReviewDocument,
+    Role,
+    Sector,
+    Submission,
+)
 from tests.consolidation_factories import PlanFactory, ProgrammeFactory
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 from tests.security.test_hardening import inline_problems
@@ -75,6 +85,7 @@ PAGES = [(name, params) for name, params in PRIVATE if name not in API_ROUTES]
 OBJECT_FOR = {
     "assessments:document_": "document",
     "assessments:import_": "import",
+    "assessments:notice_read": "notice",
     "consolidation:plan_": "plan",
     "consolidation:task_progress_add": "plan",
     "consolidation:measurement_add": "plan",
@@ -137,6 +148,9 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
         "document": document,
         "import": record,
         "issued": issued,
+        "notice": Notice.objects.create(
+            recipient=secretary, kind=NoticeKind.RETURNED, subject=f"Hồ sơ của {commune.name} bị trả lại"
+        ),
         "plan": PlanFactory(organization=commune, number="82-KH/HU", issuing_body=f"Huyện ủy {district.code}"),
         "programme": ProgrammeFactory(organization=district, name=f"Đề án củng cố của {district.name}"),
     }
@@ -361,13 +375,17 @@ FORBIDDEN = {
 }
 # Objects a persona of FORBIDDEN does not have in scope even on their own side: the district's cycle and programme
 # are above a commune secretary.
+# A notice is its recipient's alone (the planted one is the commune secretary's): 404 to everybody else.
 NOT_IN_SCOPE = {
+    "officer": ("assessments:notice_read",),
+    "admin_user": ("assessments:notice_read",),
+    "leader": ("assessments:notice_read",),
     "secretary_nhat_tien": (
         "assessments:cycle_detail",
         "assessments:cycle_finalize_selected",
         "consolidation:programme_",
         "reports:issued_",
-    )
+    ),
 }
 
 
