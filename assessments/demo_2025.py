@@ -1,5 +1,6 @@
 """The demo's July 2025 structure and its 2025 results: the six merged communes of Bắc Sơn directly under the
-province, their village cells (successors of the old ones) and members, rated 2025 under qd366-2025 with scores.
+province, their village cells (successors of the old ones), and the old cells' members rated there for 2025 under
+qd366-2025 with scores.
 
 Deterministic (its own seed, after the published years, whose figures do not move) and idempotent. Every level is
 the one its score and task figures allow (rules.scores), except two written "below the score" with a reason.
@@ -22,7 +23,6 @@ from assessments.models import (
     UnitAssessment,
     User,
 )
-from assessments.rules.members import member_organization_check, memberships_move
 from assessments.rules.scores import score_allowed_level, scored_levels
 
 YEAR, SEED = 2025, 2025
@@ -57,34 +57,19 @@ def _cells_of_new_communes(reorganization: list, by_code: dict[str, Organization
     return {old: cells[new] for old, new in successor_of.items()}
 
 
-def _members_move(successors: dict[str, Organization]) -> list[Member]:
-    """The members of the old village cells move to the successor cells from 1 July 2025 (rules.members)."""
-    members = list(
-        Member.objects.filter(
-            memberships__end__isnull=True, memberships__organization__code__in=list(successors)
-        ).select_related("organization")
-    )
+def _members_rated_at(successors: dict[str, Organization]) -> list[tuple[Member, Organization]]:
+    """The members of the old village cells, each with the successor cell where they are rated for 2025.
+
+    They are not transferred: the demo's accounts and pages of 2016–2019 (the secretaries of Đồng Ý and Nhất Tiến
+    and their members) stay exactly as they were; a rating records where it was given (MemberAssessment.organization).
+    """
     open_at = dict(
-        Membership.objects.filter(member__in=members, end__isnull=True).values_list("member_id", "organization__code")
-    )
-    moves = {}
-    for member in members:
-        cell = successors[open_at[member.pk]]
-        member_organization_check(organization=cell, day=START)
-        moves[member.pk] = cell.pk
-    memberships_move(moves.items(), START)
-    # Every member now open at a new cell belongs to it (a reload's upsert of the members puts the old cell back).
-    new_ids = [cell.pk for cell in successors.values()]
-    open_cell = dict(
-        Membership.objects.filter(end__isnull=True, organization_id__in=new_ids).values_list(
-            "member_id", "organization_id"
+        Membership.objects.filter(end__isnull=True, organization__code__in=list(successors)).values_list(
+            "member_id", "organization__code"
         )
     )
-    staying = list(Member.objects.filter(pk__in=open_cell).order_by("card_number"))
-    for member in staying:
-        member.organization_id = open_cell[member.pk]
-    Member.objects.bulk_update(staying, ["organization"], batch_size=1000)
-    return list(Member.objects.filter(pk__in=open_cell).select_related("organization").order_by("card_number"))
+    members = Member.objects.filter(pk__in=open_at).order_by("card_number")
+    return [(member, successors[open_at[member.pk]]) for member in members]
 
 
 def _tasks(rng: random.Random) -> dict:
@@ -115,7 +100,7 @@ def _scored(rating, levels: list, rng: random.Random, *, below: str = ""):
     return rating
 
 
-def _rate(rng: random.Random, communes: list[Organization], cells: list[Organization], members: list[Member]):
+def _rate(rng: random.Random, communes: list[Organization], cells: list[Organization], members: list[tuple]):
     """The 2025 yearly results of the communes, their cells and their members, every level from its score."""
     from assessments.demo import _upsert, ratings_check
 
@@ -130,9 +115,9 @@ def _rate(rng: random.Random, communes: list[Organization], cells: list[Organiza
         rating.self_level = rating.level
         units.append(rating)
     ratings = []
-    below_member = members[len(members) // 3].pk if members else None
-    for member in members:
-        rating = MemberAssessment(member=member, year=YEAR, organization=member.organization)
+    below_member = members[len(members) // 3][0].pk if members else None
+    for member, cell in members:
+        rating = MemberAssessment(member=member, year=YEAR, organization=cell)
         if member.birth_date.year <= YEAR - 75:
             rating.not_rated_reason = NotRatedReason.EXEMPT
         else:
@@ -163,7 +148,7 @@ def demo_2025_load(*, actor: User | None) -> list[Organization]:
     communes = sorted(reorganization_2025_load(), key=lambda o: o.code)
     by_code = {o.code: o for o in communes}
     successors = _cells_of_new_communes(REORGANIZATION_2025, by_code)
-    members = _members_move(successors)
+    members = _members_rated_at(successors)
     cells = sorted({cell.pk: cell for cell in successors.values()}.values(), key=lambda o: o.code)
     _rate(rng, communes, cells, members)
     services.year_results_finalize(organizations=communes, year=YEAR, actor=actor)
