@@ -193,11 +193,14 @@ def _import_links(year: int, back: str) -> dict:
     }
 
 
-def _cells_current(cells, year: int) -> dict:
+def _cells_current(cells, year: int, scores: dict | None = None) -> dict:
+    """Each cell's current choice (level or reason); with `scores`, fills it with their recorded scores too."""
     current = {}
     for assessment in UnitAssessment.objects.filter(organization__in=cells, year=year).only(
-        "organization_id", "level_id", "not_rated_reason"
+        "organization_id", "level_id", "not_rated_reason", "score"
     ):
+        if scores is not None and assessment.score is not None:
+            scores[assessment.organization_id] = assessment.score
         if assessment.level_id:
             current[assessment.organization_id] = f"level:{assessment.level_id}"
         elif assessment.not_rated_reason:
@@ -220,7 +223,9 @@ def _portal_restore(request, submission: Submission, *, cells, levels) -> dict:
     build = {
         "upload": lambda data: forms.DocumentUploadForm(data),
         "self_level": lambda data: forms.SelfLevelForm(data, year=year),
-        "cells": lambda data: forms.CellLevelsForm(data, cells=cells, levels=levels, current={}),
+        "cells": lambda data: forms.CellLevelsForm(
+            data, cells=cells, levels=levels, current={}, scored=submission.cycle.scheme.is_scored
+        ),
     }
     return {key: value if isinstance(value, list) else value.bind(build[key]) for key, value in kept.items()}
 
@@ -236,13 +241,16 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     )
     levels = rules.unit_levels(year)
     cells = rules.decided_cells(organization, year)
-    current = _cells_current(cells, year)
+    current_scores: dict = {}
+    current = _cells_current(cells, year, current_scores)
     bound = forms_bound or _portal_restore(request, submission, cells=cells, levels=levels)
     upload_form = bound.get("upload") or forms.DocumentUploadForm()
     self_form = bound.get("self_level") or forms.SelfLevelForm(
         year=year, initial={"level": own.self_level_id if own else None}
     )
-    cells_form = bound.get("cells") or forms.CellLevelsForm(cells=cells, levels=levels, current=current)
+    cells_form = bound.get("cells") or forms.CellLevelsForm(
+        cells=cells, levels=levels, current=current, scored=submission.cycle.scheme.is_scored, scores=current_scores
+    )
     choice_labels = dict(forms.cell_choices(levels))
     cell_rows = [(cell, choice_labels.get(current.get(cell.pk, ""), "—")) for cell in cells]
     checks = rules.submission_checks(submission=submission, level=own.self_level if own else None)
@@ -363,7 +371,9 @@ def portal_cells(request, code: str, year: int):
     cells = rules.decided_cells(submission.organization, year)
     if not cells:
         raise Http404
-    form = forms.CellLevelsForm(request.POST, cells=cells, levels=rules.unit_levels(year), current={})
+    form = forms.CellLevelsForm(
+        request.POST, cells=cells, levels=rules.unit_levels(year), current={}, scored=submission.cycle.scheme.is_scored
+    )
     if form.is_valid():
         try:
             with transaction.atomic():  # all the cells or none
@@ -375,6 +385,7 @@ def portal_cells(request, code: str, year: int):
                         not_rated_reason=reason,
                         override_reason=form.cleaned_data.get("override_reason", ""),
                         actor=request.user,
+                        scores=form.scores_of(cell),
                     )
         except ValidationError as error:
             form_errors_add(form, error)
