@@ -36,7 +36,7 @@ def unload(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0014_issued_documents"),
+        ("assessments", "0017_notices"),
     ]
 
     operations = [
