@@ -29,6 +29,8 @@ def rating_schemes_ensure() -> None:
                 last = RatingLevel.objects.filter(scheme=scheme, subject=subject).order_by("-rank").first()
                 if last is not None:
                     RatingLevel.objects.filter(pk=last.pk).update(is_lowest=True)
+        # Migration 0018's scored scheme: qd366-2025's total, bands and task conditions.
+        importlib.import_module("assessments.migrations.0018_scored_ratings").load(apps, None)
     if not GuidancePeriod.objects.exists():
         importlib.import_module("assessments.migrations.0011_regulation_periods_data").load(apps, None)
         importlib.import_module("assessments.migrations.0016_issued_files_and_rating_word").classification_set(
