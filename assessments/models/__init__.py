@@ -61,6 +61,8 @@ from assessments.models.ratings import (  # noqa: F401
     MemberAssessment,
     NotRatedReason,
     UnitAssessment,
+    period_label,
+    rating_of,
 )
 from assessments.models.regulation import (  # noqa: F401
     GuidancePeriod,

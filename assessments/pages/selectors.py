@@ -20,6 +20,7 @@ from assessments.models import (
     Subject,
     Summary,
     UnitAssessment,
+    rating_of,
 )
 
 # Kinds that have units under them, so that a dashboard of theirs has something to count.
@@ -42,7 +43,9 @@ def dashboard_organization_default(user) -> Organization | None:
 
 def rated_years(*, organization: Organization) -> list[int]:
     """Years in which units or members in the organization's subtree were rated, newest first (one query)."""
-    units = UnitAssessment.objects.filter(organization__path__startswith=organization.path, level__isnull=False)
+    units = UnitAssessment.objects.yearly().filter(
+        organization__path__startswith=organization.path, level__isnull=False
+    )
     # Members from the stored summary (members_rated counts the whole subtree): scanning the member ratings cost
     # 120 ms for a province (bench/). A stale row is a year just written and not yet recomputed: it counts too.
     members = Summary.objects.filter(organization=organization).filter(
@@ -174,7 +177,7 @@ def sector_table(*, organization: Organization, year: int, levels: list[LevelCou
     rows = (
         Organization.objects.filter(parent=organization)
         .for_year(year)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .annotate(rating=rating_of("assessments", year))
         .values("sector", "rating__level__code", "rating__level__subject")
         .annotate(n=Count("pk"))
         .order_by()
@@ -217,7 +220,8 @@ def headline_fill_units(*, headline: Headline, sectors: list[SectorRow]) -> None
 def headline_fill_members(*, headline: Headline, organization: Organization) -> None:
     """Put live member counts (one aggregate query) into a headline whose summary was never computed."""
     rows = (
-        MemberAssessment.objects.filter(organization__path__startswith=organization.path, year=headline.year)
+        MemberAssessment.objects.yearly()
+        .filter(organization__path__startswith=organization.path, year=headline.year)
         .values("level__code", "level__subject", "level__is_good_or_better")
         .annotate(n=Count("pk"))
         .order_by()
@@ -270,9 +274,11 @@ def trend(*, organization: Organization) -> list[dict]:
 def latest_unit_year(*, user, exclude=()) -> int | None:
     """The latest year in which a unit in the user's scope received a final level, leaving out the years given
     (provisional ones) (one query)."""
-    rated = UnitAssessment.objects.filter(
-        organization__in=permissions.organizations_visible_to(user), level__isnull=False
-    ).exclude(year__in=list(exclude))
+    rated = (
+        UnitAssessment.objects.yearly()
+        .filter(organization__in=permissions.organizations_visible_to(user), level__isnull=False)
+        .exclude(year__in=list(exclude))
+    )
     return rated.order_by("-year").values_list("year", flat=True).first()
 
 
@@ -286,7 +292,7 @@ def units_under(*, user, year: int, parent: Organization | None = None) -> Query
     the user's scope."""
     units = permissions.organizations_visible_to(user).for_year(year)
     units = units.filter(parent=parent) if parent is not None else units.filter(kind__in=GRASSROOTS_KINDS)
-    return units.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+    return units.annotate(rating=rating_of("assessments", year))
 
 
 def unit_rows(*, units: QuerySet[Organization], level: str = "", sector: str = "", query: str = "") -> QuerySet:
@@ -326,7 +332,7 @@ def last_finished_year(
     """The latest year, up to `before`, in which units directly under the organization received final levels and
     whose yearly cycle (when one was opened, at the organization or above) has every unit finalized. `open_` is
     open_years() when the caller has it already."""
-    rated = UnitAssessment.objects.filter(organization__parent=organization, level__isnull=False)
+    rated = UnitAssessment.objects.yearly().filter(organization__parent=organization, level__isnull=False)
     if before is not None:
         rated = rated.filter(year__lte=before)
     years = list(rated.order_by("-year").values_list("year", flat=True).distinct()[:10])
@@ -345,9 +351,8 @@ def weak_units(*, organization: Organization, year: int) -> list[UnitAssessment]
         return None
     units = Organization.objects.filter(parent=organization).for_year(year)
     weak = list(
-        UnitAssessment.objects.filter(
-            year=year, organization__in=units, level__is_lowest=True, level__subject=Subject.UNIT
-        )
+        UnitAssessment.objects.yearly()
+        .filter(year=year, organization__in=units, level__is_lowest=True, level__subject=Subject.UNIT)
         .select_related("organization", "level")
         .order_by("organization__name_folded")
     )
@@ -410,7 +415,7 @@ def member_order() -> list:
 
 def member_years(*, user) -> list[int]:
     """Years with member ratings in the user's scope, newest first (one query)."""
-    rows = MemberAssessment.objects.filter(organization__in=permissions.organizations_visible_to(user))
+    rows = MemberAssessment.objects.yearly().filter(organization__in=permissions.organizations_visible_to(user))
     return list(rows.order_by("-year").values_list("year", flat=True).distinct())
 
 
@@ -429,7 +434,7 @@ def members_filtered(
 
     members = (
         selectors.members_search(user=user, query=query)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .annotate(rating=rating_of("assessments", year))
         # The parent names a cell's grassroots organization: cell names ("Chi bộ thôn 1") repeat across communes.
         .select_related("organization__parent", "rating__level")
     )

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import FilteredRelation, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from assessments.models import (
     Sector,
     Subject,
     UnitAssessment,
+    rating_of,
 )
 from assessments.pages import exports
 from assessments.pages import selectors as dashboard
@@ -211,7 +212,10 @@ def unit_detail(request, code: str):
     """One unit: its ratings over the years with the scheme of each year, members, documents and history."""
     unit = permissions.organization_get_for_user(user=request.user, code=code)
     ratings = list(
-        UnitAssessment.objects.filter(organization=unit).select_related("level", "self_level").order_by("-year")
+        UnitAssessment.objects.yearly()
+        .filter(organization=unit)
+        .select_related("level", "self_level")
+        .order_by("-year")
     )
     schemes = list(RatingScheme.objects.order_by("first_year"))
     for rating in ratings:
@@ -220,7 +224,7 @@ def unit_detail(request, code: str):
     latest_year = ratings[0].year if ratings else _last_year()
     children = list(
         unit.children.for_year(latest_year)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=latest_year)))
+        .annotate(rating=rating_of("assessments", latest_year))
         .values("code", "name", "kind", "rating__level__label_vi", "rating__level__label_en")
         .order_by("name_folded")
     )
@@ -228,7 +232,8 @@ def unit_detail(request, code: str):
     members = Member.objects.filter(organization__path__startswith=unit.path)
     members_total = members.count()
     member_year = (
-        MemberAssessment.objects.filter(organization__path__startswith=unit.path)
+        MemberAssessment.objects.yearly()
+        .filter(organization__path__startswith=unit.path)
         .order_by("-year")
         .values_list("year", flat=True)
         .first()
@@ -238,7 +243,7 @@ def unit_detail(request, code: str):
         .prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=MemberAssessment.objects.filter(year=member_year).select_related("level"),
+                queryset=MemberAssessment.objects.yearly().filter(year=member_year).select_related("level"),
                 to_attr="year_ratings",
             )
         )
