@@ -52,6 +52,7 @@ from assessments.models.periods import (  # noqa: F401
     QUARTERS,
     Period,
     period_field,
+    period_parse,
 )
 from assessments.models.ratings import (  # noqa: F401
     MEMBER_REASONS,
