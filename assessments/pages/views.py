@@ -23,6 +23,7 @@ from assessments.models import (
     Sector,
     Subject,
     UnitAssessment,
+    period_label,
     period_parse,
     rating_of,
 )
@@ -358,6 +359,7 @@ def member_list(request):
         "year": year,
         "years": sorted({*years, year}, reverse=True),
         "period": period,
+        "period_label": period_label(year, period),
         "quarters": [(q.value, q.label) for q in QUARTERS],
         "open_year": provisional.get(year),
         "level": level,
