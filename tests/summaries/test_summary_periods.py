@@ -152,3 +152,15 @@ def test_summary_api_takes_the_period_and_answers_400_naming_a_bad_one(client, p
     assert {row["period"] for row in listed["results"]} == {"Q1"}
     listed = client.get("/api/v1/summaries/", {"year": YEAR, "organization": "LS"}).json()
     assert listed["count"] == Organization.objects.count() and all("period" not in r for r in listed["results"])
+
+
+def test_rating_lists_in_the_api_are_yearly_unless_a_quarter_is_asked(client, province, admin_user):
+    _quarters(province)
+    client.force_login(admin_user)
+    yearly = client.get("/api/v1/member-assessments/", {"year": YEAR, "page_size": 500}).json()
+    assert yearly["count"] == MemberAssessment.objects.filter(period="").count()
+    assert {row["period"] for row in yearly["results"]} == {""}
+    quarter = client.get("/api/v1/unit-assessments/", {"year": YEAR, "period": "Q1", "page_size": 500}).json()
+    assert quarter["count"] == UnitAssessment.objects.filter(period="Q1").count() > 0
+    bad = client.get("/api/v1/unit-assessments/", {"period": "Q7"})
+    assert bad.status_code == 400 and "period" in bad.json()
