@@ -202,7 +202,7 @@ def unit_list(request):
     units = dashboard.units_under(user=user, year=year, parent=parent, period=period)
     rows = dashboard.unit_rows(units=units, level=level, sector=sector, query=query)
     if request.GET.get("format") in exports.FORMATS:  # the list as shown, to XLSX or CSV (issue 17)
-        return exports.units_response(fmt=request.GET["format"], year=year, rows=rows)
+        return exports.units_response(fmt=request.GET["format"], year=year, rows=rows, period=period)
     levels = list(selectors.levels_for(year=year, subject=Subject.UNIT))
     level_label = next((lv.label for lv in levels if lv.code == level), "")
     context = {
@@ -342,7 +342,7 @@ def member_list(request):
     period = _period(request.GET.get("period"))
     members = dashboard.members_filtered(user=user, query=query, unit=cell, year=year, level=level, period=period)
     if request.GET.get("format") in exports.FORMATS:  # every filtered row, not one page (issue 17)
-        return exports.members_response(fmt=request.GET["format"], year=year, members=members)
+        return exports.members_response(fmt=request.GET["format"], year=year, members=members, period=period)
     # The suggested not-rated reason and the year's discipline, read in the page's own query (issue 14).
     members = regulation_members.members_with_year_notes(members, year=year)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))

@@ -83,3 +83,19 @@ def test_the_unit_page_shows_the_years_quarters_beside_its_yearly_level(client, 
     ]
     html = response.content.decode()
     assert "Quý I: Hoàn thành nhiệm vụ" in html and "Quý II: Hoàn thành tốt nhiệm vụ" in html
+
+
+def test_the_member_lists_export_of_a_quarter_names_it(client, officer, tree):
+    member = MemberFactory(organization=tree["BS-DONG-Y-01"])
+    MemberAssessment.objects.create(
+        member=member,
+        organization=member.organization,
+        year=2017,
+        period="Q4",
+        level=level("hd27-2014", "member", "good"),
+    )
+    client.force_login(officer)
+    response = client.get("/members/", {"year": 2017, "period": "Q4", "format": "csv"})
+    assert "dang-vien-2017-q4" in response["Content-Disposition"]
+    text = response.content.decode("utf-8-sig")
+    assert "Xếp loại Quý IV/2017" in text.splitlines()[0] and "Hoàn thành tốt nhiệm vụ" in text
