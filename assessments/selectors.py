@@ -62,6 +62,26 @@ def _summary_dict(*, organization, year: int, row) -> dict:
         },
         "computed_at": timezone.localtime(row.computed_at).isoformat(timespec="seconds") if row.computed_at else None,
         "stale": row.stale,
+    } | summary_scores(row)
+
+
+def summary_scores(row) -> dict:
+    """Issue 15: `scores` only for a scored scheme (its stored count is NULL otherwise), so other years' JSON keeps
+    exactly the keys it had."""
+    from assessments.common.vocabulary import score_summary
+
+    if row.units_scored is None and row.members_scored is None:
+        return {}
+    return {
+        "scores": {
+            subject: score_summary(
+                getattr(row, f"{subject}_scored") or 0,
+                getattr(row, f"{subject}_score_sum"),
+                getattr(row, f"{subject}_score_min"),
+                getattr(row, f"{subject}_score_max"),
+            )
+            for subject in ("units", "members")
+        }
     }
 
 
@@ -92,6 +112,8 @@ def summary_read(*, organization: Organization, year: int, period: str = "") -> 
             computed_at=computed_at,
             unit_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
             member_levels=[[code, 0] for code in levels.codes(Subject.MEMBER)],
+            units_scored=0 if scheme.is_scored else None,
+            members_scored=0 if scheme.is_scored else None,
         )
         if absent:
             row.computed_version = row.version

@@ -36,6 +36,27 @@ class Column:
     choices: str = ""  # name of a code list explained on the template's second sheet
 
 
+# QĐ 366's scores and task figures, optional in both rating types; for a scored scheme `score` goes with a level.
+SCORE_COLUMNS = (
+    Column(
+        "score",
+        "Điểm",
+        False,
+        _("Điểm cấp có thẩm quyền chấm, 0 đến tổng điểm (100); bắt buộc với mức xếp loại từ năm 2025 (Quy định 366)."),
+    ),
+    Column("self_score", "Điểm tự chấm", False, _("Điểm tự chấm, 0 đến tổng điểm.")),
+    Column("tasks_assigned", "Số nhiệm vụ được giao", False, _("Số nhiệm vụ được giao trong năm.")),
+    Column("tasks_on_time", "Số nhiệm vụ đúng hạn", False, _("Số nhiệm vụ hoàn thành đúng hạn, bảo đảm chất lượng.")),
+    Column("tasks_exceeded", "Số nhiệm vụ vượt mức", False, _("Số nhiệm vụ hoàn thành vượt mức.")),
+    Column("tasks_late", "Số nhiệm vụ chậm", False, _("Số nhiệm vụ hoàn thành nhưng chậm hạn.")),
+    Column(
+        "below_score_reason",
+        "Lý do xếp thấp hơn mức theo điểm",
+        False,
+        _("Bắt buộc khi mức xếp loại thấp hơn mức điểm cho phép (ví dụ bị kỷ luật)."),
+    ),
+)
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ORGANIZATIONS: (
         Column("code", "Mã tổ chức", True, _("Mã duy nhất: chữ cái không dấu, chữ số, dấu gạch nối (BS-DONG-Y).")),
@@ -84,6 +105,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
         # Issue 15: a quarter's results next to the year's; optional, so files written before it mean the year.
         Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        *SCORE_COLUMNS,
     ),
     MEMBER_RATINGS: (
         Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của đảng viên đã có trong hệ thống.")),
@@ -121,6 +143,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
         # Issue 15: a quarter's results next to the year's; optional, so files written before it mean the year.
         Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        *SCORE_COLUMNS,
     ),
     DISCIPLINES: (
         Column("card_number", "Số thẻ đảng viên", False, _("Số thẻ của đảng viên bị kỷ luật; hoặc ghi mã tổ chức.")),

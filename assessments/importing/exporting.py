@@ -10,7 +10,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape
-from assessments.importing.columns import COLUMNS, DISCIPLINES, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.importing.columns import (
+    COLUMNS,
+    DISCIPLINES,
+    MEMBER_RATINGS,
+    MEMBERS,
+    ORGANIZATIONS,
+    SCORE_COLUMNS,
+    UNIT_RATINGS,
+)
 from assessments.models import Discipline, Member, MemberAssessment, Organization, UnitAssessment
 
 
@@ -79,6 +87,7 @@ def export_rows(
                 a.decided_on,
                 a.note,
                 a.period,
+                *_score_cells(a),
             ]
     elif data_type == MEMBER_RATINGS:
         ratings = MemberAssessment.objects.filter(organization__in=scope)
@@ -100,6 +109,7 @@ def export_rows(
                 a.sick_leave_months,
                 a.civil_servant_level,
                 a.period,
+                *_score_cells(a),
             ]
     elif data_type == DISCIPLINES:
         records = Discipline.objects.filter(Q(member__organization__in=scope) | Q(organization__in=scope))
@@ -119,6 +129,11 @@ def export_rows(
             ]
     else:
         raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
+
+
+def _score_cells(rating) -> list:
+    """The score columns of a rating, in the order of importing.columns.SCORE_COLUMNS."""
+    return [getattr(rating, column.code) for column in SCORE_COLUMNS]
 
 
 def _csv_value(value) -> str:

@@ -101,6 +101,39 @@ def _level():
     return forms.CharField(max_length=200, required=False)
 
 
+class ScoreField(forms.DecimalField):
+    """A score of at most two decimals, with a comma or a point ("85,5" as written in Vietnamese, or 85.5)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=5, decimal_places=2, min_value=0, required=False, **kwargs)
+        self.error_messages["invalid"] = gettext_lazy("Điểm phải là một số, ví dụ 85,5.")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        elif isinstance(value, float):
+            value = repr(value)  # 85.5 from an XLSX number cell, without binary noise
+        return super().to_python(value)
+
+
+def _task_count():
+    return forms.IntegerField(
+        min_value=0, required=False, error_messages={"invalid": gettext_lazy("Số nhiệm vụ phải là một số nguyên.")}
+    )
+
+
+class ScoreColumnsMixin(forms.Form):
+    """The score columns both rating types share (importing.columns.SCORE_COLUMNS)."""
+
+    score = ScoreField()
+    self_score = ScoreField()
+    tasks_assigned = _task_count()
+    tasks_on_time = _task_count()
+    tasks_exceeded = _task_count()
+    tasks_late = _task_count()
+    below_score_reason = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+
+
 def _code(required=True):
     return forms.CharField(max_length=40, required=required, validators=[CODE_VALIDATOR])
 
@@ -136,7 +169,7 @@ class MemberRowForm(TextNormalizeFormMixin, forms.Form):
     official_on = FlexibleDateField(required=False)
 
 
-class UnitRatingRowForm(TextNormalizeFormMixin, forms.Form):
+class UnitRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     organization_code = _code()
     year = _year()
     period = CodeChoiceField(Period.choices, required=False)
@@ -148,7 +181,7 @@ class UnitRatingRowForm(TextNormalizeFormMixin, forms.Form):
     note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
 
 
-class MemberRatingRowForm(TextNormalizeFormMixin, forms.Form):
+class MemberRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     card_number = forms.CharField(max_length=20)
     year = _year()
     period = CodeChoiceField(Period.choices, required=False)

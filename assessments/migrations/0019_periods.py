@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0014_issued_documents'),
+        ('assessments', '0018_summary_scores'),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments import demo, services
-from assessments.models import Submission, SubmissionStatus, UnitAssessment
+from assessments.models import RatingScheme, Submission, SubmissionStatus, UnitAssessment
 from tests.cycle_factories import year_opened
 from tests.factories import level
 from tests.rules.paths import admin_errors, import_messages, import_rows
@@ -54,26 +54,26 @@ def test_a_quarter_marked_exemplary_is_refused_by_every_path(tree, officer, admi
 
 
 def test_a_finalized_year_still_takes_its_quarters_in_every_path(tree, officer, admin_client, tmp_path):
-    submissions = year_opened(officer=officer, tree=tree, year=2025)
-    good = level("qd366-2025", "unit", "good")
-    UnitAssessment.objects.create(organization=tree["BS-DONG-Y"], year=2025, level=good)
+    submissions = year_opened(officer=officer, tree=tree, year=2024)
+    good = RatingScheme.for_year(2024).levels.get(subject="unit", code="good")
+    UnitAssessment.objects.create(organization=tree["BS-DONG-Y"], year=2024, level=good)
     Submission.objects.filter(pk=submissions["BS-DONG-Y"].pk).update(status=SubmissionStatus.FINALIZED)
 
     with pytest.raises(ValidationError, match="đã chốt"):  # the year itself is closed ...
         services.unit_assessment_save(
-            assessment=UnitAssessment(organization=tree["BS-DONG-Y-01"], year=2025, level=good), actor=officer
+            assessment=UnitAssessment(organization=tree["BS-DONG-Y-01"], year=2024, level=good), actor=officer
         )
     # ... its quarters are not: one through each path.
     services.unit_assessment_save(
-        assessment=UnitAssessment(organization=tree["BS-DONG-Y"], year=2025, period="Q1", level=good), actor=officer
+        assessment=UnitAssessment(organization=tree["BS-DONG-Y"], year=2024, period="Q1", level=good), actor=officer
     )
-    result = import_rows(tmp_path, "unit_ratings", [UR, ["BS-DONG-Y", 2025, "good", "", "Q2"]], user=officer)
+    result = import_rows(tmp_path, "unit_ratings", [UR, ["BS-DONG-Y", 2024, "good", "", "Q2"]], user=officer)
     assert result.ok, import_messages(result)
     response = admin_client.post(
-        "/admin/assessments/unitassessment/add/", _admin_form(tree["BS-DONG-Y"], 2025, good, "Q3")
+        "/admin/assessments/unitassessment/add/", _admin_form(tree["BS-DONG-Y"], 2024, good, "Q3")
     )
     assert response.status_code == 302, admin_errors(response)
-    periods = UnitAssessment.objects.filter(organization=tree["BS-DONG-Y"], year=2025).values_list("period", flat=True)
+    periods = UnitAssessment.objects.filter(organization=tree["BS-DONG-Y"], year=2024).values_list("period", flat=True)
     assert sorted(periods) == ["", "Q1", "Q2", "Q3"]
 
 
