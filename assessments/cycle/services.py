@@ -316,7 +316,7 @@ def submission_appraise(
 def _appraisal_scores_record(*, submission: "Submission", level: RatingLevel | None, scores, actor) -> None:
     """The proposed level against the appraisal score, by the rule of a decided level (rules.scores)."""
     year = submission.cycle.year
-    assessment = UnitAssessment.objects.filter(organization=submission.organization, year=year).first()
+    assessment = UnitAssessment.objects.for_year(year).filter(organization=submission.organization).first()
     assessment = assessment or UnitAssessment(organization=submission.organization, year=year)
     _scores_apply(assessment, scores)
     probe = copy.copy(assessment)
