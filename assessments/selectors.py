@@ -129,3 +129,45 @@ def summaries_read(*, organizations, year: int, period: str = "") -> dict[str, d
         "organization"
     )
     return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}
+
+
+def score_bands(*, organization: Organization, year: int, period: str = "") -> dict | None:
+    """For a scored year (or one of its quarters): how many rated units directly under the organization, and rated
+    members of its subtree, have a score in each level's band (vocabulary.band_bounds), best first; None for a year
+    without scores. Two aggregate queries, whatever the number of rows."""
+    from dataclasses import dataclass
+
+    from django.db.models import Count, Q
+
+    from assessments.common.vocabulary import band_bounds, band_text, levels_of
+    from assessments.models import MemberAssessment, Subject, UnitAssessment
+
+    scheme = scheme_for_year(year)
+    if scheme is None or not scheme.is_scored:
+        return None
+    levels = levels_of(scheme)
+
+    @dataclass(frozen=True)
+    class BandCount:
+        level: object
+        band: str
+        count: int
+
+    def counted(rows, subject: str) -> list:
+        of_subject = levels.of(subject)
+        filters = {}
+        for i, level in enumerate(of_subject):
+            low, high = band_bounds(of_subject, level)
+            band = Q(score__gte=low) if low is not None else Q()
+            band &= Q(score__lt=high) if high is not None else Q()
+            filters[f"b{i}"] = Count("pk", filter=band)
+        found = rows.filter(level__isnull=False, score__isnull=False).aggregate(**filters)
+        return [BandCount(lv, band_text(of_subject, lv), found[f"b{i}"]) for i, lv in enumerate(of_subject)]
+
+    units = UnitAssessment.objects.for_year(year, period).filter(
+        organization__in=Organization.objects.for_year(year).filter(parent=organization)
+    )
+    members = MemberAssessment.objects.for_year(year, period).filter(organization__path__startswith=organization.path)
+    by_unit, by_member = counted(units, Subject.UNIT), counted(members, Subject.MEMBER)
+    # One table row per level: the unit and member scales of a scored scheme have the same levels (QĐ 366).
+    return {"units": by_unit, "members": by_member, "rows": list(zip(by_unit, by_member, strict=False))}
