@@ -325,7 +325,7 @@ def _rate_units(
     _upsert(
         UnitAssessment,
         rows,
-        ["organization", "year"],
+        ["organization", "year", "period"],
         ["level", "self_level", "exemplary", "decision_ref", "decided_on"],
     )
 
@@ -371,7 +371,7 @@ def _rate_members(rng: random.Random, year: int, members: list[Member]):
         if m.pk in reasons
     ]
     ratings_check(rows)
-    _upsert(MemberAssessment, rows, ["member", "year"], ["organization", "level", "not_rated_reason"])
+    _upsert(MemberAssessment, rows, ["member", "year", "period"], ["organization", "level", "not_rated_reason"])
 
 
 def _accounts(by_code: dict[str, Organization], password: str) -> list[User]:
@@ -417,9 +417,14 @@ def demo_load(*, password: str = DEMO_PASSWORD) -> dict[str, int]:
     from assessments.demo_2025 import demo_2025_load
 
     demo_2025_load(actor=next(user for user in users if user.username == "tinh"))
+    # And 2026's first three quarters, scored, beside the year that is not rated yet (issue 15, periods).
+    from assessments.demo_2026 import demo_2026_load
+
+    quarters = demo_2026_load()
     ids = list(Organization.objects.values_list("pk", flat=True))
     organizations_changed.send(sender=Organization, organization_ids=ids)
     assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=[*YEARS, 2019, 2025])
+    assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=[2026], periods=quarters)
     demo_loaded.send(sender=None, actor=users[0])
     return {"organizations": len(by_code), "units": len(units), "members": len(members)}
 

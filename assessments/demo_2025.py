@@ -129,13 +129,13 @@ def _rate(rng: random.Random, communes: list[Organization], cells: list[Organiza
     _upsert(
         UnitAssessment,
         units,
-        ["organization", "year"],
+        ["organization", "year", "period"],
         ["level", "self_level", "decision_ref", "decided_on", *scores, "below_score_reason"],
     )
     _upsert(
         MemberAssessment,
         ratings,
-        ["member", "year"],
+        ["member", "year", "period"],
         ["organization", "level", "not_rated_reason", "score", "self_score", "below_score_reason"],
     )
 

@@ -33,10 +33,13 @@ def members_search(*, user, query: str = ""):
 def _summary_dict(*, organization, year: int, row) -> dict:
     from django.utils import timezone
 
+    # A quarter's summary says which quarter it is (issue 15); the year's keeps exactly the keys it always had.
+    period = {"period": row.period} if row.period else {}
     return {
         "organization": organization.code,
         "name": organization.name,
         "year": year,
+        **period,
         "scheme": row.scheme_code,
         "units": {
             "total": row.units_total,
@@ -82,8 +85,9 @@ def summary_scores(row) -> dict:
     }
 
 
-def summary_read(*, organization: Organization, year: int) -> dict | None:
-    """The stored counts of an organization for a year as the API's JSON (one query); None if no scheme.
+def summary_read(*, organization: Organization, year: int, period: str = "") -> dict | None:
+    """The stored counts of an organization for a year, or a quarter of it (`period` Q1–Q4), as the API's JSON (one
+    query); None if no scheme.
 
     An organization that does not exist on 31 December of the year has nothing to count in it: fresh zeros, whatever
     a stored row says and whether or not a worker has run (a row may have been created and bumped by a write that
@@ -92,7 +96,7 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
     from assessments.models import Subject, Summary
 
     absent = not organization.exists_in(year)
-    row = Summary.objects.filter(organization=organization, year=year).order_by("pk").first()  # no join for ordering
+    row = Summary.objects.filter(organization=organization, year=year, period=period).order_by("pk").first()  # no join
     if row is None or absent:
         # Not computed yet (a new organization or year): zeros, and stale until the worker has run.
         scheme = scheme_for_year(year)
@@ -103,6 +107,7 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
         row = Summary(
             organization=organization,
             year=year,
+            period=period,
             scheme_code=scheme.code,
             computed_at=computed_at,
             unit_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
@@ -115,11 +120,14 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
     return _summary_dict(organization=organization, year=year, row=row)
 
 
-def summaries_read(*, organizations, year: int) -> dict[str, dict]:
-    """Stored summaries of several organizations for a year, keyed by code, in one query (missing ones left out)."""
+def summaries_read(*, organizations, year: int, period: str = "") -> dict[str, dict]:
+    """Stored summaries of several organizations for a year (or a quarter), keyed by code, in one query (missing ones
+    left out)."""
     from assessments.models import Summary
 
-    rows = Summary.objects.filter(organization__in=organizations, year=year).select_related("organization")
+    rows = Summary.objects.filter(organization__in=organizations, year=year, period=period).select_related(
+        "organization"
+    )
     return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}
 
 
@@ -135,10 +143,10 @@ def notices_unread_count(user) -> int:
     return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 
-def score_bands(*, organization: Organization, year: int, scheme: RatingScheme | None) -> dict | None:
-    """For a scored year: how many rated units directly under the organization, and rated members of its subtree,
-    have a score in each level's band (vocabulary.band_bounds), best first; None for a year without scores. The
-    levels and two aggregate queries, whatever the number of rows."""
+def score_bands(*, organization: Organization, year: int, scheme: RatingScheme | None, period: str = "") -> dict | None:
+    """For a scored year (or one of its quarters): how many rated units directly under the organization, and rated
+    members of its subtree, have a score in each level's band (vocabulary.band_bounds), best first; None for a year
+    without scores. The levels and two aggregate queries, whatever the number of rows."""
     from dataclasses import dataclass
 
     from django.db.models import Count, Q
@@ -168,10 +176,10 @@ def score_bands(*, organization: Organization, year: int, scheme: RatingScheme |
         found = rows.filter(level__isnull=False, score__isnull=False).aggregate(**filters)
         return [BandCount(lv, band_text(of_subject, lv), found[f"b{i}"]) for i, lv in enumerate(of_subject)]
 
-    units = UnitAssessment.objects.filter(
-        year=year, organization__in=Organization.objects.for_year(year).filter(parent=organization)
+    units = UnitAssessment.objects.for_year(year, period).filter(
+        organization__in=Organization.objects.for_year(year).filter(parent=organization)
     )
-    members = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
+    members = MemberAssessment.objects.for_year(year, period).filter(organization__path__startswith=organization.path)
     by_unit, by_member = counted(units, Subject.UNIT), counted(members, Subject.MEMBER)
     # One table row per level: the unit and member scales of a scored scheme have the same levels (QĐ 366).
     return {"units": by_unit, "members": by_member, "rows": list(zip(by_unit, by_member, strict=False))}

@@ -6,15 +6,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from assessments.models import MemberAssessment, Membership, Organization, RatingScheme, Subject, UnitAssessment
 
 
-def recount(organization: Organization, year: int) -> dict:
-    """The contract's counts for one organization and year, without computed_at and stale."""
+def recount(organization: Organization, year: int, period: str = "") -> dict:
+    """The contract's counts for one organization and year (or quarter), without computed_at and stale."""
     scheme = RatingScheme.for_year(year)
     unit_levels = {lv.code: 0 for lv in scheme.levels.filter(subject=Subject.UNIT).order_by("rank")}
     member_levels = {lv.code: 0 for lv in scheme.levels.filter(subject=Subject.MEMBER).order_by("rank")}
     units = [child for child in Organization.objects.filter(parent=organization) if child.exists_in(year)]
     ratings = {
         a.organization_id: a
-        for a in UnitAssessment.objects.filter(year=year, organization__in=units).select_related("level")
+        for a in UnitAssessment.objects.filter(year=year, period=period, organization__in=units).select_related("level")
     }
     rated = exemplary = 0
     unit_scores, member_scores = [], []
@@ -26,7 +26,9 @@ def recount(organization: Organization, year: int) -> dict:
                 unit_scores.append(rating.score)
             unit_levels[rating.level.code] += 1
             exemplary += rating.exemplary
-    members = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
+    members = MemberAssessment.objects.filter(
+        year=year, period=period, organization__path__startswith=organization.path
+    )
     m_total = m_rated = good = not_assessed = not_yet_rated = 0
     for assessment in members.select_related("level"):
         m_total += 1
@@ -42,7 +44,7 @@ def recount(organization: Organization, year: int) -> dict:
             not_yet_rated += 1
     # On the rolls of the subtree on 31 December, with no rating row that year anywhere.
     day = datetime.date(year, 12, 31)
-    with_row = set(MemberAssessment.objects.filter(year=year).values_list("member_id", flat=True))
+    with_row = set(MemberAssessment.objects.filter(year=year, period=period).values_list("member_id", flat=True))
     no_result = {
         m.member_id
         for m in Membership.objects.select_related("organization")
@@ -55,6 +57,7 @@ def recount(organization: Organization, year: int) -> dict:
         "organization": organization.code,
         "name": organization.name,
         "year": year,
+        **({"period": period} if period else {}),
         "scheme": scheme.code,
         "units": {
             "total": len(units),

@@ -68,6 +68,7 @@ class UnitAssessmentSerializer(_RatingSerializer):
             "organization",
             "organization_name",
             "year",
+            "period",
             "scheme",
             "level",
             "level_label",
@@ -95,6 +96,7 @@ class MemberAssessmentSerializer(_RatingSerializer):
             "organization",
             "organization_name",
             "year",
+            "period",
             "scheme",
             "level",
             "level_label",
@@ -188,6 +190,7 @@ class SummarySerializer(serializers.Serializer):
     scheme = serializers.CharField(source="scheme_code")
     units = SummaryUnitsSerializer(source="*")
     members = SummaryMembersSerializer(source="*")
+    period = serializers.CharField(required=False, help_text="Quý (Q1–Q4); không có ở số liệu cả năm.")
     computed_at = serializers.SerializerMethodField()
     stale = serializers.BooleanField()
     scores = _Scores(
@@ -198,6 +201,9 @@ class SummarySerializer(serializers.Serializer):
         data = super().to_representation(row)
         if data.get("scores") is None:
             data.pop("scores", None)  # a scheme without scores: the JSON keeps exactly the keys it had
+        # As selectors.summary_read: only a quarter's summary has the key, so the year's JSON is what it was.
+        if not row.period:
+            data.pop("period", None)
         return data
 
     @extend_schema_field({**{"type": "string", "format": "date-time"}, "nullable": True})

@@ -79,7 +79,8 @@ def excellent_cap_checks(
     # The levels come with the counts (their flags and names), so that the check costs one query like the cap
     # check by level codes did; the scheme's levels are read only when no member is at one of them.
     rows = (
-        MemberAssessment.objects.filter(condition, year=year, level__scheme=scheme, level__subject=MEMBER)
+        MemberAssessment.objects.yearly()
+        .filter(condition, year=year, level__scheme=scheme, level__subject=MEMBER)
         .filter(Q(level__is_top=True) | Q(level__is_good_or_better=True))
         .values_list("organization__path", "level__is_top", "level__code", "level__label_vi", "level__label_en")
         .annotate(n=Count("id"))

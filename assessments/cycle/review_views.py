@@ -50,7 +50,8 @@ def _review_render(request, submission: Submission):
     organization = submission.organization
     bound = _review_restore(request, submission)
     own = (
-        UnitAssessment.objects.filter(organization=organization, year=year)
+        UnitAssessment.objects.yearly()
+        .filter(organization=organization, year=year)
         .select_related("self_level", "level")
         .first()
     )
@@ -79,7 +80,7 @@ def _review_render(request, submission: Submission):
     cells = rules.decided_cells(organization, year)
     cell_ratings = {
         a.organization_id: a
-        for a in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
+        for a in UnitAssessment.objects.yearly().filter(organization__in=cells, year=year).select_related("level")
     }
     history = submission.history.select_related("history_user").order_by("-history_date")
     rating_history = (

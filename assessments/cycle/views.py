@@ -196,8 +196,10 @@ def _import_links(year: int, back: str) -> dict:
 def _cells_current(cells, year: int, scores: dict | None = None) -> dict:
     """Each cell's current choice (level or reason); with `scores`, fills it with their recorded scores too."""
     current = {}
-    for assessment in UnitAssessment.objects.filter(organization__in=cells, year=year).only(
-        "organization_id", "level_id", "not_rated_reason", "score"
+    for assessment in (
+        UnitAssessment.objects.yearly()
+        .filter(organization__in=cells, year=year)
+        .only("organization_id", "level_id", "not_rated_reason", "score")
     ):
         if scores is not None and assessment.score is not None:
             scores[assessment.organization_id] = assessment.score
@@ -235,7 +237,8 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     organization = submission.organization
     can_edit = permissions.may_edit_submission(request.user, submission) and submission.is_editable
     own = (
-        UnitAssessment.objects.filter(organization=organization, year=year)
+        UnitAssessment.objects.yearly()
+        .filter(organization=organization, year=year)
         .select_related("self_level", "level")
         .first()
     )

@@ -74,7 +74,7 @@ def export_rows(
             ratings = ratings.filter(year=year)
         for a in (
             ratings.select_related("organization", "level", "self_level")
-            .order_by("year", "organization__path")
+            .order_by("year", "period", "organization__path")
             .iterator(chunk_size=2000)
         ):
             yield [
@@ -86,6 +86,7 @@ def export_rows(
                 a.decision_ref,
                 a.decided_on,
                 a.note,
+                a.period,
                 *_score_cells(a),
             ]
     elif data_type == MEMBER_RATINGS:
@@ -94,7 +95,7 @@ def export_rows(
             ratings = ratings.filter(year=year)
         for a in (
             ratings.select_related("organization", "level", "member")
-            .order_by("year", "organization__path", "member__card_number")
+            .order_by("year", "period", "organization__path", "member__card_number")
             .iterator(chunk_size=2000)
         ):
             yield [
@@ -107,6 +108,7 @@ def export_rows(
                 a.note,
                 a.sick_leave_months,
                 a.civil_servant_level,
+                a.period,
                 *_score_cells(a),
             ]
     elif data_type == DISCIPLINES:

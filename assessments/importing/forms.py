@@ -20,6 +20,7 @@ from assessments.models import (
     Kind,
     MemberStatus,
     NotRatedReason,
+    Period,
     Sector,
 )
 
@@ -171,6 +172,7 @@ class MemberRowForm(TextNormalizeFormMixin, forms.Form):
 class UnitRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     organization_code = _code()
     year = _year()
+    period = CodeChoiceField(Period.choices, required=False)
     level = _level()
     self_level = _level()
     exemplary = YesNoField()
@@ -182,6 +184,7 @@ class UnitRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
 class MemberRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     card_number = forms.CharField(max_length=20)
     year = _year()
+    period = CodeChoiceField(Period.choices, required=False)
     organization_code = _code()
     level = _level()
     not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from assessments.common.tables import FORMATS, table_response
 from assessments.common.vocabulary import level_label
+from assessments.models import period_label
 
 __all__ = ["FORMATS", "members_response", "table_response", "units_response"]
 
@@ -16,7 +17,11 @@ def _sector_label(sector: str) -> str:
     return str(Sector(sector).label) if sector in Sector.values else ""
 
 
-def units_response(*, fmt: str, year: int, rows) -> HttpResponse:
+def _file_stem(stem: str, year: int, period: str) -> str:
+    return f"{stem}-{year}-{period.lower()}" if period else f"{stem}-{year}"
+
+
+def units_response(*, fmt: str, year: int, rows, period: str = "") -> HttpResponse:
     headers = [_("Tên"), _("Mã"), _("Loại hình"), _("Trực thuộc"), _("Tự đánh giá"), _("Xếp loại"), _("Tiêu biểu")]
 
     def lines():
@@ -32,14 +37,19 @@ def units_response(*, fmt: str, year: int, rows) -> HttpResponse:
             ]
 
     return table_response(
-        fmt=fmt, filename=f"to-chuc-dang-{year}", title=_("Tổ chức đảng"), headers=headers, rows=lines()
+        fmt=fmt,
+        filename=_file_stem("to-chuc-dang", year, period),
+        title=_("Tổ chức đảng"),
+        headers=headers,
+        rows=lines(),
     )
 
 
-def members_response(*, fmt: str, year: int, members) -> HttpResponse:
+def members_response(*, fmt: str, year: int, members, period: str = "") -> HttpResponse:
     headers = [
         _("Họ và tên"), _("Số thẻ"), _("Giới tính"), _("Dân tộc"), _("Trạng thái"), _("Chi bộ"), _("Đảng bộ cơ sở"),
-        _("Xếp loại %(year)s") % {"year": year},
+        # "Xếp loại 2026", or "Xếp loại Quý I/2026" for a quarter's list.
+        _("Xếp loại %(year)s") % {"year": period_label(year, period)},
     ]  # fmt: skip
 
     def lines():
@@ -57,4 +67,6 @@ def members_response(*, fmt: str, year: int, members) -> HttpResponse:
                 m.organization.name, parent, result,
             ]  # fmt: skip
 
-    return table_response(fmt=fmt, filename=f"dang-vien-{year}", title=_("Đảng viên"), headers=headers, rows=lines())
+    return table_response(
+        fmt=fmt, filename=_file_stem("dang-vien", year, period), title=_("Đảng viên"), headers=headers, rows=lines()
+    )

@@ -79,7 +79,7 @@ class SubtreeFacts:
     @cached_property
     def ratings(self) -> dict[int, UnitAssessment]:
         """The year's unit ratings under the roots, with their levels, by unit id (one query)."""
-        rated = UnitAssessment.objects.filter(_under(self.roots, "organization__"), year=self.year)
+        rated = UnitAssessment.objects.yearly().filter(_under(self.roots, "organization__"), year=self.year)
         return {row.organization_id: row for row in rated.select_related("level")}
 
     @cached_property
@@ -87,7 +87,7 @@ class SubtreeFacts:
         """How many members each unit rated at each level that year (None: not rated), by unit id (one query)."""
         found: dict[int, Counter] = {}
         rows = (
-            MemberAssessment.objects.filter(_under(self.roots, "organization__"), year=self.year)
+            MemberAssessment.objects.yearly().filter(_under(self.roots, "organization__"), year=self.year)
             .values_list("organization_id", "level_id")
             .annotate(n=Count("id"))
         )

@@ -260,7 +260,9 @@ def unit_cap_checks(
     about to be recorded in place of a unit's stored one. See unit_cap_judge."""
     units = list(Organization.objects.filter(parent=committee).for_year(year))
     stored = dict(
-        UnitAssessment.objects.filter(organization__in=units, year=year).values_list("organization_id", "level_id")
+        UnitAssessment.objects.yearly()
+        .filter(organization__in=units, year=year)
+        .values_list("organization_id", "level_id")
     )
     for pk, level in (judged or {}).items():
         stored[pk] = level.pk if level is not None else None

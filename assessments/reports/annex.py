@@ -5,11 +5,9 @@ build._member_rows), and in a scored year its score (issue 15)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import FilteredRelation, Q
-
 from assessments.common.text import sort_key
 from assessments.common.vocabulary import Level, Levels, level_label, score_text
-from assessments.models import Kind, NotRatedReason, Organization
+from assessments.models import Kind, NotRatedReason, Organization, rating_of
 from assessments.reports.rows import NO_RECORD, MemberRow, reason_label
 
 
@@ -53,7 +51,7 @@ def unit_annex(
     rows = (
         Organization.objects.for_year(year)
         .filter(parent=organization)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .annotate(rating=rating_of("assessments", year))
         .values(
             "code",
             "name",

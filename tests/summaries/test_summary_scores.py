@@ -110,3 +110,29 @@ def test_the_api_and_the_summary_command_give_the_scores(client, officer, scored
     assert by_code["BS"]["scores"] == api["scores"]
     old = client.get("/api/v1/summaries/", {"year": 2017}).json()["results"]
     assert all("scores" not in row for row in old)
+
+
+@pytest.mark.parametrize("full", [True, False], ids=["full recompute", "per organization"])
+def test_a_quarters_scores_are_those_of_its_own_rows(scored_2025, full):
+    """Issue 15, periods: Q1 rows with other scores beside the year's; each period's `scores` counts its own rows."""
+    for a in MemberAssessment.objects.filter(year=2025, period="", level__isnull=False, score__isnull=False)[:6]:
+        MemberAssessment.objects.create(
+            member_id=a.member_id, year=2025, period="Q1", organization_id=a.organization_id,
+            level=level("qd366-2025", "member", "not_completed"), score=Decimal("30.5"),
+        )  # fmt: skip
+    UnitAssessment.objects.create(
+        organization=scored_2025["BS-DONG-Y"], year=2025, period="Q1", level=level("qd366-2025", "unit", "good"),
+        score=Decimal("75"),
+    )  # fmt: skip
+    for period in ("", "Q1"):
+        if full:
+            summaries.summaries_recompute_year(year=2025, period=period)
+        else:
+            ids = list(Organization.objects.values_list("pk", flat=True))
+            summaries.summaries_recompute(organization_ids=ids, year=2025, with_ancestors=False, period=period)
+    bs = scored_2025["BS"]
+    quarter = summary_read(organization=bs, year=2025, period="Q1")
+    assert without_freshness(quarter) == recount(bs, 2025, "Q1")
+    assert quarter["scores"]["members"] == {"count": 6, "mean": 30.5, "min": 30.5, "max": 30.5}
+    assert quarter["scores"]["units"]["count"] == 1
+    assert without_freshness(summary_read(organization=bs, year=2025)) == recount(bs, 2025)
