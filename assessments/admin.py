@@ -289,9 +289,10 @@ class RatingAdmin(
 
 @admin.register(UnitAssessment)
 class UnitAssessmentAdmin(RatingAdmin):
-    list_display = ["organization", "year", "self_level", "level", "exemplary", "decision_ref", "decided_on"]
+    list_display = ["organization", "year", "period", "self_level", "level", "exemplary", "decision_ref", "decided_on"]
     list_filter = [
         "year",
+        "period",
         SchemeFilter,
         "level__rank",
         "exemplary",
@@ -315,8 +316,8 @@ class UnitAssessmentAdmin(RatingAdmin):
 
 @admin.register(MemberAssessment)
 class MemberAssessmentAdmin(RatingAdmin):
-    list_display = ["member", "year", "organization", "level", "not_rated_reason"]
-    list_filter = ["year", GrassrootsFilter, SchemeFilter, "level__rank", "not_rated_reason"]
+    list_display = ["member", "year", "period", "organization", "level", "not_rated_reason"]
+    list_filter = ["year", "period", GrassrootsFilter, SchemeFilter, "level__rank", "not_rated_reason"]
     list_select_related = ["member", "organization", "level"]
     search_fields = ["member__full_name", "member__card_number"]
     folded_search_fields = ("member__name_folded", "organization__name_folded", "organization__parent__name_folded")
@@ -349,6 +350,7 @@ class SummaryAdmin(admin.ModelAdmin):
     list_display = [
         "organization",
         "year",
+        "period",
         "scheme_code",
         "units_total",
         "units_rated",
@@ -357,7 +359,7 @@ class SummaryAdmin(admin.ModelAdmin):
         "computed_at",
         "is_stale",
     ]
-    list_filter = ["year", "organization__kind"]
+    list_filter = ["year", "period", "organization__kind"]
     list_select_related = ["organization"]
     search_fields = ["organization__code", "organization__name"]
     actions = ["recompute"]
@@ -379,10 +381,11 @@ class SummaryAdmin(admin.ModelAdmin):
     def recompute(self, request, queryset):
         from assessments.summaries.recompute import summaries_recompute
 
-        pairs = sorted(set(queryset.values_list("year", "organization_id")))
-        for year in sorted({y for y, _o in pairs}):
-            summaries_recompute(organization_ids=[o for y2, o in pairs if y2 == year], year=year)
-        self.message_user(request, _("Đã tính lại %(n)s bản tổng hợp.") % {"n": len(pairs)})
+        rows = sorted(set(queryset.values_list("year", "period", "organization_id")))
+        for year, period in sorted({(y, p) for y, p, _o in rows}):
+            ids = [o for y2, p2, o in rows if (y2, p2) == (year, period)]
+            summaries_recompute(organization_ids=ids, year=year, period=period)
+        self.message_user(request, _("Đã tính lại %(n)s bản tổng hợp.") % {"n": len(rows)})
 
 
 @admin.register(YearCycle)

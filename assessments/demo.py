@@ -322,7 +322,7 @@ def _rate_units(
     _upsert(
         UnitAssessment,
         rows,
-        ["organization", "year"],
+        ["organization", "year", "period"],
         ["level", "self_level", "exemplary", "decision_ref", "decided_on"],
     )
 
@@ -368,7 +368,7 @@ def _rate_members(rng: random.Random, year: int, members: list[Member]):
         if m.pk in reasons
     ]
     ratings_check(rows)
-    _upsert(MemberAssessment, rows, ["member", "year"], ["organization", "level", "not_rated_reason"])
+    _upsert(MemberAssessment, rows, ["member", "year", "period"], ["organization", "level", "not_rated_reason"])
 
 
 def _accounts(by_code: dict[str, Organization], password: str) -> list[User]:

@@ -33,10 +33,13 @@ def members_search(*, user, query: str = ""):
 def _summary_dict(*, organization, year: int, row) -> dict:
     from django.utils import timezone
 
+    # A quarter's summary says which quarter it is (issue 15); the year's keeps exactly the keys it always had.
+    period = {"period": row.period} if row.period else {}
     return {
         "organization": organization.code,
         "name": organization.name,
         "year": year,
+        **period,
         "scheme": row.scheme_code,
         "units": {
             "total": row.units_total,
@@ -62,8 +65,9 @@ def _summary_dict(*, organization, year: int, row) -> dict:
     }
 
 
-def summary_read(*, organization: Organization, year: int) -> dict | None:
-    """The stored counts of an organization for a year as the API's JSON (one query); None if no scheme.
+def summary_read(*, organization: Organization, year: int, period: str = "") -> dict | None:
+    """The stored counts of an organization for a year, or a quarter of it (`period` Q1–Q4), as the API's JSON (one
+    query); None if no scheme.
 
     An organization that does not exist on 31 December of the year has nothing to count in it: fresh zeros, whatever
     a stored row says and whether or not a worker has run (a row may have been created and bumped by a write that
@@ -72,7 +76,7 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
     from assessments.models import Subject, Summary
 
     absent = not organization.exists_in(year)
-    row = Summary.objects.filter(organization=organization, year=year).order_by("pk").first()  # no join for ordering
+    row = Summary.objects.filter(organization=organization, year=year, period=period).order_by("pk").first()  # no join
     if row is None or absent:
         # Not computed yet (a new organization or year): zeros, and stale until the worker has run.
         scheme = scheme_for_year(year)
@@ -83,6 +87,7 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
         row = Summary(
             organization=organization,
             year=year,
+            period=period,
             scheme_code=scheme.code,
             computed_at=computed_at,
             unit_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
@@ -93,9 +98,12 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
     return _summary_dict(organization=organization, year=year, row=row)
 
 
-def summaries_read(*, organizations, year: int) -> dict[str, dict]:
-    """Stored summaries of several organizations for a year, keyed by code, in one query (missing ones left out)."""
+def summaries_read(*, organizations, year: int, period: str = "") -> dict[str, dict]:
+    """Stored summaries of several organizations for a year (or a quarter), keyed by code, in one query (missing ones
+    left out)."""
     from assessments.models import Summary
 
-    rows = Summary.objects.filter(organization__in=organizations, year=year).select_related("organization")
+    rows = Summary.objects.filter(organization__in=organizations, year=year, period=period).select_related(
+        "organization"
+    )
     return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}

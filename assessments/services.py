@@ -198,7 +198,7 @@ def unit_assessment_write_check(assessment: UnitAssessment, *, actor: User | Non
     unit_rating_actor_check(
         actor=actor, organization=assessment.organization, changed=unit_rating_changed(stored, assessment)
     )
-    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
+    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor, period=assessment.period)
 
 
 def member_assessment_write_check(assessment: MemberAssessment, *, actor: User | None) -> None:
@@ -208,7 +208,7 @@ def member_assessment_write_check(assessment: MemberAssessment, *, actor: User |
         member_reach_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, member=assessment.member)
     write_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, organization=assessment.organization)
     member_assessment_check(assessment)
-    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
+    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor, period=assessment.period)
 
 
 def _assessment_write(assessment, *, check, actor: User | None):
@@ -218,7 +218,10 @@ def _assessment_write(assessment, *, check, actor: User | None):
     assessment.full_clean(validate_unique=True)
     assessment.save()
     assessments_changed.send(
-        sender=type(assessment), organization_ids=[assessment.organization_id], years=[assessment.year]
+        sender=type(assessment),
+        organization_ids=[assessment.organization_id],
+        years=[assessment.year],
+        periods=[assessment.period],
     )
     return assessment
 
@@ -246,17 +249,19 @@ def rating_delete_check(assessment: UnitAssessment | MemberAssessment, *, actor:
     else:
         member_reach_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, member=assessment.member)
         write_check(actor=actor, data_type=WRITE_MEMBER_RATINGS, organization=assessment.organization)
-    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor)
+    rating_lock_check(organization=assessment.organization, year=assessment.year, actor=actor, period=assessment.period)
 
 
 @transaction.atomic
 def rating_delete(*, assessment: UnitAssessment | MemberAssessment, actor: User | None) -> None:
     """Delete a unit's or a member's rating of a year, under the rules of changing it; the summaries follow."""
     rating_delete_check(assessment, actor=actor)
-    organization_id, year = assessment.organization_id, assessment.year
+    organization_id, year, period = assessment.organization_id, assessment.year, assessment.period
     assessment._history_user = actor
     assessment.delete()
-    assessments_changed.send(sender=type(assessment), organization_ids=[organization_id], years=[year])
+    assessments_changed.send(
+        sender=type(assessment), organization_ids=[organization_id], years=[year], periods=[period]
+    )
 
 
 # --- final results outside a cycle's steps -------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from django.dispatch import Signal
 
-# Sent with organization_ids and years whenever unit or member ratings change through a service.
+# Sent with organization_ids and years whenever unit or member ratings change through a service; `periods` (optional,
+# the yearly period "" when left out) says which periods of those years changed.
 assessments_changed = Signal()
 # Sent with organization_ids whenever organizations are created, moved or re-dated.
 organizations_changed = Signal()

@@ -252,9 +252,9 @@ def _level(scheme: str, code: str) -> RatingLevel:
 
 def _rating_ensure(*, unit: Organization, year: int, scheme: str, code: str, actor) -> None:
     """The ratings the story rests on, only where the district demo left that unit-year unrated."""
-    if UnitAssessment.objects.filter(organization=unit, year=year, level__isnull=False).exists():
+    if UnitAssessment.objects.yearly().filter(organization=unit, year=year, level__isnull=False).exists():
         return
-    assessment = UnitAssessment.objects.filter(organization=unit, year=year).first() or UnitAssessment(
+    assessment = UnitAssessment.objects.yearly().filter(organization=unit, year=year).first() or UnitAssessment(
         organization=unit, year=year
     )
     assessment.level = _level(scheme, code)

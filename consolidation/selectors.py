@@ -117,7 +117,8 @@ def candidates_for_year(*, user, year: int) -> QuerySet[UnitAssessment]:
     draft_plan = Plan.objects.filter(status=PlanStatus.DRAFT, organization=OuterRef("organization"))
     units = organizations_visible_to(user).grassroots().for_year(year)
     return (
-        UnitAssessment.objects.filter(MUST | MAY, year=year, level__subject=Subject.UNIT, organization__in=units)
+        UnitAssessment.objects.yearly()
+        .filter(MUST | MAY, year=year, level__subject=Subject.UNIT, organization__in=units)
         .exclude(Exists(active_plan))
         .annotate(has_draft=Exists(draft_plan))
         .select_related("organization__parent", "level__scheme")
@@ -209,7 +210,8 @@ def plan_outcomes(plans: Iterable[Plan]) -> dict[int, Outcome]:
     if not plans:
         return {}
     ratings = (
-        UnitAssessment.objects.filter(
+        UnitAssessment.objects.yearly()
+        .filter(
             organization_id__in={p.organization_id for p in plans},
             year__gte=min(p.baseline_year for p in plans),
             level__isnull=False,

@@ -67,6 +67,7 @@ class UnitAssessmentSerializer(_RatingSerializer):
             "organization",
             "organization_name",
             "year",
+            "period",
             "scheme",
             "level",
             "level_label",
@@ -94,6 +95,7 @@ class MemberAssessmentSerializer(_RatingSerializer):
             "organization",
             "organization_name",
             "year",
+            "period",
             "scheme",
             "level",
             "level_label",
@@ -165,8 +167,16 @@ class SummarySerializer(serializers.Serializer):
     scheme = serializers.CharField(source="scheme_code")
     units = SummaryUnitsSerializer(source="*")
     members = SummaryMembersSerializer(source="*")
+    period = serializers.CharField(required=False, help_text="Quý (Q1–Q4); không có ở số liệu cả năm.")
     computed_at = serializers.SerializerMethodField()
     stale = serializers.BooleanField()
+
+    def to_representation(self, row: Summary) -> dict:
+        data = super().to_representation(row)
+        # As selectors.summary_read: only a quarter's summary has the key, so the year's JSON is what it was.
+        if not row.period:
+            data.pop("period", None)
+        return data
 
     @extend_schema_field({**{"type": "string", "format": "date-time"}, "nullable": True})
     def get_computed_at(self, row: Summary) -> str | None:

@@ -16,6 +16,7 @@ from assessments.api import serializers
 from assessments.models import (
     MAX_YEAR,
     MIN_YEAR,
+    QUARTERS,
     Kind,
     MemberAssessment,
     NotRatedReason,
@@ -72,16 +73,33 @@ class OrganizationFilterSet(filters.FilterSet):
         return queryset.for_year(value)
 
 
-class UnitAssessmentFilterSet(SubtreeFilterSet):
+class PeriodFilterSet(SubtreeFilterSet):
+    """`period`: the rows of one quarter (Q1–Q4); without it, the yearly rows only, as before quarters existed."""
+
+    period = filters.ChoiceFilter(
+        choices=[(q.value, q.label) for q in QUARTERS],
+        method="filter_period",
+        help_text="Một quý (Q1–Q4); bỏ trống là cả năm.",
+    )
+
+    def filter_period(self, queryset, name, value):
+        return queryset.filter(period=value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset if self.form.cleaned_data.get("period") else queryset.filter(period="")
+
+
+class UnitAssessmentFilterSet(PeriodFilterSet):
     level = filters.CharFilter(field_name="level__code", max_length=24)
 
 
-class MemberAssessmentFilterSet(SubtreeFilterSet):
+class MemberAssessmentFilterSet(PeriodFilterSet):
     level = filters.CharFilter(field_name="level__code", max_length=24)
     not_rated_reason = filters.ChoiceFilter(choices=NotRatedReason.choices)
 
 
-class SummaryFilterSet(SubtreeFilterSet):
+class SummaryFilterSet(PeriodFilterSet):
     pass
 
 
@@ -92,6 +110,14 @@ def _children_day(request) -> datetime.date:
         return year_end(int(raw))
     return datetime.date.today()
 
+
+PERIOD_QUERY = OpenApiParameter(
+    "period",
+    {"type": "string", "enum": [q.value for q in QUARTERS]},
+    OpenApiParameter.QUERY,
+    required=False,
+    description="Một quý (Q1–Q4); bỏ trống là cả năm.",
+)
 
 YEAR_PATH = OpenApiParameter(
     "year",
@@ -105,8 +131,8 @@ YEAR_PATH = OpenApiParameter(
     list=extend_schema(summary="Tổ chức đảng trong phạm vi của người gọi"),
     retrieve=extend_schema(summary="Một tổ chức đảng theo mã"),
     summary=extend_schema(
-        summary="Số liệu tổng hợp của một tổ chức trong một năm",
-        parameters=[YEAR_PATH],
+        summary="Số liệu tổng hợp của một tổ chức trong một năm hoặc một quý",
+        parameters=[YEAR_PATH, PERIOD_QUERY],
         responses=serializers.SummarySerializer,
         filters=False,
     ),

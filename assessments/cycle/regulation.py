@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import MEMBER, UNIT, Level, level_label, levels_of, percent_text
 from assessments.common.vocabulary import Share as _Share
-from assessments.models import Kind, MemberAssessment, Organization, RatingLevel, RatingScheme, Rule, UnitAssessment
+from assessments.models import (
+    Kind,
+    MemberAssessment,
+    Organization,
+    Period,
+    RatingLevel,
+    RatingScheme,
+    Rule,
+    UnitAssessment,
+)
 from assessments.regulation.periods import RuleInForce, rule_in_force, rules_in_force
 
 
@@ -78,7 +87,8 @@ def excellent_cap_checks(
     # The levels come with the counts (their flags and names), so that the check costs one query like the cap
     # check by level codes did; the scheme's levels are read only when no member is at one of them.
     rows = (
-        MemberAssessment.objects.filter(condition, year=year, level__scheme=scheme, level__subject=MEMBER)
+        MemberAssessment.objects.yearly()
+        .filter(condition, year=year, level__scheme=scheme, level__subject=MEMBER)
         .filter(Q(level__is_top=True) | Q(level__is_good_or_better=True))
         .values_list("organization__path", "level__is_top", "level__code", "level__label_vi", "level__label_en")
         .annotate(n=Count("id"))
@@ -154,7 +164,10 @@ def committee_weak_units_check(
         .for_year(year)
         .aggregate(
             total=Count("id", distinct=True),
-            weak=Count("assessments", filter=Q(assessments__year=year, assessments__level_id__in=lowest)),
+            weak=Count(
+                "assessments",
+                filter=Q(assessments__year=year, assessments__period=Period.YEAR, assessments__level_id__in=lowest),
+            ),
         )
     )
     total, weak = totals["total"], totals["weak"]
@@ -204,7 +217,8 @@ def cell_not_completed_checks(
     vocabulary = levels_of(scheme)
     lowest = [lv.pk for lv in vocabulary.lowest(MEMBER)]
     rows = (
-        MemberAssessment.objects.filter(year=year, organization__in=cells)
+        MemberAssessment.objects.yearly()
+        .filter(year=year, organization__in=cells)
         .values("organization_id")
         .annotate(total=Count("id"), bad=Count("id", filter=Q(level_id__in=lowest)))
     )
@@ -352,7 +366,9 @@ def unit_checks(
             cells = [cell for cell in decided_cells(org, year) if cell.kind == Kind.CELL]
             rated = {
                 row.organization_id: row.level
-                for row in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
+                for row in UnitAssessment.objects.yearly()
+                .filter(organization__in=cells, year=year)
+                .select_related("level")
             }
             results += cell_not_completed_checks(cells=cells, year=year, scheme=scheme, levels=rated, rule=rule)
     if with_members:

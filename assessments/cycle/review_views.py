@@ -21,7 +21,8 @@ def _review_render(request, submission: Submission, *, bound: dict | None = None
     organization = submission.organization
     bound = bound or {}
     own = (
-        UnitAssessment.objects.filter(organization=organization, year=year)
+        UnitAssessment.objects.yearly()
+        .filter(organization=organization, year=year)
         .select_related("self_level", "level")
         .first()
     )
@@ -48,7 +49,7 @@ def _review_render(request, submission: Submission, *, bound: dict | None = None
     cells = rules.decided_cells(organization, year)
     cell_ratings = {
         a.organization_id: a
-        for a in UnitAssessment.objects.filter(organization__in=cells, year=year).select_related("level")
+        for a in UnitAssessment.objects.yearly().filter(organization__in=cells, year=year).select_related("level")
     }
     history = submission.history.select_related("history_user").order_by("-history_date")
     rating_history = (

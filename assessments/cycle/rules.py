@@ -76,11 +76,12 @@ def member_rating_counts(*, organization: Organization, year: int) -> dict:
         missing=Count(
             "member",
             distinct=True,
-            filter=~Exists(MemberAssessment.objects.filter(member=OuterRef("member"), year=year)),
+            filter=~Exists(MemberAssessment.objects.yearly().filter(member=OuterRef("member"), year=year)),
         ),
     )
     by_level = list(
-        MemberAssessment.objects.filter(organization__path__startswith=organization.path, year=year)
+        MemberAssessment.objects.yearly()
+        .filter(organization__path__startswith=organization.path, year=year)
         .values("level__code", "level__label_vi", "level__label_en", "level__rank", "not_rated_reason")
         .annotate(n=Count("id"))
         .order_by("level__rank", "not_rated_reason")
@@ -100,7 +101,7 @@ def missing_member_names(*, organization: Organization, year: int, limit: int = 
     return list(
         Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .exclude(Exists(MemberAssessment.objects.filter(member=OuterRef("member"), year=year)))
+        .exclude(Exists(MemberAssessment.objects.yearly().filter(member=OuterRef("member"), year=year)))
         .order_by("member__name_folded")
         .values_list("member__full_name", flat=True)
         .distinct()[:limit]
@@ -149,7 +150,7 @@ def submission_checklist(
         )
     )
     if own is None:
-        own = UnitAssessment.objects.filter(organization=org, year=year).select_related("self_level").first()
+        own = UnitAssessment.objects.yearly().filter(organization=org, year=year).select_related("self_level").first()
     items.append(
         ChecklistItem(
             code="self_level",
@@ -163,8 +164,10 @@ def submission_checklist(
     if cells is None:
         cells = decided_cells(org, year)
     if cells:
-        decided = UnitAssessment.objects.filter(organization__in=cells, year=year).filter(
-            Q(level__isnull=False) | ~Q(not_rated_reason="")
+        decided = (
+            UnitAssessment.objects.yearly()
+            .filter(organization__in=cells, year=year)
+            .filter(Q(level__isnull=False) | ~Q(not_rated_reason=""))
         )
         n = decided.count()
         items.append(

@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import Count, FilteredRelation, Q
 
 from assessments.common.vocabulary import level_label
-from assessments.models import RatingLevel, ReviewDocument, Subject, SubmissionStatus
+from assessments.models import RatingLevel, ReviewDocument, Subject, SubmissionStatus, rating_of
 from assessments.selectors import levels_for
 
 
@@ -15,7 +15,7 @@ def cycle_units(cycle) -> list[dict]:
         cycle.units()
         .annotate(
             sub=FilteredRelation("submissions", condition=Q(submissions__cycle=cycle)),
-            rating=FilteredRelation("assessments", condition=Q(assessments__year=cycle.year)),
+            rating=rating_of("assessments", cycle.year),
         )
         .values(
             "pk",

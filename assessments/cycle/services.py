@@ -186,7 +186,7 @@ def unit_self_level_propose(
     the local government and mass organizations it leads were rated good or better (None: not answered, kept)."""
     submission = _submission_lock(submission)
     _secretary_require(actor=actor, submission=submission)
-    assessment = UnitAssessment.objects.filter(
+    assessment = UnitAssessment.objects.yearly().filter(
         organization=submission.organization, year=submission.cycle.year
     ).first() or UnitAssessment(organization=submission.organization, year=submission.cycle.year)
     assessment.self_level = level
@@ -231,7 +231,7 @@ def cell_level_decide(
     ]
     overrides.failed_refuse(failed=failed, override_reason=override_reason, finalize=False)
     overrides.overrides_record(failed=failed, year=year, reason=override_reason, actor=actor)
-    assessment = UnitAssessment.objects.filter(organization=cell, year=year).first() or UnitAssessment(
+    assessment = UnitAssessment.objects.yearly().filter(organization=cell, year=year).first() or UnitAssessment(
         organization=cell, year=year
     )
     assessment.level = level
@@ -334,7 +334,7 @@ def rating_finalize(
     override_reason = (override_reason or "").strip()
     overrides.failed_refuse(failed=failed, override_reason=override_reason)
     overrides.overrides_record(failed=failed, year=year, reason=override_reason, actor=actor)
-    assessment = UnitAssessment.objects.filter(
+    assessment = UnitAssessment.objects.yearly().filter(
         organization=submission.organization, year=year
     ).first() or UnitAssessment(organization=submission.organization, year=year)
     assessment.level = level
@@ -379,7 +379,9 @@ def rating_reopen(*, submission: "Submission", reason: str, actor: User | None) 
     submission._history_user = actor
     submission._change_reason = _("Mở lại: %(r)s") % {"r": reason}
     submission.save()
-    assessment = UnitAssessment.objects.filter(organization=submission.organization, year=submission.cycle.year).first()
+    assessment = (
+        UnitAssessment.objects.yearly().filter(organization=submission.organization, year=submission.cycle.year).first()
+    )
     if assessment is not None:
         line = _("Mở lại ngày %(day)s: %(reason)s") % {
             "day": timezone.localdate().strftime("%d/%m/%Y"),

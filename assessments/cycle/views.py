@@ -196,8 +196,10 @@ def _import_links(year: int, back: str) -> dict:
 
 def _cells_current(cells, year: int) -> dict:
     current = {}
-    for assessment in UnitAssessment.objects.filter(organization__in=cells, year=year).only(
-        "organization_id", "level_id", "not_rated_reason"
+    for assessment in (
+        UnitAssessment.objects.yearly()
+        .filter(organization__in=cells, year=year)
+        .only("organization_id", "level_id", "not_rated_reason")
     ):
         if assessment.level_id:
             current[assessment.organization_id] = f"level:{assessment.level_id}"
@@ -257,7 +259,8 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     organization = submission.organization
     can_edit = permissions.may_edit_submission(request.user, submission) and submission.is_editable
     own = (
-        UnitAssessment.objects.filter(organization=organization, year=year)
+        UnitAssessment.objects.yearly()
+        .filter(organization=organization, year=year)
         .select_related("self_level", "level")
         .first()
     )

@@ -23,6 +23,8 @@ IGNORED = "ignored"
 # Row-number columns of Vietnamese administrative lists, folded: dropped without a word.
 ROW_NUMBER_TITLES = {"stt", "tt", "so tt", "so thu tu", "thu tu", "#", "no", "no."}
 
+PERIOD_HELP = _("Để trống là cả năm; Q1–Q4 (hoặc Quý I–Quý IV) là kết quả quý.")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -80,6 +82,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
         Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
         Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+        # Issue 15: a quarter's results next to the year's; optional, so files written before it mean the year.
+        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
     ),
     MEMBER_RATINGS: (
         Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của đảng viên đã có trong hệ thống.")),
@@ -115,6 +119,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             _("Mức xếp loại công chức, viên chức năm đó (nếu có); đảng viên không xếp cao hơn mức này."),
             "civil_servant_level",
         ),
+        # Issue 15: a quarter's results next to the year's; optional, so files written before it mean the year.
+        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
     ),
     DISCIPLINES: (
         Column("card_number", "Số thẻ đảng viên", False, _("Số thẻ của đảng viên bị kỷ luật; hoặc ghi mã tổ chức.")),

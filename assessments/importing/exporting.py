@@ -66,7 +66,7 @@ def export_rows(
             ratings = ratings.filter(year=year)
         for a in (
             ratings.select_related("organization", "level", "self_level")
-            .order_by("year", "organization__path")
+            .order_by("year", "period", "organization__path")
             .iterator(chunk_size=2000)
         ):
             yield [
@@ -78,6 +78,7 @@ def export_rows(
                 a.decision_ref,
                 a.decided_on,
                 a.note,
+                a.period,
             ]
     elif data_type == MEMBER_RATINGS:
         ratings = MemberAssessment.objects.filter(organization__in=scope)
@@ -85,7 +86,7 @@ def export_rows(
             ratings = ratings.filter(year=year)
         for a in (
             ratings.select_related("organization", "level", "member")
-            .order_by("year", "organization__path", "member__card_number")
+            .order_by("year", "period", "organization__path", "member__card_number")
             .iterator(chunk_size=2000)
         ):
             yield [
@@ -98,6 +99,7 @@ def export_rows(
                 a.note,
                 a.sick_leave_months,
                 a.civil_servant_level,
+                a.period,
             ]
     elif data_type == DISCIPLINES:
         records = Discipline.objects.filter(Q(member__organization__in=scope) | Q(organization__in=scope))

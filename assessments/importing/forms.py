@@ -20,6 +20,7 @@ from assessments.models import (
     Kind,
     MemberStatus,
     NotRatedReason,
+    Period,
     Sector,
 )
 
@@ -138,6 +139,7 @@ class MemberRowForm(TextNormalizeFormMixin, forms.Form):
 class UnitRatingRowForm(TextNormalizeFormMixin, forms.Form):
     organization_code = _code()
     year = _year()
+    period = CodeChoiceField(Period.choices, required=False)
     level = _level()
     self_level = _level()
     exemplary = YesNoField()
@@ -149,6 +151,7 @@ class UnitRatingRowForm(TextNormalizeFormMixin, forms.Form):
 class MemberRatingRowForm(TextNormalizeFormMixin, forms.Form):
     card_number = forms.CharField(max_length=20)
     year = _year()
+    period = CodeChoiceField(Period.choices, required=False)
     organization_code = _code()
     level = _level()
     not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)

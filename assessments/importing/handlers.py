@@ -19,6 +19,7 @@ from assessments.importing.columns import KEY_COLUMNS
 from assessments.models import Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to, scope_is_everything
 from assessments.rules.locks import rating_locks
+from assessments.signals import assessments_changed
 
 WRITE_BATCH = 1000
 
@@ -227,7 +228,8 @@ class Handler:
         self.keys = KeyIndex()
         self.orgs = OrgCache(scope_user)
         self.org_ids: set[int] = set()
-        self.years: set[int] = set()
+        # The years a rating row changed, by period ("" the year, Q1–Q4): one summaries signal per period.
+        self.years: dict[str, set[int]] = {}
         # Every organization a clean rating row lands in, by year (changed or not): what an import as final locks.
         self.rated: dict[int, dict[int, Organization]] = {}
         self.today = timezone.localdate()
@@ -235,8 +237,21 @@ class Handler:
     def close(self) -> None:
         self.keys.close()
 
-    def rated_add(self, organization: Organization, year: int) -> None:
-        self.rated.setdefault(year, {})[organization.pk] = organization
+    def changed_add(self, organization_id: int, year: int, period: str) -> None:
+        self.org_ids.add(organization_id)
+        self.years.setdefault(period, set()).add(year)
+
+    def ratings_signal(self, sender) -> None:
+        """Tell the summaries which organizations changed in which years of each period, once per period."""
+        for period, years in sorted(self.years.items()):
+            assessments_changed.send(
+                sender=sender, organization_ids=sorted(self.org_ids), years=sorted(years), periods=[period]
+            )
+
+    def rated_add(self, organization: Organization, year: int, period: str = "") -> None:
+        # An import as final finalizes the yearly cycle's files: a quarter's rows have no file to finalize.
+        if not period:
+            self.rated.setdefault(year, {})[organization.pk] = organization
 
     def column_for(self, name: str) -> str:
         column = self.field_columns.get(name, name)
@@ -283,18 +298,19 @@ class Handler:
         """Ratings the yearly cycle has locked (finalized; or submitted, for the unit's secretary) are errors, as
         in unit/member_assessment_save: one query per year of the batch."""
         changing = [row for row in rows if row.action in ("created", "updated") and not row.errors]
-        by_year: dict[int, dict[int, Organization]] = {}
+        by_period: dict[tuple[int, str], dict[int, Organization]] = {}
         for row in changing:
-            by_year.setdefault(row.obj.year, {})[row.obj.organization_id] = row.obj.organization
+            by_period.setdefault((row.obj.year, row.obj.period), {})[row.obj.organization_id] = row.obj.organization
         locked = {}
-        for year, orgs in by_year.items():
-            for org_id, message in rating_locks(organizations=orgs.values(), year=year, actor=self.scope_user).items():
-                locked[(org_id, year)] = message
+        for (year, period), orgs in by_period.items():
+            locks = rating_locks(organizations=orgs.values(), year=year, actor=self.scope_user, period=period)
+            for org_id, message in locks.items():
+                locked[(org_id, year, period)] = message
         if not locked:
             return creates, updates
         refused = set()
         for row in changing:
-            message = locked.get((row.obj.organization_id, row.obj.year))
+            message = locked.get((row.obj.organization_id, row.obj.year, row.obj.period))
             if message:
                 row.error("organization_code", str(message))
                 row.action = ""

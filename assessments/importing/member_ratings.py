@@ -11,7 +11,6 @@ from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _s
 from assessments.models import Member, MemberAssessment, Subject
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.ratings import member_assessment_check
-from assessments.signals import assessments_changed
 
 
 class MemberRatingHandler(Handler):
@@ -24,7 +23,9 @@ class MemberRatingHandler(Handler):
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
         for row in rows:
-            row.key = f"{row.data['card_number']}/{row.data['year']}"
+            row.key = "/".join(
+                str(part) for part in (row.data["card_number"], row.data["year"], row.data.get("period", "")) if part
+            )
         self.duplicates(rows)
         rows = [row for row in rows if not row.errors]
         # Plain tuples: a model instance per member costs more than the whole rule check.
@@ -38,7 +39,7 @@ class MemberRatingHandler(Handler):
             codes={row.data["organization_code"] for row in rows}, ids={m.organization_id for m in members.values()}
         )
         existing = {
-            (a.member_id, a.year): a
+            (a.member_id, a.year, a.period): a
             for a in MemberAssessment.objects.filter(
                 member_id__in=[m.pk for m in members.values()], year__in={row.data["year"] for row in rows}
             )
@@ -66,10 +67,11 @@ class MemberRatingHandler(Handler):
             if isinstance(level, str):
                 row.error("level", level)
                 continue
-            assessment = existing.get((member.pk, data["year"]))
+            period = data.get("period", "")
+            assessment = existing.get((member.pk, data["year"], period))
             is_new = assessment is None
             if is_new:
-                assessment = MemberAssessment(member_id=member.pk, year=data["year"], organization=org)
+                assessment = MemberAssessment(member_id=member.pk, year=data["year"], period=period, organization=org)
             old = {
                 "organization_id": assessment.organization_id,
                 "level_id": assessment.level_id,
@@ -99,7 +101,7 @@ class MemberRatingHandler(Handler):
             if row.errors:
                 continue
             row.obj = assessment
-            self.rated_add(org, data["year"])
+            self.rated_add(org, data["year"], data.get("period", ""))
             row.changed = changed
             if is_new:
                 row.action = "created"
@@ -112,8 +114,7 @@ class MemberRatingHandler(Handler):
             else:
                 row.action = "unchanged"
             if row.action != "unchanged":
-                self.org_ids.add(org.pk)
-                self.years.add(data["year"])
+                self.changed_add(org.pk, data["year"], data.get("period", ""))
         return self.locks_apply(rows, creates, updates)
 
     def write(self, plan) -> None:
@@ -149,6 +150,4 @@ class MemberRatingHandler(Handler):
 
     def signal(self) -> None:
         if self.org_ids:
-            assessments_changed.send(
-                sender=MemberAssessment, organization_ids=sorted(self.org_ids), years=sorted(self.years)
-            )
+            self.ratings_signal(MemberAssessment)

@@ -10,7 +10,6 @@ from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _c
 from assessments.models import Subject, UnitAssessment
 from assessments.rules.access import out_of_scope_message
 from assessments.rules.ratings import unit_assessment_check, unit_rating_actor_check
-from assessments.signals import assessments_changed
 
 
 class UnitRatingHandler(Handler):
@@ -23,7 +22,11 @@ class UnitRatingHandler(Handler):
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
         for row in rows:
-            row.key = f"{row.data['organization_code']}/{row.data['year']}"
+            row.key = "/".join(
+                str(part)
+                for part in (row.data["organization_code"], row.data["year"], row.data.get("period", ""))
+                if part
+            )
         self.duplicates(rows)
         rows = [row for row in rows if not row.errors]
         self.orgs.load(codes={row.data["organization_code"] for row in rows})
@@ -33,7 +36,7 @@ class UnitRatingHandler(Handler):
             if (org := self.orgs.get(code)) is not None
         ]
         existing = {
-            (a.organization_id, a.year): a
+            (a.organization_id, a.year, a.period): a
             for a in UnitAssessment.objects.filter(
                 organization_id__in=org_ids, year__in={row.data["year"] for row in rows}
             ).select_related("level__scheme", "self_level__scheme")
@@ -55,10 +58,11 @@ class UnitRatingHandler(Handler):
                 row.error("level", level)
             if row.errors:
                 continue
-            assessment = existing.get((org.pk, data["year"]))
+            period = data.get("period", "")
+            assessment = existing.get((org.pk, data["year"], period))
             is_new = assessment is None
             if is_new:
-                assessment = UnitAssessment(organization=org, year=data["year"])
+                assessment = UnitAssessment(organization=org, year=data["year"], period=period)
             values = {"level_id": level.pk if level else None}
             if level is not None:
                 values["not_rated_reason"] = ""  # a decided level supersedes a stored "not rated" reason
@@ -84,7 +88,7 @@ class UnitRatingHandler(Handler):
                 self.validation_error(row, error)
                 continue
             row.obj = assessment
-            self.rated_add(org, data["year"])
+            self.rated_add(org, data["year"], data.get("period", ""))
             row.changed = changed
             if is_new:
                 row.action = "created"
@@ -95,8 +99,7 @@ class UnitRatingHandler(Handler):
             else:
                 row.action = "unchanged"
             if row.action != "unchanged":
-                self.org_ids.add(org.pk)
-                self.years.add(data["year"])
+                self.changed_add(org.pk, data["year"], data.get("period", ""))
         return self.locks_apply(rows, creates, updates)
 
     def write(self, plan) -> None:
@@ -133,6 +136,4 @@ class UnitRatingHandler(Handler):
 
     def signal(self) -> None:
         if self.org_ids:
-            assessments_changed.send(
-                sender=UnitAssessment, organization_ids=sorted(self.org_ids), years=sorted(self.years)
-            )
+            self.ratings_signal(UnitAssessment)

@@ -32,6 +32,7 @@ from assessments.models import (
     Member,
     MemberStatus,
     NotRatedReason,
+    Period,
     RatingScheme,
     Sector,
     Subject,
@@ -47,6 +48,7 @@ CODE_LISTS = {
     "member_reasons": [(r.value, r.label) for r in MEMBER_REASONS],
     "discipline_form": DisciplineForm.choices,
     "civil_servant_level": CivilServantLevel.choices,
+    "period": Period.choices,
 }
 
 

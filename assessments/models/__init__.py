@@ -61,6 +61,7 @@ from assessments.models.periods import (  # noqa: F401
     QUARTERS,
     Period,
     period_field,
+    period_parse,
 )
 from assessments.models.ratings import (  # noqa: F401
     MEMBER_REASONS,
@@ -70,6 +71,8 @@ from assessments.models.ratings import (  # noqa: F401
     MemberAssessment,
     NotRatedReason,
     UnitAssessment,
+    period_label,
+    rating_of,
 )
 from assessments.models.regulation import (  # noqa: F401
     GuidancePeriod,

@@ -20,3 +20,9 @@ QUARTERS = (Period.Q1, Period.Q2, Period.Q3, Period.Q4)
 def period_field() -> models.CharField:
     """The period of a rating, a score or a summary: blank for the year, Q1–Q4 for a quarter."""
     return models.CharField(_("kỳ đánh giá"), max_length=2, choices=Period.choices, blank=True, default=Period.YEAR)
+
+
+def period_parse(value: str | None) -> str | None:
+    """The period code a URL or command gives: nothing for the year, Q1–Q4 in any case; None when it is neither."""
+    code = (value or "").strip().upper()
+    return code if code in Period.values else None

@@ -1,14 +1,15 @@
-"""The yearly ratings of units and members, with the reasons a subject was not rated."""
+"""The ratings of units and members for a year or a quarter of it, with the reasons a subject was not rated."""
 
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models.fields import optional_level_field, score_field, task_count_field, year_field
 from assessments.models.members import Member
 from assessments.models.organizations import MAX_YEAR, MIN_YEAR, Organization
+from assessments.models.periods import Period, period_field
 
 
 class NotRatedReason(models.TextChoices):
@@ -37,9 +38,24 @@ class CivilServantLevel(models.TextChoices):
     NOT_COMPLETED = "not_completed", _("Không hoàn thành nhiệm vụ")
 
 
+def period_label(year: int, period: str) -> str:
+    """A rating's period as people write it: "2026" for the year, "Quý I/2026" for a quarter."""
+    return str(year) if not period else f"{Period(period).label}/{year}"
+
+
+def rating_of(relation: str, year: int, period: str = Period.YEAR) -> FilteredRelation:
+    """A join to the rating of one period of a year (by default the yearly one) through a reverse relation."""
+    return FilteredRelation(relation, condition=Q(**{f"{relation}__year": year, f"{relation}__period": period}))
+
+
 class AssessmentQuerySet(models.QuerySet):
-    def for_year(self, year: int):
-        return self.filter(year=year)
+    def for_year(self, year: int, period: str = Period.YEAR):
+        """The ratings of one period of a year: by default the yearly ones, never the quarters'."""
+        return self.filter(year=year, period=period)
+
+    def yearly(self):
+        """The yearly ratings only: every yearly figure reads these, so quarters never count in a year."""
+        return self.filter(period=Period.YEAR)
 
     def rated(self):
         return self.filter(level__isnull=False)
@@ -50,6 +66,7 @@ class UnitAssessment(models.Model):
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="assessments"
     )
     year = year_field(_("năm"))
+    period = period_field()
     self_level = optional_level_field(_("tự đánh giá"))
     level = optional_level_field(_("xếp loại"))
     exemplary = models.BooleanField(_("tiêu biểu"), default=False)
@@ -88,12 +105,12 @@ class UnitAssessment(models.Model):
     class Meta:
         verbose_name = _("xếp loại tổ chức đảng")
         verbose_name_plural = _("xếp loại tổ chức đảng")
-        ordering = ["-year", "organization__path"]
+        ordering = ["-year", "period", "organization__path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "year"],
-                name="unit_assessment_one_per_year",
-                violation_error_message=_("Tổ chức này đã có bản xếp loại của năm đó."),
+                fields=["organization", "year", "period"],
+                name="unit_assessment_one_per_period",
+                violation_error_message=_("Tổ chức này đã có bản xếp loại của kỳ đó."),
             ),
             models.CheckConstraint(
                 condition=Q(exemplary=False) | Q(level__isnull=False),
@@ -112,7 +129,7 @@ class UnitAssessment(models.Model):
         indexes = [models.Index(fields=["year", "level"], name="unit_assessment_year_level")]
 
     def __str__(self) -> str:
-        return f"{self.organization} – {self.year}"
+        return f"{self.organization} – {period_label(self.year, self.period)}"
 
     @property
     def is_weak(self) -> bool:
@@ -125,6 +142,7 @@ class MemberAssessment(models.Model):
         Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="assessments"
     )
     year = year_field(_("năm"))
+    period = period_field()
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("nơi đánh giá"),
@@ -162,12 +180,12 @@ class MemberAssessment(models.Model):
     class Meta:
         verbose_name = _("xếp loại đảng viên")
         verbose_name_plural = _("xếp loại đảng viên")
-        ordering = ["-year", "member__name_folded"]
+        ordering = ["-year", "period", "member__name_folded"]
         constraints = [
             models.UniqueConstraint(
-                fields=["member", "year"],
-                name="member_assessment_one_per_year",
-                violation_error_message=_("Đảng viên này đã có bản xếp loại của năm đó."),
+                fields=["member", "year", "period"],
+                name="member_assessment_one_per_period",
+                violation_error_message=_("Đảng viên này đã có bản xếp loại của kỳ đó."),
             ),
             models.CheckConstraint(
                 condition=(Q(level__isnull=False) & Q(not_rated_reason=""))
@@ -182,4 +200,4 @@ class MemberAssessment(models.Model):
         indexes = [models.Index(fields=["year", "organization", "level"], name="member_assessment_year_org")]
 
     def __str__(self) -> str:
-        return f"{self.member} – {self.year}"
+        return f"{self.member} – {period_label(self.year, self.period)}"

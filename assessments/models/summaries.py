@@ -1,4 +1,4 @@
-"""Stored yearly counts per organization, with version marks that say whether they are fresh."""
+"""Stored counts per organization, year and period, with version marks that say whether they are fresh."""
 
 from django.db import models
 from django.db.models.functions import Cast, Concat
@@ -6,15 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models.fields import year_field
 from assessments.models.organizations import Organization
+from assessments.models.periods import period_field
 
 
 class Summary(models.Model):
-    """Stored yearly counts of one organization (the summary JSON), recomputed by Celery; read in one query."""
+    """Stored counts of one organization for a year or a quarter (the summary JSON), recomputed by Celery; read in one
+    query."""
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.CASCADE, related_name="summaries"
     )
     year = year_field(_("năm"))
+    period = period_field()
     scheme_code = models.CharField(_("quy định"), max_length=20, blank=True)
     units_total = models.PositiveIntegerField(_("số đơn vị trực thuộc"), default=0)
     units_rated = models.PositiveIntegerField(_("số đơn vị đã xếp loại"), default=0)
@@ -46,14 +49,16 @@ class Summary(models.Model):
     class Meta:
         verbose_name = _("số liệu tổng hợp")
         verbose_name_plural = _("số liệu tổng hợp")
-        ordering = ["-year", "organization__path"]
+        ordering = ["-year", "period", "organization__path"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="summary_one_per_organization_year"),
+            models.UniqueConstraint(
+                fields=["organization", "year", "period"], name="summary_one_per_organization_period"
+            ),
         ]
-        indexes = [models.Index(fields=["year", "organization"], name="summary_year_org")]
+        indexes = [models.Index(fields=["year", "period", "organization"], name="summary_period_org")]
 
     def __str__(self) -> str:
-        return f"{self.organization} – {self.year}"
+        return f"{self.organization} – {self.year}{' ' + self.period if self.period else ''}"
 
     @property
     def stale(self) -> bool:

@@ -14,12 +14,14 @@ from assessments.models import (
     Kind,
     MemberAssessment,
     Organization,
+    Period,
     RatingLevel,
     RatingScheme,
     Sector,
     Subject,
     Summary,
     UnitAssessment,
+    rating_of,
 )
 
 # Kinds that have units under them, so that a dashboard of theirs has something to count.
@@ -42,10 +44,12 @@ def dashboard_organization_default(user) -> Organization | None:
 
 def rated_years(*, organization: Organization) -> list[int]:
     """Years in which units or members in the organization's subtree were rated, newest first (one query)."""
-    units = UnitAssessment.objects.filter(organization__path__startswith=organization.path, level__isnull=False)
+    units = UnitAssessment.objects.yearly().filter(
+        organization__path__startswith=organization.path, level__isnull=False
+    )
     # Members from the stored summary (members_rated counts the whole subtree): scanning the member ratings cost
     # 120 ms for a province (bench/). A stale row is a year just written and not yet recomputed: it counts too.
-    members = Summary.objects.filter(organization=organization).filter(
+    members = Summary.objects.filter(organization=organization, period=Period.YEAR).filter(
         Q(members_rated__gt=0) | ~Q(version=F("computed_version"))
     )
     years = units.order_by().values_list("year", flat=True).union(members.order_by().values_list("year", flat=True))
@@ -119,9 +123,10 @@ def _levels(scheme: RatingScheme | None) -> dict[str, list[Level]]:
     return {Subject.UNIT: levels.units, Subject.MEMBER: levels.members}
 
 
-def headline_read(*, organization: Organization, year: int) -> Headline | None:
-    """The year's headline figures of an organization from the stored summary; None when the year has no scheme."""
-    summary = selectors.summary_read(organization=organization, year=year)
+def headline_read(*, organization: Organization, year: int, period: str = Period.YEAR) -> Headline | None:
+    """The headline figures of an organization for a year (or one of its quarters) from the stored summary; None
+    when the year has no scheme."""
+    summary = selectors.summary_read(organization=organization, year=year, period=period)
     if summary is None:
         return None
     # A row that writers created but no recompute filled yet has no scheme code: take the year's scheme.
@@ -169,12 +174,15 @@ class SectorRow:
     total: int
 
 
-def sector_table(*, organization: Organization, year: int, levels: list[LevelCount]) -> list[SectorRow]:
-    """Units directly under the organization on 31 December, counted by sector and final level (one query)."""
+def sector_table(
+    *, organization: Organization, year: int, levels: list[LevelCount], period: str = Period.YEAR
+) -> list[SectorRow]:
+    """Units directly under the organization on 31 December, counted by sector and final level of the period (one
+    query)."""
     rows = (
         Organization.objects.filter(parent=organization)
         .for_year(year)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .annotate(rating=rating_of("assessments", year, period))
         .values("sector", "rating__level__code", "rating__level__subject")
         .annotate(n=Count("pk"))
         .order_by()
@@ -214,10 +222,11 @@ def headline_fill_units(*, headline: Headline, sectors: list[SectorRow]) -> None
         level.percent = percent(level.count, headline.units_total)
 
 
-def headline_fill_members(*, headline: Headline, organization: Organization) -> None:
+def headline_fill_members(*, headline: Headline, organization: Organization, period: str = Period.YEAR) -> None:
     """Put live member counts (one aggregate query) into a headline whose summary was never computed."""
     rows = (
-        MemberAssessment.objects.filter(organization__path__startswith=organization.path, year=headline.year)
+        MemberAssessment.objects.for_year(headline.year, period)
+        .filter(organization__path__startswith=organization.path)
         .values("level__code", "level__subject", "level__is_good_or_better")
         .annotate(n=Count("pk"))
         .order_by()
@@ -246,7 +255,8 @@ def trend(*, organization: Organization) -> list[dict]:
         )
     }
     points = []
-    rows = Summary.objects.filter(organization=organization).exclude(computed_at=None).order_by("year")
+    rows = Summary.objects.filter(organization=organization, period=Period.YEAR).exclude(computed_at=None)
+    rows = rows.order_by("year")
     for row in rows:
         if not (row.units_rated or row.members_rated):
             continue
@@ -270,9 +280,11 @@ def trend(*, organization: Organization) -> list[dict]:
 def latest_unit_year(*, user, exclude=()) -> int | None:
     """The latest year in which a unit in the user's scope received a final level, leaving out the years given
     (provisional ones) (one query)."""
-    rated = UnitAssessment.objects.filter(
-        organization__in=permissions.organizations_visible_to(user), level__isnull=False
-    ).exclude(year__in=list(exclude))
+    rated = (
+        UnitAssessment.objects.yearly()
+        .filter(organization__in=permissions.organizations_visible_to(user), level__isnull=False)
+        .exclude(year__in=list(exclude))
+    )
     return rated.order_by("-year").values_list("year", flat=True).first()
 
 
@@ -281,12 +293,14 @@ def scheme_changes(points: list[dict]) -> list[dict]:
     return [point for before, point in zip(points, points[1:], strict=False) if point["scheme"] != before["scheme"]]
 
 
-def units_under(*, user, year: int, parent: Organization | None = None) -> QuerySet[Organization]:
-    """Units of a year with that year's rating joined: those directly under `parent`, or every grassroots unit in
-    the user's scope."""
+def units_under(
+    *, user, year: int, parent: Organization | None = None, period: str = Period.YEAR
+) -> QuerySet[Organization]:
+    """Units of a year with that year's rating (or a quarter's) joined: those directly under `parent`, or every
+    grassroots unit in the user's scope."""
     units = permissions.organizations_visible_to(user).for_year(year)
     units = units.filter(parent=parent) if parent is not None else units.filter(kind__in=GRASSROOTS_KINDS)
-    return units.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+    return units.annotate(rating=rating_of("assessments", year, period))
 
 
 def unit_rows(*, units: QuerySet[Organization], level: str = "", sector: str = "", query: str = "") -> QuerySet:
@@ -326,7 +340,7 @@ def last_finished_year(
     """The latest year, up to `before`, in which units directly under the organization received final levels and
     whose yearly cycle (when one was opened, at the organization or above) has every unit finalized. `open_` is
     open_years() when the caller has it already."""
-    rated = UnitAssessment.objects.filter(organization__parent=organization, level__isnull=False)
+    rated = UnitAssessment.objects.yearly().filter(organization__parent=organization, level__isnull=False)
     if before is not None:
         rated = rated.filter(year__lte=before)
     years = list(rated.order_by("-year").values_list("year", flat=True).distinct()[:10])
@@ -345,9 +359,8 @@ def weak_units(*, organization: Organization, year: int) -> list[UnitAssessment]
         return None
     units = Organization.objects.filter(parent=organization).for_year(year)
     weak = list(
-        UnitAssessment.objects.filter(
-            year=year, organization__in=units, level__is_lowest=True, level__subject=Subject.UNIT
-        )
+        UnitAssessment.objects.yearly()
+        .filter(year=year, organization__in=units, level__is_lowest=True, level__subject=Subject.UNIT)
         .select_related("organization", "level")
         .order_by("organization__name_folded")
     )
@@ -410,7 +423,7 @@ def member_order() -> list:
 
 def member_years(*, user) -> list[int]:
     """Years with member ratings in the user's scope, newest first (one query)."""
-    rows = MemberAssessment.objects.filter(organization__in=permissions.organizations_visible_to(user))
+    rows = MemberAssessment.objects.yearly().filter(organization__in=permissions.organizations_visible_to(user))
     return list(rows.order_by("-year").values_list("year", flat=True).distinct())
 
 
@@ -421,15 +434,15 @@ def member_units(*, user) -> QuerySet[Organization]:
 
 
 def members_filtered(
-    *, user, query: str = "", unit: Organization | None = None, year: int, level: str = ""
+    *, user, query: str = "", unit: Organization | None = None, year: int, level: str = "", period: str = Period.YEAR
 ) -> QuerySet:
-    """Members in scope with their rating of the year joined, matched on folded name or card number, within a
-    unit's subtree, at a level of the year (or NOT_RATED), in Vietnamese order."""
+    """Members in scope with their rating of the year (or of one of its quarters) joined, matched on folded name or
+    card number, within a unit's subtree, at a level of the year (or NOT_RATED), in Vietnamese order."""
     from assessments.common.text import fold
 
     members = (
         selectors.members_search(user=user, query=query)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .annotate(rating=rating_of("assessments", year, period))
         # The parent names a cell's grassroots organization: cell names ("Chi bộ thôn 1") repeat across communes.
         .select_related("organization__parent", "rating__level")
     )

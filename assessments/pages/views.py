@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import FilteredRelation, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,12 +15,16 @@ from assessments.models import (
     MAX_YEAR,
     MEMBER_KINDS,
     MIN_YEAR,
+    QUARTERS,
     Member,
     MemberAssessment,
+    Period,
     RatingScheme,
     Sector,
     Subject,
     UnitAssessment,
+    period_parse,
+    rating_of,
 )
 from assessments.pages import exports
 from assessments.pages import selectors as dashboard
@@ -42,6 +46,11 @@ def _year(value: str | None, default: int) -> int:
     except ValueError:
         return default
     return year if MIN_YEAR <= year <= MAX_YEAR else default
+
+
+def _period(value: str | None) -> str:
+    """A period from the query string: Q1–Q4 for a quarter; anything else (missing, unknown) gives the year."""
+    return period_parse(value) or Period.YEAR
 
 
 def _last_year() -> int:
@@ -71,20 +80,27 @@ def home(request):
     if year not in years:
         years = sorted({*years, year}, reverse=True)
 
-    headline = dashboard.headline_read(organization=organization, year=year)
+    # A quarter's counts (issue 15) when asked for; the lists, the trend and the cycle below stay the year's.
+    period = _period(request.GET.get("period"))
+    headline = dashboard.headline_read(organization=organization, year=year, period=period)
     sectors = (
-        dashboard.sector_table(organization=organization, year=year, levels=headline.unit_levels) if headline else []
+        dashboard.sector_table(organization=organization, year=year, levels=headline.unit_levels, period=period)
+        if headline
+        else []
     )
     if headline is not None and headline.computed_at is None:
         # Never computed yet (a year just opened): the unit counts come from the same set-based aggregate as the
         # sector table, so the page shows the right denominator without waiting for the worker.
         dashboard.headline_fill_units(headline=headline, sectors=sectors)
-        dashboard.headline_fill_members(headline=headline, organization=organization)
+        dashboard.headline_fill_members(headline=headline, organization=organization, period=period)
     context = {
         "organization": organization,
         "choices": choices,
         "year": year,
         "years": years,
+        "period": period,
+        "period_label": Period(period).label if period else "",
+        "quarters": [(q.value, q.label) for q in QUARTERS],
         "headline": headline,
         "not_rated": dashboard.NOT_RATED,
         "good_or_better": dashboard.GOOD_OR_BETTER,
@@ -181,7 +197,8 @@ def unit_list(request):
     if sector not in Sector.values:
         sector = ""
     query = request.GET.get("q", "").strip()
-    units = dashboard.units_under(user=user, year=year, parent=parent)
+    period = _period(request.GET.get("period"))
+    units = dashboard.units_under(user=user, year=year, parent=parent, period=period)
     rows = dashboard.unit_rows(units=units, level=level, sector=sector, query=query)
     if request.GET.get("format") in exports.FORMATS:  # the list as shown, to XLSX or CSV (issue 17)
         return exports.units_response(fmt=request.GET["format"], year=year, rows=rows)
@@ -189,6 +206,8 @@ def unit_list(request):
     level_label = next((lv.label for lv in levels if lv.code == level), "")
     context = {
         "year": year,
+        "period": period,
+        "period_label": Period(period).label if period else "",
         "open_year": provisional.get(year),
         "units": rows,
         "parent": parent,
@@ -206,21 +225,37 @@ def unit_list(request):
     return render(request, "assessments/unit_list.html", context)
 
 
+def _ratings_by_year(unit) -> list[UnitAssessment]:
+    """The unit's yearly ratings, newest first, each with the year's scheme and its quarters' ratings beside it
+    (`quarters`); a year with quarters only gets an unsaved yearly row, not rated yet (one query for the ratings)."""
+    rows = UnitAssessment.objects.filter(organization=unit).select_related("level", "self_level")
+    yearly: dict[int, UnitAssessment] = {}
+    quarters: dict[int, list[UnitAssessment]] = {}
+    for rating in rows.order_by("-year", "period"):
+        if rating.period:
+            quarters.setdefault(rating.year, []).append(rating)
+        else:
+            yearly[rating.year] = rating
+    schemes = list(RatingScheme.objects.order_by("first_year"))
+    ratings = []
+    for year in sorted({*yearly, *quarters}, reverse=True):
+        rating = yearly.get(year) or UnitAssessment(organization=unit, year=year)
+        rating.quarters = quarters.get(year, [])
+        rating.scheme = next((s for s in reversed(schemes) if s.covers(year)), None)
+        ratings.append(rating)
+    return ratings
+
+
 @login_required
 def unit_detail(request, code: str):
     """One unit: its ratings over the years with the scheme of each year, members, documents and history."""
     unit = permissions.organization_get_for_user(user=request.user, code=code)
-    ratings = list(
-        UnitAssessment.objects.filter(organization=unit).select_related("level", "self_level").order_by("-year")
-    )
-    schemes = list(RatingScheme.objects.order_by("first_year"))
-    for rating in ratings:
-        rating.scheme = next((s for s in reversed(schemes) if s.covers(rating.year)), None)
-
-    latest_year = ratings[0].year if ratings else _last_year()
+    ratings = _ratings_by_year(unit)
+    decided = [rating.year for rating in ratings if rating.pk is not None]
+    latest_year = decided[0] if decided else _last_year()
     children = list(
         unit.children.for_year(latest_year)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=latest_year)))
+        .annotate(rating=rating_of("assessments", latest_year))
         .values("code", "name", "kind", "rating__level__label_vi", "rating__level__label_en")
         .order_by("name_folded")
     )
@@ -228,7 +263,8 @@ def unit_detail(request, code: str):
     members = Member.objects.filter(organization__path__startswith=unit.path)
     members_total = members.count()
     member_year = (
-        MemberAssessment.objects.filter(organization__path__startswith=unit.path)
+        MemberAssessment.objects.yearly()
+        .filter(organization__path__startswith=unit.path)
         .order_by("-year")
         .values_list("year", flat=True)
         .first()
@@ -238,7 +274,7 @@ def unit_detail(request, code: str):
         .prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=MemberAssessment.objects.filter(year=member_year).select_related("level"),
+                queryset=MemberAssessment.objects.yearly().filter(year=member_year).select_related("level"),
                 to_attr="year_ratings",
             )
         )
@@ -302,7 +338,8 @@ def member_list(request):
     default = dashboard.decided_year_default(years=years, open_=provisional) or _last_year()
     year = _year(request.GET.get("year"), default=default)
     level = request.GET.get("level", "")
-    members = dashboard.members_filtered(user=user, query=query, unit=cell, year=year, level=level)
+    period = _period(request.GET.get("period"))
+    members = dashboard.members_filtered(user=user, query=query, unit=cell, year=year, level=level, period=period)
     if request.GET.get("format") in exports.FORMATS:  # every filtered row, not one page (issue 17)
         return exports.members_response(fmt=request.GET["format"], year=year, members=members)
     # The suggested not-rated reason and the year's discipline, read in the page's own query (issue 14).
@@ -312,7 +349,7 @@ def member_list(request):
         regulation_members.year_notes(member, year=year)
     levels = list(selectors.levels_for(year=year, subject=Subject.MEMBER))
     units = dashboard.member_units(user=user)
-    filters = {"q": query, "unit": cell.code if cell else "", "year": year, "level": level}
+    filters = {"q": query, "unit": cell.code if cell else "", "year": year, "period": period, "level": level}
     context = {
         "page": page,
         "query": query,
@@ -320,6 +357,8 @@ def member_list(request):
         "units": units,
         "year": year,
         "years": sorted({*years, year}, reverse=True),
+        "period": period,
+        "quarters": [(q.value, q.label) for q in QUARTERS],
         "open_year": provisional.get(year),
         "level": level,
         "levels": levels,

@@ -69,7 +69,8 @@ def violations_load(*, units: list[Organization]) -> None:
     """The 2019 records and the cases the checks must find, picked with the year's own seed (idempotent)."""
     rng = random.Random(SEED)
     ratings = list(
-        MemberAssessment.objects.filter(year=YEAR, level__isnull=False)
+        MemberAssessment.objects.yearly()
+        .filter(year=YEAR, level__isnull=False)
         .select_related("member", "organization", "level")
         .order_by("member__card_number")
     )
@@ -90,7 +91,7 @@ def violations_load(*, units: list[Organization]) -> None:
     for i, rating in enumerate(civil):
         _rating_set(rating, civil_servant_level=("completed", "good", "excellent")[i])
     recent = {m.card_number: m for m in Member.objects.filter(card_number__in=[row[0] for row in RECENT])}
-    late = MemberAssessment.objects.get(member=recent["48900003"], year=YEAR)
+    late = MemberAssessment.objects.yearly().get(member=recent["48900003"], year=YEAR)
     _rating_set(late, level=_level("good"), not_rated_reason="")  # admitted in August: admitted_recently fails
     # A cell reprimanded as a body; communes rated excellent say whether their mass organizations were good.
     cell = Organization.objects.filter(parent__in=units, kind="cell").order_by("code")[5]
@@ -99,12 +100,14 @@ def violations_load(*, units: list[Organization]) -> None:
     record.form, record.decided_on = "reprimand", datetime.date(YEAR, 9, 5)
     record.deciding_body = "Ban Thường vụ Huyện ủy"
     discipline_save(discipline=record, actor=None)
-    excellent = UnitAssessment.objects.filter(
-        year=YEAR, organization__in=units, organization__sector=Sector.COMMUNE, level__is_top=True
-    ).order_by("organization__code")
+    excellent = (
+        UnitAssessment.objects.yearly()
+        .filter(year=YEAR, organization__in=units, organization__sector=Sector.COMMUNE, level__is_top=True)
+        .order_by("organization__code")
+    )
     for i, rating in enumerate(excellent):
         # The first was rated excellent though its mass organizations were not all good: a failure to find.
-        UnitAssessment.objects.filter(pk=rating.pk).update(mass_organizations_good=i != 0)
+        UnitAssessment.objects.yearly().filter(pk=rating.pk).update(mass_organizations_good=i != 0)
 
 
 def demo_2019_load(*, by_code: dict[str, Organization], units: list[Organization], members: list[Member],

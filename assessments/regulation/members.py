@@ -54,7 +54,8 @@ def member_checks(
     if Rule.ADMITTED_RECENTLY in active:
         candidates |= Q(member__admitted_on__gt=months_before_year_end(year, active[Rule.ADMITTED_RECENTLY]["months"]))
     rows = list(
-        MemberAssessment.objects.filter(subtree, candidates, year=year, level__isnull=False)
+        MemberAssessment.objects.yearly()
+        .filter(subtree, candidates, year=year, level__isnull=False)
         .select_related("member", "organization", "level")
         .order_by("organization__path", "member__name_folded")
     )

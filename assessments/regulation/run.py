@@ -27,7 +27,7 @@ def subtree_checks(*, organization: Organization, year: int) -> list[CheckResult
     )
     stored = {
         row.organization_id: row.level
-        for row in UnitAssessment.objects.filter(organization__in=units, year=year).select_related("level")
+        for row in UnitAssessment.objects.yearly().filter(organization__in=units, year=year).select_related("level")
     }
     results: list[CheckResult] = []
     for unit in units:

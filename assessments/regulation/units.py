@@ -76,12 +76,12 @@ def _shares(organization: Organization, year: int, levels: Levels) -> tuple[str,
     """What a unit's level is judged on: its members (a cell) or its subordinate units (a committee), rated that
     year: (what is counted, rated, completed or better, good or better)."""
     if organization.kind in CELL_KINDS:
-        subject, rows = MEMBER, MemberAssessment.objects.filter(organization=organization, year=year)
+        subject, rows = MEMBER, MemberAssessment.objects.yearly().filter(organization=organization, year=year)
         counted = _("đảng viên")
     else:
         subject = UNIT
         children = Organization.objects.filter(parent=organization).for_year(year)
-        rows = UnitAssessment.objects.filter(organization__in=children, year=year)
+        rows = UnitAssessment.objects.yearly().filter(organization__in=children, year=year)
         counted = _("đơn vị trực thuộc")
     lowest = [lv.pk for lv in levels.lowest(subject)]
     good = [lv.pk for lv in levels.good_or_better(subject)]
@@ -139,7 +139,8 @@ def thresholds_check(
     )
     if needs_mass:
         mass_organizations_good = (
-            UnitAssessment.objects.filter(organization=organization, year=year)
+            UnitAssessment.objects.yearly()
+            .filter(organization=organization, year=year)
             .values_list("mass_organizations_good", flat=True)
             .first()
         )
@@ -252,7 +253,9 @@ def unit_cap_checks(
     group_by = rule["group_by"] or "sector"
     units = list(Organization.objects.filter(parent=committee).for_year(year))
     stored = dict(
-        UnitAssessment.objects.filter(organization__in=units, year=year).values_list("organization_id", "level_id")
+        UnitAssessment.objects.yearly()
+        .filter(organization__in=units, year=year)
+        .values_list("organization_id", "level_id")
     )
     for pk, level in (judged or {}).items():
         stored[pk] = level.pk if level is not None else None

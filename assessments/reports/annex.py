@@ -4,11 +4,9 @@ build._member_rows). Scores are shown once the score tables exist; none are reco
 
 from dataclasses import dataclass
 
-from django.db.models import FilteredRelation, Q
-
 from assessments.common.text import sort_key
 from assessments.common.vocabulary import Level, Levels, level_label
-from assessments.models import Kind, NotRatedReason, Organization
+from assessments.models import Kind, NotRatedReason, Organization, rating_of
 from assessments.reports.rows import NO_RECORD, MemberRow, reason_label
 
 
@@ -46,7 +44,7 @@ def unit_annex(
     rows = (
         Organization.objects.for_year(year)
         .filter(parent=organization)
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .annotate(rating=rating_of("assessments", year))
         .values(
             "code",
             "name",

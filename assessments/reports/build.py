@@ -3,7 +3,7 @@ each counted in a fixed number of queries on the tree and the scheme of the year
 
 from collections import Counter
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from assessments.models import (
     Sector,
     Subject,
     UnitAssessment,
+    rating_of,
 )
 from assessments.reports.annex import AnnexRow, unit_annex
 from assessments.reports.rows import (
@@ -88,7 +89,7 @@ def _ordered(rows: dict[str, UnitRow | MemberRow], order: list[str]) -> list:
 def _unit_rows(queryset, *, year: int, levels: Levels, by_kind: bool) -> tuple[list[UnitRow], list[UnitRow], UnitRow]:
     """Group units (with that year's rating left-joined) by kind and by sector in one aggregate query."""
     rows = (
-        queryset.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        queryset.annotate(rating=rating_of("assessments", year))
         .values("kind", "sector", "rating__level_id", "rating__exemplary", "rating__not_rated_reason")
         .annotate(n=Count("pk"))
         .order_by()
@@ -130,7 +131,8 @@ def _member_rows(
     members on the rolls on 31 December with no row, by their cell's sector (two queries). The third value holds
     the same counts by directly subordinate unit (its code), for the annex."""
     rows = (
-        MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
+        MemberAssessment.objects.yearly()
+        .filter(year=year, organization__path__startswith=organization.path)
         .values("organization__path", "organization__sector", "level_id", "not_rated_reason")
         .annotate(n=Count("pk"))
         .order_by()
@@ -167,7 +169,7 @@ def _member_rows(
         return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total, by_child
     # Members on the rolls on 31 December with no rating row that year: "no result yet" (as the summaries count).
     day = year_end(year)
-    recorded = MemberAssessment.objects.filter(year=year)
+    recorded = MemberAssessment.objects.yearly().filter(year=year)
     missing = (
         Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
@@ -216,7 +218,7 @@ def _unit_lists(
     units = (
         Organization.objects.for_year(year)
         .filter(Q(parent=organization) | Q(pk__in=_cells(organization).values("pk")))
-        .annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        .annotate(rating=rating_of("assessments", year))
     )
     fields = ["code", "name", "kind", "parent__name", "path", "name_folded"]
     weak = units.filter(rating__level_id__in=weak_level_pks).values(
@@ -306,7 +308,8 @@ def _trend(*, organization: Organization, year: int) -> list[TrendPoint]:
     unit_good: Counter = Counter()
     unit_years: set[int] = set()
     unit_rows = (
-        UnitAssessment.objects.filter(organization__parent=organization, year__gte=first, year__lte=year)
+        UnitAssessment.objects.yearly()
+        .filter(organization__parent=organization, year__gte=first, year__lte=year)
         .filter(level__subject=Subject.UNIT)
         .values_list("year", "organization_id", "level__is_top", "level__is_good_or_better")
         .order_by()
@@ -322,9 +325,8 @@ def _trend(*, organization: Organization, year: int) -> list[TrendPoint]:
     member_top: Counter = Counter()
     member_good: Counter = Counter()
     member_rows = (
-        MemberAssessment.objects.filter(
-            organization__path__startswith=organization.path, year__gte=first, year__lte=year, level__isnull=False
-        )
+        MemberAssessment.objects.yearly()
+        .filter(organization__path__startswith=organization.path, year__gte=first, year__lte=year, level__isnull=False)
         .values("year", "level__is_top", "level__is_good_or_better")
         .annotate(n=Count("pk"))
         .order_by()
@@ -406,7 +408,7 @@ def report_build(*, organization: Organization, year: int) -> Report:
 
 def report_years() -> list[int]:
     """Years that have a rating scheme and some unit assessments, newest first (two queries)."""
-    years = set(UnitAssessment.objects.order_by().values_list("year", flat=True).distinct())
+    years = set(UnitAssessment.objects.yearly().order_by().values_list("year", flat=True).distinct())
     schemes = list(RatingScheme.objects.all())
     return sorted((y for y in years if any(scheme.covers(y) for scheme in schemes)), reverse=True)
 

@@ -33,7 +33,8 @@ class LevelCount:
 def decision_number(report: Report) -> str:
     """The number recorded with the year's unit results ("768" of "Quyết định số 768-QĐ/HU"), or "…"."""
     refs = (
-        UnitAssessment.objects.filter(organization__parent=report.organization, year=report.year)
+        UnitAssessment.objects.yearly()
+        .filter(organization__parent=report.organization, year=report.year)
         .exclude(decision_ref="")
         .values_list("decision_ref", flat=True)[:1]
     )

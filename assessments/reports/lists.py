@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 
 from assessments.common.text import sort_key
 from assessments.common.vocabulary import level_label
-from assessments.models import MemberAssessment, Organization, Subject, Submission, UnitAssessment
+from assessments.models import MemberAssessment, Organization, Period, Subject, Submission, UnitAssessment
 
 EXEMPLARY_YEARS = 5
 EXCELLENT_YEARS = 5
@@ -56,6 +56,7 @@ def _exemplary(organization: Organization, year: int, years: int) -> list[Organi
         .filter(
             assessments__year__gte=first,
             assessments__year__lte=year,
+            assessments__period=Period.YEAR,
             assessments__exemplary=True,
             assessments__level__isnull=False,
         )
@@ -69,9 +70,10 @@ def _exemplary(organization: Organization, year: int, years: int) -> list[Organi
 def _members_running(organization: Organization, year: int, years: int, level_filter: Q) -> list[ListedMember]:
     """Members recorded in the subtree this year whose level matched `level_filter` in each of the last years."""
     first = year - years + 1
-    recorded = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
+    recorded = MemberAssessment.objects.yearly().filter(year=year, organization__path__startswith=organization.path)
     running = (
-        MemberAssessment.objects.filter(year__gte=first, year__lte=year, member_id__in=recorded.values("member_id"))
+        MemberAssessment.objects.yearly()
+        .filter(year__gte=first, year__lte=year, member_id__in=recorded.values("member_id"))
         .filter(level_filter, level__subject=Subject.MEMBER)
         .values("member_id")
         .annotate(n=Count("year", distinct=True))
@@ -102,9 +104,9 @@ def _overrides(organization: Organization, year: int) -> list[ListedOverride]:
     )
     levels = {
         a.organization_id: a.level
-        for a in UnitAssessment.objects.filter(
-            year=year, organization_id__in=[r.organization_id for r in rows]
-        ).select_related("level")
+        for a in UnitAssessment.objects.yearly()
+        .filter(year=year, organization_id__in=[r.organization_id for r in rows])
+        .select_related("level")
     }
     out = []
     for row in rows:

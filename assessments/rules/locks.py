@@ -5,7 +5,8 @@ A unit's results for a year are final once its file (Submission) is finalized: i
 when an officer imports them as final or the demo loads its published years (services.year_results_finalize).
 Final results are closed to everyone, officers included, until an officer reopens them with a written reason
 (cycle.services.rating_reopen); a file sent up is closed to the unit's own secretary until it is returned.
-Cells and sub-committees follow the file of the grassroots unit above them."""
+Cells and sub-committees follow the file of the grassroots unit above them. The cycle decides the yearly rating only:
+a quarter's results (issue 15) are recorded by import and in the admin and are never locked by it."""
 
 from collections.abc import Iterable
 
@@ -24,10 +25,10 @@ def _deciding_codes(organization: Organization) -> list[str]:
     return codes
 
 
-def rating_locks(*, organizations: Iterable[Organization], year: int, actor) -> dict[int, str]:
+def rating_locks(*, organizations: Iterable[Organization], year: int, actor, period: str = "") -> dict[int, str]:
     """The organizations (by id) whose ratings for the year the actor may not change, each with why (one query)."""
     organizations = list(organizations)
-    if not organizations:
+    if not organizations or period:
         return {}
     wanted = {org.pk: _deciding_codes(org) for org in organizations}
     codes = {code for group in wanted.values() for code in group}
@@ -58,8 +59,8 @@ def rating_locks(*, organizations: Iterable[Organization], year: int, actor) -> 
     return locks
 
 
-def rating_lock_check(*, organization: Organization, year: int, actor) -> None:
+def rating_lock_check(*, organization: Organization, year: int, actor, period: str = "") -> None:
     """Refuse a change to a rating that is finalized, or already submitted when the actor is the unit's secretary."""
-    locks = rating_locks(organizations=[organization], year=year, actor=actor)
+    locks = rating_locks(organizations=[organization], year=year, actor=actor, period=period)
     if organization.pk in locks:
         raise ValidationError(locks[organization.pk])

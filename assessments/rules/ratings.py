@@ -68,6 +68,9 @@ def unit_assessment_check(assessment: UnitAssessment) -> None:
     level_check(level=assessment.self_level, year=assessment.year, subject=Subject.UNIT, field="self_level")
     if assessment.exemplary and (assessment.level is None or not assessment.level.is_top):
         raise ValidationError({"exemplary": _("Chỉ đơn vị xếp mức cao nhất mới được công nhận tiêu biểu.")})
+    if assessment.exemplary and assessment.period:
+        # "Tiêu biểu" is a title of the year (and of five years running), never of a quarter.
+        raise ValidationError({"exemplary": _("Chỉ xếp loại cả năm mới được công nhận tiêu biểu, không xét theo quý.")})
     if assessment.level is not None and assessment.not_rated_reason:
         raise ValidationError({"not_rated_reason": _("Đơn vị đã xếp loại thì không ghi lý do không xếp loại.")})
     if assessment.not_rated_reason and assessment.not_rated_reason not in UNIT_REASONS:

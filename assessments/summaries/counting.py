@@ -1,16 +1,17 @@
-"""Counting a year's summaries in Python (SQLite, and partial recomputes everywhere): units left-joined to their
-rating, members' rating rows rolled up the materialized path, members on the rolls with no row (issue 17), and the
-incremental count from fresh children's stored counts. assessments.summaries.recompute stores what this counts."""
+"""Counting a period's summaries (a year or a quarter) in Python (SQLite, and partial recomputes everywhere): units
+left-joined to their rating, members' rating rows rolled up the materialized path, members on the rolls with no row
+(issue 17), and the incremental count from fresh children's stored counts. assessments.summaries.recompute stores
+what this counts."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, F, Q
 
 from assessments.common.vocabulary import Levels
-from assessments.models import MemberAssessment, Membership, Organization, Subject, Summary, year_end
+from assessments.models import MemberAssessment, Membership, Organization, Subject, Summary, rating_of, year_end
 
 
 @dataclass
@@ -49,13 +50,13 @@ def _split_add(summary: Counts, *, rated: bool, reason: str | None, n: int) -> N
             summary.members_not_yet_rated += n
 
 
-def _without_row(year: int):
-    """Members on the rolls on 31 December with no rating row that year, by the cell's path (one grouped query)."""
+def _without_row(year: int, period: str):
+    """Members on the rolls on 31 December with no rating row for the period, by the cell's path (one grouped query)."""
     day = year_end(year)
     return (
         Membership.objects.filter(start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .exclude(member_id__in=MemberAssessment.objects.filter(year=year).values("member_id"))
+        .exclude(member_id__in=MemberAssessment.objects.for_year(year, period).values("member_id"))
         .values("organization_id", "organization__path")
         .annotate(n=Count("member_id", distinct=True))
         .order_by()
@@ -65,7 +66,9 @@ def _without_row(year: int):
 # --- counting ----------------------------------------------------------------------------------------------------
 
 
-def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], full: bool) -> dict[int, Counts]:
+def summary_counts(
+    *, year: int, period: str = "", vocabulary: Levels, targets: dict[str, int], full: bool
+) -> dict[int, Counts]:
     """Counts for the target organizations (path -> id): one query for units, one for members, then one pass."""
     counts = {pk: Counts() for pk in targets.values()}
     levels = {
@@ -78,7 +81,7 @@ def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], fu
     if not full:
         children = children.filter(parent_id__in=list(targets.values()))
     unit_rows = (
-        children.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
+        children.annotate(rating=rating_of("assessments", year, period))
         .values("parent_id", "rating__level_id", "rating__exemplary")
         .annotate(n=Count("pk"))
         .order_by()
@@ -98,11 +101,11 @@ def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], fu
             summary.unit_levels[level["code"]] += n
 
     if not full:
-        _count_members_from_children(year=year, levels=levels, targets=targets, counts=counts)
+        _count_members_from_children(year=year, period=period, levels=levels, targets=targets, counts=counts)
         return counts
 
     # Members: that year's assessments grouped by the organization that recorded them, rolled up its path.
-    assessments = MemberAssessment.objects.filter(year=year)
+    assessments = MemberAssessment.objects.for_year(year, period)
     if not full:
         # Only the topmost targets' subtrees: a path is covered when one of its proper prefixes is a target.
         tops = [p for p in targets if not any(p[: i + 1] in targets for i in range(len(p) - 1) if p[i] == "/")]
@@ -128,7 +131,7 @@ def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], fu
                     if level["is_good_or_better"]:
                         summary.members_good_or_better += n
             end = path.find("/", end + 1)
-    for row in _without_row(year):
+    for row in _without_row(year, period):
         path = row["organization__path"]
         end = path.find("/")
         while end != -1:
@@ -150,7 +153,9 @@ def _add_members(summary: Counts, level: dict | None, rated: bool, n: int, reaso
             summary.members_good_or_better += n
 
 
-def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, int], counts: dict) -> None:
+def _count_members_from_children(
+    *, year: int, period: str, levels: dict, targets: dict[str, int], counts: dict
+) -> None:
     """Members of the targets from the rows recorded at them plus each child's members: a child being recomputed
     brings its new counts, any other child its stored counts when fresh, and only a stale child is recounted."""
     # Counting rows under every target would recount a whole province for one commune's import (146 ms on the
@@ -162,7 +167,10 @@ def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, 
     stored = {
         row["organization_id"]: row
         for row in Summary.objects.filter(
-            year=year, organization_id__in=[pk for pk, _parent, _path in children], version=F("computed_version")
+            year=year,
+            period=period,
+            organization_id__in=[pk for pk, _parent, _path in children],
+            version=F("computed_version"),
         ).values(
             "organization_id",
             "members_total",
@@ -192,7 +200,7 @@ def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, 
             )
     wanted = reduce(or_, (Q(organization__path__startswith=path) for path in recount), Q(organization_id__in=ids))
     rows = (
-        MemberAssessment.objects.filter(year=year)
+        MemberAssessment.objects.for_year(year, period)
         .filter(wanted)
         .values("organization_id", "organization__path", "level_id", "not_rated_reason")
         .annotate(n=Count("pk"))
@@ -211,7 +219,7 @@ def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, 
                 _add_members(counts[parent], level, rated, n, reason)
             end = path.find("/", end + 1)
     # Members on the rolls with no row: at a target itself, or below a child being recounted.
-    rolls = _without_row(year).filter(_rolls_filter(ids, recount))
+    rolls = _without_row(year, period).filter(_rolls_filter(ids, recount))
     for row in rolls:
         if row["organization_id"] in ids:
             counts[row["organization_id"]].members_no_result += row["n"]

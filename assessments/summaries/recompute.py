@@ -1,4 +1,5 @@
-"""Stored summaries: exact staleness marks and set-based recomputes of the yearly counts from source rows."""
+"""Stored summaries: exact staleness marks and set-based recomputes of the counts of a year or a quarter (a period)
+from source rows. A (year, period) pair is a summary's key; the year's period is "" (models.Period.YEAR)."""
 
 import json
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from assessments.models import (
     MemberAssessment,
     Membership,
     Organization,
+    Period,
     RatingScheme,
     Subject,
     Summary,
@@ -71,16 +73,16 @@ def organizations_with_ancestors(organization_ids: Iterable[int]) -> list[int]:
 # A new row: its key, zero counts, never computed. Written as literals so that only the key travels as parameters:
 # bulk_create sent every column as a parameter, and SQLite's limit of 999 split the insert of 70 rows in two.
 _NEW_ROW_COLUMNS = (
-    "organization_id, year, scheme_code, units_total, units_rated, units_exemplary, unit_levels, members_total, "
-    "members_rated, members_good_or_better, member_levels, members_not_assessed, members_not_yet_rated, "
+    "organization_id, year, period, scheme_code, units_total, units_rated, units_exemplary, unit_levels, "
+    "members_total, members_rated, members_good_or_better, member_levels, members_not_assessed, members_not_yet_rated, "
     "members_no_result, computed_at, version, computed_version"
 )
-_NEW_ROW_VALUES = "(%s, %s, '', 0, 0, 0, '[]', 0, 0, 0, '[]', 0, 0, 0, NULL, 1, 0)"
+_NEW_ROW_VALUES = "(%s, %s, %s, '', 0, 0, 0, '[]', 0, 0, 0, '[]', 0, 0, 0, NULL, 1, 0)"
 _NEW_ROWS_PER_STATEMENT = 400
 
 
-def _ensure_rows(keys: list[tuple[int, int]]) -> None:
-    """Create the missing rows for these (year, organization id) keys, in key order, before any row lock."""
+def _ensure_rows(keys: list[tuple[int, str, int]]) -> None:
+    """Create the missing rows for these (year, period, organization id) keys, in key order, before any row lock."""
     keys = sorted(keys)
     table = Summary._meta.db_table
     with connection.cursor() as cursor:
@@ -90,49 +92,58 @@ def _ensure_rows(keys: list[tuple[int, int]]) -> None:
                 f"INSERT INTO {table} ({_NEW_ROW_COLUMNS}) VALUES "  # noqa: S608 — names and literals, keys as parameters
                 + ", ".join([_NEW_ROW_VALUES] * len(batch))
                 + " ON CONFLICT DO NOTHING",
-                [value for year, org in batch for value in (org, year)],
+                [value for year, period, org in batch for value in (org, year, period)],
             )
 
 
-def _bump(organization_ids: list[int], years: list[int]) -> None:
+def _bump(organization_ids: list[int], years: list[int], period: str) -> None:
     """Increase the version of these summaries, creating missing rows first; row locks are taken in id order."""
-    rows = Summary.objects.filter(organization_id__in=organization_ids, year__in=years)
+    rows = Summary.objects.filter(organization_id__in=organization_ids, year__in=years, period=period)
     present = set(rows.values_list("year", "organization_id"))
     # Writers and recomputes all insert missing rows first (ordered by year and id), then lock rows ordered by
     # id: one order everywhere keeps a writer and a concurrent recompute from deadlocking. A row that another
     # transaction inserted meanwhile is waited for, then locked and bumped like the others.
-    _ensure_rows([(y, o) for y in years for o in organization_ids if (y, o) not in present])
+    _ensure_rows([(y, period, o) for y in years for o in organization_ids if (y, o) not in present])
     pks = list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
     Summary.objects.filter(pk__in=pks).update(version=F("version") + 1)
 
 
-def summaries_mark_stale(*, organization_ids: Iterable[int], years: Iterable[int]) -> list[int]:
-    """Mark stale, in the caller's transaction, the summaries of these organizations and all their ancestors."""
+def summaries_mark_stale(
+    *, organization_ids: Iterable[int], years: Iterable[int], periods: Iterable[str] = (Period.YEAR,)
+) -> list[int]:
+    """Mark stale, in the caller's transaction, the summaries of these organizations and all their ancestors for
+    these years in each of these periods (by default the year's)."""
     years = sorted({int(y) for y in years})
     targets = organizations_with_ancestors(organization_ids)
     if targets and years:
-        _bump(targets, years)
+        for period in sorted(set(periods)):
+            _bump(targets, years, period)
     return targets
 
 
+def summary_keys() -> list[tuple[int, str]]:
+    """The (year, period) pairs that have stored summaries."""
+    return sorted(Summary.objects.order_by().values_list("year", "period").distinct())
+
+
 def summary_years() -> list[int]:
-    """Years that have stored summaries."""
-    return sorted(Summary.objects.order_by().values_list("year", flat=True).distinct())
+    """Years that have stored summaries (of any period)."""
+    return sorted({year for year, _period in summary_keys()})
 
 
-def summaries_mark_all_stale() -> list[int]:
-    """Mark every stored summary stale (after a tree or scheme change); returns the years concerned."""
+def summaries_mark_all_stale() -> list[tuple[int, str]]:
+    """Mark every stored summary stale (after a tree or scheme change); returns the (year, period) pairs concerned."""
     pks = list(Summary.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     if pks:
         Summary.objects.filter(pk__in=pks).update(version=F("version") + 1)
-    return summary_years()
+    return summary_keys()
 
 
 @transaction.atomic
-def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
-    """Recompute from source rows the summaries of the given organizations (all when None) for one year."""
+def _recompute(*, year: int, period: str, organization_ids: list[int] | None) -> int:
+    """Recompute from source rows the summaries of the given organizations (all when None) for one period."""
     scheme = RatingScheme.for_year(year)
-    rows = Summary.objects.filter(year=year)
+    rows = Summary.objects.filter(year=year, period=period)
     if organization_ids is not None:
         rows = rows.filter(organization_id__in=organization_ids)
     if scheme is None:
@@ -141,7 +152,7 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
         return 0
 
     if organization_ids is None and connection.vendor == "postgresql":
-        return _recompute_year_in_database(year=year, scheme=scheme)
+        return _recompute_year_in_database(year=year, period=period, scheme=scheme)
 
     organizations = Organization.objects.all()
     if organization_ids is not None:
@@ -150,13 +161,15 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
     if not targets:
         return 0
     present = set(rows.values_list("organization_id", flat=True))
-    _ensure_rows([(year, pk) for pk in targets.values() if pk not in present])
+    _ensure_rows([(year, period, pk) for pk in targets.values() if pk not in present])
 
     locked = list(rows.select_for_update().order_by("pk").only("pk", "organization_id", "version"))
     # From here on a committed change is either visible to the counting queries below, or it bumps a version
     # after this transaction commits and so leaves the summary stale until the next run.
     vocabulary = levels_of(scheme)
-    counts = summary_counts(year=year, vocabulary=vocabulary, targets=targets, full=organization_ids is None)
+    counts = summary_counts(
+        year=year, period=period, vocabulary=vocabulary, targets=targets, full=organization_ids is None
+    )
     unit_codes, member_codes = vocabulary.codes(Subject.UNIT), vocabulary.codes(Subject.MEMBER)
     now = timezone.now()
     for row in locked:
@@ -175,8 +188,8 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
     return len(locked)
 
 
-def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
-    """A year's full recompute on PostgreSQL: counting, roll-up and write are set operations inside the database."""
+def _recompute_year_in_database(*, year: int, period: str, scheme: RatingScheme) -> int:
+    """A period's full recompute on PostgreSQL: counting, roll-up and write are set operations inside the database."""
     # Fetching the grouped rows, rolling them up in Python and sending 273,000 rows back took 40 s at national
     # scale (bench/). Here a fixed number of statements does it whatever the size of the tree: one (two for a large
     # tree) to count and write, an INSERT before them when rows are missing.
@@ -201,23 +214,24 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
             "current_setting('parallel_tuple_cost'), set_config('jit', 'off', true), "
             f"set_config('parallel_setup_cost', '{_PARALLEL_SETUP_COST}', true), "
             f"set_config('parallel_tuple_cost', '{_PARALLEL_TUPLE_COST}', true), "
-            f"(SELECT COUNT(*) FROM {organization}), (SELECT COUNT(*) FROM {summary} WHERE year = %s), "
+            f"(SELECT COUNT(*) FROM {organization}), (SELECT COUNT(*) FROM {summary} WHERE year = %s AND period = %s), "
             f"(SELECT COALESCE(MAX(depth), 0) FROM {organization})"
             + (", set_config('synchronous_commit', 'off', true)" if own_transaction else ""),
-            [year],
+            [year, period],
         )
         row = cursor.fetchone()
         previous, (organizations, rows, deepest) = row[:3], row[6:9]
         if rows < organizations:
             # Missing rows first, in organization id order like _ensure_rows, before the statement locks any row.
             cursor.execute(
-                f"INSERT INTO {summary} (organization_id, year, scheme_code, units_total, units_rated, "  # noqa: S608
-                "units_exemplary, unit_levels, members_total, members_rated, members_good_or_better, member_levels, "
-                "computed_at, version, computed_version) "
-                f"SELECT o.id, %s, '', 0, 0, 0, '[]'::jsonb, 0, 0, 0, '[]'::jsonb, NULL, 1, 0 FROM {organization} o "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {summary} s WHERE s.organization_id = o.id AND s.year = %s) "
-                "ORDER BY o.id ON CONFLICT DO NOTHING",
-                [year, year],
+                f"INSERT INTO {summary} (organization_id, year, period, scheme_code, units_total, "  # noqa: S608
+                "units_rated, units_exemplary, unit_levels, members_total, members_rated, members_good_or_better, "
+                "member_levels, computed_at, version, computed_version) "
+                "SELECT o.id, %s, %s, '', 0, 0, 0, '[]'::jsonb, 0, 0, 0, '[]'::jsonb, NULL, 1, 0 "
+                f"FROM {organization} o "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {summary} s WHERE s.organization_id = o.id AND s.year = %s "
+                "AND s.period = %s) ORDER BY o.id ON CONFLICT DO NOTHING",
+                [year, period, year, period],
             )
         # Large trees are counted by a statement that only reads, into a temporary table, so that PostgreSQL may
         # run its grouping with parallel workers (a statement that writes or locks never does), then the differing
@@ -225,8 +239,8 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
         # than parallel workers save there.
         into = _CHANGED if organizations >= _PARALLEL_FROM else None
         while True:
-            cursor.execute(*recompute_statement(year=year, deepest=deepest, scheme_code=scheme.code, tables=(
-                summary, organization, member, unit), unit_levels=unit_levels, member_levels=member_levels,
+            cursor.execute(*recompute_statement(year=year, period=period, deepest=deepest, scheme_code=scheme.code,
+                tables=(summary, organization, member, unit), unit_levels=unit_levels, member_levels=member_levels,
                 good_ids=good_ids, day=day, into=into, membership=Membership._meta.db_table))  # fmt: skip
             if into is not None:
                 cursor.execute(*write_statement(summary=summary, source=into))
@@ -280,51 +294,64 @@ def _store(rows: list[Summary]) -> None:
         execute_values(cursor.cursor, sql, values, page_size=5000)
 
 
-def summaries_recompute(*, organization_ids: Iterable[int], year: int, with_ancestors: bool = True) -> int:
-    """Recompute the summaries of these organizations (and by default all their ancestors) for one year."""
+def summaries_recompute(
+    *, organization_ids: Iterable[int], year: int, with_ancestors: bool = True, period: str = Period.YEAR
+) -> int:
+    """Recompute the summaries of these organizations (and by default all their ancestors) for one period of a
+    year (by default the year itself)."""
     ids = organizations_with_ancestors(organization_ids) if with_ancestors else sorted(set(organization_ids))
     if not ids:
         return 0
-    return _recompute(year=year, organization_ids=ids)
+    return _recompute(year=year, period=period, organization_ids=ids)
 
 
-def summaries_recompute_year(*, year: int) -> int:
-    """Recompute every organization's summary for a year with a fixed number of set-based queries."""
-    return _recompute(year=year, organization_ids=None)
+def summaries_recompute_year(*, year: int, period: str = Period.YEAR) -> int:
+    """Recompute every organization's summary for a period (by default the year) with a fixed number of set-based
+    queries."""
+    return _recompute(year=year, period=period, organization_ids=None)
+
+
+def keys_to_summarize() -> list[tuple[int, str]]:
+    """The (year, period) pairs that have ratings or stored summaries (those with no scheme are cleared by a
+    recompute)."""
+    keys = set(UnitAssessment.objects.order_by().values_list("year", "period").distinct())
+    keys |= set(MemberAssessment.objects.order_by().values_list("year", "period").distinct())
+    return sorted(keys | set(summary_keys()))
 
 
 def years_to_summarize() -> list[int]:
     """Years that have assessments or stored summaries (those with no scheme are cleared by a recompute)."""
-    from assessments.models import UnitAssessment
-
-    years = set(UnitAssessment.objects.order_by().values_list("year", flat=True).distinct())
-    years |= set(MemberAssessment.objects.order_by().values_list("year", flat=True).distinct())
-    return sorted(years | set(summary_years()))
+    return sorted({year for year, _period in keys_to_summarize()})
 
 
-def summaries_reconcile() -> dict[int, int]:
-    """Repair what a lost task missed: recompute stale summaries and years with data but no summaries."""
-    done: dict[int, int] = {}
-    stale = Summary.objects.exclude(version=F("computed_version")).order_by().values_list("year", "organization_id")
-    by_year: dict[int, set[int]] = {}
-    for year, org in stale:
-        by_year.setdefault(year, set()).add(org)
-    stored = set(summary_years())
-    for year in sorted(stored):
+def summaries_reconcile() -> dict[tuple[int, str], int]:
+    """Repair what a lost task missed: recompute stale summaries and periods with data but no summaries; returns
+    the rows recomputed by (year, period)."""
+    done: dict[tuple[int, str], int] = {}
+    stale = Summary.objects.exclude(version=F("computed_version")).order_by()
+    by_key: dict[tuple[int, str], set[int]] = {}
+    for year, period, org in stale.values_list("year", "period", "organization_id"):
+        by_key.setdefault((year, period), set()).add(org)
+    stored = set(summary_keys())
+    for year, period in sorted(stored):
         # An organization existing that year with no row at all (created without a signal) reads as "not computed
         # yet", stale, and no stale row would ever bring it back: it is counted here.
-        missing = Organization.objects.for_year(year).exclude(summaries__year=year).values_list("pk", flat=True)
-        by_year.setdefault(year, set()).update(missing)
-        if not by_year[year]:
-            del by_year[year]
-    for year in years_to_summarize():
-        if year not in stored:
-            done[year] = summaries_recompute_year(year=year)
-    for year, orgs in sorted(by_year.items()):
-        if year in done:
+        have = Summary.objects.filter(year=year, period=period).values("organization_id")
+        missing = Organization.objects.for_year(year).exclude(pk__in=have).values_list("pk", flat=True)
+        by_key.setdefault((year, period), set()).update(missing)
+        if not by_key[(year, period)]:
+            del by_key[(year, period)]
+    for year, period in keys_to_summarize():
+        if (year, period) not in stored:
+            done[(year, period)] = summaries_recompute_year(year=year, period=period)
+    for (year, period), orgs in sorted(by_key.items()):
+        if (year, period) in done:
             continue
-        if 2 * len(orgs) > Summary.objects.filter(year=year).count():
-            done[year] = summaries_recompute_year(year=year)  # most rows stale: the set-based pass is cheaper
+        if 2 * len(orgs) > Summary.objects.filter(year=year, period=period).count():
+            # Most rows stale: the set-based pass is cheaper.
+            done[(year, period)] = summaries_recompute_year(year=year, period=period)
         else:
-            done[year] = summaries_recompute(organization_ids=orgs, year=year, with_ancestors=False)
+            done[(year, period)] = summaries_recompute(
+                organization_ids=orgs, year=year, with_ancestors=False, period=period
+            )
     return done

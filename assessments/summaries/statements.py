@@ -18,6 +18,7 @@ _NOT_ASSESSED = "('exempt', 'suspended')"
 def recompute_statement(
     *,
     year: int,
+    period: str = "",
     deepest: int,
     scheme_code: str,
     tables: tuple[str, str, str, str],
@@ -41,7 +42,8 @@ def recompute_statement(
     def plain(alias: str) -> str:
         return ", ".join(f"{alias}.{c}" for c in member_columns)
 
-    params: list = [good_ids, *(pk for pk, _code in member_levels), year, day, day, year]
+    # Every rating row read is of the recomputed period: the year's rows for the year, a quarter's for a quarter.
+    params: list = [good_ids, *(pk for pk, _code in member_levels), year, period, day, day, year, period]
     ctes = [
         # Member ratings grouped by the organization that recorded them, one column per level of the scheme.
         "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, p.total, p.rated, p.good, p.na, p.ny, p.nr"  # noqa: S608
@@ -60,10 +62,10 @@ def recompute_statement(
         # and only the pivoted rows (one per organization) are joined to the tree.
         # Counts are int: SUM(bigint) accumulates in numeric, several times slower (a member count fits an int).
         + " FROM (SELECT organization_id, level_id, not_rated_reason AS reason, COUNT(*)::int AS n, 0 AS k "  # noqa: S608
-        f"FROM {member} WHERE year = %s GROUP BY organization_id, level_id, not_rated_reason "
+        f"FROM {member} WHERE year = %s AND period = %s GROUP BY organization_id, level_id, not_rated_reason "
         f"UNION ALL SELECT ms.organization_id, NULL, NULL, COUNT(DISTINCT ms.member_id)::int, 1 FROM {membership} ms "
         'WHERE ms.start <= %s AND (ms."end" IS NULL OR ms."end" >= %s) AND NOT EXISTS (SELECT 1 FROM '
-        f"{member} a WHERE a.member_id = ms.member_id AND a.year = %s) GROUP BY ms.organization_id"
+        f"{member} a WHERE a.member_id = ms.member_id AND a.year = %s AND a.period = %s) GROUP BY ms.organization_id"
         f") g GROUP BY g.organization_id) p "
         f"JOIN {organization} o ON o.id = p.organization_id)",
         # Roll-up, deepest level first: an organization's members are those recorded at it plus its children's.
@@ -88,11 +90,11 @@ def recompute_statement(
         "units AS (SELECT c.parent_id AS id, COUNT(*) AS total, COUNT(a.level_id) AS rated, "  # noqa: S608
         "COUNT(*) FILTER (WHERE a.level_id IS NOT NULL AND a.exemplary) AS exemplary"
         + "".join(f", COUNT(*) FILTER (WHERE a.level_id = %s) AS {c}" for c in ul)
-        + f" FROM {organization} c LEFT JOIN {unit} a ON a.organization_id = c.id AND a.year = %s "
+        + f" FROM {organization} c LEFT JOIN {unit} a ON a.organization_id = c.id AND a.year = %s AND a.period = %s "
         "WHERE c.parent_id IS NOT NULL AND (c.valid_from IS NULL OR c.valid_from <= %s) "
         "AND (c.valid_to IS NULL OR c.valid_to >= %s) GROUP BY c.parent_id)"
     )
-    params += [*(pk for pk, _code in unit_levels), year, day, day]
+    params += [*(pk for pk, _code in unit_levels), year, period, day, day]
     # The level lists are built as JSON text in jsonb's own output format: building jsonb for every row cost more
     # than the rest of the roll-up (province bench). A code that jsonb would print differently only makes its rows
     # look changed; what is written is always parsed jsonb.
@@ -120,9 +122,9 @@ def recompute_statement(
         "FROM (SELECT s.id, s.version, s.computed_version AS old_version, s.levels_text AS old_levels_text, "
         f"{', '.join(f's.{f} AS old_{f}' for f in plain_fields)}, {', '.join(new)} "
         f"FROM {summary} s LEFT JOIN units u ON u.id = s.organization_id "
-        "LEFT JOIN members m ON m.id = s.organization_id WHERE s.year = %s) n)"
+        "LEFT JOIN members m ON m.id = s.organization_id WHERE s.year = %s AND s.period = %s) n)"
     )
-    params += [scheme_code, *unit_parts, *member_parts, year]
+    params += [scheme_code, *unit_parts, *member_parts, year, period]
     if into is not None:
         # The differing rows, plus one row (id NULL) carrying the depth of the deepest organization with members
         # in this snapshot, which the caller compares with the depth the roll-up was built for.

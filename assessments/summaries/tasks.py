@@ -27,9 +27,9 @@ RETRY = {
 LIMITS = {"soft_time_limit": settings.SUMMARIES_TASK_SOFT_TIME_LIMIT, "time_limit": settings.SUMMARIES_TASK_TIME_LIMIT}
 
 
-def pending_key(organization_id: int | str, year: int) -> str:
-    """Cache key held while a recompute of this organization-year is queued and not yet started."""
-    return f"summaries:pending:{year}:{organization_id}"
+def pending_key(organization_id: int | str, year: int, period: str = "") -> str:
+    """Cache key held while a recompute of this organization's year (or quarter) is queued and not yet started."""
+    return f"summaries:pending:{year}{'-' + period if period else ''}:{organization_id}"
 
 
 def _pending_timeout() -> int:
@@ -44,49 +44,62 @@ def _release(keys: list[str]) -> None:
 
 
 @shared_task(name="assessments.tasks.summaries_recompute_task", **RETRY, **LIMITS)
-def summaries_recompute_task(organization_ids: list[int], year: int) -> int:
-    """Recompute the summaries of these organizations for a year from source rows (idempotent)."""
+def summaries_recompute_task(organization_ids: list[int], year: int, period: str = "") -> int:
+    """Recompute the summaries of these organizations for a year or a quarter from source rows (idempotent)."""
     # Released before reading: a change committed from now on queues one more run instead of being absorbed
     # by a run that may not see it.
-    _release([pending_key(pk, year) for pk in organization_ids])
-    return summaries.summaries_recompute(organization_ids=organization_ids, year=year, with_ancestors=False)
+    _release([pending_key(pk, year, period) for pk in organization_ids])
+    return summaries.summaries_recompute(
+        organization_ids=organization_ids, year=year, with_ancestors=False, period=period
+    )
 
 
 @shared_task(name="assessments.tasks.summaries_recompute_year_task", **RETRY, **LIMITS)
-def summaries_recompute_year_task(year: int) -> int:
-    """Recompute every summary of a year with set-based queries (idempotent)."""
-    _release([pending_key("all", year)])
-    return summaries.summaries_recompute_year(year=year)
+def summaries_recompute_year_task(year: int, period: str = "") -> int:
+    """Recompute every summary of a year or a quarter with set-based queries (idempotent)."""
+    _release([pending_key("all", year, period)])
+    return summaries.summaries_recompute_year(year=year, period=period)
 
 
 @shared_task(name="assessments.tasks.summaries_reconcile_task", **RETRY, **LIMITS)
 def summaries_reconcile_task() -> dict:
     """Periodic repair (Celery beat): recompute stale summaries and years that have data but no summaries."""
-    return {str(year): n for year, n in summaries.summaries_reconcile().items()}
+    # Keyed "2017" for a year, "2026-Q1" for a quarter.
+    return {
+        f"{year}{'-' + period if period else ''}": n for (year, period), n in summaries.summaries_reconcile().items()
+    }
 
 
 # --- enqueueing after commit ---------------------------------------------------------------------------------------
 
 
-def _enqueue(organizations: dict[int, set[int]], years: set[int]) -> None:
-    """Queue one task per year for the organization-years not already queued; never raise into the writer."""
-    jobs = [(year, None) for year in sorted(years)]
-    jobs += [(year, sorted(ids)) for year, ids in sorted(organizations.items()) if year not in years]
-    for year, ids in jobs:
+def _delay(task, *args, period: str) -> None:
+    # A yearly task is queued with the arguments it always had, so a worker of the previous release still runs it.
+    if period:
+        task.delay(*args, period)
+    else:
+        task.delay(*args)
+
+
+def _enqueue(organizations: dict[tuple[int, str], set[int]], years: set[tuple[int, str]]) -> None:
+    """Queue one task per year or quarter for the organizations not already queued; never raise into the writer."""
+    jobs = [(key, None) for key in sorted(years)]
+    jobs += [(key, sorted(ids)) for key, ids in sorted(organizations.items()) if key not in years]
+    for (year, period), ids in jobs:
         added: list[str] = []
         try:
             if ids is None:
-                if cache.add(pending_key("all", year), 1, _pending_timeout()):
-                    added.append(pending_key("all", year))
-                    summaries_recompute_year_task.delay(year)
+                if cache.add(pending_key("all", year, period), 1, _pending_timeout()):
+                    added.append(pending_key("all", year, period))
+                    _delay(summaries_recompute_year_task, year, period=period)
                 continue
             fresh = []
             for pk in ids:
-                if cache.add(pending_key(pk, year), 1, _pending_timeout()):
-                    added.append(pending_key(pk, year))
+                if cache.add(pending_key(pk, year, period), 1, _pending_timeout()):
+                    added.append(pending_key(pk, year, period))
                     fresh.append(pk)
             if fresh:
-                summaries_recompute_task.delay(fresh, year)
+                _delay(summaries_recompute_task, fresh, year, period=period)
         except Exception:
             # Broker or cache down (or an eager task failed): the change is saved and its summaries say stale;
             # the periodic reconciliation and `recompute_summaries` repair them.
@@ -98,8 +111,9 @@ class _Batch:
     """What one transaction changed; flushed once at commit, so a bulk write queues one task, not one per row."""
 
     def __init__(self) -> None:
-        self.organizations: dict[int, set[int]] = {}
-        self.years: set[int] = set()
+        # Keyed by (year, period); `years` are the periods to recompute in full.
+        self.organizations: dict[tuple[int, str], set[int]] = {}
+        self.years: set[tuple[int, str]] = set()
         self.done = False
 
     def __call__(self) -> None:
@@ -108,7 +122,13 @@ class _Batch:
             _enqueue(self.organizations, self.years)
 
 
-def _schedule(*, organization_ids: list[int] = (), years: list[int] = (), full_years: list[int] = ()) -> None:
+def _schedule(
+    *,
+    organization_ids: list[int] = (),
+    years: list[int] = (),
+    periods: list[str] = ("",),
+    full_years: list[tuple[int, str]] = (),
+) -> None:
     batch = None
     connection = transaction.get_connection()
     if connection.in_atomic_block:
@@ -118,17 +138,19 @@ def _schedule(*, organization_ids: list[int] = (), years: list[int] = (), full_y
     if batch is None:
         batch = _Batch()
     for year in years:
-        batch.organizations.setdefault(int(year), set()).update(organization_ids)
-    batch.years.update(int(y) for y in full_years)
+        for period in periods:
+            batch.organizations.setdefault((int(year), period), set()).update(organization_ids)
+    batch.years.update((int(y), p) for y, p in full_years)
     # Registered again at each change so that the batch still runs if an inner savepoint holding an earlier
     # registration rolls back; only the first call at commit does anything. Outside a transaction it runs now.
     transaction.on_commit(batch, robust=True)
 
 
-def summaries_changed(*, organization_ids: list[int], years: list[int]) -> None:
-    """Mark the summaries of these organizations and their ancestors stale now, and queue their recompute."""
-    targets = summaries.summaries_mark_stale(organization_ids=organization_ids, years=years)
-    _schedule(organization_ids=targets, years=years)
+def summaries_changed(*, organization_ids: list[int], years: list[int], periods: list[str] = ("",)) -> None:
+    """Mark the summaries of these organizations and their ancestors stale now for these years in these periods
+    (by default the year's), and queue their recompute."""
+    targets = summaries.summaries_mark_stale(organization_ids=organization_ids, years=years, periods=periods)
+    _schedule(organization_ids=targets, years=years, periods=periods)
 
 
 def summaries_all_changed() -> None:
@@ -137,8 +159,8 @@ def summaries_all_changed() -> None:
 
 
 @receiver(assessments_changed, dispatch_uid="summaries_assessments_changed")
-def _assessments_changed(sender, organization_ids, years, **kwargs) -> None:
-    summaries_changed(organization_ids=organization_ids, years=years)
+def _assessments_changed(sender, organization_ids, years, periods=("",), **kwargs) -> None:
+    summaries_changed(organization_ids=organization_ids, years=years, periods=list(periods))
 
 
 @receiver(organizations_changed, dispatch_uid="summaries_organizations_changed")
@@ -151,7 +173,7 @@ def _organizations_changed(sender, organization_ids, **kwargs) -> None:
 @receiver(post_delete, sender=UnitAssessment, dispatch_uid="summaries_unit_assessment_deleted")
 @receiver(post_delete, sender=MemberAssessment, dispatch_uid="summaries_member_assessment_deleted")
 def _assessment_deleted(sender, instance, **kwargs) -> None:
-    summaries_changed(organization_ids=[instance.organization_id], years=[instance.year])
+    summaries_changed(organization_ids=[instance.organization_id], years=[instance.year], periods=[instance.period])
 
 
 @receiver(post_delete, sender=Organization, dispatch_uid="summaries_organization_deleted")

@@ -162,9 +162,11 @@ def test_template_has_vietnamese_titles_and_a_guide(client, tree, officer):
     guide_text = " ".join(str(c.value) for row in guide.iter_rows() for c in row if c.value)
     assert "clean_strong" in guide_text and "Trong sạch, vững mạnh" in guide_text and "qd132-2018" in guide_text
     assert "Quy định 132-QĐ/TW" in guide_text
-    # The level columns offer the latest scheme's Vietnamese labels as an Excel drop-down list.
+    # The level columns offer the latest scheme's Vietnamese labels as an Excel drop-down list; so does the period
+    # column (issue 15), last.
     validations = {str(v.sqref).split(":")[0]: v.formula1 for v in first.data_validations.dataValidation}
-    assert set(validations) == {"C2", "D2"} and lists.sheet_state == "hidden"
+    assert set(validations) == {"C2", "D2", "I2"} and lists.sheet_state == "hidden"
+    assert first["I1"].value == "Kỳ đánh giá"
     column = validations["C2"].split("!")[1].split(":")[0].replace("$", "")[0]
     offered = [row[0] for row in lists.iter_rows(min_col=ord(column) - 64, max_col=ord(column) - 64, values_only=True)]
     assert "Hoàn thành xuất sắc nhiệm vụ" in offered and "excellent" not in offered

@@ -234,9 +234,9 @@ def test_thousand_member_ratings_for_a_commune_recompute_each_organization_once(
     recomputed: list[tuple[tuple[int, ...], int]] = []
     real = summaries.summaries_recompute
 
-    def spy(*, organization_ids, year, with_ancestors=True):
+    def spy(*, organization_ids, year, with_ancestors=True, period=""):
         recomputed.append((tuple(sorted(organization_ids)), year))
-        return real(organization_ids=organization_ids, year=year, with_ancestors=with_ancestors)
+        return real(organization_ids=organization_ids, year=year, with_ancestors=with_ancestors, period=period)
 
     with mock.patch.object(summaries, "summaries_recompute", spy), django_capture_on_commit_callbacks(execute=True):
         for i, member in enumerate(Member.objects.order_by("card_number")):  # one import transaction

@@ -1,9 +1,10 @@
-"""Recompute stored summaries from scratch, for every year or one, for every organization or one subtree."""
+"""Recompute stored summaries from scratch, for every year or one (with its quarters), for every organization or one
+subtree."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments.models import Organization
+from assessments.models import Organization, Period, period_label
 from assessments.summaries import recompute as summaries
 
 
@@ -19,16 +20,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year: int | None, organization: str | None, **options):
-        years = [year] if year is not None else summaries.years_to_summarize()
+        keys = summaries.keys_to_summarize()
+        if year is not None:
+            keys = sorted({(year, Period.YEAR), *((y, p) for y, p in keys if y == year)})
         ids = None
         if organization is not None:
             root = Organization.objects.filter(code=organization).first()
             if root is None:
                 raise CommandError(_("Không có tổ chức đảng mã “%(code)s”.") % {"code": organization})
             ids = list(Organization.objects.subtree(root).values_list("pk", flat=True))
-        for y in years:
+        for y, period in keys:
             if ids is None:
-                n = summaries.summaries_recompute_year(year=y)
+                n = summaries.summaries_recompute_year(year=y, period=period)
             else:
-                n = summaries.summaries_recompute(organization_ids=ids, year=y)
-            self.stdout.write(_("Năm %(year)s: đã tính lại %(n)s bản tổng hợp.") % {"year": y, "n": n})
+                n = summaries.summaries_recompute(organization_ids=ids, year=y, period=period)
+            if period:
+                self.stdout.write(
+                    _("%(period)s: đã tính lại %(n)s bản tổng hợp.") % {"period": period_label(y, period), "n": n}
+                )
+            else:
+                self.stdout.write(_("Năm %(year)s: đã tính lại %(n)s bản tổng hợp.") % {"year": y, "n": n})
