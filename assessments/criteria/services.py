@@ -6,7 +6,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, User
-from assessments.permissions import WRITE_CRITERIA, may_manage_criteria, role_require, scope_is_everything, scope_require
+from assessments.permissions import (
+    WRITE_CRITERIA,
+    may_manage_criteria,
+    role_require,
+    scope_is_everything,
+    scope_require,
+)
 from assessments.rules.criteria import (
     criteria_group_check,
     criteria_item_check,

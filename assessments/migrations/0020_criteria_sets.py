@@ -36,6 +36,7 @@ def frame_unload(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0018_scored_ratings"),
+        ("assessments", "0019_periods"),
     ]
 
     operations = [

@@ -56,7 +56,9 @@ def criteria_set_check(criteria_set: CriteriaSet) -> None:
     if criteria_set.first_year and scored_scheme(criteria_set.first_year) is None:
         raise ValidationError(
             {
-                "first_year": _("Năm %(year)s không xếp loại theo điểm: bộ tiêu chí chỉ dùng từ năm áp dụng Quy định 366.")
+                "first_year": _(
+                    "Năm %(year)s không xếp loại theo điểm: bộ tiêu chí chỉ dùng từ năm áp dụng Quy định 366."
+                )
                 % {"year": criteria_set.first_year}
             }
         )
@@ -67,13 +69,13 @@ def criteria_set_in_use(criteria_set: CriteriaSet) -> bool:
     if criteria_set.pk is None:
         return False
     units = UnitAssessment.objects.filter(
-        organization=OuterRef("organization"), year=OuterRef("year"), level__isnull=False
+        organization=OuterRef("organization"), year=OuterRef("year"), period=OuterRef("period"), level__isnull=False
     )
-    members = MemberAssessment.objects.filter(member=OuterRef("member"), year=OuterRef("year"), level__isnull=False)
+    members = MemberAssessment.objects.filter(
+        member=OuterRef("member"), year=OuterRef("year"), period=OuterRef("period"), level__isnull=False
+    )
     return (
-        ItemScore.objects.filter(item__criteria_set=criteria_set)
-        .filter(Q(Exists(units)) | Q(Exists(members)))
-        .exists()
+        ItemScore.objects.filter(item__criteria_set=criteria_set).filter(Q(Exists(units)) | Q(Exists(members))).exists()
     )
 
 
@@ -130,13 +132,21 @@ def criteria_item_check(item: CriteriaItem) -> None:
     if others + item.max_points > group.max_points:
         raise ValidationError(
             {
-                "max_points": _("Các tiêu chí của nhóm %(group)s cộng lại %(sum)s điểm, quá %(max)s điểm tối đa của nhóm.")
-                % {"group": group.code, "sum": points_text(others + item.max_points), "max": points_text(group.max_points)}
+                "max_points": _(
+                    "Các tiêu chí của nhóm %(group)s cộng lại %(sum)s điểm, quá %(max)s điểm tối đa của nhóm."
+                )
+                % {
+                    "group": group.code,
+                    "sum": points_text(others + item.max_points),
+                    "max": points_text(group.max_points),
+                }
             }
         )
 
 
-def criteria_totals_errors(criteria_set: CriteriaSet, groups: list | None = None, items: list | None = None) -> list[str]:
+def criteria_totals_errors(
+    criteria_set: CriteriaSet, groups: list | None = None, items: list | None = None
+) -> list[str]:
     """What keeps a set from being complete (empty when it is): the groups' sum, each frame part, each group's items.
     groups and items may be given unsaved (an import plans them); otherwise they are read."""
     scheme = scored_scheme(criteria_set.first_year)
@@ -160,7 +170,10 @@ def criteria_totals_errors(criteria_set: CriteriaSet, groups: list | None = None
                 % {"part": part.name, "sum": points_text(share), "points": points_text(part.points)}
             )
     for group in groups:
-        own = sum((i.max_points for i in items or () if i.group is group or (i.group_id and i.group_id == group.pk)), Decimal(0))
+        own = sum(
+            (i.max_points for i in items or () if i.group is group or (i.group_id and i.group_id == group.pk)),
+            Decimal(0),
+        )
         if own > group.max_points:
             errors.append(
                 _("Các tiêu chí của nhóm %(group)s cộng lại %(sum)s điểm, quá %(max)s điểm tối đa của nhóm.")
@@ -190,5 +203,8 @@ def item_score_check(score: ItemScore) -> None:
     criteria_set = item.criteria_set
     if score.year < criteria_set.first_year or (criteria_set.last_year and score.year > criteria_set.last_year):
         raise ValidationError(
-            {"year": _("Bộ tiêu chí %(code)s không áp dụng cho năm %(year)s.") % {"code": criteria_set.code, "year": score.year}}
+            {
+                "year": _("Bộ tiêu chí %(code)s không áp dụng cho năm %(year)s.")
+                % {"code": criteria_set.code, "year": score.year}
+            }
         )
