@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, User
 from assessments.permissions import (
-    WRITE_CRITERIA,
     may_manage_criteria,
     role_require,
     scope_is_everything,

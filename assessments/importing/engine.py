@@ -14,11 +14,13 @@ from assessments.common.text import fold
 from assessments.common.vocabulary import level_label
 from assessments.importing.columns import (
     COLUMNS,
+    CRITERIA,
     DATA_TYPE_LABELS,
     DATA_TYPES,
     DISCIPLINES,
     ERRORS_COLUMN,
     IGNORED,
+    ITEM_SCORES,
     MEMBER_RATINGS,
     MEMBERS,
     ORGANIZATIONS,
@@ -27,9 +29,11 @@ from assessments.importing.columns import (
     header_lookup,
     header_row_score,
 )
+from assessments.importing.criteria import CriteriaHandler
 from assessments.importing.disciplines import DisciplineHandler
 from assessments.importing.forms import ROW_FORMS, CodeChoiceField, RowValidator, row_form_class
 from assessments.importing.handlers import WRITE_BATCH, ImportResult, Row, RowError, _Rollback
+from assessments.importing.item_scores import ItemScoreHandler
 from assessments.importing.member_ratings import MemberRatingHandler
 from assessments.importing.members import MemberHandler
 from assessments.importing.organizations import OrganizationHandler
@@ -59,6 +63,8 @@ HANDLERS = {
     UNIT_RATINGS: UnitRatingHandler,
     MEMBER_RATINGS: MemberRatingHandler,
     DISCIPLINES: DisciplineHandler,
+    CRITERIA: CriteriaHandler,
+    ITEM_SCORES: ItemScoreHandler,
 }
 
 
@@ -240,6 +246,8 @@ SUMMARY_COLUMNS = {
     UNIT_RATINGS: ("organization_code", "level", "self_level", "exemplary"),
     MEMBER_RATINGS: ("full_name", "organization_code", "level", "not_rated_reason"),
     DISCIPLINES: ("card_number", "organization_code", "form", "decided_on"),
+    CRITERIA: ("set_code", "group_code", "item_name", "item_max"),
+    ITEM_SCORES: ("card_number", "organization_code", "set_code", "self_score", "score"),
 }
 # Model fields an update changes, by the file's column that sets them.
 FIELD_COLUMNS = {"level_id": "level", "self_level_id": "self_level", "organization_id": "organization_code"}

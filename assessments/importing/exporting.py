@@ -10,7 +10,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape
-from assessments.importing.columns import COLUMNS, DISCIPLINES, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.importing.columns import (
+    COLUMNS,
+    CRITERIA,
+    DISCIPLINES,
+    ITEM_SCORES,
+    MEMBER_RATINGS,
+    MEMBERS,
+    ORGANIZATIONS,
+    UNIT_RATINGS,
+)
+from assessments.importing.criteria_export import criteria_rows, item_score_rows
 from assessments.models import Discipline, Member, MemberAssessment, Organization, UnitAssessment
 
 
@@ -117,6 +127,10 @@ def export_rows(
                 d.deciding_body,
                 d.note,
             ]
+    elif data_type == CRITERIA:
+        yield from criteria_rows(scope, year)
+    elif data_type == ITEM_SCORES:
+        yield from item_score_rows(scope, year)
     else:
         raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
 

@@ -50,8 +50,8 @@ class Migration(migrations.Migration):
                         max_length=20,
                         validators=[
                             django.core.validators.RegexValidator(
-                                "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
-                                "Mã chỉ gồm chữ cái không dấu, chữ số và dấu gạch nối.",
+                                "^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$",
+                                "Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm và dấu gạch nối.",
                             )
                         ],
                         verbose_name="mã nhóm",
@@ -170,8 +170,8 @@ class Migration(migrations.Migration):
                         max_length=20,
                         validators=[
                             django.core.validators.RegexValidator(
-                                "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
-                                "Mã chỉ gồm chữ cái không dấu, chữ số và dấu gạch nối.",
+                                "^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$",
+                                "Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm và dấu gạch nối.",
                             )
                         ],
                         verbose_name="mã tiêu chí",
@@ -305,8 +305,8 @@ class Migration(migrations.Migration):
                         max_length=20,
                         validators=[
                             django.core.validators.RegexValidator(
-                                "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
-                                "Mã chỉ gồm chữ cái không dấu, chữ số và dấu gạch nối.",
+                                "^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$",
+                                "Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm và dấu gạch nối.",
                             )
                         ],
                         verbose_name="mã nhóm",
@@ -386,8 +386,8 @@ class Migration(migrations.Migration):
                         max_length=20,
                         validators=[
                             django.core.validators.RegexValidator(
-                                "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
-                                "Mã chỉ gồm chữ cái không dấu, chữ số và dấu gạch nối.",
+                                "^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$",
+                                "Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm và dấu gạch nối.",
                             )
                         ],
                         verbose_name="mã tiêu chí",

@@ -5,6 +5,7 @@ from assessments.models.accounts import (  # noqa: F401
     User,
 )
 from assessments.models.criteria import (  # noqa: F401
+    ITEM_CODE_VALIDATOR,
     MEMBER_GROUPS,
     CriteriaGroup,
     CriteriaItem,

@@ -3,7 +3,7 @@ subjects, their groups and items with maximum points, and the item scores given 
 
 from decimal import Decimal
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,11 @@ from assessments.models.members import Member
 from assessments.models.organizations import CODE_VALIDATOR, Organization
 from assessments.models.periods import period_field
 from assessments.models.schemes import RatingScheme
+
+# Codes of groups and items as criteria are numbered: I, II, 1.1, 2.3-a.
+ITEM_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*$", _("Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm và dấu gạch nối.")
+)
 
 
 class SubjectGroup(models.TextChoices):
@@ -120,7 +125,7 @@ class CriteriaGroup(models.Model):
     criteria_set = models.ForeignKey(
         CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="groups"
     )
-    code = models.CharField(_("mã nhóm"), max_length=20, validators=[CODE_VALIDATOR])
+    code = models.CharField(_("mã nhóm"), max_length=20, validators=[ITEM_CODE_VALIDATOR])
     name = models.CharField(_("tên nhóm"), max_length=250)
     max_points = points_field(_("điểm tối đa"))
     part = models.ForeignKey(
@@ -159,7 +164,7 @@ class CriteriaItem(models.Model):
     criteria_set = models.ForeignKey(
         CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="items", editable=False
     )
-    code = models.CharField(_("mã tiêu chí"), max_length=20, validators=[CODE_VALIDATOR])
+    code = models.CharField(_("mã tiêu chí"), max_length=20, validators=[ITEM_CODE_VALIDATOR])
     name = models.CharField(_("tên tiêu chí"), max_length=500)
     description = models.TextField(_("nội dung"), blank=True)
     measured_by = models.TextField(_("cách đo, minh chứng"), blank=True)

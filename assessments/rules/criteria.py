@@ -11,10 +11,12 @@ Decisions:
   and period, is their sum (rating_items_total_check).
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from assessments.models import (
@@ -208,3 +210,55 @@ def item_score_check(score: ItemScore) -> None:
                 % {"code": criteria_set.code, "year": score.year}
             }
         )
+
+
+# Item totals an import has planned but not written yet (a preview, or rows of the same file): (subject field,
+# subject id, year, period) -> (self score sum, score sum). Set only inside item_totals_planned().
+_PLANNED_TOTALS: ContextVar[dict | None] = ContextVar("planned_item_totals", default=None)
+
+
+@contextmanager
+def item_totals_planned(totals: dict):
+    """Within the block the rating rule reads these item totals instead of the stored ones."""
+    token = _PLANNED_TOTALS.set(totals)
+    try:
+        yield
+    finally:
+        _PLANNED_TOTALS.reset(token)
+
+
+def item_score_totals(*, subject_field: str, subject_id: int, year: int, period: str) -> tuple | None:
+    """The sums of a subject's item scores in a period (self scores, scores), or None when it has none."""
+    planned = _PLANNED_TOTALS.get()
+    key = (subject_field, subject_id, year, period)
+    if planned is not None and key in planned:
+        return planned[key]
+    found = ItemScore.objects.filter(**{subject_field: subject_id}, year=year, period=period).aggregate(
+        count=Count("pk"), self_total=Sum("self_score"), total=Sum("score")
+    )
+    return (found["self_total"], found["total"]) if found["count"] else None
+
+
+def rating_items_total_check(assessment: UnitAssessment | MemberAssessment) -> None:
+    """When the subject has item scores for the period, the rating's self score and score are their sums."""
+    if scored_scheme(assessment.year) is None:
+        return
+    if isinstance(assessment, MemberAssessment):
+        subject_field, subject_id = "member_id", assessment.member_id
+    else:
+        subject_field, subject_id = "organization_id", assessment.organization_id
+    totals = item_score_totals(
+        subject_field=subject_field, subject_id=subject_id, year=assessment.year, period=assessment.period
+    )
+    if totals is None:
+        return
+    errors = {}
+    for name, total in zip(("self_score", "score"), totals, strict=True):
+        value = getattr(assessment, name)
+        if total is not None and (value is None or Decimal(value) != Decimal(total)):
+            errors[name] = _(
+                "Điểm %(value)s khác tổng điểm các tiêu chí (%(total)s): "
+                "điểm của bản xếp loại là tổng điểm các tiêu chí."
+            ) % {"value": points_text(value) if value is not None else "—", "total": points_text(total)}
+    if errors:
+        raise ValidationError(errors)
