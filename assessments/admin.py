@@ -446,3 +446,5 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
 # The regulation's data (periods, rules, discipline, statuses, overrides) has its admin in its own package.
 from assessments.regulation import admin as _regulation_admin  # noqa: E402, F401
+# Criteria sets (QĐ 366) have their admin in their own package.
+from assessments.criteria import admin as _criteria_admin  # noqa: E402, F401
