@@ -3,6 +3,7 @@
 from django.urls import path
 
 import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
+from assessments.criteria import urls as criteria_urls
 from assessments.cycle import decisions, review_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
@@ -39,4 +40,6 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
     path("imports/template/<str:data_type>/", import_views.import_template, name="import_template"),
+    # Criteria sets (QĐ 366): list, a set, its groups and items, new versions.
+    *criteria_urls.urlpatterns,
 ]

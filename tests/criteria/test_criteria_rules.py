@@ -16,7 +16,10 @@ from tests.rules.paths import admin_errors, import_messages, import_rows
 
 pytestmark = pytest.mark.django_db
 
-LOCKED = "Bộ tiêu chí TC-2025 (phiên bản 1) đã dùng cho kết quả xếp loại đã quyết định nên không sửa được: hãy tạo phiên bản mới."
+LOCKED = (
+    "Bộ tiêu chí TC-2025 (phiên bản 1) đã dùng cho kết quả xếp loại đã quyết định nên không sửa được: "
+    "hãy tạo phiên bản mới."
+)
 
 
 @pytest.fixture

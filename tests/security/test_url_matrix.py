@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from assessments.cycle import services as cycle_services
 from assessments.models import ImportRecord, Kind, ReviewDocument, Role, Sector, Submission
 from tests.consolidation_factories import PlanFactory, ProgrammeFactory
+from tests.criteria_factories import criteria_set_make
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 from tests.security.test_hardening import inline_problems
 
@@ -79,6 +80,7 @@ OBJECT_FOR = {
     "consolidation:task_progress_add": "plan",
     "consolidation:measurement_add": "plan",
     "consolidation:programme_": "programme",
+    "assessments:criteria_": "criteria",
 }
 # A cycle is named by the organization that opened it (the district), not by one of its units.
 DISTRICT_CODE_FOR = ("assessments:cycle_",)
@@ -113,6 +115,10 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
     )
     record.file.save("xep-loai.csv", ContentFile("Số thẻ đảng viên,Xếp loại\n1,xuất sắc\n".encode()), save=False)
     record.save()
+    # A set the commune issued for its cells; its second group is left without items so deleting it is harmless.
+    criteria_set = criteria_set_make(
+        commune, code=f"TC-{commune.code}", groups=[("I", "common", 30, [("1.1", 15)]), ("II", "tasks", 70, [])]
+    )
     return {
         "code": commune.code,
         "district": district.code,
@@ -122,6 +128,9 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
         "import": record,
         "plan": PlanFactory(organization=commune, number="82-KH/HU", issuing_body=f"Huyện ủy {district.code}"),
         "programme": ProgrammeFactory(organization=district, name=f"Đề án củng cố của {district.name}"),
+        "criteria": criteria_set,
+        "group": criteria_set.groups.get(code="II"),
+        "item": criteria_set.items.get(code="1.1"),
     }
 
 
@@ -171,6 +180,8 @@ def _url(name: str, params: tuple, side: dict, **values) -> str:
         if param == "pk" or param.endswith("_pk") or param == "id":
             prefix = max((p for p in OBJECT_FOR if name.startswith(p)), key=len, default=None)
             obj = side.get(OBJECT_FOR[prefix]) if prefix else None
+            if param.endswith("_pk"):
+                obj = side.get(param.removesuffix("_pk"))  # a part of the object: a criteria set's group, item
             kwargs[param] = obj.pk if obj is not None else 999_999
         elif param == "code":
             kwargs[param] = side["district"] if name.startswith(DISTRICT_CODE_FOR) else side["code"]
@@ -321,6 +332,16 @@ FORBIDDEN = {
         "consolidation:programme_create": "get",
         "consolidation:programme_edit": "get",
         "reports:issue": "post",
+        # Criteria sets are written by the issuer's officers only.
+        "assessments:criteria_create": "get",
+        "assessments:criteria_edit": "get",
+        "assessments:criteria_new_version": "post",
+        "assessments:criteria_group_add": "get",
+        "assessments:criteria_group_edit": "get",
+        "assessments:criteria_group_delete": "post",
+        "assessments:criteria_item_add": "get",
+        "assessments:criteria_item_edit": "get",
+        "assessments:criteria_item_delete": "post",
     },
     # A secretary works on their unit's file and records progress on its plan; the district's pages are not theirs.
     "secretary_nhat_tien": {
@@ -338,6 +359,15 @@ FORBIDDEN = {
         "consolidation:candidate_list": "get",
         "consolidation:programme_list": "get",
         "consolidation:programme_create": "get",
+        "assessments:criteria_create": "get",
+        "assessments:criteria_edit": "get",
+        "assessments:criteria_new_version": "post",
+        "assessments:criteria_group_add": "get",
+        "assessments:criteria_group_edit": "get",
+        "assessments:criteria_group_delete": "post",
+        "assessments:criteria_item_add": "get",
+        "assessments:criteria_item_edit": "get",
+        "assessments:criteria_item_delete": "post",
     },
 }
 # Objects a persona of FORBIDDEN does not have in scope even on their own side: the district's cycle and programme
