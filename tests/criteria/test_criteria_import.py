@@ -233,3 +233,19 @@ def test_the_import_command_reports_file_row_column(tree, officer, tmp_path):
     with pytest.raises(SystemExit):
         call_command("import_data", "criteria", str(path), stderr=err)
     assert f"{path}:2:" in err.getvalue()
+
+
+@pytest.mark.parametrize("data_type", ["criteria", "item_scores"])
+def test_the_templates_of_the_new_types_have_the_vietnamese_titles_and_a_guide(client, tree, officer, data_type):
+    from io import BytesIO
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    client.force_login(officer)
+    response = client.get(reverse("assessments:import_template", args=[data_type]))
+    assert response.status_code == 200
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    header = [cell.value for cell in next(workbook.worksheets[0].iter_rows(max_row=1))]
+    assert "Mã bộ tiêu chí" in header and "Mã tiêu chí" in header
+    assert len(workbook.worksheets) >= 2
