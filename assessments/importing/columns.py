@@ -1,5 +1,6 @@
 """The file types: their columns, Vietnamese template titles and explanations (the file format contract)."""
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -177,6 +178,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("item_code", "Mã tiêu chí", True, _("Mã tiêu chí trong bộ.")),
         Column("self_score", "Điểm tự chấm", False, _("Từ 0 đến điểm tối đa của tiêu chí.")),
         Column("score", "Điểm", False, _("Điểm cấp trên chấm, từ 0 đến điểm tối đa của tiêu chí.")),
+        Column(
+            "full_name",
+            "Họ và tên",
+            False,
+            _("Để đối chiếu: nếu có, phải khớp với họ tên của số thẻ (không phân biệt hoa thường, dấu)."),
+        ),
     ),
 }
 
@@ -192,6 +199,29 @@ KEY_COLUMNS = {
     # Errors without a column of their own go to the item's code, which every row has.
     ITEM_SCORES: ("item_code", "card_number", "organization_code", "year", "period", "set_code"),
 }
+
+
+# The scoring sheet's layout of item_scores: one row per subject, one column per item ("Điểm 1.1 (tối đa 15)", "Tự
+# chấm 1.1 (tối đa 15)") instead of the item_code, self_score and score columns; folded, with the maximum optional.
+WIDE_PREFIXES = {"diem": "score", "tu cham": "self_score"}
+WIDE_TITLES = {"score": "Điểm", "self_score": "Tự chấm"}
+WIDE_PATTERN = re.compile(r"^(diem|tu cham) ([a-z0-9]+(?:[.-][a-z0-9]+)*)(?: \(.*\))?$")
+WIDE_MARK = "item:"
+
+
+def wide_column(data_type: str, text: str) -> str | None:
+    """For a scoring sheet's item column, its code "item:<score field>:<item code>"; None for any other header."""
+    if data_type != ITEM_SCORES:
+        return None
+    found = WIDE_PATTERN.match(" ".join(fold(text).split()))
+    if found is None:
+        return None
+    return f"{WIDE_MARK}{WIDE_PREFIXES[found.group(1)]}:{found.group(2)}"
+
+
+def wide_title(field: str, item_code: str, max_points: str) -> str:
+    """The header of a scoring sheet's item column, as wide_column reads it back."""
+    return f"{WIDE_TITLES[field]} {item_code} (tối đa {max_points})"
 
 
 def header_lookup(data_type: str) -> dict[str, str]:

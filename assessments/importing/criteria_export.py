@@ -64,4 +64,5 @@ def item_score_rows(scope: QuerySet[Organization], year: int | None) -> Iterator
             score.item.code,
             score.self_score,
             score.score,
+            score.member.full_name if score.member_id else "",
         ]

@@ -26,8 +26,10 @@ from assessments.importing.columns import (
     ORGANIZATIONS,
     ROW_NUMBER_TITLES,
     UNIT_RATINGS,
+    WIDE_MARK,
     header_lookup,
     header_row_score,
+    wide_column,
 )
 from assessments.importing.criteria import CriteriaHandler
 from assessments.importing.disciplines import DisciplineHandler
@@ -88,7 +90,7 @@ def header_map(
             positions.append(None)
             continue
         folded = fold(text)
-        code = lookup.get(folded)
+        code = lookup.get(folded) or wide_column(data_type, text)
         if code is None:
             close = difflib.get_close_matches(folded, spellings, n=1, cutoff=0.8)
             if close:
@@ -106,6 +108,9 @@ def header_map(
             seen[code] = text
         positions.append(code)
     missing = [column for column in COLUMNS[data_type] if column.required and column.code not in seen]
+    if any(code.startswith(WIDE_MARK) for code in seen):
+        # A scoring sheet names its items in its headers.
+        missing = [column for column in missing if column.code != "item_code"]
     for column in missing:
         errors.append(
             RowError(

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from assessments.importing.columns import ITEM_SCORES
+from assessments.common.text import fold
+from assessments.importing.columns import ITEM_SCORES, WIDE_MARK
+from assessments.importing.forms import PointsField
 from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
 from assessments.models import CriteriaItem, CriteriaSet, ItemScore, Member, MemberAssessment, UnitAssessment
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
@@ -38,6 +40,50 @@ class ItemScoreHandler(Handler):
         self.planned: dict[tuple, dict[int, tuple]] = defaultdict(dict)
         self.first_rows: dict[tuple, int] = {}
 
+    def process(self, batch: list[Row], writing: bool) -> list[Row]:
+        """A scoring sheet's row (one column per item) becomes one row per item given, under the same row number."""
+        self.wide = {code for code in self.present if code.startswith(WIDE_MARK)}
+        if not self.wide:
+            return super().process(batch, writing)
+        self.present |= {"item_code", *SCORE_FIELDS}
+        rows = []
+        for row in batch:
+            rows.extend(self.expand(row) if row.data is not None and not row.errors else [row])
+        return super().process(rows, writing)
+
+    def expand(self, row: Row) -> list[Row]:
+        by_item: dict[str, dict[str, str]] = {}
+        for code in sorted(self.wide):
+            _mark, field, item_code = code.split(":", 2)
+            by_item.setdefault(item_code, {})[field] = code
+        field = PointsField(min_value=0, max_value=100, max_digits=5, decimal_places=2, required=False)
+        rows = []
+        for item_code, columns in by_item.items():
+            sub = Row(number=row.number, cells=row.cells, data={**row.data, "item_code": item_code})
+            sub.wide = {"item_code": next(iter(columns.values())), **columns}
+            given = False
+            for name in SCORE_FIELDS:
+                raw = row.values.get(columns[name], "") if name in columns else ""
+                given = given or raw not in ("", None)
+                try:
+                    sub.data[name] = field.clean(raw)
+                except ValidationError:
+                    sub.error(columns[name], _("Điểm phải là một số từ 0 đến 100, ví dụ 12,5."))
+            if given:
+                rows.append(sub)
+        if not rows:
+            row.action = ""
+            return [row]
+        return rows
+
+    def plan(self, rows: list[Row]) -> tuple[list, list]:
+        plan = self.plan_rows(rows)
+        for row in rows:
+            wide = getattr(row, "wide", None)
+            if wide and row.errors:
+                row.errors = [(wide.get(column, column), message) for column, message in row.errors]
+        return plan
+
     def sets_load(self, codes: set[str]) -> None:
         codes = codes - set(self.sets)
         if not codes:
@@ -50,9 +96,9 @@ class ItemScoreHandler(Handler):
         for criteria_set in fresh:
             self.set_errors[criteria_set.pk] = criteria_totals_errors(criteria_set)
         for item in CriteriaItem.objects.filter(criteria_set__in=fresh).select_related("criteria_set"):
-            self.items[(item.criteria_set_id, item.code)] = item
+            self.items[(item.criteria_set_id, item.code.lower())] = item  # a sheet's headers are read folded
 
-    def plan(self, rows: list[Row]) -> tuple[list, list]:
+    def plan_rows(self, rows: list[Row]) -> tuple[list, list]:
         for row in rows:
             data = row.data
             subject = data.get("card_number") or f"@{data.get('organization_code')}"
@@ -118,6 +164,15 @@ class ItemScoreHandler(Handler):
             if member is None or not self.orgs.is_visible(member.organization_id):
                 row.error("card_number", member_out_of_scope_message(data["card_number"]))
                 return None
+            if data.get("full_name") and fold(data["full_name"]).replace(" ", "") != member.name_folded.replace(
+                " ", ""
+            ):
+                row.error(
+                    "full_name",
+                    _("Họ tên không khớp với đảng viên số thẻ %(card)s (%(name)s): dòng bị lệch?")
+                    % {"card": member.card_number, "name": member.full_name},
+                )
+                return None
         else:
             org = self.orgs.get(data["organization_code"])
             if org is None:
@@ -134,7 +189,7 @@ class ItemScoreHandler(Handler):
             }
             row.error("set_code", message)
             return None
-        item = self.items.get((criteria_set.pk, data["item_code"]))
+        item = self.items.get((criteria_set.pk, data["item_code"].lower()))
         if item is None:
             row.error(
                 "item_code",
