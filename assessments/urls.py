@@ -26,6 +26,11 @@ urlpatterns = [
     path("portal/<str:code>/<year:year>/self-level/", cycle_views.portal_self_level, name="portal_self_level"),
     path("portal/<str:code>/<year:year>/cells/", cycle_views.portal_cells, name="portal_cells"),
     path("portal/<str:code>/<year:year>/submit/", cycle_views.portal_submit, name="portal_submit"),
+    path(
+        "portal/<str:code>/<year:year>/scoring/<int:pk>/",
+        cycle_views.portal_scoring_sheet,
+        name="portal_scoring_sheet",
+    ),
     path("review/<str:code>/<year:year>/", review_views.review_detail, name="review_detail"),
     path("review/<str:code>/<year:year>/appraise/", review_views.review_appraise, name="review_appraise"),
     path("review/<str:code>/<year:year>/finalize/", review_views.review_finalize, name="review_finalize"),

@@ -179,10 +179,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("self_score", "Điểm tự chấm", False, _("Từ 0 đến điểm tối đa của tiêu chí.")),
         Column("score", "Điểm", False, _("Điểm cấp trên chấm, từ 0 đến điểm tối đa của tiêu chí.")),
         Column(
-            "full_name",
-            "Họ và tên",
+            "name",
+            "Họ tên hoặc tên tổ chức",
             False,
-            _("Để đối chiếu: nếu có, phải khớp với họ tên của số thẻ (không phân biệt hoa thường, dấu)."),
+            _(
+                "Để đối chiếu: nếu có, phải khớp với họ tên của số thẻ, hoặc tên của tổ chức "
+                "(không phân biệt hoa thường, dấu)."
+            ),
         ),
     ),
 }

@@ -260,7 +260,7 @@ class ItemScoreRowForm(TextNormalizeFormMixin, forms.Form):
     item_code = forms.CharField(max_length=20, validators=[ITEM_CODE_VALIDATOR])
     self_score = _points_field(required=False)
     score = _points_field(required=False)
-    full_name = forms.CharField(max_length=120, required=False)
+    name = forms.CharField(max_length=200, required=False)
 
     def clean(self):
         data = super().clean()

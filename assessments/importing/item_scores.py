@@ -72,7 +72,7 @@ class ItemScoreHandler(Handler):
             if given:
                 rows.append(sub)
         if not rows:
-            row.action = ""
+            row.data = None  # a subject left blank on the sheet: nothing to write, nothing wrong
             return [row]
         return rows
 
@@ -164,11 +164,9 @@ class ItemScoreHandler(Handler):
             if member is None or not self.orgs.is_visible(member.organization_id):
                 row.error("card_number", member_out_of_scope_message(data["card_number"]))
                 return None
-            if data.get("full_name") and fold(data["full_name"]).replace(" ", "") != member.name_folded.replace(
-                " ", ""
-            ):
+            if not _same_name(data.get("name"), member.full_name):
                 row.error(
-                    "full_name",
+                    "name",
                     _("Họ tên không khớp với đảng viên số thẻ %(card)s (%(name)s): dòng bị lệch?")
                     % {"card": member.card_number, "name": member.full_name},
                 )
@@ -177,6 +175,13 @@ class ItemScoreHandler(Handler):
             org = self.orgs.get(data["organization_code"])
             if org is None:
                 row.error("organization_code", out_of_scope_message(data["organization_code"]))
+                return None
+            if not _same_name(data.get("name"), org.name):
+                row.error(
+                    "name",
+                    _("Tên không khớp với tổ chức mã %(code)s (%(name)s): dòng bị lệch?")
+                    % {"code": org.code, "name": org.name},
+                )
                 return None
         criteria_set = self.sets.get(data["set_code"])
         if criteria_set is None:
@@ -327,6 +332,11 @@ class ItemScoreHandler(Handler):
     def signal(self) -> None:
         if self.org_ids:
             self.ratings_signal(UnitAssessment)
+
+
+def _same_name(given: str | None, name: str) -> bool:
+    """A name given to check a row against (blank checks nothing), ignoring case, diacritics and spacing."""
+    return not given or fold(given).replace(" ", "") == fold(name).replace(" ", "")
 
 
 def _sum(values) -> Decimal | None:

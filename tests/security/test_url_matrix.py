@@ -81,6 +81,7 @@ OBJECT_FOR = {
     "consolidation:measurement_add": "plan",
     "consolidation:programme_": "programme",
     "assessments:criteria_": "criteria",
+    "assessments:portal_scoring_sheet": "criteria",
 }
 # A cycle is named by the organization that opened it (the district), not by one of its units.
 DISTRICT_CODE_FOR = ("assessments:cycle_",)
@@ -116,8 +117,12 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
     record.file.save("xep-loai.csv", ContentFile("Số thẻ đảng viên,Xếp loại\n1,xuất sắc\n".encode()), save=False)
     record.save()
     # A set the commune issued for its cells; its second group is left without items so deleting it is harmless.
+    # Written directly for the matrix's year (the rule wants a scored year) so the portal's scoring sheet has a set.
     criteria_set = criteria_set_make(
-        commune, code=f"TC-{commune.code}", groups=[("I", "common", 30, [("1.1", 15)]), ("II", "tasks", 70, [])]
+        commune,
+        code=f"TC-{commune.code}",
+        groups=[("I", "common", 30, [("1.1", 15)]), ("II", "tasks", 70, [])],
+        first_year=OTHER_YEAR,
     )
     return {
         "code": commune.code,
