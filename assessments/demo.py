@@ -410,6 +410,10 @@ def demo_load(*, password: str = DEMO_PASSWORD) -> dict[str, int]:
     from assessments.regulation.demo import demo_2019_load
 
     demo_2019_load(by_code=by_code, units=units, members=members, actor=users[0])
+    # Lạng Sơn's criteria sets for 2025 (QĐ 366), a system write: the district's officer does not issue the province's.
+    from assessments.criteria.demo import criteria_demo_load
+
+    criteria_demo_load()
     ids = [o.pk for o in by_code.values()]
     organizations_changed.send(sender=Organization, organization_ids=ids)
     assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=[*YEARS, 2019])
