@@ -5,7 +5,7 @@ and the progress list of what is still missing."""
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape
@@ -27,15 +27,20 @@ def _ancestor_paths(organization: Organization) -> list[str]:
 
 def criteria_sets_for_unit(organization: Organization, year: int) -> list[CriteriaSet]:
     """The sets in force for a unit in a year: by subject group, the newest version of the set issued nearest to the
-    unit (the commune's own before the province's), among those issued by the unit or above it (two queries)."""
-    covering = CriteriaSet.objects.filter(issuer__path__in=_ancestor_paths(organization), first_year__lte=year).filter(
-        Q(last_year__isnull=True) | Q(last_year__gte=year)
+    unit (the commune's own before the province's), among those issued by the unit or above it (one query)."""
+    covering = (
+        CriteriaSet.objects.filter(issuer__path__in=_ancestor_paths(organization), first_year__lte=year)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+        .select_related("issuer")
+        .order_by("-issuer__depth", "code", "-version")
     )
-    newest = {row["code"]: row["top"] for row in covering.values("code").annotate(top=Max("version"))}
     chosen: dict[str, CriteriaSet] = {}
-    for criteria_set in covering.select_related("issuer").order_by("-issuer__depth", "code"):
-        if newest[criteria_set.code] == criteria_set.version:
-            chosen.setdefault(criteria_set.subject_group, criteria_set)
+    seen_codes = set()
+    for criteria_set in covering:
+        if criteria_set.code in seen_codes:
+            continue  # an older version of a set already met
+        seen_codes.add(criteria_set.code)
+        chosen.setdefault(criteria_set.subject_group, criteria_set)
     return list(chosen.values())
 
 
@@ -115,12 +120,15 @@ class SetProgress:
         return self.scored > 0
 
 
-def scoring_progress(organization: Organization, year: int) -> list[SetProgress] | None:
+def scoring_progress(organization: Organization, year: int, scheme=None) -> list[SetProgress] | None:
     """For a scored year, per set in force: who it scores in the unit and who has no item score yet; None when the
     year is not rated by score. Members are counted once over the members' sets (a member is scored on one)."""
-    if scored_scheme(year) is None:
+    if not (scheme.is_scored if scheme is not None else scored_scheme(year) is not None):
         return None
     progress = []
+    sets = criteria_sets_for_unit(organization, year)
+    if not sets:
+        return progress
     member_ids_scored = set(
         ItemScore.objects.filter(
             item__criteria_set__subject_group__in=MEMBER_GROUPS,
@@ -129,7 +137,7 @@ def scoring_progress(organization: Organization, year: int) -> list[SetProgress]
             period="",
         ).values_list("member_id", flat=True)
     )
-    for criteria_set in criteria_sets_for_unit(organization, year):
+    for criteria_set in sets:
         subjects = scoring_subjects(criteria_set, organization, year)
         if criteria_set.is_for_members:
             scored = member_ids_scored

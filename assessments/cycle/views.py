@@ -309,7 +309,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "action_errors": [] if can_edit else _bound_errors(bound),
         "import_links": _import_links(year, request.get_full_path()),
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
-        "scoring": scoring.scoring_progress(organization, year),
+        "scoring": scoring.scoring_progress(organization, year, scheme=submission.cycle.scheme),
         "scores_upload": _scores_upload_link(year, request.get_full_path()),
     }
     return render(request, "assessments/portal_detail.html", context, status=status)

@@ -131,3 +131,18 @@ def test_another_communes_sheet_and_a_set_not_in_force_are_not_found(
     client.force_login(secretary_nhat_tien)
     assert client.get(f"{PORTAL}scoring/{other.pk}/").status_code == 404
     assert level("qd366-2025", "member", "good")  # the scheme of 2025 is scored, so the section shows
+
+
+def test_the_scoring_section_does_not_grow_with_members(
+    client, tree, scored, secretary_nhat_tien, django_assert_max_num_queries
+):
+    client.force_login(secretary_nhat_tien)
+    client.get(PORTAL)
+    with django_assert_max_num_queries(30) as few:
+        client.get(PORTAL)
+    for index in range(10):
+        member = MemberFactory(organization=tree["BS-NHAT-TIEN-01"], full_name=f"Hoàng Văn Mới {index}")
+        Membership.objects.create(member=member, organization=tree["BS-NHAT-TIEN-01"], start=datetime.date(2010, 1, 1))
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(PORTAL).content.decode()
+    assert "Hoàng Văn Mới 9" in page
