@@ -146,3 +146,14 @@ def test_the_scoring_section_does_not_grow_with_members(
     with django_assert_max_num_queries(len(few)):
         page = client.get(PORTAL).content.decode()
     assert "Hoàng Văn Mới 9" in page
+
+
+def test_the_portals_upload_link_opens_the_import_page_on_item_scores(client, scored, secretary_nhat_tien):
+    import re
+    from html import unescape
+
+    client.force_login(secretary_nhat_tien)
+    page = client.get(PORTAL).content.decode()
+    link = unescape(re.search(r'href="([^"]*data_type=item_scores[^"]*)"', page).group(1))
+    form = client.get(link).context["form"]
+    assert form.initial["data_type"] == "item_scores"
