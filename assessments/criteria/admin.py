@@ -7,7 +7,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.criteria import services
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, FramePart, ItemScore
-from assessments.rules.criteria import criteria_set_lock_check
 
 
 def _checked(form_class, check, actor):
@@ -50,13 +49,6 @@ class ServiceAdmin(SimpleHistoryAdmin):
         return actions
 
 
-def _set_delete(criteria_set, actor):
-    criteria_set_lock_check(criteria_set)
-    for group in list(criteria_set.groups.all()):
-        services.criteria_group_delete(group=group, actor=actor)
-    criteria_set.delete()
-
-
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(ServiceAdmin):
     list_display = ["code", "version", "name", "issuer", "subject_group", "first_year", "last_year"]
@@ -67,7 +59,7 @@ class CriteriaSetAdmin(ServiceAdmin):
     raw_id_fields = ["replaces"]
     write_check = staticmethod(services.criteria_set_write_check)
     save = staticmethod(lambda obj, actor: services.criteria_set_save(criteria_set=obj, actor=actor))
-    delete = staticmethod(_set_delete)
+    delete = staticmethod(lambda obj, actor: services.criteria_set_delete(criteria_set=obj, actor=actor))
 
 
 @admin.register(CriteriaGroup)

@@ -116,6 +116,17 @@ def criteria_group_delete(*, group: CriteriaGroup, actor: User | None) -> None:
 
 
 @transaction.atomic
+def criteria_set_delete(*, criteria_set: CriteriaSet, actor: User | None) -> None:
+    """Remove a set not yet used, with its groups and items (none of them scored)."""
+    _actor_require(actor, criteria_set)
+    criteria_set_lock_check(criteria_set)
+    for group in list(criteria_set.groups.all()):
+        criteria_group_delete(group=group, actor=actor)
+    criteria_set._history_user = actor
+    criteria_set.delete()
+
+
+@transaction.atomic
 def criteria_set_new_version(*, criteria_set: CriteriaSet, actor: User | None) -> CriteriaSet:
     """Copy a set with its groups and items as version + 1, replacing it (the way to change a set in use)."""
     _actor_require(actor, criteria_set)

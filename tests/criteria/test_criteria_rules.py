@@ -157,3 +157,13 @@ def test_a_rating_score_that_disagrees_with_its_items_is_refused_by_every_path(
     rating.score = Decimal(47)
     services.unit_assessment_save(assessment=rating, actor=officer)
     assert UnitAssessment.objects.get().score == 47
+
+
+def test_the_admin_does_not_delete_a_used_set(used_set, admin_client):
+    response = admin_client.post(f"/admin/assessments/criteriaset/{used_set.pk}/delete/", {"post": "yes"}, follow=True)
+    # Its scored items protect it (and the service's lock would refuse it too).
+    assert "Không thể xóa bộ tiêu chí" in response.content.decode()
+    assert CriteriaSet.objects.filter(pk=used_set.pk).exists() and used_set.items.count() == 4
+    with pytest.raises(ValidationError) as refused:
+        criteria_services.criteria_set_delete(criteria_set=used_set, actor=None)
+    assert refused.value.messages == [LOCKED]
