@@ -18,7 +18,9 @@ from assessments import permissions
 from assessments.cycle import forms, notices, rules, scoring
 from assessments.cycle import services as cycle_services
 from assessments.models import (
+    QUARTERS,
     Kind,
+    Period,
     ReviewDocument,
     Submission,
     SubmissionStatus,
@@ -311,6 +313,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
         "scoring": scoring.scoring_progress(organization, year, scheme=submission.cycle.scheme),
         "scores_upload": _scores_upload_link(year, request.get_full_path()),
+        "quarters": [(quarter.value, quarter.label) for quarter in QUARTERS],
     }
     return render(request, "assessments/portal_detail.html", context, status=status)
 
@@ -347,9 +350,14 @@ def portal_scoring_sheet(request, code: str, year: int, pk: int):
     criteria_set = next((s for s in scoring.criteria_sets_for_unit(submission.organization, year) if s.pk == pk), None)
     if criteria_set is None:
         raise Http404(_("Bộ tiêu chí này không áp dụng cho đơn vị trong năm đó."))
-    content = scoring.scoring_sheet(criteria_set=criteria_set, organization=submission.organization, year=year)
+    period = request.GET.get("period", "")
+    if period not in Period.values:
+        raise Http404(_("Kỳ đánh giá không hợp lệ."))
+    content = scoring.scoring_sheet(
+        criteria_set=criteria_set, organization=submission.organization, year=year, period=period
+    )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"phieu-cham-diem-{criteria_set.code}-{code}-{year}.xlsx"
+    name = f"phieu-cham-diem-{criteria_set.code}-{code}-{year}{'-' + period.lower() if period else ''}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -157,3 +157,14 @@ def test_the_portals_upload_link_opens_the_import_page_on_item_scores(client, sc
     link = unescape(re.search(r'href="([^"]*data_type=item_scores[^"]*)"', page).group(1))
     form = client.get(link).context["form"]
     assert form.initial["data_type"] == "item_scores"
+
+
+def test_a_quarters_sheet_names_the_quarter_and_a_bad_period_is_not_found(client, scored, secretary_nhat_tien):
+    client.force_login(secretary_nhat_tien)
+    url = f"{PORTAL}scoring/{scored['members'].pk}/"
+    response = client.get(url, {"period": "Q2"})
+    assert response.status_code == 200 and "-q2.xlsx" in response["Content-Disposition"]
+    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert {row[3] for row in rows[1:]} == {"Q2"}
+    assert client.get(url, {"period": "Q5"}).status_code == 404
+    assert f"{url}?period=Q4" in client.get(PORTAL).content.decode()
