@@ -417,6 +417,10 @@ def demo_load(*, password: str = DEMO_PASSWORD) -> dict[str, int]:
     from assessments.demo_2025 import demo_2025_load
 
     demo_2025_load(actor=next(user for user in users if user.username == "tinh"))
+    # Lạng Sơn's criteria sets for 2025 (QĐ 366), a system write: the district's officer does not issue the province's.
+    from assessments.criteria.demo import criteria_demo_load
+
+    criteria_demo_load()
     # And 2026's first three quarters, scored, beside the year that is not rated yet (issue 15, periods).
     from assessments.demo_2026 import demo_2026_load
 

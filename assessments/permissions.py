@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from assessments.models import (
+    CriteriaSet,
     ImportRecord,
     IssuedDocument,
     Kind,
@@ -202,6 +203,12 @@ def may_manage_programme(user, programme) -> bool:
     return may_manage_plans(user) and in_scope(user, programme.organization)
 
 
+def may_manage_criteria(user, issuer: Organization) -> bool:
+    """Writing criteria sets issued by an organization (a province, or a commune for its cells): an officer with the
+    issuer in scope."""
+    return is_officer(user) and in_scope(user, issuer)
+
+
 def role_require(allowed: bool, message: str) -> None:
     """Raise PermissionDenied (403) with a message naming what the role may not do."""
     if not allowed:
@@ -266,6 +273,28 @@ def notice_get_for_user(*, user, pk: int) -> Notice:
     return notice
 
 
+def criteria_sets_visible_to(user) -> QuerySet[CriteriaSet]:
+    """The criteria sets a user may read: those issued inside their scope, and those issued above them for them
+    (a commune's secretary reads the province's sets and the commune's own)."""
+    if not _active(user):
+        return CriteriaSet.objects.none()
+    if sees_everything(user):
+        return CriteriaSet.objects.all()
+    if user.organization_id is None:
+        return CriteriaSet.objects.none()
+    path = user.organization.path
+    ancestors = [path[: index + 1] for index, char in enumerate(path) if char == "/"]
+    return CriteriaSet.objects.filter(Q(issuer__path__startswith=path) | Q(issuer__path__in=ancestors))
+
+
+def criteria_set_get_for_user(*, user, pk: int) -> CriteriaSet:
+    """A criteria set the user may read, with its issuer; 404 otherwise, whether it exists or not."""
+    criteria_set = criteria_sets_visible_to(user).select_related("issuer", "replaces").filter(pk=pk).first()
+    if criteria_set is None:
+        raise OutOfScope(_("Không tìm thấy bộ tiêu chí trong phạm vi của bạn."))
+    return criteria_set
+
+
 # --- what a user may write: the one predicate of every write path (services, importer, admin, demo loader) ---------
 # (Section of the rules-layer work, reconstructed after an accidental overwrite: same names, built on the predicates
 # above; a deactivated account writes nothing.)
@@ -276,7 +305,9 @@ WRITE_ORGANIZATIONS, WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS = (
     "unit_ratings",
     "member_ratings",
 )
-SECRETARY_WRITES = (WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS)
+WRITE_CRITERIA, WRITE_ITEM_SCORES = "criteria", "item_scores"
+# A secretary scores their own unit and members (the scoring sheet); criteria sets are written by officers.
+SECRETARY_WRITES = (WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS, WRITE_ITEM_SCORES)
 
 
 def scope_is_everything(user) -> bool:

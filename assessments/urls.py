@@ -3,6 +3,7 @@
 from django.urls import path
 
 import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
+from assessments.criteria import urls as criteria_urls
 from assessments.cycle import decisions, notice_views, review_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
@@ -25,6 +26,11 @@ urlpatterns = [
     path("portal/<str:code>/<year:year>/self-level/", cycle_views.portal_self_level, name="portal_self_level"),
     path("portal/<str:code>/<year:year>/cells/", cycle_views.portal_cells, name="portal_cells"),
     path("portal/<str:code>/<year:year>/submit/", cycle_views.portal_submit, name="portal_submit"),
+    path(
+        "portal/<str:code>/<year:year>/scoring/<int:pk>/",
+        cycle_views.portal_scoring_sheet,
+        name="portal_scoring_sheet",
+    ),
     path("review/<str:code>/<year:year>/", review_views.review_detail, name="review_detail"),
     path("review/<str:code>/<year:year>/appraise/", review_views.review_appraise, name="review_appraise"),
     path("review/<str:code>/<year:year>/finalize/", review_views.review_finalize, name="review_finalize"),
@@ -44,4 +50,6 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/errors/", import_views.import_errors, name="import_errors"),
     path("imports/template/<str:data_type>/", import_views.import_template, name="import_template"),
+    # Criteria sets (QĐ 366): list, a set, its groups and items, new versions.
+    *criteria_urls.urlpatterns,
 ]

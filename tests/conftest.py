@@ -37,6 +37,11 @@ def rating_schemes_ensure() -> None:
             apps, None
         )
         importlib.import_module("assessments.migrations.0015_rule_settings_corruption").forward(apps, None)
+    from assessments.models import FramePart
+
+    if not FramePart.objects.exists():
+        # Migration 0020's national frame of criteria (common criteria and task results).
+        importlib.import_module("assessments.migrations.0020_criteria_sets").frame_load(apps, None)
 
 
 def _transactional(request) -> bool:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.common import postback
-from assessments.cycle import forms, notices, rules
+from assessments.cycle import forms, notices, rules, scoring
 from assessments.cycle import services as cycle_services
 from assessments.models import (
+    QUARTERS,
     Kind,
+    Period,
     ReviewDocument,
     Submission,
     SubmissionStatus,
@@ -193,6 +195,13 @@ def _import_links(year: int, back: str) -> dict:
     }
 
 
+def _scores_upload_link(year: int, back: str) -> str:
+    """The import page opened on item scores, with the way back to the portal (the scoring sheet goes in as is)."""
+    return (
+        f"{reverse('assessments:import_upload')}?{urlencode({'data_type': 'item_scores', 'year': year, 'next': back})}"
+    )
+
+
 def _cells_current(cells, year: int, scores: dict | None = None) -> dict:
     """Each cell's current choice (level or reason); with `scores`, fills it with their recorded scores too."""
     current = {}
@@ -283,6 +292,9 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "action_errors": [] if can_edit else postback.errors_of(bound),
         "import_links": _import_links(year, request.get_full_path()),
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
+        "scoring": scoring.scoring_progress(organization, year, scheme=submission.cycle.scheme),
+        "scores_upload": _scores_upload_link(year, request.get_full_path()),
+        "quarters": [(quarter.value, quarter.label) for quarter in QUARTERS],
     }
     return render(request, "assessments/portal_detail.html", context, status=status)
 
@@ -305,6 +317,30 @@ def portal_detail(request, code: str, year: int):
         _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
     )
     return _portal_render(request, submission)
+
+
+@login_required
+@require_GET
+def portal_scoring_sheet(request, code: str, year: int, pk: int):
+    """The unit's scoring sheet of one criteria set in force for it (XLSX), to fill in and upload as item scores."""
+    submission = _submission_get(request.user, code, year)
+    permissions.role_require(
+        permissions.may_read_submission(request.user, submission),
+        _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
+    )
+    criteria_set = next((s for s in scoring.criteria_sets_for_unit(submission.organization, year) if s.pk == pk), None)
+    if criteria_set is None:
+        raise Http404(_("Bộ tiêu chí này không áp dụng cho đơn vị trong năm đó."))
+    period = request.GET.get("period", "")
+    if period not in Period.values:
+        raise Http404(_("Kỳ đánh giá không hợp lệ."))
+    content = scoring.scoring_sheet(
+        criteria_set=criteria_set, organization=submission.organization, year=year, period=period
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"phieu-cham-diem-{criteria_set.code}-{code}-{year}{'-' + period.lower() if period else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _own_secretary_only(submission: Submission) -> str:

@@ -1,6 +1,6 @@
 """Bulk import of organizations, members and ratings from CSV and XLSX files (see docs/import-formats.md)."""
 
-from assessments.importing.columns import COLUMNS, DATA_TYPE_LABELS, DATA_TYPES
+from assessments.importing.columns import COLUMNS, DATA_TYPE_LABELS, DATA_TYPES, wide_title
 from assessments.importing.engine import ImportResult, RowError, data_import, final_import_allowed, import_allowed
 from assessments.importing.readers import FileRejected, Table, file_check
 from assessments.importing.records import import_record_create, import_record_run
@@ -19,4 +19,5 @@ __all__ = [
     "import_allowed",
     "import_record_create",
     "import_record_run",
+    "wide_title",
 ]

@@ -1,5 +1,6 @@
 """The file types: their columns, Vietnamese template titles and explanations (the file format contract)."""
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -8,13 +9,16 @@ from assessments.common.text import fold
 
 ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS = "organizations", "members", "unit_ratings", "member_ratings"
 DISCIPLINES = "disciplines"
-DATA_TYPES = (ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS, DISCIPLINES)
+CRITERIA, ITEM_SCORES = "criteria", "item_scores"
+DATA_TYPES = (ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS, DISCIPLINES, CRITERIA, ITEM_SCORES)
 DATA_TYPE_LABELS = {
     ORGANIZATIONS: _("Tổ chức đảng"),
     MEMBERS: _("Đảng viên"),
     UNIT_RATINGS: _("Xếp loại tổ chức đảng"),
     MEMBER_RATINGS: _("Xếp loại đảng viên"),
     DISCIPLINES: _("Kỷ luật"),
+    CRITERIA: _("Bộ tiêu chí"),
+    ITEM_SCORES: _("Điểm tiêu chí"),
 }
 # The column the preview's downloadable file adds; accepted and ignored on upload so a fixed file goes back in.
 ERRORS_COLUMN, ERRORS_TITLE = "errors", "Lỗi"
@@ -165,6 +169,54 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             _("Kỷ luật do vụ việc tham nhũng: có/không (true/false, 1/0); để trống là không."),
         ),
     ),
+    CRITERIA: (
+        Column("set_code", "Mã bộ tiêu chí", True, _("Mã bộ tiêu chí; mọi dòng của một bộ ghi cùng mã.")),
+        Column("issuer_code", "Mã cấp ban hành", True, _("Mã tổ chức ban hành: tỉnh, hoặc đảng bộ xã cho các chi bộ.")),
+        Column("subject_group", "Nhóm đối tượng", True, _("Mã nhóm đối tượng của bộ tiêu chí."), "subject_group"),
+        Column("first_year", "Áp dụng từ năm", True, _("Năm đầu áp dụng, ví dụ 2025.")),
+        Column("group_code", "Mã nhóm", True, _("Mã nhóm tiêu chí trong bộ, ví dụ I, II.")),
+        Column("group_name", "Tên nhóm", True, _("Tên nhóm tiêu chí.")),
+        Column("group_max", "Điểm tối đa của nhóm", True, _("Các nhóm của bộ cộng lại đúng tổng điểm (100).")),
+        Column("item_code", "Mã tiêu chí", True, _("Mã tiêu chí, duy nhất trong bộ, ví dụ 1.1.")),
+        Column("item_name", "Tên tiêu chí", True, _("Nội dung tiêu chí.")),
+        Column(
+            "item_max", "Điểm tối đa của tiêu chí", True, _("Các tiêu chí của nhóm cộng lại không quá điểm của nhóm.")
+        ),
+        Column("set_name", "Tên bộ tiêu chí", False, _("Tên đầy đủ của bộ; để trống thì dùng mã.")),
+        Column("last_year", "Áp dụng đến năm", False, _("Năm cuối áp dụng; để trống là chưa hết hiệu lực.")),
+        Column(
+            "group_part",
+            "Phần khung",
+            False,
+            _("Mã phần khung tiêu chí toàn quốc của nhóm: common (tiêu chí chung), tasks (kết quả nhiệm vụ)."),
+        ),
+        Column("item_description", "Giải thích tiêu chí", False, _("Nội dung chi tiết của tiêu chí.")),
+        Column("item_measured_by", "Cách đo, minh chứng", False, _("Cách đánh giá, tài liệu minh chứng.")),
+    ),
+    ITEM_SCORES: (
+        Column("card_number", "Số thẻ đảng viên", False, _("Số thẻ đảng viên được chấm; hoặc ghi mã tổ chức.")),
+        Column(
+            "organization_code",
+            "Mã tổ chức",
+            False,
+            _("Mã tổ chức đảng được chấm; hoặc ghi số thẻ đảng viên (chỉ một trong hai)."),
+        ),
+        Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
+        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        Column("set_code", "Mã bộ tiêu chí", True, _("Mã bộ tiêu chí (phiên bản mới nhất).")),
+        Column("item_code", "Mã tiêu chí", True, _("Mã tiêu chí trong bộ.")),
+        Column("self_score", "Điểm tự chấm", False, _("Từ 0 đến điểm tối đa của tiêu chí.")),
+        Column("score", "Điểm", False, _("Điểm cấp trên chấm, từ 0 đến điểm tối đa của tiêu chí.")),
+        Column(
+            "name",
+            "Họ tên hoặc tên tổ chức",
+            False,
+            _(
+                "Để đối chiếu: nếu có, phải khớp với họ tên của số thẻ, hoặc tên của tổ chức "
+                "(không phân biệt hoa thường, dấu)."
+            ),
+        ),
+    ),
 }
 
 KEY_COLUMNS = {
@@ -175,7 +227,33 @@ KEY_COLUMNS = {
     # A decision of one number against one member or organization; its first column is where errors without a
     # column of their own are shown, so it is the decision number every row has.
     DISCIPLINES: ("decision_ref", "card_number", "organization_code"),
+    CRITERIA: ("set_code", "item_code"),
+    # Errors without a column of their own go to the item's code, which every row has.
+    ITEM_SCORES: ("item_code", "card_number", "organization_code", "year", "period", "set_code"),
 }
+
+
+# The scoring sheet's layout of item_scores: one row per subject, one column per item ("Điểm 1.1 (tối đa 15)", "Tự
+# chấm 1.1 (tối đa 15)") instead of the item_code, self_score and score columns; folded, with the maximum optional.
+WIDE_PREFIXES = {"diem": "score", "tu cham": "self_score"}
+WIDE_TITLES = {"score": "Điểm", "self_score": "Tự chấm"}
+WIDE_PATTERN = re.compile(r"^(diem|tu cham) ([a-z0-9]+(?:[.-][a-z0-9]+)*)(?: \(.*\))?$")
+WIDE_MARK = "item:"
+
+
+def wide_column(data_type: str, text: str) -> str | None:
+    """For a scoring sheet's item column, its code "item:<score field>:<item code>"; None for any other header."""
+    if data_type != ITEM_SCORES:
+        return None
+    found = WIDE_PATTERN.match(" ".join(fold(text).split()))
+    if found is None:
+        return None
+    return f"{WIDE_MARK}{WIDE_PREFIXES[found.group(1)]}:{found.group(2)}"
+
+
+def wide_title(field: str, item_code: str, max_points: str) -> str:
+    """The header of a scoring sheet's item column, as wide_column reads it back."""
+    return f"{WIDE_TITLES[field]} {item_code} (tối đa {max_points})"
 
 
 def header_lookup(data_type: str) -> dict[str, str]:

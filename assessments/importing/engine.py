@@ -14,22 +14,28 @@ from assessments.common.text import fold
 from assessments.common.vocabulary import level_label
 from assessments.importing.columns import (
     COLUMNS,
+    CRITERIA,
     DATA_TYPE_LABELS,
     DATA_TYPES,
     DISCIPLINES,
     ERRORS_COLUMN,
     IGNORED,
+    ITEM_SCORES,
     MEMBER_RATINGS,
     MEMBERS,
     ORGANIZATIONS,
     ROW_NUMBER_TITLES,
     UNIT_RATINGS,
+    WIDE_MARK,
     header_lookup,
     header_row_score,
+    wide_column,
 )
+from assessments.importing.criteria import CriteriaHandler
 from assessments.importing.disciplines import DisciplineHandler
 from assessments.importing.forms import ROW_FORMS, CodeChoiceField, RowValidator, row_form_class
 from assessments.importing.handlers import WRITE_BATCH, ImportResult, Row, RowError, _Rollback
+from assessments.importing.item_scores import ItemScoreHandler
 from assessments.importing.member_ratings import MemberRatingHandler
 from assessments.importing.members import MemberHandler
 from assessments.importing.organizations import OrganizationHandler
@@ -59,6 +65,8 @@ HANDLERS = {
     UNIT_RATINGS: UnitRatingHandler,
     MEMBER_RATINGS: MemberRatingHandler,
     DISCIPLINES: DisciplineHandler,
+    CRITERIA: CriteriaHandler,
+    ITEM_SCORES: ItemScoreHandler,
 }
 
 
@@ -82,7 +90,7 @@ def header_map(
             positions.append(None)
             continue
         folded = fold(text)
-        code = lookup.get(folded)
+        code = lookup.get(folded) or wide_column(data_type, text)
         if code is None:
             close = difflib.get_close_matches(folded, spellings, n=1, cutoff=0.8)
             if close:
@@ -100,6 +108,9 @@ def header_map(
             seen[code] = text
         positions.append(code)
     missing = [column for column in COLUMNS[data_type] if column.required and column.code not in seen]
+    if any(code.startswith(WIDE_MARK) for code in seen):
+        # A scoring sheet names its items in its headers.
+        missing = [column for column in missing if column.code != "item_code"]
     for column in missing:
         errors.append(
             RowError(
@@ -240,6 +251,8 @@ SUMMARY_COLUMNS = {
     UNIT_RATINGS: ("organization_code", "level", "self_level", "exemplary"),
     MEMBER_RATINGS: ("full_name", "organization_code", "level", "not_rated_reason"),
     DISCIPLINES: ("card_number", "organization_code", "form", "decided_on"),
+    CRITERIA: ("set_code", "group_code", "item_name", "item_max"),
+    ITEM_SCORES: ("card_number", "organization_code", "set_code", "self_score", "score"),
 }
 # Model fields an update changes, by the file's column that sets them.
 FIELD_COLUMNS = {"level_id": "level", "self_level_id": "self_level", "organization_id": "organization_code"}

@@ -12,13 +12,16 @@ from django.utils.translation import gettext as _
 from assessments.common.spreadsheets import cell_escape
 from assessments.importing.columns import (
     COLUMNS,
+    CRITERIA,
     DISCIPLINES,
+    ITEM_SCORES,
     MEMBER_RATINGS,
     MEMBERS,
     ORGANIZATIONS,
     SCORE_COLUMNS,
     UNIT_RATINGS,
 )
+from assessments.importing.criteria_export import criteria_rows, item_score_rows
 from assessments.models import Discipline, Member, MemberAssessment, Organization, UnitAssessment
 
 
@@ -128,6 +131,10 @@ def export_rows(
                 d.note,
                 "true" if d.corruption else "false",
             ]
+    elif data_type == CRITERIA:
+        yield from criteria_rows(scope, year)
+    elif data_type == ITEM_SCORES:
+        yield from item_score_rows(scope, year)
     else:
         raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
 

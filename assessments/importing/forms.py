@@ -9,9 +9,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.common.text import TextNormalizeFormMixin, fold
-from assessments.importing.columns import DISCIPLINES, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.importing.columns import (
+    CRITERIA,
+    DISCIPLINES,
+    ITEM_SCORES,
+    MEMBER_RATINGS,
+    MEMBERS,
+    ORGANIZATIONS,
+    UNIT_RATINGS,
+)
 from assessments.models import (
     CODE_VALIDATOR,
+    ITEM_CODE_VALIDATOR,
     MAX_YEAR,
     MIN_YEAR,
     CivilServantLevel,
@@ -22,6 +31,7 @@ from assessments.models import (
     NotRatedReason,
     Period,
     Sector,
+    SubjectGroup,
 )
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -217,12 +227,91 @@ class DisciplineRowForm(TextNormalizeFormMixin, forms.Form):
         return data
 
 
+POINTS_MESSAGE = gettext_lazy("Điểm phải là một số từ 0 đến 100, ví dụ 12,5.")
+
+
+class PointsField(forms.DecimalField):
+    """Points as 12.5 or the Vietnamese 12,5."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+def _points_field(required=True) -> PointsField:
+    return PointsField(
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        required=required,
+        error_messages={
+            "invalid": POINTS_MESSAGE,
+            "min_value": POINTS_MESSAGE,
+            "max_value": POINTS_MESSAGE,
+            "max_digits": POINTS_MESSAGE,
+            "max_decimal_places": gettext_lazy("Điểm ghi tối đa hai chữ số thập phân, ví dụ 12,25."),
+            "max_whole_digits": POINTS_MESSAGE,
+        },
+    )
+
+
+class CriteriaRowForm(TextNormalizeFormMixin, forms.Form):
+    set_code = _code()
+    issuer_code = _code()
+    subject_group = CodeChoiceField(SubjectGroup.choices)
+    first_year = _year()
+    group_code = forms.CharField(max_length=20, validators=[ITEM_CODE_VALIDATOR])
+    group_name = forms.CharField(max_length=250)
+    group_max = _points_field()
+    item_code = forms.CharField(max_length=20, validators=[ITEM_CODE_VALIDATOR])
+    item_name = forms.CharField(max_length=500)
+    item_max = _points_field()
+    set_name = forms.CharField(max_length=250, required=False)
+    last_year = forms.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, required=False)
+    group_part = forms.CharField(max_length=20, required=False)
+    item_description = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    item_measured_by = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+
+    def clean(self):
+        data = super().clean()
+        for name in ("group_max", "item_max"):
+            if data.get(name) is not None and data[name] <= 0:
+                self.add_error(name, _("Điểm tối đa phải lớn hơn 0."))
+        first, last = data.get("first_year"), data.get("last_year")
+        if first and last and last < first:
+            self.add_error("last_year", _("Năm kết thúc không được trước năm bắt đầu."))
+        return data
+
+
+class ItemScoreRowForm(TextNormalizeFormMixin, forms.Form):
+    card_number = forms.CharField(max_length=20, required=False)
+    organization_code = _code(required=False)
+    year = _year()
+    period = CodeChoiceField(Period.choices, required=False)
+    set_code = _code()
+    item_code = forms.CharField(max_length=20, validators=[ITEM_CODE_VALIDATOR])
+    self_score = _points_field(required=False)
+    score = _points_field(required=False)
+    name = forms.CharField(max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("card_number")) == bool(data.get("organization_code")):
+            column = "card_number" if "card_number" in self.fields else "organization_code"
+            self.add_error(column, _("Ghi số thẻ đảng viên hoặc mã tổ chức được chấm, chỉ một trong hai."))
+        return data
+
+
 ROW_FORMS = {
     ORGANIZATIONS: OrganizationRowForm,
     MEMBERS: MemberRowForm,
     UNIT_RATINGS: UnitRatingRowForm,
     MEMBER_RATINGS: MemberRatingRowForm,
     DISCIPLINES: DisciplineRowForm,
+    CRITERIA: CriteriaRowForm,
+    ITEM_SCORES: ItemScoreRowForm,
 }
 
 

@@ -103,7 +103,9 @@ def _chosen_type(request) -> str:
     """The type a link asked for (?data_type=), if the user may import it; else the first of DEFAULT_ORDER."""
     allowed = [t for t in DEFAULT_ORDER if import_allowed(request.user, t)]
     asked = request.POST.get("data_type") or request.GET.get("data_type")
-    return asked if asked in allowed else (allowed[0] if allowed else "")
+    if asked in DATA_TYPES and import_allowed(request.user, asked):
+        return asked  # any type the user may import, e.g. item_scores from the portal's scoring section
+    return allowed[0] if allowed else ""
 
 
 @login_required

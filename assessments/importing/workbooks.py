@@ -36,6 +36,7 @@ from assessments.models import (
     RatingScheme,
     Sector,
     Subject,
+    SubjectGroup,
 )
 from assessments.permissions import organizations_visible_to
 from assessments.regulation.members import not_rated_reasons_suggested
@@ -49,6 +50,7 @@ CODE_LISTS = {
     "discipline_form": DisciplineForm.choices,
     "civil_servant_level": CivilServantLevel.choices,
     "period": Period.choices,
+    "subject_group": SubjectGroup.choices,
 }
 
 

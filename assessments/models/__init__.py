@@ -4,6 +4,16 @@ from assessments.models.accounts import (  # noqa: F401
     Role,
     User,
 )
+from assessments.models.criteria import (  # noqa: F401
+    ITEM_CODE_VALIDATOR,
+    MEMBER_GROUPS,
+    CriteriaGroup,
+    CriteriaItem,
+    CriteriaSet,
+    FramePart,
+    ItemScore,
+    SubjectGroup,
+)
 from assessments.models.cycle import (  # noqa: F401
     EDITABLE_STATUSES,
     ReviewDocument,

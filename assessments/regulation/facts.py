@@ -87,7 +87,8 @@ class SubtreeFacts:
         """How many members each unit rated at each level that year (None: not rated), by unit id (one query)."""
         found: dict[int, Counter] = {}
         rows = (
-            MemberAssessment.objects.yearly().filter(_under(self.roots, "organization__"), year=self.year)
+            MemberAssessment.objects.yearly()
+            .filter(_under(self.roots, "organization__"), year=self.year)
             .values_list("organization_id", "level_id")
             .annotate(n=Count("id"))
         )

@@ -22,6 +22,7 @@ from assessments.models import (
     UnitAssessment,
 )
 from assessments.permissions import unit_rating_decide_allowed
+from assessments.rules.criteria import rating_items_total_check
 from assessments.rules.scores import score_check
 
 # The part of a unit's rating the level above decides; a unit's own secretary proposes only self_level.
@@ -79,6 +80,7 @@ def unit_assessment_check(assessment: UnitAssessment) -> None:
     if assessment.not_rated_reason and assessment.not_rated_reason not in UNIT_REASONS:
         raise ValidationError({"not_rated_reason": _("Lý do này không áp dụng cho tổ chức đảng.")})
     organization_exists_check(organization=assessment.organization, year=assessment.year)
+    rating_items_total_check(assessment)
 
 
 def member_assessment_check(assessment: MemberAssessment) -> None:
@@ -92,6 +94,7 @@ def member_assessment_check(assessment: MemberAssessment) -> None:
     if assessment.not_rated_reason and assessment.not_rated_reason not in MEMBER_REASONS:
         raise ValidationError({"not_rated_reason": _("Lý do này không áp dụng cho đảng viên.")})
     organization_exists_check(organization=assessment.organization, year=assessment.year)
+    rating_items_total_check(assessment)
 
 
 def unit_rating_changed(stored: UnitAssessment | None, assessment: UnitAssessment) -> list[str]:

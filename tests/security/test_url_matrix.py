@@ -33,6 +33,7 @@ from assessments.models import (
     Submission,
 )
 from tests.consolidation_factories import PlanFactory, ProgrammeFactory
+from tests.criteria_factories import criteria_set_make
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 from tests.security.test_hardening import inline_problems
 
@@ -91,6 +92,8 @@ OBJECT_FOR = {
     "consolidation:measurement_add": "plan",
     "consolidation:programme_": "programme",
     "reports:issued_": "issued",
+    "assessments:criteria_": "criteria",
+    "assessments:portal_scoring_sheet": "criteria",
 }
 # A cycle is named by the organization that opened it (the district), not by one of its units.
 DISTRICT_CODE_FOR = ("assessments:cycle_",)
@@ -140,6 +143,14 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
     issued.pdf_file.save("a.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     issued.docx_file.save("a.docx", ContentFile(b"PK\x05\x06" + b"\0" * 18), save=False)
     issued.save()
+    # A set the commune issued for its cells; its second group is left without items so deleting it is harmless.
+    # Written directly for the matrix's year (the rule wants a scored year) so the portal's scoring sheet has a set.
+    criteria_set = criteria_set_make(
+        commune,
+        code=f"TC-{commune.code}",
+        groups=[("I", "common", 30, [("1.1", 15)]), ("II", "tasks", 70, [])],
+        first_year=OTHER_YEAR,
+    )
     return {
         "code": commune.code,
         "district": district.code,
@@ -153,6 +164,9 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
         ),
         "plan": PlanFactory(organization=commune, number="82-KH/HU", issuing_body=f"Huyện ủy {district.code}"),
         "programme": ProgrammeFactory(organization=district, name=f"Đề án củng cố của {district.name}"),
+        "criteria": criteria_set,
+        "group": criteria_set.groups.get(code="II"),
+        "item": criteria_set.items.get(code="1.1"),
     }
 
 
@@ -202,6 +216,8 @@ def _url(name: str, params: tuple, side: dict, **values) -> str:
         if param == "pk" or param.endswith("_pk") or param == "id":
             prefix = max((p for p in OBJECT_FOR if name.startswith(p)), key=len, default=None)
             obj = side.get(OBJECT_FOR[prefix]) if prefix else None
+            if param.endswith("_pk"):
+                obj = side.get(param.removesuffix("_pk"))  # a part of the object: a criteria set's group, item
             kwargs[param] = obj.pk if obj is not None else 999_999
         elif param == "code":
             kwargs[param] = side["district"] if name.startswith(DISTRICT_CODE_FOR) else side["code"]
@@ -353,6 +369,16 @@ FORBIDDEN = {
         "consolidation:programme_edit": "get",
         "reports:issue": "post",
         "assessments:regulation_rule_settings": "post",
+        # Criteria sets are written by the issuer's officers only.
+        "assessments:criteria_create": "get",
+        "assessments:criteria_edit": "get",
+        "assessments:criteria_new_version": "post",
+        "assessments:criteria_group_add": "get",
+        "assessments:criteria_group_edit": "get",
+        "assessments:criteria_group_delete": "post",
+        "assessments:criteria_item_add": "get",
+        "assessments:criteria_item_edit": "get",
+        "assessments:criteria_item_delete": "post",
     },
     # A secretary works on their unit's file and records progress on its plan; the district's pages are not theirs.
     "secretary_nhat_tien": {
@@ -371,6 +397,15 @@ FORBIDDEN = {
         "consolidation:candidate_list": "get",
         "consolidation:programme_list": "get",
         "consolidation:programme_create": "get",
+        "assessments:criteria_create": "get",
+        "assessments:criteria_edit": "get",
+        "assessments:criteria_new_version": "post",
+        "assessments:criteria_group_add": "get",
+        "assessments:criteria_group_edit": "get",
+        "assessments:criteria_group_delete": "post",
+        "assessments:criteria_item_add": "get",
+        "assessments:criteria_item_edit": "get",
+        "assessments:criteria_item_delete": "post",
     },
 }
 # Objects a persona of FORBIDDEN does not have in scope even on their own side: the district's cycle and programme
