@@ -441,5 +441,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return False
 
 
-# The regulation's data (periods, rules, discipline, statuses, overrides) has its admin in its own package.
+# The regulation's data (periods, rules, discipline, statuses, overrides) and the leadership collectives have
+# their admin in their own packages.
+from assessments.leadership import admin as _leadership_admin  # noqa: E402, F401
 from assessments.regulation import admin as _regulation_admin  # noqa: E402, F401

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from assessments.models import ImportRecord, Kind, Organization, ReviewDocument, Role, Submission
+from assessments.models import Collective, ImportRecord, Kind, Organization, ReviewDocument, Role, Submission
 
 
 class OutOfScope(Http404):
@@ -230,6 +230,18 @@ def import_record_get_for_user(*, user, pk: int) -> ImportRecord:
     return get_object_or_404(records, pk=pk)
 
 
+def collective_get_for_user(*, user, code: str) -> Collective:
+    """A leadership collective of an organization in the user's scope, by code; 404 otherwise."""
+    collective = (
+        Collective.objects.select_related("organization")
+        .filter(code=code, organization__in=organizations_visible_to(user))
+        .first()
+    )
+    if collective is None:
+        raise OutOfScope(_("Không tìm thấy tập thể trong phạm vi của bạn."))
+    return collective
+
+
 # --- what a user may write: the one predicate of every write path (services, importer, admin, demo loader) ---------
 # (Section of the rules-layer work, reconstructed after an accidental overwrite: same names, built on the predicates
 # above; a deactivated account writes nothing.)
@@ -240,7 +252,21 @@ WRITE_ORGANIZATIONS, WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS = (
     "unit_ratings",
     "member_ratings",
 )
-SECRETARY_WRITES = (WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS)
+# Leadership (issue 16): officers write collectives and positions; a secretary writes the self-assessment part of
+# the ratings of the collectives and leaders in their scope (leadership_decide_allowed says which part).
+WRITE_COLLECTIVES, WRITE_POSITIONS, WRITE_COLLECTIVE_RATINGS, WRITE_LEADER_RATINGS = (
+    "collectives",
+    "positions",
+    "collective_ratings",
+    "leader_ratings",
+)
+SECRETARY_WRITES = (
+    WRITE_MEMBERS,
+    WRITE_UNIT_RATINGS,
+    WRITE_MEMBER_RATINGS,
+    WRITE_COLLECTIVE_RATINGS,
+    WRITE_LEADER_RATINGS,
+)
 
 
 def scope_is_everything(user) -> bool:
@@ -269,3 +295,9 @@ def unit_rating_decide_allowed(user, organization: Organization) -> bool:
     if organization.pk == user.organization_id:
         return False
     return user.organization.kind == Kind.GRASSROOTS_COMMITTEE
+
+
+def leadership_decide_allowed(user) -> bool:
+    """Appraising and deciding a collective's or a leader's rating: district staff who act (officers) and system
+    writes; a secretary writes only the self-assessment (self level, self score, task figures)."""
+    return user is None or is_officer(user)

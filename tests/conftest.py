@@ -31,6 +31,10 @@ def rating_schemes_ensure() -> None:
                     RatingLevel.objects.filter(pk=last.pk).update(is_lowest=True)
     if not GuidancePeriod.objects.exists():
         importlib.import_module("assessments.migrations.0011_regulation_periods_data").load(apps, None)
+    from assessments.models import PeriodRule
+
+    if not PeriodRule.objects.filter(rule="leader_cap_20").exists():
+        importlib.import_module("assessments.migrations.0021_collectives_and_leaders").rules_load(apps, None)
 
 
 def _transactional(request) -> bool:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from assessments.common.vocabulary import levels_of
 from assessments.cycle.regulation import CheckResult, excellent_cap_checks, unit_checks
 from assessments.models import GRASSROOTS_KINDS, Kind, Organization, RatingScheme, Rule, UnitAssessment
+from assessments.regulation import leaders as leader_rules
 from assessments.regulation import members as member_rules
 from assessments.regulation import units as unit_rules
 from assessments.regulation.overrides import overrides_apply
@@ -17,7 +18,8 @@ RATED_KINDS = (*GRASSROOTS_KINDS, Kind.SUBCOMMITTEE, Kind.CELL)
 def subtree_checks(*, organization: Organization, year: int) -> list[CheckResult]:
     """The results of every rule in force in the year on the organization and every unit under it that existed on
     31 December: each unit's own rules at its stored level, the member cap of each grassroots organization, the unit
-    cap of each committee's groups and the members' rules once; overridden results marked with their reason."""
+    cap of each committee's groups, the members' rules once and the leadership rules on the collectives and leaders of
+    the subtree; overridden results marked with their reason."""
     scheme = RatingScheme.for_year(year)
     in_force = rules_in_force(year)
     if scheme is None or not in_force:
@@ -48,6 +50,9 @@ def subtree_checks(*, organization: Organization, year: int) -> list[CheckResult
                 rule=in_force[Rule.UNIT_CAP_20], committee=committee, year=year, levels=levels
             ).values()
     results += member_rules.member_checks(organizations=[organization], year=year, levels=levels, rules=in_force)
+    results += leader_rules.subtree_leadership_checks(
+        organization=organization, year=year, levels=levels, in_force=in_force
+    )
     return overrides_apply(results, year)
 
 
