@@ -8,13 +8,33 @@ from assessments.common.text import fold
 
 ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS = "organizations", "members", "unit_ratings", "member_ratings"
 DISCIPLINES = "disciplines"
-DATA_TYPES = (ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS, DISCIPLINES)
+COLLECTIVES, POSITIONS, COLLECTIVE_RATINGS, LEADER_RATINGS = (
+    "collectives",
+    "positions",
+    "collective_ratings",
+    "leader_ratings",
+)
+DATA_TYPES = (
+    ORGANIZATIONS,
+    MEMBERS,
+    UNIT_RATINGS,
+    MEMBER_RATINGS,
+    DISCIPLINES,
+    COLLECTIVES,
+    POSITIONS,
+    COLLECTIVE_RATINGS,
+    LEADER_RATINGS,
+)
 DATA_TYPE_LABELS = {
     ORGANIZATIONS: _("Tổ chức đảng"),
     MEMBERS: _("Đảng viên"),
     UNIT_RATINGS: _("Xếp loại tổ chức đảng"),
     MEMBER_RATINGS: _("Xếp loại đảng viên"),
     DISCIPLINES: _("Kỷ luật"),
+    COLLECTIVES: _("Tập thể lãnh đạo, quản lý"),
+    POSITIONS: _("Chức danh lãnh đạo, quản lý"),
+    COLLECTIVE_RATINGS: _("Xếp loại tập thể lãnh đạo, quản lý"),
+    LEADER_RATINGS: _("Xếp loại cá nhân lãnh đạo, quản lý"),
 }
 # The column the preview's downloadable file adds; accepted and ignored on upload so a fixed file goes back in.
 ERRORS_COLUMN, ERRORS_TITLE = "errors", "Lỗi"
@@ -22,6 +42,8 @@ ERRORS_COLUMN, ERRORS_TITLE = "errors", "Lỗi"
 IGNORED = "ignored"
 # Row-number columns of Vietnamese administrative lists, folded: dropped without a word.
 ROW_NUMBER_TITLES = {"stt", "tt", "so tt", "so thu tu", "thu tu", "#", "no", "no."}
+
+PERIOD_HELP = _("Để trống là cả năm; Q1–Q4 (hoặc Quý I–Quý IV) là kết quả quý.")
 
 
 @dataclass(frozen=True)
@@ -33,6 +55,27 @@ class Column:
     help: str
     choices: str = ""  # name of a code list explained on the template's second sheet
 
+
+# QĐ 366's scores and task figures, optional in both rating types; for a scored scheme `score` goes with a level.
+SCORE_COLUMNS = (
+    Column(
+        "score",
+        "Điểm",
+        False,
+        _("Điểm cấp có thẩm quyền chấm, 0 đến tổng điểm (100); bắt buộc với mức xếp loại từ năm 2025 (Quy định 366)."),
+    ),
+    Column("self_score", "Điểm tự chấm", False, _("Điểm tự chấm, 0 đến tổng điểm.")),
+    Column("tasks_assigned", "Số nhiệm vụ được giao", False, _("Số nhiệm vụ được giao trong năm.")),
+    Column("tasks_on_time", "Số nhiệm vụ đúng hạn", False, _("Số nhiệm vụ hoàn thành đúng hạn, bảo đảm chất lượng.")),
+    Column("tasks_exceeded", "Số nhiệm vụ vượt mức", False, _("Số nhiệm vụ hoàn thành vượt mức.")),
+    Column("tasks_late", "Số nhiệm vụ chậm", False, _("Số nhiệm vụ hoàn thành nhưng chậm hạn.")),
+    Column(
+        "below_score_reason",
+        "Lý do xếp thấp hơn mức theo điểm",
+        False,
+        _("Bắt buộc khi mức xếp loại thấp hơn mức điểm cho phép (ví dụ bị kỷ luật)."),
+    ),
+)
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ORGANIZATIONS: (
@@ -130,6 +173,60 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("deciding_body", "Cơ quan quyết định", True, _("Ví dụ: Ủy ban Kiểm tra Huyện ủy.")),
         Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
     ),
+    COLLECTIVES: (
+        Column("code", "Mã tập thể", True, _("Mã duy nhất của tập thể: chữ cái không dấu, chữ số, gạch nối (BS-BTV).")),
+        Column("organization_code", "Mã tổ chức", True, _("Mã tổ chức đảng có tập thể này.")),
+        Column("kind", "Loại tập thể", True, _("Mã loại tập thể lãnh đạo, quản lý."), "collective_kind"),
+        Column("name", "Tên tập thể", True, _("Tên đầy đủ, có dấu, ví dụ: Ban Thường vụ Đảng ủy xã Bắc Sơn.")),
+        Column("valid_from", "Từ ngày", False, _("Ngày tập thể bắt đầu (đầu nhiệm kỳ, thành lập): YYYY-MM-DD.")),
+        Column("valid_to", "Đến ngày", False, _("Ngày tập thể kết thúc; để trống nếu còn hoạt động.")),
+    ),
+    POSITIONS: (
+        Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của đảng viên giữ chức danh.")),
+        Column("collective_code", "Mã tập thể", True, _("Mã tập thể lãnh đạo, quản lý.")),
+        Column("title", "Chức danh", True, _("Mã chức danh."), "title"),
+        Column("heads", "Người đứng đầu", False, _("true/false/1/0/có/không: người đứng đầu tập thể; trống là không.")),
+        Column("start", "Từ ngày", True, _("Ngày bắt đầu giữ chức danh: YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("end", "Đến ngày", False, _("Ngày thôi giữ chức danh; để trống nếu đang giữ.")),
+        Column("managed_by_code", "Mã cấp ủy quản lý", True, _("Mã tổ chức đảng có cấp ủy quản lý chức danh này.")),
+    ),
+    COLLECTIVE_RATINGS: (
+        Column("collective_code", "Mã tập thể", True, _("Mã tập thể được xếp loại.")),
+        Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
+        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        Column(
+            "level",
+            "Xếp loại",
+            True,
+            _("Mức cấp có thẩm quyền quyết định; để trống khi chưa quyết định."),
+            "unit_levels",
+        ),
+        Column("self_level", "Tự đánh giá", False, _("Mức tập thể tự đánh giá, đề xuất."), "unit_levels"),
+        Column("appraisal_level", "Mức thẩm định", False, _("Mức Ban Tổ chức thẩm định, đề xuất."), "unit_levels"),
+        *SCORE_COLUMNS,
+        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
+        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+    ),
+    LEADER_RATINGS: (
+        Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của người lãnh đạo, quản lý được xếp loại.")),
+        Column("collective_code", "Mã tập thể", True, _("Mã tập thể nơi người đó giữ chức danh trong năm.")),
+        Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
+        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        Column(
+            "level",
+            "Xếp loại",
+            True,
+            _("Mức cấp có thẩm quyền quyết định; để trống khi chưa quyết định."),
+            "member_levels",
+        ),
+        Column("self_level", "Tự đánh giá", False, _("Mức cá nhân tự đánh giá (bản tự kiểm điểm)."), "member_levels"),
+        Column("appraisal_level", "Mức thẩm định", False, _("Mức Ban Tổ chức thẩm định, đề xuất."), "member_levels"),
+        *SCORE_COLUMNS,
+        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
+        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+    ),
 }
 
 KEY_COLUMNS = {
@@ -140,6 +237,10 @@ KEY_COLUMNS = {
     # A decision of one number against one member or organization; its first column is where errors without a
     # column of their own are shown, so it is the decision number every row has.
     DISCIPLINES: ("decision_ref", "card_number", "organization_code"),
+    COLLECTIVES: ("code",),
+    POSITIONS: ("card_number", "collective_code", "start"),
+    COLLECTIVE_RATINGS: ("collective_code", "year", "period"),
+    LEADER_RATINGS: ("card_number", "collective_code", "year", "period"),
 }
 
 

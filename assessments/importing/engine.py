@@ -12,16 +12,22 @@ from django.utils.translation import gettext as _
 
 from assessments.common.text import fold
 from assessments.common.vocabulary import level_label
+from assessments.importing.collective_ratings import CollectiveRatingHandler
+from assessments.importing.collectives import CollectiveHandler
 from assessments.importing.columns import (
+    COLLECTIVE_RATINGS,
+    COLLECTIVES,
     COLUMNS,
     DATA_TYPE_LABELS,
     DATA_TYPES,
     DISCIPLINES,
     ERRORS_COLUMN,
     IGNORED,
+    LEADER_RATINGS,
     MEMBER_RATINGS,
     MEMBERS,
     ORGANIZATIONS,
+    POSITIONS,
     ROW_NUMBER_TITLES,
     UNIT_RATINGS,
     header_lookup,
@@ -30,9 +36,11 @@ from assessments.importing.columns import (
 from assessments.importing.disciplines import DisciplineHandler
 from assessments.importing.forms import ROW_FORMS, CodeChoiceField, RowValidator, row_form_class
 from assessments.importing.handlers import WRITE_BATCH, ImportResult, Row, RowError, _Rollback
+from assessments.importing.leader_ratings import LeaderRatingHandler
 from assessments.importing.member_ratings import MemberRatingHandler
 from assessments.importing.members import MemberHandler
 from assessments.importing.organizations import OrganizationHandler
+from assessments.importing.positions import PositionHandler
 from assessments.importing.readers import FileRejected, Table, file_check
 from assessments.importing.unit_ratings import UnitRatingHandler
 from assessments.models import RatingScheme
@@ -59,6 +67,10 @@ HANDLERS = {
     UNIT_RATINGS: UnitRatingHandler,
     MEMBER_RATINGS: MemberRatingHandler,
     DISCIPLINES: DisciplineHandler,
+    COLLECTIVES: CollectiveHandler,
+    POSITIONS: PositionHandler,
+    COLLECTIVE_RATINGS: CollectiveRatingHandler,
+    LEADER_RATINGS: LeaderRatingHandler,
 }
 
 
@@ -240,9 +252,19 @@ SUMMARY_COLUMNS = {
     UNIT_RATINGS: ("organization_code", "level", "self_level", "exemplary"),
     MEMBER_RATINGS: ("full_name", "organization_code", "level", "not_rated_reason"),
     DISCIPLINES: ("card_number", "organization_code", "form", "decided_on"),
+    COLLECTIVES: ("name", "kind", "organization_code"),
+    POSITIONS: ("card_number", "collective_code", "title", "start"),
+    COLLECTIVE_RATINGS: ("collective_code", "period", "level", "self_level"),
+    LEADER_RATINGS: ("card_number", "collective_code", "period", "level", "self_level"),
 }
 # Model fields an update changes, by the file's column that sets them.
-FIELD_COLUMNS = {"level_id": "level", "self_level_id": "self_level", "organization_id": "organization_code"}
+FIELD_COLUMNS = {
+    "level_id": "level",
+    "self_level_id": "self_level",
+    "appraisal_level_id": "appraisal_level",
+    "organization_id": "organization_code",
+    "managed_by_id": "managed_by_code",
+}
 
 
 def _cell_text(data_type: str, name: str, row: Row, orgs) -> str:

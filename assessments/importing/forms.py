@@ -9,18 +9,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.common.text import TextNormalizeFormMixin, fold
-from assessments.importing.columns import DISCIPLINES, MEMBER_RATINGS, MEMBERS, ORGANIZATIONS, UNIT_RATINGS
+from assessments.importing.columns import (
+    COLLECTIVE_RATINGS,
+    COLLECTIVES,
+    DISCIPLINES,
+    LEADER_RATINGS,
+    MEMBER_RATINGS,
+    MEMBERS,
+    ORGANIZATIONS,
+    POSITIONS,
+    UNIT_RATINGS,
+)
 from assessments.models import (
     CODE_VALIDATOR,
     MAX_YEAR,
     MIN_YEAR,
     CivilServantLevel,
+    CollectiveKind,
     DisciplineForm,
     Gender,
     Kind,
     MemberStatus,
     NotRatedReason,
+    Period,
     Sector,
+    Title,
 )
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -98,6 +111,39 @@ def _level():
     # A level's code or its label as the pages display it ("Hoàn thành xuất sắc nhiệm vụ"); which one depends on
     # the row's year, so handlers.Levels resolves it against that year's scheme.
     return forms.CharField(max_length=200, required=False)
+
+
+class ScoreField(forms.DecimalField):
+    """A score of at most two decimals, with a comma or a point ("85,5" as written in Vietnamese, or 85.5)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=5, decimal_places=2, min_value=0, required=False, **kwargs)
+        self.error_messages["invalid"] = gettext_lazy("Điểm phải là một số, ví dụ 85,5.")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        elif isinstance(value, float):
+            value = repr(value)  # 85.5 from an XLSX number cell, without binary noise
+        return super().to_python(value)
+
+
+def _task_count():
+    return forms.IntegerField(
+        min_value=0, required=False, error_messages={"invalid": gettext_lazy("Số nhiệm vụ phải là một số nguyên.")}
+    )
+
+
+class ScoreColumnsMixin(forms.Form):
+    """The score columns both rating types share (importing.columns.SCORE_COLUMNS)."""
+
+    score = ScoreField()
+    self_score = ScoreField()
+    tasks_assigned = _task_count()
+    tasks_on_time = _task_count()
+    tasks_exceeded = _task_count()
+    tasks_late = _task_count()
+    below_score_reason = forms.CharField(required=False, strip=False, widget=forms.Textarea)
 
 
 def _code(required=True):
@@ -180,12 +226,53 @@ class DisciplineRowForm(TextNormalizeFormMixin, forms.Form):
         return data
 
 
+class CollectiveRowForm(TextNormalizeFormMixin, forms.Form):
+    code = _code()
+    organization_code = _code()
+    kind = CodeChoiceField(CollectiveKind.choices)
+    name = forms.CharField(max_length=200)
+    valid_from = FlexibleDateField(required=False)
+    valid_to = FlexibleDateField(required=False)
+
+
+class PositionRowForm(TextNormalizeFormMixin, forms.Form):
+    card_number = forms.CharField(max_length=20)
+    collective_code = _code()
+    title = CodeChoiceField(Title.choices)
+    heads = YesNoField()
+    start = FlexibleDateField()
+    end = FlexibleDateField(required=False)
+    managed_by_code = _code()
+
+
+class LeadershipRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
+    """What the ratings of collectives and of leaders share."""
+
+    collective_code = _code()
+    year = _year()
+    period = CodeChoiceField(Period.choices, required=False)
+    level = _level()
+    self_level = _level()
+    appraisal_level = _level()
+    decision_ref = forms.CharField(max_length=60, required=False)
+    decided_on = FlexibleDateField(required=False)
+    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+
+
+class LeaderRatingRowForm(LeadershipRatingRowForm):
+    card_number = forms.CharField(max_length=20)
+
+
 ROW_FORMS = {
     ORGANIZATIONS: OrganizationRowForm,
     MEMBERS: MemberRowForm,
     UNIT_RATINGS: UnitRatingRowForm,
     MEMBER_RATINGS: MemberRatingRowForm,
     DISCIPLINES: DisciplineRowForm,
+    COLLECTIVES: CollectiveRowForm,
+    POSITIONS: PositionRowForm,
+    COLLECTIVE_RATINGS: LeadershipRatingRowForm,
+    LEADER_RATINGS: LeaderRatingRowForm,
 }
 
 

@@ -25,6 +25,7 @@ from assessments.importing.readers import CSV, Table, file_check
 from assessments.models import (
     MEMBER_REASONS,
     CivilServantLevel,
+    CollectiveKind,
     DisciplineForm,
     Gender,
     ImportRecord,
@@ -32,9 +33,11 @@ from assessments.models import (
     Member,
     MemberStatus,
     NotRatedReason,
+    Period,
     RatingScheme,
     Sector,
     Subject,
+    Title,
 )
 from assessments.permissions import organizations_visible_to
 from assessments.regulation.members import not_rated_reasons_suggested
@@ -47,6 +50,9 @@ CODE_LISTS = {
     "member_reasons": [(r.value, r.label) for r in MEMBER_REASONS],
     "discipline_form": DisciplineForm.choices,
     "civil_servant_level": CivilServantLevel.choices,
+    "period": Period.choices,
+    "collective_kind": CollectiveKind.choices,
+    "title": Title.choices,
 }
 
 

@@ -101,7 +101,12 @@ def _levels_check(rating, subject: str) -> None:
 
 
 def _tasks_check(rating) -> None:
-    """The tasks done on time, exceeded or late are among those assigned."""
+    """Scores within 0 to 100 points (the scheme's own total is issue 15's rule); the tasks done on time, exceeded or
+    late among those assigned."""
+    for name in ("self_score", "score"):
+        value = getattr(rating, name)
+        if value is not None and not 0 <= value <= 100:
+            raise ValidationError({name: _("Điểm phải từ 0 đến 100.")})
     assigned = rating.tasks_assigned
     for name in ("tasks_on_time", "tasks_exceeded", "tasks_late"):
         value = getattr(rating, name)

@@ -43,9 +43,7 @@ def test_a_secretary_sees_his_communes_collectives_and_leaders_never_anothers(bo
         collective_get_for_user(user=secretary_dong_y, code=other[0].code)
 
 
-def test_a_secretary_writes_his_collectives_self_assessment_but_another_communes_is_not_found(
-    boards, secretary_dong_y
-):
+def test_a_secretary_writes_his_collectives_self_assessment_but_another_communes_is_not_found(boards, secretary_dong_y):
     group, _head = boards["BS-DONG-Y"]
     rating = CollectiveRating(
         collective=group, year=2025, self_level=level(SCHEME, "unit", "good"), self_score=Decimal("84.5"),
@@ -65,9 +63,7 @@ def test_a_secretary_may_not_decide_or_appraise_and_a_leader_writes_nothing(boar
     decided = CollectiveRating(collective=group, year=2025, level=level(SCHEME, "unit", "good"))
     with pytest.raises(PermissionDenied, match="chỉ ghi phần tự đánh giá"):
         services.collective_rating_save(rating=decided, actor=secretary_dong_y)
-    appraised = LeaderRating(
-        member=head, collective=group, year=2025, appraisal_level=level(SCHEME, "member", "good")
-    )
+    appraised = LeaderRating(member=head, collective=group, year=2025, appraisal_level=level(SCHEME, "member", "good"))
     with pytest.raises(PermissionDenied):
         services.leader_rating_save(rating=appraised, actor=secretary_dong_y)
     own = LeaderRating(member=head, collective=group, year=2025, self_level=level(SCHEME, "member", "good"))
