@@ -32,11 +32,13 @@ def _position_ready(position):
 def _collective_rating_ready(rating):
     if rating.collective_id:
         rules.collective_rating_check(rating)
+        services.leadership_decision_check(rating)
 
 
 def _leader_rating_ready(rating):
     if rating.collective_id and rating.member_id:
         rules.leader_rating_check(rating)
+        services.leadership_decision_check(rating)
 
 
 class PositionInline(admin.TabularInline):

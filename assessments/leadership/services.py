@@ -84,17 +84,36 @@ def _role_fields_require(actor: User | None, stored, rating) -> list[str]:
     return changed
 
 
-def _decision_require(rating, changed: list[str], checks, *, override_reason: str, actor: User | None) -> None:
-    """Deciding a yearly level runs the period's leadership rules; a failed one needs a reason, kept as an override."""
+def _decision_failed(rating, changed: list[str], checks) -> list:
+    """The period's leadership rules a yearly level being decided fails (none when no level is being decided)."""
     if rating.level_id is None or rating.period != Period.YEAR or not {"level_id", "decided_on"} & set(changed):
-        return
+        return []
     in_force = rules_in_force(rating.year)
     if not in_force:
-        return
+        return []
     levels = levels_of(RatingScheme.for_year(rating.year))
-    failed = [result for result in checks(rating=rating, levels=levels, in_force=in_force) if result.failed]
+    return [result for result in checks(rating=rating, levels=levels, in_force=in_force) if result.failed]
+
+
+def _decision_require(rating, changed: list[str], checks, *, override_reason: str, actor: User | None) -> None:
+    """Deciding a yearly level runs the period's leadership rules; a failed one needs a reason, kept as an override."""
+    failed = _decision_failed(rating, changed, checks)
     failed_refuse(failed=failed, override_reason=override_reason, finalize=False)
     overrides_record(failed=failed, year=rating.year, reason=override_reason, actor=actor)
+
+
+def leadership_decision_check(rating) -> None:
+    """The period's rules on a rating about to be decided, as errors of the whole form (the admin has no reason
+    field: a level the rules refuse is decided with a reason through the services)."""
+    model, checks = (
+        (LeaderRating, leader_decision_checks)
+        if isinstance(rating, LeaderRating)
+        else (CollectiveRating, collective_decision_checks)
+    )
+    stored = model.objects.filter(pk=rating.pk).first() if rating.pk else None
+    failed = _decision_failed(rating, rating_changed(stored, rating), checks)
+    if failed:
+        raise ValidationError([result.message for result in failed])
 
 
 @transaction.atomic
