@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.cycle import services as cycle_services
 from assessments.models import MemberAssessment, Membership, Organization, Submission
-from tests.factories import MemberFactory, level
+from tests.factories import MemberFactory, level, scores_for
 
 
 def pdf_bytes(body: bytes = b"Bao cao kiem diem") -> bytes:
@@ -63,5 +63,9 @@ def submission_ready(*, submission: Submission, secretary, scheme: str, self_lev
     )
     for cell in Organization.objects.filter(parent=submission.organization):
         cycle_services.cell_level_decide(
-            submission=submission, cell=cell, level=level(scheme, "unit", cell_level), actor=secretary
+            submission=submission,
+            cell=cell,
+            level=level(scheme, "unit", cell_level),
+            actor=secretary,
+            scores=scores_for(cell_level) if scheme == "qd366-2025" else None,
         )

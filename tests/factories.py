@@ -44,6 +44,16 @@ def level(scheme: str, subject: str, code: str) -> RatingLevel:
     return RatingLevel.objects.get(scheme__code=scheme, subject=subject, code=code)
 
 
+# A score inside each qd366-2025 band (90 / 70 / 50), for tests that decide a level in a scored year.
+BAND_SCORES = {"excellent": 95, "good": 80, "completed": 60, "not_completed": 40}
+
+
+def scores_for(level_or_code) -> dict:
+    """The `scores` a cycle service takes for a level of a scored year: a score in that level's band."""
+    code = getattr(level_or_code, "code", level_or_code)
+    return {"score": BAND_SCORES[code]}
+
+
 class UnitAssessmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = UnitAssessment

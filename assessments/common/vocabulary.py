@@ -3,9 +3,11 @@ percentages and their text, "exists on 31 December", and level labels in the act
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import formats, numberformat
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 UNIT, MEMBER = "unit", "member"  # the values of models.Subject, without importing the models package here
 
@@ -13,6 +15,10 @@ __all__ = [
     "Level",
     "Levels",
     "Share",
+    "band_bounds",
+    "band_counts",
+    "band_of",
+    "band_text",
     "english",
     "exists_in_year",
     "level_label",
@@ -24,6 +30,7 @@ __all__ = [
     "points_text",
     "scheme_for_year",
     "scheme_title",
+    "score_text",
     "year_end",
 ]
 
@@ -130,6 +137,7 @@ class Level:
     is_lowest: bool = False
     pk: int | None = None
     subject: str = UNIT
+    min_score: Decimal | None = None  # a scored scheme's band starts here (inclusive); None: no lower bound
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,7 @@ def level_of(row) -> Level:
         is_lowest=row.is_lowest,
         pk=row.pk,
         subject=row.subject,
+        min_score=row.min_score,
     )
 
 
@@ -213,3 +222,43 @@ def scheme_title(scheme) -> str:
     if scheme is None:
         return ""
     return scheme.name.split(" ngày ")[0].strip() or scheme.name
+
+
+# --- score bands (a scored scheme: a level's band runs from its min_score up to the next better level's) ----------
+
+
+def score_text(value: Decimal | float | None) -> str:
+    """A score in the active language's format, without trailing zeros ("85,5", "90", "72,25")."""
+    if value is None:
+        return "—"
+    value = Decimal(str(value))
+    digits = next(n for n in (0, 1, 2) if value == round(value, n) or n == 2)
+    return number_text(value, digits)
+
+
+def band_bounds(levels: list, level) -> tuple[Decimal | None, Decimal | None]:
+    """A level's band as (from, up to but excluding); None for an open end. `levels` best first, with min_score."""
+    better = [lv.min_score for lv in levels if lv.rank < level.rank and lv.min_score is not None]
+    return level.min_score, (min(better) if better else None)
+
+
+def band_of(levels: list, score: Decimal):
+    """The level whose band holds a score: the best level whose min_score the score reaches (None: no band)."""
+    return next((lv for lv in levels if lv.min_score is None or score >= lv.min_score), None)
+
+
+def band_text(levels: list, level) -> str:
+    """A level's band in words: "70 đến dưới 90", "từ 90", "dưới 50"."""
+    low, high = band_bounds(levels, level)
+    if low is not None and high is not None:
+        return _("%(low)s đến dưới %(high)s") % {"low": score_text(low), "high": score_text(high)}
+    if low is not None:
+        return _("từ %(low)s") % {"low": score_text(low)}
+    if high is not None:
+        return _("dưới %(high)s") % {"high": score_text(high)}
+    return _("mọi mức điểm")
+
+
+def band_counts(levels: list, counts: dict[str, int]) -> list[tuple]:
+    """Each level of a scored scheme with its band's text and the number of scores in it (`counts` by level code)."""
+    return [(lv, band_text(levels, lv), counts.get(lv.code, 0)) for lv in levels]

@@ -8,7 +8,53 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.common.text import TextNormalizeFormMixin
 from assessments.cycle import rules
-from assessments.models import UNIT_REASONS, Kind, NotRatedReason, Organization, RatingLevel
+from assessments.models import UNIT_REASONS, Kind, NotRatedReason, Organization, RatingLevel, RatingScheme
+
+SCORE_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"})
+
+
+def score_form_fields() -> dict[str, forms.Field]:
+    """The score and task figures of a decision in a scored year (QĐ 366); the rules check them."""
+    count = {"required": False, "min_value": 0}
+    return {
+        "score": forms.DecimalField(label=_("Điểm"), required=False, max_digits=5, decimal_places=2, min_value=0),
+        "tasks_assigned": forms.IntegerField(label=_("Số nhiệm vụ được giao"), **count),
+        "tasks_on_time": forms.IntegerField(label=_("Số nhiệm vụ hoàn thành đúng hạn"), **count),
+        "tasks_exceeded": forms.IntegerField(label=_("Số nhiệm vụ hoàn thành vượt mức"), **count),
+        "tasks_late": forms.IntegerField(label=_("Số nhiệm vụ hoàn thành chậm"), **count),
+        "below_score_reason": forms.CharField(
+            label=_("Lý do xếp thấp hơn mức theo điểm"),
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+    }
+
+
+def year_is_scored(year: int) -> bool:
+    """Whether the year's scheme is scored (the POST views, before the submission is fetched)."""
+    scheme = RatingScheme.for_year(year)
+    return scheme is not None and scheme.is_scored
+
+
+class ScoresFormMixin:
+    """Adds the score fields in a scored year; `scores()` gives them to the service, apart from the rest."""
+
+    def scores_add(self, scored: bool) -> None:
+        if scored:
+            self.fields.update(score_form_fields())
+
+    def scores(self) -> dict | None:
+        """The score fields filled in; a blank one keeps what the rating has stored."""
+        names = score_form_fields().keys()
+        given = {name: self.cleaned_data[name] for name in names if self.cleaned_data.get(name) not in (None, "")}
+        return given or None
+
+    def decision(self) -> dict:
+        """The cleaned data without the score fields (those go to the service as `scores`)."""
+        names = score_form_fields().keys()
+        return {name: value for name, value in self.cleaned_data.items() if name not in names}
+
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -76,10 +122,13 @@ def cell_choices(levels: list[RatingLevel]) -> list[tuple[str, str]]:
 class CellLevelsForm(forms.Form):
     """One choice per cell of a grassroots committee: a level of the year's scheme, or why it is not rated."""
 
-    def __init__(self, *args, cells: list[Organization], levels: list[RatingLevel], current: dict, **kwargs):
+    def __init__(
+        self, *args, cells: list[Organization], levels: list[RatingLevel], current: dict, scored=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.cells = cells
         self.levels = {lv.pk: lv for lv in levels}
+        self.scored = scored
         choices = cell_choices(levels)
         for cell in cells:
             self.fields[f"cell_{cell.pk}"] = forms.ChoiceField(
@@ -89,6 +138,10 @@ class CellLevelsForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.initial.setdefault(f"cell_{cell.pk}", current.get(cell.pk, ""))
+            if scored:  # a scored year: the cell's score beside its level (QĐ 366)
+                self.fields[f"score_{cell.pk}"] = forms.DecimalField(
+                    label=_("Điểm"), required=False, max_digits=5, decimal_places=2, min_value=0, widget=SCORE_INPUT
+                )
         self.fields["override_reason"] = forms.CharField(
             label=_("Lý do vẫn quyết định khi không đạt kiểm tra quy định"),
             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
@@ -119,6 +172,18 @@ class CellLevelsForm(forms.Form):
     def bound_cells(self):
         return [(cell, self[f"cell_{cell.pk}"]) for cell in self.cells]
 
+    def bound_scores(self):
+        """Each cell with its level choice and, in a scored year, its score field (else None)."""
+        return [
+            (cell, self[f"cell_{cell.pk}"], self[f"score_{cell.pk}"] if self.scored else None) for cell in self.cells
+        ]
+
+    def scores_of(self, cell: Organization) -> dict | None:
+        """The score given for a cell in a scored year, for the service (None: keep what is stored)."""
+        if not self.scored:
+            return None
+        return {"score": self.cleaned_data.get(f"score_{cell.pk}")}
+
 
 class ReturnForm(TextNormalizeFormMixin, forms.Form):
     comment = forms.CharField(
@@ -126,15 +191,16 @@ class ReturnForm(TextNormalizeFormMixin, forms.Form):
     )
 
 
-class AppraiseForm(TextNormalizeFormMixin, forms.Form):
+class AppraiseForm(ScoresFormMixin, TextNormalizeFormMixin, forms.Form):
     level = LevelChoiceField(label=_("Ban Tổ chức đề xuất mức"), queryset=RatingLevel.objects.none())
 
-    def __init__(self, *args, year: int, **kwargs):
+    def __init__(self, *args, year: int, scored: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = RatingLevel.objects.filter(pk__in=[lv.pk for lv in rules.unit_levels(year)])
+        self.scores_add(scored)
 
 
-class FinalizeForm(TextNormalizeFormMixin, forms.Form):
+class FinalizeForm(ScoresFormMixin, TextNormalizeFormMixin, forms.Form):
     level = LevelChoiceField(label=_("Mức xếp loại quyết định"), queryset=RatingLevel.objects.none(), required=False)
     not_rated_reason = forms.ChoiceField(
         label=_("Hoặc: lý do không xếp loại"),
@@ -152,9 +218,10 @@ class FinalizeForm(TextNormalizeFormMixin, forms.Form):
         help_text=_("Chỉ cần khi có kiểm tra không đạt; lý do được ghi vào ghi chú và lịch sử."),
     )
 
-    def __init__(self, *args, year: int, **kwargs):
+    def __init__(self, *args, year: int, scored: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = RatingLevel.objects.filter(pk__in=[lv.pk for lv in rules.unit_levels(year)])
+        self.scores_add(scored)
 
     def clean(self):
         data = super().clean()

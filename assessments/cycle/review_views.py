@@ -12,6 +12,7 @@ from assessments.cycle import forms, notices, rules
 from assessments.cycle import services as cycle_services
 from assessments.cycle.views import form_errors_add, reviewer_require
 from assessments.models import Submission, SubmissionStatus, UnitAssessment
+from assessments.rules.scores import SCORE_FIELDS
 
 # --- review (officers act, leaders read) ------------------------------------------------------------------------------
 
@@ -38,7 +39,9 @@ def _review_render(request, submission: Submission, *, bound: dict | None = None
     if finalize_form is None:
         finalize_form = forms.FinalizeForm(
             year=year,
+            scored=submission.cycle.scheme.is_scored,
             initial={
+                **{name: getattr(own, name) for name in SCORE_FIELDS if own is not None},
                 "level": candidate.pk if candidate else None,
                 "exemplary": own.exemplary if own else False,
                 "decision_ref": own.decision_ref if own else "",
@@ -69,7 +72,9 @@ def _review_render(request, submission: Submission, *, bound: dict | None = None
         "rating_history": rating_history,
         "can_act": officer,
         "appraise_form": bound.get("appraise")
-        or forms.AppraiseForm(year=year, initial={"level": submission.proposed_level_id}),
+        or forms.AppraiseForm(
+            year=year, scored=submission.cycle.scheme.is_scored, initial={"level": submission.proposed_level_id}
+        ),
         "finalize_form": finalize_form,
         "return_form": bound.get("return") or forms.ReturnForm(),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(),
@@ -104,11 +109,11 @@ def review_detail(request, code: str, year: int):
 @require_POST
 def review_appraise(request, code: str, year: int):
     submission = _officer_post(request, code, year)
-    form = forms.AppraiseForm(request.POST, year=year)
+    form = forms.AppraiseForm(request.POST, year=year, scored=submission.cycle.scheme.is_scored)
     if form.is_valid():
         try:
             cycle_services.submission_appraise(
-                submission=submission, level=form.cleaned_data["level"], actor=request.user
+                submission=submission, level=form.cleaned_data["level"], actor=request.user, scores=form.scores()
             )
         except ValidationError as error:
             form_errors_add(form, error)
@@ -132,8 +137,8 @@ def _review_act(request, code: str, year: int, *, key: str, form, act, done: str
     return _review_render(request, submission, bound={key: form}, status=400)
 
 
-def _finalize_and_tell(submission, data: dict, *, actor) -> None:
-    cycle_services.rating_finalize(submission=submission, actor=actor, **data)
+def _finalize_and_tell(submission, form, *, actor) -> None:
+    cycle_services.rating_finalize(submission=submission, actor=actor, scores=form.scores(), **form.decision())
     notices.notice_decided(submission=submission)
 
 
@@ -145,8 +150,8 @@ def review_finalize(request, code: str, year: int):
         code,
         year,
         key="finalize",
-        form=forms.FinalizeForm(request.POST, year=year),
-        act=lambda submission, data: _finalize_and_tell(submission, data, actor=request.user),
+        form=(form := forms.FinalizeForm(request.POST, year=year, scored=forms.year_is_scored(year))),
+        act=lambda submission, data: _finalize_and_tell(submission, form, actor=request.user),
         done=_("Đã chốt kết quả xếp loại năm %(year)s.") % {"year": year},
     )
 

@@ -1,5 +1,6 @@
 """Services of the yearly cycle: open a year, the unit's file, review, finalize, reopen; each checks its actor."""
 
+import copy
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from assessments.models import (
     YearCycle,
 )
 from assessments.regulation import overrides
+from assessments.rules.scores import SCORE_FIELDS, score_check
 from assessments.services import level_check, unit_assessment_save
 
 CELL_DECISION_RULES = (
@@ -70,6 +72,13 @@ def _submission_lock(submission: "Submission") -> "Submission":
         .select_related("cycle__scheme", "cycle__organization", "organization")
         .get(pk=submission.pk)
     )
+
+
+def _scores_apply(assessment: UnitAssessment, scores: dict | None) -> None:
+    """Set the score and task figures given with a decision (QĐ 366); the ones not given stay as stored."""
+    for name, value in (scores or {}).items():
+        if name in SCORE_FIELDS:
+            setattr(assessment, name, value if value is not None or name != "below_score_reason" else "")
 
 
 def _note_append(note: str, line: str) -> str:
@@ -204,6 +213,7 @@ def cell_level_decide(
     actor: User | None,
     not_rated_reason: str = "",
     override_reason: str = "",
+    scores: dict | None = None,
 ) -> UnitAssessment:
     """A grassroots committee's secretary decides the final level of one of its cells (or why it is not rated); a
     failed regulation check on the cell needs a written reason, kept as an override."""
@@ -236,6 +246,7 @@ def cell_level_decide(
     )
     assessment.level = level
     assessment.not_rated_reason = "" if level is not None else not_rated_reason
+    _scores_apply(assessment, scores)
     if level is None or not level.is_top:
         assessment.exemplary = False
     return unit_assessment_save(assessment=assessment, actor=actor)
@@ -285,17 +296,39 @@ def submission_return(*, submission: "Submission", comment: str, actor: User | N
 
 
 @transaction.atomic
-def submission_appraise(*, submission: "Submission", level: RatingLevel | None, actor: User | None) -> "Submission":
-    """The Organization Board records the level it proposes to the Standing Board for a submitted unit."""
+def submission_appraise(
+    *, submission: "Submission", level: RatingLevel | None, actor: User | None, scores: dict | None = None
+) -> "Submission":
+    """The Organization Board records the level it proposes to the Standing Board for a submitted unit, with its
+    appraisal score in a scored year (kept on the unit's rating; the proposed level is checked against it)."""
     submission = _submission_lock(submission)
     _officer_require(actor=actor, organization=submission.organization)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ValidationError(_("Chỉ thẩm định được hồ sơ đang chờ thẩm định."))
     level_check(level=level, year=submission.cycle.year, subject=Subject.UNIT, field="proposed_level")
+    _appraisal_scores_record(submission=submission, level=level, scores=scores, actor=actor)
     submission.proposed_level = level
     submission._history_user = actor
     submission.save()
     return submission
+
+
+def _appraisal_scores_record(*, submission: "Submission", level: RatingLevel | None, scores, actor) -> None:
+    """The proposed level against the appraisal score, by the rule of a decided level (rules.scores)."""
+    year = submission.cycle.year
+    assessment = UnitAssessment.objects.filter(organization=submission.organization, year=year).first()
+    assessment = assessment or UnitAssessment(organization=submission.organization, year=year)
+    _scores_apply(assessment, scores)
+    probe = copy.copy(assessment)
+    probe.level = level
+    try:
+        score_check(assessment=probe, subject=Subject.UNIT)
+    except ValidationError as error:
+        raise ValidationError(
+            {("proposed_level" if name == "level" else name): messages for name, messages in error.message_dict.items()}
+        ) from error
+    if scores:
+        unit_assessment_save(assessment=assessment, actor=actor)
 
 
 @transaction.atomic
@@ -309,8 +342,10 @@ def rating_finalize(
     exemplary: bool = False,
     not_rated_reason: str = "",
     override_reason: str = "",
+    scores: dict | None = None,
 ) -> UnitAssessment:
-    """Record the decided level of a submitted unit and lock it; a failed regulation check needs a written reason."""
+    """Record the decided level of a submitted unit and lock it; a failed regulation check needs a written reason;
+    in a scored year the level is checked against the score given here or stored (rules.scores)."""
     from django.utils import timezone
 
     submission = _submission_lock(submission)
@@ -342,6 +377,7 @@ def rating_finalize(
     assessment.exemplary = exemplary
     assessment.decision_ref = decision_ref.strip()
     assessment.decided_on = decided_on
+    _scores_apply(assessment, scores)
     if failed:
         titles = "; ".join(check.title for check in failed)
         line = _("Chốt dù không đạt kiểm tra quy định (%(checks)s). Lý do: %(reason)s") % {

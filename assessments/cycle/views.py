@@ -236,7 +236,9 @@ def _portal_restore(request, submission: Submission, *, cells, levels) -> dict:
     build = {
         "upload": lambda data: forms.DocumentUploadForm(data),
         "self_level": lambda data: forms.SelfLevelForm(data, year=year),
-        "cells": lambda data: forms.CellLevelsForm(data, cells=cells, levels=levels, current={}),
+        "cells": lambda data: forms.CellLevelsForm(
+            data, cells=cells, levels=levels, current={}, scored=submission.cycle.scheme.is_scored
+        ),
     }
     bound = {}
     for key, value in kept["forms"].items():
@@ -269,7 +271,9 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     self_form = bound.get("self_level") or forms.SelfLevelForm(
         year=year, initial={"level": own.self_level_id if own else None}
     )
-    cells_form = bound.get("cells") or forms.CellLevelsForm(cells=cells, levels=levels, current=current)
+    cells_form = bound.get("cells") or forms.CellLevelsForm(
+        cells=cells, levels=levels, current=current, scored=submission.cycle.scheme.is_scored
+    )
     choice_labels = dict(forms.cell_choices(levels))
     cell_rows = [(cell, choice_labels.get(current.get(cell.pk, ""), "—")) for cell in cells]
     checks = rules.submission_checks(submission=submission, level=own.self_level if own else None)
@@ -390,7 +394,9 @@ def portal_cells(request, code: str, year: int):
     cells = rules.decided_cells(submission.organization, year)
     if not cells:
         raise Http404
-    form = forms.CellLevelsForm(request.POST, cells=cells, levels=rules.unit_levels(year), current={})
+    form = forms.CellLevelsForm(
+        request.POST, cells=cells, levels=rules.unit_levels(year), current={}, scored=submission.cycle.scheme.is_scored
+    )
     if form.is_valid():
         try:
             with transaction.atomic():  # all the cells or none
@@ -402,6 +408,7 @@ def portal_cells(request, code: str, year: int):
                         not_rated_reason=reason,
                         override_reason=form.cleaned_data.get("override_reason", ""),
                         actor=request.user,
+                        scores=form.scores_of(cell),
                     )
         except ValidationError as error:
             form_errors_add(form, error)

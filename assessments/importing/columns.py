@@ -123,6 +123,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
         Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
         Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+        *SCORE_COLUMNS,
     ),
     MEMBER_RATINGS: (
         Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của đảng viên đã có trong hệ thống.")),
@@ -158,6 +159,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             _("Mức xếp loại công chức, viên chức năm đó (nếu có); đảng viên không xếp cao hơn mức này."),
             "civil_servant_level",
         ),
+        *SCORE_COLUMNS,
     ),
     DISCIPLINES: (
         Column("card_number", "Số thẻ đảng viên", False, _("Số thẻ của đảng viên bị kỷ luật; hoặc ghi mã tổ chức.")),

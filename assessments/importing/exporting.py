@@ -20,6 +20,7 @@ from assessments.importing.columns import (
     MEMBERS,
     ORGANIZATIONS,
     POSITIONS,
+    SCORE_COLUMNS,
     UNIT_RATINGS,
 )
 from assessments.models import (
@@ -99,6 +100,7 @@ def export_rows(
                 a.decision_ref,
                 a.decided_on,
                 a.note,
+                *_score_cells(a),
             ]
     elif data_type == MEMBER_RATINGS:
         ratings = MemberAssessment.objects.filter(organization__in=scope)
@@ -119,6 +121,7 @@ def export_rows(
                 a.note,
                 a.sick_leave_months,
                 a.civil_servant_level,
+                *_score_cells(a),
             ]
     elif data_type == DISCIPLINES:
         records = Discipline.objects.filter(Q(member__organization__in=scope) | Q(organization__in=scope))
@@ -140,6 +143,11 @@ def export_rows(
         yield from LEADERSHIP_EXPORTS[data_type](scope, year)
     else:
         raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
+
+
+def _score_cells(rating) -> list:
+    """The score columns of a rating, in the order of importing.columns.SCORE_COLUMNS."""
+    return [getattr(rating, column.code) for column in SCORE_COLUMNS]
 
 
 def _collective_rows(scope: QuerySet[Organization], year: int | None) -> Iterator[list]:
@@ -166,8 +174,7 @@ def _position_rows(scope: QuerySet[Organization], year: int | None) -> Iterator[
 def _rating_cells(r) -> list:
     """The columns after the subject's, in the order of columns.COLUMNS (levels, scores and tasks, decision)."""
     levels = [lv.code if lv is not None else "" for lv in (r.level, r.self_level, r.appraisal_level)]
-    figures = [r.score, r.self_score, r.tasks_assigned, r.tasks_on_time, r.tasks_exceeded, r.tasks_late]
-    return [r.period, *levels, *figures, r.below_score_reason, r.decision_ref, r.decided_on, r.note]
+    return [r.period, *levels, *_score_cells(r), r.decision_ref, r.decided_on, r.note]
 
 
 def _leadership_ratings(model, scope: QuerySet[Organization], year: int | None, order: tuple, joins: tuple):

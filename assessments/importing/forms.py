@@ -181,7 +181,7 @@ class MemberRowForm(TextNormalizeFormMixin, forms.Form):
     official_on = FlexibleDateField(required=False)
 
 
-class UnitRatingRowForm(TextNormalizeFormMixin, forms.Form):
+class UnitRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     organization_code = _code()
     year = _year()
     level = _level()
@@ -192,7 +192,7 @@ class UnitRatingRowForm(TextNormalizeFormMixin, forms.Form):
     note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
 
 
-class MemberRatingRowForm(TextNormalizeFormMixin, forms.Form):
+class MemberRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     card_number = forms.CharField(max_length=20)
     year = _year()
     organization_code = _code()

@@ -11,6 +11,7 @@ from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _s
 from assessments.models import Member, MemberAssessment, Subject
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.ratings import member_assessment_check
+from assessments.rules.scores import SCORE_FIELDS
 from assessments.signals import assessments_changed
 
 
@@ -77,13 +78,14 @@ class MemberRatingHandler(Handler):
                 "note": assessment.note,
                 "sick_leave_months": assessment.sick_leave_months,
                 "civil_servant_level": assessment.civil_servant_level,
+                **{name: getattr(assessment, name) for name in SCORE_FIELDS},
             }
             values = {"organization_id": org.pk, "level_id": level.pk if level else None}
             if "not_rated_reason" in self.present:
                 values["not_rated_reason"] = data["not_rated_reason"]
             elif level is not None:
                 values["not_rated_reason"] = ""  # a level means rated: a stored reason no longer applies
-            for name in ("note", "sick_leave_months", "civil_servant_level"):
+            for name in ("note", "sick_leave_months", "civil_servant_level", *SCORE_FIELDS):
                 if name in self.present:
                     values[name] = data[name]
             changed = [name for name, value in values.items() if not _same(old[name], value)]
@@ -140,6 +142,7 @@ class MemberRatingHandler(Handler):
                     "note",
                     "sick_leave_months",
                     "civil_servant_level",
+                    *SCORE_FIELDS,
                     "updated_at",
                 ],
                 batch_size=WRITE_BATCH,

@@ -1,5 +1,5 @@
-"""Import of unit ratings: one row per unit and year, checked by rules.ratings (the level, the unit existing that
-year, what a secretary may decide), written set-based."""
+"""Import of unit ratings: one row per unit and year, checked by rules.ratings (the level and its score, the unit
+existing that year, what a secretary may decide), written set-based."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -10,6 +10,7 @@ from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _c
 from assessments.models import Subject, UnitAssessment
 from assessments.rules.access import out_of_scope_message
 from assessments.rules.ratings import unit_assessment_check, unit_rating_actor_check
+from assessments.rules.scores import SCORE_FIELDS
 from assessments.signals import assessments_changed
 
 
@@ -64,7 +65,7 @@ class UnitRatingHandler(Handler):
                 values["not_rated_reason"] = ""  # a decided level supersedes a stored "not rated" reason
             if "self_level" in self.present:
                 values["self_level_id"] = self_level.pk if self_level else None
-            for name in ("exemplary", "decision_ref", "decided_on", "note"):
+            for name in ("exemplary", "decision_ref", "decided_on", "note", *SCORE_FIELDS):
                 if name in self.present:
                     values[name] = data[name]
             changed = _changed(assessment, values)
@@ -124,6 +125,7 @@ class UnitRatingHandler(Handler):
                     "decision_ref",
                     "decided_on",
                     "note",
+                    *SCORE_FIELDS,
                     "updated_at",
                 ],
                 batch_size=WRITE_BATCH,

@@ -3,6 +3,7 @@ empty, the user who did something. Each returns a plain Django field, so a migra
 written out (the same deconstruction); a model using them needs no new migration."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from assessments.models.organizations import YEAR_VALIDATORS
@@ -36,4 +37,29 @@ def acting_user_field(verbose_name) -> models.ForeignKey:
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+
+
+def score_field(verbose_name) -> models.DecimalField:
+    """A score out of at most 100 points, two decimals, empty until given; the scheme's own total is checked by the
+    rules (rules/scores.py), so a scheme of fewer points needs data, not a migration."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+
+def task_count_field(verbose_name) -> models.PositiveIntegerField:
+    """A number of assigned tasks (given, done on time, exceeded, late), empty when not recorded."""
+    return models.PositiveIntegerField(verbose_name, null=True, blank=True)
+
+
+def share_field(verbose_name, help_text) -> models.PositiveSmallIntegerField:
+    """A percentage (0 to 100) a level's task condition needs, empty when the level has no such condition."""
+    return models.PositiveSmallIntegerField(
+        verbose_name, null=True, blank=True, validators=[MaxValueValidator(100)], help_text=help_text
     )

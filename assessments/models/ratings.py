@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models.fields import optional_level_field, year_field
+from assessments.models.fields import optional_level_field, score_field, task_count_field, year_field
 from assessments.models.members import Member
 from assessments.models.organizations import MAX_YEAR, MIN_YEAR, Organization
 
@@ -65,6 +65,18 @@ class UnitAssessment(models.Model):
     not_rated_reason = models.CharField(
         _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
     )
+    # QĐ 366's scores and task figures; the rule (rules/scores.py) reads them only for a scheme that is scored.
+    self_score = score_field(_("điểm tự chấm"))
+    score = score_field(_("điểm"))
+    tasks_assigned = task_count_field(_("số nhiệm vụ được giao"))
+    tasks_on_time = task_count_field(_("số nhiệm vụ hoàn thành đúng hạn"))
+    tasks_exceeded = task_count_field(_("số nhiệm vụ hoàn thành vượt mức"))
+    tasks_late = task_count_field(_("số nhiệm vụ hoàn thành chậm"))
+    below_score_reason = models.TextField(
+        _("lý do xếp thấp hơn mức theo điểm"),
+        blank=True,
+        help_text=_("Vì sao mức xếp loại thấp hơn mức điểm cho phép, ví dụ bị kỷ luật trong năm."),
+    )
     decision_ref = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -122,6 +134,18 @@ class MemberAssessment(models.Model):
     level = optional_level_field(_("xếp loại"))
     not_rated_reason = models.CharField(
         _("lý do không xếp loại"), max_length=20, choices=NotRatedReason.choices, blank=True
+    )
+    # QĐ 366's scores and task figures; the rule (rules/scores.py) reads them only for a scheme that is scored.
+    self_score = score_field(_("điểm tự chấm"))
+    score = score_field(_("điểm"))
+    tasks_assigned = task_count_field(_("số nhiệm vụ được giao"))
+    tasks_on_time = task_count_field(_("số nhiệm vụ hoàn thành đúng hạn"))
+    tasks_exceeded = task_count_field(_("số nhiệm vụ hoàn thành vượt mức"))
+    tasks_late = task_count_field(_("số nhiệm vụ hoàn thành chậm"))
+    below_score_reason = models.TextField(
+        _("lý do xếp thấp hơn mức theo điểm"),
+        blank=True,
+        help_text=_("Vì sao mức xếp loại thấp hơn mức điểm cho phép, ví dụ bị kỷ luật trong năm."),
     )
     sick_leave_months = models.PositiveSmallIntegerField(
         _("số tháng nghỉ ốm trong năm"), null=True, blank=True, validators=[MaxValueValidator(12)]

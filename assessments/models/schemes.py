@@ -4,6 +4,7 @@ level (top, good or better, lowest). The rules that bound a level belong to guid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from assessments.common.vocabulary import level_label
 from assessments.models.constraints import range_constraint
-from assessments.models.fields import year_field
+from assessments.models.fields import score_field, share_field, year_field
 from assessments.models.organizations import CODE_VALIDATOR
 
 
@@ -36,6 +37,12 @@ class RatingScheme(models.Model):
     name = models.CharField(_("văn bản"), max_length=200)
     first_year = year_field(_("áp dụng từ năm"))
     last_year = year_field(_("áp dụng đến năm"), null=True, blank=True)
+    is_scored = models.BooleanField(
+        _("xếp loại theo điểm"), default=False, help_text=_("Mức xếp loại phải khớp với điểm (Quy định 366).")
+    )
+    total_points = models.PositiveSmallIntegerField(
+        _("tổng điểm"), null=True, blank=True, validators=[MaxValueValidator(100)], help_text=_("Ví dụ 100.")
+    )
     history = HistoricalRecords()
 
     objects = RatingSchemeQuerySet.as_manager()
@@ -46,6 +53,11 @@ class RatingScheme(models.Model):
         ordering = ["first_year"]
         constraints = [
             range_constraint("first_year", "last_year", name="scheme_year_range"),
+            models.CheckConstraint(
+                condition=Q(is_scored=False) | Q(total_points__gt=0),
+                name="scored_scheme_has_total",
+                violation_error_message=_("Quy định xếp loại theo điểm phải ghi tổng điểm."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +99,21 @@ class RatingLevel(models.Model):
     is_good_or_better = models.BooleanField(_("tốt trở lên"), default=False)
     is_lowest = models.BooleanField(
         _("mức thấp nhất"), default=False, help_text=_("Yếu kém, không hoàn thành nhiệm vụ: đơn vị cần củng cố.")
+    )
+    # The band of a scored scheme: from min_score (inclusive) to the next higher level's min_score (exclusive).
+    min_score = score_field(_("điểm tối thiểu"))
+    min_on_time_percent = share_field(
+        _("tỉ lệ nhiệm vụ đúng hạn tối thiểu (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành đúng hạn.")
+    )
+    min_exceeded_percent = share_field(
+        _("tỉ lệ nhiệm vụ vượt mức tối thiểu (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành vượt mức.")
+    )
+    min_done_percent = share_field(
+        _("tỉ lệ nhiệm vụ hoàn thành tối thiểu (%)"),
+        _("Phần trăm số nhiệm vụ được giao đã hoàn thành, đúng hạn hoặc chậm."),
+    )
+    max_late_percent = share_field(
+        _("tỉ lệ nhiệm vụ chậm tối đa (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành chậm.")
     )
     history = HistoricalRecords()
 

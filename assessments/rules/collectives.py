@@ -17,6 +17,7 @@ from assessments.common.vocabulary import year_end
 from assessments.models import Collective, CollectiveRating, LeaderRating, Position, Subject
 from assessments.permissions import leadership_decide_allowed
 from assessments.rules.ratings import level_check
+from assessments.rules.scores import score_check
 
 # The self-assessment part of a rating (the secretary writes it); every other field is the appraisal or decision.
 SELF_FIELDS = ("self_level_id", "self_score", "tasks_assigned", "tasks_on_time", "tasks_exceeded", "tasks_late")
@@ -100,31 +101,27 @@ def _levels_check(rating, subject: str) -> None:
         level_check(level=getattr(rating, name), year=rating.year, subject=subject, field=name)
 
 
-def _tasks_check(rating) -> None:
-    """Scores within 0 to 100 points (the scheme's own total is issue 15's rule); the tasks done on time, exceeded or
-    late among those assigned."""
+def _scores_check(rating, subject: str) -> None:
+    """Issue 15's score rule (rules/scores.py: the band and task conditions of a scored year, the scheme's total, the
+    task figures adding up), then the fields' own bounds for a year that is not scored."""
+    score_check(assessment=rating, subject=subject)
     for name in ("self_score", "score"):
         value = getattr(rating, name)
         if value is not None and not 0 <= value <= 100:
             raise ValidationError({name: _("Điểm phải từ 0 đến 100.")})
-    assigned = rating.tasks_assigned
-    for name in ("tasks_on_time", "tasks_exceeded", "tasks_late"):
-        value = getattr(rating, name)
-        if value is not None and assigned is not None and value > assigned:
-            raise ValidationError({name: _("Không thể lớn hơn số nhiệm vụ được giao (%(n)s).") % {"n": assigned}})
 
 
 def collective_rating_check(rating: CollectiveRating) -> None:
-    """The rules of one collective's rating: levels of the year's unit scale, task figures, the collective that year."""
+    """The rules of one collective's rating: levels of the year's unit scale, its score, the collective that year."""
     _levels_check(rating, Subject.UNIT)
-    _tasks_check(rating)
+    _scores_check(rating, Subject.UNIT)
     collective_active_check(collective=rating.collective, year=rating.year)
 
 
 def leader_rating_check(rating: LeaderRating, *, held: bool | None = None) -> None:
-    """The rules of one leader's rating: levels of the year's member scale, task figures, a post held that year."""
+    """The rules of one leader's rating: levels of the year's member scale, its score, a post held that year."""
     _levels_check(rating, Subject.MEMBER)
-    _tasks_check(rating)
+    _scores_check(rating, Subject.MEMBER)
     collective_active_check(collective=rating.collective, year=rating.year)
     leader_position_check(rating=rating, held=held)
 

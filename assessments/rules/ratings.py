@@ -1,4 +1,5 @@
-"""Rules of unit and member ratings: the level fits the year's scheme and subject, reasons fit, the unit exists.
+"""Rules of unit and member ratings: the level fits the year's scheme and subject and its score (rules.scores),
+reasons fit, the unit exists.
 
 Decision (the service used to accept what the importer refused): a rating at a unit that does not exist in that
 year, that is on 31 December, is refused for units and members alike, with one message, by every write path.
@@ -21,6 +22,7 @@ from assessments.models import (
     UnitAssessment,
 )
 from assessments.permissions import unit_rating_decide_allowed
+from assessments.rules.scores import score_check
 
 # The part of a unit's rating the level above decides; a unit's own secretary proposes only self_level.
 DECIDED_FIELDS = ("level_id", "exemplary", "decision_ref", "decided_on", "note")
@@ -66,6 +68,7 @@ def unit_assessment_check(assessment: UnitAssessment) -> None:
     """The rules of one unit's rating, beyond what the database enforces."""
     level_check(level=assessment.level, year=assessment.year, subject=Subject.UNIT)
     level_check(level=assessment.self_level, year=assessment.year, subject=Subject.UNIT, field="self_level")
+    score_check(assessment=assessment, subject=Subject.UNIT)
     if assessment.exemplary and (assessment.level is None or not assessment.level.is_top):
         raise ValidationError({"exemplary": _("Chỉ đơn vị xếp mức cao nhất mới được công nhận tiêu biểu.")})
     if assessment.level is not None and assessment.not_rated_reason:
@@ -78,6 +81,7 @@ def unit_assessment_check(assessment: UnitAssessment) -> None:
 def member_assessment_check(assessment: MemberAssessment) -> None:
     """A member's rating: a level of that year's member scale, or no level and a reason; at a unit of that year."""
     level_check(level=assessment.level, year=assessment.year, subject=Subject.MEMBER)
+    score_check(assessment=assessment, subject=Subject.MEMBER)
     if assessment.level is None and not assessment.not_rated_reason:
         raise ValidationError({"not_rated_reason": _("Chưa xếp loại thì phải ghi lý do.")})
     if assessment.level is not None and assessment.not_rated_reason:

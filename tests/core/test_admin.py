@@ -104,12 +104,12 @@ def test_admin_refuses_to_change_a_finalized_rating_with_a_form_error(admin_clie
 
     submissions = year_opened(officer=officer, tree=tree, year=2025)
     rating = UnitAssessment.objects.create(
-        organization=tree["BS-DONG-Y"], year=2025, level=level("qd366-2025", "unit", "good")
+        organization=tree["BS-DONG-Y"], year=2025, level=level("qd366-2025", "unit", "good"), score=80
     )
     Submission.objects.filter(pk=submissions["BS-DONG-Y"].pk).update(status=SubmissionStatus.FINALIZED)
     response = admin_client.post(
         f"/admin/assessments/unitassessment/{rating.pk}/change/",
-        _rating_form(tree["BS-DONG-Y"], 2025, level("qd366-2025", "unit", "excellent")),
+        _rating_form(tree["BS-DONG-Y"], 2025, level("qd366-2025", "unit", "excellent")) | {"score": "95"},
     )
     assert response.status_code == 200
     assert "đã chốt" in response.content.decode()

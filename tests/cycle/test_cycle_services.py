@@ -27,7 +27,7 @@ from tests.cycle_factories import (
     upload,
     year_opened,
 )
-from tests.factories import OrganizationFactory, level
+from tests.factories import OrganizationFactory, level, scores_for
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +187,7 @@ def test_a_grassroots_committee_decides_only_its_own_cells(officer, tree, secret
             cell=tree["BS-DONG-Y-01"],
             level=level("qd366-2025", "unit", "good"),
             actor=secretary_nhat_tien,
+            scores=scores_for("good"),
         )
     assert "không phải chi bộ trực thuộc" in _messages(error)
     assert not UnitAssessment.objects.filter(organization=tree["BS-DONG-Y-01"]).exists()
@@ -233,10 +234,14 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
         cycle_services.document_upload(submission=submission, file=upload("b.pdf", pdf_bytes()), actor=secretary)
     with pytest.raises(ValidationError):
         cycle_services.cell_level_decide(
-            submission=submission, cell=tree["BS-NHAT-TIEN-01"], level=good, actor=secretary
+            submission=submission,
+            cell=tree["BS-NHAT-TIEN-01"],
+            level=good,
+            actor=secretary,
+            scores=scores_for(good),
         )
     member_rating = MemberAssessment.objects.filter(organization=tree["BS-NHAT-TIEN-01"]).first()
-    member_rating.level = level("qd366-2025", "member", "completed")
+    member_rating.level, member_rating.score = level("qd366-2025", "member", "completed"), 60
     with pytest.raises(ValidationError) as error:
         services.member_assessment_save(assessment=member_rating, actor=secretary)
     assert "đã gửi lên cấp trên" in _messages(error)
@@ -269,6 +274,7 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
             decision_ref="123-QĐ/HU",
             decided_on=datetime.date(2026, 1, 10),
             actor=officer,
+            scores=scores_for(excellent),
         )
     assert "2 đảng viên hoàn thành xuất sắc nhiệm vụ = 40,0% của 5" in _messages(error)
     assert not UnitAssessment.objects.filter(organization=tree["BS-NHAT-TIEN"], level__isnull=False).exists()
@@ -279,6 +285,7 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
         decided_on=datetime.date(2026, 1, 10),
         override_reason="Ban Thường vụ xét thành tích đột xuất năm 2025.",
         actor=officer,
+        scores=scores_for(excellent),
     )
     submission.refresh_from_db()
     rating = UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN"], year=2025)
@@ -288,12 +295,12 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
     assert "Ban Thường vụ xét thành tích đột xuất" in rating.note
 
     # Finalized: locked for everyone, the officer included.
-    rating.level = good
+    rating.level, rating.score = good, 80
     with pytest.raises(ValidationError) as error:
         services.unit_assessment_save(assessment=rating, actor=officer)
     assert "đã chốt" in _messages(error)
     cell_rating = UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN-01"], year=2025)
-    cell_rating.level = excellent
+    cell_rating.level, cell_rating.score = excellent, 95
     with pytest.raises(ValidationError):
         services.unit_assessment_save(assessment=cell_rating, actor=officer)
     with pytest.raises(ValidationError):
@@ -312,6 +319,7 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
         decided_on=datetime.date(2026, 1, 12),
         override_reason="Giữ nguyên mức theo quyết định của Ban Thường vụ.",
         actor=officer,
+        scores=scores_for(excellent),
     )
 
     # Both the override and the reopening are in the history of the rating and of the file.
@@ -349,6 +357,7 @@ def test_a_leader_cannot_finalize_or_return(officer, tree, leader, secretary_nha
             decision_ref="1",
             decided_on=datetime.date(2026, 1, 1),
             actor=leader,
+            scores=scores_for("good"),
         )
 
 
@@ -362,6 +371,7 @@ def test_finalizing_needs_the_decision_reference_and_date(officer, tree, secreta
             decision_ref="",
             decided_on=None,
             actor=officer,
+            scores=scores_for("good"),
         )
     assert set(error.value.error_dict) == {"decision_ref", "decided_on"}
 
@@ -375,6 +385,7 @@ def test_a_draft_cannot_be_finalized(officer, tree):
             decision_ref="1-QĐ/HU",
             decided_on=datetime.date(2026, 1, 1),
             actor=officer,
+            scores=scores_for("good"),
         )
     assert "Đang chuẩn bị" in _messages(error)
 

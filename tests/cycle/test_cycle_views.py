@@ -8,7 +8,7 @@ from assessments.cycle import services as cycle_services
 from assessments.cycle.views import portal_url_for
 from assessments.models import Kind, SubmissionStatus, YearCycle
 from tests.cycle_factories import pdf_bytes, upload, year_opened
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, scores_for
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +161,7 @@ def _reviewed(officer, tree, secretary_nhat_tien, secretary_dong_y):
         )
         cycle_services.submission_submit(submission=submission, actor=secretary)
         cycle_services.submission_appraise(
-            submission=submission, level=level("qd366-2025", "unit", "good"), actor=officer
+            submission=submission, level=level("qd366-2025", "unit", "good"), actor=officer, scores=scores_for("good")
         )
     return submissions
 

@@ -1,5 +1,7 @@
 """The commune portal: the secretary's checklist, uploads, proposals, cell decisions and submit; scope and locks."""
 
+from decimal import Decimal
+
 import pytest
 
 from assessments.cycle import services as cycle_services
@@ -67,10 +69,12 @@ def test_secretary_proposes_the_units_level_and_decides_the_cells(client, submis
     client.force_login(secretary_nhat_tien)
     assert client.post(PORTAL + "self-level/", {"level": _lv("good")}).status_code == 302
     cells = {f"cell_{tree['BS-NHAT-TIEN-01'].pk}": f"level:{_lv('excellent')}"}
+    cells[f"score_{tree['BS-NHAT-TIEN-01'].pk}"] = "92.5"
     cells[f"cell_{tree['BS-NHAT-TIEN-02'].pk}"] = "reason:founded_recently"
     assert client.post(PORTAL + "cells/", cells).status_code == 302
     assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN"], year=2025).self_level_id == _lv("good")
-    assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN-01"], year=2025).level_id == _lv("excellent")
+    cell_rating = UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN-01"], year=2025)
+    assert (cell_rating.level_id, cell_rating.score) == (_lv("excellent"), Decimal("92.5"))
     assert UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN-02"], year=2025).not_rated_reason == (
         "founded_recently"
     )

@@ -67,7 +67,7 @@ def test_the_whole_cycle_through_the_pages(client, officer, secretary_nhat_tien,
     assert client.post(PORTAL + "submit/").status_code == 302
 
     client.force_login(officer)
-    assert client.post(REVIEW + "appraise/", {"level": _lv("excellent")}).status_code == 302
+    assert client.post(REVIEW + "appraise/", {"level": _lv("excellent"), "score": "95"}).status_code == 302
     # The cap check fails: finalizing without a reason is refused and says why, with the numbers.
     response = _finalize(client)
     assert response.status_code == 400

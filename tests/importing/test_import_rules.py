@@ -27,12 +27,15 @@ def errors(result):
 
 
 def test_an_unknown_column_is_reported_as_ignored_and_a_misspelled_one_is_an_error(members, tmp_path):
-    # Issue 18: an office's own column ("diem") is dropped with a note; nothing is dropped silently.
+    # Issue 18: an office's own column ("xep hang") is dropped with a note; nothing is dropped silently ("diem" was
+    # the example before issue 15 made "Điểm" the score column).
     result = run(
-        tmp_path, "member_ratings", [[*MR, "diem"], [members[0].card_number, 2017, "BS-DONG-Y-01", "", "exempt", "9"]]
+        tmp_path,
+        "member_ratings",
+        [[*MR, "xep hang"], [members[0].card_number, 2017, "BS-DONG-Y-01", "", "exempt", "9"]],
     )
     assert result.ok and result.created == 1
-    assert result.notes == ["Đã bỏ qua cột “diem”: mẫu không có cột này."]
+    assert result.notes == ["Đã bỏ qua cột “xep hang”: mẫu không có cột này."]
     # A misspelled column of the format would lose its data: an error naming the column it looks like.
     result = run(
         tmp_path,

@@ -101,7 +101,7 @@ def test_collective_ratings_take_labels_quarters_and_scores_with_a_comma(tree, t
     collective(tree["BS-DONG-Y"], code="DY-BTV")
     rows = [
         RATINGS,
-        ["DY-BTV", 2025, "", "Hoàn thành tốt nhiệm vụ", "excellent", "91,5", "85", "12"],
+        ["DY-BTV", 2025, "", "Hoàn thành tốt nhiệm vụ", "excellent", "91,5", "85", ""],
         ["DY-BTV", 2026, "Quý I", "", "good", "80", "", ""],
     ]
     result = run(tmp_path, "collective_ratings", rows, user=officer)
@@ -130,7 +130,7 @@ def test_a_rating_row_with_a_level_of_another_scheme_or_bad_figures_is_refused_w
     assert set(found) == {(2, "level"), (3, "period"), (3, "tasks_assigned"), (4, "collective_code"), (5, "self_score")}
     assert found[(2, "level")].startswith("Mức “Trong sạch, vững mạnh” thuộc")
     assert found[(4, "collective_code")] == "Trùng với dòng 2 (cùng khóa DY-BTV/2025/)."
-    assert found[(5, "self_score")] == "Điểm phải từ 0 đến 100."
+    assert found[(5, "self_score")] == "Điểm 101 vượt tổng điểm 100 của Quy định 366-QĐ/TW."
     assert CollectiveRating.objects.count() == 0
 
 
@@ -167,7 +167,7 @@ def test_a_leader_rating_needs_a_post_in_the_collective_that_year(tree, tmp_path
     group = collective(tree["BS-DONG-Y"], code="DY-BTV")
     later = leader(group, start=datetime.date(2026, 2, 1))
     header = ["card_number", "collective_code", "year", "level"]
-    result = run(tmp_path, "leader_ratings", [header, [later.card_number, "DY-BTV", 2025, "good"]], user=officer)
+    result = run(tmp_path, "leader_ratings", [header, [later.card_number, "DY-BTV", 2025, ""]], user=officer)
     assert errors(result) == [
         (
             2,
@@ -182,7 +182,9 @@ def test_a_leader_rating_needs_a_post_in_the_collective_that_year(tree, tmp_path
 def test_exports_import_back_unchanged(tree, tmp_path, data_type, suffix):
     group = collective(tree["BS-DONG-Y"], code="DY-BTV", valid_from=datetime.date(2020, 10, 1))
     head = leader(group)
-    collective_rated(group, 2025, "good", self_score=Decimal("84.5"), decision_ref="=12-QĐ/TU", note='nói "tốt"')
+    collective_rated(
+        group, 2025, "good", self_score=Decimal("84.5"), score=Decimal("80"), decision_ref="=12-QĐ/TU", note='nói "tốt"'
+    )
     collective_rated(group, 2026, None, period="Q2", tasks_assigned=4, tasks_on_time=3)
     leader_rated(head, group, 2025, "good", score=Decimal("80"), decided_on=datetime.date(2026, 1, 15))
     path = tmp_path / f"{data_type}.{suffix}"
@@ -204,3 +206,25 @@ def test_templates_have_the_columns_and_a_guide_in_vietnamese(tree, officer, tmp
     assert header[0] in ("Mã tập thể", "Số thẻ đảng viên")
     guide = " ".join(str(c.value) for row in workbook.worksheets[1].iter_rows() for c in row if c.value)
     assert "Bắt buộc" in guide or "bắt buộc" in guide
+
+
+def test_a_leaders_level_above_its_score_band_is_refused_alike_by_the_import_and_the_service(tree, tmp_path, officer):
+    from django.core.exceptions import ValidationError
+
+    from assessments.leadership.services import leader_rating_save
+    from tests.factories import level
+
+    group = collective(tree["BS-DONG-Y"], code="DY-BTV")
+    head = leader(group)
+    header = ["card_number", "collective_code", "year", "level", "score"]
+    result = run(
+        tmp_path, "leader_ratings", [header, [head.card_number, "DY-BTV", 2025, "excellent", "85"]], user=officer
+    )
+    [(row, column, message)] = errors(result)
+    assert (row, column) == (2, "level") and message.startswith("Điểm 85 thuộc khung Hoàn thành tốt nhiệm vụ")
+    rating = LeaderRating(
+        member=head, collective=group, year=2025, level=level("qd366-2025", "member", "excellent"), score=Decimal("85")
+    )
+    with pytest.raises(ValidationError) as refused:
+        leader_rating_save(rating=rating, actor=officer)
+    assert refused.value.message_dict["level"] == [message]

@@ -72,7 +72,7 @@ def test_the_admin_refuses_a_head_decided_above_his_collective_with_the_checks_m
     client.force_login(admin_user)
     form = {
         "member": rating.member_id, "collective": rating.collective_id, "year": 2025, "period": "",
-        "level": level(SCHEME, "member", "excellent").pk, "decided_on": "2026-01-12",
+        "level": level(SCHEME, "member", "excellent").pk, "score": "95", "decided_on": "2026-01-12",
     }  # fmt: skip
     response = client.post(f"/admin/assessments/leaderrating/{rating.pk}/change/", form)
     assert response.status_code == 200 and "cao hơn tập thể" in response.content.decode()

@@ -94,7 +94,7 @@ def test_an_officer_deciding_a_head_above_the_collective_needs_a_reason_kept_as_
     group, head = boards["BS-DONG-Y"]
     collective_rated(group, 2025, "good", decided_on=datetime.date(2026, 1, 10))
     rating = LeaderRating(
-        member=head, collective=group, year=2025, level=level(SCHEME, "member", "excellent"),
+        member=head, collective=group, year=2025, level=level(SCHEME, "member", "excellent"), score=Decimal("95"),
         decided_on=datetime.date(2026, 1, 15),
     )  # fmt: skip
     with pytest.raises(ValidationError) as error:

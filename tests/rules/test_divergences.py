@@ -2,6 +2,7 @@
 (where it writes that data) the demo loader's rule call, and every path must give the same answer."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -434,3 +435,94 @@ def test_a_secretarys_members_import_does_not_reveal_a_card_number_of_another_co
     for text in ("NHAT-TIEN", "Nhất Tiến", "Dương Văn Rõ", "ngoài phạm vi", "sinh hoạt ở"):
         assert text not in taken[0]
     assert Member.objects.get(pk=theirs.pk).full_name == "Dương Văn Rõ"
+
+
+# --- a level above what its score allows (QĐ 366, rules.scores) --------------------------------------------------
+
+
+def test_a_level_above_its_score_is_refused_by_every_path_with_the_same_message(tree, officer, admin_client, tmp_path):
+    expected = (
+        "Điểm 85,5 thuộc khung Hoàn thành tốt nhiệm vụ (70 đến dưới 90); mức Hoàn thành xuất sắc nhiệm vụ cần từ 90 "
+        "điểm."
+    )
+    member = MemberFactory(organization=tree["BS-DONG-Y-01"])
+    excellent = level("qd366-2025", "member", "excellent")
+
+    def rating():
+        return MemberAssessment(
+            member=member, year=2025, organization=tree["BS-DONG-Y-01"], level=excellent, score=Decimal("85.5")
+        )
+
+    with pytest.raises(ValidationError) as refused:
+        services.member_assessment_save(assessment=rating(), actor=officer)
+    assert refused.value.message_dict == {"level": [expected]}
+
+    header = [*MR, "score"]
+    result = import_rows(
+        tmp_path,
+        "member_ratings",
+        [header, [member.card_number, 2025, "BS-DONG-Y-01", "excellent", "85,5"]],
+        user=officer,
+    )
+    assert import_messages(result) == [expected]
+
+    response = admin_client.post(
+        "/admin/assessments/memberassessment/add/",
+        {
+            "member": member.pk,
+            "year": 2025,
+            "organization": tree["BS-DONG-Y-01"].pk,
+            "level": excellent.pk,
+            "score": "85.5",
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert expected in admin_errors(response)
+
+    with pytest.raises(ValidationError) as refused:
+        demo.ratings_check([rating()])
+    assert refused.value.message_dict == {"level": [expected]}
+    assert not MemberAssessment.objects.exists()
+
+
+def test_a_unit_level_below_its_score_without_a_reason_is_refused_by_every_path(tree, officer, admin_client, tmp_path):
+    expected = (
+        "Điểm 93 cho phép mức Hoàn thành xuất sắc nhiệm vụ; xếp mức thấp hơn (Hoàn thành tốt nhiệm vụ) phải ghi lý "
+        "do (ví dụ bị kỷ luật trong năm)."
+    )
+    good = level("qd366-2025", "unit", "good")
+
+    def rating():
+        return UnitAssessment(organization=tree["BS-DONG-Y"], year=2025, level=good, score=Decimal("93"))
+
+    with pytest.raises(ValidationError) as refused:
+        services.unit_assessment_save(assessment=rating(), actor=officer)
+    assert refused.value.message_dict == {"below_score_reason": [expected]}
+    result = import_rows(
+        tmp_path,
+        "unit_ratings",
+        [["organization_code", "year", "level", "score"], ["BS-DONG-Y", 2025, "good", "93"]],
+        user=officer,
+    )
+    assert import_messages(result) == [expected]
+    response = admin_client.post(
+        "/admin/assessments/unitassessment/add/",
+        {"organization": tree["BS-DONG-Y"].pk, "year": 2025, "level": good.pk, "score": "93", "note": ""},
+    )
+    assert expected in admin_errors(response)
+    with pytest.raises(ValidationError) as refused:
+        demo.ratings_check([rating()])
+    assert refused.value.message_dict == {"below_score_reason": [expected]}
+    assert not UnitAssessment.objects.exists()
+    reason = "Bị khiển trách tháng 6/2025."
+    result = import_rows(
+        tmp_path,
+        "unit_ratings",
+        [
+            ["organization_code", "year", "level", "score", "below_score_reason"],
+            ["BS-DONG-Y", 2025, "good", "93", reason],
+        ],
+        user=officer,
+    )
+    assert result.ok and UnitAssessment.objects.get(year=2025).below_score_reason == reason
