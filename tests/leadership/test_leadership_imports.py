@@ -228,3 +228,16 @@ def test_a_leaders_level_above_its_score_band_is_refused_alike_by_the_import_and
     with pytest.raises(ValidationError) as refused:
         leader_rating_save(rating=rating, actor=officer)
     assert refused.value.message_dict["level"] == [message]
+
+
+def test_a_secretarys_export_holds_his_communes_collectives_and_leaders_only(tree, secretary_dong_y):
+    from assessments.importing.exporting import export_rows
+    from assessments.permissions import organizations_visible_to
+
+    for code in ("BS-DONG-Y", "BS-NHAT-TIEN"):
+        group = collective(tree[code], code=f"{code}-BTV")
+        leader_rated(leader(group), group, 2025, None, self_level=None)
+    visible = organizations_visible_to(secretary_dong_y)
+    for data_type in ("collectives", "positions", "leader_ratings"):
+        rows = list(export_rows(data_type, organizations=visible))[1:]
+        assert len(rows) == 1 and "BS-DONG-Y-BTV" in rows[0], data_type
