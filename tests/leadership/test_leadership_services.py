@@ -134,3 +134,24 @@ def test_a_quarter_and_the_year_are_separate_ratings_and_each_once(boards, offic
             rating=CollectiveRating(collective=group, year=2026, period="Q1"), actor=officer
         )
     assert "Tập thể này đã có bản xếp loại của kỳ đó." in str(error.value)
+
+
+def test_deciding_the_third_excellent_secretary_of_ten_needs_a_reason_but_a_quarter_is_not_capped(tree, officer):
+    from assessments.models import CollectiveKind
+
+    rated = []
+    for i in range(10):
+        group = collective(tree["BS-DONG-Y"], CollectiveKind.PARTY_COMMITTEE, code=f"DY-BCH-{i}")
+        head = leader(group, Title.SECRETARY, managed_by=tree["BS"])
+        rated.append(leader_rated(head, group, 2019, "excellent" if i < 2 else "good", scheme="qd132-2018"))
+    third = rated[2]
+    third.level = level("qd132-2018", "member", "excellent")
+    with pytest.raises(ValidationError) as error:
+        services.leader_rating_save(rating=third, actor=officer)
+    assert "3/10 người" in " ".join(error.value.message_dict["override_reason"])
+    quarter = LeaderRating(
+        member=third.member, collective=third.collective, year=2019, period="Q1",
+        level=level("qd132-2018", "member", "excellent"),
+    )  # fmt: skip
+    services.leader_rating_save(rating=quarter, actor=officer)
+    assert LeaderRating.objects.filter(period="Q1").count() == 1
