@@ -30,3 +30,22 @@ def leader_ratings_visible_to(user: User) -> QuerySet[LeaderRating]:
     return LeaderRating.objects.filter(collective__organization__in=organizations_visible_to(user)).select_related(
         "member", "collective__organization", "level", "self_level", "appraisal_level"
     )
+
+
+def unit_leadership(*, organization) -> dict:
+    """The unit page's leadership tables: the yearly ratings of the organization's own collectives in the latest year
+    that has one, and its leaders' ratings of that year (two queries; one when there is none)."""
+    ratings = list(
+        CollectiveRating.objects.filter(collective__organization=organization, period="")
+        .select_related("collective", "level", "self_level", "appraisal_level")
+        .order_by("-year", "collective__kind", "collective__code")
+    )
+    if not ratings:
+        return {"year": None, "collectives": [], "leaders": []}
+    year = ratings[0].year
+    leaders = (
+        LeaderRating.objects.filter(collective__organization=organization, year=year, period="")
+        .select_related("member", "collective", "level", "self_level")
+        .order_by("collective__kind", "collective__code", "member__name_folded")
+    )
+    return {"year": year, "collectives": [r for r in ratings if r.year == year], "leaders": list(leaders)}

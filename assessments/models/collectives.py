@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.common.vocabulary import exists_in_year, year_end
+from assessments.common.vocabulary import exists_in_year, score_text, year_end
 from assessments.models.constraints import range_constraint
 from assessments.models.fields import optional_level_field, year_field
 from assessments.models.members import Member
@@ -175,6 +175,11 @@ class LeadershipRating(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def score_shown(self) -> str:
+        """The decided score as pages show it ("92,5", "—" when none)."""
+        return score_text(self.score)
 
 
 class CollectiveRating(LeadershipRating):

@@ -78,3 +78,21 @@ def test_the_admin_refuses_a_head_decided_above_his_collective_with_the_checks_m
     assert response.status_code == 200 and "cao hơn tập thể" in response.content.decode()
     rating.refresh_from_db()
     assert rating.level.code == "good"
+
+
+def test_the_unit_page_lists_its_collectives_and_leaders_of_the_latest_year(
+    client, officer, secretary_nhat_tien, caught, django_assert_max_num_queries
+):
+    from decimal import Decimal
+
+    CollectiveRating.objects.filter(collective__code="BS-DONG-Y-BTV").update(score=Decimal("81.5"))
+    client.force_login(officer)
+    with django_assert_max_num_queries(20):
+        response = client.get("/units/BS-DONG-Y/")
+    page = response.content.decode()
+    assert "Tập thể và cá nhân lãnh đạo, quản lý (năm 2025)" in page
+    assert page.count('id="leaders"') == 1 and "81,5" in page
+    leaders = LeaderRating.objects.filter(collective__code="BS-DONG-Y-BTV").select_related("member")
+    assert all(r.member.full_name in page for r in leaders)
+    client.force_login(secretary_nhat_tien)
+    assert client.get("/units/BS-DONG-Y/").status_code == 404
