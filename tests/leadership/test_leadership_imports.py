@@ -241,3 +241,10 @@ def test_a_secretarys_export_holds_his_communes_collectives_and_leaders_only(tre
     for data_type in ("collectives", "positions", "leader_ratings"):
         rows = list(export_rows(data_type, organizations=visible))[1:]
         assert len(rows) == 1 and "BS-DONG-Y-BTV" in rows[0], data_type
+
+
+def test_a_secretary_downloads_the_leader_ratings_template_but_not_the_positions_one(client, secretary_dong_y):
+    client.force_login(secretary_dong_y)
+    response = client.get("/imports/template/leader_ratings/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/imports/template/positions/").status_code == 403
