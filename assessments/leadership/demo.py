@@ -54,10 +54,10 @@ def _level(subject: str, code: str) -> RatingLevel:
 
 
 def _leaders(commune: Organization, count: int) -> list[Member]:
-    """Members of the communes merged into this one, the same every time (by card number)."""
-    olds = Organization.objects.filter(successors=commune)
-    inside = Q()
-    for old in olds:
+    """Members of this commune or of the communes merged into it (wherever the demo put them after 1 July 2025),
+    the same every time (by card number)."""
+    inside = Q(organization__path__startswith=commune.path)
+    for old in Organization.objects.filter(successors=commune):
         inside |= Q(organization__path__startswith=old.path)
     return list(Member.objects.filter(inside).order_by("card_number")[:count])
 
