@@ -1,4 +1,5 @@
-"""The Bắc Sơn demo district: 55 directly subordinate units, their cells and members, rated 2016–2018.
+"""The Bắc Sơn demo district: 55 directly subordinate units, their cells and members, rated 2016–2018; and since
+July 2025 the six merged communes under the province, rated 2025 with scores (demo_2025).
 
 Deterministic (a fixed random seed) and idempotent (upserts by natural key), so every load gives the same data.
 Written in bulk, but every row passes the rules layer's checks first; the published years are final (rules.locks).
@@ -72,6 +73,8 @@ DECISIONS = {
 
 ACCOUNTS = [  # username, role, organization code, full name
     ("binh", Role.OFFICER, "BS", "Nguyễn Hữu Bình"),
+    # Since July 2025 the provincial Organization Board runs what the district's did (the six merged communes).
+    ("tinh", Role.OFFICER, "LS", "Hoàng Thị Thu"),
     ("lanhdao", Role.LEADER, "BS", "Hoàng Văn Lãnh"),
     ("dongy", Role.SECRETARY, "BS-DONG-Y", "Lương Văn Đồng"),
     ("rum", Role.SECRETARY, "BS-NHAT-TIEN", "Dương Văn Rum"),
@@ -410,9 +413,13 @@ def demo_load(*, password: str = DEMO_PASSWORD) -> dict[str, int]:
     from assessments.regulation.demo import demo_2019_load
 
     demo_2019_load(by_code=by_code, units=units, members=members, actor=users[0])
-    ids = [o.pk for o in by_code.values()]
+    # The July 2025 structure and its scored 2025 results, decided by the provincial board (issue 15).
+    from assessments.demo_2025 import demo_2025_load
+
+    demo_2025_load(actor=next(user for user in users if user.username == "tinh"))
+    ids = list(Organization.objects.values_list("pk", flat=True))
     organizations_changed.send(sender=Organization, organization_ids=ids)
-    assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=[*YEARS, 2019])
+    assessments_changed.send(sender=UnitAssessment, organization_ids=ids, years=[*YEARS, 2019, 2025])
     demo_loaded.send(sender=None, actor=users[0])
     return {"organizations": len(by_code), "units": len(units), "members": len(members)}
 

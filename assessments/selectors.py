@@ -59,6 +59,26 @@ def _summary_dict(*, organization, year: int, row) -> dict:
         },
         "computed_at": timezone.localtime(row.computed_at).isoformat(timespec="seconds") if row.computed_at else None,
         "stale": row.stale,
+    } | summary_scores(row)
+
+
+def summary_scores(row) -> dict:
+    """Issue 15: `scores` only for a scored scheme (its stored count is NULL otherwise), so other years' JSON keeps
+    exactly the keys it had."""
+    from assessments.common.vocabulary import score_summary
+
+    if row.units_scored is None and row.members_scored is None:
+        return {}
+    return {
+        "scores": {
+            subject: score_summary(
+                getattr(row, f"{subject}_scored") or 0,
+                getattr(row, f"{subject}_score_sum"),
+                getattr(row, f"{subject}_score_min"),
+                getattr(row, f"{subject}_score_max"),
+            )
+            for subject in ("units", "members")
+        }
     }
 
 
@@ -87,6 +107,8 @@ def summary_read(*, organization: Organization, year: int) -> dict | None:
             computed_at=computed_at,
             unit_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
             member_levels=[[code, 0] for code in levels.codes(Subject.MEMBER)],
+            units_scored=0 if scheme.is_scored else None,
+            members_scored=0 if scheme.is_scored else None,
         )
         if absent:
             row.computed_version = row.version
@@ -99,3 +121,45 @@ def summaries_read(*, organizations, year: int) -> dict[str, dict]:
 
     rows = Summary.objects.filter(organization__in=organizations, year=year).select_related("organization")
     return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}
+
+
+def score_bands(*, organization: Organization, year: int) -> dict | None:
+    """For a scored year: how many rated units directly under the organization, and rated members of its subtree,
+    have a score in each level's band (vocabulary.band_bounds), best first; None for a year without scores. Two
+    aggregate queries, whatever the number of rows."""
+    from dataclasses import dataclass
+
+    from django.db.models import Count, Q
+
+    from assessments.common.vocabulary import band_bounds, band_text, levels_of
+    from assessments.models import MemberAssessment, Subject, UnitAssessment
+
+    scheme = scheme_for_year(year)
+    if scheme is None or not scheme.is_scored:
+        return None
+    levels = levels_of(scheme)
+
+    @dataclass(frozen=True)
+    class BandCount:
+        level: object
+        band: str
+        count: int
+
+    def counted(rows, subject: str) -> list:
+        of_subject = levels.of(subject)
+        filters = {}
+        for i, level in enumerate(of_subject):
+            low, high = band_bounds(of_subject, level)
+            band = Q(score__gte=low) if low is not None else Q()
+            band &= Q(score__lt=high) if high is not None else Q()
+            filters[f"b{i}"] = Count("pk", filter=band)
+        found = rows.filter(level__isnull=False, score__isnull=False).aggregate(**filters)
+        return [BandCount(lv, band_text(of_subject, lv), found[f"b{i}"]) for i, lv in enumerate(of_subject)]
+
+    units = UnitAssessment.objects.filter(
+        year=year, organization__in=Organization.objects.for_year(year).filter(parent=organization)
+    )
+    members = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
+    by_unit, by_member = counted(units, Subject.UNIT), counted(members, Subject.MEMBER)
+    # One table row per level: the unit and member scales of a scored scheme have the same levels (QĐ 366).
+    return {"units": by_unit, "members": by_member, "rows": list(zip(by_unit, by_member, strict=False))}

@@ -1,6 +1,7 @@
 """A deliberately naive recount (one organization at a time, plain loops) that the stored summaries must equal."""
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.models import MemberAssessment, Membership, Organization, RatingScheme, Subject, UnitAssessment
 
@@ -16,10 +17,13 @@ def recount(organization: Organization, year: int) -> dict:
         for a in UnitAssessment.objects.filter(year=year, organization__in=units).select_related("level")
     }
     rated = exemplary = 0
+    unit_scores, member_scores = [], []
     for unit in units:
         rating = ratings.get(unit.pk)
         if rating is not None and rating.level is not None:
             rated += 1
+            if rating.score is not None:
+                unit_scores.append(rating.score)
             unit_levels[rating.level.code] += 1
             exemplary += rating.exemplary
     members = MemberAssessment.objects.filter(year=year, organization__path__startswith=organization.path)
@@ -28,6 +32,8 @@ def recount(organization: Organization, year: int) -> dict:
         m_total += 1
         if assessment.level is not None:
             m_rated += 1
+            if assessment.score is not None:
+                member_scores.append(assessment.score)
             member_levels[assessment.level.code] += 1
             good += assessment.level.is_good_or_better
         elif assessment.not_rated_reason in ("exempt", "suspended"):
@@ -45,7 +51,7 @@ def recount(organization: Organization, year: int) -> dict:
         and (m.end is None or m.end >= day)
         and m.member_id not in with_row
     }
-    return {
+    counted = {
         "organization": organization.code,
         "name": organization.name,
         "year": year,
@@ -68,6 +74,17 @@ def recount(organization: Organization, year: int) -> dict:
             "no_result": len(no_result),
         },
     }
+    if scheme.is_scored:
+        counted["scores"] = {"units": _stats(unit_scores), "members": _stats(member_scores)}
+    return counted
+
+
+def _stats(scores: list) -> dict:
+    """Count, mean (two decimals, half up), min and max of a list of scores, computed directly."""
+    if not scores:
+        return {"count": 0, "mean": None, "min": None, "max": None}
+    mean = (sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return {"count": len(scores), "mean": float(mean), "min": float(min(scores)), "max": float(max(scores))}
 
 
 def without_freshness(data: dict) -> dict:

@@ -14,6 +14,7 @@ from assessments.models import (
     Summary,
     UnitAssessment,
 )
+from assessments.selectors import summary_scores
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -156,6 +157,28 @@ class SummaryMembersSerializer(serializers.Serializer):
         return row.members_total - row.members_rated
 
 
+class ScoreStatsSerializer(serializers.Serializer):
+    """Issue 15: the scores of the rated rows with a score (mean to two decimals; null when there are none)."""
+
+    count = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    min = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+
+
+class SummaryScoresSerializer(serializers.Serializer):
+    units = ScoreStatsSerializer()
+    members = ScoreStatsSerializer()
+
+
+@extend_schema_field(SummaryScoresSerializer)
+class _Scores(serializers.Field):
+    """The `scores` of a stored row; not read-only, so that the schema leaves it optional (absent before 2025)."""
+
+    def to_representation(self, row: Summary):
+        return summary_scores(row).get("scores")
+
+
 class SummarySerializer(serializers.Serializer):
     """The summary JSON contract of selectors.summary_read, for stored Summary rows."""
 
@@ -167,6 +190,15 @@ class SummarySerializer(serializers.Serializer):
     members = SummaryMembersSerializer(source="*")
     computed_at = serializers.SerializerMethodField()
     stale = serializers.BooleanField()
+    scores = _Scores(
+        source="*", required=False, help_text="Chỉ có với quy định xếp loại theo điểm (từ năm 2025, Quy định 366)."
+    )
+
+    def to_representation(self, row: Summary) -> dict:
+        data = super().to_representation(row)
+        if data.get("scores") is None:
+            data.pop("scores", None)  # a scheme without scores: the JSON keeps exactly the keys it had
+        return data
 
     @extend_schema_field({**{"type": "string", "format": "date-time"}, "nullable": True})
     def get_computed_at(self, row: Summary) -> str | None:

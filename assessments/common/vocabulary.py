@@ -3,7 +3,7 @@ percentages and their text, "exists on 31 December", and level labels in the act
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, numberformat
 from django.utils.translation import get_language
@@ -30,6 +30,7 @@ __all__ = [
     "points_text",
     "scheme_for_year",
     "scheme_title",
+    "score_summary",
     "score_text",
     "year_end",
 ]
@@ -262,3 +263,11 @@ def band_text(levels: list, level) -> str:
 def band_counts(levels: list, counts: dict[str, int]) -> list[tuple]:
     """Each level of a scored scheme with its band's text and the number of scores in it (`counts` by level code)."""
     return [(lv, band_text(levels, lv), counts.get(lv.code, 0)) for lv in levels]
+
+
+def score_summary(count: int, total, low, high) -> dict:
+    """The summary JSON's score figures: how many rated rows have a score, their mean (two decimals), min and max."""
+    if not count:
+        return {"count": 0, "mean": None, "min": None, "max": None}
+    mean = (Decimal(total) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return {"count": count, "mean": float(mean), "min": float(low), "max": float(high)}

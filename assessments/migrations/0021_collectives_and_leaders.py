@@ -60,7 +60,7 @@ def rules_unload(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0018_scored_ratings"),
+        ("assessments", "0018_summary_scores"),
     ]
 
     operations = [

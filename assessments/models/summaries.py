@@ -31,6 +31,26 @@ class Summary(models.Model):
     members_not_assessed = models.PositiveIntegerField(_("số đảng viên không đánh giá"), default=0, db_default=0)
     members_not_yet_rated = models.PositiveIntegerField(_("số đảng viên chưa xếp loại"), default=0, db_default=0)
     members_no_result = models.PositiveIntegerField(_("số đảng viên chưa có kết quả"), default=0, db_default=0)
+    # Issue 15: the scores of the rated rows with a score, for a scored scheme only (`*_scored` stays NULL for a
+    # scheme without scores, so the JSON knows without another query): units directly under, members of the subtree.
+    units_scored = models.PositiveIntegerField(_("số đơn vị có điểm"), null=True, blank=True)
+    units_score_sum = models.DecimalField(_("tổng điểm đơn vị"), max_digits=14, decimal_places=2, null=True, blank=True)
+    units_score_min = models.DecimalField(
+        _("điểm đơn vị thấp nhất"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    units_score_max = models.DecimalField(
+        _("điểm đơn vị cao nhất"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    members_scored = models.PositiveIntegerField(_("số đảng viên có điểm"), null=True, blank=True)
+    members_score_sum = models.DecimalField(
+        _("tổng điểm đảng viên"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    members_score_min = models.DecimalField(
+        _("điểm đảng viên thấp nhất"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    members_score_max = models.DecimalField(
+        _("điểm đảng viên cao nhất"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
     # Both level lists as the database prints them, kept by the database: the full recompute compares the lists it
     # builds as text with this instead of printing every stored row's jsonb (summaries.statements.recompute_statement).

@@ -50,6 +50,9 @@ def recent_members_ensure(cells: list[Organization]) -> list[Member]:
                 organization=cells[i],
             )
             services.member_save(member=member, actor=None, joined_on=admitted)
+        else:
+            # Rated in 2019 where they joined: on a reload they may since have moved (the 2025 merger, demo_2025).
+            member.organization = cells[i]
         made.append(member)
     return made
 

@@ -1,13 +1,14 @@
 """The report's annex: one row per directly subordinate unit existing on 31 December, with its decided and
 self-proposed level, exemplary, and its members by level (counted with the report's members, see
-build._member_rows). Scores are shown once the score tables exist; none are recorded yet."""
+build._member_rows), and in a scored year its score (issue 15)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import FilteredRelation, Q
 
 from assessments.common.text import sort_key
-from assessments.common.vocabulary import Level, Levels, level_label
+from assessments.common.vocabulary import Level, Levels, level_label, score_text
 from assessments.models import Kind, NotRatedReason, Organization
 from assessments.reports.rows import NO_RECORD, MemberRow, reason_label
 
@@ -25,6 +26,12 @@ class AnnexRow:
     exemplary: bool
     reason_label: str
     members: MemberRow
+    score: Decimal | None = None
+
+    @property
+    def score_text(self) -> str:
+        """The unit's score as written in Vietnamese ("85,5"), or "" when it has none."""
+        return score_text(self.score) if self.score is not None else ""
 
     @property
     def member_counts(self) -> list[int]:
@@ -58,6 +65,7 @@ def unit_annex(
             "rating__self_level__label_en",
             "rating__exemplary",
             "rating__not_rated_reason",
+            "rating__score",
         )
     )
     ordered = sorted(rows, key=lambda row: (sort_key(row["name"]), row["code"]))
@@ -81,6 +89,7 @@ def unit_annex(
                 if rated
                 else reason_label(NO_RECORD if reason is None else reason or NotRatedReason.OTHER),
                 members=members.get(row["code"]) or MemberRow(f"unit:{row['code']}", row["code"], member_levels),
+                score=row["rating__score"] if rated else None,
             )
         )
     return out

@@ -39,6 +39,7 @@ from assessments.reports.rows import (
     reason_label,
     reasons_list,
 )
+from assessments.selectors import score_bands
 
 __all__ = [
     "AnnexRow",
@@ -401,6 +402,7 @@ def report_build(*, organization: Organization, year: int) -> Report:
         ),
         trend=_trend(organization=organization, year=year),
         generated_on=timezone.localdate(),
+        score_bands=score_bands(organization=organization, year=year),
     )
 
 

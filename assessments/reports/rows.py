@@ -286,6 +286,8 @@ class Report:
     generated_on: datetime.date
     # One row per directly subordinate unit (reports.annex.AnnexRow): its levels, exemplary, its members by level.
     unit_annex: list = field(default_factory=list)
+    # Issue 15, a scored year: units and members by the band their score falls in (selectors.score_bands).
+    score_bands: dict | None = None
 
     @property
     def trend_note(self) -> str:

@@ -60,6 +60,20 @@ def report_docx(report: Report, **document) -> bytes:
     )
     for cell in members.cells:
         doc.paragraph(f"- {cell.level.label}: {number_text(cell.count)} ({percent_text(cell.of_rated)})")
+    if report.score_bands:
+        doc.heading(_("Phân bố điểm theo khung xếp loại"))
+        doc.table(
+            [
+                _("Mức xếp loại"),
+                _("Khung điểm"),
+                _("Tổ chức đảng có điểm trong khung"),
+                _("Đảng viên có điểm trong khung"),
+            ],
+            [
+                [unit.level.label, unit.band, number_text(unit.count), number_text(member.count)]
+                for unit, member in report.score_bands["rows"]
+            ],
+        )
     if report.comparison is not None:
         doc.heading(_("III. So sánh với năm %(year)s") % {"year": report.comparison.previous_year})
         doc.paragraph(report.comparison.note, italic=True)
@@ -82,11 +96,13 @@ def report_docx(report: Report, **document) -> bytes:
         [_("Loại hình"), _("Tổng số"), _("Đã xếp loại"), *level_headers, _("Tiêu biểu")],
         _unit_rows(report, [*report.units_by_sector, units]),
     )
+    scored = report.scheme.is_scored  # a scored year shows each unit's score (issue 15)
     doc.table(
-        [_("STT"), _("Tổ chức đảng"), _("Tự đánh giá"), _("Cấp ủy quyết định"), _("Đảng viên"), _("Được xếp loại")],
+        [_("STT"), _("Tổ chức đảng"), _("Tự đánh giá"), _("Cấp ủy quyết định"), *([_("Điểm")] if scored else []),
+         _("Đảng viên"), _("Được xếp loại")],
         [
             [row.number, row.name, row.self_level_label, row.level_label or row.reason_label,
-             number_text(row.members.total), number_text(row.members.rated)]
+             *([row.score_text] if scored else []), number_text(row.members.total), number_text(row.members.rated)]
             for row in report.unit_annex
         ],
     )  # fmt: skip

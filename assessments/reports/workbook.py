@@ -117,6 +117,8 @@ class _Sheet:
                 cell.number_format = INTEGER_FORMAT
             elif kind == "points":
                 cell.number_format = POINTS_FORMAT
+            elif kind == "score":
+                cell.number_format = "0.00"  # a score to two decimals (QĐ 366)
             else:
                 cell.alignment = self.wrap
             if bold:
@@ -286,6 +288,7 @@ def _annex_sheet(workbook, report: Report) -> None:
         (None, _("Tự đánh giá"), "text", 24),
         (None, _("Cấp ủy quyết định"), "text", 24),
         (None, _("Tiêu biểu"), "text", 10),
+        *([(None, _("Điểm"), "score", 9)] if report.scheme.is_scored else []),
         (members, _("Tổng số"), "int", 9),
         (members, _("Được %(word)s") % {"word": report.rating_word}, "int", 9),
     ]
@@ -301,12 +304,29 @@ def _annex_sheet(workbook, report: Report) -> None:
                 row.self_level_label,
                 row.level_label or row.reason_label,
                 _("Tiêu biểu") if row.exemplary else "",
+                *([row.score] if report.scheme.is_scored else []),
                 row.members.total,
                 row.members.rated,
                 *row.member_counts,
                 row.members.no_result,
             ]
         )
+
+
+def _score_bands_sheet(workbook, report: Report) -> None:
+    """A scored year: units and members by the band their score falls in, next to the level counts."""
+    heading = _("PHÂN BỐ ĐIỂM THEO KHUNG XẾP LOẠI NĂM %(year)s") % {"year": report.year}
+    sheet = _Sheet(workbook, _("Phân bố điểm"), heading, report.organization.name)
+    sheet.columns(
+        [
+            (None, _("Mức xếp loại"), "text", 32),
+            (None, _("Khung điểm"), "text", 18),
+            (None, _("Tổ chức đảng có điểm trong khung"), "int", 16),
+            (None, _("Đảng viên có điểm trong khung"), "int", 16),
+        ]
+    )
+    for unit, member in report.score_bands["rows"]:
+        sheet.line([unit.level.label, unit.band, unit.count, member.count])
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -336,6 +356,8 @@ def report_xlsx(report: Report) -> bytes:
             total=report.cells_total,
         )
     _member_sheet(workbook, report)
+    if report.score_bands:
+        _score_bands_sheet(workbook, report)
     if report.comparison is not None:
         _comparison_sheet(workbook, report)
     _annex_sheet(workbook, report)

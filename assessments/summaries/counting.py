@@ -4,13 +4,57 @@ incremental count from fresh children's stored counts. assessments.summaries.rec
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, Max, Min, Q, Sum
 
 from assessments.common.vocabulary import Levels
 from assessments.models import MemberAssessment, Membership, Organization, Subject, Summary, year_end
+
+
+@dataclass
+class ScoreStats:
+    """Count, sum, lowest and highest of the scores of rated rows (issue 15); `count` None: scheme not scored."""
+
+    count: int | None = None
+    total: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    def add(self, count: int, total, low, high) -> None:
+        """Add a group (or another organization's stats): sums add, the extremes widen."""
+        self.count = (self.count or 0) + (count or 0)
+        if count:
+            self.total = (self.total or Decimal(0)) + total
+            self.low = low if self.low is None else min(self.low, low)
+            self.high = high if self.high is None else max(self.high, high)
+
+    def add_stats(self, other: "ScoreStats") -> None:
+        if other.count is not None:
+            self.add(other.count, other.total, other.low, other.high)
+
+    def scored(self) -> "ScoreStats":
+        """The stats of a scored scheme: a count of 0 rather than None when nothing is scored yet."""
+        if self.count is None:
+            self.count = 0
+        return self
+
+
+def _score_aggregates(field: str, rated: Q) -> dict:
+    """The score columns of a grouped query: over the rated rows with a score."""
+    return {
+        "s_n": Count(field, filter=rated),
+        "s_sum": Sum(field, filter=rated),
+        "s_min": Min(field, filter=rated),
+        "s_max": Max(field, filter=rated),
+    }
+
+
+def _stats_add(stats: "ScoreStats", row: dict) -> None:
+    if row["s_n"]:
+        stats.add(row["s_n"], row["s_sum"], row["s_min"], row["s_max"])
 
 
 @dataclass
@@ -28,6 +72,8 @@ class Counts:
     members_not_assessed: int = 0
     members_not_yet_rated: int = 0
     members_no_result: int = 0
+    unit_scores: ScoreStats = field(default_factory=ScoreStats)
+    member_scores: ScoreStats = field(default_factory=ScoreStats)
 
     def add_split(self, other: "Counts") -> None:
         """Add another organization's split of the members not rated (issue 17)."""
@@ -80,7 +126,7 @@ def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], fu
     unit_rows = (
         children.annotate(rating=FilteredRelation("assessments", condition=Q(assessments__year=year)))
         .values("parent_id", "rating__level_id", "rating__exemplary")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), **_score_aggregates("rating__score", Q(rating__level_id__isnull=False)))
         .order_by()
     )
     for row in unit_rows:
@@ -96,6 +142,7 @@ def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], fu
                 summary.units_exemplary += n
         if level is not None and level["subject"] == Subject.UNIT:
             summary.unit_levels[level["code"]] += n
+        _stats_add(summary.unit_scores, row)
 
     if not full:
         _count_members_from_children(year=year, levels=levels, targets=targets, counts=counts)
@@ -108,7 +155,9 @@ def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], fu
         tops = [p for p in targets if not any(p[: i + 1] in targets for i in range(len(p) - 1) if p[i] == "/")]
         assessments = assessments.filter(reduce(or_, (Q(organization__path__startswith=p) for p in tops)))
     member_rows = (
-        assessments.values("organization__path", "level_id", "not_rated_reason").annotate(n=Count("pk")).order_by()
+        assessments.values("organization__path", "level_id", "not_rated_reason")
+        .annotate(n=Count("pk"), **_score_aggregates("score", Q(level_id__isnull=False)))
+        .order_by()
     )
     for row in member_rows:
         path, n = row["organization__path"], row["n"]
@@ -127,6 +176,7 @@ def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], fu
                     summary.member_levels[level["code"]] += n
                     if level["is_good_or_better"]:
                         summary.members_good_or_better += n
+                _stats_add(summary.member_scores, row)
             end = path.find("/", end + 1)
     for row in _without_row(year):
         path = row["organization__path"]
@@ -139,8 +189,10 @@ def summary_counts(*, year: int, vocabulary: Levels, targets: dict[str, int], fu
     return counts
 
 
-def _add_members(summary: Counts, level: dict | None, rated: bool, n: int, reason: str | None = None) -> None:
+def _add_members(summary: Counts, level: dict | None, rated: bool, n: int, reason: str | None = None, row=None) -> None:
     summary.members_total += n
+    if row is not None:
+        _stats_add(summary.member_scores, row)
     if rated:
         summary.members_rated += n
     _split_add(summary, rated=rated, reason=reason, n=n)
@@ -172,6 +224,10 @@ def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, 
             "members_not_assessed",
             "members_not_yet_rated",
             "members_no_result",
+            "members_scored",
+            "members_score_sum",
+            "members_score_min",
+            "members_score_max",
         )
     }
     recount = {path: parent for pk, parent, path in children if pk not in stored}
@@ -183,6 +239,10 @@ def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, 
             summary.members_rated += row["members_rated"]
             summary.members_good_or_better += row["members_good_or_better"]
             summary.member_levels.update(dict(row["member_levels"]))
+            if row["members_scored"]:
+                summary.member_scores.add(
+                    row["members_scored"], row["members_score_sum"], row["members_score_min"], row["members_score_max"]
+                )
             summary.add_split(
                 Counts(
                     members_not_assessed=row["members_not_assessed"],
@@ -195,20 +255,20 @@ def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, 
         MemberAssessment.objects.filter(year=year)
         .filter(wanted)
         .values("organization_id", "organization__path", "level_id", "not_rated_reason")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), **_score_aggregates("score", Q(level_id__isnull=False)))
         .order_by()
     )
     for row in rows:
         level, rated, n = levels.get(row["level_id"]), row["level_id"] is not None, row["n"]
         reason = row["not_rated_reason"]
         if row["organization_id"] in ids:
-            _add_members(counts[row["organization_id"]], level, rated, n, reason)
+            _add_members(counts[row["organization_id"]], level, rated, n, reason, row)
         path = row["organization__path"]
         end = path.find("/")
         while end != -1:
             parent = recount.get(path[: end + 1])
             if parent is not None:
-                _add_members(counts[parent], level, rated, n, reason)
+                _add_members(counts[parent], level, rated, n, reason, row)
             end = path.find("/", end + 1)
     # Members on the rolls with no row: at a target itself, or below a child being recounted.
     rolls = _without_row(year).filter(_rolls_filter(ids, recount))
@@ -231,6 +291,7 @@ def _count_members_from_children(*, year: int, levels: dict, targets: dict[str, 
             summary.members_rated += child.members_rated
             summary.members_good_or_better += child.members_good_or_better
             summary.member_levels.update(child.member_levels)
+            summary.member_scores.add_stats(child.member_scores)
             summary.add_split(child)
 
 

@@ -18,9 +18,15 @@ from assessments.models import (
     UnitAssessment,
     year_end,
 )
-from assessments.summaries.counting import Counts, summary_counts
+from assessments.summaries.counting import Counts, ScoreStats, summary_counts
 from assessments.summaries.statements import recompute_statement, write_statement
 
+# Issue 15: the score stats, NULL for a scheme without scores (summaries.counting.ScoreStats).
+SCORE_COUNT_FIELDS = [
+    f"{subject}_{name}"
+    for subject in ("units", "members")
+    for name in ("scored", "score_sum", "score_min", "score_max")
+]
 COUNT_FIELDS = [
     "scheme_code",
     "units_total",
@@ -34,6 +40,7 @@ COUNT_FIELDS = [
     "members_not_assessed",
     "members_not_yet_rated",
     "members_no_result",
+    *SCORE_COUNT_FIELDS,
     "computed_at",
     "computed_version",
 ]
@@ -169,6 +176,16 @@ def _recompute(*, year: int, organization_ids: list[int] | None) -> int:
         row.member_levels = [[code, c.member_levels[code]] for code in member_codes]
         row.members_not_assessed, row.members_not_yet_rated = c.members_not_assessed, c.members_not_yet_rated
         row.members_no_result = c.members_no_result
+        for subject, stats in (("units", c.unit_scores), ("members", c.member_scores)):
+            stats = stats.scored() if scheme.is_scored else ScoreStats()
+            row.__dict__.update(
+                {
+                    f"{subject}_scored": stats.count,
+                    f"{subject}_score_sum": stats.total,
+                    f"{subject}_score_min": stats.low,
+                    f"{subject}_score_max": stats.high,
+                }
+            )
         row.computed_at = now
         row.computed_version = row.version
     _store(locked)
@@ -227,7 +244,8 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
         while True:
             cursor.execute(*recompute_statement(year=year, deepest=deepest, scheme_code=scheme.code, tables=(
                 summary, organization, member, unit), unit_levels=unit_levels, member_levels=member_levels,
-                good_ids=good_ids, day=day, into=into, membership=Membership._meta.db_table))  # fmt: skip
+                good_ids=good_ids, day=day, into=into, membership=Membership._meta.db_table,
+                scored=scheme.is_scored))  # fmt: skip
             if into is not None:
                 cursor.execute(*write_statement(summary=summary, source=into))
             _written, deepest_now = cursor.fetchone()
@@ -243,6 +261,15 @@ def _recompute_year_in_database(*, year: int, scheme: RatingScheme) -> int:
                 list(previous),
             )
         return organizations  # every organization's row of the year is now exact or, if changed since, stale
+
+
+# A VALUES column of NULLs only would be text: every column that may be NULL is cast to the stored type.
+_VALUES_CASTS = {
+    "unit_levels": "::jsonb",
+    "member_levels": "::jsonb",
+    "computed_at": "::timestamptz",
+    **{name: "::int" if name.endswith("_scored") else "::numeric" for name in SCORE_COUNT_FIELDS},
+}
 
 
 def _store(rows: list[Summary]) -> None:
@@ -263,10 +290,7 @@ def _store(rows: list[Summary]) -> None:
     from psycopg2.extras import execute_values
 
     json_fields = {"unit_levels", "member_levels"}
-    sets = ", ".join(
-        f"{name} = v.{name}{'::jsonb' if name in json_fields else '::timestamptz' if name == 'computed_at' else ''}"
-        for name in COUNT_FIELDS
-    )
+    sets = ", ".join(f"{name} = v.{name}{_VALUES_CASTS.get(name, '')}" for name in COUNT_FIELDS)
     # Column names come from COUNT_FIELDS, values travel as parameters.
     sql = (
         f"UPDATE {Summary._meta.db_table} AS s SET {sets} "  # noqa: S608

@@ -9,10 +9,22 @@ from django.utils import timezone
 _FIELDS = [
     "scheme_code", "units_total", "units_rated", "units_exemplary", "unit_levels", "members_total", "members_rated",
     "members_good_or_better", "member_levels", "members_not_assessed", "members_not_yet_rated", "members_no_result",
+    # Issue 15: the score stats (NULL for a scheme without scores).
+    "units_scored", "units_score_sum", "units_score_min", "units_score_max",
+    "members_scored", "members_score_sum", "members_score_min", "members_score_max",
 ]  # fmt: skip
+# How each member column rolls up: the score extremes by MIN / MAX, the score sum as numeric, the rest as int sums.
+_ROLL_UP = {"smin": "MIN({})", "smax": "MAX({})", "ss": "SUM({})"}
 _JSON_FIELDS = {"unit_levels", "member_levels"}
 # The reasons of a rating row without a level that mean "not assessed" (models.NotRatedReason), as SQL literals.
 _NOT_ASSESSED = "('exempt', 'suspended')"
+# Issue 15: the score stats of rated rows (with a level) that have a score, as columns sc, ss, smin, smax.
+_SCORES = (
+    "COUNT({prefix}score) FILTER (WHERE {prefix}level_id IS NOT NULL)::int AS sc, "
+    "SUM({prefix}score) FILTER (WHERE {prefix}level_id IS NOT NULL) AS ss, "
+    "MIN({prefix}score) FILTER (WHERE {prefix}level_id IS NOT NULL) AS smin, "
+    "MAX({prefix}score) FILTER (WHERE {prefix}level_id IS NOT NULL) AS smax"
+)
 
 
 def recompute_statement(
@@ -27,16 +39,17 @@ def recompute_statement(
     day,
     into: str | None = None,
     membership: str = "assessments_membership",
+    scored: bool = False,
 ) -> tuple[str, list]:
     """The counting statement of a full recompute (SQL text and parameters): with `into`, it only reads and fills
     that temporary table with the rows that differ (for write_statement); without, it also writes them."""
     summary, organization, member, unit = tables
     ml = [f"l{i}" for i in range(len(member_levels))]
     ul = [f"l{i}" for i in range(len(unit_levels))]
-    member_columns = ["total", "rated", "good", "na", "ny", "nr", *ml]
+    member_columns = ["total", "rated", "good", "na", "ny", "nr", "sc", "ss", "smin", "smax", *ml]
 
     def sums(alias: str) -> str:
-        return ", ".join(f"SUM({alias}.{c})::int AS {c}" for c in member_columns)
+        return ", ".join(f"{_ROLL_UP.get(c, 'SUM({})::int').format(f'{alias}.{c}')} AS {c}" for c in member_columns)
 
     def plain(alias: str) -> str:
         return ", ".join(f"{alias}.{c}" for c in member_columns)
@@ -44,7 +57,8 @@ def recompute_statement(
     params: list = [good_ids, *(pk for pk, _code in member_levels), year, day, day, year]
     ctes = [
         # Member ratings grouped by the organization that recorded them, one column per level of the scheme.
-        "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, p.total, p.rated, p.good, p.na, p.ny, p.nr"  # noqa: S608
+        "own AS MATERIALIZED (SELECT o.id, o.parent_id, o.depth, p.total, p.rated, p.good, p.na, p.ny, p.nr, "  # noqa: S608
+        "p.sc, p.ss, p.smin, p.smax"
         + "".join(f", p.{c}" for c in ml)
         + " FROM (SELECT g.organization_id, COALESCE(SUM(g.n) FILTER (WHERE g.k = 0), 0)::int AS total, "
         "COALESCE(SUM(g.n) FILTER (WHERE g.k = 0 AND g.level_id IS NOT NULL), 0)::int AS rated, "
@@ -54,14 +68,18 @@ def recompute_statement(
         f"COALESCE(SUM(g.n) FILTER (WHERE g.k = 0 AND g.level_id IS NULL AND g.reason IN {_NOT_ASSESSED}), 0)::int "
         "AS na, "
         f"COALESCE(SUM(g.n) FILTER (WHERE g.k = 0 AND g.level_id IS NULL AND g.reason NOT IN {_NOT_ASSESSED}), 0)"
-        "::int AS ny, COALESCE(SUM(g.n) FILTER (WHERE g.k = 1), 0)::int AS nr"
+        "::int AS ny, COALESCE(SUM(g.n) FILTER (WHERE g.k = 1), 0)::int AS nr, "
+        # Issue 15: the scores of the rated rows with one (k = 1 rows carry none).
+        "COALESCE(SUM(g.sc), 0)::int AS sc, SUM(g.ss) AS ss, MIN(g.smin) AS smin, MAX(g.smax) AS smax"
         + "".join(f", COALESCE(SUM(g.n) FILTER (WHERE g.level_id = %s), 0)::int AS {c}" for c in ml)
         # Grouped by organization and level first, as plainly as the floor: the pivot then runs on the groups,
         # and only the pivoted rows (one per organization) are joined to the tree.
         # Counts are int: SUM(bigint) accumulates in numeric, several times slower (a member count fits an int).
-        + " FROM (SELECT organization_id, level_id, not_rated_reason AS reason, COUNT(*)::int AS n, 0 AS k "  # noqa: S608
+        + " FROM (SELECT organization_id, level_id, not_rated_reason AS reason, COUNT(*)::int AS n, 0 AS k, "  # noqa: S608
+        f"{_SCORES.format(prefix='')} "
         f"FROM {member} WHERE year = %s GROUP BY organization_id, level_id, not_rated_reason "
-        f"UNION ALL SELECT ms.organization_id, NULL, NULL, COUNT(DISTINCT ms.member_id)::int, 1 FROM {membership} ms "
+        f"UNION ALL SELECT ms.organization_id, NULL, NULL, COUNT(DISTINCT ms.member_id)::int, 1, "
+        f"0, NULL::numeric, NULL::numeric, NULL::numeric FROM {membership} ms "
         'WHERE ms.start <= %s AND (ms."end" IS NULL OR ms."end" >= %s) AND NOT EXISTS (SELECT 1 FROM '
         f"{member} a WHERE a.member_id = ms.member_id AND a.year = %s) GROUP BY ms.organization_id"
         f") g GROUP BY g.organization_id) p "
@@ -86,7 +104,8 @@ def recompute_statement(
     # Units: the organizations directly under each one existing on 31 December, left-joined to their rating.
     ctes.append(
         "units AS (SELECT c.parent_id AS id, COUNT(*) AS total, COUNT(a.level_id) AS rated, "  # noqa: S608
-        "COUNT(*) FILTER (WHERE a.level_id IS NOT NULL AND a.exemplary) AS exemplary"
+        "COUNT(*) FILTER (WHERE a.level_id IS NOT NULL AND a.exemplary) AS exemplary, "
+        + _SCORES.format(prefix="a.")
         + "".join(f", COUNT(*) FILTER (WHERE a.level_id = %s) AS {c}" for c in ul)
         + f" FROM {organization} c LEFT JOIN {unit} a ON a.organization_id = c.id AND a.year = %s "
         "WHERE c.parent_id IS NOT NULL AND (c.valid_from IS NULL OR c.valid_from <= %s) "
@@ -108,6 +127,7 @@ def recompute_statement(
         "COALESCE(m.good, 0) AS members_good_or_better", f"{member_json} AS member_levels",
         "COALESCE(m.na, 0) AS members_not_assessed", "COALESCE(m.ny, 0) AS members_not_yet_rated",
         "COALESCE(m.nr, 0) AS members_no_result",
+        *_score_columns(scored),
     ]  # fmt: skip
     # The level lists are compared as text: `levels_text`, the stored lists as jsonb prints them (a generated
     # column, printed when a row is written), against the new lists built as text in that format. Printing the
@@ -139,6 +159,21 @@ def recompute_statement(
     params.append(timezone.now())
     tail = "SELECT (SELECT COUNT(*) FROM written), (SELECT COALESCE(MAX(depth), 0) FROM own)"
     return "WITH " + ",\n".join(ctes) + "\n" + tail, params
+
+
+def _score_columns(scored: bool) -> list[str]:
+    """The new score stats of a row: NULL for a scheme without scores, else the count (0 when none) and the rest."""
+    flag = "TRUE" if scored else "FALSE"
+    return [
+        f"CASE WHEN {flag} THEN {value} END AS {subject}_{name}"
+        for alias, subject in (("u", "units"), ("m", "members"))
+        for value, name in (
+            (f"COALESCE({alias}.sc, 0)::int", "scored"),
+            (f"{alias}.ss", "score_sum"),
+            (f"{alias}.smin", "score_min"),
+            (f"{alias}.smax", "score_max"),
+        )
+    ]
 
 
 def lock_and_write(*, summary: str, source: str) -> list[str]:

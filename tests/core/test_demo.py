@@ -107,7 +107,7 @@ def test_2017_figures_do_not_change_when_the_2025_structure_is_loaded(loaded):
 
 
 def test_demo_accounts_can_log_in(loaded, client):
-    for username in ("binh", "lanhdao", "dongy", "rum", "admin"):
+    for username in ("binh", "tinh", "lanhdao", "dongy", "rum", "admin"):
         response = client.post("/accounts/login/", {"username": username, "password": demo.DEMO_PASSWORD})
         assert response.status_code == 302, username
         client.post("/accounts/logout/")
@@ -119,3 +119,47 @@ def test_load_demo_refuses_with_debug_off(db, monkeypatch):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo")
     assert not Organization.objects.filter(code="BS").exists()
+
+
+# --- issue 15: the July 2025 structure and its scored 2025 results are part of the default demo ---------------
+
+
+def test_the_2025_structure_is_loaded_by_default_with_scored_results(loaded):
+    from assessments.services import member_assessment_check, unit_assessment_check
+
+    assert sorted(Organization.objects.filter(parent__code="LS").for_year(2025).values_list("code", flat=True)) == [
+        "LS-BAC-SON",
+        "LS-HUNG-VU",
+        "LS-NHAT-HOA",
+        "LS-TAN-TRI",
+        "LS-VU-LANG",
+        "LS-VU-LE",
+    ]
+    units = UnitAssessment.objects.filter(year=2025).select_related("level__scheme", "organization")
+    members = MemberAssessment.objects.filter(year=2025).select_related("level__scheme", "organization")
+    assert units.count() > 6 and members.count() > 1000
+    assert not units.filter(score__isnull=True).exists()
+    assert not members.filter(level__isnull=False, score__isnull=True).exists()
+    for rating in [*units, *members]:  # every level is the one its score allows, or below it with a reason
+        (unit_assessment_check if isinstance(rating, UnitAssessment) else member_assessment_check)(rating)
+    below = [r.below_score_reason for r in [*units, *members] if r.below_score_reason]
+    assert len(below) == 2
+    assert members.filter(organization__code__startswith="LS-TAN-TRI-").exists()  # Đồng Ý's members, rated there
+
+
+def test_the_provincial_officer_sees_the_six_communes_on_the_dashboard(loaded, client):
+    assert User.objects.get(username="tinh").organization.code == "LS"
+    client.force_login(User.objects.get(username="tinh"))
+    page = client.get("/", {"year": 2025}, follow=True).content.decode()
+    for name in ("Đảng bộ xã Bắc Sơn", "Đảng bộ xã Hưng Vũ", "Đảng bộ xã Vũ Lăng", "Đảng bộ xã Nhất Hòa",
+                 "Đảng bộ xã Vũ Lễ", "Đảng bộ xã Tân Tri"):  # fmt: skip
+        assert name in page, name
+
+
+def test_the_2025_option_of_load_demo_still_works_and_changes_nothing(loaded, settings):
+    settings.DEBUG = True
+    before = list(UnitAssessment.objects.filter(year=2025).values_list("organization__code", "level_id", "score"))
+    call_command("load_demo", "--with-2025-reorganization")
+    assert list(UnitAssessment.objects.filter(year=2025).values_list("organization__code", "level_id", "score")) == (
+        before
+    )

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-2025-reorganization",
             action="store_true",
-            help="nạp thêm cơ cấu sau sắp xếp tháng 7/2025 (6 xã mới trực thuộc tỉnh)",
+            help="giữ để tương thích: cơ cấu sau sắp xếp tháng 7/2025 (6 xã mới trực thuộc tỉnh) nay luôn được nạp",
         )
 
     def handle(self, *args, allow_production, with_2025_reorganization, **options):
@@ -27,12 +27,12 @@ class Command(BaseCommand):
                 "DEBUG đang tắt: không nạp dữ liệu mẫu (mật khẩu mẫu là công khai). "
                 "Dùng --allow-production nếu thật sự muốn."
             )
+        # The July 2025 structure is part of the default demo now; the option stays accepted and changes nothing.
         counts = demo.demo_load()
-        if with_2025_reorganization:
-            demo.reorganization_2025_load()
         self.stdout.write(
             f"Đã nạp dữ liệu mẫu: {counts['organizations']} tổ chức ({counts['units']} đơn vị trực thuộc huyện), "
-            f"{counts['members']} đảng viên, xếp loại các năm {', '.join(map(str, demo.YEARS))}."
+            f"{counts['members']} đảng viên, xếp loại các năm {', '.join(map(str, demo.YEARS))} "
+            "và năm 2025 (6 xã mới, có chấm điểm)."
         )
         names = ", ".join(username for username, *_rest in demo.ACCOUNTS)
         self.stdout.write(f"Tài khoản mẫu: {names} — mật khẩu: {demo.DEMO_PASSWORD}")
