@@ -123,10 +123,10 @@ def summaries_read(*, organizations, year: int) -> dict[str, dict]:
     return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}
 
 
-def score_bands(*, organization: Organization, year: int) -> dict | None:
+def score_bands(*, organization: Organization, year: int, scheme: RatingScheme | None) -> dict | None:
     """For a scored year: how many rated units directly under the organization, and rated members of its subtree,
-    have a score in each level's band (vocabulary.band_bounds), best first; None for a year without scores. Two
-    aggregate queries, whatever the number of rows."""
+    have a score in each level's band (vocabulary.band_bounds), best first; None for a year without scores. The
+    levels and two aggregate queries, whatever the number of rows."""
     from dataclasses import dataclass
 
     from django.db.models import Count, Q
@@ -134,7 +134,7 @@ def score_bands(*, organization: Organization, year: int) -> dict | None:
     from assessments.common.vocabulary import band_bounds, band_text, levels_of
     from assessments.models import MemberAssessment, Subject, UnitAssessment
 
-    scheme = scheme_for_year(year)
+    # The caller has the year's scheme already (the headline, the report): a year without scores costs no query.
     if scheme is None or not scheme.is_scored:
         return None
     levels = levels_of(scheme)

@@ -123,7 +123,14 @@ class CellLevelsForm(forms.Form):
     """One choice per cell of a grassroots committee: a level of the year's scheme, or why it is not rated."""
 
     def __init__(
-        self, *args, cells: list[Organization], levels: list[RatingLevel], current: dict, scored=False, **kwargs
+        self,
+        *args,
+        cells: list[Organization],
+        levels: list[RatingLevel],
+        current: dict,
+        scored=False,
+        scores: dict | None = None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.cells = cells
@@ -142,6 +149,7 @@ class CellLevelsForm(forms.Form):
                 self.fields[f"score_{cell.pk}"] = forms.DecimalField(
                     label=_("Điểm"), required=False, max_digits=5, decimal_places=2, min_value=0, widget=SCORE_INPUT
                 )
+                self.initial.setdefault(f"score_{cell.pk}", (scores or {}).get(cell.pk))
         self.fields["override_reason"] = forms.CharField(
             label=_("Lý do vẫn quyết định khi không đạt kiểm tra quy định"),
             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),

@@ -194,11 +194,14 @@ def _import_links(year: int, back: str) -> dict:
     }
 
 
-def _cells_current(cells, year: int) -> dict:
+def _cells_current(cells, year: int, scores: dict | None = None) -> dict:
+    """Each cell's current choice (level or reason); with `scores`, fills it with their recorded scores too."""
     current = {}
     for assessment in UnitAssessment.objects.filter(organization__in=cells, year=year).only(
-        "organization_id", "level_id", "not_rated_reason"
+        "organization_id", "level_id", "not_rated_reason", "score"
     ):
+        if scores is not None and assessment.score is not None:
+            scores[assessment.organization_id] = assessment.score
         if assessment.level_id:
             current[assessment.organization_id] = f"level:{assessment.level_id}"
         elif assessment.not_rated_reason:
@@ -265,14 +268,15 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     )
     levels = rules.unit_levels(year)
     cells = rules.decided_cells(organization, year)
-    current = _cells_current(cells, year)
+    current_scores: dict = {}
+    current = _cells_current(cells, year, current_scores)
     bound = forms_bound or _portal_restore(request, submission, cells=cells, levels=levels)
     upload_form = bound.get("upload") or forms.DocumentUploadForm()
     self_form = bound.get("self_level") or forms.SelfLevelForm(
         year=year, initial={"level": own.self_level_id if own else None}
     )
     cells_form = bound.get("cells") or forms.CellLevelsForm(
-        cells=cells, levels=levels, current=current, scored=submission.cycle.scheme.is_scored
+        cells=cells, levels=levels, current=current, scored=submission.cycle.scheme.is_scored, scores=current_scores
     )
     choice_labels = dict(forms.cell_choices(levels))
     cell_rows = [(cell, choice_labels.get(current.get(cell.pk, ""), "—")) for cell in cells]

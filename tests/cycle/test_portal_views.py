@@ -263,3 +263,23 @@ def test_only_the_units_secretary_or_an_officer_makes_a_late_units_file(submissi
     assert (
         cycle_services.submission_ensure(cycle=cycle, organization=new, actor=officer).status == SubmissionStatus.DRAFT
     )
+
+
+def test_in_a_scored_year_each_cell_has_its_score_beside_its_level_and_a_level_above_it_is_refused(
+    client, submissions, secretary_nhat_tien, tree
+):
+    client.force_login(secretary_nhat_tien)
+    cell = tree["BS-NHAT-TIEN-01"]
+    response = client.post(
+        PORTAL + "cells/", {f"cell_{cell.pk}": f"level:{_lv('excellent')}", f"score_{cell.pk}": "85.5"}, follow=True
+    )
+    assert "Điểm 85,5 thuộc khung Hoàn thành tốt nhiệm vụ (70 đến dưới 90)" in response.content.decode()
+    assert not UnitAssessment.objects.filter(organization=cell, year=2025).exists()
+    assert (
+        client.post(
+            PORTAL + "cells/", {f"cell_{cell.pk}": f"level:{_lv('good')}", f"score_{cell.pk}": "85.5"}
+        ).status_code
+        == 302
+    )
+    page = client.get(PORTAL).content.decode()
+    assert f'name="score_{cell.pk}"' in page and 'value="85.50"' in page

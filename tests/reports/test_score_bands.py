@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessments.models import MemberAssessment, UnitAssessment
+from assessments.models import MemberAssessment, RatingScheme, UnitAssessment
 from assessments.reports import build as reports
 from assessments.reports import renderers
 from assessments.selectors import score_bands
@@ -44,7 +44,7 @@ def _counts(bands, subject):
 
 
 def test_scores_are_counted_in_the_band_they_fall_in(scored):
-    bands = score_bands(organization=scored["BS"], year=2025)
+    bands = score_bands(organization=scored["BS"], year=2025, scheme=RatingScheme.for_year(2025))
     assert _counts(bands, "units") == [
         ("excellent", "từ 90", 1),
         ("good", "70 đến dưới 90", 1),
@@ -52,7 +52,7 @@ def test_scores_are_counted_in_the_band_they_fall_in(scored):
         ("not_completed", "dưới 50", 0),
     ]
     assert [count for _c, _b, count in _counts(bands, "members")] == [2, 2, 0, 1]
-    assert score_bands(organization=scored["BS"], year=2017) is None
+    assert score_bands(organization=scored["BS"], year=2017, scheme=RatingScheme.for_year(2017)) is None
 
 
 def test_the_dashboard_shows_the_bands_of_a_scored_year_only(client, officer, scored):
@@ -71,8 +71,9 @@ def test_the_band_counts_take_a_fixed_number_of_queries(scored, django_assert_nu
             level=level("qd366-2025", "member", "good"),
             score=70 + i,
         )
-    with django_assert_num_queries(4):  # the scheme, its levels, units, members
-        score_bands(organization=scored["BS"], year=2025)
+    scheme = RatingScheme.for_year(2025)
+    with django_assert_num_queries(3):  # the scheme's levels, units, members
+        score_bands(organization=scored["BS"], year=2025, scheme=scheme)
 
 
 def test_the_report_page_xlsx_pdf_and_docx_show_bands_and_each_units_score(scored):
