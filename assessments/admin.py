@@ -444,7 +444,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return False
 
 
-# The regulation's data (periods, rules, discipline, statuses, overrides) and the criteria sets (QĐ 366) have their
-# admin in their own packages.
+# The regulation's data (periods, rules, discipline, statuses, overrides), the criteria sets (QĐ 366) and the
+# leadership collectives have their admin in their own packages.
 from assessments.criteria import admin as _criteria_admin  # noqa: E402, F401
+from assessments.leadership import admin as _leadership_admin  # noqa: E402, F401
 from assessments.regulation import admin as _regulation_admin  # noqa: E402, F401

@@ -448,7 +448,8 @@ def reorganization_2025_load() -> list[Organization]:
     """The July 2025 structure: the district level ends and six merged communes come directly under the province.
 
     Every unit of the district ends on 30 June 2025; the communes name their successors. Where the district's
-    agencies went is not recorded here, so they get no successor.
+    agencies went is not recorded here, so they get no successor. Each commune gets its leadership collectives
+    (assessments.leadership.demo).
     """
     end, start = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
     ls = Organization.objects.get(code="LS")
@@ -463,6 +464,10 @@ def reorganization_2025_load() -> list[Organization]:
     for code, _name, olds in REORGANIZATION_2025:
         for old in Organization.objects.filter(code__in=[f"BS-{c}" for c in olds]):
             old.successors.add(new[f"LS-{code}"])
+    # Their standing boards, party committees and people's committees, with heads and deputies rated for 2025.
+    from assessments.leadership.demo import leadership_demo_load
+
+    leadership_demo_load(communes=list(new.values()), province=ls)
     organizations_changed.send(sender=Organization, organization_ids=[o.pk for o in new.values()])
     return list(new.values())
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from assessments.models import (
+    Collective,
     CriteriaSet,
     ImportRecord,
     IssuedDocument,
@@ -295,6 +296,18 @@ def criteria_set_get_for_user(*, user, pk: int) -> CriteriaSet:
     return criteria_set
 
 
+def collective_get_for_user(*, user, code: str) -> Collective:
+    """A leadership collective of an organization in the user's scope, by code; 404 otherwise."""
+    collective = (
+        Collective.objects.select_related("organization")
+        .filter(code=code, organization__in=organizations_visible_to(user))
+        .first()
+    )
+    if collective is None:
+        raise OutOfScope(_("Không tìm thấy tập thể trong phạm vi của bạn."))
+    return collective
+
+
 # --- what a user may write: the one predicate of every write path (services, importer, admin, demo loader) ---------
 # (Section of the rules-layer work, reconstructed after an accidental overwrite: same names, built on the predicates
 # above; a deactivated account writes nothing.)
@@ -306,8 +319,23 @@ WRITE_ORGANIZATIONS, WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS = (
     "member_ratings",
 )
 WRITE_CRITERIA, WRITE_ITEM_SCORES = "criteria", "item_scores"
+# Leadership (issue 16): officers write collectives and positions; a secretary writes the self-assessment part of
+# the ratings of the collectives and leaders in their scope (leadership_decide_allowed says which part).
+WRITE_COLLECTIVES, WRITE_POSITIONS, WRITE_COLLECTIVE_RATINGS, WRITE_LEADER_RATINGS = (
+    "collectives",
+    "positions",
+    "collective_ratings",
+    "leader_ratings",
+)
 # A secretary scores their own unit and members (the scoring sheet); criteria sets are written by officers.
-SECRETARY_WRITES = (WRITE_MEMBERS, WRITE_UNIT_RATINGS, WRITE_MEMBER_RATINGS, WRITE_ITEM_SCORES)
+SECRETARY_WRITES = (
+    WRITE_MEMBERS,
+    WRITE_UNIT_RATINGS,
+    WRITE_MEMBER_RATINGS,
+    WRITE_ITEM_SCORES,
+    WRITE_COLLECTIVE_RATINGS,
+    WRITE_LEADER_RATINGS,
+)
 
 
 def scope_is_everything(user) -> bool:
@@ -336,3 +364,9 @@ def unit_rating_decide_allowed(user, organization: Organization) -> bool:
     if organization.pk == user.organization_id:
         return False
     return user.organization.kind == Kind.GRASSROOTS_COMMITTEE
+
+
+def leadership_decide_allowed(user) -> bool:
+    """Appraising and deciding a collective's or a leader's rating: district staff who act (officers) and system
+    writes; a secretary writes only the self-assessment (self level, self score, task figures)."""
+    return user is None or is_officer(user)

@@ -42,6 +42,10 @@ def rating_schemes_ensure() -> None:
     if not FramePart.objects.exists():
         # Migration 0020's national frame of criteria (common criteria and task results).
         importlib.import_module("assessments.migrations.0020_criteria_sets").frame_load(apps, None)
+    from assessments.models import PeriodRule
+
+    if not PeriodRule.objects.filter(rule="leader_cap_20").exists():
+        importlib.import_module("assessments.migrations.0021_collectives_and_leaders").rules_load(apps, None)
 
 
 def _transactional(request) -> bool:

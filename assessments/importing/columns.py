@@ -10,7 +10,25 @@ from assessments.common.text import fold
 ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS = "organizations", "members", "unit_ratings", "member_ratings"
 DISCIPLINES = "disciplines"
 CRITERIA, ITEM_SCORES = "criteria", "item_scores"
-DATA_TYPES = (ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS, DISCIPLINES, CRITERIA, ITEM_SCORES)
+COLLECTIVES, POSITIONS, COLLECTIVE_RATINGS, LEADER_RATINGS = (
+    "collectives",
+    "positions",
+    "collective_ratings",
+    "leader_ratings",
+)
+DATA_TYPES = (
+    ORGANIZATIONS,
+    MEMBERS,
+    UNIT_RATINGS,
+    MEMBER_RATINGS,
+    DISCIPLINES,
+    CRITERIA,
+    ITEM_SCORES,
+    COLLECTIVES,
+    POSITIONS,
+    COLLECTIVE_RATINGS,
+    LEADER_RATINGS,
+)
 DATA_TYPE_LABELS = {
     ORGANIZATIONS: _("Tổ chức đảng"),
     MEMBERS: _("Đảng viên"),
@@ -19,6 +37,10 @@ DATA_TYPE_LABELS = {
     DISCIPLINES: _("Kỷ luật"),
     CRITERIA: _("Bộ tiêu chí"),
     ITEM_SCORES: _("Điểm tiêu chí"),
+    COLLECTIVES: _("Tập thể lãnh đạo, quản lý"),
+    POSITIONS: _("Chức danh lãnh đạo, quản lý"),
+    COLLECTIVE_RATINGS: _("Xếp loại tập thể lãnh đạo, quản lý"),
+    LEADER_RATINGS: _("Xếp loại cá nhân lãnh đạo, quản lý"),
 }
 # The column the preview's downloadable file adds; accepted and ignored on upload so a fixed file goes back in.
 ERRORS_COLUMN, ERRORS_TITLE = "errors", "Lỗi"
@@ -217,6 +239,60 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             ),
         ),
     ),
+    COLLECTIVES: (
+        Column("code", "Mã tập thể", True, _("Mã duy nhất của tập thể: chữ cái không dấu, chữ số, gạch nối (BS-BTV).")),
+        Column("organization_code", "Mã tổ chức", True, _("Mã tổ chức đảng có tập thể này.")),
+        Column("kind", "Loại tập thể", True, _("Mã loại tập thể lãnh đạo, quản lý."), "collective_kind"),
+        Column("name", "Tên tập thể", True, _("Tên đầy đủ, có dấu, ví dụ: Ban Thường vụ Đảng ủy xã Bắc Sơn.")),
+        Column("valid_from", "Từ ngày", False, _("Ngày tập thể bắt đầu (đầu nhiệm kỳ, thành lập): YYYY-MM-DD.")),
+        Column("valid_to", "Đến ngày", False, _("Ngày tập thể kết thúc; để trống nếu còn hoạt động.")),
+    ),
+    POSITIONS: (
+        Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của đảng viên giữ chức danh.")),
+        Column("collective_code", "Mã tập thể", True, _("Mã tập thể lãnh đạo, quản lý.")),
+        Column("title", "Chức danh", True, _("Mã chức danh."), "title"),
+        Column("heads", "Người đứng đầu", False, _("true/false/1/0/có/không: người đứng đầu tập thể; trống là không.")),
+        Column("start", "Từ ngày", True, _("Ngày bắt đầu giữ chức danh: YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("end", "Đến ngày", False, _("Ngày thôi giữ chức danh; để trống nếu đang giữ.")),
+        Column("managed_by_code", "Mã cấp ủy quản lý", True, _("Mã tổ chức đảng có cấp ủy quản lý chức danh này.")),
+    ),
+    COLLECTIVE_RATINGS: (
+        Column("collective_code", "Mã tập thể", True, _("Mã tập thể được xếp loại.")),
+        Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
+        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        Column(
+            "level",
+            "Xếp loại",
+            True,
+            _("Mức cấp có thẩm quyền quyết định; để trống khi chưa quyết định."),
+            "unit_levels",
+        ),
+        Column("self_level", "Tự đánh giá", False, _("Mức tập thể tự đánh giá, đề xuất."), "unit_levels"),
+        Column("appraisal_level", "Mức thẩm định", False, _("Mức Ban Tổ chức thẩm định, đề xuất."), "unit_levels"),
+        *SCORE_COLUMNS,
+        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
+        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+    ),
+    LEADER_RATINGS: (
+        Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của người lãnh đạo, quản lý được xếp loại.")),
+        Column("collective_code", "Mã tập thể", True, _("Mã tập thể nơi người đó giữ chức danh trong năm.")),
+        Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
+        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        Column(
+            "level",
+            "Xếp loại",
+            True,
+            _("Mức cấp có thẩm quyền quyết định; để trống khi chưa quyết định."),
+            "member_levels",
+        ),
+        Column("self_level", "Tự đánh giá", False, _("Mức cá nhân tự đánh giá (bản tự kiểm điểm)."), "member_levels"),
+        Column("appraisal_level", "Mức thẩm định", False, _("Mức Ban Tổ chức thẩm định, đề xuất."), "member_levels"),
+        *SCORE_COLUMNS,
+        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
+        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+    ),
 }
 
 KEY_COLUMNS = {
@@ -230,6 +306,10 @@ KEY_COLUMNS = {
     CRITERIA: ("set_code", "item_code"),
     # Errors without a column of their own go to the item's code, which every row has.
     ITEM_SCORES: ("item_code", "card_number", "organization_code", "year", "period", "set_code"),
+    COLLECTIVES: ("code",),
+    POSITIONS: ("card_number", "collective_code", "start"),
+    COLLECTIVE_RATINGS: ("collective_code", "year", "period"),
+    LEADER_RATINGS: ("card_number", "collective_code", "year", "period"),
 }
 
 

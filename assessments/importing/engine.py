@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 
 from assessments.common.text import fold
 from assessments.common.vocabulary import level_label
+from assessments.importing.collective_ratings import CollectiveRatingHandler
+from assessments.importing.collectives import CollectiveHandler
 from assessments.importing.columns import (
+    COLLECTIVE_RATINGS,
+    COLLECTIVES,
     COLUMNS,
     CRITERIA,
     DATA_TYPE_LABELS,
@@ -21,9 +25,11 @@ from assessments.importing.columns import (
     ERRORS_COLUMN,
     IGNORED,
     ITEM_SCORES,
+    LEADER_RATINGS,
     MEMBER_RATINGS,
     MEMBERS,
     ORGANIZATIONS,
+    POSITIONS,
     ROW_NUMBER_TITLES,
     UNIT_RATINGS,
     WIDE_MARK,
@@ -36,9 +42,11 @@ from assessments.importing.disciplines import DisciplineHandler
 from assessments.importing.forms import ROW_FORMS, CodeChoiceField, RowValidator, row_form_class
 from assessments.importing.handlers import WRITE_BATCH, ImportResult, Row, RowError, _Rollback
 from assessments.importing.item_scores import ItemScoreHandler
+from assessments.importing.leader_ratings import LeaderRatingHandler
 from assessments.importing.member_ratings import MemberRatingHandler
 from assessments.importing.members import MemberHandler
 from assessments.importing.organizations import OrganizationHandler
+from assessments.importing.positions import PositionHandler
 from assessments.importing.readers import FileRejected, Table, file_check
 from assessments.importing.unit_ratings import UnitRatingHandler
 from assessments.models import RatingScheme
@@ -67,6 +75,10 @@ HANDLERS = {
     DISCIPLINES: DisciplineHandler,
     CRITERIA: CriteriaHandler,
     ITEM_SCORES: ItemScoreHandler,
+    COLLECTIVES: CollectiveHandler,
+    POSITIONS: PositionHandler,
+    COLLECTIVE_RATINGS: CollectiveRatingHandler,
+    LEADER_RATINGS: LeaderRatingHandler,
 }
 
 
@@ -253,9 +265,19 @@ SUMMARY_COLUMNS = {
     DISCIPLINES: ("card_number", "organization_code", "form", "decided_on"),
     CRITERIA: ("set_code", "group_code", "item_name", "item_max"),
     ITEM_SCORES: ("card_number", "organization_code", "set_code", "self_score", "score"),
+    COLLECTIVES: ("name", "kind", "organization_code"),
+    POSITIONS: ("card_number", "collective_code", "title", "start"),
+    COLLECTIVE_RATINGS: ("collective_code", "period", "level", "self_level"),
+    LEADER_RATINGS: ("card_number", "collective_code", "period", "level", "self_level"),
 }
 # Model fields an update changes, by the file's column that sets them.
-FIELD_COLUMNS = {"level_id": "level", "self_level_id": "self_level", "organization_id": "organization_code"}
+FIELD_COLUMNS = {
+    "level_id": "level",
+    "self_level_id": "self_level",
+    "appraisal_level_id": "appraisal_level",
+    "organization_id": "organization_code",
+    "managed_by_id": "managed_by_code",
+}
 
 
 def _cell_text(data_type: str, name: str, row: Row, orgs) -> str:

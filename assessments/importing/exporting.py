@@ -11,18 +11,32 @@ from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape
 from assessments.importing.columns import (
+    COLLECTIVE_RATINGS,
+    COLLECTIVES,
     COLUMNS,
     CRITERIA,
     DISCIPLINES,
     ITEM_SCORES,
+    LEADER_RATINGS,
     MEMBER_RATINGS,
     MEMBERS,
     ORGANIZATIONS,
+    POSITIONS,
     SCORE_COLUMNS,
     UNIT_RATINGS,
 )
 from assessments.importing.criteria_export import criteria_rows, item_score_rows
-from assessments.models import Discipline, Member, MemberAssessment, Organization, UnitAssessment
+from assessments.models import (
+    Collective,
+    CollectiveRating,
+    Discipline,
+    LeaderRating,
+    Member,
+    MemberAssessment,
+    Organization,
+    Position,
+    UnitAssessment,
+)
 
 
 class ExportError(Exception):
@@ -135,6 +149,8 @@ def export_rows(
         yield from criteria_rows(scope, year)
     elif data_type == ITEM_SCORES:
         yield from item_score_rows(scope, year)
+    elif data_type in LEADERSHIP_EXPORTS:
+        yield from LEADERSHIP_EXPORTS[data_type](scope, year)
     else:
         raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
 
@@ -142,6 +158,61 @@ def export_rows(
 def _score_cells(rating) -> list:
     """The score columns of a rating, in the order of importing.columns.SCORE_COLUMNS."""
     return [getattr(rating, column.code) for column in SCORE_COLUMNS]
+
+
+def _collective_rows(scope: QuerySet[Organization], year: int | None) -> Iterator[list]:
+    collectives = Collective.objects.filter(organization__in=scope)
+    if year:
+        collectives = collectives.for_year(year)
+    for c in collectives.select_related("organization").order_by("code").iterator(chunk_size=2000):
+        yield [c.code, c.organization.code, c.kind, c.name, c.valid_from, c.valid_to]
+
+
+def _position_rows(scope: QuerySet[Organization], year: int | None) -> Iterator[list]:
+    positions = Position.objects.filter(collective__organization__in=scope)
+    if year:
+        positions = positions.for_year(year)
+    for p in (
+        positions.select_related("member", "collective", "managed_by")
+        .order_by("collective__code", "member__card_number", "start")
+        .iterator(chunk_size=2000)
+    ):
+        heads = "true" if p.heads else "false"
+        yield [p.member.card_number, p.collective.code, p.title, heads, p.start, p.end, p.managed_by.code]
+
+
+def _rating_cells(r) -> list:
+    """The columns after the subject's, in the order of columns.COLUMNS (levels, scores and tasks, decision)."""
+    levels = [lv.code if lv is not None else "" for lv in (r.level, r.self_level, r.appraisal_level)]
+    return [r.period, *levels, *_score_cells(r), r.decision_ref, r.decided_on, r.note]
+
+
+def _leadership_ratings(model, scope: QuerySet[Organization], year: int | None, order: tuple, joins: tuple):
+    ratings = model.objects.filter(collective__organization__in=scope)
+    if year:
+        ratings = ratings.filter(year=year)
+    related = ("collective", "level", "self_level", "appraisal_level", *joins)
+    return ratings.select_related(*related).order_by(*order).iterator(chunk_size=2000)
+
+
+def _collective_rating_rows(scope: QuerySet[Organization], year: int | None) -> Iterator[list]:
+    order = ("year", "period", "collective__code")
+    for r in _leadership_ratings(CollectiveRating, scope, year, order, ()):
+        yield [r.collective.code, r.year, *_rating_cells(r)]
+
+
+def _leader_rating_rows(scope: QuerySet[Organization], year: int | None) -> Iterator[list]:
+    order = ("year", "period", "collective__code", "member__card_number")
+    for r in _leadership_ratings(LeaderRating, scope, year, order, ("member",)):
+        yield [r.member.card_number, r.collective.code, r.year, *_rating_cells(r)]
+
+
+LEADERSHIP_EXPORTS = {
+    COLLECTIVES: _collective_rows,
+    POSITIONS: _position_rows,
+    COLLECTIVE_RATINGS: _collective_rating_rows,
+    LEADER_RATINGS: _leader_rating_rows,
+}
 
 
 def _csv_value(value) -> str:

@@ -10,12 +10,16 @@ from django.utils.translation import gettext_lazy
 
 from assessments.common.text import TextNormalizeFormMixin, fold
 from assessments.importing.columns import (
+    COLLECTIVE_RATINGS,
+    COLLECTIVES,
     CRITERIA,
     DISCIPLINES,
     ITEM_SCORES,
+    LEADER_RATINGS,
     MEMBER_RATINGS,
     MEMBERS,
     ORGANIZATIONS,
+    POSITIONS,
     UNIT_RATINGS,
 )
 from assessments.models import (
@@ -24,6 +28,7 @@ from assessments.models import (
     MAX_YEAR,
     MIN_YEAR,
     CivilServantLevel,
+    CollectiveKind,
     DisciplineForm,
     Gender,
     Kind,
@@ -32,6 +37,7 @@ from assessments.models import (
     Period,
     Sector,
     SubjectGroup,
+    Title,
 )
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -304,6 +310,43 @@ class ItemScoreRowForm(TextNormalizeFormMixin, forms.Form):
         return data
 
 
+class CollectiveRowForm(TextNormalizeFormMixin, forms.Form):
+    code = _code()
+    organization_code = _code()
+    kind = CodeChoiceField(CollectiveKind.choices)
+    name = forms.CharField(max_length=200)
+    valid_from = FlexibleDateField(required=False)
+    valid_to = FlexibleDateField(required=False)
+
+
+class PositionRowForm(TextNormalizeFormMixin, forms.Form):
+    card_number = forms.CharField(max_length=20)
+    collective_code = _code()
+    title = CodeChoiceField(Title.choices)
+    heads = YesNoField()
+    start = FlexibleDateField()
+    end = FlexibleDateField(required=False)
+    managed_by_code = _code()
+
+
+class LeadershipRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
+    """What the ratings of collectives and of leaders share."""
+
+    collective_code = _code()
+    year = _year()
+    period = CodeChoiceField(Period.choices, required=False)
+    level = _level()
+    self_level = _level()
+    appraisal_level = _level()
+    decision_ref = forms.CharField(max_length=60, required=False)
+    decided_on = FlexibleDateField(required=False)
+    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+
+
+class LeaderRatingRowForm(LeadershipRatingRowForm):
+    card_number = forms.CharField(max_length=20)
+
+
 ROW_FORMS = {
     ORGANIZATIONS: OrganizationRowForm,
     MEMBERS: MemberRowForm,
@@ -312,6 +355,10 @@ ROW_FORMS = {
     DISCIPLINES: DisciplineRowForm,
     CRITERIA: CriteriaRowForm,
     ITEM_SCORES: ItemScoreRowForm,
+    COLLECTIVES: CollectiveRowForm,
+    POSITIONS: PositionRowForm,
+    COLLECTIVE_RATINGS: LeadershipRatingRowForm,
+    LEADER_RATINGS: LeaderRatingRowForm,
 }
 
 

@@ -25,6 +25,7 @@ from assessments.importing.readers import CSV, Table, file_check
 from assessments.models import (
     MEMBER_REASONS,
     CivilServantLevel,
+    CollectiveKind,
     DisciplineForm,
     Gender,
     ImportRecord,
@@ -37,6 +38,7 @@ from assessments.models import (
     Sector,
     Subject,
     SubjectGroup,
+    Title,
 )
 from assessments.permissions import organizations_visible_to
 from assessments.regulation.members import not_rated_reasons_suggested
@@ -51,6 +53,8 @@ CODE_LISTS = {
     "civil_servant_level": CivilServantLevel.choices,
     "period": Period.choices,
     "subject_group": SubjectGroup.choices,
+    "collective_kind": CollectiveKind.choices,
+    "title": Title.choices,
 }
 
 

@@ -4,6 +4,14 @@ from assessments.models.accounts import (  # noqa: F401
     Role,
     User,
 )
+from assessments.models.collectives import (  # noqa: F401
+    Collective,
+    CollectiveKind,
+    CollectiveRating,
+    LeaderRating,
+    Position,
+    Title,
+)
 from assessments.models.criteria import (  # noqa: F401
     ITEM_CODE_VALIDATOR,
     MEMBER_GROUPS,

@@ -25,6 +25,10 @@ class Rule(models.TextChoices):
     CIVIL_SERVANT_LEVEL = "civil_servant_level", _("Không cao hơn mức xếp loại công chức")
     ADMITTED_RECENTLY = "admitted_recently", _("Đảng viên vào Đảng chưa đủ thời gian")
     FOUNDED_RECENTLY = "founded_recently", _("Tổ chức đảng thành lập chưa đủ thời gian")
+    LEADER_ABOVE_COLLECTIVE = "leader_above_collective", _("Người đứng đầu xếp cao hơn tập thể mình đứng đầu")
+    LEADER_BEFORE_COLLECTIVE = "leader_before_collective", _("Người đứng đầu xếp loại trước tập thể")
+    LEADER_CAP_20 = "leader_cap_20", _("Cá nhân lãnh đạo xuất sắc không quá tỉ lệ trong nhóm chức danh tương đương")
+    LEADERSHIP_DISCIPLINED = "leadership_disciplined", _("Tập thể lãnh đạo có thành viên hoặc tổ chức bị kỷ luật")
 
 
 class RatingWord(models.TextChoices):

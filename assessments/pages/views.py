@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments import permissions, selectors
+from assessments.leadership import selectors as leadership_selectors
 from assessments.models import (
     MAX_YEAR,
     MEMBER_KINDS,
@@ -313,6 +314,7 @@ def unit_detail(request, code: str):
         "english": request.LANGUAGE_CODE == "en",
         "files": _unit_files(request.user, unit),
         "disciplines": list(regulation_selectors.disciplines_in_subtree(organization=unit)),
+        "leadership": leadership_selectors.unit_leadership(organization=unit),
     }
     return render(request, "assessments/unit_detail.html", context)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from assessments.common.vocabulary import levels_of
 from assessments.cycle.regulation import CheckResult, excellent_cap_checks, unit_own_checks
 from assessments.models import GRASSROOTS_KINDS, Kind, Organization, RatingScheme, Rule
+from assessments.regulation import leaders as leader_rules
 from assessments.regulation import members as member_rules
 from assessments.regulation import units as unit_rules
 from assessments.regulation.facts import facts_load
@@ -18,9 +19,9 @@ RATED_KINDS = (*GRASSROOTS_KINDS, Kind.SUBCOMMITTEE, Kind.CELL)
 def subtree_checks(*, organization: Organization, year: int) -> list[CheckResult]:
     """The results of every rule binding in the year (the period's rules with the committees' settings) on the
     organization and every unit under it that existed on 31 December: each unit's own rules at its stored level, the
-    member cap of each grassroots organization, the unit cap of each committee's groups and the members' rules once;
-    overridden results marked with their reason. A fixed number of queries whatever the number of units: the year's
-    facts of the subtree are loaded once (regulation.facts), then every unit is judged in Python."""
+    member cap of each grassroots organization, the unit cap of each committee's groups, the members' rules once and
+    the leadership rules on the collectives and leaders of the subtree; overridden results marked with their reason.
+    The year's facts of the subtree are loaded once (regulation.facts), then every unit is judged in Python."""
     scheme = RatingScheme.for_year(year)
     place = rules_in_place(year=year, roots=[organization])
     in_force = place.anywhere()
@@ -47,6 +48,9 @@ def subtree_checks(*, organization: Organization, year: int) -> list[CheckResult
                 rule=in_force[Rule.UNIT_CAP_20], committee=committee, units=children, stored=stored, levels=levels
             ).values()
     results += member_rules.member_checks(organizations=[organization], year=year, levels=levels, rules=in_force)
+    results += leader_rules.subtree_leadership_checks(
+        organization=organization, year=year, levels=levels, in_force=in_force
+    )
     return overrides_apply(place.where_binding(results), year)
 
 

@@ -1,0 +1,136 @@
+"""Import of the ratings of leadership collectives: one row per collective, year and period; what the uploader may
+write (a secretary the self-assessment only) and the rating's rules come from rules.collectives; written set-based.
+The leaders' ratings (leader_ratings.py) are planned the same way, one subject more."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessments.importing.collectives import collective_out_of_scope_message
+from assessments.importing.columns import COLLECTIVE_RATINGS
+from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _changed
+from assessments.models import Collective, CollectiveRating, Subject
+from assessments.rules.collectives import RATING_FIELDS, collective_rating_check, leadership_actor_check
+
+LEVEL_COLUMNS = ("level", "self_level", "appraisal_level")
+VALUE_COLUMNS = (
+    "self_score",
+    "score",
+    "tasks_assigned",
+    "tasks_on_time",
+    "tasks_exceeded",
+    "tasks_late",
+    "below_score_reason",
+    "decision_ref",
+    "decided_on",
+    "note",
+)
+WRITTEN_FIELDS = [name.removesuffix("_id") for name in RATING_FIELDS] + ["updated_at"]
+
+
+class CollectiveRatingHandler(Handler):
+    data_type = COLLECTIVE_RATINGS
+    model = CollectiveRating
+    subject = Subject.UNIT
+    field_columns = {"collective": "collective_code", "member": "card_number"}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.levels = Levels()
+
+    def row_key(self, data: dict) -> str:
+        return f"{data['collective_code']}/{data['year']}/{data.get('period') or ''}"
+
+    def subjects_load(self, rows: list[Row]) -> None:
+        """The collectives the rows name, and whether the uploader may see their organizations."""
+        self.collectives = {
+            c.code: c
+            for c in Collective.objects.filter(code__in={row.data["collective_code"] for row in rows}).select_related(
+                "organization"
+            )
+        }
+        self.orgs.load(ids={c.organization_id for c in self.collectives.values()})
+
+    def existing_load(self, rows: list[Row]) -> dict:
+        ratings = self.model.objects.filter(
+            collective__in=list(self.collectives.values()), year__in={row.data["year"] for row in rows}
+        )
+        return {self.stored_key(r.collective_id, r): r for r in ratings}
+
+    def stored_key(self, collective_id: int, rating) -> tuple:
+        return (collective_id, rating.year, rating.period)
+
+    def subject_of(self, row: Row) -> dict | None:
+        """The rating's subject fields for a row, or None with the row's error."""
+        collective = self.collectives.get(row.data["collective_code"])
+        if collective is None or not self.orgs.is_visible(collective.organization_id):
+            row.error("collective_code", collective_out_of_scope_message(row.data["collective_code"]))
+            return None
+        return {"collective": collective}
+
+    def rating_check(self, rating) -> None:
+        collective_rating_check(rating)
+
+    def plan(self, rows: list[Row]) -> tuple[list, list]:
+        for row in rows:
+            row.key = self.row_key(row.data)
+        self.duplicates(rows)
+        rows = [row for row in rows if not row.errors]
+        self.subjects_load(rows)
+        existing = self.existing_load(rows)
+        creates, updates = [], []
+        for row in rows:
+            data = row.data
+            subject = self.subject_of(row)
+            if subject is None:
+                continue
+            resolved = {}
+            for name in LEVEL_COLUMNS:
+                if name in self.present:
+                    resolved[name] = self.levels.resolve(data[name], data["year"], self.subject)
+                    if isinstance(resolved[name], str):
+                        row.error(name, resolved[name])
+            if row.errors:
+                continue
+            period = data.get("period") or ""
+            rating = self.model(**subject, year=data["year"], period=period)
+            rating = existing.get(self.stored_key(subject["collective"].pk, rating), rating)
+            is_new = rating.pk is None
+            values = {f"{name}_id": level.pk if level else None for name, level in resolved.items()}
+            values.update({name: data[name] for name in VALUE_COLUMNS if name in self.present})
+            changed = _changed(rating, values) if not is_new else [n for n, v in values.items() if v not in (None, "")]
+            try:
+                leadership_actor_check(actor=self.scope_user, changed=changed)
+            except ValidationError as error:
+                self.validation_error(row, error)
+                continue
+            for name, value in values.items():
+                setattr(rating, name, value)
+            for name, level in resolved.items():
+                setattr(rating, name, level)
+            try:
+                self.rating_check(rating)
+            except ValidationError as error:
+                self.validation_error(row, error)
+                continue
+            row.obj, row.changed = rating, changed
+            if is_new:
+                row.action = "created"
+                creates.append(rating)
+            elif changed:
+                row.action = "updated"
+                updates.append(rating)
+            else:
+                row.action = "unchanged"
+        return creates, updates
+
+    def write(self, plan) -> None:
+        creates, updates = plan
+        options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
+        if creates:
+            bulk_create_with_history(creates, self.model, **options)
+        if updates:
+            now = timezone.now()
+            for rating in updates:
+                rating.updated_at = now
+            bulk_update_with_history(updates, self.model, WRITTEN_FIELDS, **options)

@@ -1,0 +1,83 @@
+"""Import of leadership collectives: one row per collective code, at an organization in the uploader's scope;
+checked by rules.collectives.collective_check, written set-based."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessments.importing.columns import COLLECTIVES
+from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
+from assessments.models import Collective
+from assessments.rules.access import out_of_scope_message
+from assessments.rules.collectives import collective_check
+
+COLLECTIVE_FIELDS = ("organization", "kind", "name", "valid_from", "valid_to")
+
+
+def collective_out_of_scope_message(code: str) -> str:
+    """The one answer for a collective code the user may not use, whether it exists elsewhere or not."""
+    return _("Không có tập thể mã %(code)s trong phạm vi của bạn.") % {"code": code}
+
+
+class CollectiveHandler(Handler):
+    data_type = COLLECTIVES
+    field_columns = {"organization": "organization_code"}
+
+    def plan(self, rows: list[Row]) -> tuple[list, list]:
+        for row in rows:
+            row.key = row.data["code"]
+        self.duplicates(rows)
+        rows = [row for row in rows if not row.errors]
+        existing = {
+            c.code: c
+            for c in Collective.objects.filter(code__in={row.data["code"] for row in rows}).select_related(
+                "organization"
+            )
+        }
+        self.orgs.load(
+            codes={row.data["organization_code"] for row in rows}, ids={c.organization_id for c in existing.values()}
+        )
+        creates, updates = [], []
+        for row in rows:
+            data = row.data
+            collective = existing.get(data["code"])
+            if collective is not None and not self.orgs.is_visible(collective.organization_id):
+                row.error("code", collective_out_of_scope_message(data["code"]))
+                continue
+            organization = self.orgs.get(data["organization_code"])
+            if organization is None:
+                row.error("organization_code", out_of_scope_message(data["organization_code"]))
+                continue
+            is_new = collective is None
+            if is_new:
+                collective = Collective(code=data["code"])
+            values = {name: data[name] for name in ("kind", "name", "valid_from", "valid_to") if name in self.present}
+            changed = _changed(collective, values)
+            if is_new or collective.organization_id != organization.pk:
+                changed.append("organization_id")
+            for name, value in values.items():
+                setattr(collective, name, value)
+            collective.organization = organization
+            try:
+                collective_check(collective)
+            except ValidationError as error:
+                self.validation_error(row, error)
+                continue
+            row.obj, row.changed = collective, changed
+            if is_new:
+                row.action = "created"
+                creates.append(collective)
+            elif changed:
+                row.action = "updated"
+                updates.append(collective)
+            else:
+                row.action = "unchanged"
+        return creates, updates
+
+    def write(self, plan) -> None:
+        creates, updates = plan
+        options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
+        if creates:
+            bulk_create_with_history(creates, Collective, **options)
+        if updates:
+            bulk_update_with_history(updates, Collective, list(COLLECTIVE_FIELDS), **options)

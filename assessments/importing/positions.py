@@ -1,0 +1,93 @@
+"""Import of posts in leadership collectives: one row per member, collective and start date; the member, the
+collective and the managing committee in the uploader's scope; checked by rules.collectives.position_check."""
+
+from django.core.exceptions import ValidationError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessments.importing.collectives import collective_out_of_scope_message
+from assessments.importing.columns import POSITIONS
+from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
+from assessments.models import Collective, Member, Position
+from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
+from assessments.rules.collectives import position_check
+
+POSITION_FIELDS = ("title", "heads", "end", "managed_by")
+
+
+class PositionHandler(Handler):
+    data_type = POSITIONS
+    field_columns = {"member": "card_number", "collective": "collective_code", "managed_by": "managed_by_code"}
+
+    def plan(self, rows: list[Row]) -> tuple[list, list]:
+        for row in rows:
+            data = row.data
+            row.key = f"{data['card_number']}/{data['collective_code']}/{data['start'].isoformat()}"
+        self.duplicates(rows)
+        rows = [row for row in rows if not row.errors]
+        members = {
+            m.card_number: m for m in Member.objects.filter(card_number__in={row.data["card_number"] for row in rows})
+        }
+        collectives = {
+            c.code: c
+            for c in Collective.objects.filter(code__in={row.data["collective_code"] for row in rows}).select_related(
+                "organization"
+            )
+        }
+        self.orgs.load(
+            codes={row.data["managed_by_code"] for row in rows},
+            ids={m.organization_id for m in members.values()} | {c.organization_id for c in collectives.values()},
+        )
+        existing = {
+            (p.member_id, p.collective_id, p.start): p
+            for p in Position.objects.filter(
+                member__in=list(members.values()), collective__in=list(collectives.values())
+            )
+        }
+        creates, updates = [], []
+        for row in rows:
+            data = row.data
+            member = members.get(data["card_number"])
+            collective = collectives.get(data["collective_code"])
+            managed_by = self.orgs.get(data["managed_by_code"])
+            if member is None or not self.orgs.is_visible(member.organization_id):
+                row.error("card_number", member_out_of_scope_message(data["card_number"]))
+            if collective is None or not self.orgs.is_visible(collective.organization_id):
+                row.error("collective_code", collective_out_of_scope_message(data["collective_code"]))
+            if managed_by is None:
+                row.error("managed_by_code", out_of_scope_message(data["managed_by_code"]))
+            if row.errors:
+                continue
+            position = existing.get((member.pk, collective.pk, data["start"]))
+            is_new = position is None
+            if is_new:
+                position = Position(member=member, collective=collective, start=data["start"])
+            values = {name: data[name] for name in ("title", "heads", "end") if name in self.present}
+            changed = _changed(position, values)
+            if is_new or position.managed_by_id != managed_by.pk:
+                changed.append("managed_by_id")
+            for name, value in values.items():
+                setattr(position, name, value)
+            position.managed_by = managed_by
+            try:
+                position_check(position)
+            except ValidationError as error:
+                self.validation_error(row, error)
+                continue
+            row.obj, row.changed = position, changed
+            if is_new:
+                row.action = "created"
+                creates.append(position)
+            elif changed:
+                row.action = "updated"
+                updates.append(position)
+            else:
+                row.action = "unchanged"
+        return creates, updates
+
+    def write(self, plan) -> None:
+        creates, updates = plan
+        options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
+        if creates:
+            bulk_create_with_history(creates, Position, **options)
+        if updates:
+            bulk_update_with_history(updates, Position, list(POSITION_FIELDS), **options)
