@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from assessments import demo
+from assessments.common.vocabulary import number_text
 
 
 class Command(BaseCommand):
@@ -29,10 +31,12 @@ class Command(BaseCommand):
             )
         # The July 2025 structure is part of the default demo now; the option stays accepted and changes nothing.
         counts = demo.demo_load()
+        with translation.override("vi"):
+            organizations, units, members = (number_text(counts[key]) for key in ("organizations", "units", "members"))
         self.stdout.write(
-            f"Đã nạp dữ liệu mẫu: {counts['organizations']} tổ chức ({counts['units']} đơn vị trực thuộc huyện), "
-            f"{counts['members']} đảng viên, xếp loại các năm {', '.join(map(str, demo.YEARS))} "
-            "và năm 2025 (6 xã mới, có chấm điểm)."
+            f"Đã nạp dữ liệu mẫu: {organizations} tổ chức ({units} đơn vị trực thuộc huyện), {members} đảng viên, "
+            f"xếp loại các năm {', '.join(map(str, demo.YEARS))} và 2019; năm 2025 của 6 xã mới (có chấm điểm) và "
+            "quý I–III năm 2026."
         )
         names = ", ".join(username for username, *_rest in demo.ACCOUNTS)
         self.stdout.write(f"Tài khoản mẫu: {names} — mật khẩu: {demo.DEMO_PASSWORD}")
