@@ -131,10 +131,10 @@ def summaries_read(*, organizations, year: int, period: str = "") -> dict[str, d
     return {row.organization.code: _summary_dict(organization=row.organization, year=year, row=row) for row in rows}
 
 
-def score_bands(*, organization: Organization, year: int, period: str = "") -> dict | None:
+def score_bands(*, organization: Organization, year: int, period: str = "", scheme=None) -> dict | None:
     """For a scored year (or one of its quarters): how many rated units directly under the organization, and rated
     members of its subtree, have a score in each level's band (vocabulary.band_bounds), best first; None for a year
-    without scores. Two aggregate queries, whatever the number of rows."""
+    without scores. Two aggregate queries, whatever the number of rows (and one for the scheme unless given)."""
     from dataclasses import dataclass
 
     from django.db.models import Count, Q
@@ -142,7 +142,7 @@ def score_bands(*, organization: Organization, year: int, period: str = "") -> d
     from assessments.common.vocabulary import band_bounds, band_text, levels_of
     from assessments.models import MemberAssessment, Subject, UnitAssessment
 
-    scheme = scheme_for_year(year)
+    scheme = scheme if scheme is not None else scheme_for_year(year)
     if scheme is None or not scheme.is_scored:
         return None
     levels = levels_of(scheme)

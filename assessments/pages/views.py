@@ -115,7 +115,9 @@ def home(request):
     context["trend_chart"] = _trend_chart(context["trend"], request.LANGUAGE_CODE, provisional)
     context["scheme_changes"] = dashboard.scheme_changes(context["trend"])
     context["pending"] = dashboard.units_not_submitted(organization=organization, year=year)
-    context["score_bands"] = selectors.score_bands(organization=organization, year=year, period=period)
+    context["score_bands"] = selectors.score_bands(
+        organization=organization, year=year, period=period, scheme=headline.scheme if headline else None
+    )
     finished = dashboard.last_finished_year(organization=organization, before=year, open_=provisional)
     weak = dashboard.weak_units(organization=organization, year=finished) if finished else []
     context["weak_year"] = finished

@@ -404,7 +404,7 @@ def report_build(*, organization: Organization, year: int) -> Report:
         ),
         trend=_trend(organization=organization, year=year),
         generated_on=timezone.localdate(),
-        score_bands=score_bands(organization=organization, year=year),
+        score_bands=score_bands(organization=organization, year=year, scheme=scheme),
     )
 
 
