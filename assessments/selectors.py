@@ -143,10 +143,10 @@ def notices_unread_count(user) -> int:
     return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 
-def score_bands(*, organization: Organization, year: int, scheme: RatingScheme | None, period: str = "") -> dict | None:
+def score_bands(*, organization: Organization, year: int, period: str = "", scheme=None) -> dict | None:
     """For a scored year (or one of its quarters): how many rated units directly under the organization, and rated
     members of its subtree, have a score in each level's band (vocabulary.band_bounds), best first; None for a year
-    without scores. The levels and two aggregate queries, whatever the number of rows."""
+    without scores. Two aggregate queries, whatever the number of rows (and one for the scheme unless given)."""
     from dataclasses import dataclass
 
     from django.db.models import Count, Q
@@ -154,7 +154,7 @@ def score_bands(*, organization: Organization, year: int, scheme: RatingScheme |
     from assessments.common.vocabulary import band_bounds, band_text, levels_of
     from assessments.models import MemberAssessment, Subject, UnitAssessment
 
-    # The caller has the year's scheme already (the headline, the report): a year without scores costs no query.
+    scheme = scheme if scheme is not None else scheme_for_year(year)
     if scheme is None or not scheme.is_scored:
         return None
     levels = levels_of(scheme)
