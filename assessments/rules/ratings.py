@@ -41,7 +41,7 @@ def level_check(*, level: RatingLevel | None, year: int, subject: str, field: st
             {
                 field: _("Mức “%(level)s” thuộc %(other)s, không dùng cho năm %(year)s (%(scheme)s).")
                 % {
-                    "level": level.label_vi,
+                    "level": level.label,
                     "other": scheme_title(level.scheme),
                     "year": year,
                     "scheme": scheme_title(scheme),
@@ -52,7 +52,7 @@ def level_check(*, level: RatingLevel | None, year: int, subject: str, field: st
         raise ValidationError(
             {
                 field: _("Mức “%(level)s” dành cho %(subject)s, không dùng ở đây.")
-                % {"level": level.label_vi, "subject": Subject(level.subject).label}
+                % {"level": level.label, "subject": Subject(level.subject).label}
             }
         )
 

@@ -150,9 +150,9 @@ def score_check(*, assessment, subject: str) -> None:
         failures = _level_failures(level, assessment)
         message = _("Điểm %(score)s thuộc khung %(band)s (%(range)s); mức %(level)s cần %(needs)s.") % {
             "score": score_text(assessment.score),
-            "band": band.label_vi if band else "—",
+            "band": band.label if band else "—",
             "range": band_text(levels, band) if band else "—",
-            "level": level.label_vi,
+            "level": level.label,
             "needs": _(", ").join(failures),
         }
         raise ValidationError({"level": message})
@@ -163,6 +163,6 @@ def score_check(*, assessment, subject: str) -> None:
                     "Điểm %(score)s cho phép mức %(allowed)s; xếp mức thấp hơn (%(level)s) phải ghi lý do "
                     "(ví dụ bị kỷ luật trong năm)."
                 )
-                % {"score": score_text(assessment.score), "allowed": allowed.label_vi, "level": level.label_vi}
+                % {"score": score_text(assessment.score), "allowed": allowed.label, "level": level.label}
             }
         )
