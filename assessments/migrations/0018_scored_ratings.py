@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 help_text="Phần trăm số nhiệm vụ được giao hoàn thành chậm.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="tỉ lệ nhiệm vụ chậm tối đa (%)",
+                verbose_name="tỷ lệ nhiệm vụ chậm tối đa (%)",
             ),
         ),
         migrations.AddField(
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 help_text="Phần trăm số nhiệm vụ được giao đã hoàn thành, đúng hạn hoặc chậm.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="tỉ lệ nhiệm vụ hoàn thành tối thiểu (%)",
+                verbose_name="tỷ lệ nhiệm vụ hoàn thành tối thiểu (%)",
             ),
         ),
         migrations.AddField(
@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
                 help_text="Phần trăm số nhiệm vụ được giao hoàn thành vượt mức.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="tỉ lệ nhiệm vụ vượt mức tối thiểu (%)",
+                verbose_name="tỷ lệ nhiệm vụ vượt mức tối thiểu (%)",
             ),
         ),
         migrations.AddField(
@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                 help_text="Phần trăm số nhiệm vụ được giao hoàn thành đúng hạn.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="tỉ lệ nhiệm vụ đúng hạn tối thiểu (%)",
+                verbose_name="tỷ lệ nhiệm vụ đúng hạn tối thiểu (%)",
             ),
         ),
         migrations.AddField(
@@ -283,7 +283,7 @@ class Migration(migrations.Migration):
                 help_text="Phần trăm số nhiệm vụ được giao hoàn thành chậm.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="tỉ lệ nhiệm vụ chậm tối đa (%)",
+                verbose_name="tỷ lệ nhiệm vụ chậm tối đa (%)",
             ),
         ),
         migrations.AddField(
@@ -294,7 +294,7 @@ class Migration(migrations.Migration):
                 help_text="Phần trăm số nhiệm vụ được giao đã hoàn thành, đúng hạn hoặc chậm.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="tỉ lệ nhiệm vụ hoàn thành tối thiểu (%)",
+                verbose_name="tỷ lệ nhiệm vụ hoàn thành tối thiểu (%)",
             ),
         ),
         migrations.AddField(
@@ -305,7 +305,7 @@ class Migration(migrations.Migration):
                 help_text="Phần trăm số nhiệm vụ được giao hoàn thành vượt mức.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="tỉ lệ nhiệm vụ vượt mức tối thiểu (%)",
+                verbose_name="tỷ lệ nhiệm vụ vượt mức tối thiểu (%)",
             ),
         ),
         migrations.AddField(
@@ -316,7 +316,7 @@ class Migration(migrations.Migration):
                 help_text="Phần trăm số nhiệm vụ được giao hoàn thành đúng hạn.",
                 null=True,
                 validators=[django.core.validators.MaxValueValidator(100)],
-                verbose_name="tỉ lệ nhiệm vụ đúng hạn tối thiểu (%)",
+                verbose_name="tỷ lệ nhiệm vụ đúng hạn tối thiểu (%)",
             ),
         ),
         migrations.AddField(

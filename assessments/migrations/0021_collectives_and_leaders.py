@@ -23,9 +23,9 @@ IN_FORCE = {
     ("hd43-2025", "leader_before_collective"): (
         "Quy định 366-QĐ/TW: xếp loại người đứng đầu sau khi xếp loại tập thể", {}),
     ("hd21-2019", "leader_cap_20"): (
-        "Hướng dẫn 21-HD/BTCTW: tỉ lệ cá nhân hoàn thành xuất sắc trong nhóm chức danh tương đương", {}),
+        "Hướng dẫn 21-HD/BTCTW: tỷ lệ cá nhân hoàn thành xuất sắc trong nhóm chức danh tương đương", {}),
     ("hd25-2023", "leader_cap_20"): (
-        "Quy định 124-QĐ/TW: tỉ lệ cá nhân hoàn thành xuất sắc trong nhóm chức danh tương đương", {}),
+        "Quy định 124-QĐ/TW: tỷ lệ cá nhân hoàn thành xuất sắc trong nhóm chức danh tương đương", {}),
     ("hd21-2019", "leadership_disciplined"): (
         "Hướng dẫn 21-HD/BTCTW: tập thể lãnh đạo có thành viên bị kỷ luật từ cảnh cáo trở lên", {}),
     ("hd25-2023", "leadership_disciplined"): (

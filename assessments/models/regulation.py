@@ -27,7 +27,7 @@ class Rule(models.TextChoices):
     FOUNDED_RECENTLY = "founded_recently", _("Tổ chức đảng thành lập chưa đủ thời gian")
     LEADER_ABOVE_COLLECTIVE = "leader_above_collective", _("Người đứng đầu xếp cao hơn tập thể mình đứng đầu")
     LEADER_BEFORE_COLLECTIVE = "leader_before_collective", _("Người đứng đầu xếp loại trước tập thể")
-    LEADER_CAP_20 = "leader_cap_20", _("Cá nhân lãnh đạo xuất sắc không quá tỉ lệ trong nhóm chức danh tương đương")
+    LEADER_CAP_20 = "leader_cap_20", _("Cá nhân lãnh đạo xuất sắc không quá tỷ lệ trong nhóm chức danh tương đương")
     LEADERSHIP_DISCIPLINED = "leadership_disciplined", _("Tập thể lãnh đạo có thành viên hoặc tổ chức bị kỷ luật")
 
 

@@ -103,17 +103,17 @@ class RatingLevel(models.Model):
     # The band of a scored scheme: from min_score (inclusive) to the next higher level's min_score (exclusive).
     min_score = score_field(_("điểm tối thiểu"))
     min_on_time_percent = share_field(
-        _("tỉ lệ nhiệm vụ đúng hạn tối thiểu (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành đúng hạn.")
+        _("tỷ lệ nhiệm vụ đúng hạn tối thiểu (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành đúng hạn.")
     )
     min_exceeded_percent = share_field(
-        _("tỉ lệ nhiệm vụ vượt mức tối thiểu (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành vượt mức.")
+        _("tỷ lệ nhiệm vụ vượt mức tối thiểu (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành vượt mức.")
     )
     min_done_percent = share_field(
-        _("tỉ lệ nhiệm vụ hoàn thành tối thiểu (%)"),
+        _("tỷ lệ nhiệm vụ hoàn thành tối thiểu (%)"),
         _("Phần trăm số nhiệm vụ được giao đã hoàn thành, đúng hạn hoặc chậm."),
     )
     max_late_percent = share_field(
-        _("tỉ lệ nhiệm vụ chậm tối đa (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành chậm.")
+        _("tỷ lệ nhiệm vụ chậm tối đa (%)"), _("Phần trăm số nhiệm vụ được giao hoàn thành chậm.")
     )
     history = HistoricalRecords()
 
