@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 
-from assessments.reports import build as reports
 from assessments.cycle.rules import member_rating_counts
 from assessments.models import Kind, MemberAssessment, NotRatedReason, PeriodRule, Sector, UnitAssessment
 from assessments.regulation.periods import not_rated_reason_labels
+from assessments.reports import build as reports
 from tests.factories import MemberFactory, OrganizationFactory
 from tests.regulation.helpers import member_rated
 
@@ -62,7 +62,8 @@ def test_the_portal_counts_label_the_reason_with_the_months(tree):
 
 def test_the_report_lists_the_reason_with_the_months(tree):
     new = OrganizationFactory(code="BS-MOI", name="Chi bộ Doanh nghiệp mới", kind=Kind.GRASSROOTS_CELL,
-                              sector=Sector.ENTERPRISE, parent=tree["BS"], valid_from=datetime.date(2019, 9, 1))  # fmt: skip
+                              sector=Sector.ENTERPRISE, parent=tree["BS"],
+                              valid_from=datetime.date(2019, 9, 1))  # fmt: skip
     UnitAssessment.objects.create(organization=new, year=2019, level=None,
                                   not_rated_reason=NotRatedReason.FOUNDED_RECENTLY)  # fmt: skip
     _not_rated_recently_admitted(new, 2019, "Vi Văn Mười")
