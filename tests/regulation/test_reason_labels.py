@@ -75,3 +75,20 @@ def test_the_report_lists_the_reason_with_the_months(tree):
     assert {reason.label for reason in report.unit_reasons} >= {"Thành lập chưa đủ 9 tháng"}
     assert {reason.label for reason in report.member_reasons} >= {"Vào Đảng chưa đủ 3 tháng"}
     assert {row.code: row.reason_label for row in report.unit_annex}["BS-MOI"] == "Thành lập chưa đủ 9 tháng"
+
+
+def test_the_portal_and_the_review_page_label_a_cells_reason_with_the_months(client, tree, officer,
+                                                                              secretary_nhat_tien):  # fmt: skip
+    from tests.cycle_factories import year_opened
+
+    year_opened(officer=officer, tree=tree)  # 2025, under HD 43
+    _months("hd43-2025", "founded_recently", 9)
+    UnitAssessment.objects.create(organization=tree["BS-NHAT-TIEN-02"], year=2025, level=None,
+                                  not_rated_reason=NotRatedReason.FOUNDED_RECENTLY)  # fmt: skip
+    client.force_login(secretary_nhat_tien)
+    page = client.get("/portal/BS-NHAT-TIEN/2025/").content.decode()
+    assert "Không xếp loại: Thành lập chưa đủ 9 tháng" in page and "Thành lập chưa đủ 6 tháng" not in page
+    client.force_login(officer)
+    page = client.get("/review/BS-NHAT-TIEN/2025/").content.decode()
+    cells = page[page.index('id="cells"') : page.index("</table>", page.index('id="cells"'))]
+    assert "Thành lập chưa đủ 9 tháng" in cells
