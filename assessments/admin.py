@@ -33,7 +33,7 @@ from assessments.models import (
     User,
     YearCycle,
 )
-from assessments.permissions import WRITE_MEMBERS
+from assessments.permissions import WRITE_MEMBERS, organizations_visible_to
 from assessments.rules import members as rules_members
 from assessments.rules.access import write_check
 
@@ -143,6 +143,15 @@ class OrganizationAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["parent", "successors"]
     readonly_fields = ["path"]
     form = rule_checked_form(Organization, services.organization_write_check, with_actor=True)
+    # The pickers (model, field) that offer only the organizations in the user's scope; the form behind each limits
+    # its choices the same way (formfield_for_foreignkey), so a pk typed in by hand is refused too.
+    scoped_pickers = {("rulesetting", "organization")}
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if (request.GET.get("model_name"), request.GET.get("field_name")) in self.scoped_pickers:
+            queryset = queryset.filter(pk__in=organizations_visible_to(request.user).values("pk"))
+        return queryset, duplicates
 
     def save_model(self, request, obj, form, change):
         services.organization_save(organization=obj, actor=request.user)

@@ -110,11 +110,14 @@ class SelfLevelForm(forms.Form):
         return {"yes": True, "no": False}.get(self.cleaned_data.get("mass_organizations") or "")
 
 
-def cell_choices(levels: list[RatingLevel]) -> list[tuple[str, str]]:
+def cell_choices(levels: list[RatingLevel], reason_labels: dict | None = None) -> list[tuple[str, str]]:
+    """A cell's choices: the year's levels, then the unit reasons (labelled with the period's months when given)."""
+    labels = reason_labels or {}
     choices = [("", "—")]
     choices += [(f"level:{lv.pk}", lv.label) for lv in levels]
     choices += [
-        (f"reason:{code}", _("Không xếp loại: %(r)s") % {"r": NotRatedReason(code).label}) for code in UNIT_REASONS
+        (f"reason:{code}", _("Không xếp loại: %(r)s") % {"r": labels.get(code) or NotRatedReason(code).label})
+        for code in UNIT_REASONS
     ]
     return choices
 
@@ -130,13 +133,14 @@ class CellLevelsForm(forms.Form):
         current: dict,
         scored=False,
         scores: dict | None = None,
+        reason_labels: dict | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.cells = cells
         self.levels = {lv.pk: lv for lv in levels}
         self.scored = scored
-        choices = cell_choices(levels)
+        choices = cell_choices(levels, reason_labels)
         for cell in cells:
             self.fields[f"cell_{cell.pk}"] = forms.ChoiceField(
                 label=cell.name,

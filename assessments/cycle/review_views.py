@@ -13,6 +13,7 @@ from assessments.cycle import forms, notices, rules
 from assessments.cycle import services as cycle_services
 from assessments.cycle.views import form_errors_add, reviewer_require
 from assessments.models import Submission, SubmissionStatus, UnitAssessment
+from assessments.regulation.periods import not_rated_reason_labels
 from assessments.rules.scores import SCORE_FIELDS
 
 # --- review (officers act, leaders read) ------------------------------------------------------------------------------
@@ -82,6 +83,11 @@ def _review_render(request, submission: Submission):
         a.organization_id: a
         for a in UnitAssessment.objects.yearly().filter(organization__in=cells, year=year).select_related("level")
     }
+    # A cell not rated shows its reason with the period's months ("Thành lập chưa đủ 6 tháng"): one query, if any.
+    not_rated = [a for a in cell_ratings.values() if a.level_id is None and a.not_rated_reason]
+    labels = not_rated_reason_labels(year) if not_rated else {}
+    for rating in not_rated:
+        rating.reason_label = labels[rating.not_rated_reason]
     history = submission.history.select_related("history_user").order_by("-history_date")
     rating_history = (
         own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []

@@ -23,12 +23,12 @@ from assessments.cycle.selectors import cycle_units, status_counts, unit_levels
 from assessments.models import (
     MemberAssessment,
     Membership,
-    NotRatedReason,
     Organization,
     Submission,
     UnitAssessment,
     year_end,
 )
+from assessments.regulation.periods import not_rated_reason_labels
 
 __all__ = [
     "DOCX_MAX_ENTRIES",
@@ -66,7 +66,8 @@ class ChecklistItem:
 
 
 def member_rating_counts(*, organization: Organization, year: int) -> dict:
-    """Members of the unit at year end, how many have a rating row for the year, and counts by level (two queries)."""
+    """Members of the unit at year end, how many have a rating row for the year, and counts by level (two queries; a
+    third for the reasons' labels when someone is not rated)."""
     day = year_end(year)
     memberships = Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day).filter(
         Q(end__isnull=True) | Q(end__gte=day)
@@ -86,11 +87,13 @@ def member_rating_counts(*, organization: Organization, year: int) -> dict:
         .annotate(n=Count("id"))
         .order_by("level__rank", "not_rated_reason")
     )
+    # The reasons' labels carry the period's months: read once, and only when someone is not rated.
+    labels = not_rated_reason_labels(year) if any(not row["level__code"] for row in by_level) else {}
     for row in by_level:
         if row["level__code"]:
             row["label"] = level_label(row["level__label_vi"], row["level__label_en"])
         else:
-            reason = NotRatedReason(row["not_rated_reason"]).label if row["not_rated_reason"] else ""
+            reason = labels.get(row["not_rated_reason"], "")
             row["label"] = _("Không xếp loại: %(reason)s") % {"reason": reason}
     return {"total": totals["total"], "missing": totals["missing"], "by_level": by_level}
 

@@ -27,6 +27,7 @@ from assessments.models import (
     UnitAssessment,
     YearCycle,
 )
+from assessments.regulation.periods import not_rated_reason_labels
 
 # --- fetching a unit's file ------------------------------------------------------------------------------------------
 
@@ -227,7 +228,7 @@ def _portal_failed(request, submission: Submission, bound: dict):
     return redirect("assessments:portal_detail", code, year)
 
 
-def _portal_restore(request, submission: Submission, *, cells, levels) -> dict:
+def _portal_restore(request, submission: Submission, *, cells, levels, reason_labels=None) -> dict:
     """The forms of a refused action, bound again to what was sent and showing the errors it got (once)."""
     year = submission.cycle.year
     kept = postback.postback_take(request, page=["portal", submission.organization.code, year])
@@ -235,7 +236,12 @@ def _portal_restore(request, submission: Submission, *, cells, levels) -> dict:
         "upload": lambda data: forms.DocumentUploadForm(data),
         "self_level": lambda data: forms.SelfLevelForm(data, year=year),
         "cells": lambda data: forms.CellLevelsForm(
-            data, cells=cells, levels=levels, current={}, scored=submission.cycle.scheme.is_scored
+            data,
+            cells=cells,
+            levels=levels,
+            current={},
+            scored=submission.cycle.scheme.is_scored,
+            reason_labels=reason_labels,
         ),
     }
     return {key: value if isinstance(value, list) else value.bind(build[key]) for key, value in kept.items()}
@@ -255,15 +261,23 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     cells = rules.decided_cells(organization, year)
     current_scores: dict = {}
     current = _cells_current(cells, year, current_scores)
-    bound = forms_bound or _portal_restore(request, submission, cells=cells, levels=levels)
+    # The cells' reasons show the period's months ("Thành lập chưa đủ 6 tháng"): one query, only with cells.
+    reason_labels = not_rated_reason_labels(year) if cells else {}
+    bound = forms_bound or _portal_restore(request, submission, cells=cells, levels=levels,
+                                           reason_labels=reason_labels)  # fmt: skip
     upload_form = bound.get("upload") or forms.DocumentUploadForm()
     self_form = bound.get("self_level") or forms.SelfLevelForm(
         year=year, initial={"level": own.self_level_id if own else None}
     )
     cells_form = bound.get("cells") or forms.CellLevelsForm(
-        cells=cells, levels=levels, current=current, scored=submission.cycle.scheme.is_scored, scores=current_scores
+        cells=cells,
+        levels=levels,
+        current=current,
+        scored=submission.cycle.scheme.is_scored,
+        scores=current_scores,
+        reason_labels=reason_labels,
     )
-    choice_labels = dict(forms.cell_choices(levels))
+    choice_labels = dict(forms.cell_choices(levels, reason_labels))
     cell_rows = [(cell, choice_labels.get(current.get(cell.pk, ""), "—")) for cell in cells]
     checks = rules.submission_checks(submission=submission, level=own.self_level if own else None)
     members = rules.member_rating_counts(organization=organization, year=year)

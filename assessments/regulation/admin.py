@@ -5,6 +5,7 @@ suspended times, overrides (read only); all with history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments import permissions
 from assessments.models import Discipline, GuidancePeriod, MemberStatusSpan, PeriodRule, RuleOverride, RuleSetting
 from assessments.regulation import services
 
@@ -91,6 +92,12 @@ class RuleSettingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["organization"]
     fields = ["organization", "period_rule", "enabled", "reason", "set_by", "set_at"]
     readonly_fields = ["set_by", "set_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            # A committee switches rules for its own subtree only: the picker offers nothing else.
+            kwargs["queryset"] = permissions.organizations_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.rule_setting_save(

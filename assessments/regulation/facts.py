@@ -1,6 +1,7 @@
 """The year's facts of one or more subtrees that the unit rules judge, loaded set-based (a fixed number of queries
 whatever the number of units): the units that existed on 31 December, their stored ratings, their members' levels,
-and the discipline records of the year (read only when a rule asks for them)."""
+the discipline records of the year, and who sat on the units' party leadership collectives with the decisions of the
+year against them (each read only when a rule asks for it)."""
 
 import datetime
 from collections import Counter
@@ -10,7 +11,18 @@ from functools import cached_property
 from django.db.models import Count, Q
 
 from assessments.common.vocabulary import year_end
-from assessments.models import Discipline, MemberAssessment, Organization, UnitAssessment
+from assessments.models import (
+    Collective,
+    CollectiveKind,
+    Discipline,
+    MemberAssessment,
+    Organization,
+    UnitAssessment,
+)
+
+# The party's own leadership collectives of a unit (HD 21's "tập thể lãnh đạo"); the government and mass
+# organizations' collectives are judged by their own rules (leadership_disciplined).
+PARTY_COLLECTIVES = (CollectiveKind.STANDING_BOARD, CollectiveKind.PARTY_COMMITTEE, CollectiveKind.CELL_COMMITTEE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,15 @@ class MemberRecord:
     record_id: int
     form: str
     corruption: bool
+
+
+@dataclass(frozen=True)
+class CollectiveMemberRecord:
+    """A discipline decision of the year against a member who held a post in the year in one of a unit's party
+    leadership collectives."""
+
+    record_id: int
+    form: str
 
 
 def _under(roots: list[Organization], prefix: str = "") -> Q:
@@ -151,6 +172,51 @@ class SubtreeFacts:
     @property
     def member_records(self) -> list[MemberRecord]:
         return self._records[1]
+
+    @cached_property
+    def _collective_members(self) -> dict[int, set[int]]:
+        """The members holding a post at some time in the year in each unit's party leadership collectives, by unit
+        id; a unit with such a collective in the year but nobody recorded in it maps to an empty set (one query)."""
+        if not self.roots:
+            return {}
+        first, last = datetime.date(self.year, 1, 1), year_end(self.year)
+        in_year = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first)
+        )
+        rows = (
+            Collective.objects.filter(_under(self.roots, "organization__"), in_year, kind__in=PARTY_COLLECTIVES)
+            .values_list("organization_id", "positions__member_id", "positions__start", "positions__end")
+        )  # fmt: skip
+        found: dict[int, set[int]] = {}
+        for organization_id, member_id, start, end in rows:
+            members = found.setdefault(organization_id, set())
+            if member_id is not None and start <= last and (end is None or end >= first):
+                members.add(member_id)
+        return found
+
+    @cached_property
+    def _collective_member_records(self) -> dict[int, list[CollectiveMemberRecord]]:
+        """The year's decisions against the members of the units' party leadership collectives, by member (one
+        query, none when no unit has such a collective)."""
+        members = set().union(*self._collective_members.values()) if self._collective_members else set()
+        if not members:
+            return {}
+        first, last = datetime.date(self.year, 1, 1), year_end(self.year)
+        rows = Discipline.objects.filter(member_id__in=members, decided_on__gte=first, decided_on__lte=last)
+        found: dict[int, list[CollectiveMemberRecord]] = {}
+        for pk, member_id, form in rows.values_list("pk", "member_id", "form"):
+            found.setdefault(member_id, []).append(CollectiveMemberRecord(pk, form))
+        return found
+
+    def has_leadership_collective(self, organization: Organization) -> bool:
+        """Whether a party leadership collective of the unit is recorded for the year."""
+        return organization.pk in self._collective_members
+
+    def collective_member_records(self, organization: Organization) -> list[CollectiveMemberRecord]:
+        """The year's decisions against the members of the unit's party leadership collectives."""
+        members = self._collective_members.get(organization.pk, set())
+        records = self._collective_member_records
+        return [record for member in sorted(members) for record in records.get(member, ())]
 
 
 def facts_load(*, roots: list[Organization], year: int) -> SubtreeFacts:

@@ -22,7 +22,7 @@ from assessments.models import (
     PeriodRule,
     Rule,
 )
-from assessments.regulation.periods import RuleInForce, rule_in_force
+from assessments.regulation.periods import RuleInForce, not_rated_reason_label, rule_in_force
 from assessments.regulation.units import _result, bound_allows, day_text, months_before_year_end
 
 MEMBER_RULES = (Rule.MEMBER_DISCIPLINED, Rule.SICK_LEAVE, Rule.CIVIL_SERVANT_LEVEL, Rule.ADMITTED_RECENTLY)
@@ -231,14 +231,16 @@ def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
 
 def year_notes(member: Member, *, year: int) -> None:
     """Sets on a member read through members_with_year_notes `reason_suggested_code` and `reason_suggested` (the
-    suggested not-rated reason and its label, or "") and `discipline_label` (the form of the year's latest
-    discipline, or ""); no query."""
+    suggested not-rated reason and its label, or ""), `reason_label` (the label of the reason stored with the year's
+    rating, with the period's months, or "") and `discipline_label` (the form of the year's latest discipline, or
+    ""); no query."""
     months = int(member.admitted_recently_months) if member.admitted_recently_months is not None else None
     code = member.status_of_year or ""
     if not code and _admitted_after(member, year, months):
         code = NotRatedReason.ADMITTED_RECENTLY.value
     member.reason_suggested_code = code
-    member.reason_suggested = NotRatedReason(code).label if code else ""
-    if code == NotRatedReason.ADMITTED_RECENTLY:  # the period's months, not the 6 the reason's label names
-        member.reason_suggested = _("Vào Đảng chưa đủ %(months)s tháng") % {"months": months}
+    member.reason_suggested = not_rated_reason_label(code, months)
+    rating = getattr(member, "rating", None)
+    stored = rating.not_rated_reason if rating is not None and rating.level_id is None else ""
+    member.reason_label = not_rated_reason_label(stored, months)
     member.discipline_label = DisciplineForm(member.discipline_form).label if member.discipline_form else ""

@@ -1,10 +1,12 @@
-"""The rules in force in a year: the enabled rows of the guidance period covering it, with their source and numbers."""
+"""The rules in force in a year: the enabled rows of the guidance period covering it, with their source and numbers;
+and the not-rated reasons' labels with the period's months."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from assessments.models import GuidancePeriod, PeriodRule
+from assessments.models import GuidancePeriod, NotRatedReason, PeriodRule, Rule
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,29 @@ def rules_in_force(year: int) -> dict[str, RuleInForce]:
 def rule_in_force(rule: str, year: int) -> RuleInForce | None:
     """One rule if it binds in the year, else None."""
     return rules_in_force(year).get(rule)
+
+
+# The reasons whose label carries the months of a period rule (the stored code stays the same whatever the months).
+_REASON_RULES = {
+    NotRatedReason.ADMITTED_RECENTLY: Rule.ADMITTED_RECENTLY,
+    NotRatedReason.FOUNDED_RECENTLY: Rule.FOUNDED_RECENTLY,
+}
+
+
+def not_rated_reason_label(code: str, months: int | None = None) -> str:
+    """A not-rated reason's label, "Vào Đảng chưa đủ N tháng" / "Thành lập chưa đủ N tháng" with the period's months
+    when known (the stored label, which says 6, otherwise); "" for no reason."""
+    if not code:
+        return ""
+    if isinstance(months, int) and code == NotRatedReason.ADMITTED_RECENTLY:
+        return _("Vào Đảng chưa đủ %(months)s tháng") % {"months": months}
+    if isinstance(months, int) and code == NotRatedReason.FOUNDED_RECENTLY:
+        return _("Thành lập chưa đủ %(months)s tháng") % {"months": months}
+    return str(NotRatedReason(code).label)
+
+
+def not_rated_reason_labels(year: int | None) -> dict[str, str]:
+    """Every not-rated reason's label by code for a year, with the months of the period covering it (its row, on or
+    off; the stored labels when no year is known or no row gives months); one query when a year is given."""
+    months = {row.rule: row.parameters.get("months") for row in period_rules(year)} if year is not None else {}
+    return {code: not_rated_reason_label(code, months.get(_REASON_RULES.get(code))) for code in NotRatedReason.values}

@@ -156,6 +156,35 @@ def _directly_below(path: str, organization: Organization) -> bool:
     return _below(path, organization) and path[len(organization.path) :].count("/") == 1
 
 
+def _member_reasons(rule: RuleInForce, organization: Organization, facts: SubtreeFacts, numbers: dict) -> list:
+    """The decisions at `member_form` or above against the members of the unit's party leadership collectives, or,
+    where the unit has no such collective recorded for the year, against the members whose membership is in the unit
+    itself (the approximation kept from before collectives existed)."""
+    floor = form_severity(rule["member_form"])
+    form = _form_label(rule["member_form"]).lower()
+    if facts.has_leadership_collective(organization):
+        records = facts.collective_member_records(organization)
+        n = len({record.record_id for record in records if form_severity(record.form) >= floor})
+        if not n:
+            return []
+        numbers["members"] = n
+        return [
+            _("%(n)s quyết định kỷ luật thành viên tập thể lãnh đạo của đơn vị từ mức %(form)s trở lên")
+            % {"n": n, "form": form}
+        ]
+    n = len(
+        {
+            record.record_id
+            for record in facts.member_records
+            if record.organization_id == organization.pk and form_severity(record.form) >= floor
+        }
+    )
+    if not n:
+        return []
+    numbers["members"] = n
+    return [_("%(n)s quyết định kỷ luật đảng viên của đơn vị từ mức %(form)s trở lên") % {"n": n, "form": form}]
+
+
 def _discipline_reasons(rule: RuleInForce, organization: Organization, facts: SubtreeFacts) -> tuple[list, dict]:
     """The reasons the year's records give to bound a collective's level, with their numbers."""
     reasons, numbers = [], {}
@@ -166,20 +195,7 @@ def _discipline_reasons(rule: RuleInForce, organization: Organization, facts: Su
         numbers["own"] = own
         reasons.append(_("đơn vị bị kỷ luật %(n)s lần trong năm") % {"n": own})
     if rule["member_form"]:
-        floor = form_severity(rule["member_form"])
-        n = len(
-            {
-                record.record_id
-                for record in facts.member_records
-                if record.organization_id == organization.pk and form_severity(record.form) >= floor
-            }
-        )
-        if n:
-            numbers["members"] = n
-            reasons.append(
-                _("%(n)s quyết định kỷ luật đảng viên của đơn vị từ mức %(form)s trở lên")
-                % {"n": n, "form": _form_label(rule["member_form"]).lower()}
-            )
+        reasons += _member_reasons(rule, organization, facts, numbers)
     if rule["subordinate_corruption"]:
         below = [record for record in facts.member_records if record.corruption and _below(record.path, organization)]
         corruption = sum(1 for record in units if record.corruption and _below(record.path, organization))

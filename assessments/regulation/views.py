@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import permissions
-from assessments.models import GuidancePeriod, PeriodRule, Rule
+from assessments.models import GuidancePeriod, PeriodRule
 from assessments.regulation import run, selectors, services
 from assessments.regulation.forms import RuleSettingForm
 from assessments.regulation.periods import period_for_year
@@ -24,6 +24,7 @@ def regulation_checks(request, code: str, year: int):
         permissions.may_read_review(request.user), _("Chỉ cán bộ Ban Tổ chức và lãnh đạo xem được trang này.")
     )
     results = run.reported(run.subtree_checks(organization=organization, year=year))
+    parents = selectors.parent_names(organizations=[result.organization for result in results], root=organization)
     return render(
         request,
         "assessments/regulation_checks.html",
@@ -31,10 +32,9 @@ def regulation_checks(request, code: str, year: int):
             "organization": organization,
             "year": year,
             "period": period_for_year(year),
-            "results": results,
+            "rows": [(result, parents.get(result.organization.pk, "")) for result in results],
             "failed": sum(1 for result in results if result.failed),
             "overridden": sum(1 for result in results if result.overridden),
-            "rule_labels": dict(Rule.choices),
         },
     )
 

@@ -45,7 +45,7 @@ def _kind_label(kind: str) -> str:
 
 
 def unit_annex(
-    *, organization: Organization, year: int, levels: Levels, members: dict[str, MemberRow]
+    *, organization: Organization, year: int, levels: Levels, members: dict[str, MemberRow], labels: dict | None = None
 ) -> list[AnnexRow]:
     """The annex rows in name order (one query; `members` are the report's member counts by unit code)."""
     rows = (
@@ -85,7 +85,7 @@ def unit_annex(
                 exemplary=bool(rated and row["rating__exemplary"]),
                 reason_label=""
                 if rated
-                else reason_label(NO_RECORD if reason is None else reason or NotRatedReason.OTHER),
+                else reason_label(NO_RECORD if reason is None else reason or NotRatedReason.OTHER, labels),
                 members=members.get(row["code"]) or MemberRow(f"unit:{row['code']}", row["code"], member_levels),
                 score=row["rating__score"] if rated else None,
             )

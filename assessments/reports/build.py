@@ -23,6 +23,7 @@ from assessments.models import (
     UnitAssessment,
     rating_of,
 )
+from assessments.regulation.periods import not_rated_reason_labels
 from assessments.reports.annex import AnnexRow, unit_annex
 from assessments.reports.rows import (
     NO_RECORD,
@@ -197,7 +198,7 @@ def _cells(organization: Organization):
     return Organization.objects.subtree(organization).filter(kind=Kind.CELL, depth__gt=organization.depth + 1)
 
 
-def _listed(rows) -> list[ListedUnit]:
+def _listed(rows, labels: dict) -> list[ListedUnit]:
     return [
         ListedUnit(
             code=row["code"],
@@ -208,14 +209,14 @@ def _listed(rows) -> list[ListedUnit]:
             level_label=level_label(row.get("rating__level__label_vi"), row.get("rating__level__label_en")),
             reason_label=""
             if row.get("rating__level_id")
-            else reason_label(row.get("rating__not_rated_reason") or NO_RECORD),
+            else reason_label(row.get("rating__not_rated_reason") or NO_RECORD, labels),
         )
         for row in rows
     ]
 
 
 def _unit_lists(
-    *, organization: Organization, year: int, weak_level_pks: list[int]
+    *, organization: Organization, year: int, weak_level_pks: list[int], labels: dict
 ) -> tuple[list[ListedUnit], list[ListedUnit]]:
     """Weak units and units not rated among the direct units and the cells (two queries)."""
     units = (
@@ -229,8 +230,8 @@ def _unit_lists(
     )
     not_rated = units.filter(rating__level_id__isnull=True).values(*fields, "rating__not_rated_reason")
     return (
-        _listed(weak.order_by("depth", "name_folded", "code")),
-        _listed(not_rated.order_by("depth", "name_folded", "code")),
+        _listed(weak.order_by("depth", "name_folded", "code"), labels),
+        _listed(not_rated.order_by("depth", "name_folded", "code"), labels),
     )
 
 
@@ -387,7 +388,10 @@ def report_build(*, organization: Organization, year: int) -> Report:
     )
     # The lowest unit level is "weak" (yếu kém before 2018, không hoàn thành nhiệm vụ after).
     weak_pks = [lv.pk for lv in levels.lowest(Subject.UNIT)]
-    weak_units, not_rated_units = _unit_lists(organization=organization, year=year, weak_level_pks=weak_pks)
+    labels = not_rated_reason_labels(year)
+    weak_units, not_rated_units = _unit_lists(
+        organization=organization, year=year, weak_level_pks=weak_pks, labels=labels
+    )
     return Report(
         organization=organization,
         year=year,
@@ -404,7 +408,10 @@ def report_build(*, organization: Organization, year: int) -> Report:
         members_total=members_total,
         weak_units=weak_units,
         not_rated_units=not_rated_units,
-        unit_annex=unit_annex(organization=organization, year=year, levels=levels, members=members_by_unit),
+        unit_annex=unit_annex(
+            organization=organization, year=year, levels=levels, members=members_by_unit, labels=labels
+        ),
+        reason_labels=labels,
         comparison=_comparison(
             organization=organization,
             year=year,

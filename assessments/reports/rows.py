@@ -288,6 +288,8 @@ class Report:
     unit_annex: list = field(default_factory=list)
     # Issue 15, a scored year: units and members by the band their score falls in (selectors.score_bands).
     score_bands: dict | None = None
+    # The not-rated reasons' labels with the year's months (regulation.periods.not_rated_reason_labels).
+    reason_labels: dict | None = None
 
     @property
     def trend_note(self) -> str:
@@ -320,15 +322,15 @@ class Report:
 
     @property
     def unit_reasons(self) -> list[Reason]:
-        return reasons_list(self.units_total.reasons)
+        return reasons_list(self.units_total.reasons, self.reason_labels)
 
     @property
     def cell_reasons(self) -> list[Reason]:
-        return reasons_list(self.cells_total.reasons)
+        return reasons_list(self.cells_total.reasons, self.reason_labels)
 
     @property
     def member_reasons(self) -> list[Reason]:
-        return reasons_list(self.members_total.reasons)
+        return reasons_list(self.members_total.reasons, self.reason_labels)
 
     @property
     def top_unit_level(self) -> Level | None:
@@ -344,17 +346,20 @@ class Report:
         return next((lv for lv in self.unit_levels if lv.is_lowest), None)
 
 
-def reason_label(code: str) -> str:
+def reason_label(code: str, labels: dict | None = None) -> str:
+    """A not-rated reason's label: from the year's labels when given (the period's months), else the stored one."""
     if code == NO_RECORD:
         return str(NO_RECORD_LABEL)
+    if labels and code in labels:
+        return labels[code]
     try:
         return str(NotRatedReason(code).label)
     except ValueError:
         return code
 
 
-def reasons_list(counter: Counter) -> list[Reason]:
+def reasons_list(counter: Counter, labels: dict | None = None) -> list[Reason]:
     """Not-rated reasons with their counts, in a fixed order (no record first)."""
     order = [NO_RECORD, *NotRatedReason.values]
     codes = sorted(counter, key=lambda c: order.index(c) if c in order else len(order))
-    return [Reason(code, reason_label(code), counter[code]) for code in codes if counter[code]]
+    return [Reason(code, reason_label(code, labels), counter[code]) for code in codes if counter[code]]

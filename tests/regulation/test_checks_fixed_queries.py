@@ -7,19 +7,20 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments.models import Kind, PeriodRule, RuleSetting, Sector
+from assessments.models import CollectiveKind, Kind, PeriodRule, RuleSetting, Sector
 from assessments.regulation import run
-from tests.factories import OrganizationFactory
+from tests.factories import MemberFactory, OrganizationFactory
+from tests.leadership.helpers import collective, leader
 from tests.regulation.helpers import disciplined, member_rated, unit_rated
 
 pytestmark = pytest.mark.django_db
 
-# The page: session and user, the unit, the period; the checks: the rules with their settings, the scheme's levels,
-# the units, their ratings, their members' levels, the discipline records, the member cap, the members' rules, the
-# overrides; the same for one commune and for six. +2 where a leadership rule binds (2019, HD 21's leader cap): the
-# subtree's collectives and positions and the leaders' ratings (issue 16); the page +1: the unread notices (issue 18).
-PAGE_QUERIES = 19
-RUN_QUERIES = 13
+# The page: session and user, the unit, the period, the names of the checked units' parents; the checks: the rules
+# with their settings, the scheme's levels, the units, their ratings, their members' levels, the discipline records,
+# the party leadership collectives with their members and those members' records, the member cap, the members'
+# rules, the collectives' and leaders' ratings, the overrides, the unread notices; the same for one commune and for six.
+PAGE_QUERIES = 22
+RUN_QUERIES = 15
 
 
 def _commune(district, n, year, scheme, officer):
@@ -36,6 +37,9 @@ def _commune(district, n, year, scheme, officer):
         unit_rated(cell, year, scheme, "excellent")
     disciplined(cell, "reprimand", datetime.date(year, 3, 1))
     unit_rated(commune, year, scheme, "excellent", mass_organizations_good=True)
+    deputy = MemberFactory(organization=commune)
+    leader(collective(commune, CollectiveKind.PARTY_COMMITTEE), member=deputy, heads=False)
+    disciplined(deputy, "warning", datetime.date(year, 7, 1))
     RuleSetting.objects.create(organization=commune, period_rule=PeriodRule.objects.get(
         period__code="hd21-2019" if year < 2023 else "hd25-2023", rule="unit_cap_20"), enabled=n % 2 == 0,
         reason="Thí điểm", set_by=officer)  # fmt: skip

@@ -69,3 +69,20 @@ def test_the_secretary_records_the_mass_organizations_answer_with_the_proposal(c
     client.post("/portal/BS-DONG-Y/2019/self-level/", {"level": excellent.pk, "mass_organizations": "yes"})
     own.refresh_from_db()
     assert own.mass_organizations_good is True
+
+
+def _visible_text(page: str) -> str:
+    """What the user reads: the page without its tags and their attributes (links and data-* keep the codes)."""
+    import re
+
+    return re.sub(r"<[^>]*>", " ", page)
+
+
+def test_the_checks_page_names_units_and_rules_never_their_codes(client, officer, tree, results_2019):
+    client.force_login(officer)
+    text = _visible_text(client.get(URL).content.decode())
+    assert tree["BS-DONG-Y-01"].name in text and "Điều kiện để tổ chức đảng hoàn thành xuất sắc" in text
+    # A cell is told apart by its commune on the district's page.
+    assert "Đảng bộ xã Đồng Ý" in text and "Đảng bộ xã Nhất Tiến" in text
+    for code in ("unit_excellent_thresholds", "sick_leave", "member_cap_20", "BS-DONG-Y-01", "BS-NHAT-TIEN-01"):
+        assert code not in text
