@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.common import postback
-from assessments.cycle import forms, notices, rules
+from assessments.cycle import forms, notices, rules, self_assessments
 from assessments.cycle import services as cycle_services
 from assessments.cycle.views import form_errors_add, reviewer_require
 from assessments.models import Submission, SubmissionStatus, UnitAssessment
@@ -87,7 +87,10 @@ def _review_render(request, submission: Submission):
         own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []
     )
     officer = permissions.may_review(request.user, organization)
+    paperwork = self_assessments.paperwork_progress(submission)
     context = {
+        "paperwork": paperwork,
+        "self_assessments": self_assessments.self_assessments_of(submission) if paperwork is not None else [],
         "submission": submission,
         "cycle": submission.cycle,
         "unit": organization,
