@@ -87,7 +87,8 @@ def _review_render(request, submission: Submission):
         own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []
     )
     officer = permissions.may_review(request.user, organization)
-    paperwork = self_assessments.paperwork_progress(submission)
+    documents = list(submission.documents.select_related("uploaded_by").order_by("-version"))
+    paperwork = self_assessments.paperwork_progress(submission, documents)
     context = {
         "paperwork": paperwork,
         "self_assessments": self_assessments.self_assessments_of(submission) if paperwork is not None else [],
@@ -96,7 +97,7 @@ def _review_render(request, submission: Submission):
         "unit": organization,
         "own": own,
         "candidate": candidate,
-        "documents": submission.documents.select_related("uploaded_by").order_by("-version"),
+        "documents": documents,
         "members": rules.member_rating_counts(organization=organization, year=year),
         "checks": rules.submission_checks(submission=submission, level=candidate),
         "cells": [(cell, cell_ratings.get(cell.pk)) for cell in cells],

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from assessments import permissions
@@ -144,37 +144,58 @@ class Paperwork:
         )
 
 
-def paperwork_progress(submission: Submission) -> Paperwork | None:
-    """For a scored year, the unit's paperwork still missing (a fixed number of queries); None for other years."""
+def _members_with_paperwork(submission: Submission) -> list[tuple[int, str, str, bool, bool]]:
+    """(id, card number, name, has a self-assessment, has a score) of the unit's members on 31 December (one query)."""
     organization, year = submission.organization, submission.cycle.year
-    sets = scoring.scoring_progress(organization, year, scheme=submission.cycle.scheme)
+    day = year_end(year)
+    member = OuterRef("member_id")
+    rows = (
+        Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .annotate(
+            has_form=Exists(SelfAssessmentDocument.objects.filter(submission_id=submission.pk, member_id=member)),
+            has_items=Exists(
+                ItemScore.objects.filter(
+                    item__criteria_set__subject_group__in=MEMBER_GROUPS, member_id=member, year=year, period=""
+                )
+            ),
+            has_score=Exists(
+                MemberAssessment.objects.yearly().filter(member_id=member, year=year, score__isnull=False)
+            ),
+        )
+        .values_list(
+            "member_id",
+            "member__card_number",
+            "member__full_name",
+            "member__name_folded",
+            "has_form",
+            "has_items",
+            "has_score",
+        )
+        .distinct()
+        .order_by("member__name_folded", "member__card_number")
+    )
+    return [(pk, card, name, form, items or score) for pk, card, name, _folded, form, items, score in rows]
+
+
+def paperwork_progress(submission: Submission, documents=None) -> Paperwork | None:
+    """For a scored year, the unit's paperwork still missing (a fixed number of queries); None for other years.
+
+    `documents` are the file's review reports when the caller has them already (no query for them then)."""
+    sets = scoring.scoring_progress(submission.organization, submission.cycle.year, scheme=submission.cycle.scheme)
     if sets is None:
         return None
-    members = scoring.members_at_year_end(organization, year)
-    member_ids = [pk for pk, *_rest in members]
-    with_form = set()
-    review_uploaded = False
-    if submission.pk:
-        review_uploaded = ReviewDocument.objects.filter(submission=submission).exists()
-        with_form = set(
-            SelfAssessmentDocument.objects.filter(submission=submission, member__in=member_ids).values_list(
-                "member_id", flat=True
-            )
-        )
-    scored = set(
-        ItemScore.objects.filter(
-            item__criteria_set__subject_group__in=MEMBER_GROUPS, member__in=member_ids, year=year, period=""
-        ).values_list("member_id", flat=True)
-    ) | set(
-        MemberAssessment.objects.yearly()
-        .filter(member__in=member_ids, year=year, score__isnull=False)
-        .values_list("member_id", flat=True)
-    )
+    rows = _members_with_paperwork(submission) if submission.pk else []
+    if documents is not None:
+        review_uploaded = bool(documents)
+    else:
+        review_uploaded = bool(submission.pk) and ReviewDocument.objects.filter(submission=submission).exists()
+    members = [(pk, card, name) for pk, card, name, *_flags in rows]
     return Paperwork(
         review_uploaded=review_uploaded,
-        members_total=len(members),
-        without_self_assessment=_missing(members, with_form),
-        without_score=_missing(members, scored),
+        members_total=len(rows),
+        without_self_assessment=_missing(members, {row[0] for row in rows if row[3]}),
+        without_score=_missing(members, {row[0] for row in rows if row[4]}),
         scoring=sets,
         members=members,
     )

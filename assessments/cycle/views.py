@@ -281,17 +281,16 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     checks = rules.submission_checks(submission=submission, level=own.self_level if own else None)
     members = rules.member_rating_counts(organization=organization, year=year)
     checklist = rules.submission_checklist(submission=submission, members=members, own=own, cells=cells)
-    paperwork = self_assessments.paperwork_progress(submission)
+    # An unsaved draft (a unit that appeared after the year was opened) has no documents yet.
+    documents = list(submission.documents.select_related("uploaded_by").order_by("-version")) if submission.pk else []
+    paperwork = self_assessments.paperwork_progress(submission, documents)
     context = {
         "submission": submission,
         "cycle": submission.cycle,
         "unit": organization,
         "own": own,
         "can_edit": can_edit,
-        # An unsaved draft (a unit that appeared after the year was opened) has no documents yet.
-        "documents": submission.documents.select_related("uploaded_by").order_by("-version")
-        if submission.pk
-        else ReviewDocument.objects.none(),
+        "documents": documents,
         "members": members,
         "checklist": checklist,
         "ready": all(item.done for item in checklist),
