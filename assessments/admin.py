@@ -26,6 +26,7 @@ from assessments.models import (
     RatingLevel,
     RatingScheme,
     ReviewDocument,
+    SelfAssessmentDocument,
     Subject,
     Submission,
     Summary,
@@ -414,6 +415,19 @@ class ReviewDocumentInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class SelfAssessmentDocumentInline(admin.TabularInline):
+    """Members' self-assessments, read only: they are uploaded through the portal, which checks their content."""
+
+    model = SelfAssessmentDocument
+    extra = 0
+    can_delete = False
+    fields = ["member", "form", "version", "original_name", "kind", "size", "checksum", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Submission)
 class SubmissionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["organization", "cycle", "status", "submitted_at", "finalized_at"]
@@ -433,7 +447,7 @@ class SubmissionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         "finalized_at",
         "finalized_by",
     ]
-    inlines = [ReviewDocumentInline]
+    inlines = [ReviewDocumentInline, SelfAssessmentDocumentInline]
 
 
 @admin.register(ImportRecord)

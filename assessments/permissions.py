@@ -23,6 +23,7 @@ from assessments.models import (
     Organization,
     ReviewDocument,
     Role,
+    SelfAssessmentDocument,
     Submission,
 )
 
@@ -244,6 +245,15 @@ def document_get_for_user(*, user, pk: int) -> ReviewDocument:
     """A review document of a unit in the user's scope; 404 otherwise."""
     return get_object_or_404(
         ReviewDocument.objects.select_related("submission"),
+        pk=pk,
+        submission__organization__in=organizations_visible_to(user),
+    )
+
+
+def self_assessment_get_for_user(*, user, pk: int) -> SelfAssessmentDocument:
+    """A member's self-assessment in a unit's file in the user's scope; 404 otherwise."""
+    return get_object_or_404(
+        SelfAssessmentDocument.objects.select_related("submission__organization", "submission__cycle"),
         pk=pk,
         submission__organization__in=organizations_visible_to(user),
     )

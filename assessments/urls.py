@@ -4,7 +4,7 @@ from django.urls import path
 
 import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
 from assessments.criteria import urls as criteria_urls
-from assessments.cycle import decisions, notice_views, review_views
+from assessments.cycle import decisions, notice_views, review_views, self_assessment_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
 from assessments.pages import views
@@ -23,6 +23,11 @@ urlpatterns = [
     path("portal/", cycle_views.portal_home, name="portal_home"),
     path("portal/<str:code>/<year:year>/", cycle_views.portal_detail, name="portal_detail"),
     path("portal/<str:code>/<year:year>/document/", cycle_views.portal_document_upload, name="portal_document_upload"),
+    path(
+        "portal/<str:code>/<year:year>/self-assessment/",
+        self_assessment_views.portal_self_assessment_upload,
+        name="portal_self_assessment_upload",
+    ),
     path("portal/<str:code>/<year:year>/self-level/", cycle_views.portal_self_level, name="portal_self_level"),
     path("portal/<str:code>/<year:year>/cells/", cycle_views.portal_cells, name="portal_cells"),
     path("portal/<str:code>/<year:year>/submit/", cycle_views.portal_submit, name="portal_submit"),
@@ -37,6 +42,11 @@ urlpatterns = [
     path("review/<str:code>/<year:year>/return/", review_views.review_return, name="review_return"),
     path("review/<str:code>/<year:year>/reopen/", review_views.review_reopen, name="review_reopen"),
     path("documents/<int:pk>/", cycle_views.document_download, name="document_download"),
+    path(
+        "self-assessments/<int:pk>/",
+        self_assessment_views.self_assessment_download,
+        name="self_assessment_download",
+    ),
     # The user's own notices of the cycle (notice_views).
     path("notices/", notice_views.notice_list, name="notice_list"),
     path("notices/read/", notice_views.notice_read_all, name="notices_read"),

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.common.text import TextNormalizeFormMixin
 from assessments.cycle import rules
-from assessments.models import UNIT_REASONS, Kind, NotRatedReason, Organization, RatingLevel, RatingScheme
+from assessments.models import (
+    UNIT_REASONS,
+    Kind,
+    NotRatedReason,
+    Organization,
+    RatingLevel,
+    RatingScheme,
+    SelfAssessmentForm,
+)
 
 SCORE_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm"})
 
@@ -85,6 +93,26 @@ class DocumentUploadForm(forms.Form):
         label=_("Báo cáo kiểm điểm (PDF hoặc DOCX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        rules.review_file_check(upload, upload.name)
+        return upload
+
+
+class SelfAssessmentUploadForm(forms.Form):
+    """A member's self-assessment (Mẫu 2A/2B/2C): whose, which form, the file; the service checks the rest."""
+
+    member = forms.TypedChoiceField(label=_("Đảng viên"), coerce=int)
+    form = forms.ChoiceField(label=_("Mẫu"), choices=SelfAssessmentForm.choices)
+    file = forms.FileField(
+        label=_("Bản tự kiểm điểm (PDF hoặc DOCX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", "—")] + [(pk, f"{name} ({card})") for pk, card, name in members]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

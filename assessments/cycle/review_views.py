@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.common import postback
-from assessments.cycle import forms, notices, rules
+from assessments.cycle import forms, notices, rules, self_assessments
 from assessments.cycle import services as cycle_services
 from assessments.cycle.views import form_errors_add, reviewer_require
 from assessments.models import Submission, SubmissionStatus, UnitAssessment
@@ -93,13 +93,17 @@ def _review_render(request, submission: Submission):
         own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []
     )
     officer = permissions.may_review(request.user, organization)
+    documents = list(submission.documents.select_related("uploaded_by").order_by("-version"))
+    paperwork = self_assessments.paperwork_progress(submission, documents)
     context = {
+        "paperwork": paperwork,
+        "self_assessments": self_assessments.self_assessments_of(submission) if paperwork is not None else [],
         "submission": submission,
         "cycle": submission.cycle,
         "unit": organization,
         "own": own,
         "candidate": candidate,
-        "documents": submission.documents.select_related("uploaded_by").order_by("-version"),
+        "documents": documents,
         "members": rules.member_rating_counts(organization=organization, year=year),
         "checks": rules.submission_checks(submission=submission, level=candidate),
         "cells": [(cell, cell_ratings.get(cell.pk)) for cell in cells],

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.common import postback
-from assessments.cycle import forms, notices, rules, scoring
+from assessments.cycle import forms, notices, rules, scoring, self_assessments
 from assessments.cycle import services as cycle_services
 from assessments.models import (
     QUARTERS,
@@ -234,6 +234,9 @@ def _portal_restore(request, submission: Submission, *, cells, levels, reason_la
     kept = postback.postback_take(request, page=["portal", submission.organization.code, year])
     build = {
         "upload": lambda data: forms.DocumentUploadForm(data),
+        "self_assessment": lambda data: forms.SelfAssessmentUploadForm(
+            data, members=scoring.members_at_year_end(submission.organization, year)
+        ),
         "self_level": lambda data: forms.SelfLevelForm(data, year=year),
         "cells": lambda data: forms.CellLevelsForm(
             data,
@@ -245,6 +248,16 @@ def _portal_restore(request, submission: Submission, *, cells, levels, reason_la
         ),
     }
     return {key: value if isinstance(value, list) else value.bind(build[key]) for key, value in kept.items()}
+
+
+def _self_assessments_context(submission: Submission, paperwork, bound_form) -> dict:
+    """The members' self-assessments uploaded so far and the upload form (scored years only)."""
+    if paperwork is None:
+        return {"self_assessments": [], "self_assessment_form": None}
+    return {
+        "self_assessments": self_assessments.self_assessments_of(submission),
+        "self_assessment_form": bound_form or forms.SelfAssessmentUploadForm(members=paperwork.members),
+    }
 
 
 def _portal_render(request, submission: Submission, *, forms_bound: dict | None = None, status: int = 200):
@@ -282,16 +295,16 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     checks = rules.submission_checks(submission=submission, level=own.self_level if own else None)
     members = rules.member_rating_counts(organization=organization, year=year)
     checklist = rules.submission_checklist(submission=submission, members=members, own=own, cells=cells)
+    # An unsaved draft (a unit that appeared after the year was opened) has no documents yet.
+    documents = list(submission.documents.select_related("uploaded_by").order_by("-version")) if submission.pk else []
+    paperwork = self_assessments.paperwork_progress(submission, documents)
     context = {
         "submission": submission,
         "cycle": submission.cycle,
         "unit": organization,
         "own": own,
         "can_edit": can_edit,
-        # An unsaved draft (a unit that appeared after the year was opened) has no documents yet.
-        "documents": submission.documents.select_related("uploaded_by").order_by("-version")
-        if submission.pk
-        else ReviewDocument.objects.none(),
+        "documents": documents,
         "members": members,
         "checklist": checklist,
         "ready": all(item.done for item in checklist),
@@ -306,7 +319,9 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "action_errors": [] if can_edit else postback.errors_of(bound),
         "import_links": _import_links(year, request.get_full_path()),
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
-        "scoring": scoring.scoring_progress(organization, year, scheme=submission.cycle.scheme),
+        "scoring": paperwork.scoring if paperwork is not None else None,
+        "paperwork": paperwork,
+        **_self_assessments_context(submission, paperwork, bound.get("self_assessment")),
         "scores_upload": _scores_upload_link(year, request.get_full_path()),
         "quarters": [(quarter.value, quarter.label) for quarter in QUARTERS],
     }

@@ -25,10 +25,13 @@ from assessments.models.criteria import (  # noqa: F401
 from assessments.models.cycle import (  # noqa: F401
     EDITABLE_STATUSES,
     ReviewDocument,
+    SelfAssessmentDocument,
+    SelfAssessmentForm,
     Submission,
     SubmissionStatus,
     YearCycle,
     _review_upload_to,
+    _self_assessment_upload_to,
 )
 from assessments.models.discipline import (  # noqa: F401
     MEMBER_FORMS,

@@ -146,3 +146,47 @@ class ReviewDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} (v{self.version})"
+
+
+def _self_assessment_upload_to(instance: "SelfAssessmentDocument", filename: str) -> str:
+    # A random name, apart from the review reports: the uploader's file name is kept only as data.
+    return f"self-assessments/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class SelfAssessmentForm(models.TextChoices):
+    """The HD 43 annex's individual self-assessment forms, by kind of member."""
+
+    LEADER = "2A", _("Mẫu 2A (cán bộ lãnh đạo, quản lý)")
+    POLITICAL_SYSTEM = "2B", _("Mẫu 2B (đảng viên công tác trong hệ thống chính trị)")
+    OTHER = "2C", _("Mẫu 2C (đảng viên không công tác trong hệ thống chính trị)")
+
+
+class SelfAssessmentDocument(models.Model):
+    """One version of a member's self-assessment (Mẫu 2A/2B/2C) in a unit's file; each upload is a new version."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="self_assessments"
+    )
+    member = models.ForeignKey(
+        "assessments.Member", verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="self_assessments"
+    )
+    form = models.CharField(_("mẫu"), max_length=2, choices=SelfAssessmentForm.choices)
+    version = models.PositiveIntegerField(_("lần nộp"))
+    file = models.FileField(_("tệp"), upload_to=_self_assessment_upload_to, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    kind = models.CharField(_("định dạng"), max_length=4, choices=ReviewDocument.FileKind.choices)
+    size = models.PositiveBigIntegerField(_("kích thước (byte)"))
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = acting_user_field(_("người tải lên"))
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bản tự kiểm điểm của đảng viên")
+        verbose_name_plural = _("bản tự kiểm điểm của đảng viên")
+        ordering = ["submission", "member", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "member", "version"], name="self_assessment_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (v{self.version})"

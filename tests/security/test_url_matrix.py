@@ -30,6 +30,7 @@ from assessments.models import (
     ReviewDocument,
     Role,
     Sector,
+    SelfAssessmentDocument,
     Submission,
 )
 from tests.consolidation_factories import PlanFactory, ProgrammeFactory
@@ -85,6 +86,7 @@ PAGES = [(name, params) for name, params in PRIVATE if name not in API_ROUTES]
 # Which object a `pk` means, by URL name prefix (longest first wins).
 OBJECT_FOR = {
     "assessments:document_": "document",
+    "assessments:self_assessment_": "self_assessment",
     "assessments:import_": "import",
     "assessments:notice_read": "notice",
     "consolidation:plan_": "plan",
@@ -107,7 +109,7 @@ NOT_OBJECT_PARAMS = {"data_type", "year", "format", "period"}
 
 def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict:
     """A commune's objects of every kind, made through the services where they exist."""
-    MemberFactory(full_name=secret_member, organization=commune.children.first())
+    member = MemberFactory(full_name=secret_member, organization=commune.children.first())
     cycle = cycle_services.year_open(
         organization=district, year=OTHER_YEAR, deadline=datetime.date(OTHER_YEAR, 12, 15), actor=officer
     )
@@ -123,6 +125,19 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
     )
     document.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     document.save()
+    self_assessment = SelfAssessmentDocument(
+        submission=submission,
+        member=member,
+        form="2C",
+        version=1,
+        original_name="tu-kiem-diem.pdf",
+        kind="pdf",
+        size=15,
+        checksum="0" * 64,
+        uploaded_by=secretary,
+    )
+    self_assessment.file.save("tu-kiem-diem.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    self_assessment.save()
     record = ImportRecord(
         user=secretary, data_type="member_ratings", file_name="xep-loai.csv", status="failed", size=40
     )
@@ -157,6 +172,7 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
         "cell": commune.children.order_by("code").last().code,
         "secrets": (secret_member, commune.name),
         "document": document,
+        "self_assessment": self_assessment,
         "import": record,
         "issued": issued,
         "notice": Notice.objects.create(
@@ -346,6 +362,7 @@ FORBIDDEN = {
     "leader": {
         "assessments:cycle_list": "post",
         "assessments:portal_document_upload": "post",
+        "assessments:portal_self_assessment_upload": "post",
         "assessments:portal_self_level": "post",
         "assessments:portal_cells": "post",
         "assessments:portal_submit": "post",

@@ -1,0 +1,75 @@
+"""Pages of members' self-assessments (Mẫu 2A/2B/2C): the portal's upload, and downloads within scope."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import permissions
+from assessments.cycle import forms, scoring, self_assessments
+from assessments.cycle.views import _portal_failed, _submission_for_action, form_errors_add
+from assessments.models import Member, ReviewDocument
+
+CONTENT_TYPES = {
+    ReviewDocument.FileKind.PDF: "application/pdf",
+    ReviewDocument.FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@login_required
+@require_POST
+def portal_self_assessment_upload(request, code: str, year: int):
+    """A member's self-assessment uploaded into the unit's file: a new version, the older ones kept."""
+    submission = _submission_for_action(
+        request,
+        code,
+        year,
+        allowed=permissions.may_upload_for,
+        refused=lambda submission: (
+            _("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên bản tự kiểm điểm.")
+            % {"org": submission.organization.name}
+        ),
+    )
+    members = scoring.members_at_year_end(submission.organization, year)
+    form = forms.SelfAssessmentUploadForm(request.POST, request.FILES, members=members)
+    if form.is_valid():
+        try:
+            document = self_assessments.self_assessment_upload(
+                submission=submission,
+                member=Member.objects.get(pk=form.cleaned_data["member"]),
+                form=form.cleaned_data["form"],
+                file=form.cleaned_data["file"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã nhận bản tự kiểm điểm lần %(v)s của %(name)s (%(file)s).")
+                % {"v": document.version, "name": document.member.full_name, "file": document.original_name},
+            )
+            return redirect("assessments:portal_detail", code, year)
+    return _portal_failed(request, submission, {"self_assessment": form})
+
+
+@login_required
+@require_GET
+def self_assessment_download(request, pk: int):
+    """A member's self-assessment, as an attachment: 404 outside the scope, 403 for a role that may not read it."""
+    document = permissions.self_assessment_get_for_user(user=request.user, pk=pk)
+    submission = document.submission
+    permissions.role_require(
+        permissions.may_read_submission(request.user, submission),
+        _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
+    )
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("Tệp không còn trên máy chủ.")) from error
+    return FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=CONTENT_TYPES[document.kind]
+    )

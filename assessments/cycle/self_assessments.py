@@ -1,0 +1,212 @@
+"""Members' self-assessments (HD 43 annex, Mẫu 2A/2B/2C) in a unit's file, and the paperwork still missing in a
+scored year: the review report, the scoring sheets, the members without a self-assessment or without a score."""
+
+import os
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from assessments import permissions
+from assessments.common.uploads import file_sha256, review_file_check
+from assessments.cycle import scoring
+from assessments.models import (
+    MEMBER_GROUPS,
+    ItemScore,
+    Member,
+    MemberAssessment,
+    Membership,
+    Organization,
+    ReviewDocument,
+    SelfAssessmentDocument,
+    SelfAssessmentForm,
+    Submission,
+    SubmissionStatus,
+    year_end,
+)
+
+User = get_user_model()
+
+# How many names a missing list shows before it says how many more there are.
+NAMES_SHOWN = 20
+
+
+def _upload_require(actor, submission: Submission) -> None:
+    """The unit's own secretary while the file is editable, or an officer in scope before it is finalized."""
+    permissions.scope_require(actor, submission.organization)
+    permissions.role_require(
+        permissions.may_upload_for(actor, submission),
+        _("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên bản tự kiểm điểm.")
+        % {"org": submission.organization.name},
+    )
+    if permissions.is_secretary(actor) and not submission.is_editable:
+        raise ValidationError(
+            _("Hồ sơ năm %(year)s đang ở trạng thái “%(status)s”: không sửa được nữa, trừ khi cấp trên trả lại.")
+            % {"year": submission.cycle.year, "status": submission.get_status_display()}
+        )
+    if submission.status == SubmissionStatus.FINALIZED:
+        raise ValidationError(_("Hồ sơ đã chốt: muốn thay bản tự kiểm điểm phải mở lại kèm lý do."))
+
+
+def _member_of_unit(member: Member, organization: Organization, year: int) -> bool:
+    day = year_end(year)
+    return (
+        Membership.objects.filter(member=member, organization__path__startswith=organization.path, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .exists()
+    )
+
+
+@transaction.atomic
+def self_assessment_upload(
+    *, submission: Submission, member: Member, form: str, file, actor: User | None
+) -> SelfAssessmentDocument:
+    """Keep a new version of a member's self-assessment after checking its form, size and content; none is replaced."""
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("cycle__scheme", "cycle__organization", "organization")
+        .get(pk=submission.pk)
+    )
+    _upload_require(actor, submission)
+    if form not in SelfAssessmentForm.values:
+        raise ValidationError({"form": _("Mẫu tự kiểm điểm phải là 2A, 2B hoặc 2C.")})
+    if not _member_of_unit(member, submission.organization, submission.cycle.year):
+        raise ValidationError(
+            {
+                "member": _("%(name)s không sinh hoạt ở %(org)s ngày 31/12/%(year)s.")
+                % {"name": member.full_name, "org": submission.organization.name, "year": submission.cycle.year}
+            }
+        )
+    name = os.path.basename(getattr(file, "name", "") or "")[:255]
+    kind = review_file_check(file, name)
+    checksum = file_sha256(file)
+    size = file.size if hasattr(file, "size") else len(file.read())
+    last = (
+        SelfAssessmentDocument.objects.filter(submission=submission, member=member).aggregate(n=Max("version"))["n"]
+        or 0
+    )
+    document = SelfAssessmentDocument(
+        submission=submission,
+        member=member,
+        form=form,
+        version=last + 1,
+        original_name=name,
+        kind=kind,
+        size=size,
+        checksum=checksum,
+        uploaded_by=actor,
+    )
+    document.file.save(name, file, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)  # no orphan file on disk when the row could not be written
+        raise
+    return document
+
+
+@dataclass
+class MissingNames:
+    """Who is missing something: the first names, and how many in all."""
+
+    names: list[str] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.names)
+
+
+def _missing(rows: list[tuple[int, str, str]], done: set[int]) -> MissingNames:
+    names = [name for pk, _card, name in rows if pk not in done]
+    return MissingNames(names=names[:NAMES_SHOWN], count=len(names))
+
+
+@dataclass
+class Paperwork:
+    """What a unit's file still lacks for a scored year."""
+
+    review_uploaded: bool
+    members_total: int
+    without_self_assessment: MissingNames
+    without_score: MissingNames
+    scoring: list = field(default_factory=list)
+    members: list = field(default_factory=list)  # (id, card number, name) on 31 December, for the upload form
+
+    @property
+    def complete(self) -> bool:
+        sheets = all(progress.uploaded for progress in self.scoring)
+        return (
+            self.review_uploaded and sheets and not self.without_self_assessment.count and not self.without_score.count
+        )
+
+
+def _members_with_paperwork(submission: Submission) -> list[tuple[int, str, str, bool, bool]]:
+    """(id, card number, name, has a self-assessment, has a score) of the unit's members on 31 December (one query)."""
+    organization, year = submission.organization, submission.cycle.year
+    day = year_end(year)
+    member = OuterRef("member_id")
+    rows = (
+        Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .annotate(
+            has_form=Exists(SelfAssessmentDocument.objects.filter(submission_id=submission.pk, member_id=member)),
+            has_items=Exists(
+                ItemScore.objects.filter(
+                    item__criteria_set__subject_group__in=MEMBER_GROUPS, member_id=member, year=year, period=""
+                )
+            ),
+            has_score=Exists(
+                MemberAssessment.objects.yearly().filter(member_id=member, year=year, score__isnull=False)
+            ),
+        )
+        .values_list(
+            "member_id",
+            "member__card_number",
+            "member__full_name",
+            "member__name_folded",
+            "has_form",
+            "has_items",
+            "has_score",
+        )
+        .distinct()
+        .order_by("member__name_folded", "member__card_number")
+    )
+    return [(pk, card, name, form, items or score) for pk, card, name, _folded, form, items, score in rows]
+
+
+def paperwork_progress(submission: Submission, documents=None) -> Paperwork | None:
+    """For a scored year, the unit's paperwork still missing (a fixed number of queries); None for other years.
+
+    `documents` are the file's review reports when the caller has them already (no query for them then)."""
+    sets = scoring.scoring_progress(submission.organization, submission.cycle.year, scheme=submission.cycle.scheme)
+    if sets is None:
+        return None
+    rows = _members_with_paperwork(submission) if submission.pk else []
+    if documents is not None:
+        review_uploaded = bool(documents)
+    else:
+        review_uploaded = bool(submission.pk) and ReviewDocument.objects.filter(submission=submission).exists()
+    members = [(pk, card, name) for pk, card, name, *_flags in rows]
+    return Paperwork(
+        review_uploaded=review_uploaded,
+        members_total=len(rows),
+        without_self_assessment=_missing(members, {row[0] for row in rows if row[3]}),
+        without_score=_missing(members, {row[0] for row in rows if row[4]}),
+        scoring=sets,
+        members=members,
+    )
+
+
+def self_assessments_of(submission: Submission) -> list[SelfAssessmentDocument]:
+    """Every version of the members' self-assessments in a unit's file, by member name then newest first."""
+    if not submission.pk:
+        return []
+    return list(
+        SelfAssessmentDocument.objects.filter(submission=submission)
+        .select_related("member", "uploaded_by")
+        .order_by("member__name_folded", "member_id", "-version")
+    )
