@@ -59,9 +59,12 @@ def _transactional(request) -> bool:
 def _rating_schemes_present(request, django_db_setup, django_db_blocker):
     """Every test sees the schemes: pytest-django runs transactional tests late, and their flush empties the tables.
 
-    Transactional tests are left alone: they restore the database themselves (serialized_rollback).
+    Transactional tests are left alone: they restore the database themselves (serialized_rollback). Tests without the
+    database are left alone too: pytest-django creates the test database only when a collected test asks for it, so
+    a file of such tests run alone would otherwise reach for the development database.
     """
-    if not _transactional(request):
+    uses_db = request.node.get_closest_marker("django_db") is not None or "db" in request.fixturenames
+    if uses_db and not _transactional(request):
         with django_db_blocker.unblock():
             rating_schemes_ensure()
     yield
