@@ -60,6 +60,19 @@ def _summary_dict(*, organization, year: int, row) -> dict:
             "not_yet_rated": row.members_not_yet_rated,
             "no_result": row.members_no_result,
         },
+        # Issue 16: the leadership collectives of the subtree (unit levels) and their leaders (member levels).
+        "collectives": {
+            "total": row.collectives_total,
+            "rated": row.collectives_rated,
+            "not_rated": row.collectives_total - row.collectives_rated,
+            "by_level": dict(row.collective_levels),
+        },
+        "leaders": {
+            "total": row.leaders_total,
+            "rated": row.leaders_rated,
+            "not_rated": row.leaders_total - row.leaders_rated,
+            "by_level": dict(row.leader_levels),
+        },
         "computed_at": timezone.localtime(row.computed_at).isoformat(timespec="seconds") if row.computed_at else None,
         "stale": row.stale,
     } | summary_scores(row)
@@ -112,6 +125,8 @@ def summary_read(*, organization: Organization, year: int, period: str = "") -> 
             computed_at=computed_at,
             unit_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
             member_levels=[[code, 0] for code in levels.codes(Subject.MEMBER)],
+            collective_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
+            leader_levels=[[code, 0] for code in levels.codes(Subject.MEMBER)],
             units_scored=0 if scheme.is_scored else None,
             members_scored=0 if scheme.is_scored else None,
         )
