@@ -42,7 +42,7 @@ from assessments.reports.rows import (
     reason_label,
     reasons_list,
 )
-from assessments.selectors import score_bands
+from assessments.selectors import leadership_table, score_bands, summary_read
 
 __all__ = [
     "AnnexRow",
@@ -416,6 +416,7 @@ def report_build(*, organization: Organization, year: int) -> Report:
         trend=_trend(organization=organization, year=year),
         generated_on=timezone.localdate(),
         score_bands=score_bands(organization=organization, year=year, scheme=scheme),
+        leadership=leadership_table(summary=summary_read(organization=organization, year=year), levels=levels),
     )
 
 

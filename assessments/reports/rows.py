@@ -288,6 +288,9 @@ class Report:
     unit_annex: list = field(default_factory=list)
     # Issue 15, a scored year: units and members by the band their score falls in (selectors.score_bands).
     score_bands: dict | None = None
+    # Issue 16: the subtree's leadership collectives and leaders by level, from the stored summary
+    # (selectors.leadership_table; [] when it has none).
+    leadership: list = field(default_factory=list)
 
     @property
     def trend_note(self) -> str:
