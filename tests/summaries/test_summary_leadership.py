@@ -143,3 +143,40 @@ def test_the_api_gives_the_collectives_and_leaders_blocks(tree, officer):
     row = tree["BS"].summaries.get(year=2025, period="")
     stored = client.get(reverse("api:summary-detail", args=(row.pk,))).json()
     assert stored["collectives"] == expected["collectives"] and stored["leaders"] == expected["leaders"]
+
+
+def test_leadership_imports_mark_the_summaries_stale(tree, officer, tmp_path, settings):
+    from assessments.importing import data_import
+    from tests.importfiles import csv_bytes
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    board, _people = _leadership_2025(tree)
+    summaries.summaries_recompute_year(year=2025)
+    summaries.summaries_recompute_year(year=2025, period="Q1")
+
+    def imported(data_type, rows):
+        path = tmp_path / f"{data_type}.csv"
+        path.write_bytes(csv_bytes(rows))
+        with open(path, "rb") as handle:
+            result = data_import(data_type=data_type, handle=handle, name=path.name, actor=officer, scope_user=officer)
+        assert result.ok, [(e.row, e.column, e.message) for e in result.errors]
+
+    imported(
+        "collective_ratings",
+        [["collective_code", "year", "period", "level", "score"], [board.code, 2025, "Q1", "excellent", "95"]],
+    )
+    assert summary_read(organization=tree["BS"], year=2025, period="Q1")["stale"] is True
+    assert summary_read(organization=tree["BS"], year=2025)["stale"] is False  # only the quarter changed
+    imported(
+        "collectives",
+        [
+            ["code", "organization_code", "kind", "name", "valid_from", "valid_to"],
+            ["NT-HDND", "BS-NHAT-TIEN", "peoples_council", "Thường trực HĐND xã Nhất Tiến", "2021-07-01", ""],
+        ],
+    )
+    assert summary_read(organization=tree["BS-NHAT-TIEN"], year=2025)["stale"] is True
+    for period in ("", "Q1"):
+        summaries.summaries_recompute_year(year=2025, period=period)
+        _all_equal_recount(period)
+    quarter = _blocks(tree["BS"], "Q1")[0]
+    assert (quarter["rated"], quarter["by_level"]["excellent"], quarter["by_level"]["completed"]) == (2, 1, 1)
