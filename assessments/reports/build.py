@@ -42,7 +42,7 @@ from assessments.reports.rows import (
     reason_label,
     reasons_list,
 )
-from assessments.selectors import leadership_table, score_bands, summary_read
+from assessments.selectors import leadership_table, score_bands, summaries_read
 
 __all__ = [
     "AnnexRow",
@@ -416,7 +416,10 @@ def report_build(*, organization: Organization, year: int) -> Report:
         trend=_trend(organization=organization, year=year),
         generated_on=timezone.localdate(),
         score_bands=score_bands(organization=organization, year=year, scheme=scheme),
-        leadership=leadership_table(summary=summary_read(organization=organization, year=year), levels=levels),
+        # The stored row only (one query): a year never summarized has no table rather than a costlier fallback.
+        leadership=leadership_table(
+            summary=summaries_read(organizations=[organization], year=year).get(organization.code), levels=levels
+        ),
     )
 
 
