@@ -1,8 +1,11 @@
 """Reads shared by views, the API, exports and commands; scope is decided in assessments.permissions."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from assessments.common.vocabulary import level_rows
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from assessments.common.vocabulary import Level, Levels, level_rows, percent
 from assessments.models import Notice, Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to
 
@@ -60,6 +63,19 @@ def _summary_dict(*, organization, year: int, row) -> dict:
             "not_yet_rated": row.members_not_yet_rated,
             "no_result": row.members_no_result,
         },
+        # Issue 16: the leadership collectives of the subtree (unit levels) and their leaders (member levels).
+        "collectives": {
+            "total": row.collectives_total,
+            "rated": row.collectives_rated,
+            "not_rated": row.collectives_total - row.collectives_rated,
+            "by_level": dict(row.collective_levels),
+        },
+        "leaders": {
+            "total": row.leaders_total,
+            "rated": row.leaders_rated,
+            "not_rated": row.leaders_total - row.leaders_rated,
+            "by_level": dict(row.leader_levels),
+        },
         "computed_at": timezone.localtime(row.computed_at).isoformat(timespec="seconds") if row.computed_at else None,
         "stale": row.stale,
     } | summary_scores(row)
@@ -112,6 +128,8 @@ def summary_read(*, organization: Organization, year: int, period: str = "") -> 
             computed_at=computed_at,
             unit_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
             member_levels=[[code, 0] for code in levels.codes(Subject.MEMBER)],
+            collective_levels=[[code, 0] for code in levels.codes(Subject.UNIT)],
+            leader_levels=[[code, 0] for code in levels.codes(Subject.MEMBER)],
             units_scored=0 if scheme.is_scored else None,
             members_scored=0 if scheme.is_scored else None,
         )
@@ -183,3 +201,41 @@ def score_bands(*, organization: Organization, year: int, period: str = "", sche
     by_unit, by_member = counted(units, Subject.UNIT), counted(members, Subject.MEMBER)
     # One table row per level: the unit and member scales of a scored scheme have the same levels (QĐ 366).
     return {"units": by_unit, "members": by_member, "rows": list(zip(by_unit, by_member, strict=False))}
+
+
+@dataclass
+class LeadershipRow:
+    """Issue 16: one line of the table of leadership collectives or leaders by level, from a summary's JSON."""
+
+    label: str
+    total: int
+    rated: int
+    not_rated: int
+    # (level, count, percent of the rated) best first, every level of the scheme.
+    cells: list[tuple[Level, int, float | None]]
+
+
+def leadership_table(*, summary: dict | None, levels: Levels) -> list[LeadershipRow]:
+    """The collectives and the leaders of a summary (selectors.summary_read) by level: no query; [] when it has none."""
+    if summary is None or not (summary["collectives"]["total"] or summary["leaders"]["total"]):
+        return []  # a year or an organization without collectives shows no table
+    rows = []
+    for key, label, of_subject in (
+        ("collectives", _("Tập thể lãnh đạo, quản lý"), levels.units),
+        ("leaders", _("Cá nhân lãnh đạo, quản lý"), levels.members),
+    ):
+        block = summary[key]
+        by_level = block["by_level"]
+        rows.append(
+            LeadershipRow(
+                label=label,
+                total=block["total"],
+                rated=block["rated"],
+                not_rated=block["not_rated"],
+                cells=[
+                    (lv, by_level.get(lv.code, 0), percent(by_level.get(lv.code, 0), block["rated"]))
+                    for lv in of_subject
+                ],
+            )
+        )
+    return rows

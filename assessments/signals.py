@@ -9,3 +9,7 @@ assessments_changed = Signal()
 organizations_changed = Signal()
 # Sent by load_demo after the demo district is loaded (actor=the demo officer), so other apps add their demo data.
 demo_loaded = Signal()
+# Issue 16: sent with organization_ids whenever leadership collectives, positions or their ratings change outside the
+# services' saves (the importer's bulk writes); `keys` (optional) are the (year, period) pairs changed, every
+# summarized one when left out (a collective's or a position's dates reach any year).
+leadership_changed = Signal()

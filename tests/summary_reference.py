@@ -3,7 +3,18 @@
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from assessments.models import MemberAssessment, Membership, Organization, RatingScheme, Subject, UnitAssessment
+from assessments.models import (
+    Collective,
+    CollectiveRating,
+    LeaderRating,
+    MemberAssessment,
+    Membership,
+    Organization,
+    Position,
+    RatingScheme,
+    Subject,
+    UnitAssessment,
+)
 
 
 def recount(organization: Organization, year: int, period: str = "") -> dict:
@@ -76,10 +87,56 @@ def recount(organization: Organization, year: int, period: str = "") -> dict:
             "not_yet_rated": not_yet_rated,
             "no_result": len(no_result),
         },
+        **_leadership(organization, year, period, dict.fromkeys(unit_levels, 0), dict.fromkeys(member_levels, 0)),
     }
     if scheme.is_scored:
         counted["scores"] = {"units": _stats(unit_scores), "members": _stats(member_scores)}
     return counted
+
+
+def _leadership(organization: Organization, year: int, period: str, collective_levels: dict, leader_levels: dict):
+    """Issue 16: the subtree's collectives existing on 31 December and their leaders on that day, one at a time."""
+    day = datetime.date(year, 12, 31)
+    collectives = [
+        c
+        for c in Collective.objects.select_related("organization")
+        if c.organization.path.startswith(organization.path)
+        and (c.valid_from is None or c.valid_from <= day)
+        and (c.valid_to is None or c.valid_to >= day)
+    ]
+    c_rated = 0
+    for c in collectives:
+        rating = CollectiveRating.objects.filter(collective=c, year=year, period=period).first()
+        if rating is not None and rating.level is not None:
+            c_rated += 1
+            collective_levels[rating.level.code] += 1
+    leaders = {
+        (p.member_id, p.collective_id)
+        for p in Position.objects.all()
+        if p.collective in collectives and p.start <= day and (p.end is None or p.end >= day)
+    }
+    l_rated = 0
+    for member_id, collective_id in leaders:
+        rating = LeaderRating.objects.filter(
+            member_id=member_id, collective_id=collective_id, year=year, period=period
+        ).first()
+        if rating is not None and rating.level is not None:
+            l_rated += 1
+            leader_levels[rating.level.code] += 1
+    return {
+        "collectives": {
+            "total": len(collectives),
+            "rated": c_rated,
+            "not_rated": len(collectives) - c_rated,
+            "by_level": collective_levels,
+        },
+        "leaders": {
+            "total": len(leaders),
+            "rated": l_rated,
+            "not_rated": len(leaders) - l_rated,
+            "by_level": leader_levels,
+        },
+    }
 
 
 def _stats(scores: list) -> dict:

@@ -159,6 +159,30 @@ class SummaryMembersSerializer(serializers.Serializer):
         return row.members_total - row.members_rated
 
 
+class SummaryCollectivesSerializer(serializers.Serializer):
+    """Issue 16: the leadership collectives of the subtree existing on 31 December, by unit level."""
+
+    total = serializers.IntegerField(source="collectives_total")
+    rated = serializers.IntegerField(source="collectives_rated")
+    not_rated = serializers.SerializerMethodField()
+    by_level = _LevelCounts(source="collective_levels")
+
+    def get_not_rated(self, row: Summary) -> int:
+        return row.collectives_total - row.collectives_rated
+
+
+class SummaryLeadersSerializer(serializers.Serializer):
+    """Issue 16: the leaders of those collectives (one per member and collective on 31 December), by member level."""
+
+    total = serializers.IntegerField(source="leaders_total")
+    rated = serializers.IntegerField(source="leaders_rated")
+    not_rated = serializers.SerializerMethodField()
+    by_level = _LevelCounts(source="leader_levels")
+
+    def get_not_rated(self, row: Summary) -> int:
+        return row.leaders_total - row.leaders_rated
+
+
 class ScoreStatsSerializer(serializers.Serializer):
     """Issue 15: the scores of the rated rows with a score (mean to two decimals; null when there are none)."""
 
@@ -190,6 +214,8 @@ class SummarySerializer(serializers.Serializer):
     scheme = serializers.CharField(source="scheme_code")
     units = SummaryUnitsSerializer(source="*")
     members = SummaryMembersSerializer(source="*")
+    collectives = SummaryCollectivesSerializer(source="*")
+    leaders = SummaryLeadersSerializer(source="*")
     period = serializers.CharField(required=False, help_text="Quý (Q1–Q4); không có ở số liệu cả năm.")
     computed_at = serializers.SerializerMethodField()
     stale = serializers.BooleanField()

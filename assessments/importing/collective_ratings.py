@@ -11,6 +11,7 @@ from assessments.importing.columns import COLLECTIVE_RATINGS
 from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _changed
 from assessments.models import Collective, CollectiveRating, Subject
 from assessments.rules.collectives import RATING_FIELDS, collective_rating_check, leadership_actor_check
+from assessments.signals import leadership_changed
 
 LEVEL_COLUMNS = ("level", "self_level", "appraisal_level")
 VALUE_COLUMNS = (
@@ -134,3 +135,9 @@ class CollectiveRatingHandler(Handler):
             for rating in updates:
                 rating.updated_at = now
             bulk_update_with_history(updates, self.model, WRITTEN_FIELDS, **options)
+        # Each organization's summaries of the periods its collectives' (or leaders') ratings changed (issue 16).
+        by_key: dict[tuple[int, str], set[int]] = {}
+        for rating in (*creates, *updates):
+            by_key.setdefault((rating.year, rating.period), set()).add(rating.collective.organization_id)
+        for key, ids in sorted(by_key.items()):
+            leadership_changed.send(sender=self.model, organization_ids=sorted(ids), keys=[key])

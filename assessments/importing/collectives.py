@@ -10,6 +10,7 @@ from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
 from assessments.models import Collective
 from assessments.rules.access import out_of_scope_message
 from assessments.rules.collectives import collective_check
+from assessments.signals import leadership_changed
 
 COLLECTIVE_FIELDS = ("organization", "kind", "name", "valid_from", "valid_to")
 
@@ -77,7 +78,14 @@ class CollectiveHandler(Handler):
     def write(self, plan) -> None:
         creates, updates = plan
         options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
+        # The summaries of the old and the new organization count the collective differently (issue 16).
+        changed = {c.organization_id for c in (*creates, *updates)}
+        changed |= set(
+            Collective.objects.filter(pk__in=[c.pk for c in updates]).values_list("organization_id", flat=True)
+        )
         if creates:
             bulk_create_with_history(creates, Collective, **options)
         if updates:
             bulk_update_with_history(updates, Collective, list(COLLECTIVE_FIELDS), **options)
+        if changed:
+            leadership_changed.send(sender=Collective, organization_ids=sorted(changed))

@@ -10,6 +10,7 @@ from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
 from assessments.models import Collective, Member, Position
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.collectives import position_check
+from assessments.signals import leadership_changed
 
 POSITION_FIELDS = ("title", "heads", "end", "managed_by")
 
@@ -91,3 +92,7 @@ class PositionHandler(Handler):
             bulk_create_with_history(creates, Position, **options)
         if updates:
             bulk_update_with_history(updates, Position, list(POSITION_FIELDS), **options)
+        if creates or updates:
+            # A leader counts in the summaries of the collective's organization and above it (issue 16).
+            ids = {p.collective.organization_id for p in (*creates, *updates)}
+            leadership_changed.send(sender=Position, organization_ids=sorted(ids))

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0022_rule_choices_settled'),
+        ('assessments', '0023_summary_leadership_counts'),
     ]
 
     operations = [

@@ -54,6 +54,15 @@ class Summary(models.Model):
     members_score_max = models.DecimalField(
         _("điểm đảng viên cao nhất"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # Issue 16: the leadership collectives of the subtree existing on 31 December, left-joined to their rating of the
+    # period (unit levels), and their leaders (positions held on 31 December, by member and collective) left-joined to
+    # theirs (member levels).
+    collectives_total = models.PositiveIntegerField(_("số tập thể lãnh đạo"), default=0, db_default=0)
+    collectives_rated = models.PositiveIntegerField(_("số tập thể lãnh đạo đã xếp loại"), default=0, db_default=0)
+    collective_levels = models.JSONField(_("tập thể lãnh đạo theo mức"), default=list)
+    leaders_total = models.PositiveIntegerField(_("số cá nhân lãnh đạo"), default=0, db_default=0)
+    leaders_rated = models.PositiveIntegerField(_("số cá nhân lãnh đạo đã xếp loại"), default=0, db_default=0)
+    leader_levels = models.JSONField(_("cá nhân lãnh đạo theo mức"), default=list)
     computed_at = models.DateTimeField(_("tính lúc"), null=True, blank=True)
     # Both level lists as the database prints them, kept by the database: the full recompute compares the lists it
     # builds as text with this instead of printing every stored row's jsonb (summaries.statements.recompute_statement).

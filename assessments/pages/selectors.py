@@ -8,7 +8,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments import hooks, permissions, selectors
-from assessments.common.vocabulary import Level, levels_of, percent
+from assessments.common.vocabulary import levels_of, percent
 from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
@@ -83,6 +83,8 @@ class Headline:
     member_levels: list[LevelCount] = field(default_factory=list)
     stale: bool = False
     computed_at: datetime.datetime | None = None
+    # Issue 16: the collectives and leaders of the subtree by level (selectors.leadership_table).
+    leadership: list = field(default_factory=list)
 
     @property
     def top(self) -> LevelCount | None:
@@ -118,11 +120,6 @@ class Headline:
         return percent(self.members_good_or_better, self.members_rated)
 
 
-def _levels(scheme: RatingScheme | None) -> dict[str, list[Level]]:
-    levels = levels_of(scheme)
-    return {Subject.UNIT: levels.units, Subject.MEMBER: levels.members}
-
-
 def headline_read(*, organization: Organization, year: int, period: str = Period.YEAR) -> Headline | None:
     """The headline figures of an organization for a year (or one of its quarters) from the stored summary; None
     when the year has no scheme."""
@@ -132,7 +129,8 @@ def headline_read(*, organization: Organization, year: int, period: str = Period
     # A row that writers created but no recompute filled yet has no scheme code: take the year's scheme.
     scheme = RatingScheme.objects.filter(code=summary["scheme"]).first() if summary["scheme"] else None
     scheme = scheme or RatingScheme.for_year(year)
-    levels = _levels(scheme)
+    vocabulary = levels_of(scheme)
+    levels = {Subject.UNIT: vocabulary.units, Subject.MEMBER: vocabulary.members}
 
     def counted(subject: str, by_level: dict, whole: int) -> list[LevelCount]:
         return [
@@ -162,6 +160,7 @@ def headline_read(*, organization: Organization, year: int, period: str = Period
         member_levels=counted(Subject.MEMBER, summary["members"]["by_level"], summary["members"]["rated"]),
         stale=summary["stale"],
         computed_at=datetime.datetime.fromisoformat(computed_at) if computed_at else None,
+        leadership=selectors.leadership_table(summary=summary, levels=vocabulary),
     )
 
 

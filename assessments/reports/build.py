@@ -43,7 +43,7 @@ from assessments.reports.rows import (
     reason_label,
     reasons_list,
 )
-from assessments.selectors import score_bands
+from assessments.selectors import leadership_table, score_bands, summaries_read
 
 __all__ = [
     "AnnexRow",
@@ -423,6 +423,10 @@ def report_build(*, organization: Organization, year: int) -> Report:
         trend=_trend(organization=organization, year=year),
         generated_on=timezone.localdate(),
         score_bands=score_bands(organization=organization, year=year, scheme=scheme),
+        # The stored row only (one query): a year never summarized has no table rather than a costlier fallback.
+        leadership=leadership_table(
+            summary=summaries_read(organizations=[organization], year=year).get(organization.code), levels=levels
+        ),
     )
 
 

@@ -290,6 +290,9 @@ class Report:
     score_bands: dict | None = None
     # The not-rated reasons' labels with the year's months (regulation.periods.not_rated_reason_labels).
     reason_labels: dict | None = None
+    # Issue 16: the subtree's leadership collectives and leaders by level, from the stored summary
+    # (selectors.leadership_table; [] when it has none).
+    leadership: list = field(default_factory=list)
 
     @property
     def trend_note(self) -> str:

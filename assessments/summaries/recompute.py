@@ -21,13 +21,23 @@ from assessments.models import (
     year_end,
 )
 from assessments.summaries.counting import Counts, ScoreStats, summary_counts
-from assessments.summaries.statements import recompute_statement, write_statement
+from assessments.summaries.leadership import LeadershipCounts, leadership_counts
+from assessments.summaries.statements import leadership_statement, recompute_statement, write_statement
 
 # Issue 15: the score stats, NULL for a scheme without scores (summaries.counting.ScoreStats).
 SCORE_COUNT_FIELDS = [
     f"{subject}_{name}"
     for subject in ("units", "members")
     for name in ("scored", "score_sum", "score_min", "score_max")
+]
+# Issue 16: the leadership collectives and leaders of the subtree (summaries.leadership).
+LEADERSHIP_FIELDS = [
+    "collectives_total",
+    "collectives_rated",
+    "collective_levels",
+    "leaders_total",
+    "leaders_rated",
+    "leader_levels",
 ]
 COUNT_FIELDS = [
     "scheme_code",
@@ -43,6 +53,7 @@ COUNT_FIELDS = [
     "members_not_yet_rated",
     "members_no_result",
     *SCORE_COUNT_FIELDS,
+    *LEADERSHIP_FIELDS,
     "computed_at",
     "computed_version",
 ]
@@ -82,9 +93,10 @@ def organizations_with_ancestors(organization_ids: Iterable[int]) -> list[int]:
 _NEW_ROW_COLUMNS = (
     "organization_id, year, period, scheme_code, units_total, units_rated, units_exemplary, unit_levels, "
     "members_total, members_rated, members_good_or_better, member_levels, members_not_assessed, members_not_yet_rated, "
-    "members_no_result, computed_at, version, computed_version"
+    "members_no_result, collectives_total, collectives_rated, collective_levels, leaders_total, leaders_rated, "
+    "leader_levels, computed_at, version, computed_version"
 )
-_NEW_ROW_VALUES = "(%s, %s, %s, '', 0, 0, 0, '[]', 0, 0, 0, '[]', 0, 0, 0, NULL, 1, 0)"
+_NEW_ROW_VALUES = "(%s, %s, %s, '', 0, 0, 0, '[]', 0, 0, 0, '[]', 0, 0, 0, 0, 0, '[]', 0, 0, '[]', NULL, 1, 0)"
 _NEW_ROWS_PER_STATEMENT = 400
 
 
@@ -177,10 +189,16 @@ def _recompute(*, year: int, period: str, organization_ids: list[int] | None) ->
     counts = summary_counts(
         year=year, period=period, vocabulary=vocabulary, targets=targets, full=organization_ids is None
     )
+    leadership = leadership_counts(year=year, period=period, vocabulary=vocabulary, targets=targets)
     unit_codes, member_codes = vocabulary.codes(Subject.UNIT), vocabulary.codes(Subject.MEMBER)
     now = timezone.now()
     for row in locked:
         c = counts.get(row.organization_id, Counts())
+        lc = leadership.get(row.organization_id, LeadershipCounts())
+        row.collectives_total, row.collectives_rated = lc.collectives_total, lc.collectives_rated
+        row.collective_levels = [[code, lc.collective_levels[code]] for code in unit_codes]
+        row.leaders_total, row.leaders_rated = lc.leaders_total, lc.leaders_rated
+        row.leader_levels = [[code, lc.leader_levels[code]] for code in member_codes]
         row.scheme_code = scheme.code
         row.units_total, row.units_rated, row.units_exemplary = c.units_total, c.units_rated, c.units_exemplary
         row.unit_levels = [[code, c.unit_levels[code]] for code in unit_codes]
@@ -243,8 +261,9 @@ def _recompute_year_in_database(*, year: int, period: str, scheme: RatingScheme)
             cursor.execute(
                 f"INSERT INTO {summary} (organization_id, year, period, scheme_code, units_total, "  # noqa: S608
                 "units_rated, units_exemplary, unit_levels, members_total, members_rated, members_good_or_better, "
-                "member_levels, computed_at, version, computed_version) "
-                "SELECT o.id, %s, %s, '', 0, 0, 0, '[]'::jsonb, 0, 0, 0, '[]'::jsonb, NULL, 1, 0 "
+                "member_levels, collective_levels, leader_levels, computed_at, version, computed_version) "
+                "SELECT o.id, %s, %s, '', 0, 0, 0, '[]'::jsonb, 0, 0, 0, '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, NULL, "
+                "1, 0 "
                 f"FROM {organization} o "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {summary} s WHERE s.organization_id = o.id AND s.year = %s "
                 "AND s.period = %s) ORDER BY o.id ON CONFLICT DO NOTHING",
@@ -268,6 +287,10 @@ def _recompute_year_in_database(*, year: int, period: str, scheme: RatingScheme)
             # A deeper unit with members was committed between the depth read and the counting: its members were
             # not rolled up. Count again with the new depth; the next run sees (and corrects) what this one wrote.
             deepest = deepest_now
+        # Issue 16: the collectives and leaders, set-based too, in a later statement; a row it finds different is
+        # locked in id order like every writer's. Its versions are the counting statement's business.
+        cursor.execute(*leadership_statement(year=year, period=period, day=day, unit_levels=unit_levels,
+            member_levels=member_levels))  # fmt: skip
         if not own_transaction:
             cursor.execute(
                 "SELECT set_config('jit', %s, true), set_config('parallel_setup_cost', %s, true), "
@@ -281,6 +304,8 @@ def _recompute_year_in_database(*, year: int, period: str, scheme: RatingScheme)
 _VALUES_CASTS = {
     "unit_levels": "::jsonb",
     "member_levels": "::jsonb",
+    "collective_levels": "::jsonb",
+    "leader_levels": "::jsonb",
     "computed_at": "::timestamptz",
     **{name: "::int" if name.endswith("_scored") else "::numeric" for name in SCORE_COUNT_FIELDS},
 }
@@ -303,7 +328,7 @@ def _store(rows: list[Summary]) -> None:
         return
     from psycopg2.extras import execute_values
 
-    json_fields = {"unit_levels", "member_levels"}
+    json_fields = {"unit_levels", "member_levels", "collective_levels", "leader_levels"}
     sets = ", ".join(f"{name} = v.{name}{_VALUES_CASTS.get(name, '')}" for name in COUNT_FIELDS)
     # Column names come from COUNT_FIELDS, values travel as parameters.
     sql = (

@@ -211,3 +211,73 @@ def levels_json(alias: str, levels: list[tuple[int, str]]) -> tuple[str, list[st
     texts = ["[" + parts[0], *("], " + part for part in parts[1:]), "]]"]
     sql = " || ".join(f"%s || COALESCE({alias}.l{i}, 0)::text" for i in range(len(levels))) + " || %s"
     return f"({sql})", texts
+
+
+def _level_list(kind: int, levels: list[tuple[int, str]]) -> tuple[str, list]:
+    """SQL building the `[["code", n], ...]` list of one kind (0 collectives, 1 leaders) from the columns of `c`."""
+    items = [f"jsonb_build_array(%s::text, COALESCE(c.k{kind}_{i}, 0))" for i in range(len(levels))]
+    return f"jsonb_build_array({', '.join(items)})", [code for _pk, code in levels]
+
+
+def leadership_statement(
+    *, year: int, period: str, day, unit_levels: list[tuple[int, str]], member_levels: list[tuple[int, str]]
+) -> tuple[str, list]:
+    """Issue 16: one statement counting every organization's collectives and leaders of a period (summaries.leadership
+    in SQL) and writing the rows whose counts differ, locked in id order."""
+    from assessments.models import Collective, CollectiveRating, LeaderRating, Organization, Position, Summary
+
+    summary, organization = Summary._meta.db_table, Organization._meta.db_table
+    collective, collective_rating = Collective._meta.db_table, CollectiveRating._meta.db_table
+    position, leader_rating = Position._meta.db_table, LeaderRating._meta.db_table
+    pivots, pivot_params = [], []
+    for kind, levels in ((0, unit_levels), (1, member_levels)):
+        for i, (pk, _code) in enumerate(levels):
+            pivots.append(f", COALESCE(SUM(n) FILTER (WHERE kind = {kind} AND level_id = %s), 0)::int AS k{kind}_{i}")
+            pivot_params.append(pk)
+    collective_json, collective_codes = _level_list(0, unit_levels)
+    leader_json, leader_codes = _level_list(1, member_levels)
+    columns = [
+        "collectives_total", "collectives_rated", "collective_levels", "leaders_total", "leaders_rated",
+        "leader_levels",
+    ]  # fmt: skip
+    sql = (
+        # The collectives existing on 31 December with their rating of the period.
+        f"WITH coll AS MATERIALIZED (SELECT c.id, o.path, r.level_id FROM {collective} c "  # noqa: S608
+        f"JOIN {organization} o ON o.id = c.organization_id LEFT JOIN {collective_rating} r "
+        "ON r.collective_id = c.id AND r.year = %s AND r.period = %s "
+        "WHERE (c.valid_from IS NULL OR c.valid_from <= %s) AND (c.valid_to IS NULL OR c.valid_to >= %s)), "
+        # One leader per member and collective holding a position there on 31 December, with the rating.
+        f"lead AS (SELECT k.path, lr.level_id FROM (SELECT DISTINCT p.member_id, p.collective_id FROM {position} p "
+        'WHERE p.start <= %s AND (p."end" IS NULL OR p."end" >= %s)) q JOIN coll k ON k.id = q.collective_id '
+        f"LEFT JOIN {leader_rating} lr ON lr.member_id = q.member_id AND lr.collective_id = q.collective_id "
+        "AND lr.year = %s AND lr.period = %s), "
+        "grouped AS (SELECT path, kind, level_id, COUNT(*)::int AS n FROM (SELECT path, level_id, 0 AS kind "
+        "FROM coll UNION ALL SELECT path, level_id, 1 FROM lead) x GROUP BY path, kind, level_id), "
+        # Each group counts at its organization and at every one above it: the prefixes of its path ending in "/".
+        "up AS (SELECT a.id, g.kind, g.level_id, g.n FROM grouped g CROSS JOIN LATERAL "
+        f"generate_series(1, length(g.path)) AS i(pos) JOIN {organization} a ON a.path = left(g.path, i.pos) "
+        "WHERE substr(g.path, i.pos, 1) = '/'), "
+        "counts AS (SELECT id, COALESCE(SUM(n) FILTER (WHERE kind = 0), 0)::int AS ct, "
+        "COALESCE(SUM(n) FILTER (WHERE kind = 0 AND level_id IS NOT NULL), 0)::int AS cr, "
+        "COALESCE(SUM(n) FILTER (WHERE kind = 1), 0)::int AS lt, "
+        "COALESCE(SUM(n) FILTER (WHERE kind = 1 AND level_id IS NOT NULL), 0)::int AS lr"
+        + "".join(pivots)
+        + " FROM up GROUP BY id), "  # noqa: S608 — table and column names, values as parameters
+        "new AS (SELECT s.id, COALESCE(c.ct, 0) AS collectives_total, COALESCE(c.cr, 0) AS collectives_rated, "
+        f"{collective_json} AS collective_levels, COALESCE(c.lt, 0) AS leaders_total, "
+        f"COALESCE(c.lr, 0) AS leaders_rated, {leader_json} AS leader_levels, "
+        f"({', '.join(f's.{f}' for f in columns)}) IS DISTINCT FROM "
+        f"({', '.join(f'COALESCE(c.{f}, 0)' for f in ('ct', 'cr'))}, {collective_json}, "
+        f"COALESCE(c.lt, 0), COALESCE(c.lr, 0), {leader_json}) AS differs "
+        f"FROM {summary} s LEFT JOIN counts c ON c.id = s.organization_id WHERE s.year = %s AND s.period = %s), "
+        # Only the differing rows are locked, in id order like every writer's, and written.
+        f"locked AS MATERIALIZED (SELECT s.id FROM {summary} s JOIN new n ON n.id = s.id AND n.differs "
+        "ORDER BY s.id FOR UPDATE OF s) "
+        f"UPDATE {summary} AS s SET {', '.join(f'{f} = n.{f}' for f in columns)} FROM new n "
+        "JOIN locked l ON l.id = n.id WHERE s.id = n.id"
+    )
+    params = [
+        year, period, day, day, day, day, year, period, *pivot_params,
+        *collective_codes, *leader_codes, *collective_codes, *leader_codes, year, period,
+    ]  # fmt: skip
+    return sql, params

@@ -6,11 +6,21 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from assessments.models import MemberAssessment, Organization, RatingLevel, RatingScheme, UnitAssessment
-from assessments.signals import assessments_changed, organizations_changed
+from assessments.models import (
+    Collective,
+    CollectiveRating,
+    LeaderRating,
+    MemberAssessment,
+    Organization,
+    Position,
+    RatingLevel,
+    RatingScheme,
+    UnitAssessment,
+)
+from assessments.signals import assessments_changed, leadership_changed, organizations_changed
 from assessments.summaries import recompute as summaries
 
 logger = logging.getLogger(__name__)
@@ -183,3 +193,69 @@ def _assessment_deleted(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=RatingLevel, dispatch_uid="summaries_level_deleted")
 def _tree_or_scheme_changed(sender, **kwargs) -> None:
     summaries_all_changed()
+
+
+# --- issue 16: leadership collectives, positions and their ratings -------------------------------------------------
+
+
+def leadership_summaries_changed(*, organization_ids, keys=None) -> None:
+    """Mark stale and queue the summaries of these organizations (and ancestors) for these (year, period) pairs, by
+    default every summarized one."""
+    ids = sorted({pk for pk in organization_ids if pk is not None})
+    if not ids:
+        return
+    by_period: dict[str, set[int]] = {}
+    for year, period in summaries.summary_keys() if keys is None else keys:
+        by_period.setdefault(period, set()).add(int(year))
+    for period, years in sorted(by_period.items()):
+        summaries_changed(organization_ids=ids, years=sorted(years), periods=[period])
+
+
+@receiver(leadership_changed, dispatch_uid="summaries_leadership_changed")
+def _leadership_changed(sender, organization_ids, keys=None, **kwargs) -> None:
+    leadership_summaries_changed(organization_ids=organization_ids, keys=keys)
+
+
+def _collective_organization(collective_id) -> int | None:
+    return Collective.objects.filter(pk=collective_id).values_list("organization_id", flat=True).first()
+
+
+@receiver(pre_save, sender=Collective, dispatch_uid="summaries_collective_before")
+@receiver(pre_save, sender=Position, dispatch_uid="summaries_position_before")
+def _leadership_before(sender, instance, **kwargs) -> None:
+    # A collective moved to another organization (or a position to another collective) leaves the old one's counts.
+    if instance.pk is None:
+        instance._summaries_before = None
+    elif sender is Collective:
+        instance._summaries_before = (
+            sender.objects.filter(pk=instance.pk).values_list("organization_id", flat=True).first()
+        )
+    else:
+        old = sender.objects.filter(pk=instance.pk).values_list("collective_id", flat=True).first()
+        instance._summaries_before = _collective_organization(old) if old else None
+
+
+@receiver(post_save, sender=Collective, dispatch_uid="summaries_collective_saved")
+@receiver(post_delete, sender=Collective, dispatch_uid="summaries_collective_deleted")
+def _collective_changed(sender, instance, **kwargs) -> None:
+    before = getattr(instance, "_summaries_before", None)
+    leadership_summaries_changed(organization_ids=[instance.organization_id, before])
+
+
+@receiver(post_save, sender=Position, dispatch_uid="summaries_position_saved")
+@receiver(post_delete, sender=Position, dispatch_uid="summaries_position_deleted")
+def _position_changed(sender, instance, **kwargs) -> None:
+    before = getattr(instance, "_summaries_before", None)
+    leadership_summaries_changed(organization_ids=[_collective_organization(instance.collective_id), before])
+
+
+@receiver(post_save, sender=CollectiveRating, dispatch_uid="summaries_collective_rating_saved")
+@receiver(post_delete, sender=CollectiveRating, dispatch_uid="summaries_collective_rating_deleted")
+@receiver(post_save, sender=LeaderRating, dispatch_uid="summaries_leader_rating_saved")
+@receiver(post_delete, sender=LeaderRating, dispatch_uid="summaries_leader_rating_deleted")
+def _leadership_rating_changed(sender, instance, **kwargs) -> None:
+    summaries_changed(
+        organization_ids=[_collective_organization(instance.collective_id)],
+        years=[instance.year],
+        periods=[instance.period],
+    )

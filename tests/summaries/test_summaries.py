@@ -410,7 +410,7 @@ def test_api_returns_the_summary_contract(client, officer, tree, members):
     assert response.status_code == 200
     data = response.json()
     assert list(data) == [
-        "organization", "name", "year", "scheme", "units", "members", "computed_at", "stale",
+        "organization", "name", "year", "scheme", "units", "members", "collectives", "leaders", "computed_at", "stale",
     ]  # fmt: skip
     assert data["organization"] == "BS" and data["name"] == "Đảng bộ huyện Bắc Sơn" and data["year"] == 2017
     assert data["units"] == {

@@ -16,7 +16,7 @@ from tests.summary_reference import recount, without_freshness
 
 pytestmark = pytest.mark.django_db
 
-KEYS = ["organization", "name", "year", "scheme", "units", "members", "computed_at", "stale"]
+KEYS = ["organization", "name", "year", "scheme", "units", "members", "collectives", "leaders", "computed_at", "stale"]
 
 
 @pytest.fixture
