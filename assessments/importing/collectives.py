@@ -19,6 +19,36 @@ def collective_out_of_scope_message(code: str) -> str:
     return _("Không có tập thể mã %(code)s trong phạm vi của bạn.") % {"code": code}
 
 
+def file_checked(handler: Handler, row: Row, obj, is_new: bool, changed: list, check, plan: tuple) -> None:
+    """Check a planned collective, post or rating by its rule and file it in the plan as created, updated or
+    unchanged; a broken rule becomes the row's error instead."""
+    try:
+        check(obj)
+    except ValidationError as error:
+        handler.validation_error(row, error)
+        return
+    creates, updates = plan
+    row.obj, row.changed = obj, changed
+    if is_new:
+        row.action = "created"
+        creates.append(obj)
+    elif changed:
+        row.action = "updated"
+        updates.append(obj)
+    else:
+        row.action = "unchanged"
+
+
+def write_with_history(handler: Handler, model, plan: tuple, fields: list) -> None:
+    """Write a plan's new and changed rows set-based, each with its history row naming the uploader and the reason."""
+    creates, updates = plan
+    options = {"batch_size": WRITE_BATCH, "default_user": handler.actor, "default_change_reason": handler.reason}
+    if creates:
+        bulk_create_with_history(creates, model, **options)
+    if updates:
+        bulk_update_with_history(updates, model, fields, **options)
+
+
 class CollectiveHandler(Handler):
     data_type = COLLECTIVES
     field_columns = {"organization": "organization_code"}
@@ -58,26 +88,8 @@ class CollectiveHandler(Handler):
             for name, value in values.items():
                 setattr(collective, name, value)
             collective.organization = organization
-            try:
-                collective_check(collective)
-            except ValidationError as error:
-                self.validation_error(row, error)
-                continue
-            row.obj, row.changed = collective, changed
-            if is_new:
-                row.action = "created"
-                creates.append(collective)
-            elif changed:
-                row.action = "updated"
-                updates.append(collective)
-            else:
-                row.action = "unchanged"
+            file_checked(self, row, collective, is_new, changed, collective_check, (creates, updates))
         return creates, updates
 
     def write(self, plan) -> None:
-        creates, updates = plan
-        options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
-        if creates:
-            bulk_create_with_history(creates, Collective, **options)
-        if updates:
-            bulk_update_with_history(updates, Collective, list(COLLECTIVE_FIELDS), **options)
+        write_with_history(self, Collective, plan, list(COLLECTIVE_FIELDS))
