@@ -19,6 +19,19 @@ def collective_out_of_scope_message(code: str) -> str:
     return _("Không có tập thể mã %(code)s trong phạm vi của bạn.") % {"code": code}
 
 
+def set_values(obj, values: dict, *, is_new: bool, owner: tuple) -> list[str]:
+    """Set a row's values and its owner (the collective's organization, the post's managing committee) on obj, and
+    name the fields this changes."""
+    field, owner_obj = owner
+    changed = _changed(obj, values)
+    if is_new or getattr(obj, f"{field}_id") != owner_obj.pk:
+        changed.append(f"{field}_id")
+    for name, value in values.items():
+        setattr(obj, name, value)
+    setattr(obj, field, owner_obj)
+    return changed
+
+
 def file_checked(handler: Handler, row: Row, obj, is_new: bool, changed: list, check, plan: tuple) -> None:
     """Check a planned collective, post or rating by its rule and file it in the plan as created, updated or
     unchanged; a broken rule becomes the row's error instead."""
@@ -82,12 +95,7 @@ class CollectiveHandler(Handler):
             if is_new:
                 collective = Collective(code=data["code"])
             values = {name: data[name] for name in ("kind", "name", "valid_from", "valid_to") if name in self.present}
-            changed = _changed(collective, values)
-            if is_new or collective.organization_id != organization.pk:
-                changed.append("organization_id")
-            for name, value in values.items():
-                setattr(collective, name, value)
-            collective.organization = organization
+            changed = set_values(collective, values, is_new=is_new, owner=("organization", organization))
             file_checked(self, row, collective, is_new, changed, collective_check, (creates, updates))
         return creates, updates
 

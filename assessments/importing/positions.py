@@ -1,9 +1,14 @@
 """Import of posts in leadership collectives: one row per member, collective and start date; the member, the
 collective and the managing committee in the uploader's scope; checked by rules.collectives.position_check."""
 
-from assessments.importing.collectives import collective_out_of_scope_message, file_checked, write_with_history
+from assessments.importing.collectives import (
+    collective_out_of_scope_message,
+    file_checked,
+    set_values,
+    write_with_history,
+)
 from assessments.importing.columns import POSITIONS
-from assessments.importing.handlers import Handler, Row, _changed
+from assessments.importing.handlers import Handler, Row
 from assessments.models import Collective, Member, Position
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.collectives import position_check
@@ -59,12 +64,7 @@ class PositionHandler(Handler):
             if is_new:
                 position = Position(member=member, collective=collective, start=data["start"])
             values = {name: data[name] for name in ("title", "heads", "end") if name in self.present}
-            changed = _changed(position, values)
-            if is_new or position.managed_by_id != managed_by.pk:
-                changed.append("managed_by_id")
-            for name, value in values.items():
-                setattr(position, name, value)
-            position.managed_by = managed_by
+            changed = set_values(position, values, is_new=is_new, owner=("managed_by", managed_by))
             file_checked(self, row, position, is_new, changed, position_check, (creates, updates))
         return creates, updates
 
