@@ -10,20 +10,10 @@ from assessments.importing.columns import COLLECTIVE_RATINGS
 from assessments.importing.handlers import Handler, Levels, Row, _changed
 from assessments.models import Collective, CollectiveRating, Subject
 from assessments.rules.collectives import RATING_FIELDS, collective_rating_check, leadership_actor_check
+from assessments.rules.scores import SCORE_FIELDS
 
 LEVEL_COLUMNS = ("level", "self_level", "appraisal_level")
-VALUE_COLUMNS = (
-    "self_score",
-    "score",
-    "tasks_assigned",
-    "tasks_on_time",
-    "tasks_exceeded",
-    "tasks_late",
-    "below_score_reason",
-    "decision_ref",
-    "decided_on",
-    "note",
-)
+VALUE_COLUMNS = (*SCORE_FIELDS, "decision_ref", "decided_on", "note")
 WRITTEN_FIELDS = [name.removesuffix("_id") for name in RATING_FIELDS] + ["updated_at"]
 
 

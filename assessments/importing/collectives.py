@@ -1,5 +1,6 @@
 """Import of leadership collectives: one row per collective code, at an organization in the uploader's scope;
-checked by rules.collectives.collective_check, written set-based."""
+checked by rules.collectives.collective_check, written set-based. Also the steps the posts', ratings' and item
+scores' handlers share: setting a row's values, filing a checked row in the plan, writing with history."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
