@@ -35,12 +35,25 @@ def _stored(criteria_set: CriteriaSet) -> CriteriaSet | None:
     return CriteriaSet.objects.select_related("issuer").filter(pk=criteria_set.pk).first() if criteria_set.pk else None
 
 
+def _editable_require(actor: User | None, criteria_set: CriteriaSet) -> None:
+    """The actor may manage the set and it is not used yet (a used set changes by a new version)."""
+    _actor_require(actor, criteria_set)
+    criteria_set_lock_check(criteria_set)
+
+
+def _saved(obj, *, actor: User | None):
+    """Validate and save a set, group or item, its history row naming the actor."""
+    obj.full_clean()
+    obj._history_user = actor
+    obj.save()
+    return obj
+
+
 def criteria_set_write_check(criteria_set: CriteriaSet, *, actor: User | None) -> None:
     """Every rule of saving a set: the actor, the set not used (as stored), its issuer and years."""
     stored = _stored(criteria_set)
     if stored is not None:
-        _actor_require(actor, stored)
-        criteria_set_lock_check(stored)
+        _editable_require(actor, stored)
     if criteria_set.issuer_id:
         _actor_require(actor, criteria_set)
     criteria_set_check(criteria_set)
@@ -50,15 +63,11 @@ def criteria_set_write_check(criteria_set: CriteriaSet, *, actor: User | None) -
 def criteria_set_save(*, criteria_set: CriteriaSet, actor: User | None) -> CriteriaSet:
     """Create or change a criteria set (not once it is used: make a new version)."""
     criteria_set_write_check(criteria_set, actor=actor)
-    criteria_set.full_clean()
-    criteria_set._history_user = actor
-    criteria_set.save()
-    return criteria_set
+    return _saved(criteria_set, actor=actor)
 
 
 def criteria_group_write_check(group: CriteriaGroup, *, actor: User | None) -> None:
-    _actor_require(actor, group.criteria_set)
-    criteria_set_lock_check(group.criteria_set)
+    _editable_require(actor, group.criteria_set)
     criteria_group_check(group)
 
 
@@ -66,16 +75,12 @@ def criteria_group_write_check(group: CriteriaGroup, *, actor: User | None) -> N
 def criteria_group_save(*, group: CriteriaGroup, actor: User | None) -> CriteriaGroup:
     """Add or change a group of a set, within the scheme's total and holding its items."""
     criteria_group_write_check(group, actor=actor)
-    group.full_clean()
-    group._history_user = actor
-    group.save()
-    return group
+    return _saved(group, actor=actor)
 
 
 def criteria_item_write_check(item: CriteriaItem, *, actor: User | None) -> None:
     criteria_set = item.group.criteria_set
-    _actor_require(actor, criteria_set)
-    criteria_set_lock_check(criteria_set)
+    _editable_require(actor, criteria_set)
     if item.pk and item.criteria_set_id and item.criteria_set_id != criteria_set.pk:
         raise ValidationError({"group": _("Tiêu chí chỉ chuyển sang nhóm khác trong cùng bộ tiêu chí.")})
     item.criteria_set = criteria_set
@@ -86,18 +91,14 @@ def criteria_item_write_check(item: CriteriaItem, *, actor: User | None) -> None
 def criteria_item_save(*, item: CriteriaItem, actor: User | None) -> CriteriaItem:
     """Add or change an item, the group's items staying within its maximum."""
     criteria_item_write_check(item, actor=actor)
-    item.full_clean()
-    item._history_user = actor
-    item.save()
-    return item
+    return _saved(item, actor=actor)
 
 
 @transaction.atomic
 def criteria_item_delete(*, item: CriteriaItem, actor: User | None) -> None:
     """Remove an item of a set not yet used (an item with scores cannot be removed)."""
     criteria_set = item.group.criteria_set
-    _actor_require(actor, criteria_set)
-    criteria_set_lock_check(criteria_set)
+    _editable_require(actor, criteria_set)
     if item.scores.exists():
         raise ValidationError(_("Tiêu chí %(code)s đã có điểm nên không xóa được.") % {"code": item.code})
     item._history_user = actor
@@ -107,8 +108,7 @@ def criteria_item_delete(*, item: CriteriaItem, actor: User | None) -> None:
 @transaction.atomic
 def criteria_group_delete(*, group: CriteriaGroup, actor: User | None) -> None:
     """Remove a group and its items, if none of them has scores."""
-    _actor_require(actor, group.criteria_set)
-    criteria_set_lock_check(group.criteria_set)
+    _editable_require(actor, group.criteria_set)
     for item in list(group.items.all()):
         criteria_item_delete(item=item, actor=actor)
     group._history_user = actor
@@ -118,8 +118,7 @@ def criteria_group_delete(*, group: CriteriaGroup, actor: User | None) -> None:
 @transaction.atomic
 def criteria_set_delete(*, criteria_set: CriteriaSet, actor: User | None) -> None:
     """Remove a set not yet used, with its groups and items (none of them scored)."""
-    _actor_require(actor, criteria_set)
-    criteria_set_lock_check(criteria_set)
+    _editable_require(actor, criteria_set)
     for group in list(criteria_set.groups.all()):
         criteria_group_delete(group=group, actor=actor)
     criteria_set._history_user = actor

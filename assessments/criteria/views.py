@@ -173,27 +173,38 @@ def criteria_item_form(request, pk: int, item_pk: int | None = None):
     )
 
 
+def _part_delete(request, criteria_set: CriteriaSet, delete, *, done: str):
+    """Run a group's or item's removal, tell the user how it went, and go back to the set."""
+    try:
+        delete()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("assessments:criteria_detail", pk=criteria_set.pk)
+
+
 @login_required
 @require_POST
 def criteria_group_delete(request, pk: int, group_pk: int):
     criteria_set = _managed(request, pk)
-    try:
-        services.criteria_group_delete(group=_group(criteria_set, group_pk), actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Đã xóa nhóm tiêu chí."))
-    return redirect("assessments:criteria_detail", pk=criteria_set.pk)
+    group = _group(criteria_set, group_pk)
+    return _part_delete(
+        request,
+        criteria_set,
+        lambda: services.criteria_group_delete(group=group, actor=request.user),
+        done=_("Đã xóa nhóm tiêu chí."),
+    )
 
 
 @login_required
 @require_POST
 def criteria_item_delete(request, pk: int, item_pk: int):
     criteria_set = _managed(request, pk)
-    try:
-        services.criteria_item_delete(item=_item(criteria_set, item_pk), actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Đã xóa tiêu chí."))
-    return redirect("assessments:criteria_detail", pk=criteria_set.pk)
+    item = _item(criteria_set, item_pk)
+    return _part_delete(
+        request,
+        criteria_set,
+        lambda: services.criteria_item_delete(item=item, actor=request.user),
+        done=_("Đã xóa tiêu chí."),
+    )

@@ -4,28 +4,17 @@ The leaders' ratings (leader_ratings.py) are planned the same way, one subject m
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from assessments.importing.collectives import collective_out_of_scope_message
+from assessments.importing.collectives import collective_out_of_scope_message, file_checked, write_with_history
 from assessments.importing.columns import COLLECTIVE_RATINGS
-from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _changed
+from assessments.importing.handlers import Handler, Levels, Row, _changed
 from assessments.models import Collective, CollectiveRating, Subject
 from assessments.rules.collectives import RATING_FIELDS, collective_rating_check, leadership_actor_check
+from assessments.rules.scores import SCORE_FIELDS
 from assessments.signals import leadership_changed
 
 LEVEL_COLUMNS = ("level", "self_level", "appraisal_level")
-VALUE_COLUMNS = (
-    "self_score",
-    "score",
-    "tasks_assigned",
-    "tasks_on_time",
-    "tasks_exceeded",
-    "tasks_late",
-    "below_score_reason",
-    "decision_ref",
-    "decided_on",
-    "note",
-)
+VALUE_COLUMNS = (*SCORE_FIELDS, "decision_ref", "decided_on", "note")
 WRITTEN_FIELDS = [name.removesuffix("_id") for name in RATING_FIELDS] + ["updated_at"]
 
 
@@ -109,32 +98,16 @@ class CollectiveRatingHandler(Handler):
                 setattr(rating, name, value)
             for name, level in resolved.items():
                 setattr(rating, name, level)
-            try:
-                self.rating_check(rating)
-            except ValidationError as error:
-                self.validation_error(row, error)
-                continue
-            row.obj, row.changed = rating, changed
-            if is_new:
-                row.action = "created"
-                creates.append(rating)
-            elif changed:
-                row.action = "updated"
-                updates.append(rating)
-            else:
-                row.action = "unchanged"
+            file_checked(self, row, rating, is_new, changed, self.rating_check, (creates, updates))
         return creates, updates
 
     def write(self, plan) -> None:
         creates, updates = plan
-        options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
-        if creates:
-            bulk_create_with_history(creates, self.model, **options)
-        if updates:
-            now = timezone.now()
-            for rating in updates:
-                rating.updated_at = now
-            bulk_update_with_history(updates, self.model, WRITTEN_FIELDS, **options)
+        # bulk_update skips auto_now, so the update time is set here.
+        now = timezone.now()
+        for rating in updates:
+            rating.updated_at = now
+        write_with_history(self, self.model, plan, WRITTEN_FIELDS)
         # Each organization's summaries of the periods its collectives' (or leaders') ratings changed (issue 16).
         by_key: dict[tuple[int, str], set[int]] = {}
         for rating in (*creates, *updates):

@@ -83,6 +83,26 @@ SCORE_COLUMNS = (
     ),
 )
 
+
+def _leadership_rating_columns(levels: str, self_level_help: str) -> tuple[Column, ...]:
+    """The columns a collective's and a leader's rating share after their keys: the three levels, scores, decision."""
+    return (
+        Column(
+            "level",
+            "Xếp loại",
+            True,
+            _("Mức cấp có thẩm quyền quyết định; để trống khi chưa quyết định."),
+            levels,
+        ),
+        Column("self_level", "Tự đánh giá", False, self_level_help, levels),
+        Column("appraisal_level", "Mức thẩm định", False, _("Mức Ban Tổ chức thẩm định, đề xuất."), levels),
+        *SCORE_COLUMNS,
+        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
+        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+    )
+
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ORGANIZATIONS: (
         Column("code", "Mã tổ chức", True, _("Mã duy nhất: chữ cái không dấu, chữ số, dấu gạch nối (BS-DONG-Y).")),
@@ -260,38 +280,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("collective_code", "Mã tập thể", True, _("Mã tập thể được xếp loại.")),
         Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
         Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
-        Column(
-            "level",
-            "Xếp loại",
-            True,
-            _("Mức cấp có thẩm quyền quyết định; để trống khi chưa quyết định."),
-            "unit_levels",
-        ),
-        Column("self_level", "Tự đánh giá", False, _("Mức tập thể tự đánh giá, đề xuất."), "unit_levels"),
-        Column("appraisal_level", "Mức thẩm định", False, _("Mức Ban Tổ chức thẩm định, đề xuất."), "unit_levels"),
-        *SCORE_COLUMNS,
-        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
-        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
-        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+        *_leadership_rating_columns("unit_levels", _("Mức tập thể tự đánh giá, đề xuất.")),
     ),
     LEADER_RATINGS: (
         Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của người lãnh đạo, quản lý được xếp loại.")),
         Column("collective_code", "Mã tập thể", True, _("Mã tập thể nơi người đó giữ chức danh trong năm.")),
         Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
         Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
-        Column(
-            "level",
-            "Xếp loại",
-            True,
-            _("Mức cấp có thẩm quyền quyết định; để trống khi chưa quyết định."),
-            "member_levels",
-        ),
-        Column("self_level", "Tự đánh giá", False, _("Mức cá nhân tự đánh giá (bản tự kiểm điểm)."), "member_levels"),
-        Column("appraisal_level", "Mức thẩm định", False, _("Mức Ban Tổ chức thẩm định, đề xuất."), "member_levels"),
-        *SCORE_COLUMNS,
-        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
-        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
-        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+        *_leadership_rating_columns("member_levels", _("Mức cá nhân tự đánh giá (bản tự kiểm điểm).")),
     ),
 }
 

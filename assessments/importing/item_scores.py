@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from assessments.common.text import fold
+from assessments.importing.collectives import write_with_history
 from assessments.importing.columns import ITEM_SCORES, WIDE_MARK
 from assessments.importing.forms import PointsField
 from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
@@ -234,20 +235,7 @@ class ItemScoreHandler(Handler):
         return score.member.organization if score.member_id else score.organization
 
     def write(self, plan) -> None:
-        creates, updates = plan
-        if creates:
-            bulk_create_with_history(
-                creates, ItemScore, batch_size=WRITE_BATCH, default_user=self.actor, default_change_reason=self.reason
-            )
-        if updates:
-            bulk_update_with_history(
-                updates,
-                ItemScore,
-                list(SCORE_FIELDS),
-                batch_size=WRITE_BATCH,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-            )
+        write_with_history(self, ItemScore, plan, list(SCORE_FIELDS))
 
     def finish(self, writing: bool) -> list[Row]:
         """Roll each scored subject's item scores up into its rating of that period (if it has one)."""

@@ -1,12 +1,14 @@
 """Import of posts in leadership collectives: one row per member, collective and start date; the member, the
 collective and the managing committee in the uploader's scope; checked by rules.collectives.position_check."""
 
-from django.core.exceptions import ValidationError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
-from assessments.importing.collectives import collective_out_of_scope_message
+from assessments.importing.collectives import (
+    collective_out_of_scope_message,
+    file_checked,
+    set_values,
+    write_with_history,
+)
 from assessments.importing.columns import POSITIONS
-from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
+from assessments.importing.handlers import Handler, Row
 from assessments.models import Collective, Member, Position
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.collectives import position_check
@@ -63,35 +65,13 @@ class PositionHandler(Handler):
             if is_new:
                 position = Position(member=member, collective=collective, start=data["start"])
             values = {name: data[name] for name in ("title", "heads", "end") if name in self.present}
-            changed = _changed(position, values)
-            if is_new or position.managed_by_id != managed_by.pk:
-                changed.append("managed_by_id")
-            for name, value in values.items():
-                setattr(position, name, value)
-            position.managed_by = managed_by
-            try:
-                position_check(position)
-            except ValidationError as error:
-                self.validation_error(row, error)
-                continue
-            row.obj, row.changed = position, changed
-            if is_new:
-                row.action = "created"
-                creates.append(position)
-            elif changed:
-                row.action = "updated"
-                updates.append(position)
-            else:
-                row.action = "unchanged"
+            changed = set_values(position, values, is_new=is_new, owner=("managed_by", managed_by))
+            file_checked(self, row, position, is_new, changed, position_check, (creates, updates))
         return creates, updates
 
     def write(self, plan) -> None:
         creates, updates = plan
-        options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
-        if creates:
-            bulk_create_with_history(creates, Position, **options)
-        if updates:
-            bulk_update_with_history(updates, Position, list(POSITION_FIELDS), **options)
+        write_with_history(self, Position, plan, list(POSITION_FIELDS))
         if creates or updates:
             # A leader counts in the summaries of the collective's organization and above it (issue 16).
             ids = {p.collective.organization_id for p in (*creates, *updates)}

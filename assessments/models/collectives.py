@@ -1,7 +1,6 @@
 """Leadership and management collectives (a commune's standing board, party committee, people's committee...), the
 positions members hold in them, and the ratings of collectives and of leaders, by year or quarter (QĐ 366)."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,13 @@ from simple_history.models import HistoricalRecords
 
 from assessments.common.vocabulary import exists_in_year, score_text, year_end
 from assessments.models.constraints import range_constraint
-from assessments.models.fields import optional_level_field, year_field
+from assessments.models.fields import (
+    below_score_reason_field,
+    optional_level_field,
+    score_field,
+    task_count_field,
+    year_field,
+)
 from assessments.models.members import Member
 from assessments.models.organizations import CODE_VALIDATOR, MAX_YEAR, MIN_YEAR, Organization
 from assessments.models.periods import period_field
@@ -132,22 +137,6 @@ class Position(models.Model):
         return f"{self.get_title_display()} {self.collective}: {self.member}"
 
 
-def _score(verbose_name) -> models.DecimalField:
-    # The same field as the unit and member ratings' scores (issue 15): at most 100 points, two decimals.
-    return models.DecimalField(
-        verbose_name,
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-
-
-def _tasks(verbose_name) -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(verbose_name, null=True, blank=True)
-
-
 class LeadershipRating(models.Model):
     """What a collective's and a leader's rating share: the period, the three levels of the cycle (self-assessment,
     the organization board's appraisal, the decision), the decision, the score and task figures."""
@@ -157,17 +146,13 @@ class LeadershipRating(models.Model):
     self_level = optional_level_field(_("tự đánh giá"))
     appraisal_level = optional_level_field(_("mức Ban Tổ chức thẩm định, đề xuất"))
     level = optional_level_field(_("xếp loại (cấp có thẩm quyền quyết định)"))
-    self_score = _score(_("điểm tự chấm"))
-    score = _score(_("điểm"))
-    tasks_assigned = _tasks(_("số nhiệm vụ được giao"))
-    tasks_on_time = _tasks(_("số nhiệm vụ hoàn thành đúng hạn"))
-    tasks_exceeded = _tasks(_("số nhiệm vụ hoàn thành vượt mức"))
-    tasks_late = _tasks(_("số nhiệm vụ hoàn thành chậm"))
-    below_score_reason = models.TextField(
-        _("lý do xếp thấp hơn mức theo điểm"),
-        blank=True,
-        help_text=_("Vì sao mức xếp loại thấp hơn mức điểm cho phép, ví dụ bị kỷ luật trong năm."),
-    )
+    self_score = score_field(_("điểm tự chấm"))
+    score = score_field(_("điểm"))
+    tasks_assigned = task_count_field(_("số nhiệm vụ được giao"))
+    tasks_on_time = task_count_field(_("số nhiệm vụ hoàn thành đúng hạn"))
+    tasks_exceeded = task_count_field(_("số nhiệm vụ hoàn thành vượt mức"))
+    tasks_late = task_count_field(_("số nhiệm vụ hoàn thành chậm"))
+    below_score_reason = below_score_reason_field()
     decision_ref = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)

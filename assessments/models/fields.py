@@ -5,6 +5,7 @@ written out (the same deconstruction); a model using them needs no new migration
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models.organizations import YEAR_VALIDATORS
 
@@ -62,4 +63,13 @@ def share_field(verbose_name, help_text) -> models.PositiveSmallIntegerField:
     """A percentage (0 to 100) a level's task condition needs, empty when the level has no such condition."""
     return models.PositiveSmallIntegerField(
         verbose_name, null=True, blank=True, validators=[MaxValueValidator(100)], help_text=help_text
+    )
+
+
+def below_score_reason_field() -> models.TextField:
+    """Why a rating's level is lower than its score allows (QĐ 366), e.g. a discipline in the year."""
+    return models.TextField(
+        _("lý do xếp thấp hơn mức theo điểm"),
+        blank=True,
+        help_text=_("Vì sao mức xếp loại thấp hơn mức điểm cho phép, ví dụ bị kỷ luật trong năm."),
     )

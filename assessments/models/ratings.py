@@ -6,7 +6,13 @@ from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models.fields import optional_level_field, score_field, task_count_field, year_field
+from assessments.models.fields import (
+    below_score_reason_field,
+    optional_level_field,
+    score_field,
+    task_count_field,
+    year_field,
+)
 from assessments.models.members import Member
 from assessments.models.organizations import MAX_YEAR, MIN_YEAR, Organization
 from assessments.models.periods import Period, period_field
@@ -89,11 +95,7 @@ class UnitAssessment(models.Model):
     tasks_on_time = task_count_field(_("số nhiệm vụ hoàn thành đúng hạn"))
     tasks_exceeded = task_count_field(_("số nhiệm vụ hoàn thành vượt mức"))
     tasks_late = task_count_field(_("số nhiệm vụ hoàn thành chậm"))
-    below_score_reason = models.TextField(
-        _("lý do xếp thấp hơn mức theo điểm"),
-        blank=True,
-        help_text=_("Vì sao mức xếp loại thấp hơn mức điểm cho phép, ví dụ bị kỷ luật trong năm."),
-    )
+    below_score_reason = below_score_reason_field()
     decision_ref = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -160,11 +162,7 @@ class MemberAssessment(models.Model):
     tasks_on_time = task_count_field(_("số nhiệm vụ hoàn thành đúng hạn"))
     tasks_exceeded = task_count_field(_("số nhiệm vụ hoàn thành vượt mức"))
     tasks_late = task_count_field(_("số nhiệm vụ hoàn thành chậm"))
-    below_score_reason = models.TextField(
-        _("lý do xếp thấp hơn mức theo điểm"),
-        blank=True,
-        help_text=_("Vì sao mức xếp loại thấp hơn mức điểm cho phép, ví dụ bị kỷ luật trong năm."),
-    )
+    below_score_reason = below_score_reason_field()
     sick_leave_months = models.PositiveSmallIntegerField(
         _("số tháng nghỉ ốm trong năm"), null=True, blank=True, validators=[MaxValueValidator(12)]
     )

@@ -33,27 +33,69 @@ def _when(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
+def _numbered_table(sheet: str, heading: str, columns: list[Column], rows) -> ListTable:
+    """A list whose first column numbers its rows (STT), as every list of the report has."""
+    numbered = [[i, *row] for i, row in enumerate(rows, 1)]
+    return ListTable(sheet, heading, [Column(_("STT"), "int", 6), *columns], numbered)
+
+
 def _unit_table(sheet: str, heading: str, units) -> ListTable:
     columns = [
-        Column(_("STT"), "int", 6),
         Column(_("Mã"), "text", 18),
         Column(_("Tổ chức đảng"), "text", 44),
         Column(_("Trực thuộc"), "text", 36),
     ]
-    rows = [[i, unit.code, unit.name, unit.parent.name if unit.parent else ""] for i, unit in enumerate(units, 1)]
-    return ListTable(sheet, heading, columns, rows)
+    rows = ([unit.code, unit.name, unit.parent.name if unit.parent else ""] for unit in units)
+    return _numbered_table(sheet, heading, columns, rows)
 
 
 def _member_table(sheet: str, heading: str, members) -> ListTable:
     columns = [
-        Column(_("STT"), "int", 6),
         Column(_("Họ và tên"), "text", 30),
         Column(_("Số thẻ đảng viên"), "text", 18),
         Column(_("Chi bộ"), "text", 40),
         Column(_("Xếp loại năm nay"), "text", 28),
     ]
-    rows = [[i, m.name, m.card_number, m.unit_name, m.level_label] for i, m in enumerate(members, 1)]
-    return ListTable(sheet, heading, columns, rows)
+    rows = ([m.name, m.card_number, m.unit_name, m.level_label] for m in members)
+    return _numbered_table(sheet, heading, columns, rows)
+
+
+def _finalized_table(lists: ResultLists) -> ListTable:
+    columns = [
+        Column(_("Tổ chức đảng"), "text", 36),
+        Column(_("Xếp loại"), "text", 26),
+        Column(_("Lý do"), "text", 50),
+        Column(_("Người chốt"), "text", 24),
+        Column(_("Thời gian"), "text", 18),
+    ]
+    rows = (
+        [row.unit_name, row.level_label, row.reason, row.finalized_by, _when(row.finalized_at)]
+        for row in lists.overrides
+    )
+    return _numbered_table(
+        _("Chốt khi chưa đạt kiểm tra"), _("Kết quả chốt khi chưa đạt kiểm tra quy định, và lý do"), columns, rows
+    )
+
+
+def _decided_table(overrides) -> ListTable:
+    columns = [
+        Column(_("Đơn vị"), "text", 36),
+        Column(_("Quy tắc"), "text", 40),
+        Column(_("Lý do"), "text", 50),
+        Column(_("Người ghi"), "text", 24),
+        Column(_("Thời gian"), "text", 18),
+    ]
+    rows = (
+        [
+            o.organization.name,
+            o.get_rule_display(),
+            o.reason,
+            (o.decided_by.get_full_name() or o.decided_by.username) if o.decided_by else _("hệ thống"),
+            _when(o.decided_at),
+        ]
+        for o in overrides
+    )
+    return _numbered_table(_("Vượt kiểm tra quy định"), _("Quyết định vượt kiểm tra theo quy định"), columns, rows)
 
 
 def list_tables(*, organization, year: int, lists: ResultLists | None = None, overrides=None) -> list[ListTable]:
@@ -61,45 +103,6 @@ def list_tables(*, organization, year: int, lists: ResultLists | None = None, ov
     lists = lists if lists is not None else result_lists(organization=organization, year=year)
     if overrides is None:
         overrides = list(overrides_in_subtree(organization=organization, year=year))
-    finalized = ListTable(
-        _("Chốt khi chưa đạt kiểm tra"),
-        _("Kết quả chốt khi chưa đạt kiểm tra quy định, và lý do"),
-        [
-            Column(_("STT"), "int", 6),
-            Column(_("Tổ chức đảng"), "text", 36),
-            Column(_("Xếp loại"), "text", 26),
-            Column(_("Lý do"), "text", 50),
-            Column(_("Người chốt"), "text", 24),
-            Column(_("Thời gian"), "text", 18),
-        ],
-        [
-            [i, row.unit_name, row.level_label, row.reason, row.finalized_by, _when(row.finalized_at)]
-            for i, row in enumerate(lists.overrides, 1)
-        ],
-    )
-    decided = ListTable(
-        _("Vượt kiểm tra quy định"),
-        _("Quyết định vượt kiểm tra theo quy định"),
-        [
-            Column(_("STT"), "int", 6),
-            Column(_("Đơn vị"), "text", 36),
-            Column(_("Quy tắc"), "text", 40),
-            Column(_("Lý do"), "text", 50),
-            Column(_("Người ghi"), "text", 24),
-            Column(_("Thời gian"), "text", 18),
-        ],
-        [
-            [
-                i,
-                o.organization.name,
-                o.get_rule_display(),
-                o.reason,
-                (o.decided_by.get_full_name() or o.decided_by.username) if o.decided_by else _("hệ thống"),
-                _when(o.decided_at),
-            ]
-            for i, o in enumerate(overrides, 1)
-        ],
-    )
     return [
         _unit_table(
             _("Tiêu biểu năm %(year)s") % {"year": year},
@@ -122,6 +125,6 @@ def list_tables(*, organization, year: int, lists: ResultLists | None = None, ov
             % {"n": NOT_COMPLETED_YEARS},
             lists.not_completed_running,
         ),
-        finalized,
-        decided,
+        _finalized_table(lists),
+        _decided_table(overrides),
     ]

@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 
 from assessments import demo, services
 from assessments.criteria import services as criteria_services
-from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, ItemScore, MemberAssessment, UnitAssessment
+from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, ItemScore, UnitAssessment
 from tests.criteria_factories import criteria_set_make
-from tests.factories import level
 from tests.rules.paths import admin_errors, import_messages, import_rows
 
 pytestmark = pytest.mark.django_db
@@ -20,22 +19,6 @@ LOCKED = (
     "Bộ tiêu chí TC-2025 (phiên bản 1) đã dùng cho kết quả xếp loại đã quyết định nên không sửa được: "
     "hãy tạo phiên bản mới."
 )
-
-
-@pytest.fixture
-def used_set(tree, members):
-    """A members' set whose item 1.1 scored a member whose 2025 rating is decided."""
-    criteria_set = criteria_set_make(tree["BS"], subject_group="members_outside")
-    member = members[0]
-    ItemScore.objects.create(item=criteria_set.items.get(code="1.1"), member=member, year=2025, score=10)
-    MemberAssessment.objects.create(
-        member=member,
-        year=2025,
-        organization=member.organization,
-        level=level("qd366-2025", "member", "good"),
-        score=10,
-    )
-    return criteria_set
 
 
 def test_groups_above_the_schemes_total_are_refused(tree, officer):

@@ -5,9 +5,8 @@ of queries; a used set offers a new version instead of its forms."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, ItemScore, MemberAssessment
+from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet
 from tests.criteria_factories import criteria_set_make
-from tests.factories import level
 
 pytestmark = pytest.mark.django_db
 
@@ -69,17 +68,8 @@ def test_an_officer_reads_the_provinces_set_but_may_not_change_it(client, sets, 
     assert client.get(reverse("assessments:criteria_edit", args=[sets["BS"].pk])).status_code == 200
 
 
-def test_a_used_set_shows_the_lock_and_makes_a_new_version(client, tree, members, officer):
-    criteria_set = criteria_set_make(tree["BS"], subject_group="members_outside")
-    member = members[0]
-    ItemScore.objects.create(item=criteria_set.items.get(code="1.1"), member=member, year=2025, score=10)
-    MemberAssessment.objects.create(
-        member=member,
-        year=2025,
-        organization=member.organization,
-        level=level("qd366-2025", "member", "good"),
-        score=10,
-    )
+def test_a_used_set_shows_the_lock_and_makes_a_new_version(client, used_set, officer):
+    criteria_set = used_set
     client.force_login(officer)
     detail = client.get(reverse("assessments:criteria_detail", args=[criteria_set.pk])).content.decode()
     assert 'id="locked"' in detail and "Tạo phiên bản mới" in detail
