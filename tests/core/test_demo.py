@@ -80,14 +80,15 @@ def test_loading_twice_changes_nothing(loaded):
             list(Organization.objects.values_list("code", "name", "path", "valid_to").order_by("code")),
             list(Member.objects.values_list("card_number", "full_name", "organization__code").order_by("card_number")),
             list(
+                # The 2026 quarters share their year: the period keeps the order the same on every database.
                 MemberAssessment.objects.values_list(
-                    "member__card_number", "year", "level_id", "not_rated_reason"
-                ).order_by("member__card_number", "year")
+                    "member__card_number", "year", "period", "level_id", "not_rated_reason"
+                ).order_by("member__card_number", "year", "period")
             ),
             list(
-                UnitAssessment.objects.values_list("organization__code", "year", "level_id", "exemplary").order_by(
-                    "organization__code", "year"
-                )
+                UnitAssessment.objects.values_list(
+                    "organization__code", "year", "period", "level_id", "exemplary"
+                ).order_by("organization__code", "year", "period")
             ),
         )
 
