@@ -5,7 +5,7 @@ The leaders' ratings (leader_ratings.py) are planned the same way, one subject m
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assessments.importing.collectives import collective_out_of_scope_message, file_checked, write_with_history
+from assessments.importing.collectives import collective_out_of_scope_message
 from assessments.importing.columns import COLLECTIVE_RATINGS
 from assessments.importing.handlers import Handler, Levels, Row, _changed
 from assessments.models import Collective, CollectiveRating, Subject
@@ -98,7 +98,9 @@ class CollectiveRatingHandler(Handler):
                 setattr(rating, name, value)
             for name, level in resolved.items():
                 setattr(rating, name, level)
-            file_checked(self, row, rating, is_new, changed, self.rating_check, (creates, updates))
+            self.file_checked(
+                row, rating, is_new=is_new, changed=changed, check=self.rating_check, plan=(creates, updates)
+            )
         return creates, updates
 
     def write(self, plan) -> None:
@@ -107,7 +109,7 @@ class CollectiveRatingHandler(Handler):
         now = timezone.now()
         for rating in updates:
             rating.updated_at = now
-        write_with_history(self, self.model, plan, WRITTEN_FIELDS)
+        self.write_with_history(self.model, plan, WRITTEN_FIELDS)
         # Each organization's summaries of the periods its collectives' (or leaders') ratings changed (issue 16).
         by_key: dict[tuple[int, str], set[int]] = {}
         for rating in (*creates, *updates):

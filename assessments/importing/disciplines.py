@@ -1,12 +1,10 @@
 """Import of discipline decisions: one row per decision number and member (card_number) or organization
 (organization_code), exactly one of them; checked by regulation.services.discipline_check, written set-based."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.importing.columns import DISCIPLINES
-from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
+from assessments.importing.handlers import Handler, Row, _changed
 from assessments.models import Discipline, Member
 from assessments.regulation.services import discipline_check
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
@@ -63,35 +61,15 @@ class DisciplineHandler(Handler):
             changed = list(values) if is_new else _changed(discipline, values)
             for name, value in values.items():
                 setattr(discipline, name, value)
-            try:
-                discipline_check(discipline, actor=self.scope_user)
-            except ValidationError as error:
-                self.validation_error(row, error)
-                continue
-            row.obj = discipline
-            row.changed = changed
-            if is_new:
-                row.action = "created"
-                creates.append(discipline)
-            elif changed:
-                row.action = "updated"
-                updates.append(discipline)
-            else:
-                row.action = "unchanged"
+            self.file_checked(
+                row,
+                discipline,
+                is_new=is_new,
+                changed=changed,
+                check=lambda obj: discipline_check(obj, actor=self.scope_user),
+                plan=(creates, updates),
+            )
         return creates, updates
 
     def write(self, plan) -> None:
-        creates, updates = plan
-        if creates:
-            bulk_create_with_history(
-                creates, Discipline, batch_size=WRITE_BATCH, default_user=self.actor, default_change_reason=self.reason
-            )
-        if updates:
-            bulk_update_with_history(
-                updates,
-                Discipline,
-                list(DISCIPLINE_FIELDS),
-                batch_size=WRITE_BATCH,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-            )
+        self.write_with_history(Discipline, plan, list(DISCIPLINE_FIELDS))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.common.text import fold, text_normalize
 from assessments.common.vocabulary import scheme_title
@@ -212,6 +213,19 @@ def _changed(obj, values: dict) -> list[str]:
     return [name for name, value in values.items() if not _same(getattr(obj, name), value)]
 
 
+def set_values(obj, values: dict, *, is_new: bool, owner: tuple) -> list[str]:
+    """Set a row's values and its owner (the collective's organization, the post's managing committee) on obj, and
+    name the fields this changes."""
+    field, owner_obj = owner
+    changed = _changed(obj, values)
+    if is_new or getattr(obj, f"{field}_id") != owner_obj.pk:
+        changed.append(f"{field}_id")
+    for name, value in values.items():
+        setattr(obj, name, value)
+    setattr(obj, field, owner_obj)
+    return changed
+
+
 class Handler:
     """One file type: plan each batch of rows against the database, then write it set-based."""
 
@@ -263,6 +277,38 @@ class Handler:
         for name, messages in error.message_dict.items():
             for message in messages:
                 row.error(self.column_for(name if name != "__all__" else ""), message)
+
+    def file(self, row: Row, obj, *, is_new: bool, changed: list, plan: tuple) -> None:
+        """File a planned object in the plan as created, updated or unchanged, and say so on its row."""
+        creates, updates = plan
+        row.obj, row.changed = obj, changed
+        if is_new:
+            row.action = "created"
+            creates.append(obj)
+        elif changed:
+            row.action = "updated"
+            updates.append(obj)
+        else:
+            row.action = "unchanged"
+
+    def file_checked(self, row: Row, obj, *, is_new: bool, changed: list, check, plan: tuple) -> None:
+        """Check a planned object by its rule, then file it; a broken rule becomes the row's error instead."""
+        try:
+            check(obj)
+        except ValidationError as error:
+            self.validation_error(row, error)
+            return
+        self.file(row, obj, is_new=is_new, changed=changed, plan=plan)
+
+    def write_with_history(self, model, plan: tuple, fields: list) -> None:
+        """Write a plan's new and changed rows set-based, each with its history row naming the uploader and the
+        reason."""
+        creates, updates = plan
+        options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
+        if creates:
+            bulk_create_with_history(creates, model, **options)
+        if updates:
+            bulk_update_with_history(updates, model, fields, **options)
 
     def duplicates(self, rows: list[Row]) -> None:
         found = self.keys.add([(row.key, row.number) for row in rows])

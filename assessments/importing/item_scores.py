@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from assessments.common.text import fold
-from assessments.importing.collectives import write_with_history
 from assessments.importing.columns import ITEM_SCORES, WIDE_MARK
 from assessments.importing.forms import PointsField
 from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
@@ -137,14 +136,7 @@ class ItemScoreHandler(Handler):
             key = (*subject, score.year, score.period)
             self.planned[key][score.item_id] = (score.self_score, score.score)
             self.first_rows.setdefault(key, row.number)
-            if is_new:
-                row.action = "created"
-                creates.append(score)
-            elif changed:
-                row.action = "updated"
-                updates.append(score)
-            else:
-                row.action = "unchanged"
+            self.file(row, score, is_new=is_new, changed=changed, plan=(creates, updates))
         return self.locks_refuse(rows, creates, updates)
 
     def existing(self, rows: list[Row], members: dict) -> dict:
@@ -235,7 +227,7 @@ class ItemScoreHandler(Handler):
         return score.member.organization if score.member_id else score.organization
 
     def write(self, plan) -> None:
-        write_with_history(self, ItemScore, plan, list(SCORE_FIELDS))
+        self.write_with_history(ItemScore, plan, list(SCORE_FIELDS))
 
     def finish(self, writing: bool) -> list[Row]:
         """Roll each scored subject's item scores up into its rating of that period (if it has one)."""

@@ -1,14 +1,9 @@
 """Import of posts in leadership collectives: one row per member, collective and start date; the member, the
 collective and the managing committee in the uploader's scope; checked by rules.collectives.position_check."""
 
-from assessments.importing.collectives import (
-    collective_out_of_scope_message,
-    file_checked,
-    set_values,
-    write_with_history,
-)
+from assessments.importing.collectives import collective_out_of_scope_message
 from assessments.importing.columns import POSITIONS
-from assessments.importing.handlers import Handler, Row
+from assessments.importing.handlers import Handler, Row, set_values
 from assessments.models import Collective, Member, Position
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.collectives import position_check
@@ -66,12 +61,14 @@ class PositionHandler(Handler):
                 position = Position(member=member, collective=collective, start=data["start"])
             values = {name: data[name] for name in ("title", "heads", "end") if name in self.present}
             changed = set_values(position, values, is_new=is_new, owner=("managed_by", managed_by))
-            file_checked(self, row, position, is_new, changed, position_check, (creates, updates))
+            self.file_checked(
+                row, position, is_new=is_new, changed=changed, check=position_check, plan=(creates, updates)
+            )
         return creates, updates
 
     def write(self, plan) -> None:
         creates, updates = plan
-        write_with_history(self, Position, plan, list(POSITION_FIELDS))
+        self.write_with_history(Position, plan, list(POSITION_FIELDS))
         if creates or updates:
             # A leader counts in the summaries of the collective's organization and above it (issue 16).
             ids = {p.collective.organization_id for p in (*creates, *updates)}

@@ -88,17 +88,8 @@ class UnitRatingHandler(Handler):
             except ValidationError as error:
                 self.validation_error(row, error)
                 continue
-            row.obj = assessment
             self.rated_add(org, data["year"], data.get("period", ""))
-            row.changed = changed
-            if is_new:
-                row.action = "created"
-                creates.append(assessment)
-            elif changed:
-                row.action = "updated"
-                updates.append(assessment)
-            else:
-                row.action = "unchanged"
+            self.file(row, assessment, is_new=is_new, changed=changed, plan=(creates, updates))
             if row.action != "unchanged":
                 self.changed_add(org.pk, data["year"], data.get("period", ""))
         return self.locks_apply(rows, creates, updates)
