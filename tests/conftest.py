@@ -122,6 +122,23 @@ def tree(db):
 
 
 @pytest.fixture
+def eager_tasks(settings):
+    """Celery tasks run in-process even where CI configures a broker, and the recompute's coalescing keys live in a
+    private local cache, emptied before and after."""
+    from django.core.cache import cache
+
+    from bacson.celery import app as celery_app
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "eager"}}
+    cache.clear()
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+    cache.clear()
+
+
+@pytest.fixture
 def member_cap_on_in_2025(db):
     """HD 43's member cap switched on in the admin (loaded off: DOMAIN.md does not confirm it for HD 43), for the
     cycle tests written around a 2025 file over the cap."""

@@ -6,7 +6,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg2
@@ -18,28 +17,15 @@ from assessments.models import Kind, Member, MemberAssessment, Organization, Rat
 from assessments.selectors import summary_read
 from assessments.summaries import recompute as summaries
 from tests.factories import MemberFactory, OrganizationFactory
+from tests.real_services import BROKER, ROOT, Worker, needs_postgres_and_redis, process_env, wait_until
 from tests.summary_reference import recount, without_freshness
 
-ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2017
-BROKER = os.environ.get("CELERY_BROKER_URL", "")
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not (os.environ.get("DATABASE_URL", "").startswith("postgres") and BROKER.startswith("redis")),
-        reason="fault tests need PostgreSQL in DATABASE_URL and Redis in CELERY_BROKER_URL (as .ci/run sets them)",
-    ),
-]
+pytestmark = [pytest.mark.integration, needs_postgres_and_redis]
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
-
-
-def _database_url() -> str:
-    db = connection.settings_dict  # the test database: workers and writers must use it too
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _raw_connection():
@@ -56,15 +42,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class OwnRedis:
@@ -95,49 +72,12 @@ class OwnRedis:
             except redis.ConnectionError:
                 return False
 
-        _wait_until(answers, 20, f"redis-server on port {self.port}")
+        wait_until(answers, 20, f"redis-server on port {self.port}")
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-
-
-class Worker:
-    """A Celery worker subprocess on the test database; solo pool, so SIGKILL stops the task itself."""
-
-    def __init__(self, env: dict, log: Path, name: str):
-        self.log = log
-        celery = str(Path(sys.executable).with_name("celery"))
-        self.process = subprocess.Popen(
-            [celery, "-A", "bacson", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip",
-             "--without-mingle", "--without-heartbeat", "-n", f"{name}-{os.getpid()}@%h", f"--logfile={log}"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        _wait_until(lambda: log.exists() and "ready." in log.read_text(), 60, f"worker {name} to start")
-
-    def text(self) -> str:
-        return self.log.read_text() if self.log.exists() else ""
-
-    def stop(self, sig=signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def _env(broker: str, cache: str, **extra) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bacson.settings",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker,
-        "CACHE_URL": cache,
-        **extra,
-    }
 
 
 def _district(members_per_cell: int = 6) -> dict:
@@ -188,7 +128,7 @@ def test_redis_dying_during_a_burst_loses_no_write_and_reconciliation_makes_summ
     summaries.summaries_recompute_year(year=YEAR)
     redis_server = OwnRedis(tmp_path)
     redis_server.start()
-    env = _env(f"{redis_server.url}/0", f"{redis_server.url}/1")
+    env = process_env(f"{redis_server.url}/0", f"{redis_server.url}/1")
     worker = Worker(env, tmp_path / "worker.log", "burst")
     try:
         errors = tmp_path / "writer.err"
@@ -218,7 +158,7 @@ def test_redis_dying_during_a_burst_loses_no_write_and_reconciliation_makes_summ
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert reconcile.returncode == 0, reconcile.stderr[-3000:]
-        _wait_until(_all_fresh, 120, "the reconciliation, run by the worker, to absorb every change")
+        wait_until(_all_fresh, 120, "the reconciliation, run by the worker, to absorb every change")
     finally:
         worker.stop()
         redis_server.kill()
@@ -244,7 +184,7 @@ def test_worker_killed_mid_recompute_leaves_the_task_to_run_again_and_the_result
     redis_server = OwnRedis(tmp_path)
     redis_server.start()
     # Short visibility timeout: the killed worker's unacknowledged task is handed to the next worker soon.
-    env = _env(f"{redis_server.url}/0", f"{redis_server.url}/1", CELERY_VISIBILITY_TIMEOUT="3")
+    env = process_env(f"{redis_server.url}/0", f"{redis_server.url}/1", CELERY_VISIBILITY_TIMEOUT="3")
     good = RatingLevel.objects.get(scheme__code="hd27-2014", subject="member", code="good")
     # The change and its queued task: written by a web process that uses our Redis.
     change = subprocess.run(
@@ -267,14 +207,14 @@ def test_worker_killed_mid_recompute_leaves_the_task_to_run_again_and_the_result
     first = second = None
     try:
         first = Worker(env, tmp_path / "first.log", "first")
-        _wait_until(lambda: _blocked_backends(watcher) > 0, 60, "the recompute to wait on the summary rows")
+        wait_until(lambda: _blocked_backends(watcher) > 0, 60, "the recompute to wait on the summary rows")
         assert "summaries_recompute_task" in first.text() and "succeeded" not in first.text()
         first.stop(signal.SIGKILL)  # killed mid-task: the message was never acknowledged
         blocker.rollback()
         assert summary_read(organization=district["BS"], year=YEAR)["stale"] is True
 
         second = Worker(env, tmp_path / "second.log", "second")
-        _wait_until(_all_fresh, 120, "the redelivered task to run on the second worker")
+        wait_until(_all_fresh, 120, "the redelivered task to run on the second worker")
     finally:
         blocker.close()
         watcher.close()
@@ -304,7 +244,7 @@ def test_import_that_loses_its_database_connection_writes_nothing_and_says_so(tm
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     app = f"bacson-import-fault-{os.getpid()}"
-    env = _env(BROKER, os.environ.get("CACHE_URL", BROKER), PGAPPNAME=app)
+    env = process_env(BROKER, os.environ.get("CACHE_URL", BROKER), PGAPPNAME=app)
     importer = subprocess.Popen(
         [sys.executable, "manage.py", "import_data", "member_ratings", str(path)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -327,7 +267,7 @@ def test_import_that_loses_its_database_connection_writes_nothing_and_says_so(tm
         return importer.poll() is not None
 
     try:
-        _wait_until(writing, 180, "the import to start writing")
+        wait_until(writing, 180, "the import to start writing")
         out, err = importer.communicate(timeout=120)
     finally:
         killer.close()

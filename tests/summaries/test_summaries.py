@@ -7,7 +7,6 @@ from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -34,19 +33,8 @@ from bacson.celery import app as celery_app
 from tests.factories import MemberFactory, OrganizationFactory, level
 from tests.summary_reference import recount, without_freshness
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _local_cache_and_eager_tasks(settings):
-    """Coalescing keys in a private local cache; tasks run in-process even when CI configures a broker."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "summ"}}
-    cache.clear()
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
-    cache.clear()
+# Tasks run in-process even when CI configures a broker.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 
 def rate_member(member, year, code=None, reason=""):

@@ -1,60 +1,23 @@
 """A real Celery worker against Redis and PostgreSQL, with parallel writer processes: summaries end exact."""
 
-import os
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.db.models import F
 
 from assessments.models import Kind, Organization, Summary
 from assessments.selectors import summary_read
 from assessments.summaries import recompute as summaries
 from tests.factories import MemberFactory, OrganizationFactory
+from tests.real_services import ROOT, Worker, needs_postgres_and_redis, process_env, redis_queues_clear, wait_until
 from tests.summary_reference import recount, without_freshness
 
-BROKER = os.environ.get("CELERY_BROKER_URL", "")
-ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2017
 COMMUNES = 4
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not (os.environ.get("DATABASE_URL", "").startswith("postgres") and BROKER.startswith("redis")),
-        reason="needs PostgreSQL in DATABASE_URL and Redis in CELERY_BROKER_URL (as .ci/run sets them)",
-    ),
-]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict  # the test database, which the worker and the writers must use too
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _clear_redis(cache_url: str) -> None:
-    """Drop queued messages and coalescing keys left by an earlier run in the same Redis databases."""
-    import redis
-
-    for url in {cache_url, BROKER}:
-        client = redis.Redis.from_url(url)
-        for key in client.scan_iter(match="*summaries:pending:*"):
-            client.delete(key)
-        client.delete("celery")
-
-
-def _wait_until(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+pytestmark = [pytest.mark.integration, needs_postgres_and_redis]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -84,25 +47,10 @@ def _writers_and_worker(tmp_path, *, periods: list[str]) -> None:
     for commune in [c for c, period in zip(communes, periods, strict=True) if not period][:2]:
         Summary.objects.filter(organization__path__startswith=commune.path).delete()
 
-    cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or BROKER
-    _clear_redis(cache_url)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bacson.settings",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": BROKER,
-        "CACHE_URL": cache_url,
-    }
-    log = tmp_path / "worker.log"
-    celery = str(Path(sys.executable).with_name("celery"))
-    worker = subprocess.Popen(
-        [celery, "-A", "bacson", "worker", "--pool=prefork", "--concurrency=2", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"summ-test-{os.getpid()}@%h",
-         f"--logfile={log}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    redis_queues_clear()
+    env = process_env()
+    worker = Worker(env, tmp_path / "worker.log", "summ-test", pool="prefork", concurrency=2)
     try:
-        _wait_until(lambda: log.exists() and "ready." in log.read_text(), 60, "the worker to start")
         writers = [
             subprocess.Popen(
                 [sys.executable, "-m", "tests.summaries_writer", commune.code, str(YEAR), str(seed), periods[seed]],
@@ -120,22 +68,17 @@ def _writers_and_worker(tmp_path, *, periods: list[str]) -> None:
             assert writer.returncode == 0, err[-3000:]
             writes += int(out.strip().splitlines()[-1])
 
-        _wait_until(
+        wait_until(
             lambda: not Summary.objects.filter(year=YEAR).exclude(version=F("computed_version")).exists(),
             120,
             "every summary to absorb the committed changes",
         )
-        runs = log.read_text().count("summaries_recompute_task[") // 2  # received + succeeded lines
+        runs = worker.text().count("summaries_recompute_task[") // 2  # received + succeeded lines
         print(f"{writes} writes in {COMMUNES} parallel processes, about {runs} recompute runs")
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        worker.stop()
 
-    text = log.read_text()
+    text = worker.text()
     assert "Traceback" not in text and "ERROR/" not in text, text[-5000:]  # no deadlock, no retry needed
     organizations = list(Organization.objects.all())
     assert Summary.objects.filter(year=YEAR, period="").count() == len(organizations)

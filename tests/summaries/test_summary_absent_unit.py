@@ -3,18 +3,12 @@ the `summary` command answer the same for it, whether tasks run in-process or on
 
 import datetime
 import json
-import os
-import subprocess
-import sys
-import time
 from io import StringIO
-from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from assessments import services
@@ -24,10 +18,9 @@ from assessments.summaries import recompute as summaries
 from assessments.summaries import tasks
 from bacson.celery import app as celery_app
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory, level
+from tests.real_services import Worker, needs_postgres_and_redis, process_env, redis_queues_clear, wait_until
 from tests.summary_reference import recount, without_freshness
 
-ROOT = Path(__file__).resolve().parents[2]
-BROKER = os.environ.get("CELERY_BROKER_URL", "")
 YEAR = 2017
 
 
@@ -84,17 +77,6 @@ def _answers(client, officer, code: str) -> tuple[int, dict | None, dict | None]
 
 
 @pytest.fixture
-def eager(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "absent"}}
-    cache.clear()
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
-    cache.clear()
-
-
-@pytest.fixture
 def officer_and_district(db):
     orgs = _district()
     return UserFactory(username="binh", role=Role.OFFICER, organization=orgs["BS"]), orgs
@@ -108,7 +90,7 @@ def _zeros(data: dict) -> bool:
 
 @pytest.mark.django_db
 def test_a_unit_dissolved_earlier_in_the_year_reads_fresh_zeros_before_and_after_the_worker_runs(
-    eager, client, officer_and_district, django_capture_on_commit_callbacks
+    eager_tasks, client, officer_and_district, django_capture_on_commit_callbacks
 ):
     officer, orgs = officer_and_district
     summaries.summaries_recompute_year(year=YEAR)
@@ -128,7 +110,9 @@ def test_a_unit_dissolved_earlier_in_the_year_reads_fresh_zeros_before_and_after
 
 
 @pytest.mark.django_db
-def test_a_unit_founded_after_the_year_reads_fresh_zeros_without_any_stored_row(eager, client, officer_and_district):
+def test_a_unit_founded_after_the_year_reads_fresh_zeros_without_any_stored_row(
+    eager_tasks, client, officer_and_district
+):
     officer, orgs = officer_and_district
     summaries.summaries_recompute_year(year=YEAR)
     OrganizationFactory(
@@ -141,7 +125,7 @@ def test_a_unit_founded_after_the_year_reads_fresh_zeros_without_any_stored_row(
 
 @pytest.mark.django_db
 def test_an_existing_unit_whose_row_was_never_created_is_counted_by_the_reconciliation(
-    eager, client, officer_and_district
+    eager_tasks, client, officer_and_district
 ):
     officer, orgs = officer_and_district
     summaries.summaries_recompute_year(year=YEAR)
@@ -163,64 +147,24 @@ def test_an_existing_unit_whose_row_was_never_created_is_counted_by_the_reconcil
     assert without_freshness(read) == recount(late, YEAR)
 
 
-def _database_url() -> str:
-    db = connection.settings_dict  # the test database, which the worker must use too
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.25)
-    return False
-
-
 @pytest.mark.integration
-@pytest.mark.skipif(
-    not (os.environ.get("DATABASE_URL", "").startswith("postgres") and BROKER.startswith("redis")),
-    reason="needs PostgreSQL in DATABASE_URL and Redis in CELERY_BROKER_URL (as .ci/run sets them)",
-)
+@needs_postgres_and_redis
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_a_real_worker_a_dissolved_units_summary_does_not_stay_stale(client, tmp_path):
     orgs = _district()
     officer = UserFactory(username="binh", role=Role.OFFICER, organization=orgs["BS"])
     summaries.summaries_recompute_year(year=YEAR)
-    cache_url = os.environ.get("CACHE_URL") or BROKER
-    import redis
-
-    for url in {cache_url, BROKER}:
-        client_redis = redis.Redis.from_url(url)
-        for key in client_redis.scan_iter(match="*summaries:pending:*"):
-            client_redis.delete(key)
-        client_redis.delete("celery")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bacson.settings", "DATABASE_URL": _database_url(),
-           "CELERY_BROKER_URL": BROKER, "CACHE_URL": cache_url}  # fmt: skip
-    log = tmp_path / "worker.log"
-    celery = str(Path(sys.executable).with_name("celery"))
-    worker = subprocess.Popen(
-        [celery, "-A", "bacson", "worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-         "--without-heartbeat", "-n", f"absent-test-{os.getpid()}@%h", f"--logfile={log}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    redis_queues_clear()
+    worker = Worker(process_env(), tmp_path / "worker.log", "absent-test")
     try:
-        assert _wait_until(lambda: log.exists() and "ready." in log.read_text(), 60), "the worker did not start"
         eager = celery_app.conf.task_always_eager
         celery_app.conf.task_always_eager = False
         try:
             _touch(orgs)
         finally:
             celery_app.conf.task_always_eager = eager
-        fresh = _wait_until(lambda: _stale() == [], 60)
-        assert fresh, (_stale(), log.read_text()[-5000:])
+        wait_until(lambda: _stale() == [], 60, f"every summary fresh: {_stale()} {worker.text()[-3000:]}")
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        worker.stop()
     status, api, command = _answers(client, officer, "BS-GIAI-THE")
     assert status == 200 and api == command and api["stale"] is False and _zeros(api)

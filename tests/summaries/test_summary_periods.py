@@ -5,6 +5,7 @@ quarters, and the command and the API take the period; the year's JSON is what i
 import json
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from assessments import services
@@ -13,14 +14,14 @@ from assessments.selectors import summary_read
 from assessments.summaries import recompute as summaries
 from assessments.summaries import tasks
 from tests.factories import MemberAssessmentFactory, MemberFactory, level
-from tests.summaries import test_summaries, test_summaries_full_recompute
+from tests.summaries import test_summaries_full_recompute
 from tests.summary_reference import recount, without_freshness
 
 # The full recompute's tree, on both PostgreSQL paths; tasks in-process even where CI configures a broker.
 YEAR = test_summaries_full_recompute.YEAR
 province = test_summaries_full_recompute.province
 recompute_path = test_summaries_full_recompute.recompute_path
-local_cache_and_eager_tasks = test_summaries._local_cache_and_eager_tasks
+pytestmark = pytest.mark.usefixtures("eager_tasks")
 
 
 def _quarters(province_root) -> None:
