@@ -78,12 +78,14 @@ class MemberStatusSpanAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
 
 @admin.register(RuleOverride)
 class RuleOverrideAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
-    list_display = ["year", "organization", "rule", "decided_by", "decided_at"]
+    list_display = ["year", "organization", "rule", "member", "decided_by", "decided_at"]
     list_filter = ["year", "rule"]
-    list_select_related = ["organization", "decided_by"]
-    search_fields = ["organization__code", "reason"]
-    readonly_fields = ["organization", "year", "rule", "reason", "message", "decided_by", "decided_at"]
-    scoped_pickers = ("organization",)  # read only today; scoped should a field ever become editable
+    list_select_related = ["organization", "member", "decided_by"]
+    search_fields = ["organization__code", "member__card_number", "reason"]
+    readonly_fields = [
+        "organization", "member", "collective", "year", "rule", "reason", "message", "decided_by", "decided_at",
+    ]  # fmt: skip
+    scoped_pickers = ("organization", "member")  # read only today; scoped should a field ever become editable
 
     def has_add_permission(self, request):
         return False  # recorded by the services that decide a level, with the check's message
