@@ -16,6 +16,7 @@ from assessments.admin_ratings import (
     LevelSchemeFilter,
     SchemeFilter,
 )
+from assessments.admin_scope import picker_search_scope
 from assessments.common.text import TextNormalizeFormMixin, fold
 from assessments.models import (
     ImportRecord,
@@ -34,7 +35,7 @@ from assessments.models import (
     User,
     YearCycle,
 )
-from assessments.permissions import WRITE_MEMBERS, organizations_visible_to
+from assessments.permissions import WRITE_MEMBERS
 from assessments.rules import members as rules_members
 from assessments.rules.access import write_check
 
@@ -144,15 +145,11 @@ class OrganizationAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["parent", "successors"]
     readonly_fields = ["path"]
     form = rule_checked_form(Organization, services.organization_write_check, with_actor=True)
-    # The pickers (model, field) that offer only the organizations in the user's scope; the form behind each limits
-    # its choices the same way (formfield_for_foreignkey), so a pk typed in by hand is refused too.
-    scoped_pickers = {("rulesetting", "organization")}
 
     def get_search_results(self, request, queryset, search_term):
+        # A picker its admin scopes (admin_scope.ScopedPickersMixin) searches only the user's scope.
         queryset, duplicates = super().get_search_results(request, queryset, search_term)
-        if (request.GET.get("model_name"), request.GET.get("field_name")) in self.scoped_pickers:
-            queryset = queryset.filter(pk__in=organizations_visible_to(request.user).values("pk"))
-        return queryset, duplicates
+        return picker_search_scope(request, queryset), duplicates
 
     def save_model(self, request, obj, form, change):
         services.organization_save(organization=obj, actor=request.user)
@@ -173,6 +170,10 @@ class MemberAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
         lambda member, actor: services.member_write_check(member, actor=actor, day=timezone.localdate()),
         with_actor=True,
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return picker_search_scope(request, queryset), duplicates
 
     def get_inline_instances(self, request, obj=None):
         # A new member's first membership is opened by services.member_save; hand corrections come afterwards.

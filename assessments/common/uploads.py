@@ -168,8 +168,21 @@ def _megabytes(size: int) -> str:
     return number_format(round(size / (1024 * 1024), 1), decimal_pos=1)
 
 
-def review_file_check(handle: IO[bytes], name: str) -> str:
-    """The kind ("pdf" or "docx") of an uploaded review report, after checking its size, content and structure."""
+# What an uploaded document is, for the message that names it: a unit's review report or a member's self-assessment.
+REVIEW_REPORT, SELF_ASSESSMENT = "review_report", "self_assessment"
+
+
+def _wrong_kind(name: str, document: str) -> ValidationError:
+    if document == SELF_ASSESSMENT:
+        text = _("Tệp “%(name)s”: chỉ nhận bản tự kiểm điểm dạng PDF (.pdf) hoặc Word (.docx).")
+    else:
+        text = _("Tệp “%(name)s”: chỉ nhận báo cáo dạng PDF (.pdf) hoặc Word (.docx).")
+    return ValidationError(text % {"name": name})
+
+
+def review_file_check(handle: IO[bytes], name: str, *, document: str = REVIEW_REPORT) -> str:
+    """The kind ("pdf" or "docx") of an uploaded review report or, `document=SELF_ASSESSMENT`, a member's
+    self-assessment, after checking its size, content and structure."""
     lowered = (name or "").lower()
     max_bytes = int(settings.UPLOAD_MAX_BYTES)
     size = _size(handle)
@@ -194,7 +207,7 @@ def review_file_check(handle: IO[bytes], name: str) -> str:
     elif lowered.endswith(".docx"):
         expected = DOCX
     else:
-        raise ValidationError(_("Tệp “%(name)s”: chỉ nhận báo cáo dạng PDF (.pdf) hoặc Word (.docx).") % {"name": name})
+        raise _wrong_kind(name, document)
     head = handle.read(8192)
     handle.seek(0)
     guessed = filetype.guess(head)

@@ -116,7 +116,7 @@ class SelfAssessmentUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        rules.review_file_check(upload, upload.name)
+        rules.review_file_check(upload, upload.name, document=rules.SELF_ASSESSMENT)
         return upload
 
 

@@ -29,6 +29,8 @@ class CheckResult:
     source: str = ""
     overridden: bool = False
     reason: str = ""
+    # A rule on one leader: (member id, collective id), so that an override is kept for that leader only.
+    leader: tuple[int, int] | None = None
 
     @property
     def failed(self) -> bool:

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from assessments.common.uploads import DOCX_MAX_ENTRIES, DOCX_MAX_UNCOMPRESSED, file_sha256, review_file_check
+from assessments.common.uploads import (
+    DOCX_MAX_ENTRIES,
+    DOCX_MAX_UNCOMPRESSED,
+    SELF_ASSESSMENT,
+    file_sha256,
+    review_file_check,
+)
 from assessments.common.vocabulary import level_label, number_text
 from assessments.cycle.regulation import (
     CheckResult,
@@ -33,6 +39,7 @@ from assessments.regulation.periods import not_rated_reason_labels
 __all__ = [
     "DOCX_MAX_ENTRIES",
     "DOCX_MAX_UNCOMPRESSED",
+    "SELF_ASSESSMENT",
     "CheckResult",
     "ChecklistItem",
     "cap_applies",

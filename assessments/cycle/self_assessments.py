@@ -11,7 +11,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from assessments import permissions
-from assessments.common.uploads import file_sha256, review_file_check
+from assessments.common.uploads import SELF_ASSESSMENT, file_sha256, review_file_check
 from assessments.cycle import scoring
 from assessments.models import (
     MEMBER_GROUPS,
@@ -81,7 +81,7 @@ def self_assessment_upload(
             }
         )
     name = os.path.basename(getattr(file, "name", "") or "")[:255]
-    kind = review_file_check(file, name)
+    kind = review_file_check(file, name, document=SELF_ASSESSMENT)
     checksum = file_sha256(file)
     size = file.size if hasattr(file, "size") else len(file.read())
     last = (

@@ -123,10 +123,30 @@ class PeriodRule(models.Model):
 
 
 class RuleOverride(models.Model):
-    """A competent body's decision to keep a level a rule refuses, with its written reason, who and when."""
+    """A competent body's decision to keep a level a rule refuses, with its written reason, who and when: for the
+    unit, or, for a rule on one leader (member and collective set), for that leader only."""
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="rule_overrides"
+    )
+    # The leader a rule on one leader was overridden for: the member in the collective (a leader is rated per
+    # collective). Blank for a rule on the unit, and for the leaders' overrides recorded before they were kept per
+    # leader, which still cover every leader of the unit (regulation.overrides.overrides_apply).
+    member = models.ForeignKey(
+        "assessments.Member",
+        verbose_name=_("cá nhân lãnh đạo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rule_overrides",
+    )
+    collective = models.ForeignKey(
+        "assessments.Collective",
+        verbose_name=_("tập thể"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rule_overrides",
     )
     year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     rule = models.CharField(_("quy tắc"), max_length=40, choices=Rule.choices)
@@ -150,13 +170,27 @@ class RuleOverride(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "year", "rule"],
+                condition=Q(member__isnull=True),
                 name="rule_override_once",
                 violation_error_message=_("Đơn vị này đã có quyết định vượt quy tắc đó trong năm."),
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "year", "rule", "member", "collective"],
+                condition=Q(member__isnull=False),
+                name="rule_override_once_per_leader",
+                violation_error_message=_("Cá nhân lãnh đạo này đã có quyết định vượt quy tắc đó trong năm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=True, collective__isnull=True)
+                | Q(member__isnull=False, collective__isnull=False),
+                name="rule_override_leader_whole",
+                violation_error_message=_("Ghi cả đảng viên và tập thể của cá nhân lãnh đạo, hoặc không ghi cả hai."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization.code} {self.year} {self.rule}"
+        leader = f" {self.member.card_number}/{self.collective.code}" if self.member_id and self.collective_id else ""
+        return f"{self.organization.code} {self.year} {self.rule}{leader}"
 
 
 class RuleSetting(models.Model):

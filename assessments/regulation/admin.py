@@ -1,11 +1,12 @@
 """Admin of the regulation's data: guidance periods and their rules (a district switches a rule or changes its
 numbers here), the committees' switches of a rule for their subtree, discipline decisions and members' exempt or
-suspended times, overrides (read only); all with history."""
+suspended times, overrides (read only); all with history. Their pickers of organizations and members offer only
+the user's scope (admin_scope)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import permissions
+from assessments.admin_scope import ScopedPickersMixin
 from assessments.models import Discipline, GuidancePeriod, MemberStatusSpan, PeriodRule, RuleOverride, RuleSetting
 from assessments.regulation import services
 
@@ -31,12 +32,13 @@ class PeriodRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(SimpleHistoryAdmin):
+class DisciplineAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
     list_display = ["decided_on", "form", "member", "organization", "decision_ref", "deciding_body", "corruption"]
     list_filter = ["form", "corruption", "decided_on"]
     list_select_related = ["member", "organization"]
     search_fields = ["member__name_folded", "member__card_number", "organization__code", "decision_ref"]
     autocomplete_fields = ["member", "organization"]
+    scoped_pickers = ("member", "organization")  # a committee records the discipline of its own subtree only
     date_hierarchy = "decided_on"
 
     def save_model(self, request, obj, form, change):
@@ -51,6 +53,8 @@ class DisciplineAdmin(SimpleHistoryAdmin):
                 super()._post_clean()
                 from django.core.exceptions import ValidationError
 
+                if "member" in self._errors or "organization" in self._errors:
+                    return  # a refused pick is the error to show, not "one of the two" that follows from it
                 try:
                     services.discipline_check(self.instance, actor=actor)
                 except ValidationError as error:
@@ -60,31 +64,35 @@ class DisciplineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MemberStatusSpan)
-class MemberStatusSpanAdmin(SimpleHistoryAdmin):
+class MemberStatusSpanAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
     list_display = ["member", "kind", "start", "end"]
     list_filter = ["kind"]
     list_select_related = ["member"]
     search_fields = ["member__name_folded", "member__card_number"]
     autocomplete_fields = ["member"]
+    scoped_pickers = ("member",)
 
     def save_model(self, request, obj, form, change):
         services.member_status_save(span=obj, actor=request.user)
 
 
 @admin.register(RuleOverride)
-class RuleOverrideAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "organization", "rule", "decided_by", "decided_at"]
+class RuleOverrideAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
+    list_display = ["year", "organization", "rule", "member", "decided_by", "decided_at"]
     list_filter = ["year", "rule"]
-    list_select_related = ["organization", "decided_by"]
-    search_fields = ["organization__code", "reason"]
-    readonly_fields = ["organization", "year", "rule", "reason", "message", "decided_by", "decided_at"]
+    list_select_related = ["organization", "member", "decided_by"]
+    search_fields = ["organization__code", "member__card_number", "reason"]
+    readonly_fields = [
+        "organization", "member", "collective", "year", "rule", "reason", "message", "decided_by", "decided_at",
+    ]  # fmt: skip
+    scoped_pickers = ("organization", "member")  # read only today; scoped should a field ever become editable
 
     def has_add_permission(self, request):
         return False  # recorded by the services that decide a level, with the check's message
 
 
 @admin.register(RuleSetting)
-class RuleSettingAdmin(SimpleHistoryAdmin):
+class RuleSettingAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
     list_display = ["organization", "period_rule", "enabled", "set_by", "set_at"]
     list_filter = ["enabled", "period_rule__period", "period_rule__rule"]
     list_select_related = ["organization", "period_rule__period", "set_by"]
@@ -92,12 +100,7 @@ class RuleSettingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["organization"]
     fields = ["organization", "period_rule", "enabled", "reason", "set_by", "set_at"]
     readonly_fields = ["set_by", "set_at"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organization":
-            # A committee switches rules for its own subtree only: the picker offers nothing else.
-            kwargs["queryset"] = permissions.organizations_visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    scoped_pickers = ("organization",)  # a committee switches rules for its own subtree only
 
     def save_model(self, request, obj, form, change):
         services.rule_setting_save(

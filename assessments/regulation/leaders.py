@@ -1,8 +1,9 @@
 """The period rules on leadership collectives and leaders (issue 16): a head not above the collective he or she heads
 (leader_above_collective), decided after it (leader_before_collective), the cap on `excellent` among equivalent titles
 managed by one committee (leader_cap_20), and the collective's discipline (leadership_disciplined). Yearly ratings only
-(period blank); each check answers a CheckResult on the collective's (or the managing committee's) organization, so
-overrides are kept per organization, year and rule as for the other checks."""
+(period blank); each check answers a CheckResult on the collective's (or the managing committee's) organization; the
+checks on one leader (above, before) also name the leader, so an override of them is kept for that leader only, the
+others per organization, year and rule as for the other checks."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -91,6 +92,13 @@ def _heads(rating: LeaderRating, facts: Facts) -> bool:
     return any(post.heads for post in facts.posts.get((rating.member_id, rating.collective_id), ()))
 
 
+def _leader_result(rule: RuleInForce, rating: LeaderRating, passed: bool, message: str, numbers: dict):
+    """A result of a check on one leader: on the collective's organization, naming the leader (for the override)."""
+    result = _result(rule, rating.collective.organization, passed, message, numbers)
+    result.leader = (rating.member_id, rating.collective_id)
+    return result
+
+
 def above_check(*, rule: RuleInForce, rating: LeaderRating, facts: Facts, levels: Levels):
     """leader_above_collective: the head of a collective is rated no higher than the collective (both decided)."""
     collective_rating = facts.collective_ratings.get(rating.collective_id)
@@ -112,7 +120,7 @@ def above_check(*, rule: RuleInForce, rating: LeaderRating, facts: Facts, levels
             "%(leader)s, người đứng đầu %(collective)s, xếp “%(leader_level)s”, cao hơn tập thể "
             "(“%(collective_level)s”): người đứng đầu không xếp cao hơn tập thể mình đứng đầu."
         )
-    return _result(rule, rating.collective.organization, passed, message % numbers, numbers)
+    return _leader_result(rule, rating, passed, message % numbers, numbers)
 
 
 def before_check(*, rule: RuleInForce, rating: LeaderRating, facts: Facts, levels: Levels):
@@ -124,7 +132,7 @@ def before_check(*, rule: RuleInForce, rating: LeaderRating, facts: Facts, level
     numbers = {"leader": _who(rating), "collective": rating.collective.code}
     if collective_rating is None or collective_rating.level_id is None:
         message = _("%(leader)s, người đứng đầu %(collective)s, đã được xếp loại khi tập thể chưa được xếp loại.")
-        return _result(rule, rating.collective.organization, False, message % numbers, numbers)
+        return _leader_result(rule, rating, False, message % numbers, numbers)
     mine, theirs = rating.decided_on, collective_rating.decided_on
     passed = not (mine and theirs and mine < theirs)
     numbers.update(leader_day=day_text(mine) if mine else "", collective_day=day_text(theirs) if theirs else "")
@@ -135,7 +143,7 @@ def before_check(*, rule: RuleInForce, rating: LeaderRating, facts: Facts, level
             "%(leader)s, người đứng đầu %(collective)s, quyết định ngày %(leader_day)s, trước tập thể (ngày "
             "%(collective_day)s): xếp loại người đứng đầu sau tập thể."
         )
-    return _result(rule, rating.collective.organization, passed, message % numbers, numbers)
+    return _leader_result(rule, rating, passed, message % numbers, numbers)
 
 
 def _group(rating: LeaderRating, facts: Facts, group_by: str) -> tuple[Organization, str] | None:

@@ -1,6 +1,6 @@
-"""Overrides: a competent body keeps a level a rule refuses, with a written reason; kept per unit, year and rule
-with who and when (RuleOverride, with its history), recorded by the services that decide a level and read back by the
-checks of a subtree (check_ratings, the officers' page) and the results report."""
+"""Overrides: a competent body keeps a level a rule refuses, with a written reason; kept per unit, year and rule (and
+leader, for a rule on one leader) with who and when (RuleOverride, with its history), recorded by the services that
+decide a level and read back by the checks of a subtree (check_ratings, the officers' page) and the results report."""
 
 from collections.abc import Iterable
 
@@ -27,8 +27,10 @@ def overrides_record(*, failed: Iterable, year: int, reason: str, actor: User | 
     """Record (or renew) the override of every failed check, with the reason, the actor and the check's message."""
     recorded = []
     for check in failed:
-        override = RuleOverride.objects.filter(organization=check.organization, year=year, rule=check.code).first()
-        override = override or RuleOverride(organization=check.organization, year=year, rule=check.code)
+        member_id, collective_id = check.leader or (None, None)
+        key = {"organization": check.organization, "year": year, "rule": check.code}
+        key.update(member_id=member_id, collective_id=collective_id)
+        override = RuleOverride.objects.filter(**key).first() or RuleOverride(**key)
         override.reason = reason.strip()
         override.message = check.message
         override.decided_by = actor
@@ -39,16 +41,21 @@ def overrides_record(*, failed: Iterable, year: int, reason: str, actor: User | 
 
 
 def overrides_apply(results: list, year: int) -> list:
-    """Mark the results a competent body overrode, with its reason (one query)."""
+    """Mark the results a competent body overrode, with its reason (one query). A result on one leader takes that
+    leader's override; an override of the unit (no leader: one recorded before overrides were kept per leader, or
+    entered by hand) covers every leader of the unit, as it always did."""
     organizations = {result.organization.pk for result in results}
     if not organizations:
         return results
     found = {
-        (row.organization_id, row.rule): row.reason
+        (row.organization_id, row.rule, row.member_id, row.collective_id): row.reason
         for row in RuleOverride.objects.filter(organization__in=organizations, year=year)
     }
     for result in results:
-        reason = found.get((result.organization.pk, str(result.code)))
+        key = (result.organization.pk, str(result.code))
+        reason = found.get((*key, *result.leader)) if result.leader else None
+        if reason is None:
+            reason = found.get((*key, None, None))
         if reason is not None and not result.passed:
             result.overridden, result.reason = True, reason
     return results

@@ -295,6 +295,12 @@ class Report:
     leadership: list = field(default_factory=list)
 
     @property
+    def leadership_rated(self) -> list:
+        """The leadership table for the files (XLSX, DOCX): only in a year where some collective or leader was rated,
+        so that the files of the years before leadership ratings stay as they were."""
+        return self.leadership if any(row.rated for row in self.leadership) else []
+
+    @property
     def trend_note(self) -> str:
         """Why the top-level lines of the trend stop at a scheme change ("" when the trend has none)."""
         codes = [p.scheme_code for p in self.trend]
@@ -366,3 +372,14 @@ def reasons_list(counter: Counter, labels: dict | None = None) -> list[Reason]:
     order = [NO_RECORD, *NotRatedReason.values]
     codes = sorted(counter, key=lambda c: order.index(c) if c in order else len(order))
     return [Reason(code, reason_label(code, labels), counter[code]) for code in codes if counter[code]]
+
+
+def leadership_lines(row) -> list[tuple[str, int, Share | None]]:
+    """One line of the leadership table (selectors.LeadershipRow) as the files' rows: the total, the rated, each level
+    with its share of the rated, then the not rated."""
+    return [
+        (_("Tổng số"), row.total, None),
+        (_("Đã xếp loại"), row.rated, None),
+        *((level.label, count, Share(count, row.rated)) for level, count, _percent in row.cells),
+        (_("Chưa xếp loại"), row.not_rated, None),
+    ]

@@ -8,7 +8,7 @@ from assessments.common.wordfile import PartyDocument
 from assessments.reports.decision import decision_context
 from assessments.reports.list_tables import ListTable, list_tables
 from assessments.reports.renderers import document_context
-from assessments.reports.rows import Report
+from assessments.reports.rows import Report, leadership_lines
 
 
 def _unit_rows(report: Report, rows) -> list[list]:
@@ -19,6 +19,21 @@ def _unit_rows(report: Report, rows) -> list[list]:
             line += [number_text(cell.count), percent_text(cell.of_total)]
         out.append([*line, number_text(row.exemplary)])
     return out
+
+
+def _leadership_add(doc: PartyDocument, report: Report) -> None:
+    """Issue 16: the subtree's leadership collectives and leaders by level, one table each (a collective's levels are
+    the units', a leader's the members')."""
+    doc.heading(_("Tập thể, cá nhân lãnh đạo, quản lý theo mức xếp loại"))
+    for row in report.leadership_rated:
+        doc.table(
+            [row.label, _("Số lượng"), _("% trên số đã xếp loại")],
+            [
+                [label, number_text(count), percent_text(share) if share is not None else ""]
+                for label, count, share in leadership_lines(row)
+            ],
+        )
+    doc.paragraph(_("Tỷ lệ các mức tính trên số đã xếp loại."), italic=True)
 
 
 def _list_tables_add(doc: PartyDocument, tables: list[ListTable]) -> None:
@@ -91,6 +106,8 @@ def report_docx(report: Report, *, tables: list[ListTable] | None = None, **docu
                 for unit, member in report.score_bands["rows"]
             ],
         )
+    if report.leadership_rated:
+        _leadership_add(doc, report)
     if report.comparison is not None:
         doc.heading(_("III. So sánh với năm %(year)s") % {"year": report.comparison.previous_year})
         doc.paragraph(report.comparison.note, italic=True)

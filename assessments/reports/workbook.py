@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from assessments.common.spreadsheets import cell_escape, cell_write
 from assessments.common.vocabulary import Share, number_text
 from assessments.reports.list_tables import ListTable, list_tables
-from assessments.reports.rows import Report, reasons_list
+from assessments.reports.rows import Report, leadership_lines, reasons_list
 
 PERCENT_FORMAT = "0.0%"
 POINTS_FORMAT = "+0.0;-0.0;0.0"
@@ -330,6 +330,27 @@ def _score_bands_sheet(workbook, report: Report) -> None:
         sheet.line([unit.level.label, unit.band, unit.count, member.count])
 
 
+def _leadership_sheet(workbook, report: Report) -> None:
+    """Issue 16: the subtree's leadership collectives and leaders by level, one section each (their levels differ:
+    a collective's are the units' levels, a leader's the members')."""
+    heading = _("TẬP THỂ, CÁ NHÂN LÃNH ĐẠO, QUẢN LÝ THEO MỨC XẾP LOẠI NĂM %(year)s – %(name)s") % {
+        "year": report.year,
+        "name": report.organization.name.upper(),
+    }
+    sheet = _Sheet(workbook, _("Lãnh đạo, quản lý"), heading, _("Tỷ lệ các mức tính trên số đã xếp loại."))
+    sheet.columns(
+        [
+            (None, _("Mức xếp loại"), "text", 40),
+            (None, _("Số lượng"), "int", 10),
+            (None, _("% trên số đã xếp loại"), "pct", 12),
+        ]
+    )
+    for row in report.leadership_rated:
+        sheet.section(row.label)
+        for label, count, share in leadership_lines(row):
+            sheet.line([label, count, share])
+
+
 def _list_table_sheet(workbook, report: Report, table: ListTable) -> None:
     """One of the year's lists (reports.list_tables) on its own sheet; "Không có." when it is empty."""
     sheet = _Sheet(workbook, table.sheet, table.heading.upper(), report.organization.name)
@@ -370,6 +391,8 @@ def report_xlsx(report: Report, *, tables: list[ListTable] | None = None) -> byt
     _member_sheet(workbook, report)
     if report.score_bands:
         _score_bands_sheet(workbook, report)
+    if report.leadership_rated:
+        _leadership_sheet(workbook, report)
     if report.comparison is not None:
         _comparison_sheet(workbook, report)
     _annex_sheet(workbook, report)

@@ -60,7 +60,7 @@ def test_secretary_uploads_a_members_self_assessment_and_each_upload_is_a_new_ve
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("tu-kiem-diem.xlsx", b"PK\x03\x04not a document", "chỉ nhận báo cáo dạng PDF"),
+        ("tu-kiem-diem.xlsx", b"PK\x03\x04not a document", "chỉ nhận bản tự kiểm điểm dạng PDF"),
         ("tu-kiem-diem.docx", docx_bytes(macro=True), "chứa macro (vbaProject.bin)"),
         ("tu-kiem-diem.pdf", b"MZ\x90\x00 an executable", "có đuôi .pdf nhưng nội dung không phải PDF"),
     ],
@@ -74,6 +74,38 @@ def test_a_wrong_or_unsafe_file_is_refused_and_nothing_is_kept(
     assert message in response.content.decode()
     assert not SelfAssessmentDocument.objects.exists()
     assert not (media / "self-assessments").exists() or not any((media / "self-assessments").iterdir())
+
+
+def test_the_refusals_of_a_self_assessment_name_the_self_assessment_not_a_report(
+    client, unit, officer, leader, secretary_nhat_tien
+):
+    """Whichever way it comes (the portal's form, the service), a refused self-assessment is called one: "bản tự
+    kiểm điểm", never the unit's "báo cáo"."""
+    client.force_login(secretary_nhat_tien)
+    page = _post(client, unit["people"][0], b"PK\x03\x04", name="Mai 2C.xlsx").content.decode()
+    assert "Tệp “Mai 2C.xlsx”: chỉ nhận bản tự kiểm điểm dạng PDF (.pdf) hoặc Word (.docx)." in page
+    refusals = []
+    for actor, file in (
+        (secretary_nhat_tien, upload("Mai 2C.odt", b"not a document")),  # the service's own check of the file
+        (leader, upload("a.pdf", pdf_bytes())),  # in scope, but a leader may not upload
+    ):
+        with pytest.raises(Exception) as refused:
+            self_assessments.self_assessment_upload(
+                submission=unit["submission"], member=unit["people"][0], form="2C", file=file, actor=actor
+            )
+        refusals.append(" ".join(getattr(refused.value, "messages", [str(refused.value)])))
+    Submission.objects.filter(pk=unit["submission"].pk).update(status="finalized")
+    with pytest.raises(Exception) as refused:
+        self_assessments.self_assessment_upload(
+            submission=unit["submission"], member=unit["people"][0], form="2C", file=upload("a.pdf", pdf_bytes()),
+            actor=officer,
+        )  # fmt: skip
+    refusals.append(" ".join(refused.value.messages))
+    assert "chỉ nhận bản tự kiểm điểm dạng PDF" in refusals[0]
+    assert "cán bộ Ban Tổ chức được tải lên bản tự kiểm điểm" in refusals[1]
+    assert "muốn thay bản tự kiểm điểm phải mở lại kèm lý do" in refusals[2]
+    assert not any("báo cáo" in text for text in refusals)
+    assert not SelfAssessmentDocument.objects.exists()
 
 
 def test_a_too_big_file_is_refused_with_its_size(client, unit, secretary_nhat_tien, settings):
