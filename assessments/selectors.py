@@ -214,6 +214,12 @@ class LeadershipRow:
     # (level, count, percent of the rated) best first, every level of the scheme.
     cells: list[tuple[Level, int, float | None]]
 
+    @property
+    def level_labels(self) -> tuple[str, ...]:
+        """The heading of the row's levels: collectives take the unit scale, leaders the member scale, which name
+        their levels differently in some schemes (HD 27's "trong sạch, vững mạnh" against "hoàn thành xuất sắc")."""
+        return tuple(str(lv.label) for lv, _count, _share in self.cells)
+
 
 def leadership_table(*, summary: dict | None, levels: Levels) -> list[LeadershipRow]:
     """The collectives and the leaders of a summary (selectors.summary_read) by level: no query; [] when it has none."""

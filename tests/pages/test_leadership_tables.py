@@ -70,3 +70,21 @@ def test_the_results_report_shows_collectives_and_leaders_by_level(client, offic
     # A commune's report counts only its own collectives.
     response = client.get(reverse("reports:detail", args=["BS-DONG-Y", 2025]))
     assert "2 (100,0%)" in response.content.decode()
+
+
+def test_where_unit_and_member_scales_differ_each_row_has_its_own_heading(client, officer, tree):
+    """HD 27 (2017): collectives are rated on the unit scale ("Trong sạch, vững mạnh"...), leaders on the member
+    scale ("Hoàn thành xuất sắc nhiệm vụ"...): the leaders' row is not read under the units' headings."""
+    group = collective(tree["BS-DONG-Y"])
+    collective_rated(group, 2017, "clean_strong", scheme="hd27-2014")
+    leader_rated(leader(group), group, 2017, "excellent", scheme="hd27-2014")
+    summaries_recompute_year(year=2017)
+    client.force_login(officer)
+    html = client.get("/", {"year": 2017}).content.decode()
+    table = html[html.index('id="table-leadership"') :]
+    table = table[: table.index("</table>")]
+    before_leaders = table.split("Cá nhân lãnh đạo, quản lý")[0]
+    units_heading, members_heading = before_leaders.split('<tr class="table-light">')[1:]
+    assert "Trong sạch, vững mạnh" in units_heading and "Tập thể lãnh đạo, quản lý" in units_heading
+    # The leaders' row comes after a heading of its own, in the member scale's words.
+    assert "Hoàn thành xuất sắc nhiệm vụ" in members_heading and "Trong sạch, vững mạnh" not in members_heading
