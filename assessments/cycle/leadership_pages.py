@@ -19,7 +19,8 @@ def form_build(
     rows, levels = (
         (found.collectives, found.unit_levels) if table == "collectives" else (found.leaders, found.member_levels)
     )
-    return LeadershipRatingsForm(data, rows=rows, levels=levels, part=part, scored=scored)
+    # Two forms on a page: their ids apart (the period field is in both).
+    return LeadershipRatingsForm(data, rows=rows, levels=levels, part=part, scored=scored, auto_id=f"id_{table}-%s")
 
 
 def leadership_context(request, submission: Submission, *, part: str, can_act: bool) -> dict:
