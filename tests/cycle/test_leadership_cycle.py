@@ -287,3 +287,20 @@ def test_an_officer_may_not_write_the_self_assessment_on_the_portal(client, boar
     client.force_login(officer)
     assert client.post(PORTAL + "collectives/", {f"c{group.pk}-self_level": _unit("good")}).status_code == 403
     assert not CollectiveRating.objects.exists()
+
+
+def test_a_year_not_scored_asks_only_the_levels(client, officer, tree, secretary_nhat_tien):
+    year_opened(officer=officer, tree=tree, year=2019)
+    (group, head, _deputy), _second = _boards(tree["BS-NHAT-TIEN"])
+    client.force_login(secretary_nhat_tien)
+    page = client.get("/portal/BS-NHAT-TIEN/2019/").content.decode()
+    assert f'name="c{group.pk}-self_level"' in page and "self_score" not in page and "tasks_assigned" not in page
+    response = client.post(
+        "/portal/BS-NHAT-TIEN/2019/leaders/",
+        {f"l{head.pk}-{group.pk}-self_level": level("qd132-2018", "member", "good").pk},
+    )
+    assert response.status_code == 302
+    assert LeaderRating.objects.get().self_level.code == "good"
+    client.force_login(officer)
+    page = client.get("/review/BS-NHAT-TIEN/2019/").content.decode()
+    assert f'name="c{group.pk}-level"' in page and f'name="c{group.pk}-score"' not in page
