@@ -155,6 +155,12 @@ def may_finalize(user, organization: Organization) -> bool:
     return may_review(user, organization)
 
 
+def may_decide_leadership(user, organization: Organization) -> bool:
+    """Appraising and deciding the ratings of an organization's collectives and leaders on the review page: the
+    people who finalize its own rating (an officer in scope); the services ask leadership_decide_allowed too."""
+    return may_finalize(user, organization)
+
+
 def may_reopen(user, organization: Organization) -> bool:
     """Unlocking a finalized rating, with a written reason: the same people who review."""
     return may_review(user, organization)

@@ -4,7 +4,7 @@ from django.urls import path
 
 import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
 from assessments.criteria import urls as criteria_urls
-from assessments.cycle import decisions, notice_views, review_views, self_assessment_views
+from assessments.cycle import decisions, leadership_views, notice_views, review_views, self_assessment_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
 from assessments.pages import views
@@ -31,6 +31,11 @@ urlpatterns = [
     path("portal/<str:code>/<year:year>/self-level/", cycle_views.portal_self_level, name="portal_self_level"),
     path("portal/<str:code>/<year:year>/cells/", cycle_views.portal_cells, name="portal_cells"),
     path("portal/<str:code>/<year:year>/submit/", cycle_views.portal_submit, name="portal_submit"),
+    # The leadership tables of the portal and the review (leadership_views): self-assessment; appraisal, decision.
+    path("portal/<str:code>/<year:year>/collectives/", leadership_views.portal_collectives, name="portal_collectives"),
+    path("portal/<str:code>/<year:year>/leaders/", leadership_views.portal_leaders, name="portal_leaders"),
+    path("review/<str:code>/<year:year>/collectives/", leadership_views.review_collectives, name="review_collectives"),
+    path("review/<str:code>/<year:year>/leaders/", leadership_views.review_leaders, name="review_leaders"),
     path(
         "portal/<str:code>/<year:year>/scoring/<int:pk>/",
         cycle_views.portal_scoring_sheet,

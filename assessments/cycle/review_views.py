@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.common import postback
-from assessments.cycle import forms, notices, rules, self_assessments
+from assessments.cycle import forms, leadership_pages, notices, rules, self_assessments
 from assessments.cycle import services as cycle_services
 from assessments.cycle.views import form_errors_add, reviewer_require
+from assessments.leadership.forms import DECIDE
 from assessments.models import Submission, SubmissionStatus, UnitAssessment
 from assessments.regulation.periods import not_rated_reason_labels
 from assessments.rules.scores import SCORE_FIELDS
@@ -118,6 +119,9 @@ def _review_render(request, submission: Submission):
         "return_form": bound.get("return") or forms.ReturnForm(),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(),
         "statuses": SubmissionStatus,
+        **leadership_pages.leadership_context(
+            request, submission, part=DECIDE, can_act=permissions.may_decide_leadership(request.user, organization)
+        ),
     }
     return render(request, "assessments/review_detail.html", context)
 

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.common import postback
-from assessments.cycle import forms, notices, rules, scoring, self_assessments
+from assessments.cycle import forms, leadership_pages, notices, rules, scoring, self_assessments
 from assessments.cycle import services as cycle_services
+from assessments.leadership.forms import SELF
 from assessments.models import (
     QUARTERS,
     Kind,
@@ -324,6 +325,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         **_self_assessments_context(submission, paperwork, bound.get("self_assessment")),
         "scores_upload": _scores_upload_link(year, request.get_full_path()),
         "quarters": [(quarter.value, quarter.label) for quarter in QUARTERS],
+        **leadership_pages.leadership_context(request, submission, part=SELF, can_act=can_edit),
     }
     return render(request, "assessments/portal_detail.html", context, status=status)
 

@@ -166,6 +166,11 @@ class LeadershipRating(models.Model):
         """The decided score as pages show it ("92,5", "—" when none)."""
         return score_text(self.score)
 
+    @property
+    def self_score_shown(self) -> str:
+        """The self score as pages show it ("84,5", "—" when none)."""
+        return score_text(self.self_score)
+
 
 class CollectiveRating(LeadershipRating):
     collective = models.ForeignKey(

@@ -22,11 +22,13 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from assessments.cycle import services as cycle_services
 from assessments.models import (
+    Collective,
     ImportRecord,
     IssuedDocument,
     Kind,
     Notice,
     NoticeKind,
+    Position,
     ReviewDocument,
     Role,
     Sector,
@@ -166,6 +168,14 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
         groups=[("I", "common", 30, [("1.1", 15)]), ("II", "tasks", 70, [])],
         first_year=OTHER_YEAR,
     )
+    # The commune's standing board, headed by the secret member: the portal's and the review's leadership tables.
+    board = Collective.objects.create(
+        code=f"{commune.code}-BTV", organization=commune, kind="standing_board", name=f"Ban Thường vụ {commune.name}"
+    )
+    Position.objects.create(
+        member=member, collective=board, title="secretary", heads=True, start=datetime.date(2015, 1, 1),
+        managed_by=district,
+    )  # fmt: skip
     return {
         "code": commune.code,
         "district": district.code,
@@ -352,6 +362,9 @@ OFFICER_FORBIDDEN = {
     "assessments:portal_self_level": "post",
     "assessments:portal_cells": "post",
     "assessments:portal_submit": "post",
+    # The self-assessment of the unit's collectives and leaders is its secretary's part of the file.
+    "assessments:portal_collectives": "post",
+    "assessments:portal_leaders": "post",
     # Only the person who uploaded a file confirms its import.
     "assessments:import_confirm": "post",
 }
@@ -371,6 +384,10 @@ FORBIDDEN = {
         "assessments:cycle_finalize_selected": "post",
         "assessments:review_return": "post",
         "assessments:review_reopen": "post",
+        "assessments:portal_collectives": "post",
+        "assessments:portal_leaders": "post",
+        "assessments:review_collectives": "post",
+        "assessments:review_leaders": "post",
         "assessments:import_upload": "get",
         "assessments:import_preview": "get",
         "assessments:import_progress": "get",
@@ -408,6 +425,8 @@ FORBIDDEN = {
         "assessments:review_finalize": "post",
         "assessments:review_return": "post",
         "assessments:review_reopen": "post",
+        "assessments:review_collectives": "post",
+        "assessments:review_leaders": "post",
         "consolidation:plan_create": "get",
         "consolidation:plan_edit": "get",
         "consolidation:plan_transition": "post",
