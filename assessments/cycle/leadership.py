@@ -3,17 +3,16 @@ post in them, each with its rating of the year or of a quarter. The secretary re
 file is editable; officers record the appraisal and the decision. Every row goes through the leadership services
 (their actor checks, rules and the period's rules with their override), all the rows of a table or none."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from assessments import permissions
 from assessments.common.text import sort_key
-from assessments.common.vocabulary import level_rows, year_end
+from assessments.common.vocabulary import level_rows
 from assessments.cycle.services import _secretary_require, _submission_lock
 from assessments.leadership import services as leadership_services
 from assessments.models import (
@@ -55,18 +54,6 @@ class Leadership:
     member_levels: list[RatingLevel] = field(default_factory=list)
 
 
-def _in_year(year: int) -> Q:
-    """Existing at some time in the year (the rule of rules/collectives.collective_active_check)."""
-    first, last = datetime.date(year, 1, 1), year_end(year)
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-
-
-def _held_in_year(year: int) -> Q:
-    """A post held at some time in the year (the rule of rules/collectives.positions_held)."""
-    first, last = datetime.date(year, 1, 1), year_end(year)
-    return Q(start__lte=last) & (Q(end__isnull=True) | Q(end__gte=first))
-
-
 def leadership_of(*, submission: Submission, period: str) -> Leadership:
     """The unit's collectives of the year with their ratings of the period, and the leaders (members holding a post in
     them that year) with theirs and whether their self-assessment is in the file: five queries whatever the number of
@@ -74,7 +61,7 @@ def leadership_of(*, submission: Submission, period: str) -> Leadership:
     organization, year = submission.organization, submission.cycle.year
     kinds = list(CollectiveKind.values)
     collectives = sorted(
-        Collective.objects.filter(_in_year(year), organization=organization),
+        Collective.objects.during(year).filter(organization=organization),
         key=lambda c: (kinds.index(c.kind) if c.kind in kinds else len(kinds), c.code),
     )
     if not collectives:
@@ -100,7 +87,7 @@ def leadership_of(*, submission: Submission, period: str) -> Leadership:
                 stored=rating is not None,
             )
         )
-    posts = Position.objects.filter(_held_in_year(year), collective__in=collectives).select_related("member")
+    posts = Position.objects.held_during(year).filter(collective__in=collectives).select_related("member")
     if submission.pk:
         documents = SelfAssessmentDocument.objects.filter(submission_id=submission.pk, member_id=OuterRef("member_id"))
         posts = posts.annotate(self_assessed=Exists(documents))

@@ -27,14 +27,20 @@ from assessments.cycle.regulation import (
 )
 from assessments.cycle.selectors import cycle_units, status_counts, unit_levels
 from assessments.models import (
+    Collective,
+    CollectiveRating,
+    LeaderRating,
     MemberAssessment,
     Membership,
     Organization,
+    Period,
+    Position,
     Submission,
     UnitAssessment,
     year_end,
 )
-from assessments.regulation.periods import not_rated_reason_labels
+from assessments.regulation.leaders import LEADERSHIP_RULES
+from assessments.regulation.periods import not_rated_reason_labels, rules_in_force
 
 __all__ = [
     "DOCX_MAX_ENTRIES",
@@ -54,6 +60,7 @@ __all__ = [
     "review_file_check",
     "status_counts",
     "submission_checklist",
+    "leadership_checklist_item",
     "submission_checks",
     "unit_checks",
     "unit_levels",
@@ -188,4 +195,49 @@ def submission_checklist(
                 detail=_("Đã quyết định %(n)s/%(total)s chi bộ.") % {"n": n, "total": len(cells)},
             )
         )
+    leadership = leadership_checklist_item(organization=org, year=year)
+    if leadership is not None:
+        items.append(leadership)
     return items
+
+
+def leadership_checklist_item(*, organization: Organization, year: int) -> ChecklistItem | None:
+    """Issue 16: in a year whose guidance rates leadership collectives and leaders, a unit with collectives proposes
+    the self level of each collective and of each leader holding a post in them. One query when the unit has no
+    collective that year (the common case); three otherwise. None when the item does not apply."""
+    collectives = Collective.objects.during(year).filter(organization=organization)
+    yearly_self = {"year": year, "period": Period.YEAR, "self_level__isnull": False}
+    counts = collectives.aggregate(
+        total=Count("id"),
+        missing=Count("id", filter=~Exists(CollectiveRating.objects.filter(collective=OuterRef("pk"), **yearly_self))),
+    )
+    if not counts["total"] or not set(LEADERSHIP_RULES) & set(rules_in_force(year)):
+        return None
+    posts = Position.objects.held_during(year).filter(collective__in=collectives)
+    leaders = posts.values("member_id", "collective_id").distinct().count()
+    leaders_missing = (
+        posts.exclude(
+            Exists(
+                LeaderRating.objects.filter(
+                    member=OuterRef("member_id"), collective=OuterRef("collective_id"), **yearly_self
+                )
+            )
+        )
+        .values("member_id", "collective_id")
+        .distinct()
+        .count()
+    )
+    return ChecklistItem(
+        code="leadership",
+        title=_("Tự đánh giá của tập thể, cá nhân lãnh đạo, quản lý"),
+        done=counts["missing"] == 0 and leaders_missing == 0,
+        detail=_(
+            "Đã tự đánh giá %(collectives)s/%(collectives_total)s tập thể và %(leaders)s/%(leaders_total)s cá nhân."
+        )
+        % {
+            "collectives": number_text(counts["total"] - counts["missing"]),
+            "collectives_total": number_text(counts["total"]),
+            "leaders": number_text(leaders - leaders_missing),
+            "leaders_total": number_text(leaders),
+        },
+    )

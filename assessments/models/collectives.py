@@ -1,6 +1,8 @@
 """Leadership and management collectives (a commune's standing board, party committee, people's committee...), the
 positions members hold in them, and the ratings of collectives and of leaders, by year or quarter (QĐ 366)."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +43,20 @@ class Title(models.TextChoices):
     MEMBER = "member", _("Ủy viên")
 
 
+def _during(year: int, start: str, end: str) -> Q:
+    """Dated rows that overlap the year (an empty start or end is open)."""
+    first, last = datetime.date(year, 1, 1), year_end(year)
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": last})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": first})
+    )
+
+
 class CollectiveQuerySet(models.QuerySet):
+    def during(self, year: int) -> "CollectiveQuerySet":
+        """Collectives that existed at some time in the year (the rule of rules/collectives.collective_active_check):
+        those the year's cycle rates."""
+        return self.filter(_during(year, "valid_from", "valid_to"))
+
     def for_year(self, year: int) -> "CollectiveQuerySet":
         """Collectives as they stood on 31 December of the year."""
         day = year_end(year)
@@ -87,6 +102,10 @@ class Collective(models.Model):
 
 
 class PositionQuerySet(models.QuerySet):
+    def held_during(self, year: int) -> "PositionQuerySet":
+        """Posts held at some time in the year (the rule of rules/collectives.positions_held)."""
+        return self.filter(_during(year, "start", "end"))
+
     def for_year(self, year: int) -> "PositionQuerySet":
         """Positions held on 31 December of the year (the leader is rated where he or she sits then)."""
         day = year_end(year)

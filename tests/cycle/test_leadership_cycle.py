@@ -304,3 +304,53 @@ def test_a_year_not_scored_asks_only_the_levels(client, officer, tree, secretary
     client.force_login(officer)
     page = client.get("/review/BS-NHAT-TIEN/2019/").content.decode()
     assert f'name="c{group.pk}-level"' in page and f'name="c{group.pk}-score"' not in page
+
+
+def test_the_file_is_sent_only_once_the_collectives_and_leaders_have_their_self_levels(
+    client, boards, submissions, tree, secretary_nhat_tien
+):
+    from assessments.models import MemberAssessment, Submission, SubmissionStatus
+    from tests.cycle_factories import members_rated, submission_ready
+
+    submission = submissions["BS-NHAT-TIEN"]
+    members_rated(tree["BS-NHAT-TIEN-01"], 2025, SCHEME, ["good"])
+    for _group, *leaders in boards:  # the leaders are the commune's members too, rated as such
+        for member in leaders:
+            MemberAssessment.objects.create(
+                member=member, organization=tree["BS-NHAT-TIEN"], year=2025, level=level(SCHEME, "member", "good")
+            )
+    submission_ready(
+        submission=submission, secretary=secretary_nhat_tien, scheme=SCHEME, self_level="good", cell_level="good"
+    )
+    client.force_login(secretary_nhat_tien)
+    page = client.get(PORTAL).content.decode()
+    assert "Tự đánh giá của tập thể, cá nhân lãnh đạo, quản lý" in page
+    assert "Đã tự đánh giá 0/2 tập thể và 0/4 cá nhân." in page
+    client.post(PORTAL + "submit/")
+    assert Submission.objects.get(pk=submission.pk).status == SubmissionStatus.DRAFT
+    (first, first_head, first_deputy), (second, second_head, second_deputy) = boards
+    for group in (first, second):
+        CollectiveRating.objects.create(collective=group, year=2025, self_level=level(SCHEME, "unit", "good"))
+    for member, group in ((first_head, first), (first_deputy, first), (second_head, second)):
+        LeaderRating.objects.create(
+            member=member, collective=group, year=2025, self_level=level(SCHEME, "member", "good")
+        )
+    assert "Đã tự đánh giá 2/2 tập thể và 3/4 cá nhân." in client.get(PORTAL).content.decode()
+    client.post(PORTAL + "submit/")
+    assert Submission.objects.get(pk=submission.pk).status == SubmissionStatus.DRAFT
+    LeaderRating.objects.create(
+        member=second_deputy, collective=second, year=2025, self_level=level(SCHEME, "member", "good")
+    )
+    client.post(PORTAL + "submit/")
+    assert Submission.objects.get(pk=submission.pk).status == SubmissionStatus.SUBMITTED
+
+
+def test_before_leadership_ratings_the_checklist_does_not_ask_for_them(officer, tree):
+    """2017 (HD 27) rated no collectives or leaders: a commune's recorded collectives add no step to its file."""
+    from assessments.cycle.rules import submission_checklist
+
+    submission = year_opened(officer=officer, tree=tree, year=2017)["BS-NHAT-TIEN"]
+    _boards(tree["BS-NHAT-TIEN"])
+    assert "leadership" not in {item.code for item in submission_checklist(submission=submission)}
+    later = year_opened(officer=officer, tree=tree, year=2025)["BS-NHAT-TIEN"]
+    assert "leadership" in {item.code for item in submission_checklist(submission=later)}
