@@ -19,6 +19,15 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = pathlib.Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PASSWORD = "mat-khau-thu-nghiem-2017"
+# How many CSS pixels the page is wider than the phone's screen. Not against window.innerWidth: a mobile browser
+# zooms a page that is too wide out until it fits, and innerWidth grows with it; the layout viewport
+# (documentElement.clientWidth) stays the screen's width.
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def page_overflow(page) -> int:
+    return page.evaluate(OVERFLOW)
+
 
 requires_chromium = pytest.mark.skipif(
     not os.path.exists(CHROMIUM),

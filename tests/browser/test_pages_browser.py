@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from assessments import services
 from assessments.models import Member, MemberAssessment, Subject, UnitAssessment
 from assessments.summaries.recompute import summaries_recompute_year
-from tests.browser.conftest import login, requires_chromium
+from tests.browser.conftest import login, page_overflow, requires_chromium
 from tests.factories import level
 
 pytestmark = [
@@ -54,7 +54,7 @@ def test_main_pages_fit_a_phone_screen(live_server, new_context, rated, screensh
     for name, path in PAGES.items():
         page.goto(live_server.url + path)
         # Wide tables scroll inside their own box; the page itself never scrolls sideways.
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow = page_overflow(page)
         assert overflow <= 0, f"{name} is {overflow}px wider than the phone screen"
         screenshot(page, f"phone-{name}")
     page.goto(live_server.url + "/")
@@ -121,6 +121,6 @@ def test_report_page_with_issued_versions_fits_a_phone_and_links_their_files(
     page.goto(live_server.url + "/reports/BS/2017/")
     expect(page.locator("#issued-versions a.issued-docx")).to_have_count(2)
     expect(page.locator("#current-documents a#issue-decision-docx")).to_be_visible()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page_overflow(page)
     assert overflow <= 0, f"the report page is {overflow}px wider than the phone screen"
     screenshot(page, "phone-report-issued")

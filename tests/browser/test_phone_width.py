@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from assessments import demo
-from tests.browser.conftest import login, requires_chromium
+from tests.browser.conftest import login, page_overflow, requires_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -44,7 +44,7 @@ def crawl(page, base: str, start: list[str]) -> dict[str, int]:
         response = page.goto(base + url)
         if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
-        overflow[url] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        overflow[url] = page_overflow(page)
         links = page.eval_on_selector_all("main a[href], nav a[href]", "els => els.map(e => e.getAttribute('href'))")
         for href in links:
             if href and href.startswith("/") and not href.startswith("//"):

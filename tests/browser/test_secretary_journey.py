@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from assessments import services
 from assessments.cycle import services as cycle_services
 from assessments.models import Member, MemberAssessment, Submission, SubmissionStatus
-from tests.browser.conftest import login, requires_chromium
+from tests.browser.conftest import login, page_overflow, requires_chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,7 +52,7 @@ def opened_year(tree, officer, secretary_nhat_tien):
 
 
 def fits(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    overflow = page_overflow(page)
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the phone"
 
 
