@@ -53,3 +53,29 @@ def test_an_update_writes_the_ratings_and_one_history_row_each_as_the_user(membe
         # The history row is the stored row as written, field by field.
         for field in MemberAssessment.history.model.tracked_fields:
             assert getattr(updated, field.attname) == getattr(stored, field.attname), field.name
+
+
+def test_a_scored_file_checks_every_score_against_its_item_scores_in_a_fixed_number_of_statements(
+    tree, officer, tmp_path, django_assert_max_num_queries
+):
+    from assessments.models import ItemScore
+    from tests.criteria_factories import criteria_set_make
+    from tests.factories import MemberFactory
+    from tests.importing.test_import_rules import run
+
+    criteria_set = criteria_set_make(tree["BS"], code="TC-DV", subject_group="members_outside")
+    members = [MemberFactory(organization=tree["BS-DONG-Y-01"]) for _ in range(30)]
+    for code, points in (("1.1", 14), ("2.1", 33)):
+        ItemScore.objects.create(item=criteria_set.items.get(code=code), member=members[0], year=2025, score=points)
+    header = ["card_number", "year", "organization_code", "level", "score"]
+    rows = [[m.card_number, 2025, "BS-DONG-Y-01", "good", "80"] for m in members]
+    # 30 rows, one with item scores that do not add up to its score: one grouped read of the sums, not 30.
+    with django_assert_max_num_queries(25):
+        result = run(tmp_path, "member_ratings", [header, *rows], user=officer, dry_run=True)
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "score", "Điểm 80 khác tổng điểm các tiêu chí (47): điểm của bản xếp loại là tổng điểm các tiêu chí.")
+    ]
+    rows[0][3:] = ["not_completed", "47"]
+    result = run(tmp_path, "member_ratings", [header, *rows], user=officer)
+    assert result.ok, result.errors
+    assert MemberAssessment.objects.get(member=members[0]).score == 47
