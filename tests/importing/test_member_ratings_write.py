@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from assessments.models import MemberAssessment
+from assessments.models import ImportRecord, MemberAssessment
 from tests.importfiles import write_csv
 
 HEADER = ["card_number", "year", "organization_code", "level", "not_rated_reason", "note", "sick_leave_months"]
@@ -48,7 +48,8 @@ def test_an_update_writes_the_ratings_and_one_history_row_each_as_the_user(membe
         stored = rows[member.pk]
         assert (created.history_type, updated.history_type) == ("+", "~")
         assert updated.history_user == secretary_dong_y
-        assert updated.history_change_reason.endswith("(lần nhập 2)")  # the import that changed it
+        # The reason names the import that changed it (the latest record), as for the created rows.
+        assert updated.history_change_reason.endswith(f"(lần nhập {ImportRecord.objects.latest('pk').pk})")
         assert created.history_date <= updated.history_date
         # The history row is the stored row as written, field by field.
         for field in MemberAssessment.history.model.tracked_fields:
