@@ -75,11 +75,8 @@ def measure_full(reps: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) assessments_summary")
     summary_check()
-    # A quarter's full recompute (the quarter rows: units, collectives, leaders, the post holders), once, untimed
-    # against a floor: what a quarter's deadline adds beside the year.
-    started = time.perf_counter()
-    summaries.summaries_recompute_year(year=YEAR, period="Q1")
-    note("full_recompute_quarter_s", round(time.perf_counter() - started, 3))
+    # No quarter recompute here: the first one of a quarter at national scale ran for more than 6 minutes in the
+    # leadership statement (docs/benchmarks.md, "What limits each figure"), which would hold every other figure.
     return {
         "full_recompute_s": round(full, 3),
         "floor_groupby_s": round(floor, 3),
