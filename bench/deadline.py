@@ -42,7 +42,7 @@ def prepare(*, secretaries: int, readers: int, scale: str) -> dict:
         cursor.execute(
             """SELECT g.id, g.code, COUNT(*) FROM assessments_organization g
                JOIN assessments_organization c ON c.parent_id = g.id
-               JOIN assessments_memberassessment a ON a.organization_id = c.id AND a.year = %s
+               JOIN assessments_memberassessment a ON a.organization_id = c.id AND a.year = %s AND a.period = ''
                WHERE g.kind = 'grassroots_committee'
                GROUP BY g.id HAVING COUNT(*) BETWEEN 120 AND 180 ORDER BY md5(g.code) LIMIT %s""",
             [YEAR, secretaries],
@@ -63,7 +63,7 @@ def prepare(*, secretaries: int, readers: int, scale: str) -> dict:
                 """SELECT m.card_number, c.code, c.id FROM assessments_memberassessment a
                    JOIN assessments_member m ON m.id = a.member_id
                    JOIN assessments_organization c ON c.id = a.organization_id
-                   WHERE a.year = %s AND c.parent_id = %s ORDER BY m.card_number""",
+                   WHERE a.year = %s AND a.period = '' AND c.parent_id = %s ORDER BY m.card_number""",
                 [YEAR, commune_id],
             )
             rows = cursor.fetchall()
@@ -94,10 +94,12 @@ def prepare(*, secretaries: int, readers: int, scale: str) -> dict:
 
 
 def _csv(rows: list[tuple[str, str]], shift: int) -> bytes:
-    from bench.generate import YEAR
+    from bench.generate import SCORE_HEADER, YEAR, file_scores
 
-    lines = ["card_number,year,organization_code,level,not_rated_reason"]
-    lines += [f"{card},{YEAR},{cell},{LEVELS[(i + shift) % len(LEVELS)]}," for i, (card, cell) in enumerate(rows)]
+    lines = [",".join(["card_number", "year", "organization_code", "level", "not_rated_reason", *SCORE_HEADER])]
+    for i, (card, cell) in enumerate(rows):
+        level = LEVELS[(i + shift) % len(LEVELS)]
+        lines.append(",".join([card, str(YEAR), cell, level, "", *file_scores(level)]))
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -138,7 +140,7 @@ class Monitor(threading.Thread):
             while not self.inbox.empty():
                 item = self.inbox.get()
                 cursor.execute(
-                    "SELECT organization_id, version FROM assessments_summary WHERE year = %s "
+                    "SELECT organization_id, version FROM assessments_summary WHERE year = %s AND period = '' "
                     "AND organization_id = ANY(%s)",
                     [self.year, item["targets"]],
                 )
@@ -150,7 +152,7 @@ class Monitor(threading.Thread):
             if self.pending:
                 ids = sorted({pk for item in self.pending for pk in item["targets"]})
                 cursor.execute(
-                    "SELECT organization_id, computed_version FROM assessments_summary WHERE year = %s "
+                    "SELECT organization_id, computed_version FROM assessments_summary WHERE year = %s AND period = '' "
                     "AND organization_id = ANY(%s)",
                     [self.year, ids],
                 )
@@ -190,7 +192,7 @@ def lost_updates(year: int, targets: set[int]) -> tuple[int, list]:
             """SELECT t.id, l.code, l.is_good_or_better, COUNT(a.id), COUNT(a.level_id)
                FROM assessments_organization t
                JOIN assessments_organization c ON c.path LIKE t.path || '%%'
-               JOIN assessments_memberassessment a ON a.organization_id = c.id AND a.year = %s
+               JOIN assessments_memberassessment a ON a.organization_id = c.id AND a.year = %s AND a.period = ''
                LEFT JOIN assessments_ratinglevel l ON l.id = a.level_id
                WHERE t.id = ANY(%s) GROUP BY 1, 2, 3""",
             [year, sorted(targets)],
@@ -206,7 +208,7 @@ def lost_updates(year: int, targets: set[int]) -> tuple[int, list]:
         cursor.execute(
             """SELECT organization_id, members_total, members_rated, members_good_or_better, member_levels,
                       version <> computed_version
-               FROM assessments_summary WHERE year = %s AND organization_id = ANY(%s)""",
+               FROM assessments_summary WHERE year = %s AND period = '' AND organization_id = ANY(%s)""",
             [year, sorted(targets)],
         )
         stored = {row[0]: row[1:] for row in cursor.fetchall()}

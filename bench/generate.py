@@ -9,9 +9,14 @@ from dataclasses import dataclass
 
 from assessments.common.text import fold
 
-# The year every synthetic member and unit is rated for (scheme qd124-2023), and the year imports write to.
-YEAR = 2024
+# The year every synthetic member, unit, collective and leader is rated for: 2025, the first year of QĐ 366's scored
+# scheme (qd366-2025), so ratings carry scores and task figures and the summaries count them. The year imports write to
+# stays an unscored one (qd124-2023): the import's rate is comparable with the earlier runs.
+YEAR = 2025
 IMPORT_YEAR = 2023
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+# Leadership posts start with the 2020-2025 term; the members who hold them are also rated each quarter.
+TERM_START = datetime.date(2020, 10, 1)
 SEED = 20171231
 COPY_CHUNK = 100_000
 
@@ -136,6 +141,44 @@ def _pick(distribution: list[tuple[int, str]], roll: int) -> str | None:
     return None
 
 
+# A score inside each level's band of QĐ 366 (90+, 70-89, 50-69, under 50) and task figures meeting its conditions
+# (all on time and 30% exceeded; all on time; all done, at most 20% late; fewer), so the rows pass rules/scores.py.
+SCORE_BANDS = {"excellent": (90, 99), "good": (70, 89), "completed": (50, 69), "not_completed": (30, 49)}
+
+
+def scored(level: str | None, rng: random.Random) -> tuple:
+    """(self_score, score, tasks_assigned, on_time, exceeded, late) of a rating at the level; all NULL unrated."""
+    if level is None:
+        return (None,) * 6
+    low, high = SCORE_BANDS[level]
+    score = rng.randint(low, high)
+    assigned = 8 + rng.randrange(5)
+    if level == "excellent":
+        figures = (assigned, assigned, (assigned * 3 + 9) // 10, 0)
+    elif level == "good":
+        figures = (assigned, assigned, rng.randrange(2), 0)
+    elif level == "completed":
+        figures = (assigned, assigned - 1, 0, 1)
+    else:
+        figures = (assigned, assigned // 2, 0, 2)
+    return (min(100, score + rng.randrange(3)), score, *figures)
+
+
+# The score columns of a member-ratings file and each level's values in them (a bench file re-rates members).
+SCORE_HEADER = ["score", "self_score", "tasks_assigned", "tasks_on_time", "tasks_exceeded", "tasks_late"]
+FILE_SCORES = {
+    "excellent": ["92", "95", "10", "10", "3", "0"],
+    "good": ["80", "82", "10", "10", "0", "0"],
+    "completed": ["60", "65", "10", "9", "0", "1"],
+    "not_completed": ["40", "50", "10", "5", "0", "2"],
+}
+
+
+def file_scores(level: str, year: int = YEAR) -> list[str]:
+    """The score cells of a bench file's row at the level: empty for a year without scores."""
+    return FILE_SCORES[level] if year >= 2025 else [""] * len(SCORE_HEADER)
+
+
 def _esc(value) -> str:
     """One COPY text-format field; our synthetic text has no tabs, newlines or backslashes."""
     if value is None:
@@ -190,7 +233,39 @@ class Loaded:
     members: int = 0
     member_assessments: int = 0
     unit_assessments: int = 0
+    # Quarter rows beside the yearly ones (units; members who hold a leadership post), issue 15's periods.
+    member_quarter_assessments: int = 0
+    unit_quarter_assessments: int = 0
+    collectives: int = 0
+    positions: int = 0
+    collective_ratings: int = 0
+    leader_ratings: int = 0
+    criteria_sets: int = 0
+    criteria_items: int = 0
     seconds: float = 0.0
+
+
+RATING_SCORES = ["self_score", "score", "tasks_assigned", "tasks_on_time", "tasks_exceeded", "tasks_late"]
+# A commune's three collectives and its ten posts: (kind, name, [(title, heads), ...]).
+COMMUNE_COLLECTIVES = [
+    (
+        "standing_board",
+        "Ban Thường vụ Đảng ủy xã",
+        [("secretary", True), ("deputy_secretary", False), ("deputy_secretary", False), ("member", False)],
+    ),
+    ("peoples_committee", "Ủy ban nhân dân xã", [("chair", True), ("vice_chair", False), ("vice_chair", False)]),
+    (
+        "peoples_council",
+        "Thường trực Hội đồng nhân dân xã",
+        [("chair", True), ("vice_chair", False), ("member", False)],
+    ),
+]
+# A province's criteria sets (one per subject group): two groups, one per part of the frame, of three items each.
+CRITERIA_GROUPS = [
+    ("common", "Tiêu chí chung", 30, ["10", "10", "10"]),
+    ("tasks", "Kết quả nhiệm vụ", 70, ["30", "20", "20"]),
+]
+SUBJECT_GROUPS = ["organizations", "collectives", "leaders", "members_in_system", "members_outside"]
 
 
 class Generator:
@@ -201,12 +276,10 @@ class Generator:
         self.year = year
         self.rate = rate
         self.levels = self._levels()
+        # Scores and task figures only for a scored scheme's year (2025 on), as the rules want them.
+        self.scored = year >= 2025
         self.names = (_names(False), _names(True))
-        self.org_id = _next_id(cursor, "assessments_organization")
-        self.member_id = _next_id(cursor, "assessments_member")
-        self.ma_id = _next_id(cursor, "assessments_memberassessment")
-        self.ua_id = _next_id(cursor, "assessments_unitassessment")
-        self.ms_id = _next_id(cursor, "assessments_membership")
+        self.ids = {table: _next_id(cursor, table) for table in TABLES}
         now = datetime.datetime.now(datetime.UTC).isoformat()
         self.now = now
         self.orgs = Loader(
@@ -249,7 +322,18 @@ class Generator:
         self.member_ratings = Loader(
             cursor,
             "assessments_memberassessment",
-            ["id", "member_id", "year", "organization_id", "level_id", "not_rated_reason", "note", "updated_at"],
+            [
+                "id",
+                "member_id",
+                "year",
+                "period",
+                "organization_id",
+                "level_id",
+                "not_rated_reason",
+                "note",
+                *RATING_SCORES,
+                "updated_at",
+            ],
         )
         self.unit_ratings = Loader(
             cursor,
@@ -258,6 +342,7 @@ class Generator:
                 "id",
                 "organization_id",
                 "year",
+                "period",
                 "self_level_id",
                 "level_id",
                 "exemplary",
@@ -265,10 +350,54 @@ class Generator:
                 "decision_ref",
                 "decided_on",
                 "note",
+                *RATING_SCORES,
                 "updated_at",
             ],
         )
+        self.collectives = Loader(
+            cursor,
+            "assessments_collective",
+            ["id", "code", "organization_id", "kind", "name", "valid_from", "valid_to"],
+        )
+        self.positions = Loader(
+            cursor,
+            "assessments_position",
+            ["id", "member_id", "collective_id", "title", "heads", "start", "end", "managed_by_id"],
+        )
+        leadership = ["year", "period", "self_level_id", "appraisal_level_id", "level_id", *RATING_SCORES, "updated_at"]
+        self.collective_ratings = Loader(cursor, "assessments_collectiverating", ["id", "collective_id", *leadership])
+        self.leader_ratings = Loader(
+            cursor, "assessments_leaderrating", ["id", "member_id", "collective_id", *leadership]
+        )
+        self.criteria_sets = Loader(
+            cursor,
+            "assessments_criteriaset",
+            ["id", "code", "name", "issuer_id", "subject_group", "first_year", "last_year", "version", "replaces_id"],
+        )
+        self.criteria_groups = Loader(
+            cursor,
+            "assessments_criteriagroup",
+            ["id", "criteria_set_id", "code", "name", "max_points", "part_id", "order"],
+        )
+        self.criteria_items = Loader(
+            cursor,
+            "assessments_criteriaitem",
+            ["id", "group_id", "criteria_set_id", "code", "name", "description", "measured_by", "max_points", "order"],
+        )
+        self.frame_parts = self._frame_parts()
+        # The second random stream (scores, quarters, leadership), reseeded with the first one per district.
+        self.xrng = random.Random(SEED - 2)
         self.loaded = Loaded()
+
+    def next_id(self, table: str) -> int:
+        pk = self.ids[table]
+        self.ids[table] = pk + 1
+        return pk
+
+    @property
+    def member_id(self) -> int:
+        """The id the next member gets (import_pool reads the cards of the members it made)."""
+        return self.ids["assessments_member"]
 
     def _levels(self) -> dict[tuple[str, str], int]:
         self.cursor.execute(
@@ -279,26 +408,72 @@ class Generator:
         )
         return {(subject, code): pk for subject, code, pk in self.cursor.fetchall()}
 
+    def _frame_parts(self) -> dict[str, int]:
+        self.cursor.execute(
+            """SELECT p.code, p.id FROM assessments_framepart p JOIN assessments_ratingscheme s ON s.id = p.scheme_id
+               WHERE s.first_year <= %s AND (s.last_year IS NULL OR s.last_year >= %s)""",
+            [self.year, self.year],
+        )
+        return dict(self.cursor.fetchall())
+
+    def _scores(self, level: str | None) -> tuple:
+        # From the second stream: the first one draws the tree and the levels exactly as before scores existed.
+        return scored(level, self.xrng) if self.scored else (None,) * 6
+
+    def _unit_rating(self, pk: int, period: str, rng: random.Random) -> None:
+        level = _pick(UNIT_DISTRIBUTION, rng.randrange(100))
+        level_id = self.levels[("unit", level)]
+        exemplary = not period and level == "excellent" and rng.randrange(4) == 0
+        self.unit_ratings.add(
+            self.next_id("assessments_unitassessment"),
+            pk,
+            self.year,
+            period,
+            level_id,
+            level_id,
+            exemplary,
+            "",
+            "",
+            None,
+            "",
+            *self._scores(level),
+            self.now,
+        )
+
     def organization(self, *, code, name, kind, sector, parent, rng) -> tuple[int, str, int]:
-        pk = self.org_id
-        self.org_id += 1
+        pk = self.next_id("assessments_organization")
         parent_id, parent_path, parent_depth = parent if parent else (None, "", -1)
         path = f"{parent_path}{code}/"
         self.orgs.add(pk, code, name, fold(name), kind, sector, parent_id, path, parent_depth + 1, None, None)
         self.loaded.organizations += 1
         if parent and self.rate:
-            level = _pick(UNIT_DISTRIBUTION, rng.randrange(100))
-            level_id = self.levels[("unit", level)]
-            exemplary = level == "excellent" and rng.randrange(4) == 0
-            self.unit_ratings.add(self.ua_id, pk, self.year, level_id, level_id, exemplary, "", "", None, "", self.now)
-            self.ua_id += 1
+            self._unit_rating(pk, "", rng)
             self.loaded.unit_assessments += 1
+            if self.scored:
+                for quarter in QUARTERS:
+                    self._unit_rating(pk, quarter, self.xrng)
+                self.loaded.unit_quarter_assessments += len(QUARTERS)
         return pk, path, parent_depth + 1
 
-    def people(self, cell: tuple[int, str, int], count: int, rng: random.Random) -> None:
+    def _member_rating(self, member: int, cell: int, period: str, level: str | None, reason: str, rng) -> None:
+        self.member_ratings.add(
+            self.next_id("assessments_memberassessment"),
+            member,
+            self.year,
+            period,
+            cell,
+            self.levels[("member", level)] if level else None,
+            reason,
+            "",
+            *self._scores(level),
+            self.now,
+        )
+
+    def people(self, cell: tuple[int, str, int], count: int, rng: random.Random) -> list[tuple[int, int]]:
+        """The cell's members, rated for the year; returns (member, cell) of the rated ones."""
+        rated = []
         for i in range(count):
-            pk = self.member_id
-            self.member_id += 1
+            pk = self.next_id("assessments_member")
             women = rng.randrange(3) == 0
             full, folded = rng.choice(self.names[women])
             born = 1950 + rng.randrange(52)
@@ -317,27 +492,105 @@ class Generator:
                 "probationary" if probationary else "official",
                 cell[0],
             )
-            self.memberships.add(self.ms_id, pk, cell[0], admitted, None)
-            self.ms_id += 1
+            self.memberships.add(self.next_id("assessments_membership"), pk, cell[0], admitted, None)
             self.loaded.members += 1
             if self.rate:
                 level = _pick(MEMBER_DISTRIBUTION, rng.randrange(100) if i % 10 else 50)
                 reason = "" if level else rng.choice(["exempt", "admitted_recently"])
-                self.member_ratings.add(
-                    self.ma_id,
-                    pk,
-                    self.year,
-                    cell[0],
-                    self.levels[("member", level)] if level else None,
-                    reason,
-                    "",
-                    self.now,
-                )
-                self.ma_id += 1
+                self._member_rating(pk, cell[0], "", level, reason, rng)
                 self.loaded.member_assessments += 1
+                if level and not probationary:
+                    rated.append((pk, cell[0]))
+        return rated
+
+    def _leadership_rating(
+        self, loader: Loader, subject: tuple, period: str, level: str, distribution_subject: str, rng
+    ):
+        level_id = self.levels[(distribution_subject, level)]
+        loader.add(
+            self.next_id(loader.table),
+            *subject,
+            self.year,
+            period,
+            level_id,
+            level_id,
+            level_id,
+            *self._scores(level),
+            self.now,
+        )
+
+    def leadership(self, unit: tuple[int, str, int], code: str, managed_by: int, rated: list) -> None:
+        """A commune's three collectives and ten posts held by its members, each rated for the year and its quarters
+        (QĐ 366); the members holding the posts are rated each quarter too."""
+        if not self.rate or not self.scored or len(rated) < 10:
+            return
+        rng = self.xrng
+        holders = rng.sample(rated, 10)
+        holders_rated = list(holders)
+        periods = ("", *QUARTERS)
+        for k, (kind, name, titles) in enumerate(COMMUNE_COLLECTIVES):
+            collective = self.next_id("assessments_collective")
+            self.collectives.add(collective, f"{code}-T{k + 1}", unit[0], kind, name, None, None)
+            self.loaded.collectives += 1
+            for period in periods:
+                level = _pick(UNIT_DISTRIBUTION, rng.randrange(100))
+                self._leadership_rating(self.collective_ratings, (collective,), period, level, "unit", rng)
+                self.loaded.collective_ratings += 1
+            for title, heads in titles:
+                member, _cell = holders.pop()
+                self.positions.add(
+                    self.next_id("assessments_position"), member, collective, title, heads, TERM_START, None, managed_by
+                )
+                self.loaded.positions += 1
+                for period in periods:
+                    level = _pick(MEMBER_DISTRIBUTION, rng.randrange(97))
+                    self._leadership_rating(self.leader_ratings, (member, collective), period, level, "member", rng)
+                    self.loaded.leader_ratings += 1
+        # The post holders' own member ratings of each quarter, where their yearly rating is.
+        for member, cell in holders_rated:
+            for quarter in QUARTERS:
+                level = _pick(MEMBER_DISTRIBUTION, rng.randrange(97))
+                self._member_rating(member, cell, quarter, level, "", rng)
+                self.loaded.member_quarter_assessments += 1
+
+    def criteria(self, province: tuple[int, str, int], code: str) -> None:
+        """The province's criteria sets for the scored years, one per group of subjects."""
+        if not self.scored or not self.frame_parts:
+            return
+        for subject_group in SUBJECT_GROUPS:
+            criteria_set = self.next_id("assessments_criteriaset")
+            self.criteria_sets.add(
+                criteria_set,
+                f"{code}-{subject_group.upper().replace('_', '-')}",
+                f"Bộ tiêu chí {subject_group} tỉnh {code}",
+                province[0],
+                subject_group,
+                self.year,
+                None,
+                1,
+                None,
+            )
+            self.loaded.criteria_sets += 1
+            for g, (part, name, points, items) in enumerate(CRITERIA_GROUPS):
+                group = self.next_id("assessments_criteriagroup")
+                self.criteria_groups.add(group, criteria_set, str(g + 1), name, points, self.frame_parts[part], g + 1)
+                for i, item_points in enumerate(items):
+                    self.criteria_items.add(
+                        self.next_id("assessments_criteriaitem"),
+                        group,
+                        criteria_set,
+                        f"{g + 1}.{i + 1}",
+                        f"Tiêu chí {g + 1}.{i + 1}",
+                        "",
+                        "",
+                        item_points,
+                        i + 1,
+                    )
+                    self.loaded.criteria_items += 1
 
     def district(self, province: tuple[int, str, int], p: int, d: int) -> None:
         rng = random.Random(SEED * 1000 + p * 100 + d)
+        self.xrng = random.Random(SEED * 1000 + p * 100 + d + 500_000)
         pcode = f"P{p + 1:02d}"
         dcode = f"{pcode}-D{d + 1:02d}"
         place = PLACE[(p * 7 + d) % len(PLACE)]
@@ -358,6 +611,7 @@ class Generator:
                     parent=district,
                     rng=rng,
                 )
+                rated = []
                 for c in range(4 + rng.randrange(7)):
                     cell = self.organization(
                         code=f"{gcode}-C{c + 1:02d}",
@@ -367,7 +621,8 @@ class Generator:
                         parent=unit,
                         rng=rng,
                     )
-                    self.people(cell, 15 + rng.randrange(18), rng)
+                    rated += self.people(cell, 15 + rng.randrange(18), rng)
+                self.leadership(unit, gcode, district[0], rated)
             else:
                 cell = self.organization(
                     code=gcode,
@@ -380,7 +635,21 @@ class Generator:
                 self.people(cell, 10 + rng.randrange(31), rng)
 
     def flush(self) -> None:
-        for loader in (self.orgs, self.unit_ratings, self.members, self.memberships, self.member_ratings):
+        # Parents before the rows pointing at them (the checks are off, but the order keeps a reader's sense).
+        for loader in (
+            self.orgs,
+            self.unit_ratings,
+            self.members,
+            self.memberships,
+            self.member_ratings,
+            self.collectives,
+            self.positions,
+            self.collective_ratings,
+            self.leader_ratings,
+            self.criteria_sets,
+            self.criteria_groups,
+            self.criteria_items,
+        ):
             loader.flush()
 
 
@@ -390,6 +659,13 @@ TABLES = [
     "assessments_membership",
     "assessments_memberassessment",
     "assessments_unitassessment",
+    "assessments_collective",
+    "assessments_position",
+    "assessments_collectiverating",
+    "assessments_leaderrating",
+    "assessments_criteriaset",
+    "assessments_criteriagroup",
+    "assessments_criteriaitem",
 ]
 
 
@@ -439,13 +715,15 @@ def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
                 parent=None,
                 rng=rng,
             )
+            gen.criteria(province, f"P{p + 1:02d}")
             for d in range(scale.districts[p]):
                 gen.district(province, p, d)
             # Organizations go first: members, memberships and ratings point at them.
             gen.orgs.flush()
             progress(
                 f"  province {p + 1}/{scale.provinces}: {gen.loaded.organizations:,} organizations, "
-                f"{gen.loaded.members:,} members, {time.perf_counter() - started:.0f} s"
+                f"{gen.loaded.members:,} members, {gen.loaded.collectives:,} collectives, "
+                f"{time.perf_counter() - started:.0f} s"
             )
         gen.flush()
         _model_defaults(cursor, TABLES, drop=True)

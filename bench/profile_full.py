@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 FLOOR = (
-    "SELECT organization_id, level_id, COUNT(*) FROM assessments_memberassessment WHERE year = %s "
+    "SELECT organization_id, level_id, COUNT(*) FROM assessments_memberassessment WHERE year = %s AND period = '' "
     "GROUP BY organization_id, level_id"
 )
 

@@ -175,7 +175,10 @@ def load(scale_name: str) -> None:
         )
     log(
         f"   loaded {loaded.organizations:,} organizations ({loaded.grassroots:,} grassroots), "
-        f"{loaded.members:,} members, {loaded.member_assessments:,} member ratings in {loaded.seconds:.1f} s"
+        f"{loaded.members:,} members, {loaded.member_assessments:,} member ratings (and "
+        f"{loaded.member_quarter_assessments:,} of quarters), {loaded.collectives:,} collectives, "
+        f"{loaded.positions:,} posts, {loaded.collective_ratings + loaded.leader_ratings:,} leadership ratings, "
+        f"{loaded.criteria_sets:,} criteria sets in {loaded.seconds:.1f} s"
     )
 
 

@@ -9,6 +9,7 @@ from assessments.importing.columns import UNIT_RATINGS
 from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _changed
 from assessments.models import Subject, UnitAssessment
 from assessments.rules.access import out_of_scope_message
+from assessments.rules.criteria import item_score_totals_of, item_totals_planned
 from assessments.rules.ratings import unit_assessment_check, unit_rating_actor_check
 from assessments.rules.scores import SCORE_FIELDS
 
@@ -42,6 +43,19 @@ class UnitRatingHandler(Handler):
                 organization_id__in=org_ids, year__in={row.data["year"] for row in rows}
             ).select_related("level__scheme", "self_level__scheme")
         }
+        # The item-score sums the rating rule compares each score with, for every row's unit and period at once.
+        totals = item_score_totals_of(
+            subject_field="organization_id",
+            keys={
+                (org.pk, row.data["year"], row.data.get("period", ""))
+                for row in rows
+                if (org := self.orgs.get(row.data["organization_code"])) is not None
+            },
+        )
+        with item_totals_planned(totals):
+            return self._plan_rows(rows, existing)
+
+    def _plan_rows(self, rows: list[Row], existing: dict) -> tuple[list, list]:
         creates, updates = [], []
         for row in rows:
             data = row.data

@@ -239,6 +239,28 @@ def item_score_totals(*, subject_field: str, subject_id: int, year: int, period:
     return (found["self_total"], found["total"]) if found["count"] else None
 
 
+def item_score_totals_of(*, subject_field: str, keys: set[tuple[int, int, str]]) -> dict:
+    """The item-score sums of many subjects' periods ((subject id, year, period) keys) in one grouped query, keyed as
+    item_totals_planned wants them: a key without item scores maps to None, so the rule asks nothing more for it (a
+    bulk import checks each row's score against these instead of one query per row)."""
+    totals: dict = {(subject_field, *key): None for key in keys}
+    if not keys:
+        return totals
+    found = (
+        ItemScore.objects.filter(
+            **{f"{subject_field}__in": {key[0] for key in keys}}, year__in={key[1] for key in keys}
+        )
+        .values_list(subject_field, "year", "period")
+        .annotate(self_total=Sum("self_score"), total=Sum("score"))
+        .order_by()
+    )
+    for subject_id, year, period, self_total, total in found:
+        key = (subject_field, subject_id, year, period)
+        if key in totals:
+            totals[key] = (self_total, total)
+    return totals
+
+
 def rating_items_total_check(assessment: UnitAssessment | MemberAssessment) -> None:
     """When the subject has item scores for the period, the rating's self score and score are their sums."""
     if scored_scheme(assessment.year) is None:
