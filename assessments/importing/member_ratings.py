@@ -162,19 +162,10 @@ class MemberRatingHandler(Handler):
                 continue
             if row.errors:
                 continue
-            row.obj = assessment
             self.rated_add(org, data["year"], data.get("period", ""))
-            row.changed = changed
-            if is_new:
-                row.action = "created"
-                creates.append(assessment)
-            elif changed:
-                row.action = "updated"
-                updates.append(assessment)
-                if old["organization_id"] != org.pk:
-                    self.org_ids.add(old["organization_id"])
-            else:
-                row.action = "unchanged"
+            self.file(row, assessment, is_new=is_new, changed=changed, plan=(creates, updates))
+            if row.action == "updated" and old["organization_id"] != org.pk:
+                self.org_ids.add(old["organization_id"])  # the unit it leaves is recounted too
             if row.action != "unchanged":
                 self.changed_add(org.pk, data["year"], data.get("period", ""))
         return self.locks_apply(rows, creates, updates)
