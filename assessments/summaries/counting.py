@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
 from assessments.common.vocabulary import Levels
 from assessments.models import MemberAssessment, Membership, Organization, Subject, Summary, rating_of, year_end
@@ -96,16 +96,22 @@ def _split_add(summary: Counts, *, rated: bool, reason: str | None, n: int) -> N
             summary.members_not_yet_rated += n
 
 
-def _without_row(year: int, period: str):
-    """Members on the rolls on 31 December with no rating row for the period, by the cell's path (one grouped query)."""
+def _without_row(year: int, period: str, within: Q | None = None):
+    """Members on the rolls on 31 December with no rating row for the period, by the cell's path (one grouped query);
+    `within` (a filter on organizations) limits it to those units' memberships."""
     day = year_end(year)
+    # NOT EXISTS on the one-rating-per-period index, not NOT IN over the period's ratings: PostgreSQL hashes a NOT IN
+    # subquery whole (5.6 M national member ids for one commune's count), while an anti-join probes the index.
+    rated = MemberAssessment.objects.for_year(year, period).filter(member_id=OuterRef("member_id"))
+    rolls = (
+        Membership.objects.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day)).filter(~Exists(rated))
+    )
+    if within is not None:
+        # The units' ids as a subquery, so that only their memberships are read by index: the same filter written
+        # across the join (`organization_id IN … OR path LIKE …`) scanned all 5.4 M national memberships (13.8 s).
+        rolls = rolls.filter(organization_id__in=Organization.objects.filter(within).values("pk"))
     return (
-        Membership.objects.filter(start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .exclude(member_id__in=MemberAssessment.objects.for_year(year, period).values("member_id"))
-        .values("organization_id", "organization__path")
-        .annotate(n=Count("member_id", distinct=True))
-        .order_by()
+        rolls.values("organization_id", "organization__path").annotate(n=Count("member_id", distinct=True)).order_by()
     )
 
 
@@ -279,7 +285,7 @@ def _count_members_from_children(
                 _add_members(counts[parent], level, rated, n, reason, row)
             end = path.find("/", end + 1)
     # Members on the rolls with no row: at a target itself, or below a child being recounted.
-    rolls = _without_row(year, period).filter(_rolls_filter(ids, recount))
+    rolls = _without_row(year, period, _rolls_filter(ids, recount))
     for row in rolls:
         if row["organization_id"] in ids:
             counts[row["organization_id"]].members_no_result += row["n"]
@@ -304,5 +310,5 @@ def _count_members_from_children(
 
 
 def _rolls_filter(ids: set[int], recount: dict[str, int]) -> Q:
-    """Memberships at the targets themselves or in the subtrees of the children being recounted."""
-    return reduce(or_, (Q(organization__path__startswith=path) for path in recount), Q(organization_id__in=ids))
+    """The targets themselves and the subtrees of the children being recounted (a filter on organizations)."""
+    return reduce(or_, (Q(path__startswith=path) for path in recount), Q(pk__in=ids))
