@@ -189,6 +189,23 @@ def _commune_write_sql(commune, rows, levels, shift) -> str:
     return "sql"
 
 
+def _summaries_ready(year: int) -> None:
+    """Every organization's summary of the year stored and fresh, as on a server that has run (a step run alone,
+    `--only incremental`, would otherwise find no stored rows and time a recount of the whole country)."""
+    from django.db import connection
+    from django.db.models import F
+
+    from assessments.models import Organization, Summary
+    from assessments.summaries import recompute as summaries
+
+    fresh = Summary.objects.filter(year=year, period="", version=F("computed_version")).count()
+    if fresh < Organization.objects.count():
+        log("   storing the year's summaries first")
+        summaries.summaries_recompute_year(year=year)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) assessments_summary")
+
+
 def measure_incremental(reps: int) -> dict:
     """Work of the recompute task that one commune's import of ~150 member ratings queues (task body timed)."""
     from django.db import connection
@@ -199,6 +216,7 @@ def measure_incremental(reps: int) -> dict:
     from bench.generate import YEAR
 
     log("== incremental recompute after one commune's import")
+    _summaries_ready(YEAR)
     times, sizes, how = [], [], ""
     with tempfile.TemporaryDirectory() as tmp:
         for round_, (commune_id, size) in enumerate(_communes(reps)):

@@ -211,14 +211,25 @@ def _add_members(summary: Counts, level: dict | None, rated: bool, n: int, reaso
             summary.members_good_or_better += n
 
 
-def _count_members_from_children(
-    *, year: int, period: str, levels: dict, targets: dict[str, int], counts: dict
-) -> None:
-    """Members of the targets from the rows recorded at them plus each child's members: a child being recomputed
-    brings its new counts, any other child its stored counts when fresh, and only a stale child is recounted."""
-    # Counting rows under every target would recount a whole province for one commune's import (146 ms on the
-    # province bench, growing with the province); fresh children's stored counts are exact by the version marks.
-    ids = set(targets.values())
+_MEMBER_FIELDS = (
+    "members_total",
+    "members_rated",
+    "members_good_or_better",
+    "member_levels",
+    "members_not_assessed",
+    "members_not_yet_rated",
+    "members_no_result",
+    "members_scored",
+    "members_score_sum",
+    "members_score_min",
+    "members_score_max",
+)
+
+
+def fresh_children(*, year: int, period: str, ids: set[int], fields: tuple[str, ...]):
+    """The children of the targets that are not targets themselves, as (pk, parent_id, path), and the stored summary
+    fields of those whose summary for the period is fresh (by organization id): what an incremental count adds as is
+    rather than recounting their subtrees."""
     children = list(
         Organization.objects.filter(parent_id__in=ids).exclude(pk__in=ids).values_list("pk", "parent_id", "path")
     )
@@ -229,21 +240,20 @@ def _count_members_from_children(
             period=period,
             organization_id__in=[pk for pk, _parent, _path in children],
             version=F("computed_version"),
-        ).values(
-            "organization_id",
-            "members_total",
-            "members_rated",
-            "members_good_or_better",
-            "member_levels",
-            "members_not_assessed",
-            "members_not_yet_rated",
-            "members_no_result",
-            "members_scored",
-            "members_score_sum",
-            "members_score_min",
-            "members_score_max",
-        )
+        ).values("organization_id", *fields)
     }
+    return children, stored
+
+
+def _count_members_from_children(
+    *, year: int, period: str, levels: dict, targets: dict[str, int], counts: dict
+) -> None:
+    """Members of the targets from the rows recorded at them plus each child's members: a child being recomputed
+    brings its new counts, any other child its stored counts when fresh, and only a stale child is recounted."""
+    # Counting rows under every target would recount a whole province for one commune's import (146 ms on the
+    # province bench, growing with the province); fresh children's stored counts are exact by the version marks.
+    ids = set(targets.values())
+    children, stored = fresh_children(year=year, period=period, ids=ids, fields=_MEMBER_FIELDS)
     recount = {path: parent for pk, parent, path in children if pk not in stored}
     for pk, parent, _path in children:
         row = stored.get(pk)
@@ -264,10 +274,10 @@ def _count_members_from_children(
                     members_no_result=row["members_no_result"],
                 )
             )
-    wanted = reduce(or_, (Q(organization__path__startswith=path) for path in recount), Q(organization_id__in=ids))
+    wanted = Organization.objects.filter(recounted_units(ids, recount)).values("pk")
     rows = (
         MemberAssessment.objects.for_year(year, period)
-        .filter(wanted)
+        .filter(organization_id__in=wanted)
         .values("organization_id", "organization__path", "level_id", "not_rated_reason")
         .annotate(n=Count("pk"), **_score_aggregates("score", Q(level_id__isnull=False)))
         .order_by()
@@ -285,7 +295,7 @@ def _count_members_from_children(
                 _add_members(counts[parent], level, rated, n, reason, row)
             end = path.find("/", end + 1)
     # Members on the rolls with no row: at a target itself, or below a child being recounted.
-    rolls = _without_row(year, period, _rolls_filter(ids, recount))
+    rolls = _without_row(year, period, recounted_units(ids, recount))
     for row in rolls:
         if row["organization_id"] in ids:
             counts[row["organization_id"]].members_no_result += row["n"]
@@ -309,6 +319,6 @@ def _count_members_from_children(
             summary.add_split(child)
 
 
-def _rolls_filter(ids: set[int], recount: dict[str, int]) -> Q:
+def recounted_units(ids: set[int], recount: dict[str, int]) -> Q:
     """The targets themselves and the subtrees of the children being recounted (a filter on organizations)."""
     return reduce(or_, (Q(path__startswith=path) for path in recount), Q(pk__in=ids))

@@ -10,7 +10,8 @@ from operator import or_
 from django.db.models import Count, Q
 
 from assessments.common.vocabulary import Levels
-from assessments.models import Collective, LeaderRating, Position, rating_of
+from assessments.models import Collective, LeaderRating, Organization, Position, rating_of
+from assessments.summaries.counting import fresh_children, recounted_units
 
 
 @dataclass
@@ -39,27 +40,88 @@ def _tops(targets: dict[str, int]) -> list[str]:
 
 
 def leadership_counts(
-    *, year: int, period: str = "", vocabulary: Levels, targets: dict[str, int]
+    *, year: int, period: str = "", vocabulary: Levels, targets: dict[str, int], full: bool = True
 ) -> dict[int, LeadershipCounts]:
-    """Collectives and leaders of the targets' subtrees (path -> id): one grouped query for collectives, two for
-    leaders (positions and ratings), then one pass up each path."""
+    """Collectives and leaders of the targets' subtrees (path -> id). A full count reads every collective below the
+    topmost targets; a partial one (an import's cells, unit and ancestors) adds the fresh children's stored counts
+    and reads only the targets' own collectives and those below a stale child, as the members' count does."""
     counts = {pk: LeadershipCounts() for pk in targets.values()}
     if not targets:
         return counts
+    if full:
+        tops = _tops(targets)
+        _count(
+            year=year,
+            period=period,
+            vocabulary=vocabulary,
+            units=reduce(or_, (Q(path__startswith=p) for p in tops)),
+            owners=lambda _pk, path: [targets.get(prefix) for prefix in _prefixes(path)],
+            counts=counts,
+        )
+        return counts
+
+    # Counting every collective below the country for one commune's import read 2 M national leadership ratings.
+    ids = set(targets.values())
+    children, stored = fresh_children(year=year, period=period, ids=ids, fields=_STORED)
+    recount = {path: parent for pk, parent, path in children if pk not in stored}
+    for pk, parent, _path in children:
+        row = stored.get(pk)
+        if row is not None:
+            summary = counts[parent]
+            summary.collectives_total += row["collectives_total"]
+            summary.collectives_rated += row["collectives_rated"]
+            summary.collective_levels.update(dict(row["collective_levels"]))
+            summary.leaders_total += row["leaders_total"]
+            summary.leaders_rated += row["leaders_rated"]
+            summary.leader_levels.update(dict(row["leader_levels"]))
+    _count(
+        year=year,
+        period=period,
+        vocabulary=vocabulary,
+        units=recounted_units(ids, recount),
+        owners=lambda pk, path: [pk if pk in ids else None, *(recount.get(prefix) for prefix in _prefixes(path))],
+        counts=counts,
+    )
+    # Deepest first, so that each target's counts are complete before they are added to its parent's.
+    for path, pk in sorted(targets.items(), key=lambda item: -item[0].count("/")):
+        parent = targets.get(path[: path.rstrip("/").rfind("/") + 1])
+        if parent is not None:
+            child, summary = counts[pk], counts[parent]
+            summary.collectives_total += child.collectives_total
+            summary.collectives_rated += child.collectives_rated
+            summary.collective_levels.update(child.collective_levels)
+            summary.leaders_total += child.leaders_total
+            summary.leaders_rated += child.leaders_rated
+            summary.leader_levels.update(child.leader_levels)
+    return counts
+
+
+_STORED = (
+    "collectives_total",
+    "collectives_rated",
+    "collective_levels",
+    "leaders_total",
+    "leaders_rated",
+    "leader_levels",
+)
+
+
+def _count(*, year: int, period: str, vocabulary: Levels, units: Q, owners, counts: dict) -> None:
+    """Add the collectives and leaders of the units matching `units` (a filter on organizations) to the counts of
+    `owners(organization id, path)`: one grouped query for collectives, two for leaders (positions and ratings)."""
     unit_codes = {lv.pk: lv.code for lv in vocabulary.units}
     member_codes = {lv.pk: lv.code for lv in vocabulary.members}
-    within = reduce(or_, (Q(organization__path__startswith=p) for p in _tops(targets)))
-    collectives = Collective.objects.for_year(year).filter(within)
+    collectives = Collective.objects.for_year(year).filter(organization__in=Organization.objects.filter(units))
     rows = (
         collectives.annotate(rating=rating_of("ratings", year, period))
-        .values("organization__path", "rating__level_id")
+        .values("organization_id", "organization__path", "rating__level_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in rows:
         code = unit_codes.get(row["rating__level_id"])
-        for prefix in _prefixes(row["organization__path"]):
-            summary = counts.get(targets.get(prefix))
+        for owner in owners(row["organization_id"], row["organization__path"]):
+            summary = counts.get(owner)
             if summary is not None:
                 summary.collectives_total += row["n"]
                 if row["rating__level_id"] is not None:
@@ -72,7 +134,7 @@ def leadership_counts(
     leaders = set(
         Position.objects.for_year(year)
         .filter(collective__in=collectives)
-        .values_list("member_id", "collective_id", "collective__organization__path")
+        .values_list("member_id", "collective_id", "collective__organization_id", "collective__organization__path")
         .distinct()
         .order_by()
     )
@@ -82,14 +144,13 @@ def leadership_counts(
             year=year, period=period, collective__in=collectives
         ).values_list("member_id", "collective_id", "level_id")
     )
-    for member, collective, path in leaders:
+    for member, collective, organization, path in leaders:
         level = ratings.get((member, collective))
-        for prefix in _prefixes(path):
-            summary = counts.get(targets.get(prefix))
+        for owner in owners(organization, path):
+            summary = counts.get(owner)
             if summary is not None:
                 summary.leaders_total += 1
                 if level is not None:
                     summary.leaders_rated += 1
                 if level in member_codes:
                     summary.leader_levels[member_codes[level]] += 1
-    return counts

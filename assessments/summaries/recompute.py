@@ -189,7 +189,9 @@ def _recompute(*, year: int, period: str, organization_ids: list[int] | None) ->
     counts = summary_counts(
         year=year, period=period, vocabulary=vocabulary, targets=targets, full=organization_ids is None
     )
-    leadership = leadership_counts(year=year, period=period, vocabulary=vocabulary, targets=targets)
+    leadership = leadership_counts(
+        year=year, period=period, vocabulary=vocabulary, targets=targets, full=organization_ids is None
+    )
     unit_codes, member_codes = vocabulary.codes(Subject.UNIT), vocabulary.codes(Subject.MEMBER)
     now = timezone.now()
     for row in locked:

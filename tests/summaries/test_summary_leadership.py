@@ -86,6 +86,27 @@ def test_the_per_organization_recompute_agrees_with_the_direct_count(tree):
     _all_equal_recount()
 
 
+def test_an_import_recount_reads_fresh_children_as_stored_and_recounts_a_stale_one(tree):
+    # The recount after one commune's import adds its siblings' stored counts when fresh; a sibling changed since
+    # (stale) is counted from its rows, for the year and a quarter alike.
+    board, people = _leadership_2025(tree)
+    for period in ("", "Q1"):
+        summaries.summaries_recompute_year(year=2025, period=period)
+    deputy = Position.objects.get(collective=board, title=Title.DEPUTY_SECRETARY).member
+    leader_rated(deputy, board, 2025, "completed")
+    CollectiveRating.objects.filter(collective=people, year=2025, period="Q1").delete()
+    for period in ("", "Q1"):
+        summaries.summaries_recompute(organization_ids=[tree["BS-DONG-Y"].pk], year=2025, period=period)
+    assert _blocks(tree["BS"])[1]["rated"] == 3
+    # Nhất Tiến's Q1 rating deleted: its collective still counts in the district, now not rated.
+    assert summary_read(organization=tree["BS-NHAT-TIEN"], year=2025, period="Q1")["stale"] is True
+    assert (_blocks(tree["BS"], "Q1")[0]["total"], _blocks(tree["BS"], "Q1")[0]["rated"]) == (3, 0)
+    for code in ("BS", "LS"):
+        stored = without_freshness(summary_read(organization=tree[code], year=2025, period="Q1"))
+        assert stored == recount(tree[code], 2025, "Q1"), code
+    _all_equal_recount()
+
+
 def test_leadership_writes_mark_the_summaries_stale_up_the_tree(tree):
     board, people = _leadership_2025(tree)
     summaries.summaries_recompute_year(year=2025)
