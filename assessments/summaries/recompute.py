@@ -271,6 +271,9 @@ def _recompute_year_in_database(*, year: int, period: str, scheme: RatingScheme)
                 "AND s.period = %s) ORDER BY o.id ON CONFLICT DO NOTHING",
                 [year, period, year, period],
             )
+            # The planner has not seen the new rows yet (autovacuum analyzes later, if it runs): it would plan the
+            # statements below for a period without summaries.
+            cursor.execute(f"ANALYZE {summary}")  # noqa: S608
         # Large trees are counted by a statement that only reads, into a temporary table, so that PostgreSQL may
         # run its grouping with parallel workers (a statement that writes or locks never does), then the differing
         # rows are locked and written from that table. Below, one statement does both: creating a table costs more
