@@ -32,10 +32,30 @@ urlpatterns = [
     path("portal/<str:code>/<year:year>/cells/", cycle_views.portal_cells, name="portal_cells"),
     path("portal/<str:code>/<year:year>/submit/", cycle_views.portal_submit, name="portal_submit"),
     # The leadership tables of the portal and the review (leadership_views): self-assessment; appraisal, decision.
-    path("portal/<str:code>/<year:year>/collectives/", leadership_views.portal_collectives, name="portal_collectives"),
-    path("portal/<str:code>/<year:year>/leaders/", leadership_views.portal_leaders, name="portal_leaders"),
-    path("review/<str:code>/<year:year>/collectives/", leadership_views.review_collectives, name="review_collectives"),
-    path("review/<str:code>/<year:year>/leaders/", leadership_views.review_leaders, name="review_leaders"),
+    path(
+        "portal/<str:code>/<year:year>/collectives/",
+        leadership_views.portal_record,
+        {"table": "collectives"},
+        name="portal_collectives",
+    ),
+    path(
+        "portal/<str:code>/<year:year>/leaders/",
+        leadership_views.portal_record,
+        {"table": "leaders"},
+        name="portal_leaders",
+    ),
+    path(
+        "review/<str:code>/<year:year>/collectives/",
+        leadership_views.review_record,
+        {"table": "collectives"},
+        name="review_collectives",
+    ),
+    path(
+        "review/<str:code>/<year:year>/leaders/",
+        leadership_views.review_record,
+        {"table": "leaders"},
+        name="review_leaders",
+    ),
     path(
         "portal/<str:code>/<year:year>/scoring/<int:pk>/",
         cycle_views.portal_scoring_sheet,

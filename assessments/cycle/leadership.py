@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from assessments import permissions
 from assessments.common.text import sort_key
 from assessments.common.vocabulary import level_rows
-from assessments.cycle.services import _secretary_require, _submission_lock
+from assessments.cycle.services import secretary_require, submission_lock
 from assessments.leadership import services as leadership_services
 from assessments.models import (
     Collective,
@@ -164,8 +164,8 @@ def leadership_self_record(*, submission: Submission, changes: list[tuple[str, o
     """The secretary's self-assessment of the unit's collectives or leaders, while the file is editable: every
     changed row (key, rating, unused reason) through the leadership services, all or none; how many were saved."""
     with transaction.atomic():
-        submission = _submission_lock(submission)
-        _secretary_require(actor=actor, submission=submission)
+        submission = submission_lock(submission)
+        secretary_require(actor=actor, submission=submission)
         return _all_or_none(changes, actor=actor)
 
 

@@ -54,7 +54,10 @@ def _record(request, submission: Submission, *, table: str, part: str, record, b
     return redirect(_back(back, submission, period))
 
 
-def _portal_post(request, code: str, year: int, table: str):
+@login_required
+@require_POST
+def portal_record(request, code: str, year: int, table: str):
+    """The secretary's self-assessment of the unit's collectives or leaders (`table`, given by the URL)."""
     submission = _submission_for_action(
         request, code, year, allowed=permissions.may_edit_submission, refused=_own_secretary_only
     )
@@ -68,7 +71,10 @@ def _portal_post(request, code: str, year: int, table: str):
     )
 
 
-def _review_post(request, code: str, year: int, table: str):
+@login_required
+@require_POST
+def review_record(request, code: str, year: int, table: str):
+    """The officers' appraisal and decision on the unit's collectives or leaders (`table`, given by the URL)."""
     # Scope first (404), then the review pages' readers (403 for a secretary), then who decides (403 for leaders).
     submission = permissions.submission_get_for_user(user=request.user, code=code, year=year)
     reviewer_require(request.user)
@@ -84,31 +90,3 @@ def _review_post(request, code: str, year: int, table: str):
         record=leadership.leadership_decide_record,
         back="assessments:review_detail",
     )
-
-
-@login_required
-@require_POST
-def portal_collectives(request, code: str, year: int):
-    """The secretary's self-assessment of the unit's collectives."""
-    return _portal_post(request, code, year, "collectives")
-
-
-@login_required
-@require_POST
-def portal_leaders(request, code: str, year: int):
-    """The secretary's self-assessment of the unit's leaders."""
-    return _portal_post(request, code, year, "leaders")
-
-
-@login_required
-@require_POST
-def review_collectives(request, code: str, year: int):
-    """The officers' appraisal and decision on the unit's collectives."""
-    return _review_post(request, code, year, "collectives")
-
-
-@login_required
-@require_POST
-def review_leaders(request, code: str, year: int):
-    """The officers' appraisal and decision on the unit's leaders."""
-    return _review_post(request, code, year, "leaders")

@@ -51,7 +51,7 @@ def _officer_require(*, actor: User | None, organization: Organization) -> None:
     )
 
 
-def _secretary_require(*, actor: User | None, submission: "Submission") -> None:
+def secretary_require(*, actor: User | None, submission: "Submission") -> None:
     """Only the unit's own secretary changes its file, and only while it has not been sent (or was sent back)."""
     permissions.scope_require(actor, submission.organization)
     permissions.role_require(
@@ -65,7 +65,7 @@ def _secretary_require(*, actor: User | None, submission: "Submission") -> None:
         )
 
 
-def _submission_lock(submission: "Submission") -> "Submission":
+def submission_lock(submission: "Submission") -> "Submission":
     """Re-read the submission under a row lock, so two clicks cannot both move it on."""
     return (
         Submission.objects.select_for_update(of=("self",))
@@ -153,9 +153,9 @@ def document_upload(*, submission: "Submission", file, actor: User | None) -> "R
     """Keep a new version of the unit's review report after checking its size and content; older versions stay."""
     import os
 
-    submission = _submission_lock(submission)
+    submission = submission_lock(submission)
     if permissions.is_secretary(actor):
-        _secretary_require(actor=actor, submission=submission)
+        secretary_require(actor=actor, submission=submission)
     else:
         _officer_require(actor=actor, organization=submission.organization)
         if submission.status == SubmissionStatus.FINALIZED:
@@ -193,8 +193,8 @@ def unit_self_level_propose(
 ) -> UnitAssessment:
     """The secretary records the level the unit proposes for itself (its executive committee's vote), and whether
     the local government and mass organizations it leads were rated good or better (None: not answered, kept)."""
-    submission = _submission_lock(submission)
-    _secretary_require(actor=actor, submission=submission)
+    submission = submission_lock(submission)
+    secretary_require(actor=actor, submission=submission)
     assessment = UnitAssessment.objects.yearly().filter(
         organization=submission.organization, year=submission.cycle.year
     ).first() or UnitAssessment(organization=submission.organization, year=submission.cycle.year)
@@ -218,8 +218,8 @@ def cell_level_decide(
     """A grassroots committee's secretary decides the final level of one of its cells (or why it is not rated); a
     failed regulation check on the cell needs a written reason, kept as an override."""
 
-    submission = _submission_lock(submission)
-    _secretary_require(actor=actor, submission=submission)
+    submission = submission_lock(submission)
+    secretary_require(actor=actor, submission=submission)
     year = submission.cycle.year
     if cell.pk not in {c.pk for c in rules.decided_cells(submission.organization, year)}:
         raise ValidationError(
@@ -257,8 +257,8 @@ def submission_submit(*, submission: "Submission", actor: User | None) -> "Submi
     """Send the unit's file to the district; from then on the secretary cannot change it unless it is returned."""
     from django.utils import timezone
 
-    submission = _submission_lock(submission)
-    _secretary_require(actor=actor, submission=submission)
+    submission = submission_lock(submission)
+    secretary_require(actor=actor, submission=submission)
     missing = [item for item in rules.submission_checklist(submission=submission) if not item.done]
     if missing:
         raise ValidationError([f"{item.title}: {item.detail}" for item in missing])
@@ -275,7 +275,7 @@ def submission_return(*, submission: "Submission", comment: str, actor: User | N
     """The district sends a submitted file back to the unit with a comment saying what to fix."""
     from django.utils import timezone
 
-    submission = _submission_lock(submission)
+    submission = submission_lock(submission)
     _officer_require(actor=actor, organization=submission.organization)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ValidationError(
@@ -301,7 +301,7 @@ def submission_appraise(
 ) -> "Submission":
     """The Organization Board records the level it proposes to the Standing Board for a submitted unit, with its
     appraisal score in a scored year (kept on the unit's rating; the proposed level is checked against it)."""
-    submission = _submission_lock(submission)
+    submission = submission_lock(submission)
     _officer_require(actor=actor, organization=submission.organization)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ValidationError(_("Chỉ thẩm định được hồ sơ đang chờ thẩm định."))
@@ -348,7 +348,7 @@ def rating_finalize(
     in a scored year the level is checked against the score given here or stored (rules.scores)."""
     from django.utils import timezone
 
-    submission = _submission_lock(submission)
+    submission = submission_lock(submission)
     _officer_require(actor=actor, organization=submission.organization)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise ValidationError(
@@ -403,7 +403,7 @@ def rating_reopen(*, submission: "Submission", reason: str, actor: User | None) 
     """Unlock a finalized rating for correction; the written reason is kept in the note and both histories."""
     from django.utils import timezone
 
-    submission = _submission_lock(submission)
+    submission = submission_lock(submission)
     _officer_require(actor=actor, organization=submission.organization)
     if submission.status != SubmissionStatus.FINALIZED:
         raise ValidationError(_("Chỉ mở lại được kết quả đã chốt."))

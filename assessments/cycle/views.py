@@ -251,13 +251,18 @@ def _portal_restore(request, submission: Submission, *, cells, levels, reason_la
     return {key: value if isinstance(value, list) else value.bind(build[key]) for key, value in kept.items()}
 
 
-def _self_assessments_context(submission: Submission, paperwork, bound_form) -> dict:
-    """The members' self-assessments uploaded so far and the upload form (scored years only)."""
+def _self_assessments_context(submission: Submission, paperwork, bound_form, leader: str | None = None) -> dict:
+    """The members' self-assessments uploaded so far and the upload form (scored years only); `leader` (the
+    leadership table's "Tải lên" link) pre-selects that member when he or she is one of the unit's."""
     if paperwork is None:
         return {"self_assessments": [], "self_assessment_form": None}
+    initial = {"member": int(leader)} if leader and leader.isdigit() else {}
+    if initial and initial["member"] not in {pk for pk, _card, _name in paperwork.members}:
+        initial = {}
     return {
         "self_assessments": self_assessments.self_assessments_of(submission),
-        "self_assessment_form": bound_form or forms.SelfAssessmentUploadForm(members=paperwork.members),
+        "self_assessment_form": bound_form
+        or forms.SelfAssessmentUploadForm(members=paperwork.members, initial=initial),
     }
 
 
@@ -322,7 +327,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
         "scoring": paperwork.scoring if paperwork is not None else None,
         "paperwork": paperwork,
-        **_self_assessments_context(submission, paperwork, bound.get("self_assessment")),
+        **_self_assessments_context(submission, paperwork, bound.get("self_assessment"), request.GET.get("leader")),
         "scores_upload": _scores_upload_link(year, request.get_full_path()),
         "quarters": [(quarter.value, quarter.label) for quarter in QUARTERS],
         **leadership_pages.leadership_context(request, submission, part=SELF, can_act=can_edit),

@@ -244,7 +244,28 @@ def test_each_leader_shows_whether_his_self_assessment_is_in_the_file(client, bo
     deputy_row = table[table.index(f'data-row="l{deputy.pk}-{group.pk}"') :]
     assert head_row.index("Đã tải lên") < head_row.index("</tr>")
     assert deputy_row.index("Chưa tải lên") < deputy_row.index("</tr>")
-    assert '<a href="#self-assessment-form">' in deputy_row[: deputy_row.index("</tr>")]
+    link = f'<a href="?leader={deputy.pk}#self-assessment-form">'
+    assert link in deputy_row[: deputy_row.index("</tr>")]
+
+
+def test_the_upload_link_of_a_leader_preselects_him_in_the_self_assessment_form(
+    client, boards, tree, secretary_nhat_tien
+):
+    (_group, _head, deputy), _second = boards
+    client.force_login(secretary_nhat_tien)
+
+    def selected(query):
+        page = client.get(PORTAL + query).content.decode()
+        form = page[page.index('id="self-assessment-form"') :]
+        form = form[: form.index("</form>")]
+        return [line for line in form.split("<option") if "selected" in line and 'value=""' not in line]
+
+    chosen = selected(f"?leader={deputy.pk}")
+    assert len(chosen) == 1 and f'value="{deputy.pk}"' in chosen[0]
+    # A member of another commune, or anything else, pre-selects nobody.
+    ((_other, other_head, _d),) = _boards(tree["BS-DONG-Y"], count=1)
+    assert selected(f"?leader={other_head.pk}") == []
+    assert selected("?leader=abc") == []
 
 
 def _queries(client, url) -> int:
