@@ -71,6 +71,15 @@ def _rating_schemes_present(request, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached reads are keyed by database ids and versions, which SQLite gives again after a test's rollback: every
+    test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request in English leaves English active in the test thread; the next test starts in Vietnamese again."""
     yield

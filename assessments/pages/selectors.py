@@ -35,6 +35,15 @@ def dashboard_organizations(user) -> QuerySet[Organization]:
     return permissions.organizations_visible_to(user).filter(kind__in=PARENT_KINDS).order_by("path")
 
 
+def dashboard_picker(user, organization: Organization) -> list[Organization]:
+    """What the dashboard's organization picker offers around the one shown: those above it in the user's scope, itself
+    and those directly under it that can have units, in tree order (one query). Bounded by the tree's depth and
+    fan-out rather than by the scope: a province's officer would otherwise get 578 options on every page, a country's
+    52,000; a lower one is reached through the one above it."""
+    prefixes = [organization.path[: i + 1] for i, char in enumerate(organization.path) if char == "/"]
+    return list(dashboard_organizations(user).filter(Q(path__in=prefixes) | Q(parent=organization)))
+
+
 def dashboard_organization_default(user) -> Organization | None:
     """The user's own organization, or the top of their scope (administrators have none of their own)."""
     if user.organization_id is not None:

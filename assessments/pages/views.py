@@ -66,7 +66,6 @@ def _last_year() -> int:
 def home(request):
     """The dashboard: headline figures of an organization in scope for a year, with the lists behind them."""
     user = request.user
-    choices = list(dashboard.dashboard_organizations(user))
     code = request.GET.get("org", "")
     if code:
         organization = permissions.organization_get_for_user(user=user, code=code)
@@ -74,6 +73,7 @@ def home(request):
         organization = dashboard.dashboard_organization_default(user)
     if organization is None:
         return render(request, "assessments/home.html", {"organization": None})
+    choices = dashboard.dashboard_picker(user, organization)
     if organization not in choices:
         choices.insert(0, organization)
 

@@ -217,6 +217,21 @@ def test_secretary_cannot_open_another_communes_dashboard(client, secretary_dong
     assert "Đảng bộ xã Nhất Tiến" not in html
 
 
+def _picker(html) -> list[str]:
+    select = html[html.index('<select class="form-select form-select-sm" id="org"') :]
+    return re.findall(r'<option value="([^"]+)"', select[: select.index("</select>")])
+
+
+def test_the_organization_picker_offers_the_way_up_and_one_level_down(client, officer, district_2017):
+    # Bounded by the tree's depth and fan-out, not by the scope: the district and the committees under it; from a
+    # commune, the district above it and the commune, not its sibling.
+    client.force_login(officer)
+    html = page(client, "/", year=2017)
+    assert _picker(html) == ["BS", "BS-DONG-Y", "BS-NHAT-TIEN"]
+    assert "— Đảng bộ xã Đồng Ý" in html
+    assert _picker(page(client, "/", org="BS-DONG-Y", year=2017)) == ["BS", "BS-DONG-Y"]
+
+
 def test_leader_reads_the_district_dashboard(client, leader, district_2017):
     client.force_login(leader)
     assert "2/5" in page(client, "/", year=2017)

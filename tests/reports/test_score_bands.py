@@ -13,6 +13,8 @@ from assessments.models import MemberAssessment, RatingScheme, UnitAssessment
 from assessments.reports import build as reports
 from assessments.reports import renderers
 from assessments.selectors import score_bands
+from assessments.services import member_assessment_save
+from assessments.summaries.recompute import summaries_recompute_year
 from tests.factories import MemberFactory, level
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +74,29 @@ def test_the_band_counts_take_a_fixed_number_of_queries(scored, django_assert_nu
             score=70 + i,
         )
     scheme = RatingScheme.for_year(2025)
-    with django_assert_num_queries(3):  # the scheme's levels, units, members
+    with django_assert_num_queries(4):  # the scheme's levels, the summary's version, units, members
         score_bands(organization=scored["BS"], year=2025, scheme=scheme)
+
+
+def test_the_bands_are_counted_once_per_version_of_the_summary(scored, officer, django_assert_num_queries):
+    # Read again by every officer, the bands are counted once until something below the organization changes: the
+    # change bumps the summary's version, and the next read counts again.
+    summaries_recompute_year(year=2025)
+    scheme = RatingScheme.for_year(2025)
+    first = score_bands(organization=scored["BS"], year=2025, scheme=scheme)
+    with django_assert_num_queries(2):  # the scheme's levels and the summary's version, no count
+        assert score_bands(organization=scored["BS"], year=2025, scheme=scheme) == first
+    member = MemberFactory(organization=scored["BS-NHAT-TIEN-01"])
+    rating = MemberAssessment(
+        member=member, year=2025, organization=scored["BS-NHAT-TIEN-01"],
+        level=level("qd366-2025", "member", "completed"), score=Decimal("60"),
+    )  # fmt: skip
+    member_assessment_save(assessment=rating, actor=officer)
+    again = score_bands(organization=scored["BS"], year=2025, scheme=scheme)
+    assert [count for _c, _b, count in _counts(again, "members")] == [2, 2, 1, 1]
+    # A quarter is counted apart from its year.
+    quarter = score_bands(organization=scored["BS"], year=2025, period="Q1")
+    assert [count for _c, _b, count in _counts(quarter, "members")] == [0, 0, 0, 0]
 
 
 def test_the_report_page_xlsx_pdf_and_docx_show_bands_and_each_units_score(scored):
