@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.common.vocabulary import band_of, band_text, percent_text, scheme_title, score_text
 from assessments.models import RatingLevel, RatingScheme
@@ -39,47 +40,61 @@ def scored_levels(scheme: RatingScheme, subject: str) -> list[RatingLevel]:
     return cache[subject]
 
 
-def _condition_failures(level: RatingLevel, assessment) -> list[str]:
-    """The task conditions of a level the rating's figures do not meet, in words (none when no figures)."""
+# A level's task conditions: its field, whether it is a minimum (else a maximum), the figure it is a share of, the
+# wording of the requirement. Worded (translated) only when a condition fails: score_allowed_level tries every
+# level above the allowed one for every row of an import.
+_CONDITIONS = (
+    ("min_on_time_percent", True, "on_time", gettext_lazy("%(p)s%% nhiệm vụ hoàn thành đúng hạn")),
+    ("min_exceeded_percent", True, "exceeded", gettext_lazy("từ %(p)s%% nhiệm vụ hoàn thành vượt mức")),
+    ("min_done_percent", True, "done", gettext_lazy("%(p)s%% nhiệm vụ được hoàn thành")),
+    ("max_late_percent", False, "late", gettext_lazy("không quá %(p)s%% nhiệm vụ hoàn thành chậm")),
+)
+
+
+def _unmet_conditions(level: RatingLevel, assessment) -> list[tuple[int, int, int, str]]:
+    """The task conditions of a level the rating's figures do not meet: (percent, count, assigned, wording)."""
     assigned = assessment.tasks_assigned
     if assigned is None:
         return []
-    on_time = assessment.tasks_on_time or 0
-    late = assessment.tasks_late or 0
-    exceeded = assessment.tasks_exceeded or 0
-    conditions = [
-        (level.min_on_time_percent, on_time, True, _("%(p)s%% nhiệm vụ hoàn thành đúng hạn")),
-        (level.min_exceeded_percent, exceeded, True, _("từ %(p)s%% nhiệm vụ hoàn thành vượt mức")),
-        (level.min_done_percent, on_time + late, True, _("%(p)s%% nhiệm vụ được hoàn thành")),
-        (level.max_late_percent, late, False, _("không quá %(p)s%% nhiệm vụ hoàn thành chậm")),
-    ]
-    failures = []
-    for percent, count, is_minimum, wording in conditions:
+    on_time, late = assessment.tasks_on_time or 0, assessment.tasks_late or 0
+    counts = {"on_time": on_time, "exceeded": assessment.tasks_exceeded or 0, "done": on_time + late, "late": late}
+    unmet = []
+    for field, is_minimum, figure, wording in _CONDITIONS:
+        percent = getattr(level, field)
         if percent is None:
             continue
         # Whole numbers on both sides: 100 * count against percent * assigned, no rounding at the boundary.
-        met = 100 * count >= percent * assigned if is_minimum else 100 * count <= percent * assigned
-        if not met:
-            share = percent_text(100 * count / assigned if assigned else None)
-            failures.append(
-                (wording % {"p": percent})
-                + " "
-                + _("(có %(count)s/%(assigned)s, %(share)s)") % {"count": count, "assigned": assigned, "share": share}
-            )
-    return failures
+        count = counts[figure]
+        if not (100 * count >= percent * assigned if is_minimum else 100 * count <= percent * assigned):
+            unmet.append((percent, count, assigned, wording))
+    return unmet
+
+
+def _level_met(level: RatingLevel, assessment) -> bool:
+    """Whether the score and task figures reach a level (its band's lower bound and its task conditions)."""
+    if level.min_score is not None and assessment.score < level.min_score:
+        return False
+    return not _unmet_conditions(level, assessment)
 
 
 def _level_failures(level: RatingLevel, assessment) -> list[str]:
-    """Why a score and task figures do not reach a level: its band's lower bound, then its task conditions."""
+    """Why a score and task figures do not reach a level, in words: its band's lower bound, then its conditions."""
     failures = []
     if level.min_score is not None and assessment.score < level.min_score:
         failures.append(_("từ %(min)s điểm") % {"min": score_text(level.min_score)})
-    return failures + _condition_failures(level, assessment)
+    for percent, count, assigned, wording in _unmet_conditions(level, assessment):
+        share = percent_text(100 * count / assigned if assigned else None)
+        failures.append(
+            (wording % {"p": percent})
+            + " "
+            + _("(có %(count)s/%(assigned)s, %(share)s)") % {"count": count, "assigned": assigned, "share": share}
+        )
+    return failures
 
 
 def score_allowed_level(levels: list[RatingLevel], assessment) -> RatingLevel | None:
     """The highest level the rating's score and task figures allow (levels best first)."""
-    return next((lv for lv in levels if not _level_failures(lv, assessment)), None)
+    return next((lv for lv in levels if _level_met(lv, assessment)), None)
 
 
 def tasks_check(assessment) -> None:
