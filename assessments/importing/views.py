@@ -138,7 +138,12 @@ def import_upload(request):
         return redirect(back)
     form = UploadForm(initial={"data_type": _chosen_type(request)}, user=request.user)
     upload_errors = request.session.pop(ERRORS_SESSION_KEY, {})
-    recent = ImportRecord.objects.filter(user=request.user).order_by("-created_at")[:10]
+    # Without the errors and changes kept for the preview (JSON of up to a few hundred rows each, decoded for nothing).
+    recent = (
+        ImportRecord.objects.filter(user=request.user)
+        .only("pk", "created_at", "file_name", "status")
+        .order_by("-created_at")[:10]
+    )
     types = [(t, DATA_TYPE_LABELS[t]) for t in DATA_TYPES if import_allowed(request.user, t)]
     return render(
         request,

@@ -60,6 +60,8 @@ class ImportRecord(models.Model):
         verbose_name = _("lần nhập dữ liệu")
         verbose_name_plural = _("các lần nhập dữ liệu")
         ordering = ["-created_at"]
+        # The upload page lists the user's latest imports: read in order from the index, not sorted from all of them.
+        indexes = [models.Index(fields=["user", "-created_at"], name="import_record_user_recent")]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.data_type}, {self.created_at:%d/%m/%Y %H:%M})"
