@@ -3,7 +3,6 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -17,10 +16,13 @@ from assessments.models import (
     Period,
     RatingLevel,
     RatingScheme,
+    ReviewDocument,
     Sector,
     Subject,
+    SubmissionStatus,
     Summary,
     UnitAssessment,
+    YearCycle,
     rating_of,
 )
 
@@ -393,29 +395,13 @@ def weak_units(*, organization: Organization, year: int) -> list[UnitAssessment]
     return weak
 
 
-def _cycle_models():
-    """The yearly cycle's YearCycle and Submission models when they exist in this code base, else (None, None)."""
-    try:
-        return apps.get_model("assessments", "YearCycle"), apps.get_model("assessments", "Submission")
-    except LookupError:
-        return None, None
-
-
-def submission_model():
-    """The Submission model of the yearly cycle when it exists in this code base, else None."""
-    return _cycle_models()[1]
-
-
 def units_not_submitted(*, organization: Organization, year: int) -> list[dict] | None:
     """Units of the organization's cycle for the year that have not sent their file (no submission, a draft, or
-    returned for correction); None when no cycle was opened (or the cycle does not exist in this code base)."""
-    cycle_model, submission_model = _cycle_models()
-    if cycle_model is None:
-        return None
-    cycle = cycle_model.objects.filter(organization=organization, year=year).first()
+    returned for correction); None when no cycle was opened for the year."""
+    cycle = YearCycle.objects.filter(organization=organization, year=year).first()
     if cycle is None:
         return None
-    labels = dict(submission_model._meta.get_field("status").choices)
+    labels = dict(SubmissionStatus.choices)
     rows = (
         cycle.units()
         .annotate(sub=FilteredRelation("submissions", condition=Q(submissions__cycle=cycle)))
@@ -477,17 +463,13 @@ def members_filtered(
     return members.order_by(*member_order())
 
 
-# --- documents of the yearly cycle (present once the cycle's models exist) ----------------------------------------
+# --- documents of the yearly cycle --------------------------------------------------------------------------------
 
 
-def unit_documents(*, unit: Organization) -> list | None:
-    """The unit's review documents, newest first; None when this code base has no document model."""
-    try:
-        model = apps.get_model("assessments", "ReviewDocument")
-    except LookupError:
-        return None
+def unit_documents(*, unit: Organization) -> list:
+    """The unit's review documents (the latest 50), newest first."""
     return list(
-        model.objects.filter(submission__organization=unit)
+        ReviewDocument.objects.filter(submission__organization=unit)
         .select_related("submission__cycle", "uploaded_by")
         .order_by("-pk")[:50]
     )

@@ -23,6 +23,7 @@ from assessments.models import (
     RatingScheme,
     Sector,
     Subject,
+    Submission,
     UnitAssessment,
     period_label,
     period_parse,
@@ -113,7 +114,6 @@ def home(request):
         "trend": dashboard.trend(organization=organization),
         "provisional": provisional,
         "open_year": provisional.get(year),
-        "submissions_supported": dashboard.submission_model() is not None,
     }
 
     context["trend_chart"] = _trend_chart(context["trend"], request.LANGUAGE_CODE, provisional)
@@ -144,11 +144,8 @@ def _secretary_task(user) -> dict | None:
     and the district's comment when it was returned; None for other roles or before any year is opened."""
     if not permissions.is_secretary(user) or user.organization_id is None:
         return None
-    submission_model = dashboard.submission_model()
-    if submission_model is None:
-        return None
     submission = (
-        submission_model.objects.filter(organization_id=user.organization_id)
+        Submission.objects.filter(organization_id=user.organization_id)
         .select_related("cycle", "organization")
         .order_by("-cycle__year")
         .first()
@@ -322,11 +319,8 @@ def unit_detail(request, code: str):
 def _unit_files(user, unit) -> list[tuple[int, str, str]]:
     """(year, status, link) of the unit's yearly files the user may open: the portal for its own secretary, the
     review page for district staff (one query)."""
-    submission_model = dashboard.submission_model()
-    if submission_model is None:
-        return []
     files = []
-    for submission in submission_model.objects.filter(organization=unit).select_related("cycle", "organization")[
+    for submission in Submission.objects.filter(organization=unit).select_related("cycle", "organization")[
         :UNIT_FILES_SHOWN
     ]:
         year = submission.cycle.year

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from assessments.common.vocabulary import Share
-from assessments.models import Organization
+from assessments.models import Organization, YearCycle
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,9 @@ class OpenYear:
 def open_years(*, organization: Organization) -> dict[int, OpenYear]:
     """The organization's provisional years, by year, with their progress (decided units of the cycle's total).
     One query for the cycles and one count per open cycle (a handful of years)."""
-    from assessments.pages.selectors import _cycle_models
-
-    cycle_model, _submission = _cycle_models()
-    if cycle_model is None:
-        return {}
     parts = organization.path.strip("/").split("/")
     paths = ["".join(part + "/" for part in parts[: i + 1]) for i in range(len(parts))]
-    cycles = cycle_model.objects.filter(organization__path__in=paths).annotate(
+    cycles = YearCycle.objects.filter(organization__path__in=paths).annotate(
         decided=Count("submissions", filter=Q(submissions__status="finalized"))
     )
     found = {}
