@@ -3,6 +3,7 @@
 import codecs
 import hashlib
 import io
+import os
 import re
 import zipfile
 from typing import IO
@@ -257,3 +258,23 @@ def _docx_check(handle: IO[bytes], name: str) -> None:
         raise ValidationError(
             _("Tệp “%(name)s” không phải văn bản Word: thiếu phần nội dung word/document.xml.") % {"name": name}
         )
+
+
+def review_upload_fields(handle: IO[bytes], *, document: str = REVIEW_REPORT) -> dict:
+    """The stored columns of an uploaded review report or self-assessment (name, kind, size, checksum), after
+    `review_file_check`."""
+    name = os.path.basename(getattr(handle, "name", "") or "")[:255]
+    kind = review_file_check(handle, name, document=document)
+    checksum = file_sha256(handle)
+    size = handle.size if hasattr(handle, "size") else len(handle.read())
+    return {"original_name": name, "kind": kind, "size": size, "checksum": checksum}
+
+
+def document_store(document, handle: IO[bytes]) -> None:
+    """Write an uploaded document's file, then its row; no orphan file on disk when the row could not be written."""
+    document.file.save(document.original_name, handle, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise

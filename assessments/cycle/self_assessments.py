@@ -1,7 +1,6 @@
 """Members' self-assessments (HD 43 annex, Mẫu 2A/2B/2C) in a unit's file, and the paperwork still missing in a
 scored year: the review report, the scoring sheets, the members without a self-assessment or without a score."""
 
-import os
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -11,7 +10,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from assessments import permissions
-from assessments.common.uploads import SELF_ASSESSMENT, file_sha256, review_file_check
+from assessments.common.uploads import SELF_ASSESSMENT, document_store, review_upload_fields
 from assessments.cycle import scoring
 from assessments.models import (
     MEMBER_GROUPS,
@@ -80,31 +79,15 @@ def self_assessment_upload(
                 % {"name": member.full_name, "org": submission.organization.name, "year": submission.cycle.year}
             }
         )
-    name = os.path.basename(getattr(file, "name", "") or "")[:255]
-    kind = review_file_check(file, name, document=SELF_ASSESSMENT)
-    checksum = file_sha256(file)
-    size = file.size if hasattr(file, "size") else len(file.read())
+    fields = review_upload_fields(file, document=SELF_ASSESSMENT)
     last = (
         SelfAssessmentDocument.objects.filter(submission=submission, member=member).aggregate(n=Max("version"))["n"]
         or 0
     )
     document = SelfAssessmentDocument(
-        submission=submission,
-        member=member,
-        form=form,
-        version=last + 1,
-        original_name=name,
-        kind=kind,
-        size=size,
-        checksum=checksum,
-        uploaded_by=actor,
+        submission=submission, member=member, form=form, version=last + 1, uploaded_by=actor, **fields
     )
-    document.file.save(name, file, save=False)
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)  # no orphan file on disk when the row could not be written
-        raise
+    document_store(document, file)
     return document
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments import permissions
+from assessments.common.uploads import document_store, review_upload_fields
 from assessments.cycle import rules
 from assessments.models import (
     Kind,
@@ -151,8 +152,6 @@ def submission_ensure(*, cycle: "YearCycle", organization: Organization, actor: 
 @transaction.atomic
 def document_upload(*, submission: "Submission", file, actor: User | None) -> "ReviewDocument":
     """Keep a new version of the unit's review report after checking its size and content; older versions stay."""
-    import os
-
     submission = submission_lock(submission)
     if permissions.is_secretary(actor):
         secretary_require(actor=actor, submission=submission)
@@ -160,26 +159,10 @@ def document_upload(*, submission: "Submission", file, actor: User | None) -> "R
         _officer_require(actor=actor, organization=submission.organization)
         if submission.status == SubmissionStatus.FINALIZED:
             raise ValidationError(_("Hồ sơ đã chốt: muốn thay báo cáo phải mở lại kèm lý do."))
-    name = os.path.basename(getattr(file, "name", "") or "")[:255]
-    kind = rules.review_file_check(file, name)
-    checksum = rules.file_sha256(file)
-    size = file.size if hasattr(file, "size") else len(file.read())
+    fields = review_upload_fields(file)
     last = submission.documents.order_by("-version").values_list("version", flat=True).first() or 0
-    document = ReviewDocument(
-        submission=submission,
-        version=last + 1,
-        original_name=name,
-        kind=kind,
-        size=size,
-        checksum=checksum,
-        uploaded_by=actor,
-    )
-    document.file.save(name, file, save=False)
-    try:
-        document.save()
-    except Exception:
-        document.file.delete(save=False)  # no orphan file on disk when the row could not be written
-        raise
+    document = ReviewDocument(submission=submission, version=last + 1, uploaded_by=actor, **fields)
+    document_store(document, file)
     return document
 
 
