@@ -4,7 +4,7 @@ from django.urls import path
 
 import assessments.converters  # noqa: F401  registers <year:…>: a year out of range is a 404
 from assessments.criteria import urls as criteria_urls
-from assessments.cycle import decisions, leadership_views, notice_views, review_views, self_assessment_views
+from assessments.cycle import decisions, document_views, leadership_views, notice_views, review_views
 from assessments.cycle import views as cycle_views
 from assessments.importing import views as import_views
 from assessments.pages import views
@@ -16,7 +16,7 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("members/", views.member_list, name="member_list"),
-    # The yearly cycle: open a year, the commune portal, document downloads (cycle_views); the review (review_views).
+    # The yearly cycle: opening a year, the portal (cycle_views); documents (document_views); review (review_views).
     path("cycle/", cycle_views.cycle_list, name="cycle_list"),
     path("cycle/<str:code>/<year:year>/", cycle_views.cycle_detail, name="cycle_detail"),
     path("cycle/<str:code>/<year:year>/finalize/", decisions.cycle_finalize_selected, name="cycle_finalize_selected"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("portal/<str:code>/<year:year>/document/", cycle_views.portal_document_upload, name="portal_document_upload"),
     path(
         "portal/<str:code>/<year:year>/self-assessment/",
-        self_assessment_views.portal_self_assessment_upload,
+        document_views.portal_self_assessment_upload,
         name="portal_self_assessment_upload",
     ),
     path("portal/<str:code>/<year:year>/self-level/", cycle_views.portal_self_level, name="portal_self_level"),
@@ -66,10 +66,10 @@ urlpatterns = [
     path("review/<str:code>/<year:year>/finalize/", review_views.review_finalize, name="review_finalize"),
     path("review/<str:code>/<year:year>/return/", review_views.review_return, name="review_return"),
     path("review/<str:code>/<year:year>/reopen/", review_views.review_reopen, name="review_reopen"),
-    path("documents/<int:pk>/", cycle_views.document_download, name="document_download"),
+    path("documents/<int:pk>/", document_views.document_download, name="document_download"),
     path(
         "self-assessments/<int:pk>/",
-        self_assessment_views.self_assessment_download,
+        document_views.self_assessment_download,
         name="self_assessment_download",
     ),
     # The user's own notices of the cycle (notice_views).

@@ -15,7 +15,7 @@ from assessments import permissions
 from assessments.common import postback
 from assessments.cycle import leadership
 from assessments.cycle.leadership_pages import form_build, page_key
-from assessments.cycle.views import _own_secretary_only, _submission_for_action, form_errors_add, reviewer_require
+from assessments.cycle.views import OWN_SECRETARY_ONLY, _submission_for_action, form_errors_add, reviewer_require
 from assessments.leadership.forms import DECIDE, SELF
 from assessments.models import Submission, period_parse
 
@@ -59,7 +59,7 @@ def _record(request, submission: Submission, *, table: str, part: str, record, b
 def portal_record(request, code: str, year: int, table: str):
     """The secretary's self-assessment of the unit's collectives or leaders (`table`, given by the URL)."""
     submission = _submission_for_action(
-        request, code, year, allowed=permissions.may_edit_submission, refused=_own_secretary_only
+        request, code, year, allowed=permissions.may_edit_submission, refused=OWN_SECRETARY_ONLY
     )
     return _record(
         request,

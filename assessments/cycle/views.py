@@ -1,16 +1,17 @@
-"""Pages of the yearly cycle: opening a year, the commune portal, document downloads (the review: review_views)."""
+"""Pages of the yearly cycle: opening a year, the commune portal (review: review_views; documents: document_views)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
@@ -22,7 +23,6 @@ from assessments.models import (
     QUARTERS,
     Kind,
     Period,
-    ReviewDocument,
     Submission,
     SubmissionStatus,
     UnitAssessment,
@@ -65,13 +65,13 @@ def _submission_get(user, code: str, year: int, *, ensure: bool = False) -> Subm
     return permissions.submission_get_for_user(user=user, code=code, year=year)
 
 
-def _submission_for_action(request, code: str, year: int, *, allowed, refused) -> Submission:
+def _submission_for_action(request, code: str, year: int, *, allowed, refused: str) -> Submission:
     """The unit's file for a POST action: scope first (404), then the role (403), then the draft is made if missing.
 
-    `allowed(user, submission)` is a predicate of assessments.permissions; `refused(submission)` says why not.
+    `allowed(user, submission)` is a predicate of assessments.permissions; `refused` says who may, with `%(org)s`.
     """
     submission = _submission_get(request.user, code, year)
-    permissions.role_require(allowed(request.user, submission), refused(submission))
+    permissions.role_require(allowed(request.user, submission), refused % {"org": submission.organization.name})
     if submission.pk is None:
         submission = _submission_get(request.user, code, year, ensure=True)
     return submission
@@ -229,6 +229,20 @@ def _portal_failed(request, submission: Submission, bound: dict):
     return redirect("assessments:portal_detail", code, year)
 
 
+def _portal_post(request, submission: Submission, form, *, name: str, write, done):
+    """A form of the portal posted: when it is valid and `write()` succeeds, the message `done(result)` and back to the
+    file; otherwise back to the file with the form (`name`) and its errors, the service's on their fields."""
+    if form.is_valid():
+        try:
+            result = write()
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, done(result))
+            return redirect("assessments:portal_detail", submission.organization.code, submission.cycle.year)
+    return _portal_failed(request, submission, {name: form})
+
+
 def _portal_restore(request, submission: Submission, *, cells, levels, reason_labels=None) -> dict:
     """The forms of a refused action, bound again to what was sent and showing the errors it got (once)."""
     year = submission.cycle.year
@@ -379,8 +393,7 @@ def portal_scoring_sheet(request, code: str, year: int, pk: int):
     return response
 
 
-def _own_secretary_only(submission: Submission) -> str:
-    return _("Chỉ bí thư của %(org)s được làm việc này.") % {"org": submission.organization.name}
+OWN_SECRETARY_ONLY = gettext_lazy("Chỉ bí thư của %(org)s được làm việc này.")
 
 
 @login_required
@@ -391,57 +404,51 @@ def portal_document_upload(request, code: str, year: int):
         code,
         year,
         allowed=permissions.may_upload_for,
-        refused=lambda submission: (
-            _("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên báo cáo kiểm điểm.")
-            % {"org": submission.organization.name}
-        ),
+        refused=_("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên báo cáo kiểm điểm."),
     )
     form = forms.DocumentUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            document = cycle_services.document_upload(
-                submission=submission, file=form.cleaned_data["file"], actor=request.user
-            )
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            messages.success(
-                request,
-                _("Đã nhận báo cáo kiểm điểm lần %(v)s (%(name)s).")
-                % {"v": document.version, "name": document.original_name},
-            )
-            return redirect("assessments:portal_detail", code, year)
-    return _portal_failed(request, submission, {"upload": form})
+    return _portal_post(
+        request,
+        submission,
+        form,
+        name="upload",
+        write=lambda: cycle_services.document_upload(
+            submission=submission, file=form.cleaned_data["file"], actor=request.user
+        ),
+        done=lambda document: (
+            _("Đã nhận báo cáo kiểm điểm lần %(v)s (%(name)s).")
+            % {"v": document.version, "name": document.original_name}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def portal_self_level(request, code: str, year: int):
     submission = _submission_for_action(
-        request, code, year, allowed=permissions.may_edit_submission, refused=_own_secretary_only
+        request, code, year, allowed=permissions.may_edit_submission, refused=OWN_SECRETARY_ONLY
     )
     form = forms.SelfLevelForm(request.POST, year=year)
-    if form.is_valid():
-        try:
-            cycle_services.unit_self_level_propose(
-                submission=submission,
-                level=form.cleaned_data["level"],
-                actor=request.user,
-                mass_organizations_good=form.mass_organizations_good(),
-            )
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            messages.success(request, _("Đã ghi mức đơn vị tự đề xuất."))
-            return redirect("assessments:portal_detail", code, year)
-    return _portal_failed(request, submission, {"self_level": form})
+    return _portal_post(
+        request,
+        submission,
+        form,
+        name="self_level",
+        write=lambda: cycle_services.unit_self_level_propose(
+            submission=submission,
+            level=form.cleaned_data["level"],
+            actor=request.user,
+            mass_organizations_good=form.mass_organizations_good(),
+        ),
+        done=lambda _assessment: _("Đã ghi mức đơn vị tự đề xuất."),
+    )
 
 
 @login_required
 @require_POST
 def portal_cells(request, code: str, year: int):
     submission = _submission_for_action(
-        request, code, year, allowed=permissions.may_edit_submission, refused=_own_secretary_only
+        request, code, year, allowed=permissions.may_edit_submission, refused=OWN_SECRETARY_ONLY
     )
     cells = rules.decided_cells(submission.organization, year)
     if not cells:
@@ -449,32 +456,35 @@ def portal_cells(request, code: str, year: int):
     form = forms.CellLevelsForm(
         request.POST, cells=cells, levels=rules.unit_levels(year), current={}, scored=submission.cycle.scheme.is_scored
     )
-    if form.is_valid():
-        try:
-            with transaction.atomic():  # all the cells or none
-                for cell, level, reason in form.decisions():
-                    cycle_services.cell_level_decide(
-                        submission=submission,
-                        cell=cell,
-                        level=level,
-                        not_rated_reason=reason,
-                        override_reason=form.cleaned_data.get("override_reason", ""),
-                        actor=request.user,
-                        scores=form.scores_of(cell),
-                    )
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            messages.success(request, _("Đã ghi xếp loại các chi bộ trực thuộc."))
-            return redirect("assessments:portal_detail", code, year)
-    return _portal_failed(request, submission, {"cells": form})
+
+    @transaction.atomic  # all the cells or none
+    def cells_decide():
+        for cell, level, reason in form.decisions():
+            cycle_services.cell_level_decide(
+                submission=submission,
+                cell=cell,
+                level=level,
+                not_rated_reason=reason,
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                actor=request.user,
+                scores=form.scores_of(cell),
+            )
+
+    return _portal_post(
+        request,
+        submission,
+        form,
+        name="cells",
+        write=cells_decide,
+        done=lambda _none: _("Đã ghi xếp loại các chi bộ trực thuộc."),
+    )
 
 
 @login_required
 @require_POST
 def portal_submit(request, code: str, year: int):
     submission = _submission_for_action(
-        request, code, year, allowed=permissions.may_edit_submission, refused=_own_secretary_only
+        request, code, year, allowed=permissions.may_edit_submission, refused=OWN_SECRETARY_ONLY
     )
     try:
         cycle_services.submission_submit(submission=submission, actor=request.user)
@@ -483,21 +493,3 @@ def portal_submit(request, code: str, year: int):
     notices.notice_submitted(submission=submission)
     messages.success(request, _("Đã gửi hồ sơ năm %(year)s lên cấp trên.") % {"year": year})
     return redirect("assessments:portal_detail", code, year)
-
-
-# --- review documents: downloaded only within scope, always as an attachment ---------------------------------------
-
-
-@login_required
-@require_GET
-def document_download(request, pk: int):
-    document = permissions.document_get_for_user(user=request.user, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("Tệp không còn trên máy chủ.")) from error
-    content_type = {
-        ReviewDocument.FileKind.PDF: "application/pdf",
-        ReviewDocument.FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    }[document.kind]
-    return FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=content_type)

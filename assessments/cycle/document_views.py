@@ -1,16 +1,14 @@
-"""Pages of members' self-assessments (Mẫu 2A/2B/2C): the portal's upload, and downloads within scope."""
+"""Pages of a unit's documents: members' self-assessments (Mẫu 2A/2B/2C) uploaded on the portal, and the review
+reports and self-assessments downloaded within scope, always as an attachment."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.cycle import forms, scoring, self_assessments
-from assessments.cycle.views import _portal_failed, _submission_for_action, form_errors_add
+from assessments.cycle.views import _portal_post, _submission_for_action
 from assessments.models import Member, ReviewDocument
 
 CONTENT_TYPES = {
@@ -28,32 +26,27 @@ def portal_self_assessment_upload(request, code: str, year: int):
         code,
         year,
         allowed=permissions.may_upload_for,
-        refused=lambda submission: (
-            _("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên bản tự kiểm điểm.")
-            % {"org": submission.organization.name}
-        ),
+        refused=_("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên bản tự kiểm điểm."),
     )
     members = scoring.members_at_year_end(submission.organization, year)
     form = forms.SelfAssessmentUploadForm(request.POST, request.FILES, members=members)
-    if form.is_valid():
-        try:
-            document = self_assessments.self_assessment_upload(
-                submission=submission,
-                member=Member.objects.get(pk=form.cleaned_data["member"]),
-                form=form.cleaned_data["form"],
-                file=form.cleaned_data["file"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form_errors_add(form, error)
-        else:
-            messages.success(
-                request,
-                _("Đã nhận bản tự kiểm điểm lần %(v)s của %(name)s (%(file)s).")
-                % {"v": document.version, "name": document.member.full_name, "file": document.original_name},
-            )
-            return redirect("assessments:portal_detail", code, year)
-    return _portal_failed(request, submission, {"self_assessment": form})
+    return _portal_post(
+        request,
+        submission,
+        form,
+        name="self_assessment",
+        write=lambda: self_assessments.self_assessment_upload(
+            submission=submission,
+            member=Member.objects.get(pk=form.cleaned_data["member"]),
+            form=form.cleaned_data["form"],
+            file=form.cleaned_data["file"],
+            actor=request.user,
+        ),
+        done=lambda document: (
+            _("Đã nhận bản tự kiểm điểm lần %(v)s của %(name)s (%(file)s).")
+            % {"v": document.version, "name": document.member.full_name, "file": document.original_name}
+        ),
+    )
 
 
 @login_required
@@ -66,6 +59,19 @@ def self_assessment_download(request, pk: int):
         permissions.may_read_submission(request.user, submission),
         _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
     )
+    return document_attachment(document)
+
+
+@login_required
+@require_GET
+def document_download(request, pk: int):
+    """The unit's review report, as an attachment: 404 outside the scope."""
+    document = permissions.document_get_for_user(user=request.user, pk=pk)
+    return document_attachment(document)
+
+
+def document_attachment(document) -> FileResponse:
+    """A stored review report or self-assessment as an attachment under its original name; 404 if the file is gone."""
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
