@@ -62,10 +62,7 @@ class CollectiveRatingHandler(Handler):
         collective_rating_check(rating)
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
-        for row in rows:
-            row.key = self.row_key(row.data)
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(rows, self.row_key)
         self.subjects_load(rows)
         existing = self.existing_load(rows)
         creates, updates = [], []

@@ -23,10 +23,7 @@ class CollectiveHandler(Handler):
     field_columns = {"organization": "organization_code"}
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
-        for row in rows:
-            row.key = row.data["code"]
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(rows, lambda data: data["code"])
         existing = {
             c.code: c
             for c in Collective.objects.filter(code__in={row.data["code"] for row in rows}).select_related(

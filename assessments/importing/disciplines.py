@@ -4,7 +4,7 @@
 from django.db.models import Q
 
 from assessments.importing.columns import DISCIPLINES
-from assessments.importing.handlers import Handler, Row, _changed
+from assessments.importing.handlers import Handler, Row, _changed, subject_key
 from assessments.models import Discipline, Member
 from assessments.regulation.services import discipline_check
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
@@ -17,12 +17,7 @@ class DisciplineHandler(Handler):
     field_columns = {"member": "card_number", "organization": "organization_code"}
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
-        for row in rows:
-            data = row.data
-            subject = data.get("card_number") or f"@{data.get('organization_code')}"
-            row.key = f"{subject}/{data['decision_ref']}"
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(rows, lambda data: f"{subject_key(data)}/{data['decision_ref']}")
         cards = {row.data.get("card_number") for row in rows} - {None, ""}
         members = {
             m.card_number: m for m in Member.objects.filter(card_number__in=cards).select_related("organization")

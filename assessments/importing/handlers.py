@@ -25,6 +25,16 @@ from assessments.signals import assessments_changed
 WRITE_BATCH = 1000
 
 
+def key_join(*parts) -> str:
+    """A row's key from its parts, the empty ones (no period) left out."""
+    return "/".join(str(part) for part in parts if part)
+
+
+def subject_key(data: dict) -> str:
+    """Who a row is about, in its key: the member's card, or `@` and the unit's code."""
+    return data.get("card_number") or f"@{data.get('organization_code')}"
+
+
 @dataclass
 class RowError:
     row: int
@@ -309,6 +319,13 @@ class Handler:
             bulk_create_with_history(creates, model, **options)
         if updates:
             bulk_update_with_history(updates, model, fields, **options)
+
+    def rows_keyed(self, rows: list[Row], key) -> list[Row]:
+        """Each row keyed by `key(row.data)`; the rows left once those repeating a key of the file are refused."""
+        for row in rows:
+            row.key = key(row.data)
+        self.duplicates(rows)
+        return [row for row in rows if not row.errors]
 
     def duplicates(self, rows: list[Row]) -> None:
         found = self.keys.add([(row.key, row.number) for row in rows])

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from assessments.common.text import fold
 from assessments.importing.columns import ITEM_SCORES, WIDE_MARK
 from assessments.importing.forms import PointsField
-from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
+from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed, subject_key
 from assessments.models import CriteriaItem, CriteriaSet, ItemScore, Member, MemberAssessment, UnitAssessment
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.criteria import criteria_totals_errors, item_score_check, item_totals_planned
@@ -99,12 +99,12 @@ class ItemScoreHandler(Handler):
             self.items[(item.criteria_set_id, item.code.lower())] = item  # a sheet's headers are read folded
 
     def plan_rows(self, rows: list[Row]) -> tuple[list, list]:
-        for row in rows:
-            data = row.data
-            subject = data.get("card_number") or f"@{data.get('organization_code')}"
-            row.key = f"{subject}/{data['year']}/{data.get('period', '')}/{data['set_code']}/{data['item_code']}"
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(
+            rows,
+            lambda data: (
+                f"{subject_key(data)}/{data['year']}/{data.get('period', '')}/{data['set_code']}/{data['item_code']}"
+            ),
+        )
         self.sets_load({row.data["set_code"] for row in rows})
         cards = {row.data.get("card_number") for row in rows} - {None, ""}
         members = {

@@ -8,7 +8,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from assessments.common.text import fold
 from assessments.importing.columns import MEMBER_RATINGS
-from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _same
+from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _same, key_join
 from assessments.models import Member, MemberAssessment, Subject
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.criteria import item_score_totals_of, item_totals_planned
@@ -70,12 +70,7 @@ class MemberRatingHandler(Handler):
         self.levels = Levels()
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
-        for row in rows:
-            row.key = "/".join(
-                str(part) for part in (row.data["card_number"], row.data["year"], row.data.get("period", "")) if part
-            )
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(rows, lambda data: key_join(data["card_number"], data["year"], data.get("period", "")))
         # Plain tuples: a model instance per member costs more than the whole rule check.
         members = {
             m.card_number: m

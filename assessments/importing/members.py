@@ -24,10 +24,7 @@ class MemberHandler(Handler):
     field_columns = {"organization": "organization_code"}
 
     def plan(self, rows: list[Row]) -> tuple[list, list, list]:
-        for row in rows:
-            row.key = row.data["card_number"]
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(rows, lambda data: data["card_number"])
         existing = {m.card_number: m for m in Member.objects.filter(card_number__in={row.key for row in rows})}
         self.orgs.load(
             codes={row.data["organization_code"] for row in rows}, ids={m.organization_id for m in existing.values()}

@@ -50,10 +50,7 @@ class OrganizationHandler(Handler):
         return self.rows
 
     def plan(self, rows: list[Row]):
-        for row in rows:
-            row.key = row.data["code"]
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(rows, lambda data: data["code"])
         in_file = {row.key: row for row in rows}
         codes = set(in_file) | {row.data["parent_code"] for row in rows if row.data["parent_code"]}
         existing = {org.code: org for org in Organization.objects.filter(code__in=codes).select_related("parent")}

@@ -17,11 +17,9 @@ class PositionHandler(Handler):
     field_columns = {"member": "card_number", "collective": "collective_code", "managed_by": "managed_by_code"}
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
-        for row in rows:
-            data = row.data
-            row.key = f"{data['card_number']}/{data['collective_code']}/{data['start'].isoformat()}"
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(
+            rows, lambda data: f"{data['card_number']}/{data['collective_code']}/{data['start'].isoformat()}"
+        )
         members = {
             m.card_number: m for m in Member.objects.filter(card_number__in={row.data["card_number"] for row in rows})
         }

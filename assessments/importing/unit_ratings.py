@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.importing.columns import UNIT_RATINGS
-from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _changed
+from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _changed, key_join
 from assessments.models import Subject, UnitAssessment
 from assessments.rules.access import out_of_scope_message
 from assessments.rules.criteria import item_score_totals_of, item_totals_planned
@@ -23,14 +23,9 @@ class UnitRatingHandler(Handler):
         self.levels = Levels()
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
-        for row in rows:
-            row.key = "/".join(
-                str(part)
-                for part in (row.data["organization_code"], row.data["year"], row.data.get("period", ""))
-                if part
-            )
-        self.duplicates(rows)
-        rows = [row for row in rows if not row.errors]
+        rows = self.rows_keyed(
+            rows, lambda data: key_join(data["organization_code"], data["year"], data.get("period", ""))
+        )
         self.orgs.load(codes={row.data["organization_code"] for row in rows})
         org_ids = [
             org.pk
