@@ -31,8 +31,32 @@ class LevelCell:
     of_rated: Share
 
 
+class _ByLevel:
+    """What unit and member rows share: the count per level, and the count of the levels a test picks."""
+
+    levels: list[Level]
+    total: int
+    rated: int
+    by_level: Counter
+
+    @property
+    def cells(self) -> list[LevelCell]:
+        return [
+            LevelCell(
+                level,
+                self.by_level[level.code],
+                Share(self.by_level[level.code], self.total),
+                Share(self.by_level[level.code], self.rated),
+            )
+            for level in self.levels
+        ]
+
+    def count_of(self, picked) -> int:
+        return sum(self.by_level[lv.code] for lv in self.levels if picked(lv))
+
+
 @dataclass
-class UnitRow:
+class UnitRow(_ByLevel):
     """Units of one group (a kind, a sector, or all): totals, counts per level and percentages."""
 
     key: str
@@ -49,25 +73,13 @@ class UnitRow:
         return self.total - self.rated
 
     @property
-    def cells(self) -> list[LevelCell]:
-        return [
-            LevelCell(
-                level,
-                self.by_level[level.code],
-                Share(self.by_level[level.code], self.total),
-                Share(self.by_level[level.code], self.rated),
-            )
-            for level in self.levels
-        ]
-
-    @property
     def top(self) -> Share:
         """Units at the scheme's top level, over all units (the published "33/55" denominator)."""
-        return Share(sum(self.by_level[lv.code] for lv in self.levels if lv.is_top), self.total)
+        return Share(self.count_of(lambda lv: lv.is_top), self.total)
 
     @property
     def good_or_better(self) -> Share:
-        return Share(sum(self.by_level[lv.code] for lv in self.levels if lv.is_good_or_better), self.total)
+        return Share(self.count_of(lambda lv: lv.is_good_or_better), self.total)
 
     def add(self, *, n: int, level: Level | None, exemplary: bool, reason: str) -> None:
         self.total += n
@@ -81,7 +93,7 @@ class UnitRow:
 
 
 @dataclass
-class MemberRow:
+class MemberRow(_ByLevel):
     """Members on the rolls on 31 December of one group (a sector, or all): rated, not assessed (exempt,
     suspended), not yet rated and no result yet (a member on the rolls with no rating row, under NO_RECORD in
     `reasons`); percentages of levels are of rated members."""
@@ -124,30 +136,18 @@ class MemberRow:
         return Share(self.rated, self.total)
 
     @property
-    def cells(self) -> list[LevelCell]:
-        return [
-            LevelCell(
-                level,
-                self.by_level[level.code],
-                Share(self.by_level[level.code], self.total),
-                Share(self.by_level[level.code], self.rated),
-            )
-            for level in self.levels
-        ]
-
-    @property
     def top(self) -> Share:
-        return Share(sum(self.by_level[lv.code] for lv in self.levels if lv.is_top), self.rated)
+        return Share(self.count_of(lambda lv: lv.is_top), self.rated)
 
     @property
     def good_or_better(self) -> Share:
-        return Share(sum(self.by_level[lv.code] for lv in self.levels if lv.is_good_or_better), self.rated)
+        return Share(self.count_of(lambda lv: lv.is_good_or_better), self.rated)
 
     @property
     def excellent_of_good(self) -> Share:
         """Members at the top level as a share of those good or better but not top: the cap's own count."""
-        top = sum(self.by_level[lv.code] for lv in self.levels if lv.is_top)
-        base = sum(self.by_level[lv.code] for lv in self.levels if lv.is_good_or_better and not lv.is_top)
+        top = self.count_of(lambda lv: lv.is_top)
+        base = self.count_of(lambda lv: lv.is_good_or_better and not lv.is_top)
         return Share(top, base)
 
 

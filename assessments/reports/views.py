@@ -22,6 +22,7 @@ from assessments.reports.lists import result_lists
 CODE = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
 
 
 def _report_for(request, code: str, year: int) -> reports.Report:
@@ -117,61 +118,61 @@ def _page_context(request, report: reports.Report, form=None) -> dict:
     return context | _issue_context(request, report, form)
 
 
+def _file(content: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A generated file: a PDF opens in the browser (`inline`), the other kinds are saved."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response
+
+
+def _decision_filename(report: reports.Report, extension: str) -> str:
+    return f"quyet-dinh-{report.organization.code}-{report.year}.{extension}"
+
+
+def _report_and_header(request, code: str, year: int, kind: str) -> tuple[reports.Report, dict]:
+    """The report in scope and the header of its latest issued version of `kind` (report or decision)."""
+    report = _report_for(request, code, year)
+    return report, issuing.issued_header(organization=report.organization, year=year, kind=kind)
+
+
 @login_required
 def report_xlsx(request, code: str, year: int):
     report = _report_for(request, code, year)
-    response = HttpResponse(report_renderers.report_xlsx(report), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
-    return response
+    return _file(report_renderers.report_xlsx(report), XLSX_TYPE, _filename(report, "xlsx"))
 
 
 @login_required
 def report_pdf(request, code: str, year: int):
-    report = _report_for(request, code, year)
-    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.REPORT)
-    response = HttpResponse(report_renderers.report_pdf(report, **header), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_filename(report, "pdf")}"'
-    return response
+    report, header = _report_and_header(request, code, year, DocumentKind.REPORT)
+    return _file(report_renderers.report_pdf(report, **header), PDF_TYPE, _filename(report, "pdf"), inline=True)
 
 
 @login_required
 def decision_html(request, code: str, year: int):
     """The standing board's decision recognizing the year's results, with its list, as an HTML document."""
-    report = _report_for(request, code, year)
-    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.DECISION)
+    report, header = _report_and_header(request, code, year, DocumentKind.DECISION)
     return HttpResponse(report_decision.decision_html(report, **header), content_type="text/html; charset=utf-8")
 
 
 @login_required
 def decision_pdf(request, code: str, year: int):
-    report = _report_for(request, code, year)
-    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.DECISION)
-    response = HttpResponse(report_decision.decision_pdf(report, **header), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="quyet-dinh-{report.organization.code}-{report.year}.pdf"'
-    return response
-
-
-def _docx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    report, header = _report_and_header(request, code, year, DocumentKind.DECISION)
+    return _file(
+        report_decision.decision_pdf(report, **header), PDF_TYPE, _decision_filename(report, "pdf"), inline=True
+    )
 
 
 @login_required
 def report_docx(request, code: str, year: int):
     """The report as an editable Word file, with the latest issued header."""
-    report = _report_for(request, code, year)
-    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.REPORT)
-    return _docx_response(wordfiles.report_docx(report, **header), _filename(report, "docx"))
+    report, header = _report_and_header(request, code, year, DocumentKind.REPORT)
+    return _file(wordfiles.report_docx(report, **header), DOCX_TYPE, _filename(report, "docx"))
 
 
 @login_required
 def decision_docx(request, code: str, year: int):
-    report = _report_for(request, code, year)
-    header = issuing.issued_header(organization=report.organization, year=year, kind=DocumentKind.DECISION)
-    return _docx_response(
-        wordfiles.decision_docx(report, **header), f"quyet-dinh-{report.organization.code}-{report.year}.docx"
-    )
+    report, header = _report_and_header(request, code, year, DocumentKind.DECISION)
+    return _file(wordfiles.decision_docx(report, **header), DOCX_TYPE, _decision_filename(report, "docx"))
 
 
 # --- the files kept with an issued version: within scope only, as attachments, never cached ------------------------
@@ -200,7 +201,7 @@ def _issued_file(request, pk: int, field: str, extension: str, content_type: str
 @require_GET
 def issued_pdf(request, pk: int):
     """The PDF generated once when this version was issued, byte for byte (its SHA-256 is on the report page)."""
-    return _issued_file(request, pk, "pdf_file", "pdf", "application/pdf")
+    return _issued_file(request, pk, "pdf_file", "pdf", PDF_TYPE)
 
 
 @login_required
