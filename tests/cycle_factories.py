@@ -4,11 +4,14 @@ import datetime
 import io
 import zipfile
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.cycle import services as cycle_services
 from assessments.models import MemberAssessment, Membership, Organization, Submission
 from tests.factories import MemberFactory, level, scores_for
+
+PDF_STORED = b"%PDF-1.4\n%%EOF\n"
 
 
 def pdf_bytes(body: bytes = b"Bao cao kiem diem") -> bytes:
@@ -69,3 +72,29 @@ def submission_ready(*, submission: Submission, secretary, scheme: str, self_lev
             actor=secretary,
             scores=scores_for(cell_level) if scheme == "qd366-2025" else None,
         )
+
+
+def nhat_tien_ready(*, submission: Submission, tree, secretary) -> None:
+    """Nhất Tiến's 2025 file ready to submit: one member of its first cell rated good, the unit and cells good."""
+    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good"])
+    submission_ready(
+        submission=submission, secretary=secretary, scheme="qd366-2025", self_level="good", cell_level="good"
+    )
+
+
+def nhat_tien_people(tree) -> list:
+    """Dương Thị Mai and Lý Văn Nam, members of Nhất Tiến's two cells since 2010."""
+    people = []
+    for cell, name in (("BS-NHAT-TIEN-01", "Dương Thị Mai"), ("BS-NHAT-TIEN-02", "Lý Văn Nam")):
+        member = MemberFactory(organization=tree[cell], full_name=name)
+        Membership.objects.create(member=member, organization=tree[cell], start=datetime.date(2010, 1, 1))
+        people.append(member)
+    return people
+
+
+def pdf_document_stored(model, name: str, **fields):
+    """A review report or self-assessment row (version 1, a small PDF) written as it is, with no upload checks."""
+    document = model(version=1, original_name=name, kind="pdf", size=15, checksum="0" * 64, **fields)
+    document.file.save(name, ContentFile(PDF_STORED), save=False)
+    document.save()
+    return document

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from assessments.importing import data_import
 from assessments.models import ItemScore, MemberAssessment, Membership
 from tests.criteria_factories import criteria_set_make
-from tests.cycle_factories import year_opened
+from tests.cycle_factories import nhat_tien_people, year_opened
 from tests.factories import MemberFactory, level
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,7 @@ PORTAL = "/portal/BS-NHAT-TIEN/2025/"
 def scored(tree, officer):
     """The year opened; a members' set of the district and a units' set of Nhất Tiến; two members in its cells."""
     year_opened(officer=officer, tree=tree)
-    people = []
-    for cell, name in (("BS-NHAT-TIEN-01", "Dương Thị Mai"), ("BS-NHAT-TIEN-02", "Lý Văn Nam")):
-        member = MemberFactory(organization=tree[cell], full_name=name)
-        Membership.objects.create(member=member, organization=tree[cell], start=datetime.date(2010, 1, 1))
-        people.append(member)
+    people = nhat_tien_people(tree)
     return {
         "members": criteria_set_make(tree["BS"], code="TC-DV", subject_group="members_outside"),
         "units": criteria_set_make(tree["BS-NHAT-TIEN"], code="TC-NT"),

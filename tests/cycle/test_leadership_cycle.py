@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.files.base import ContentFile
 
 from assessments.models import (
     CollectiveKind,
@@ -17,7 +16,7 @@ from assessments.models import (
     SelfAssessmentDocument,
     Title,
 )
-from tests.cycle_factories import year_opened
+from tests.cycle_factories import pdf_document_stored, year_opened
 from tests.factories import level
 from tests.leadership.helpers import SCHEME, collective, collective_rated, leader
 
@@ -231,12 +230,14 @@ def test_once_the_file_is_sent_the_secretary_can_no_longer_change_the_self_asses
 
 def test_each_leader_shows_whether_his_self_assessment_is_in_the_file(client, boards, submissions, secretary_nhat_tien):
     (group, head, deputy), _second = boards
-    document = SelfAssessmentDocument(
-        submission=submissions["BS-NHAT-TIEN"], member=head, form="2B", version=1, original_name="tu-kiem-diem.pdf",
-        kind="pdf", size=15, checksum="0" * 64, uploaded_by=secretary_nhat_tien,
-    )  # fmt: skip
-    document.file.save("tu-kiem-diem.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
-    document.save()
+    pdf_document_stored(
+        SelfAssessmentDocument,
+        "tu-kiem-diem.pdf",
+        submission=submissions["BS-NHAT-TIEN"],
+        member=head,
+        form="2B",
+        uploaded_by=secretary_nhat_tien,
+    )
     client.force_login(secretary_nhat_tien)
     page = client.get(PORTAL).content.decode()
     table = page[page.index('id="leaders-table"') :]

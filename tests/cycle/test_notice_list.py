@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments.cycle import notices
 from assessments.cycle import services as cycle_services
 from assessments.models import Notice, NoticeKind
-from tests.cycle_factories import members_rated, submission_ready, year_opened
+from tests.cycle_factories import nhat_tien_ready, year_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +58,7 @@ def test_submit_return_and_decision_each_leave_a_notice_for_the_person_concerned
     client, officer, leader, tree, secretary_nhat_tien, django_capture_on_commit_callbacks
 ):
     submission = year_opened(officer=officer, tree=tree, year=2025)["BS-NHAT-TIEN"]
-    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good"])
-    submission_ready(
-        submission=submission, secretary=secretary_nhat_tien, scheme="qd366-2025", self_level="good", cell_level="good"
-    )
+    nhat_tien_ready(submission=submission, tree=tree, secretary=secretary_nhat_tien)
     client.force_login(secretary_nhat_tien)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/portal/BS-NHAT-TIEN/2025/submit/")

@@ -8,7 +8,7 @@ from assessments.cycle import notices
 from assessments.cycle import services as cycle_services
 from assessments.cycle.tasks import deadline_reminders_task
 from assessments.models import Submission, SubmissionStatus
-from tests.cycle_factories import members_rated, submission_ready
+from tests.cycle_factories import nhat_tien_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,7 @@ def test_submit_tells_the_officers_and_return_and_decision_tell_the_secretary(
     from tests.cycle_factories import year_opened
 
     submission = year_opened(officer=officer, tree=tree, year=2025)["BS-NHAT-TIEN"]
-    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good"])
-    submission_ready(
-        submission=submission, secretary=secretary_nhat_tien, scheme="qd366-2025", self_level="good", cell_level="good"
-    )
+    nhat_tien_ready(submission=submission, tree=tree, secretary=secretary_nhat_tien)
     client.force_login(secretary_nhat_tien)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/portal/BS-NHAT-TIEN/2025/submit/")

@@ -6,7 +6,14 @@ import pytest
 
 from assessments.cycle import services as cycle_services
 from assessments.models import ReviewDocument, SubmissionStatus, UnitAssessment
-from tests.cycle_factories import docx_bytes, members_rated, pdf_bytes, submission_ready, upload, year_opened
+from tests.cycle_factories import (
+    docx_bytes,
+    members_rated,
+    nhat_tien_ready,
+    pdf_bytes,
+    upload,
+    year_opened,
+)
 from tests.factories import level
 
 pytestmark = pytest.mark.django_db
@@ -92,10 +99,7 @@ def test_submit_with_missing_steps_names_them(client, submissions, secretary_nha
 
 def test_after_submit_the_secretary_can_change_nothing(client, submissions, secretary_nhat_tien, tree):
     submission = submissions["BS-NHAT-TIEN"]
-    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good"])
-    submission_ready(
-        submission=submission, secretary=secretary_nhat_tien, scheme="qd366-2025", self_level="good", cell_level="good"
-    )
+    nhat_tien_ready(submission=submission, tree=tree, secretary=secretary_nhat_tien)
     client.force_login(secretary_nhat_tien)
     assert client.post(PORTAL + "submit/").status_code == 302
     page = client.get(PORTAL).content.decode()
@@ -119,10 +123,7 @@ def test_a_returned_file_shows_the_districts_comment_and_can_be_edited(
     client, submissions, officer, secretary_nhat_tien, tree
 ):
     submission = submissions["BS-NHAT-TIEN"]
-    members_rated(tree["BS-NHAT-TIEN-01"], 2025, "qd366-2025", ["good"])
-    submission_ready(
-        submission=submission, secretary=secretary_nhat_tien, scheme="qd366-2025", self_level="good", cell_level="good"
-    )
+    nhat_tien_ready(submission=submission, tree=tree, secretary=secretary_nhat_tien)
     cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
     cycle_services.submission_return(submission=submission, comment="Thiếu chữ ký của bí thư.", actor=officer)
     client.force_login(secretary_nhat_tien)

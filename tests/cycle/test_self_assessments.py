@@ -9,7 +9,7 @@ from assessments.cycle import self_assessments
 from assessments.cycle import services as cycle_services
 from assessments.models import MemberAssessment, Membership, SelfAssessmentDocument, Submission
 from tests.criteria_factories import criteria_set_make
-from tests.cycle_factories import docx_bytes, pdf_bytes, upload, year_opened
+from tests.cycle_factories import docx_bytes, nhat_tien_people, pdf_bytes, upload, year_opened
 from tests.factories import MemberFactory, level
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,7 @@ def media(settings, tmp_path):
 def unit(tree, officer):
     """2025 (scored) opened; Nhất Tiến with two members in its cells and the district's members' criteria set."""
     year_opened(officer=officer, tree=tree)
-    people = []
-    for cell, name in (("BS-NHAT-TIEN-01", "Dương Thị Mai"), ("BS-NHAT-TIEN-02", "Lý Văn Nam")):
-        member = MemberFactory(organization=tree[cell], full_name=name)
-        Membership.objects.create(member=member, organization=tree[cell], start=datetime.date(2010, 1, 1))
-        people.append(member)
+    people = nhat_tien_people(tree)
     criteria_set_make(tree["BS"], code="TC-DV", subject_group="members_outside")
     return {"submission": Submission.objects.get(organization=tree["BS-NHAT-TIEN"], cycle__year=2025), "people": people}
 

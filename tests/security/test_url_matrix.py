@@ -37,6 +37,7 @@ from assessments.models import (
 )
 from tests.consolidation_factories import PlanFactory, ProgrammeFactory
 from tests.criteria_factories import criteria_set_make
+from tests.cycle_factories import pdf_document_stored
 from tests.factories import MemberFactory, OrganizationFactory, UserFactory
 from tests.security.test_hardening import inline_problems
 
@@ -116,30 +117,15 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
         organization=district, year=OTHER_YEAR, deadline=datetime.date(OTHER_YEAR, 12, 15), actor=officer
     )
     submission = Submission.objects.get(cycle=cycle, organization=commune)
-    document = ReviewDocument(
-        submission=submission,
-        version=1,
-        original_name="bao-cao.pdf",
-        kind="pdf",
-        size=15,
-        checksum="0" * 64,
-        uploaded_by=secretary,
-    )
-    document.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
-    document.save()
-    self_assessment = SelfAssessmentDocument(
+    document = pdf_document_stored(ReviewDocument, "bao-cao.pdf", submission=submission, uploaded_by=secretary)
+    self_assessment = pdf_document_stored(
+        SelfAssessmentDocument,
+        "tu-kiem-diem.pdf",
         submission=submission,
         member=member,
         form="2C",
-        version=1,
-        original_name="tu-kiem-diem.pdf",
-        kind="pdf",
-        size=15,
-        checksum="0" * 64,
         uploaded_by=secretary,
     )
-    self_assessment.file.save("tu-kiem-diem.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
-    self_assessment.save()
     record = ImportRecord(
         user=secretary, data_type="member_ratings", file_name="xep-loai.csv", status="failed", size=40
     )
