@@ -1,28 +1,15 @@
 """Admin of criteria sets, groups, items and item scores: every change runs the services' checks as form errors
 (the lock of a used set included) and saves or deletes through the services; the frame's parts are data here too."""
 
+import functools
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.admin_forms import checked_form
 from assessments.criteria import services
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, FramePart, ItemScore
-
-
-def _checked(form_class, check, actor):
-    """The admin's form with a service's check run in _post_clean, so a broken rule is a form error."""
-
-    class Checked(form_class):
-        def _post_clean(self):
-            super()._post_clean()
-            if self.errors:
-                return
-            try:
-                check(self.instance, actor=actor)
-            except ValidationError as error:
-                self._update_errors(error)
-
-    return Checked
 
 
 class ServiceAdmin(SimpleHistoryAdmin):
@@ -31,7 +18,11 @@ class ServiceAdmin(SimpleHistoryAdmin):
     write_check = save = delete = None
 
     def get_form(self, request, obj=None, **kwargs):
-        return _checked(super().get_form(request, obj, **kwargs), type(self).write_check, request.user)
+        return checked_form(
+            super().get_form(request, obj, **kwargs),
+            functools.partial(type(self).write_check, actor=request.user),
+            ready=lambda form: not form.errors,
+        )
 
     def save_model(self, request, obj, form, change):
         type(self).save(obj, request.user)

@@ -2,26 +2,12 @@
 services and the forms ask the same rules (rules/collectives.py), so the admin refuses what the importer refuses."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.admin_forms import checked_form
 from assessments.leadership import services
 from assessments.models import Collective, CollectiveRating, LeaderRating, Position
 from assessments.rules import collectives as rules
-
-
-def _checked(form, check):
-    """The admin's form with the rule's errors shown on their fields."""
-
-    class Checked(form):
-        def _post_clean(self):
-            super()._post_clean()
-            try:
-                check(self.instance)
-            except ValidationError as error:
-                self._update_errors(error)
-
-    return Checked
 
 
 def _position_ready(position):
@@ -57,7 +43,7 @@ class CollectiveAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["organization"]
 
     def get_form(self, request, obj=None, **kwargs):
-        return _checked(super().get_form(request, obj, **kwargs), rules.collective_check)
+        return checked_form(super().get_form(request, obj, **kwargs), rules.collective_check)
 
     def save_model(self, request, obj, form, change):
         services.collective_save(collective=obj, actor=request.user)
@@ -72,7 +58,7 @@ class PositionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["member", "collective", "managed_by"]
 
     def get_form(self, request, obj=None, **kwargs):
-        return _checked(super().get_form(request, obj, **kwargs), _position_ready)
+        return checked_form(super().get_form(request, obj, **kwargs), _position_ready)
 
     def save_model(self, request, obj, form, change):
         services.position_save(position=obj, actor=request.user)
@@ -90,7 +76,7 @@ class CollectiveRatingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["collective"]
 
     def get_form(self, request, obj=None, **kwargs):
-        return _checked(super().get_form(request, obj, **kwargs), _collective_rating_ready)
+        return checked_form(super().get_form(request, obj, **kwargs), _collective_rating_ready)
 
     def save_model(self, request, obj, form, change):
         services.collective_rating_save(rating=obj, actor=request.user)
@@ -105,7 +91,7 @@ class LeaderRatingAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["member", "collective"]
 
     def get_form(self, request, obj=None, **kwargs):
-        return _checked(super().get_form(request, obj, **kwargs), _leader_rating_ready)
+        return checked_form(super().get_form(request, obj, **kwargs), _leader_rating_ready)
 
     def save_model(self, request, obj, form, change):
         services.leader_rating_save(rating=obj, actor=request.user)

@@ -3,9 +3,12 @@ numbers here), the committees' switches of a rule for their subtree, discipline 
 suspended times, overrides (read only); all with history. Their pickers of organizations and members offer only
 the user's scope (admin_scope)."""
 
+import functools
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.admin_forms import checked_form
 from assessments.admin_scope import ScopedPickersMixin
 from assessments.models import Discipline, GuidancePeriod, MemberStatusSpan, PeriodRule, RuleOverride, RuleSetting
 from assessments.regulation import services
@@ -45,22 +48,12 @@ class DisciplineAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
         services.discipline_save(discipline=obj, actor=request.user)
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        actor = request.user
-
-        class Checked(form):
-            def _post_clean(self):
-                super()._post_clean()
-                from django.core.exceptions import ValidationError
-
-                if "member" in self._errors or "organization" in self._errors:
-                    return  # a refused pick is the error to show, not "one of the two" that follows from it
-                try:
-                    services.discipline_check(self.instance, actor=actor)
-                except ValidationError as error:
-                    self._update_errors(error)
-
-        return Checked
+        return checked_form(
+            super().get_form(request, obj, **kwargs),
+            functools.partial(services.discipline_check, actor=request.user),
+            # a refused pick is the error to show, not "one of the two" that follows from it
+            ready=lambda form: "member" not in form._errors and "organization" not in form._errors,
+        )
 
 
 @admin.register(MemberStatusSpan)
@@ -118,21 +111,11 @@ class RuleSettingAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
         )  # fmt: skip
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
         actor = request.user
-
-        class Checked(form):
-            def _post_clean(self):
-                super()._post_clean()
-                from django.core.exceptions import ValidationError
-
-                if self.instance.organization_id is None:
-                    return
-                try:
-                    services.rule_setting_check(
-                        organization=self.instance.organization, actor=actor, reason=self.instance.reason
-                    )
-                except ValidationError as error:
-                    self._update_errors(error)
-
-        return Checked
+        return checked_form(
+            super().get_form(request, obj, **kwargs),
+            lambda setting: services.rule_setting_check(
+                organization=setting.organization, actor=actor, reason=setting.reason
+            ),
+            ready=lambda form: form.instance.organization_id is not None,
+        )
