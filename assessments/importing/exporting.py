@@ -86,14 +86,8 @@ def export_rows(
                 m.official_on,
             ]
     elif data_type == UNIT_RATINGS:
-        ratings = UnitAssessment.objects.filter(organization__in=scope)
-        if year:
-            ratings = ratings.filter(year=year)
-        for a in (
-            ratings.select_related("organization", "level", "self_level")
-            .order_by("year", "period", "organization__path")
-            .iterator(chunk_size=2000)
-        ):
+        order = ("year", "period", "organization__path")
+        for a in _ratings_in_scope(UnitAssessment, scope, year, ("organization", "level", "self_level"), order):
             yield [
                 a.organization.code,
                 a.year,
@@ -107,14 +101,8 @@ def export_rows(
                 *_score_cells(a),
             ]
     elif data_type == MEMBER_RATINGS:
-        ratings = MemberAssessment.objects.filter(organization__in=scope)
-        if year:
-            ratings = ratings.filter(year=year)
-        for a in (
-            ratings.select_related("organization", "level", "member")
-            .order_by("year", "period", "organization__path", "member__card_number")
-            .iterator(chunk_size=2000)
-        ):
+        order = ("year", "period", "organization__path", "member__card_number")
+        for a in _ratings_in_scope(MemberAssessment, scope, year, ("organization", "level", "member"), order):
             yield [
                 a.member.card_number,
                 a.year,
@@ -153,6 +141,14 @@ def export_rows(
         yield from LEADERSHIP_EXPORTS[data_type](scope, year)
     else:
         raise ExportError(_("Loại dữ liệu không hợp lệ: %(type)s.") % {"type": data_type})
+
+
+def _ratings_in_scope(model, scope: QuerySet[Organization], year: int | None, related: tuple, order: tuple):
+    """The unit or member ratings recorded in the scope (in a year, if given), joined, in the file's order."""
+    ratings = model.objects.filter(organization__in=scope)
+    if year:
+        ratings = ratings.filter(year=year)
+    return ratings.select_related(*related).order_by(*order).iterator(chunk_size=2000)
 
 
 def _score_cells(rating) -> list:
