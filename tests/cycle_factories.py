@@ -7,8 +7,9 @@ import zipfile
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assessments import services
 from assessments.cycle import services as cycle_services
-from assessments.models import MemberAssessment, Membership, Organization, Submission
+from assessments.models import Member, MemberAssessment, Membership, Organization, Submission
 from tests.factories import MemberFactory, level, scores_for
 
 PDF_STORED = b"%PDF-1.4\n%%EOF\n"
@@ -98,3 +99,20 @@ def pdf_document_stored(model, name: str, **fields):
     document.file.save(name, ContentFile(PDF_STORED), save=False)
     document.save()
     return document
+
+
+def nhat_tien_members_year_opened(*, tree, officer, names, year: int, card_prefix: str, **fields) -> None:
+    """Members of the given names in Nhất Tiến's two cells in turn, saved through the service (admitted and joined
+    on 2 March 2005), then the district's year opened with a draft per unit."""
+    cells = [tree["BS-NHAT-TIEN-01"], tree["BS-NHAT-TIEN-02"]]
+    for i, name in enumerate(names):
+        member = Member(
+            card_number=f"{card_prefix}{i:04d}",
+            full_name=name,
+            status="official",
+            organization=cells[i % 2],
+            admitted_on=datetime.date(2005, 3, 2),
+            **fields,
+        )
+        services.member_save(member=member, actor=officer, joined_on=datetime.date(2005, 3, 2))
+    cycle_services.year_open(organization=tree["BS"], year=year, deadline=datetime.date(year, 12, 15), actor=officer)

@@ -1,7 +1,6 @@
 """The yearly cycle in a real browser: Nhất Tiến's secretary prepares and submits the file, the district officer sees a
 regulation check fail, records the decision and finalizes, and the district dashboard counts the new rating."""
 
-import datetime
 import io
 import re
 
@@ -9,11 +8,10 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from assessments import services
-from assessments.cycle import services as cycle_services
-from assessments.models import Member, MemberAssessment, Submission, SubmissionStatus, UnitAssessment
+from assessments.models import MemberAssessment, Submission, SubmissionStatus, UnitAssessment
 from assessments.summaries.recompute import summaries_reconcile
 from tests.browser.conftest import login, requires_chromium
+from tests.cycle_factories import nhat_tien_members_year_opened
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,18 +28,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 @pytest.fixture
 def opened_year(tree, officer, secretary_nhat_tien):
     """Four members in Nhất Tiến's two cells, and the district's cycle for 2019 opened with a draft per unit."""
-    cells = [tree["BS-NHAT-TIEN-01"], tree["BS-NHAT-TIEN-02"]]
-    for i, name in enumerate(MEMBERS):
-        member = Member(
-            card_number=f"0851{i:04d}",
-            full_name=name,
-            status="official",
-            ethnicity="Tày",
-            organization=cells[i % 2],
-            admitted_on=datetime.date(2005, 3, 2),
-        )
-        services.member_save(member=member, actor=officer, joined_on=datetime.date(2005, 3, 2))
-    cycle_services.year_open(organization=tree["BS"], year=YEAR, deadline=datetime.date(YEAR, 12, 15), actor=officer)
+    nhat_tien_members_year_opened(
+        tree=tree, officer=officer, names=MEMBERS, year=YEAR, card_prefix="0851", ethnicity="Tày"
+    )
     return tree
 
 

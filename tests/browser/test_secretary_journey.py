@@ -2,7 +2,6 @@
 with the levels as the app displays them (any case, with or without diacritics) goes in at the first upload, and
 every step leads back to the file (issue 18)."""
 
-import datetime
 import io
 import re
 
@@ -10,10 +9,9 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from assessments import services
-from assessments.cycle import services as cycle_services
-from assessments.models import Member, MemberAssessment, Submission, SubmissionStatus
+from assessments.models import MemberAssessment, Submission, SubmissionStatus
 from tests.browser.conftest import login, page_overflow, requires_chromium
+from tests.cycle_factories import nhat_tien_members_year_opened
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,17 +35,7 @@ LEVELS = {
 
 @pytest.fixture
 def opened_year(tree, officer, secretary_nhat_tien):
-    cells = [tree["BS-NHAT-TIEN-01"], tree["BS-NHAT-TIEN-02"]]
-    for i, name in enumerate(LEVELS):
-        member = Member(
-            card_number=f"0853{i:04d}",
-            full_name=name,
-            status="official",
-            organization=cells[i % 2],
-            admitted_on=datetime.date(2005, 3, 2),
-        )
-        services.member_save(member=member, actor=officer, joined_on=datetime.date(2005, 3, 2))
-    cycle_services.year_open(organization=tree["BS"], year=YEAR, deadline=datetime.date(YEAR, 12, 15), actor=officer)
+    nhat_tien_members_year_opened(tree=tree, officer=officer, names=LEVELS, year=YEAR, card_prefix="0853")
     return tree
 
 
