@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.contrib.auth.models import Permission
 
 from assessments.models import (
     Kind,
@@ -84,3 +85,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.set_password(extracted or "mat-khau-thu-nghiem-2017")
         if create:
             self.save(update_fields=["password"])
+
+
+def staff_with(user, codenames: list[str]):
+    """The user let into the admin with these permissions (by codename) added."""
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user

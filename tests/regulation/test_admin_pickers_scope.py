@@ -7,10 +7,9 @@ import datetime
 import json
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from assessments.models import Discipline, Kind, Membership, MemberStatusSpan, RuleOverride
-from tests.factories import MemberFactory, OrganizationFactory
+from tests.factories import MemberFactory, OrganizationFactory, staff_with
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +21,12 @@ PICKER = "/admin/autocomplete/?app_label=assessments&model_name={model}&field_na
 @pytest.fixture
 def staff_officer(officer):
     """The district officer of Bắc Sơn, let into the admin for the regulation's records."""
-    officer.is_staff = True
-    officer.save()
     codenames = [
         f"{action}_{model}"
         for action in ("add", "change", "view")
         for model in ("discipline", "memberstatusspan", "ruleoverride")
     ] + ["view_organization", "view_member"]
-    officer.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return officer
+    return staff_with(officer, codenames)
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ in the form and in its search box; an organization outside the scope is refused 
 import json
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from assessments.models import Kind, PeriodRule, RuleSetting
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, staff_with
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +17,7 @@ PICKER = "/admin/autocomplete/?app_label=assessments&model_name=rulesetting&fiel
 @pytest.fixture
 def staff_officer(officer):
     """The district officer of Bắc Sơn, let into the admin for the rule settings."""
-    officer.is_staff = True
-    officer.save()
-    codenames = ["add_rulesetting", "change_rulesetting", "view_rulesetting", "view_organization"]
-    officer.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return officer
+    return staff_with(officer, ["add_rulesetting", "change_rulesetting", "view_rulesetting", "view_organization"])
 
 
 @pytest.fixture
