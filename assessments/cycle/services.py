@@ -149,6 +149,17 @@ def submission_ensure(*, cycle: "YearCycle", organization: Organization, actor: 
     return submission
 
 
+def _submission_write(submission: "Submission", *, actor: User | None, reason: str | None = None, **changes):
+    """Save a change of the unit's file, with who made it and, when given, why, in its history."""
+    for name, value in changes.items():
+        setattr(submission, name, value)
+    submission._history_user = actor
+    if reason is not None:
+        submission._change_reason = reason
+    submission.save()
+    return submission
+
+
 @transaction.atomic
 def document_upload(*, submission: "Submission", file, actor: User | None) -> "ReviewDocument":
     """Keep a new version of the unit's review report after checking its size and content; older versions stay."""
@@ -245,12 +256,9 @@ def submission_submit(*, submission: "Submission", actor: User | None) -> "Submi
     missing = [item for item in rules.submission_checklist(submission=submission) if not item.done]
     if missing:
         raise ValidationError([f"{item.title}: {item.detail}" for item in missing])
-    submission.status = SubmissionStatus.SUBMITTED
-    submission.submitted_at = timezone.now()
-    submission.submitted_by = actor
-    submission._history_user = actor
-    submission.save()
-    return submission
+    return _submission_write(
+        submission, actor=actor, status=SubmissionStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=actor
+    )
 
 
 @transaction.atomic
@@ -268,14 +276,15 @@ def submission_return(*, submission: "Submission", comment: str, actor: User | N
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Ghi rõ ý kiến: đơn vị cần sửa gì.")})
-    submission.status = SubmissionStatus.RETURNED
-    submission.return_comment = comment
-    submission.returned_at = timezone.now()
-    submission.returned_by = actor
-    submission._history_user = actor
-    submission._change_reason = comment
-    submission.save()
-    return submission
+    return _submission_write(
+        submission,
+        actor=actor,
+        reason=comment,
+        status=SubmissionStatus.RETURNED,
+        return_comment=comment,
+        returned_at=timezone.now(),
+        returned_by=actor,
+    )
 
 
 @transaction.atomic
@@ -290,10 +299,7 @@ def submission_appraise(
         raise ValidationError(_("Chỉ thẩm định được hồ sơ đang chờ thẩm định."))
     level_check(level=level, year=submission.cycle.year, subject=Subject.UNIT, field="proposed_level")
     _appraisal_scores_record(submission=submission, level=level, scores=scores, actor=actor)
-    submission.proposed_level = level
-    submission._history_user = actor
-    submission.save()
-    return submission
+    return _submission_write(submission, actor=actor, proposed_level=level)
 
 
 def _appraisal_scores_record(*, submission: "Submission", level: RatingLevel | None, scores, actor) -> None:
@@ -371,13 +377,15 @@ def rating_finalize(
         # The rating's history keeps 100 characters: the reason first, the full line is in the note.
         assessment._change_reason = (_("Vượt kiểm tra: %(r)s") % {"r": override_reason})[:100]
     unit_assessment_save(assessment=assessment, actor=actor)
-    submission.status = SubmissionStatus.FINALIZED
-    submission.finalized_at = timezone.now()
-    submission.finalized_by = actor
-    submission.override_reason = override_reason if failed else ""
-    submission._history_user = actor
-    submission._change_reason = (_("Chốt, vượt kiểm tra: %(r)s") % {"r": override_reason}) if failed else ""
-    submission.save()
+    _submission_write(
+        submission,
+        actor=actor,
+        reason=(_("Chốt, vượt kiểm tra: %(r)s") % {"r": override_reason}) if failed else "",
+        status=SubmissionStatus.FINALIZED,
+        finalized_at=timezone.now(),
+        finalized_by=actor,
+        override_reason=override_reason if failed else "",
+    )
     return assessment
 
 
@@ -393,11 +401,13 @@ def rating_reopen(*, submission: "Submission", reason: str, actor: User | None) 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Ghi rõ lý do mở lại kết quả đã chốt.")})
-    submission.status = SubmissionStatus.SUBMITTED
-    submission.reopen_reason = reason
-    submission._history_user = actor
-    submission._change_reason = _("Mở lại: %(r)s") % {"r": reason}
-    submission.save()
+    _submission_write(
+        submission,
+        actor=actor,
+        reason=_("Mở lại: %(r)s") % {"r": reason},
+        status=SubmissionStatus.SUBMITTED,
+        reopen_reason=reason,
+    )
     assessment = (
         UnitAssessment.objects.yearly().filter(organization=submission.organization, year=submission.cycle.year).first()
     )
