@@ -3,15 +3,11 @@ with its attached list of the directly subordinate units, in the party document 
 
 from dataclasses import dataclass
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from assessments.common.pdf import pdf_from_html
 from assessments.common.vocabulary import number_text
 from assessments.models import Kind, UnitAssessment
-from assessments.reports.renderers import DOCUMENT_CSS, document_date, document_header, issuing_body
+from assessments.reports.renderers import document_date, document_header, document_html, document_pdf, issuing_body
 from assessments.reports.rows import Report
 
 DECISION_TEMPLATE = "assessments/report_decision.html"
@@ -115,13 +111,8 @@ def decision_context(report: Report, *, number: str = "", issued_on=None, **docu
 
 
 def decision_html(report: Report, *, standalone: bool = True, **document) -> str:
-    context = decision_context(report, **document)
-    if standalone:
-        with open(finders.find(DOCUMENT_CSS), encoding="utf-8") as handle:
-            context["inline_css"] = mark_safe(handle.read())  # noqa: S308 — the project's own stylesheet
-    return render_to_string(DECISION_TEMPLATE, context)
+    return document_html(DECISION_TEMPLATE, decision_context(report, **document), standalone=standalone)
 
 
 def decision_pdf(report: Report, **document) -> bytes:
-    context = {**decision_context(report, **document), "for_pdf": True}
-    return pdf_from_html(render_to_string(DECISION_TEMPLATE, context))
+    return document_pdf(DECISION_TEMPLATE, decision_context(report, **document))

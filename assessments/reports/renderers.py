@@ -34,6 +34,8 @@ __all__ = [
     "chart_data",
     "document_context",
     "document_date",
+    "document_html",
+    "document_pdf",
     "document_header",
     "issuing_body",
     "number_text",
@@ -141,6 +143,19 @@ DOCUMENT_TEMPLATE = "assessments/report_document.html"
 DOCUMENT_CSS = "css/report-document.css"
 
 
+def document_html(template: str, context: dict, *, standalone: bool) -> str:
+    """A report's document (the report, the decision) as HTML; a standalone file carries the stylesheet inline."""
+    if standalone:
+        with open(finders.find(DOCUMENT_CSS), encoding="utf-8") as handle:
+            context["inline_css"] = mark_safe(handle.read())  # noqa: S308 — the project's own stylesheet
+    return render_to_string(template, context)
+
+
+def document_pdf(template: str, context: dict) -> bytes:
+    """A report's document as an A4 PDF (the template leaves out what only a screen needs)."""
+    return pdf_from_html(render_to_string(template, {**context, "for_pdf": True}))
+
+
 def document_context(
     report: Report,
     *,
@@ -171,17 +186,12 @@ def report_html(report: Report, *, standalone: bool = True, **document) -> str:
     """The report as one HTML document; standalone files carry their stylesheet inline so they open anywhere.
 
     `document`: number, signer_post, signer_name (see document_header)."""
-    context = document_context(report, **document)
-    if standalone:
-        with open(finders.find(DOCUMENT_CSS), encoding="utf-8") as handle:
-            context["inline_css"] = mark_safe(handle.read())  # noqa: S308 — the project's own stylesheet
-    return render_to_string(DOCUMENT_TEMPLATE, context)
+    return document_html(DOCUMENT_TEMPLATE, document_context(report, **document), standalone=standalone)
 
 
 def report_pdf(report: Report, **document) -> bytes:
     """The report as an A4 PDF with the party document's header, page numbers and SVG charts."""
-    context = {**document_context(report, **document), "for_pdf": True}
-    return pdf_from_html(render_to_string(DOCUMENT_TEMPLATE, context))
+    return document_pdf(DOCUMENT_TEMPLATE, document_context(report, **document))
 
 
 def report_docx(report: Report, **document) -> bytes:
