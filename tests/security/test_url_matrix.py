@@ -354,6 +354,18 @@ OFFICER_FORBIDDEN = {
     # Only the person who uploaded a file confirms its import.
     "assessments:import_confirm": "post",
 }
+# Criteria sets are written by the issuer's officers only.
+CRITERIA_WRITES = {
+    "assessments:criteria_create": "get",
+    "assessments:criteria_edit": "get",
+    "assessments:criteria_new_version": "post",
+    "assessments:criteria_group_add": "get",
+    "assessments:criteria_group_edit": "get",
+    "assessments:criteria_group_delete": "post",
+    "assessments:criteria_item_add": "get",
+    "assessments:criteria_item_edit": "get",
+    "assessments:criteria_item_delete": "post",
+}
 FORBIDDEN = {
     "officer": OFFICER_FORBIDDEN,
     "admin_user": OFFICER_FORBIDDEN,
@@ -389,16 +401,7 @@ FORBIDDEN = {
         "consolidation:programme_edit": "get",
         "reports:issue": "post",
         "assessments:regulation_rule_settings": "post",
-        # Criteria sets are written by the issuer's officers only.
-        "assessments:criteria_create": "get",
-        "assessments:criteria_edit": "get",
-        "assessments:criteria_new_version": "post",
-        "assessments:criteria_group_add": "get",
-        "assessments:criteria_group_edit": "get",
-        "assessments:criteria_group_delete": "post",
-        "assessments:criteria_item_add": "get",
-        "assessments:criteria_item_edit": "get",
-        "assessments:criteria_item_delete": "post",
+        **CRITERIA_WRITES,
     },
     # A secretary works on their unit's file and records progress on its plan; the district's pages are not theirs.
     "secretary_nhat_tien": {
@@ -419,15 +422,7 @@ FORBIDDEN = {
         "consolidation:candidate_list": "get",
         "consolidation:programme_list": "get",
         "consolidation:programme_create": "get",
-        "assessments:criteria_create": "get",
-        "assessments:criteria_edit": "get",
-        "assessments:criteria_new_version": "post",
-        "assessments:criteria_group_add": "get",
-        "assessments:criteria_group_edit": "get",
-        "assessments:criteria_group_delete": "post",
-        "assessments:criteria_item_add": "get",
-        "assessments:criteria_item_edit": "get",
-        "assessments:criteria_item_delete": "post",
+        **CRITERIA_WRITES,
     },
 }
 # Objects a persona of FORBIDDEN does not have in scope even on their own side: the district's cycle and programme
