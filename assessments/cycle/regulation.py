@@ -137,6 +137,40 @@ def excellent_cap_checks(
     return results
 
 
+def _share_judge(
+    *,
+    code: str,
+    rule: RuleInForce,
+    organization: Organization,
+    bad: int,
+    total: int,
+    level: RatingLevel | None,
+    numbers: dict,
+    words: dict,
+    title: str,
+    messages: tuple[str, str, str],
+) -> CheckResult:
+    """The Hướng dẫn 27 share rules: with more than 1/N (the rule's share) of `total` at the lowest level, the unit
+    can only be rated at the lowest level. `messages` say it within the share, over it at the lowest level, and over
+    it at `level` above the lowest."""
+    over = bad * rule["share"] > total
+    passed = not (over and _above_lowest(level))
+    if passed:
+        message = messages[1] if over else messages[0]
+    else:
+        numbers["level"] = level.label
+        message = messages[2]
+    return CheckResult(
+        code=code,
+        source=rule.source,
+        title=title % words,
+        organization=organization,
+        passed=passed,
+        message=message % {**numbers, **words},
+        numbers=numbers,
+    )
+
+
 def committee_weak_judge(
     *, rule: RuleInForce, organization: Organization, facts: SubtreeFacts, levels, level: RatingLevel | None
 ) -> CheckResult | None:
@@ -144,36 +178,33 @@ def committee_weak_judge(
     rated at the lowest level (Hướng dẫn 27: N = 3); no query."""
     if organization.kind != Kind.GRASSROOTS_COMMITTEE:
         return None
-    share = rule["share"]
     lowest = {lv.pk for lv in levels.lowest(UNIT)}
     children = facts.children_of(organization)
     total = len(children)
     weak = sum(1 for child in children if getattr(facts.ratings.get(child.pk), "level_id", None) in lowest)
-    over = weak * share > total
-    passed = not (over and _above_lowest(level))
     numbers = {"weak": weak, "total": total, "percent": _percent(weak, total)}
-    words = {"share": share, "weak_words": _labels(levels.lowest(UNIT)), "lowest": _names(levels.lowest(UNIT))}
-    if not over:
-        message = _("%(weak)s/%(total)s đơn vị trực thuộc %(weak_words)s (%(percent)s), không quá 1/%(share)s.")
-    elif passed:
-        message = _(
-            "%(weak)s/%(total)s đơn vị trực thuộc %(weak_words)s (%(percent)s), quá 1/%(share)s: "
-            "chỉ được xếp %(lowest)s."
-        )
-    else:
-        numbers["level"] = level.label
-        message = _(
-            "%(weak)s/%(total)s đơn vị trực thuộc %(weak_words)s (%(percent)s), quá 1/%(share)s: "
-            "không được xếp “%(level)s”, chỉ được xếp %(lowest)s."
-        )
-    return CheckResult(
+    words = {"share": rule["share"], "weak_words": _labels(levels.lowest(UNIT)), "lowest": _names(levels.lowest(UNIT))}
+    return _share_judge(
         code=Rule.HD27_WEAK_COMMITTEE,
-        source=rule.source,
-        title=_("Đảng bộ có quá 1/%(share)s đơn vị trực thuộc %(weak_words)s") % words,
+        rule=rule,
         organization=organization,
-        passed=passed,
-        message=message % {**numbers, **words},
+        bad=weak,
+        total=total,
+        level=level,
         numbers=numbers,
+        words=words,
+        title=_("Đảng bộ có quá 1/%(share)s đơn vị trực thuộc %(weak_words)s"),
+        messages=(
+            _("%(weak)s/%(total)s đơn vị trực thuộc %(weak_words)s (%(percent)s), không quá 1/%(share)s."),
+            _(
+                "%(weak)s/%(total)s đơn vị trực thuộc %(weak_words)s (%(percent)s), quá 1/%(share)s: "
+                "chỉ được xếp %(lowest)s."
+            ),
+            _(
+                "%(weak)s/%(total)s đơn vị trực thuộc %(weak_words)s (%(percent)s), quá 1/%(share)s: "
+                "không được xếp “%(level)s”, chỉ được xếp %(lowest)s."
+            ),
+        ),
     )
 
 
@@ -200,37 +231,37 @@ def cell_weak_judge(
 ) -> CheckResult:
     """hd27_weak_cell: a cell with more than 1/N of its members at the lowest level can only be rated at the lowest
     level (Hướng dẫn 27: N = 2); no query."""
-    share = rule["share"]
     lowest = {lv.pk for lv in vocabulary.lowest(MEMBER)}
     counts = facts.member_levels.get(cell.pk, {})
     total = sum(counts.values())
     bad = sum(n for level_id, n in counts.items() if level_id in lowest)
-    words = {"share": share, "bad_words": _labels(vocabulary.lowest(MEMBER)),
-             "lowest": _names(vocabulary.lowest(UNIT))}  # fmt: skip
-    over = bad * share > total
-    passed = not (over and _above_lowest(level))
+    words = {
+        "share": rule["share"],
+        "bad_words": _labels(vocabulary.lowest(MEMBER)),
+        "lowest": _names(vocabulary.lowest(UNIT)),
+    }
     numbers = {"cell": cell.name, "bad": bad, "total": total, "percent": _percent(bad, total)}
-    if not over:
-        message = _("%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), không quá 1/%(share)s.")
-    elif passed:
-        message = _(
-            "%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), quá 1/%(share)s: "
-            "chi bộ chỉ được xếp %(lowest)s."
-        )
-    else:
-        numbers["level"] = level.label
-        message = _(
-            "%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), quá 1/%(share)s: "
-            "không được xếp “%(level)s”, chỉ được xếp %(lowest)s."
-        )
-    return CheckResult(
+    return _share_judge(
         code=Rule.HD27_WEAK_CELL,
-        source=rule.source,
-        title=_("Chi bộ có quá 1/%(share)s đảng viên %(bad_words)s") % words,
+        rule=rule,
         organization=cell,
-        passed=passed,
-        message=message % {**numbers, **words},
+        bad=bad,
+        total=total,
+        level=level,
         numbers=numbers,
+        words=words,
+        title=_("Chi bộ có quá 1/%(share)s đảng viên %(bad_words)s"),
+        messages=(
+            _("%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), không quá 1/%(share)s."),
+            _(
+                "%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), quá 1/%(share)s: "
+                "chi bộ chỉ được xếp %(lowest)s."
+            ),
+            _(
+                "%(cell)s: %(bad)s/%(total)s đảng viên %(bad_words)s (%(percent)s), quá 1/%(share)s: "
+                "không được xếp “%(level)s”, chỉ được xếp %(lowest)s."
+            ),
+        ),
     )
 
 
