@@ -82,6 +82,32 @@ class Counts:
         self.members_not_yet_rated += other.members_not_yet_rated
         self.members_no_result += other.members_no_result
 
+    def add_members(self, other: "Counts") -> None:
+        """Add another organization's members (a child target's, into its parent's)."""
+        self.members_total += other.members_total
+        self.members_rated += other.members_rated
+        self.members_good_or_better += other.members_good_or_better
+        self.member_levels.update(other.member_levels)
+        self.member_scores.add_stats(other.member_scores)
+        self.add_split(other)
+
+
+def path_prefixes(path: str):
+    """The paths of an organization and of every organization above it."""
+    end = path.find("/")
+    while end != -1:
+        yield path[: end + 1]
+        end = path.find("/", end + 1)
+
+
+def roll_up(targets: dict[str, int], counts: dict, add) -> None:
+    """Add each target's counts (by id) to its parent target's with `add(parent's, child's)`, deepest first, so that
+    each target's counts are complete before they are added to its parent's."""
+    for path, pk in sorted(targets.items(), key=lambda item: -item[0].count("/")):
+        parent = targets.get(path[: path.rstrip("/").rfind("/") + 1])
+        if parent is not None:
+            add(counts[parent], counts[pk])
+
 
 # Rating rows without a level for these reasons are "not assessed" (không đánh giá); any other reason is "not yet
 # rated" (chưa xếp loại). The values of models.NotRatedReason.
@@ -158,43 +184,23 @@ def summary_counts(
         return counts
 
     # Members: that year's assessments grouped by the organization that recorded them, rolled up its path.
-    assessments = MemberAssessment.objects.for_year(year, period)
-    if not full:
-        # Only the topmost targets' subtrees: a path is covered when one of its proper prefixes is a target.
-        tops = [p for p in targets if not any(p[: i + 1] in targets for i in range(len(p) - 1) if p[i] == "/")]
-        assessments = assessments.filter(reduce(or_, (Q(organization__path__startswith=p) for p in tops)))
     member_rows = (
-        assessments.values("organization__path", "level_id", "not_rated_reason")
+        MemberAssessment.objects.for_year(year, period)
+        .values("organization__path", "level_id", "not_rated_reason")
         .annotate(n=Count("pk"), **_score_aggregates("score", Q(level_id__isnull=False)))
         .order_by()
     )
     for row in member_rows:
-        path, n = row["organization__path"], row["n"]
-        level = levels.get(row["level_id"])
-        good = level is not None and level["subject"] == Subject.MEMBER
-        end = path.find("/")
-        while end != -1:
-            target = targets.get(path[: end + 1])
+        level, rated = levels.get(row["level_id"]), row["level_id"] is not None
+        for prefix in path_prefixes(row["organization__path"]):
+            target = targets.get(prefix)
             if target is not None:
-                summary = counts[target]
-                summary.members_total += n
-                if row["level_id"] is not None:
-                    summary.members_rated += n
-                _split_add(summary, rated=row["level_id"] is not None, reason=row["not_rated_reason"], n=n)
-                if good:
-                    summary.member_levels[level["code"]] += n
-                    if level["is_good_or_better"]:
-                        summary.members_good_or_better += n
-                _stats_add(summary.member_scores, row)
-            end = path.find("/", end + 1)
+                _add_members(counts[target], level, rated, row["n"], row["not_rated_reason"], row)
     for row in _without_row(year, period):
-        path = row["organization__path"]
-        end = path.find("/")
-        while end != -1:
-            target = targets.get(path[: end + 1])
+        for prefix in path_prefixes(row["organization__path"]):
+            target = targets.get(prefix)
             if target is not None:
                 counts[target].members_no_result += row["n"]
-            end = path.find("/", end + 1)
     return counts
 
 
@@ -287,36 +293,20 @@ def _count_members_from_children(
         reason = row["not_rated_reason"]
         if row["organization_id"] in ids:
             _add_members(counts[row["organization_id"]], level, rated, n, reason, row)
-        path = row["organization__path"]
-        end = path.find("/")
-        while end != -1:
-            parent = recount.get(path[: end + 1])
+        for prefix in path_prefixes(row["organization__path"]):
+            parent = recount.get(prefix)
             if parent is not None:
                 _add_members(counts[parent], level, rated, n, reason, row)
-            end = path.find("/", end + 1)
     # Members on the rolls with no row: at a target itself, or below a child being recounted.
     rolls = _without_row(year, period, recounted_units(ids, recount))
     for row in rolls:
         if row["organization_id"] in ids:
             counts[row["organization_id"]].members_no_result += row["n"]
-        path = row["organization__path"]
-        end = path.find("/")
-        while end != -1:
-            parent = recount.get(path[: end + 1])
+        for prefix in path_prefixes(row["organization__path"]):
+            parent = recount.get(prefix)
             if parent is not None:
                 counts[parent].members_no_result += row["n"]
-            end = path.find("/", end + 1)
-    # Deepest first, so that each target's counts are complete before they are added to its parent's.
-    for path, pk in sorted(targets.items(), key=lambda item: -item[0].count("/")):
-        parent = targets.get(path[: path.rstrip("/").rfind("/") + 1])
-        if parent is not None:
-            child, summary = counts[pk], counts[parent]
-            summary.members_total += child.members_total
-            summary.members_rated += child.members_rated
-            summary.members_good_or_better += child.members_good_or_better
-            summary.member_levels.update(child.member_levels)
-            summary.member_scores.add_stats(child.member_scores)
-            summary.add_split(child)
+    roll_up(targets, counts, Counts.add_members)
 
 
 def recounted_units(ids: set[int], recount: dict[str, int]) -> Q:

@@ -3,7 +3,7 @@ each subtree existing on 31 December, left-joined to their rating of the period,
 collective of each position held on 31 December) left-joined to theirs, rolled up the materialized path."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import reduce
 from operator import or_
 
@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from assessments.common.vocabulary import Levels
 from assessments.models import Collective, LeaderRating, Organization, Position, rating_of
-from assessments.summaries.counting import fresh_children, recounted_units
+from assessments.summaries.counting import fresh_children, path_prefixes, recounted_units, roll_up
 
 
 @dataclass
@@ -25,18 +25,30 @@ class LeadershipCounts:
     leaders_rated: int = 0
     leader_levels: Counter = field(default_factory=Counter)
 
+    def add(self, other: "LeadershipCounts") -> None:
+        """Add another organization's counts (a child's, or its stored summary's)."""
+        self.collectives_total += other.collectives_total
+        self.collectives_rated += other.collectives_rated
+        self.collective_levels.update(other.collective_levels)
+        self.leaders_total += other.leaders_total
+        self.leaders_rated += other.leaders_rated
+        self.leader_levels.update(other.leader_levels)
 
-def _prefixes(path: str):
-    """The paths of an organization and of every organization above it."""
-    end = path.find("/")
-    while end != -1:
-        yield path[: end + 1]
-        end = path.find("/", end + 1)
+    @classmethod
+    def stored(cls, row: dict) -> "LeadershipCounts":
+        """The counts of a stored summary's row (its levels as stored, turned into a dict first)."""
+        return cls(
+            **{name: Counter(dict(row[name])) if name.endswith("_levels") else row[name] for name in LEADERSHIP_FIELDS}
+        )
+
+
+# The summary's columns of the leadership counts: the same names.
+LEADERSHIP_FIELDS = tuple(f.name for f in fields(LeadershipCounts))
 
 
 def _tops(targets: dict[str, int]) -> list[str]:
     """The topmost target paths: every other target lies in one of their subtrees."""
-    return [p for p in targets if not any(prefix in targets for prefix in _prefixes(p) if prefix != p)]
+    return [p for p in targets if not any(prefix in targets for prefix in path_prefixes(p) if prefix != p)]
 
 
 def leadership_counts(
@@ -55,55 +67,29 @@ def leadership_counts(
             period=period,
             vocabulary=vocabulary,
             units=reduce(or_, (Q(path__startswith=p) for p in tops)),
-            owners=lambda _pk, path: [targets.get(prefix) for prefix in _prefixes(path)],
+            owners=lambda _pk, path: [targets.get(prefix) for prefix in path_prefixes(path)],
             counts=counts,
         )
         return counts
 
     # Counting every collective below the country for one commune's import read 2 M national leadership ratings.
     ids = set(targets.values())
-    children, stored = fresh_children(year=year, period=period, ids=ids, fields=_STORED)
+    children, stored = fresh_children(year=year, period=period, ids=ids, fields=LEADERSHIP_FIELDS)
     recount = {path: parent for pk, parent, path in children if pk not in stored}
     for pk, parent, _path in children:
         row = stored.get(pk)
         if row is not None:
-            summary = counts[parent]
-            summary.collectives_total += row["collectives_total"]
-            summary.collectives_rated += row["collectives_rated"]
-            summary.collective_levels.update(dict(row["collective_levels"]))
-            summary.leaders_total += row["leaders_total"]
-            summary.leaders_rated += row["leaders_rated"]
-            summary.leader_levels.update(dict(row["leader_levels"]))
+            counts[parent].add(LeadershipCounts.stored(row))
     _count(
         year=year,
         period=period,
         vocabulary=vocabulary,
         units=recounted_units(ids, recount),
-        owners=lambda pk, path: [pk if pk in ids else None, *(recount.get(prefix) for prefix in _prefixes(path))],
+        owners=lambda pk, path: [pk if pk in ids else None, *(recount.get(prefix) for prefix in path_prefixes(path))],
         counts=counts,
     )
-    # Deepest first, so that each target's counts are complete before they are added to its parent's.
-    for path, pk in sorted(targets.items(), key=lambda item: -item[0].count("/")):
-        parent = targets.get(path[: path.rstrip("/").rfind("/") + 1])
-        if parent is not None:
-            child, summary = counts[pk], counts[parent]
-            summary.collectives_total += child.collectives_total
-            summary.collectives_rated += child.collectives_rated
-            summary.collective_levels.update(child.collective_levels)
-            summary.leaders_total += child.leaders_total
-            summary.leaders_rated += child.leaders_rated
-            summary.leader_levels.update(child.leader_levels)
+    roll_up(targets, counts, LeadershipCounts.add)
     return counts
-
-
-_STORED = (
-    "collectives_total",
-    "collectives_rated",
-    "collective_levels",
-    "leaders_total",
-    "leaders_rated",
-    "leader_levels",
-)
 
 
 def _count(*, year: int, period: str, vocabulary: Levels, units: Q, owners, counts: dict) -> None:

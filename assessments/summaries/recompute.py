@@ -21,7 +21,7 @@ from assessments.models import (
     year_end,
 )
 from assessments.summaries.counting import Counts, ScoreStats, summary_counts
-from assessments.summaries.leadership import LeadershipCounts, leadership_counts
+from assessments.summaries.leadership import LEADERSHIP_FIELDS, LeadershipCounts, leadership_counts
 from assessments.summaries.statements import leadership_statement, recompute_statement, write_statement
 
 # Issue 15: the score stats, NULL for a scheme without scores (summaries.counting.ScoreStats).
@@ -29,15 +29,6 @@ SCORE_COUNT_FIELDS = [
     f"{subject}_{name}"
     for subject in ("units", "members")
     for name in ("scored", "score_sum", "score_min", "score_max")
-]
-# Issue 16: the leadership collectives and leaders of the subtree (summaries.leadership).
-LEADERSHIP_FIELDS = [
-    "collectives_total",
-    "collectives_rated",
-    "collective_levels",
-    "leaders_total",
-    "leaders_rated",
-    "leader_levels",
 ]
 COUNT_FIELDS = [
     "scheme_code",
@@ -53,6 +44,7 @@ COUNT_FIELDS = [
     "members_not_yet_rated",
     "members_no_result",
     *SCORE_COUNT_FIELDS,
+    # Issue 16: the leadership collectives and leaders of the subtree (summaries.leadership).
     *LEADERSHIP_FIELDS,
     "computed_at",
     "computed_version",
