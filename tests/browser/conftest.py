@@ -29,10 +29,25 @@ def page_overflow(page) -> int:
     return page.evaluate(OVERFLOW)
 
 
+def assert_fits_phone(page, what: str = "") -> None:
+    overflow = page_overflow(page)
+    assert overflow <= 0, f"{what or page.url} is {overflow}px wider than the phone screen"
+
+
 requires_chromium = pytest.mark.skipif(
     not os.path.exists(CHROMIUM),
     reason=f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests",
 )
+# The marks of every browser test module (its `pytestmark`). The live server reads committed rows; serialized_rollback
+# puts back the rating schemes after the flush.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    requires_chromium,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+PHONE = {"width": 390, "height": 844}
+# A test's browser contexts are a phone's: its screen, its touch and its mobile layout.
+on_a_phone = pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 # pytest-playwright starts Playwright once per session; its event loop would then stay running for every test that

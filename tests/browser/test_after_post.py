@@ -5,14 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.cycle import services as cycle_services
-from tests.browser.conftest import login, requires_chromium
+from tests.browser.conftest import BROWSER_TEST, login
 from tests.cycle_factories import members_rated, submission_ready, year_opened
 
-pytestmark = [
-    pytest.mark.browser,
-    requires_chromium,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 REVIEW = "/review/BS-NHAT-TIEN/2025/"
 

@@ -1,7 +1,6 @@
 """The yearly cycle in a real browser: Nhất Tiến's secretary prepares and submits the file, the district officer sees a
 regulation check fail, records the decision and finalizes, and the district dashboard counts the new rating."""
 
-import io
 import re
 
 import openpyxl
@@ -10,19 +9,14 @@ from playwright.sync_api import expect
 
 from assessments.models import MemberAssessment, Submission, SubmissionStatus, UnitAssessment
 from assessments.summaries.recompute import summaries_reconcile
-from tests.browser.conftest import login, requires_chromium
+from tests.browser.conftest import BROWSER_TEST, login
+from tests.browser.portal import ratings_upload, review_report_upload, template_download, template_filled
 from tests.cycle_factories import nhat_tien_members_year_opened
 
-pytestmark = [
-    pytest.mark.browser,
-    requires_chromium,
-    # The live server reads committed rows; serialized_rollback puts back the rating schemes after the flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 YEAR = 2019  # qd132-2018, and the 20% cap on excellent members applies from 2019
 MEMBERS = ["Dương Văn Rum", "Hoàng Thị Hoa", "Vi Văn Tài", "Lương Thị Mai"]
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -34,37 +28,10 @@ def opened_year(tree, officer, secretary_nhat_tien):
     return tree
 
 
-def ratings_file(path, levels: dict[str, str]) -> bytes:
-    """The downloaded template with the level column filled in for each member, by name."""
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook.worksheets[0]
-    header = [cell.value for cell in sheet[1]]
-    level_col = header.index("Xếp loại") + 1 if "Xếp loại" in header else 4
-    name_col = header.index("Họ và tên") + 1 if "Họ và tên" in header else 6
-    for row in range(2, sheet.max_row + 1):
-        name = sheet.cell(row=row, column=name_col).value
-        if name in levels:
-            sheet.cell(row=row, column=level_col).value = levels[name]
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def upload_ratings(page, base: str, content: bytes) -> None:
     page.goto(f"{base}/imports/")
     page.select_option("select[name=data_type]", "member_ratings")
-    page.set_input_files(
-        "input[type=file][name=file]",
-        files=[
-            {
-                "name": "xep-loai-dang-vien-2019.xlsx",
-                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "buffer": content,
-            }
-        ],
-    )
-    page.get_by_role("button", name="Tải lên và kiểm tra").click()
-    page.wait_for_url(re.compile(r"/imports/\d+/$"))
+    ratings_upload(page, "xep-loai-dang-vien-2019.xlsx", content)
 
 
 def headline(page) -> str:
@@ -96,18 +63,10 @@ def test_commune_submits_and_district_finalizes(live_server, new_context, opened
     screenshot(page, "02-portal-start")
 
     # 1. the review report
-    page.set_input_files(
-        "#upload-form input[type=file]",
-        files=[{"name": "bao-cao-kiem-diem-2019.pdf", "mimeType": "application/pdf", "buffer": PDF}],
-    )
-    page.locator("#upload-form button").click()
-    expect(page.locator("#documents")).to_contain_text("bao-cao-kiem-diem-2019.pdf")
+    review_report_upload(page)
 
     # 2. the member ratings: the prefilled template, a file with an error, then the corrected file
-    with page.expect_download() as download_info:
-        page.locator("#import-template-link").click()
-    template = tmp_path / "mau.xlsx"
-    download_info.value.save_as(template)
+    template = template_download(page, tmp_path)
     names = [row[5] for row in openpyxl.load_workbook(template).worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == sorted(MEMBERS)  # prefilled with the commune's members only
 
@@ -118,7 +77,7 @@ def test_commune_submits_and_district_finalizes(live_server, new_context, opened
         "Vi Văn Tài": "excellent",
         "Lương Thị Mai": "good",
     }
-    upload_ratings(page, base, ratings_file(template, wrong))
+    upload_ratings(page, base, template_filled(template, wrong))
     errors = page.locator("table").filter(has_text="xuat_sac")
     expect(errors).to_contain_text("xuat_sac")
     row = errors.locator("tr", has_text="xuat_sac")
@@ -129,7 +88,7 @@ def test_commune_submits_and_district_finalizes(live_server, new_context, opened
     assert not MemberAssessment.objects.filter(year=YEAR).exists()  # nothing written
 
     fixed = {**wrong, "Hoàng Thị Hoa": "excellent"}
-    upload_ratings(page, base, ratings_file(template, fixed))
+    upload_ratings(page, base, template_filled(template, fixed))
     page.get_by_role("button", name="Xác nhận ghi dữ liệu").click()
     expect(page.locator("main")).to_contain_text("Đã ghi: 4 thêm mới")
     assert MemberAssessment.objects.filter(year=YEAR, organization__path__startswith=nhat_tien.path).count() == 4

@@ -8,16 +8,11 @@ from playwright.sync_api import expect
 
 from assessments.cycle import services as cycle_services
 from assessments.models import CollectiveRating, LeaderRating, Title
-from tests.browser.conftest import login, page_overflow, requires_chromium
+from tests.browser.conftest import BROWSER_TEST, assert_fits_phone, login, on_a_phone
 from tests.leadership.helpers import collective, leader
 
-pytestmark = [
-    pytest.mark.browser,
-    requires_chromium,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
-PHONE = {"width": 390, "height": 844}
 YEAR = 2025
 PORTAL = f"/portal/BS-NHAT-TIEN/{YEAR}/"
 REVIEW = f"/review/BS-NHAT-TIEN/{YEAR}/"
@@ -31,12 +26,7 @@ def board(tree, officer, secretary_nhat_tien):
     return group, head
 
 
-def fits(page) -> None:
-    overflow = page_overflow(page)
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the phone"
-
-
-@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+@on_a_phone
 def test_self_levels_on_the_portal_then_the_decision_on_the_review_page_on_a_phone(
     live_server, new_context, board, screenshot
 ):
@@ -46,14 +36,14 @@ def test_self_levels_on_the_portal_then_the_decision_on_the_review_page_on_a_pho
     login(page, base, "rum")
     page.goto(base + PORTAL)
     expect(page.locator("#collectives-title")).to_be_visible()
-    fits(page)
+    assert_fits_phone(page)
     page.locator(f"select[name=c{group.pk}-self_level]").select_option(label="Hoàn thành tốt nhiệm vụ")
     page.locator("#collectives-form button").click()
     expect(page.locator("#collectives-form")).to_be_visible()
     page.locator(f"select[name=l{head.pk}-{group.pk}-self_level]").select_option(label="Hoàn thành tốt nhiệm vụ")
     page.locator("#leaders-form button").click()
     expect(page.locator("#checklist")).to_contain_text("Đã tự đánh giá 1/1 tập thể và 1/1 cá nhân.")
-    fits(page)
+    assert_fits_phone(page)
     screenshot(page, "leadership-portal-phone")
     assert CollectiveRating.objects.get().self_level.code == "good"
     assert LeaderRating.objects.get().self_level.code == "good"
@@ -62,13 +52,13 @@ def test_self_levels_on_the_portal_then_the_decision_on_the_review_page_on_a_pho
     login(officer_page, base, "binh")
     officer_page.goto(base + REVIEW)
     expect(officer_page.locator("#collectives-form")).to_be_visible()
-    fits(officer_page)
+    assert_fits_phone(officer_page)
     officer_page.locator(f"select[name=c{group.pk}-appraisal_level]").select_option(label="Hoàn thành tốt nhiệm vụ")
     officer_page.locator(f"select[name=c{group.pk}-level]").select_option(label="Hoàn thành tốt nhiệm vụ")
     officer_page.locator(f"input[name=c{group.pk}-score]").fill("85")  # 2025 is scored: a decided level needs one
     officer_page.locator("#collectives-form button").click()
     expect(officer_page.locator("#collectives-form")).to_be_visible()
-    fits(officer_page)
+    assert_fits_phone(officer_page)
     screenshot(officer_page, "leadership-review-phone")
     rating = CollectiveRating.objects.get()
     assert rating.appraisal_level.code == "good" and rating.level.code == "good"

@@ -8,16 +8,11 @@ from playwright.sync_api import expect
 from assessments import services
 from assessments.models import Member, MemberAssessment, Subject, UnitAssessment
 from assessments.summaries.recompute import summaries_recompute_year
-from tests.browser.conftest import login, page_overflow, requires_chromium
+from tests.browser.conftest import BROWSER_TEST, assert_fits_phone, login, on_a_phone
 from tests.factories import level
 
-pytestmark = [
-    pytest.mark.browser,
-    requires_chromium,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
-PHONE = {"width": 390, "height": 844}
 PAGES = {
     "dashboard": "/?year=2017",
     "units": "/units/?parent=BS&year=2017",
@@ -47,15 +42,14 @@ def rated(tree, officer):
     return tree
 
 
-@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+@on_a_phone
 def test_main_pages_fit_a_phone_screen(live_server, new_context, rated, screenshot):
     page = new_context().new_page()
     login(page, live_server.url, "binh")
     for name, path in PAGES.items():
         page.goto(live_server.url + path)
         # Wide tables scroll inside their own box; the page itself never scrolls sideways.
-        overflow = page_overflow(page)
-        assert overflow <= 0, f"{name} is {overflow}px wider than the phone screen"
+        assert_fits_phone(page, name)
         screenshot(page, f"phone-{name}")
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Mở menu").click()
@@ -98,7 +92,7 @@ def test_english_switch_in_the_browser(live_server, new_context, rated, screensh
     expect(page.locator("html")).to_have_attribute("lang", "vi")
 
 
-@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+@on_a_phone
 def test_report_page_with_issued_versions_fits_a_phone_and_links_their_files(
     live_server, new_context, rated, officer, settings, tmp_path, screenshot
 ):
@@ -121,6 +115,5 @@ def test_report_page_with_issued_versions_fits_a_phone_and_links_their_files(
     page.goto(live_server.url + "/reports/BS/2017/")
     expect(page.locator("#issued-versions a.issued-docx")).to_have_count(2)
     expect(page.locator("#current-documents a#issue-decision-docx")).to_be_visible()
-    overflow = page_overflow(page)
-    assert overflow <= 0, f"the report page is {overflow}px wider than the phone screen"
+    assert_fits_phone(page, "the report page")
     screenshot(page, "phone-report-issued")

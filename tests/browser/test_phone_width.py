@@ -6,15 +6,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from assessments import demo
-from tests.browser.conftest import login, page_overflow, requires_chromium
+from tests.browser.conftest import BROWSER_TEST, login, on_a_phone, page_overflow
 
-pytestmark = [
-    pytest.mark.browser,
-    requires_chromium,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
-PHONE = {"width": 390, "height": 844}
 # Files, actions and pages that are not the app's own (the admin has its own responsive styles, the API explorer
 # is a developer's tool).
 SKIP = re.compile(
@@ -52,7 +47,7 @@ def crawl(page, base: str, start: list[str]) -> dict[str, int]:
     return overflow
 
 
-@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+@on_a_phone
 @pytest.mark.parametrize("username", ["binh", "rum"])
 def test_no_page_of_the_demo_is_wider_than_a_phone(live_server, new_context, username):
     demo.demo_load(password="mat-khau-thu-nghiem-2017")
@@ -84,7 +79,7 @@ FIRST_COLUMN = """() => {
 }"""
 
 
-@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+@on_a_phone
 @pytest.mark.parametrize("path", ["/reports/BS/2017/", "/units/?year=2017", "/?year=2017"])
 def test_the_first_column_of_a_wide_table_stays_in_view_when_it_scrolls(live_server, new_context, path):
     demo.demo_load(password="mat-khau-thu-nghiem-2017")
