@@ -134,53 +134,40 @@ _LEVEL_COUNTS_SCHEMA = {"type": "object", "additionalProperties": {"type": "inte
 _LevelCounts = extend_schema_field(_LEVEL_COUNTS_SCHEMA)(_LevelCounts)
 
 
-class SummaryUnitsSerializer(serializers.Serializer):
-    total = serializers.IntegerField(source="units_total")
-    rated = serializers.IntegerField(source="units_rated")
-    not_rated = serializers.SerializerMethodField()
-    by_level = _LevelCounts(source="unit_levels")
+def _counts_serializer(subjects: str, levels: str) -> type[serializers.Serializer]:
+    """The counts every subject of a summary gives first, read from its stored columns (`<subjects>_total`,
+    `<subjects>_rated`, `levels`): the subclass adds its own after them."""
+
+    # A comment, not a docstring: drf-spectacular would put a docstring into the schema of every subclass.
+    class Counts(serializers.Serializer):
+        total = serializers.IntegerField(source=f"{subjects}_total")
+        rated = serializers.IntegerField(source=f"{subjects}_rated")
+        not_rated = serializers.SerializerMethodField()
+        by_level = _LevelCounts(source=levels)
+
+        def get_not_rated(self, row: Summary) -> int:
+            return getattr(row, f"{subjects}_total") - getattr(row, f"{subjects}_rated")
+
+    return Counts
+
+
+class SummaryUnitsSerializer(_counts_serializer("units", "unit_levels")):
     exemplary = serializers.IntegerField(source="units_exemplary")
 
-    def get_not_rated(self, row: Summary) -> int:
-        return row.units_total - row.units_rated
 
-
-class SummaryMembersSerializer(serializers.Serializer):
-    total = serializers.IntegerField(source="members_total")
-    rated = serializers.IntegerField(source="members_rated")
-    not_rated = serializers.SerializerMethodField()
-    by_level = _LevelCounts(source="member_levels")
+class SummaryMembersSerializer(_counts_serializer("members", "member_levels")):
     good_or_better = serializers.IntegerField(source="members_good_or_better")
     not_assessed = serializers.IntegerField(source="members_not_assessed")
     not_yet_rated = serializers.IntegerField(source="members_not_yet_rated")
     no_result = serializers.IntegerField(source="members_no_result")
 
-    def get_not_rated(self, row: Summary) -> int:
-        return row.members_total - row.members_rated
 
-
-class SummaryCollectivesSerializer(serializers.Serializer):
+class SummaryCollectivesSerializer(_counts_serializer("collectives", "collective_levels")):
     """Issue 16: the leadership collectives of the subtree existing on 31 December, by unit level."""
 
-    total = serializers.IntegerField(source="collectives_total")
-    rated = serializers.IntegerField(source="collectives_rated")
-    not_rated = serializers.SerializerMethodField()
-    by_level = _LevelCounts(source="collective_levels")
 
-    def get_not_rated(self, row: Summary) -> int:
-        return row.collectives_total - row.collectives_rated
-
-
-class SummaryLeadersSerializer(serializers.Serializer):
+class SummaryLeadersSerializer(_counts_serializer("leaders", "leader_levels")):
     """Issue 16: the leaders of those collectives (one per member and collective on 31 December), by member level."""
-
-    total = serializers.IntegerField(source="leaders_total")
-    rated = serializers.IntegerField(source="leaders_rated")
-    not_rated = serializers.SerializerMethodField()
-    by_level = _LevelCounts(source="leader_levels")
-
-    def get_not_rated(self, row: Summary) -> int:
-        return row.leaders_total - row.leaders_rated
 
 
 class ScoreStatsSerializer(serializers.Serializer):
