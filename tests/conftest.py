@@ -131,6 +131,13 @@ def tree(db):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """The files a test stores (uploads, imports, issued documents) go to its own folder, returned, not to media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def eager_tasks(settings):
     """Celery tasks run in-process even where CI configures a broker, and the recompute's coalescing keys live in a
     private local cache, emptied before and after."""

@@ -7,12 +7,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments.importing import FileRejected, data_import
+from assessments.importing import FileRejected
 from assessments.importing.exporting import data_export
 from assessments.models import CriteriaItem, CriteriaSet, ItemScore, MemberAssessment, UnitAssessment
 from tests.criteria_factories import criteria_set_make
 from tests.factories import level
-from tests.importfiles import csv_bytes
+from tests.importfiles import csv_bytes, csv_imported, file_imported
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +34,8 @@ def criteria_rows(*, issuer="BS", second_max="70", item_max="40"):
     ]
 
 
-def run(tmp_path, data_type, rows, *, user, dry_run=False, name="f.csv"):
-    path = tmp_path / name
-    path.write_bytes(csv_bytes(rows))
-    with open(path, "rb") as handle:
-        return data_import(data_type=data_type, handle=handle, name=name, actor=user, scope_user=user, dry_run=dry_run)
-
-
 def test_criteria_import_writes_the_whole_set_and_its_export_round_trips(tree, officer, tmp_path):
-    result = run(tmp_path, "criteria", criteria_rows(), user=officer)
+    result = csv_imported(tmp_path, "criteria", criteria_rows(), user=officer)
     assert result.ok and result.created == 4
     criteria_set = CriteriaSet.objects.get(code="TC-DV")
     assert (criteria_set.issuer, criteria_set.version, criteria_set.first_year) == (tree["BS"], 1, 2025)
@@ -53,16 +46,15 @@ def test_criteria_import_writes_the_whole_set_and_its_export_round_trips(tree, o
     assert criteria_set.history.first().history_user == officer
     exported = tmp_path / "out.xlsx"
     assert data_export("criteria", str(exported), organization=tree["BS"]) == 4
-    with open(exported, "rb") as handle:
-        again = data_import(data_type="criteria", handle=handle, name="out.xlsx", actor=officer, scope_user=officer)
+    again = file_imported(exported, "criteria", user=officer)
     assert again.ok and again.unchanged == 4 and CriteriaItem.objects.count() == 4
 
 
 def test_criteria_import_changes_a_stored_set_in_place_and_drops_items_the_file_no_longer_has(tree, officer, tmp_path):
-    run(tmp_path, "criteria", criteria_rows(), user=officer)
+    csv_imported(tmp_path, "criteria", criteria_rows(), user=officer)
     rows = criteria_rows(item_max="70")
     del rows[4]  # item 2.2 goes; 2.1 takes the group's 70 points
-    result = run(tmp_path, "criteria", rows, user=officer)
+    result = csv_imported(tmp_path, "criteria", rows, user=officer)
     assert result.ok and (result.updated, result.unchanged) == (1, 2)
     assert sorted(CriteriaItem.objects.values_list("code", flat=True)) == ["1.1", "1.2", "2.1"]
     assert CriteriaSet.objects.count() == 1
@@ -80,7 +72,7 @@ def test_criteria_import_changes_a_stored_set_in_place_and_drops_items_the_file_
 def test_each_criteria_error_names_row_and_column_and_nothing_is_written(
     tree, officer, tmp_path, change, row, column, message
 ):
-    result = run(tmp_path, "criteria", criteria_rows(**change), user=officer)
+    result = csv_imported(tmp_path, "criteria", criteria_rows(**change), user=officer)
     assert (result.errors[0].row, result.errors[0].column) == (row, column)
     assert message in result.errors[0].message
     assert not CriteriaSet.objects.exists() and not CriteriaItem.objects.exists()
@@ -93,7 +85,7 @@ def test_the_frame_shares_are_checked_from_the_frame_rows(tree, officer, tmp_pat
     for row in rows[3:]:
         row[6] = "60"
     rows[3][9] = "30"
-    result = run(tmp_path, "criteria", rows, user=officer)
+    result = csv_imported(tmp_path, "criteria", rows, user=officer)
     assert any("khung quy định 30 điểm" in e.message for e in result.errors)
     assert not CriteriaSet.objects.exists()
 
@@ -101,14 +93,14 @@ def test_the_frame_shares_are_checked_from_the_frame_rows(tree, officer, tmp_pat
 def test_rows_of_one_set_must_agree_on_the_set(tree, officer, tmp_path):
     rows = criteria_rows()
     rows[2][3] = "2026"
-    result = run(tmp_path, "criteria", rows, user=officer)
+    result = csv_imported(tmp_path, "criteria", rows, user=officer)
     assert [(e.row, e.column) for e in result.errors] == [(3, "first_year")]
     assert "Khác với dòng 2" in result.errors[0].message
 
 
 def test_a_secretary_may_not_import_criteria(tree, secretary_dong_y, tmp_path):
     with pytest.raises(FileRejected):
-        run(tmp_path, "criteria", criteria_rows(issuer="BS-DONG-Y"), user=secretary_dong_y)
+        csv_imported(tmp_path, "criteria", criteria_rows(issuer="BS-DONG-Y"), user=secretary_dong_y)
 
 
 def test_a_used_set_is_refused_by_the_import_with_the_new_version_hint(tree, members, officer, tmp_path):
@@ -118,7 +110,7 @@ def test_a_used_set_is_refused_by_the_import_with_the_new_version_hint(tree, mem
     MemberAssessment.objects.create(
         member=member, year=2025, organization=member.organization, level=level("qd366-2025", "member", "good")
     )
-    result = run(tmp_path, "criteria", criteria_rows(), user=officer)
+    result = csv_imported(tmp_path, "criteria", criteria_rows(), user=officer)
     assert result.errors[0].column == "set_code"
     assert "hãy tạo phiên bản mới" in result.errors[0].message
     assert CriteriaItem.objects.filter(criteria_set=criteria_set).count() == 4
@@ -139,13 +131,12 @@ def member_set(tree):
 
 def test_item_scores_import_and_round_trip(tree, members, member_set, officer, tmp_path):
     card = members[0].card_number
-    result = run(tmp_path, "item_scores", scores_rows(card), user=officer)
+    result = csv_imported(tmp_path, "item_scores", scores_rows(card), user=officer)
     assert result.ok and result.created == 2
     assert sorted(ItemScore.objects.values_list("item__code", "score")) == [("1.1", 12), ("2.1", 35)]
     exported = tmp_path / "scores.csv"
     assert data_export("item_scores", str(exported), organization=tree["BS"], year=2025) == 2
-    with open(exported, "rb") as handle:
-        again = data_import(data_type="item_scores", handle=handle, name="s.csv", actor=officer, scope_user=officer)
+    again = file_imported(exported, "item_scores", user=officer)
     assert again.ok and again.unchanged == 2
 
 
@@ -155,7 +146,7 @@ def test_item_scores_roll_up_into_the_rating_and_create_nothing_else(tree, membe
         member=rated, year=2025, organization=rated.organization, not_rated_reason="other"
     )
     rows = scores_rows(rated.card_number) + scores_rows(unrated.card_number)[1:]
-    result = run(tmp_path, "item_scores", rows, user=officer)
+    result = csv_imported(tmp_path, "item_scores", rows, user=officer)
     assert result.ok
     rating.refresh_from_db()
     assert (rating.self_score, rating.score) == (Decimal(52), Decimal(47))
@@ -167,7 +158,7 @@ def test_a_preview_of_item_scores_writes_nothing(tree, members, member_set, offi
     rating = MemberAssessment.objects.create(
         member=members[0], year=2025, organization=members[0].organization, not_rated_reason="other"
     )
-    result = run(tmp_path, "item_scores", scores_rows(members[0].card_number), user=officer, dry_run=True)
+    result = csv_imported(tmp_path, "item_scores", scores_rows(members[0].card_number), user=officer, dry_run=True)
     assert result.ok and result.created == 2
     rating.refresh_from_db()
     assert rating.score is None and not ItemScore.objects.exists()
@@ -192,7 +183,7 @@ def test_each_item_score_error_names_row_and_column_and_nothing_is_written(
 ):
     good = [members[1].card_number, "", "2025", "", "TC-2025", "1.1", "10", "10"]
     bad = [cell.format(card=members[0].card_number) for cell in cells]
-    result = run(tmp_path, "item_scores", [S, good, bad], user=officer)
+    result = csv_imported(tmp_path, "item_scores", [S, good, bad], user=officer)
     assert [(e.row, e.column) for e in result.errors] == [(3, column)]
     assert message in result.errors[0].message
     assert not ItemScore.objects.exists()
@@ -200,15 +191,15 @@ def test_each_item_score_error_names_row_and_column_and_nothing_is_written(
 
 def test_scores_on_an_incomplete_set_are_refused(tree, members, officer, tmp_path):
     criteria_set_make(tree["BS"], subject_group="members_outside", groups=[("I", "common", 30, [("1.1", 15)])])
-    result = run(tmp_path, "item_scores", scores_rows(members[0].card_number)[:2], user=officer)
+    result = csv_imported(tmp_path, "item_scores", scores_rows(members[0].card_number)[:2], user=officer)
     assert result.errors[0].column == "set_code" and "chưa hoàn chỉnh" in result.errors[0].message
 
 
 def test_a_secretary_scores_own_members_but_not_another_communes(tree, members, member_set, secretary_dong_y, tmp_path):
     own = next(m for m in members if m.organization.code.startswith("BS-DONG-Y"))
     other = next(m for m in members if m.organization.code.startswith("BS-NHAT-TIEN"))
-    assert run(tmp_path, "item_scores", scores_rows(own.card_number), user=secretary_dong_y).ok
-    result = run(tmp_path, "item_scores", scores_rows(other.card_number), user=secretary_dong_y)
+    assert csv_imported(tmp_path, "item_scores", scores_rows(own.card_number), user=secretary_dong_y).ok
+    result = csv_imported(tmp_path, "item_scores", scores_rows(other.card_number), user=secretary_dong_y)
     assert result.errors[0].column == "card_number" and "trong phạm vi của bạn" in result.errors[0].message
 
 
@@ -221,7 +212,7 @@ def test_organization_scores_roll_up_into_the_unit_rating(tree, officer, tmp_pat
         ["", cell.code, "2025", "", "TC-TC", "1.1", "15", "14"],
         ["", cell.code, "2025", "", "TC-TC", "1.2", "", "13,5"],
     ]
-    assert run(tmp_path, "item_scores", rows, user=officer).ok
+    assert csv_imported(tmp_path, "item_scores", rows, user=officer).ok
     rating.refresh_from_db()
     assert (rating.self_score, rating.score) == (Decimal(15), Decimal("27.5"))
 

@@ -29,13 +29,7 @@ from tests.cycle_factories import (
 )
 from tests.factories import OrganizationFactory, level, scores_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def _messages(error: ValidationError) -> str:

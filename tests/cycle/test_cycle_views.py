@@ -10,12 +10,7 @@ from assessments.models import Kind, SubmissionStatus, YearCycle
 from tests.cycle_factories import pdf_bytes, upload, year_opened
 from tests.factories import OrganizationFactory, scores_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.mark.parametrize("url", ["/cycle/", "/cycle/BS/2025/", "/portal/", "/portal/BS-NHAT-TIEN/2025/"])

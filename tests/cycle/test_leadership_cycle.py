@@ -20,15 +20,10 @@ from tests.cycle_factories import pdf_document_stored, year_opened
 from tests.factories import level
 from tests.leadership.helpers import SCHEME, collective, collective_rated, leader
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PORTAL = "/portal/BS-NHAT-TIEN/2025/"
 REVIEW = "/review/BS-NHAT-TIEN/2025/"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

@@ -16,15 +16,9 @@ from tests.cycle_factories import (
 )
 from tests.factories import level
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PORTAL = "/portal/BS-NHAT-TIEN/2025/"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -7,15 +7,10 @@ from assessments.models import SubmissionStatus, UnitAssessment
 from tests.cycle_factories import members_rated, pdf_bytes, submission_ready, upload, year_opened
 from tests.factories import level
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 REVIEW = "/review/BS-NHAT-TIEN/2025/"
 PORTAL = "/portal/BS-NHAT-TIEN/2025/"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

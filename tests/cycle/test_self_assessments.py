@@ -12,16 +12,10 @@ from tests.criteria_factories import criteria_set_make
 from tests.cycle_factories import docx_bytes, nhat_tien_people, pdf_bytes, upload, year_opened
 from tests.factories import MemberFactory, level
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PORTAL = "/portal/BS-NHAT-TIEN/2025/"
 UPLOAD = PORTAL + "self-assessment/"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

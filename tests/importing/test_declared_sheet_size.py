@@ -16,6 +16,8 @@ from assessments.importing import FileRejected, data_import, readers
 from assessments.models import ImportRecord, Member
 from tests.importfiles import csv_bytes
 
+pytestmark = pytest.mark.usefixtures("media")
+
 MEMBERS = ["card_number", "full_name", "organization_code", "status"]
 SHEET = "xl/worksheets/sheet1.xml"
 # Far more cells than these small files hold, far fewer than the millions a declared size used to cost.
@@ -40,11 +42,6 @@ def cell_budget(monkeypatch):
 
     monkeypatch.setattr(readers, "cell_clean", counted)
     return calls
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def xlsx_with(cells: dict[str, object], *, dimension: str | None = None, sheet_rows: str = "") -> bytes:

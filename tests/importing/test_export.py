@@ -5,15 +5,12 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
-from assessments.importing import data_import
 from assessments.importing.exporting import cell_escape, data_export
 from assessments.models import MemberAssessment, Organization, UnitAssessment
 from tests.factories import MemberAssessmentFactory, UnitAssessmentFactory, level
+from tests.importfiles import file_imported
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("media")
 
 
 @pytest.fixture
@@ -39,11 +36,6 @@ def rated(members, tree):
     return members
 
 
-def reimport(data_type, path):
-    with open(path, "rb") as handle:
-        return data_import(data_type=data_type, handle=handle, name=str(path))
-
-
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 @pytest.mark.parametrize("data_type", ["organizations", "members", "unit_ratings", "member_ratings"])
 def test_export_imports_back_unchanged(rated, tmp_path, data_type, suffix):
@@ -52,7 +44,7 @@ def test_export_imports_back_unchanged(rated, tmp_path, data_type, suffix):
     assert count > 0
     snapshot = list(MemberAssessment.objects.values_list("note", "level_id", "not_rated_reason").order_by("pk"))
     units = list(UnitAssessment.objects.values_list("decision_ref", "note", "exemplary").order_by("pk"))
-    result = reimport(data_type, path)
+    result = file_imported(path, data_type)
     assert result.ok, result.errors[:3]
     assert (result.created, result.updated, result.unchanged) == (0, 0, count)
     assert snapshot == list(MemberAssessment.objects.values_list("note", "level_id", "not_rated_reason").order_by("pk"))

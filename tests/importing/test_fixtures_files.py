@@ -8,12 +8,7 @@ from django.core.management import call_command
 from assessments.models import Member, MemberAssessment, Organization, UnitAssessment
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def test_sample_files_load_into_an_empty_database():

@@ -7,12 +7,9 @@ from django.core.management.base import CommandError
 from assessments.models import ImportRecord, Member, MemberAssessment
 from tests.importfiles import write_csv, write_xlsx
 
+pytestmark = pytest.mark.usefixtures("media")
+
 HEADER = ["card_number", "year", "organization_code", "level", "not_rated_reason"]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def run(*args):

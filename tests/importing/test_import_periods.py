@@ -6,22 +6,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments.importing import data_import
 from assessments.importing.exporting import data_export
 from assessments.models import MemberAssessment, UnitAssessment
 from assessments.services import year_results_finalize
 from tests.factories import UnitAssessmentFactory, level
-from tests.importfiles import write_csv, write_xlsx
+from tests.importfiles import file_imported, write_csv, write_xlsx
 
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _import(data_type, path, **kwargs):
-    with open(path, "rb") as handle:
-        return data_import(data_type=data_type, handle=handle, name=str(path), **kwargs)
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def test_quarters_are_read_from_codes_and_vietnamese_labels_beside_the_year(tree, tmp_path):
@@ -36,7 +27,7 @@ def test_quarters_are_read_from_codes_and_vietnamese_labels_beside_the_year(tree
             ["BS-DONG-Y", 2017, "good", "q4"],
         ],
     )
-    result = _import("unit_ratings", path)
+    result = file_imported(path, "unit_ratings")
     assert result.ok, result.errors
     rows = dict(UnitAssessment.objects.filter(organization=tree["BS-DONG-Y"]).values_list("period", "level__code"))
     assert rows == {"": "clean_strong", "Q1": "good", "Q2": "completed", "Q3": "weak", "Q4": "good"}
@@ -46,11 +37,11 @@ def test_a_file_without_the_column_writes_the_year_and_leaves_quarters_alone(mem
     member = members[0]
     header = ["card_number", "year", "organization_code", "level", "period"]
     first = write_csv(tmp_path, [header, [member.card_number, 2017, member.organization.code, "good", "Q2"]])
-    assert _import("member_ratings", first).ok
+    assert file_imported(first, "member_ratings").ok
     old_format = write_csv(
         tmp_path, [header[:4], [member.card_number, 2017, member.organization.code, "excellent"]], name="old.csv"
     )
-    result = _import("member_ratings", old_format)
+    result = file_imported(old_format, "member_ratings")
     assert result.ok and result.created == 1  # a new yearly row, not an update of the quarter's
     assert dict(MemberAssessment.objects.filter(member=member).values_list("period", "level__code")) == {
         "Q2": "good",
@@ -81,7 +72,7 @@ def test_the_same_unit_twice_in_one_quarter_is_a_duplicate_but_not_in_two(tree, 
         [header, ["BS-DONG-Y", 2017, "good", "Q1"], ["BS-DONG-Y", 2017, "good", "Q2"],
          ["BS-DONG-Y", 2017, "completed", "Quý I"]],
     )  # fmt: skip
-    result = _import("unit_ratings", path)
+    result = file_imported(path, "unit_ratings")
     assert [(e.row, e.column) for e in result.errors] == [(4, "organization_code")]
     assert "Trùng với dòng 2" in result.errors[0].message
 
@@ -94,7 +85,7 @@ def test_a_quarter_cannot_be_exemplary(tree, tmp_path):
             ["BS-DONG-Y", 2017, "clean_strong", "có", "Q3"],
         ],
     )
-    result = _import("unit_ratings", path)
+    result = file_imported(path, "unit_ratings")
     assert [(e.row, e.column) for e in result.errors] == [(2, "exemplary")]
     assert "không xét theo quý" in result.errors[0].message
 
@@ -106,8 +97,8 @@ def test_quarters_are_recorded_after_the_year_is_final(tree, officer, tmp_path):
     header = ["organization_code", "year", "level", "period"]
     yearly = write_csv(tmp_path, [header, ["BS-DONG-Y", 2017, "completed", ""]], name="year.csv")
     quarter = write_csv(tmp_path, [header, ["BS-DONG-Y", 2017, "completed", "Q4"]], name="q4.csv")
-    assert not _import("unit_ratings", yearly, actor=officer, scope_user=officer).ok  # the year is closed
-    result = _import("unit_ratings", quarter, actor=officer, scope_user=officer)
+    assert not file_imported(yearly, "unit_ratings", user=officer).ok  # the year is closed
+    result = file_imported(quarter, "unit_ratings", user=officer)
     assert result.ok and result.created == 1
 
 
@@ -118,12 +109,12 @@ def test_quarters_export_and_import_back_unchanged(members, tree, tmp_path, suff
     for i, member in enumerate(members[:4]):
         rows.append([member.card_number, 2017, member.organization.code, "good", ["", "Q1", "Q2", "Q4"][i]])
         rows.append([member.card_number, 2017, member.organization.code, "excellent", "Q3"])
-    assert _import("member_ratings", write_csv(tmp_path, rows)).ok
+    assert file_imported(write_csv(tmp_path, rows), "member_ratings").ok
     path = tmp_path / f"export.{suffix}"
     assert data_export("member_ratings", str(path)) == 8
     MemberAssessment.objects.filter(period="Q3").update(level=level("hd27-2014", "member", "completed"))
 
-    result = _import("member_ratings", path)
+    result = file_imported(path, "member_ratings")
     assert result.ok, result.errors[:3]
     assert (result.created, result.updated, result.unchanged) == (0, 4, 4)  # the Q3 rows put back, the rest as is
     assert set(MemberAssessment.objects.values_list("period", flat=True)) == {"", "Q1", "Q2", "Q3", "Q4"}

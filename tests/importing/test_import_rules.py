@@ -7,16 +7,9 @@ import pytest
 from assessments.importing import FileRejected, data_import
 from assessments.models import Kind, Member, MemberAssessment, Membership, Organization, UnitAssessment
 from tests.factories import MemberFactory, UnitAssessmentFactory, level
-from tests.importfiles import csv_bytes, write_csv
+from tests.importfiles import csv_imported, write_csv
 
 MR = ["card_number", "year", "organization_code", "level", "not_rated_reason"]
-
-
-def run(tmp_path, data_type, rows, *, user=None, dry_run=False, name="f.csv", **csv_kwargs):
-    path = tmp_path / name
-    path.write_bytes(csv_bytes(rows, **csv_kwargs))
-    with open(path, "rb") as handle:
-        return data_import(data_type=data_type, handle=handle, name=name, actor=user, scope_user=user, dry_run=dry_run)
 
 
 def errors(result):
@@ -29,7 +22,7 @@ def errors(result):
 def test_an_unknown_column_is_reported_as_ignored_and_a_misspelled_one_is_an_error(members, tmp_path):
     # Issue 18: an office's own column ("xep hang") is dropped with a note; nothing is dropped silently ("diem" was
     # the example before issue 15 made "Điểm" the score column).
-    result = run(
+    result = csv_imported(
         tmp_path,
         "member_ratings",
         [[*MR, "xep hang"], [members[0].card_number, 2017, "BS-DONG-Y-01", "", "exempt", "9"]],
@@ -37,7 +30,7 @@ def test_an_unknown_column_is_reported_as_ignored_and_a_misspelled_one_is_an_err
     assert result.ok and result.created == 1
     assert result.notes == ["Đã bỏ qua cột “xep hang”: mẫu không có cột này."]
     # A misspelled column of the format would lose its data: an error naming the column it looks like.
-    result = run(
+    result = csv_imported(
         tmp_path,
         "member_ratings",
         [
@@ -73,7 +66,7 @@ def test_title_rows_and_a_row_number_column_above_and_beside_the_table(members, 
 
 
 def test_missing_required_column_and_duplicate_column(members, tmp_path):
-    result = run(tmp_path, "member_ratings", [["card_number", "year", "year", "level"]])
+    result = csv_imported(tmp_path, "member_ratings", [["card_number", "year", "year", "level"]])
     assert (1, "Mã chi bộ") in errors(result)  # the missing column, by its title in the template
     assert (1, "year") in errors(result)
 
@@ -81,7 +74,7 @@ def test_missing_required_column_and_duplicate_column(members, tmp_path):
 def test_vietnamese_titles_are_accepted_ignoring_case_and_diacritics(members, tmp_path):
     m = members[0]
     header = ["SO THE DANG VIEN", "năm", "Mã chi bộ", "Xếp loại", "lý do không xếp loại"]
-    result = run(tmp_path, "member_ratings", [header, [m.card_number, 2017, m.organization.code, "good", ""]])
+    result = csv_imported(tmp_path, "member_ratings", [header, [m.card_number, 2017, m.organization.code, "good", ""]])
     assert result.ok and result.created == 1
 
 
@@ -96,14 +89,16 @@ def test_shape_errors_name_row_and_column(members, tmp_path):
         [m.card_number, 2017, "mã sai!", "good", ""],
         [members[1].card_number, 2017, m.organization.code, "", "bận"],
     ]
-    result = run(tmp_path, "member_ratings", rows)
+    result = csv_imported(tmp_path, "member_ratings", rows)
     assert errors(result) == [(2, "year"), (3, "organization_code"), (4, "not_rated_reason")]
     assert "Miễn công tác và sinh hoạt đảng" in result.errors[2].message  # the allowed values, in Vietnamese
 
 
 def test_a_value_under_no_header_is_an_error(members, tmp_path):
     m = members[0]
-    result = run(tmp_path, "member_ratings", [[*MR, ""], [m.card_number, 2017, m.organization.code, "good", "", "?"]])
+    result = csv_imported(
+        tmp_path, "member_ratings", [[*MR, ""], [m.card_number, 2017, m.organization.code, "good", "", "?"]]
+    )
     assert errors(result) == [(2, "F")]
 
 
@@ -115,10 +110,10 @@ def test_dates_in_both_formats_and_bad_dates(tree, tmp_path):
         ["2", "B Văn Hai", "BS-DONG-Y-01", "official", "31/02/1970", "", ""],
         ["3", "C Văn Ba", "BS-DONG-Y-01", "official", "", "2001-05-04", "2000-05-04"],
     ]
-    result = run(tmp_path, "members", rows)
+    result = csv_imported(tmp_path, "members", rows)
     assert errors(result) == [(3, "birth_date"), (4, "official_on")]
     rows = rows[:2]
-    assert run(tmp_path, "members", rows).ok
+    assert csv_imported(tmp_path, "members", rows).ok
     assert Member.objects.get(card_number="1").admitted_on == datetime.date(2000, 5, 4)
 
 
@@ -133,7 +128,7 @@ def test_unknown_card_and_misaligned_name(members, tmp_path):
         [m.card_number, 2017, m.organization.code, "good", "", "Người  Khác"],
         [members[1].card_number, 2017, members[1].organization.code, "good", "", members[1].full_name.upper()],
     ]
-    result = run(tmp_path, "member_ratings", rows)
+    result = csv_imported(tmp_path, "member_ratings", rows)
     assert errors(result) == [(2, "card_number"), (3, "full_name")]
 
 
@@ -145,11 +140,11 @@ def test_level_of_another_year_or_subject_is_refused(members, tmp_path):
         [members[1].card_number, 2018, m.organization.code, "weak", ""],  # a 2014-scheme level in 2018
         [members[2].card_number, 2017, m.organization.code, "superb", ""],  # no such level
     ]
-    result = run(tmp_path, "member_ratings", rows)
+    result = csv_imported(tmp_path, "member_ratings", rows)
     assert errors(result) == [(2, "level"), (3, "level"), (4, "level")]
     assert "Hướng dẫn 27-HD/BTCTW" in result.errors[1].message and "hd27" not in result.errors[1].message
     unit_rows = [["organization_code", "year", "level"], ["BS-DONG-Y", 2017, "excellent"]]
-    result = run(tmp_path, "unit_ratings", unit_rows)
+    result = csv_imported(tmp_path, "unit_ratings", unit_rows)
     assert errors(result) == [(2, "level")] and "Quy định 132-QĐ/TW" in result.errors[0].message
 
 
@@ -160,7 +155,7 @@ def test_reason_required_when_not_rated_and_refused_when_rated(members, tmp_path
         [members[1].card_number, 2017, "BS-DONG-Y-01", "good", "exempt"],
         [members[2].card_number, 2017, "BS-DONG-Y-01", "", "founded_recently"],
     ]
-    result = run(tmp_path, "member_ratings", rows)
+    result = csv_imported(tmp_path, "member_ratings", rows)
     assert errors(result) == [(2, "not_rated_reason"), (3, "not_rated_reason"), (4, "not_rated_reason")]
 
 
@@ -171,12 +166,12 @@ def test_duplicate_key_names_the_earlier_row(members, tmp_path):
         [m.card_number, 2017, m.organization.code, "good", ""],
         [m.card_number, 2017, m.organization.code, "completed", ""],
     ]
-    result = run(tmp_path, "member_ratings", rows)
+    result = csv_imported(tmp_path, "member_ratings", rows)
     assert errors(result) == [(3, "card_number")] and "2" in result.errors[0].message
 
 
 def test_rating_in_a_unit_that_did_not_exist_that_year(tree, tmp_path):
-    result = run(tmp_path, "unit_ratings", [["organization_code", "year", "level"], ["BS-CU", 2017, "good"]])
+    result = csv_imported(tmp_path, "unit_ratings", [["organization_code", "year", "level"], ["BS-CU", 2017, "good"]])
     assert errors(result) == [(2, "organization_code")]
 
 
@@ -186,16 +181,16 @@ def test_exemplary_only_for_the_top_level(tree, tmp_path):
         ["BS-DONG-Y", 2017, "good", "có"],
         ["BS-NHAT-TIEN", 2017, "clean_strong", "maybe"],
     ]
-    result = run(tmp_path, "unit_ratings", rows)
+    result = csv_imported(tmp_path, "unit_ratings", rows)
     assert errors(result) == [(2, "exemplary"), (3, "exemplary")]
     rows = [["organization_code", "year", "level", "exemplary"], ["BS-DONG-Y", 2017, "clean_strong", "có"]]
-    assert run(tmp_path, "unit_ratings", rows).ok
+    assert csv_imported(tmp_path, "unit_ratings", rows).ok
     assert UnitAssessment.objects.get().exemplary is True
 
 
 def test_member_must_belong_to_a_cell(tree, tmp_path):
     rows = [["card_number", "full_name", "organization_code", "status"], ["9", "Lý Văn Chín", "BS-DONG-Y", "official"]]
-    result = run(tmp_path, "members", rows)
+    result = csv_imported(tmp_path, "members", rows)
     assert errors(result) == [(2, "organization_code")]
 
 
@@ -203,7 +198,7 @@ def test_nothing_is_written_when_one_row_in_a_thousand_is_bad(tree, tmp_path):
     header = ["card_number", "full_name", "organization_code", "status"]
     rows = [header] + [[f"{i:06d}", f"Nông Văn {i}", "BS-DONG-Y-01", "official"] for i in range(1000)]
     rows[700][3] = "retired"
-    result = run(tmp_path, "members", rows)
+    result = csv_imported(tmp_path, "members", rows)
     assert errors(result) == [(701, "status")]
     assert result.rows == 1000 and not result.written
     assert Member.objects.count() == 0 and Membership.objects.count() == 0
@@ -214,7 +209,7 @@ def test_windows_1258_and_semicolons(tree, tmp_path):
         ["card_number", "full_name", "organization_code", "status", "ethnicity"],
         ["77", "Hoàng Thị Thu Hường", "BS-DONG-Y-01", "Chính thức", "Nùng"],
     ]
-    result = run(tmp_path, "members", rows, encoding="cp1258", delimiter=";")
+    result = csv_imported(tmp_path, "members", rows, encoding="cp1258", delimiter=";")
     assert result.ok, result.errors
     member = Member.objects.get(card_number="77")
     assert member.full_name == "Hoàng Thị Thu Hường" and member.status == "official"
@@ -225,7 +220,7 @@ def test_utf8_with_bom(tree, tmp_path):
         ["card_number", "full_name", "organization_code", "status"],
         ["78", "Đàm Văn Đức", "BS-DONG-Y-01", "official"],
     ]
-    assert run(tmp_path, "members", rows, bom=True).ok
+    assert csv_imported(tmp_path, "members", rows, bom=True).ok
     assert Member.objects.get(card_number="78").full_name == "Đàm Văn Đức"
 
 
@@ -234,9 +229,9 @@ def test_changed_cell_is_recorded_as_a_transfer(tree, tmp_path):
         ["card_number", "full_name", "organization_code", "status", "admitted_on"],
         ["5", "Vi Văn Năm", "BS-DONG-Y-01", "official", "2001-01-01"],
     ]
-    run(tmp_path, "members", rows)
+    csv_imported(tmp_path, "members", rows)
     rows[1][2] = "BS-DONG-Y-02"
-    result = run(tmp_path, "members", rows)
+    result = csv_imported(tmp_path, "members", rows)
     assert (result.updated, result.ok) == (1, True)
     member = Member.objects.get(card_number="5")
     spans = list(member.memberships.order_by("start").values_list("organization__code", "end"))
@@ -247,7 +242,7 @@ def test_changed_cell_is_recorded_as_a_transfer(tree, tmp_path):
 
 def test_dry_run_counts_without_writing(members, tmp_path):
     rows = [MR, [members[0].card_number, 2017, "BS-DONG-Y-01", "good", ""]]
-    result = run(tmp_path, "member_ratings", rows, dry_run=True)
+    result = csv_imported(tmp_path, "member_ratings", rows, dry_run=True)
     assert (result.created, result.written) == (1, False)
     assert MemberAssessment.objects.count() == 0
 
@@ -257,7 +252,7 @@ def test_update_records_history_with_the_actor(members, officer, tmp_path):
     MemberAssessment.objects.create(
         member=m, year=2017, organization=m.organization, level=level("hd27-2014", "member", "good")
     )
-    result = run(
+    result = csv_imported(
         tmp_path, "member_ratings", [MR, [m.card_number, 2017, m.organization.code, "excellent", ""]], user=officer
     )
     assert result.updated == 1
@@ -276,7 +271,7 @@ def test_one_signal_per_import_with_every_organization_and_year(members, tmp_pat
     assessments_changed.connect(receiver)
     try:
         rows = [MR] + [[m.card_number, 2017, m.organization.code, "good", ""] for m in members]
-        run(tmp_path, "member_ratings", rows)
+        csv_imported(tmp_path, "member_ratings", rows)
     finally:
         assessments_changed.disconnect(receiver)
     assert len(calls) == 1
@@ -295,20 +290,20 @@ def test_secretary_cannot_import_into_another_commune(members, secretary_dong_y,
         [mine.card_number, 2017, mine.organization.code, "good", ""],
         [theirs.card_number, 2017, theirs.organization.code, "good", ""],
     ]
-    result = run(tmp_path, "member_ratings", rows, user=secretary_dong_y)
+    result = csv_imported(tmp_path, "member_ratings", rows, user=secretary_dong_y)
     assert errors(result) == [(3, "card_number")]
     assert MemberAssessment.objects.count() == 0
     rows = [
         ["card_number", "full_name", "organization_code", "status"],
         ["55", "Lộc Văn A", "BS-NHAT-TIEN-01", "official"],
     ]
-    result = run(tmp_path, "members", rows, user=secretary_dong_y)
+    result = csv_imported(tmp_path, "members", rows, user=secretary_dong_y)
     assert errors(result) == [(2, "organization_code")]
 
 
 def test_secretary_decides_cells_but_only_proposes_own_level(tree, secretary_dong_y, tmp_path):
     header = ["organization_code", "year", "level", "self_level"]
-    ok = run(
+    ok = csv_imported(
         tmp_path,
         "unit_ratings",
         [header, ["BS-DONG-Y-01", 2017, "good", ""], ["BS-DONG-Y", 2017, "", "good"]],
@@ -317,18 +312,22 @@ def test_secretary_decides_cells_but_only_proposes_own_level(tree, secretary_don
     assert ok.ok and ok.created == 2
     own = UnitAssessment.objects.get(organization__code="BS-DONG-Y")
     assert own.self_level.code == "good" and own.level is None
-    bad = run(tmp_path, "unit_ratings", [header, ["BS-DONG-Y", 2017, "clean_strong", "good"]], user=secretary_dong_y)
+    bad = csv_imported(
+        tmp_path, "unit_ratings", [header, ["BS-DONG-Y", 2017, "clean_strong", "good"]], user=secretary_dong_y
+    )
     assert errors(bad) == [(2, "level")]
-    other = run(tmp_path, "unit_ratings", [header, ["BS-NHAT-TIEN-01", 2017, "good", ""]], user=secretary_dong_y)
+    other = csv_imported(
+        tmp_path, "unit_ratings", [header, ["BS-NHAT-TIEN-01", 2017, "good", ""]], user=secretary_dong_y
+    )
     assert errors(other) == [(2, "organization_code")]
 
 
 def test_secretary_may_not_import_organizations_and_leader_nothing(tree, secretary_dong_y, leader, tmp_path):
     rows = [["code", "name", "kind", "parent_code"], ["BS-DONG-Y-09", "Chi bộ thôn 9", "cell", "BS-DONG-Y"]]
     with pytest.raises(FileRejected):
-        run(tmp_path, "organizations", rows, user=secretary_dong_y)
+        csv_imported(tmp_path, "organizations", rows, user=secretary_dong_y)
     with pytest.raises(FileRejected):
-        run(tmp_path, "member_ratings", [MR], user=leader)
+        csv_imported(tmp_path, "member_ratings", [MR], user=leader)
 
 
 # --- organizations ---
@@ -340,7 +339,7 @@ def test_organizations_in_any_order_build_the_tree(tree, officer, tmp_path):
         ["BS-MOI-01", "Chi bộ thôn 1 xã Mới", "cell", "BS-MOI", "commune", "2019-01-01"],
         ["BS-MOI", "Đảng bộ xã Mới", "grassroots_committee", "BS", "commune", "01/01/2019"],
     ]
-    result = run(tmp_path, "organizations", rows, user=officer)
+    result = csv_imported(tmp_path, "organizations", rows, user=officer)
     assert result.ok and result.created == 2, result.errors
     cell = Organization.objects.get(code="BS-MOI-01")
     assert cell.path == "LS/BS/BS-MOI/BS-MOI-01/" and cell.depth == 3 and cell.parent.code == "BS-MOI"
@@ -349,11 +348,11 @@ def test_organizations_in_any_order_build_the_tree(tree, officer, tmp_path):
 
 def test_moving_an_organization_moves_its_subtree(tree, members, tmp_path):
     rows = [["code", "name", "kind", "parent_code"], ["BS-DONG-Y-02", "Chi bộ thôn 2 Đồng Ý", "cell", "BS-NHAT-TIEN"]]
-    assert run(tmp_path, "organizations", rows).ok
+    assert csv_imported(tmp_path, "organizations", rows).ok
     moved = Organization.objects.get(code="BS-DONG-Y-02")
     assert moved.path == "LS/BS/BS-NHAT-TIEN/BS-DONG-Y-02/"
     rows = [["code", "name", "kind", "parent_code"], ["BS-DONG-Y", "Đảng bộ xã Đồng Ý", "grassroots_committee", "LS"]]
-    assert run(tmp_path, "organizations", rows).ok
+    assert csv_imported(tmp_path, "organizations", rows).ok
     assert Organization.objects.get(code="BS-DONG-Y-01").path == "LS/BS-DONG-Y/BS-DONG-Y-01/"
 
 
@@ -364,7 +363,7 @@ def test_organization_cycles_and_missing_parents(tree, officer, tmp_path):
         ["BS-X", "X", "cell", "NOWHERE"],
         ["LS-2", "Tỉnh khác", "province", ""],
     ]
-    result = run(tmp_path, "organizations", rows, user=officer)
+    result = csv_imported(tmp_path, "organizations", rows, user=officer)
     assert errors(result) == [(2, "parent_code"), (3, "parent_code"), (4, "parent_code")]
     assert Organization.objects.get(code="BS-DONG-Y").parent.code == "BS"
 
@@ -377,7 +376,9 @@ def test_unit_ratings_update_keeps_absent_columns(tree, tmp_path):
         decision_ref="12-QĐ/HU",
         note="giữ nguyên",
     )
-    result = run(tmp_path, "unit_ratings", [["organization_code", "year", "level"], ["BS-DONG-Y", 2017, "weak"]])
+    result = csv_imported(
+        tmp_path, "unit_ratings", [["organization_code", "year", "level"], ["BS-DONG-Y", 2017, "weak"]]
+    )
     assert result.updated == 1
     rating = UnitAssessment.objects.get()
     assert (rating.level.code, rating.decision_ref, rating.note) == ("weak", "12-QĐ/HU", "giữ nguyên")
@@ -390,7 +391,7 @@ def test_members_of_a_dissolved_cell_cannot_be_added(tree, tmp_path):
         ["card_number", "full_name", "organization_code", "status"],
         ["5", "Vi Văn Năm", "BS-DONG-Y-01", "official"],
     ]
-    assert errors(run(tmp_path, "members", rows)) == [(2, "organization_code")]
+    assert errors(csv_imported(tmp_path, "members", rows)) == [(2, "organization_code")]
 
 
 def test_transfer_out_of_scope_member_refused(tree, secretary_dong_y, tmp_path):
@@ -399,7 +400,7 @@ def test_transfer_out_of_scope_member_refused(tree, secretary_dong_y, tmp_path):
         ["card_number", "full_name", "organization_code", "status"],
         [theirs.card_number, theirs.full_name, "BS-DONG-Y-01", "official"],
     ]
-    assert errors(run(tmp_path, "members", rows, user=secretary_dong_y)) == [(2, "card_number")]
+    assert errors(csv_imported(tmp_path, "members", rows, user=secretary_dong_y)) == [(2, "card_number")]
     assert Member.objects.get(pk=theirs.pk).organization.kind == Kind.CELL
     assert Member.objects.get(pk=theirs.pk).organization.code == "BS-NHAT-TIEN-01"
 
@@ -427,12 +428,12 @@ def test_submitted_ratings_are_locked_for_the_secretary_and_finalized_ones_for_e
     mine = [m for m in members if m.organization.code.startswith("BS-DONG-Y")]
     rows = [MR] + [[m.card_number, 2017, m.organization.code, "good", ""] for m in mine]
     submission = _submission(tree, "SUBMITTED")
-    result = run(tmp_path, "member_ratings", rows, user=secretary_dong_y)
+    result = csv_imported(tmp_path, "member_ratings", rows, user=secretary_dong_y)
     assert errors(result) == [(n, "organization_code") for n in range(2, 8)]
-    assert run(tmp_path, "member_ratings", rows, dry_run=True).ok  # the district may still change them
+    assert csv_imported(tmp_path, "member_ratings", rows, dry_run=True).ok  # the district may still change them
     submission.status = "finalized"
     submission.save()
-    result = run(tmp_path, "member_ratings", rows)
+    result = csv_imported(tmp_path, "member_ratings", rows)
     assert len(result.errors) == 6 and "chốt" in result.errors[0].message
     assert MemberAssessment.objects.count() == 0
 

@@ -5,18 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from assessments.importing import data_import
 from assessments.importing.exporting import data_export
 from assessments.models import MemberAssessment, UnitAssessment
 from tests.factories import MemberFactory, level
-from tests.importing.test_import_rules import errors, run
+from tests.importfiles import csv_imported, file_imported
+from tests.importing.test_import_rules import errors
+
+pytestmark = pytest.mark.usefixtures("media")
 
 HEADER = ["card_number", "year", "organization_code", "level", "score", "tasks_assigned", "tasks_on_time"]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -38,7 +35,7 @@ def test_scores_import_with_vietnamese_titles_and_a_decimal_comma(tree, cell_mem
         [cell_members[0].card_number, 2025, "BS-DONG-Y-01", "excellent", "92,5", "95", ""],
         [cell_members[1].card_number, 2025, "BS-DONG-Y-01", "completed", "75", "80", "Bị khiển trách."],
     ]
-    result = run(tmp_path, "member_ratings", rows, user=officer)
+    result = csv_imported(tmp_path, "member_ratings", rows, user=officer)
     assert result.ok, result.errors
     stored = dict(MemberAssessment.objects.values_list("member__card_number", "score"))
     assert stored == {cell_members[0].card_number: Decimal("92.5"), cell_members[1].card_number: Decimal("75")}
@@ -53,7 +50,7 @@ def test_a_scored_year_refuses_a_level_without_score_at_its_row_and_keeps_nothin
         [cell_members[1].card_number, 2025, "BS-DONG-Y-01", "good", "", "", ""],
         [cell_members[2].card_number, 2025, "BS-DONG-Y-01", "good", "abc", "4", "5"],
     ]
-    result = run(tmp_path, "member_ratings", rows, user=officer)
+    result = csv_imported(tmp_path, "member_ratings", rows, user=officer)
     assert errors(result) == [(3, "score"), (4, "score")]
     assert [e.message for e in result.errors] == [
         "Năm 2025 xếp loại theo điểm (Quy định 366-QĐ/TW): mức xếp loại cần có điểm.",
@@ -67,7 +64,7 @@ def test_task_figures_that_do_not_add_up_are_refused_at_their_column(tree, offic
         ["organization_code", "year", "level", "score", "tasks_assigned", "tasks_on_time", "tasks_late"],
         ["BS-DONG-Y", 2025, "good", "80", "5", "4", "2"],
     ]
-    result = run(tmp_path, "unit_ratings", rows, user=officer)
+    result = csv_imported(tmp_path, "unit_ratings", rows, user=officer)
     assert errors(result) == [(2, "tasks_on_time")]
     assert not UnitAssessment.objects.exists()
 
@@ -77,7 +74,7 @@ def test_years_before_2025_import_as_before_without_score_columns(tree, cell_mem
         ["card_number", "year", "organization_code", "level"],
         [cell_members[0].card_number, 2017, "BS-DONG-Y-01", "good"],
     ]
-    assert run(tmp_path, "member_ratings", rows, user=officer).ok
+    assert csv_imported(tmp_path, "member_ratings", rows, user=officer).ok
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
@@ -106,8 +103,7 @@ def test_scored_ratings_export_and_import_back_unchanged(tree, cell_members, tmp
     for data_type in ("member_ratings", "unit_ratings"):
         path = tmp_path / f"{data_type}.{suffix}"
         assert data_export(data_type, str(path)) == 1
-        with open(path, "rb") as handle:
-            result = data_import(data_type=data_type, handle=handle, name=str(path))
+        result = file_imported(path, data_type)
         assert result.ok, result.errors[:3]
         assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
     assert before == (

@@ -10,12 +10,9 @@ from openpyxl import load_workbook
 from assessments.models import ImportRecord, Member, MemberAssessment, Organization
 from tests.importfiles import csv_bytes
 
+pytestmark = pytest.mark.usefixtures("media")
+
 MR = ["card_number", "year", "organization_code", "level", "not_rated_reason", "full_name"]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def login(client, user):

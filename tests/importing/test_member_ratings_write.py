@@ -9,12 +9,9 @@ from django.core.management import call_command
 from assessments.models import ImportRecord, MemberAssessment
 from tests.importfiles import write_csv
 
+pytestmark = pytest.mark.usefixtures("media")
+
 HEADER = ["card_number", "year", "organization_code", "level", "not_rated_reason", "note", "sick_leave_months"]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _import(path, user="dongy"):
@@ -62,7 +59,7 @@ def test_a_scored_file_checks_every_score_against_its_item_scores_in_a_fixed_num
     from assessments.models import ItemScore
     from tests.criteria_factories import criteria_set_make
     from tests.factories import MemberFactory
-    from tests.importing.test_import_rules import run
+    from tests.importfiles import csv_imported
 
     criteria_set = criteria_set_make(tree["BS"], code="TC-DV", subject_group="members_outside")
     members = [MemberFactory(organization=tree["BS-DONG-Y-01"]) for _ in range(30)]
@@ -72,11 +69,11 @@ def test_a_scored_file_checks_every_score_against_its_item_scores_in_a_fixed_num
     rows = [[m.card_number, 2025, "BS-DONG-Y-01", "good", "80"] for m in members]
     # 30 rows, one with item scores that do not add up to its score: one grouped read of the sums, not 30.
     with django_assert_max_num_queries(25):
-        result = run(tmp_path, "member_ratings", [header, *rows], user=officer, dry_run=True)
+        result = csv_imported(tmp_path, "member_ratings", [header, *rows], user=officer, dry_run=True)
     assert [(e.row, e.column, e.message) for e in result.errors] == [
         (2, "score", "Điểm 80 khác tổng điểm các tiêu chí (47): điểm của bản xếp loại là tổng điểm các tiêu chí.")
     ]
     rows[0][3:] = ["not_completed", "47"]
-    result = run(tmp_path, "member_ratings", [header, *rows], user=officer)
+    result = csv_imported(tmp_path, "member_ratings", [header, *rows], user=officer)
     assert result.ok, result.errors
     assert MemberAssessment.objects.get(member=members[0]).score == 47

@@ -14,16 +14,13 @@ from assessments.importing.tasks import import_record_task
 from assessments.models import ImportRecord, MemberAssessment
 from tests.importfiles import csv_bytes
 
+pytestmark = pytest.mark.usefixtures("media")
+
 MR = ["card_number", "year", "organization_code", "level", "not_rated_reason", "full_name"]
 
 
 class WorkerKilled(BaseException):
     """A process killed mid-write: no exception handler of the import runs (as with SIGKILL or the OOM killer)."""
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

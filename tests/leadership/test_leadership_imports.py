@@ -8,27 +8,14 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from assessments.importing import data_import
 from assessments.importing.exporting import data_export
 from assessments.importing.workbooks import template_workbook
 from assessments.models import Collective, CollectiveRating, LeaderRating, Position
 from tests.factories import MemberFactory
-from tests.importfiles import csv_bytes
+from tests.importfiles import csv_imported, file_imported
 from tests.leadership.helpers import collective, collective_rated, leader, leader_rated
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def run(tmp_path, data_type, rows, *, user=None, dry_run=False, name="f.csv"):
-    path = tmp_path / name
-    path.write_bytes(csv_bytes(rows))
-    with open(path, "rb") as handle:
-        return data_import(data_type=data_type, handle=handle, name=name, actor=user, scope_user=user, dry_run=dry_run)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def errors(result):
@@ -46,12 +33,12 @@ def test_collectives_are_imported_with_vietnamese_kinds_and_a_bad_row_writes_not
         ["DY-HDND", "BS-DONG-Y", "hội đồng", "Thường trực HĐND xã Đồng Ý", "2021-07-01", ""],
         ["DY-MT", "BS-DONG-Y", "fatherland_front", "Ban Thường trực MTTQ xã Đồng Ý", "2021-07-01", "2021-06-30"],
     ]
-    result = run(tmp_path, "collectives", rows, user=officer)
+    result = csv_imported(tmp_path, "collectives", rows, user=officer)
     assert [(row, column) for row, column, _m in errors(result)] == [(4, "kind"), (5, "valid_to")]
     assert errors(result)[0][2].startswith("“hội đồng” không phải giá trị hợp lệ; ghi một trong: Ban Thường vụ;")
     assert errors(result)[1][2] == "Ngày kết thúc phải từ ngày bắt đầu trở đi."
     assert Collective.objects.count() == 0
-    result = run(tmp_path, "collectives", rows[:3], user=officer)
+    result = csv_imported(tmp_path, "collectives", rows[:3], user=officer)
     assert result.ok and result.created == 2
     assert Collective.objects.get(code="DY-BTV").kind == "standing_board"
 
@@ -63,10 +50,10 @@ def test_a_secretary_may_not_import_collectives_and_an_officer_only_inside_his_s
     secretary = UserFactory(username="s", role="secretary", organization=tree["BS-DONG-Y"])
     rows = [COLLECTIVES, ["DY-BTV", "BS-DONG-Y", "standing_board", "Ban Thường vụ", "", ""]]
     with pytest.raises(FileRejected):
-        run(tmp_path, "collectives", rows, user=secretary)
+        csv_imported(tmp_path, "collectives", rows, user=secretary)
     elsewhere = OrganizationFactory(code="CB", kind="district", sector="", parent=tree["LS"])
     stranger = UserFactory(username="o2", role="officer", organization=elsewhere)
-    result = run(tmp_path, "collectives", rows, user=stranger)
+    result = csv_imported(tmp_path, "collectives", rows, user=stranger)
     assert errors(result) == [(2, "organization_code", "Không có tổ chức mã BS-DONG-Y trong phạm vi của bạn.")]
 
 
@@ -81,14 +68,14 @@ def test_positions_name_the_unknown_member_collective_and_committee(tree, tmp_pa
         [member.card_number, "DY-BTV", "Bí thư", "có", "2020-10-01", "", "BS"],
         ["999999", "DY-XX", "chair", "", "2020-10-01", "", "NOPE"],
     ]
-    result = run(tmp_path, "positions", rows, user=officer)
+    result = csv_imported(tmp_path, "positions", rows, user=officer)
     assert errors(result) == [
         (3, "card_number", "Không có đảng viên số thẻ 999999 trong phạm vi của bạn."),
         (3, "collective_code", "Không có tập thể mã DY-XX trong phạm vi của bạn."),
         (3, "managed_by_code", "Không có tổ chức mã NOPE trong phạm vi của bạn."),
     ]
     assert Position.objects.count() == 0
-    result = run(tmp_path, "positions", rows[:2], user=officer)
+    result = csv_imported(tmp_path, "positions", rows[:2], user=officer)
     assert result.ok and result.created == 1
     post = Position.objects.get()
     assert (post.collective, post.title, post.heads, post.managed_by.code) == (group, "secretary", True, "BS")
@@ -104,7 +91,7 @@ def test_collective_ratings_take_labels_quarters_and_scores_with_a_comma(tree, t
         ["DY-BTV", 2025, "", "Hoàn thành tốt nhiệm vụ", "excellent", "91,5", "85", ""],
         ["DY-BTV", 2026, "Quý I", "", "good", "80", "", ""],
     ]
-    result = run(tmp_path, "collective_ratings", rows, user=officer)
+    result = csv_imported(tmp_path, "collective_ratings", rows, user=officer)
     assert result.ok and result.created == 2
     year, quarter = CollectiveRating.objects.order_by("year")
     assert (year.level.code, year.self_level.code, year.self_score, year.score) == (
@@ -125,7 +112,7 @@ def test_a_rating_row_with_a_level_of_another_scheme_or_bad_figures_is_refused_w
         ["DY-BTV", 2025, "", "good", "", "", "", ""],
         ["DY-BTV", 2026, "Q1", "good", "", "101", "", ""],
     ]
-    result = run(tmp_path, "collective_ratings", rows, user=officer)
+    result = csv_imported(tmp_path, "collective_ratings", rows, user=officer)
     found = {(row, column): message for row, column, message in errors(result)}
     assert set(found) == {(2, "level"), (3, "period"), (3, "tasks_assigned"), (4, "collective_code"), (5, "self_score")}
     assert found[(2, "level")].startswith("Mức “Trong sạch, vững mạnh” thuộc")
@@ -141,14 +128,14 @@ def test_a_secretary_imports_his_leaders_self_assessments_but_not_their_levels_n
     theirs = collective(tree["BS-NHAT-TIEN"], code="NT-BTV")
     head, other = leader(mine), leader(theirs)
     header = ["card_number", "collective_code", "year", "level", "self_level", "self_score"]
-    result = run(
+    result = csv_imported(
         tmp_path,
         "leader_ratings",
         [header, [head.card_number, "DY-BTV", 2025, "", "Hoàn thành tốt nhiệm vụ", "88"]],
         user=secretary_dong_y,
     )
     assert result.ok and LeaderRating.objects.get().self_score == Decimal("88.00")
-    result = run(
+    result = csv_imported(
         tmp_path,
         "leader_ratings",
         [
@@ -167,7 +154,7 @@ def test_a_leader_rating_needs_a_post_in_the_collective_that_year(tree, tmp_path
     group = collective(tree["BS-DONG-Y"], code="DY-BTV")
     later = leader(group, start=datetime.date(2026, 2, 1))
     header = ["card_number", "collective_code", "year", "level"]
-    result = run(tmp_path, "leader_ratings", [header, [later.card_number, "DY-BTV", 2025, ""]], user=officer)
+    result = csv_imported(tmp_path, "leader_ratings", [header, [later.card_number, "DY-BTV", 2025, ""]], user=officer)
     assert errors(result) == [
         (
             2,
@@ -190,8 +177,7 @@ def test_exports_import_back_unchanged(tree, tmp_path, data_type, suffix):
     path = tmp_path / f"{data_type}.{suffix}"
     written = data_export(data_type, str(path))
     assert written == {"collectives": 1, "positions": 1, "collective_ratings": 2, "leader_ratings": 1}[data_type]
-    with open(path, "rb") as handle:
-        result = data_import(data_type=data_type, handle=handle, name=path.name)
+    result = file_imported(path, data_type)
     assert result.ok, result.errors
     assert (result.created, result.updated, result.unchanged) == (0, 0, written)
 
@@ -217,7 +203,7 @@ def test_a_leaders_level_above_its_score_band_is_refused_alike_by_the_import_and
     group = collective(tree["BS-DONG-Y"], code="DY-BTV")
     head = leader(group)
     header = ["card_number", "collective_code", "year", "level", "score"]
-    result = run(
+    result = csv_imported(
         tmp_path, "leader_ratings", [header, [head.card_number, "DY-BTV", 2025, "excellent", "85"]], user=officer
     )
     [(row, column, message)] = errors(result)

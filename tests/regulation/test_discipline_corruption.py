@@ -10,8 +10,9 @@ import pytest
 from assessments.importing.exporting import data_export
 from assessments.models import Discipline, Kind, PeriodRule, Sector
 from tests.factories import OrganizationFactory
+from tests.importfiles import csv_imported, file_imported
 from tests.regulation.helpers import checks, disciplined, member_rated
-from tests.regulation.test_discipline_records import D, run
+from tests.regulation.test_discipline_records import D
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ CORRUPTION = [*D, "corruption"]
                                                 ("no", False), ("0", False)])  # fmt: skip
 def test_the_import_reads_the_corruption_column_in_yes_no_forms(members, tmp_path, officer, word, expected):
     row = [members[0].card_number, "", "warning", "2023-06-05", "12-QĐ/UBKT", "UBKT Huyện ủy", "", word]
-    result = run(tmp_path, "disciplines", [CORRUPTION, row], user=officer)
+    result = csv_imported(tmp_path, "disciplines", [CORRUPTION, row], user=officer)
     assert result.ok, result.errors
     assert Discipline.objects.get().corruption is expected
 
@@ -103,7 +104,7 @@ def test_the_import_reads_the_corruption_column_in_yes_no_forms(members, tmp_pat
 def test_a_bad_corruption_value_names_row_and_column_and_nothing_is_written(members, tmp_path, officer):
     good = [members[1].card_number, "", "reprimand", "2023-01-02", "2-QĐ", "UBKT", "", "có"]
     bad = [members[0].card_number, "", "warning", "2023-06-05", "3-QĐ", "UBKT", "", "hơi hơi"]
-    result = run(tmp_path, "disciplines", [CORRUPTION, good, bad], user=officer)
+    result = csv_imported(tmp_path, "disciplines", [CORRUPTION, good, bad], user=officer)
     assert [(e.row, e.column) for e in result.errors] == [(3, "corruption")]
     assert "“hơi hơi” không hợp lệ" in result.errors[0].message
     assert Discipline.objects.count() == 0
@@ -115,20 +116,17 @@ def test_the_export_carries_the_corruption_column_and_round_trips(members, tree,
         [members[0].card_number, "", "warning", "2023-06-05", "12-QĐ/UBKT", "UBKT Huyện ủy", "", "có"],
         ["", "BS-DONG-Y-01", "reprimand", "2023-03-01", "3-QĐ/HU", "Ban Thường vụ Huyện ủy", "", "không"],
     ]
-    assert run(tmp_path, "disciplines", rows, user=officer).ok
+    assert csv_imported(tmp_path, "disciplines", rows, user=officer).ok
     exported = tmp_path / "out.csv"
     assert data_export("disciplines", str(exported), organization=tree["BS"]) == 2
     text = exported.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].endswith(",corruption") and ",true" in text and ",false" in text
     Discipline.objects.update(corruption=False)
-    with open(exported, "rb") as handle:
-        from assessments.importing import data_import
-
-        again = data_import(data_type="disciplines", handle=handle, name="out.csv", actor=officer, scope_user=officer)
+    again = file_imported(exported, "disciplines", user=officer)
     assert again.ok and again.updated == 1
     assert Discipline.objects.get(member=members[0]).corruption is True
     # A file without the column leaves the recorded answer as it is.
-    assert run(tmp_path, "disciplines", [D, rows[1][:7]], user=officer, name="kl2.csv").ok
+    assert csv_imported(tmp_path, "disciplines", [D, rows[1][:7]], user=officer, name="kl2.csv").ok
     assert Discipline.objects.get(member=members[0]).corruption is True
 
 

@@ -7,22 +7,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments.importing import data_import
 from assessments.importing.exporting import data_export
 from assessments.models import Discipline, MemberAssessment
 from tests.factories import level
-from tests.importfiles import csv_bytes
+from tests.importfiles import csv_bytes, csv_imported, file_imported
 
 pytestmark = pytest.mark.django_db
 
 D = ["card_number", "organization_code", "form", "decided_on", "decision_ref", "deciding_body", "note"]
-
-
-def run(tmp_path, data_type, rows, *, user=None, name="kl.csv"):
-    path = tmp_path / name
-    path.write_bytes(csv_bytes(rows))
-    with open(path, "rb") as handle:
-        return data_import(data_type=data_type, handle=handle, name=name, actor=user, scope_user=user)
 
 
 def test_disciplines_import_members_and_organizations_and_round_trip(members, tree, tmp_path, officer):
@@ -32,7 +24,7 @@ def test_disciplines_import_members_and_organizations_and_round_trip(members, tr
         [card, "", "warning", "05/06/2019", "12-QĐ/UBKT", "Ủy ban Kiểm tra Huyện ủy", "Vi phạm quy chế"],
         ["", "BS-DONG-Y-01", "reprimand", "2019-03-01", "3-QĐ/HU", "Ban Thường vụ Huyện ủy", ""],
     ]
-    result = run(tmp_path, "disciplines", rows, user=officer)
+    result = csv_imported(tmp_path, "disciplines", rows, user=officer)
     assert result.ok and result.created == 2
     record = Discipline.objects.get(member=members[0])
     assert (record.form, record.decided_on, record.deciding_body) == (
@@ -43,8 +35,7 @@ def test_disciplines_import_members_and_organizations_and_round_trip(members, tr
     assert record.history.first().history_user == officer
     exported = tmp_path / "out.csv"
     assert data_export("disciplines", str(exported), organization=tree["BS"]) == 2
-    with open(exported, "rb") as handle:
-        again = data_import(data_type="disciplines", handle=handle, name="out.csv", actor=officer, scope_user=officer)
+    again = file_imported(exported, "disciplines", user=officer)
     assert again.ok and again.unchanged == 2 and Discipline.objects.count() == 2
 
 
@@ -65,7 +56,7 @@ def test_disciplines_import_members_and_organizations_and_round_trip(members, tr
 def test_each_error_names_row_and_column_and_nothing_is_written(members, tmp_path, officer, row, column, message):
     good = [members[1].card_number, "", "reprimand", "2019-01-02", "2-QĐ", "UBKT"]
     bad = [cell.format(card=members[0].card_number) for cell in row]
-    result = run(tmp_path, "disciplines", [D[:6], good, bad], user=officer)
+    result = csv_imported(tmp_path, "disciplines", [D[:6], good, bad], user=officer)
     assert [(e.row, e.column) for e in result.errors] == [(3, column)]
     assert message in result.errors[0].message
     assert Discipline.objects.count() == 0
@@ -75,7 +66,7 @@ def test_a_secretary_may_not_import_disciplines(members, tmp_path, secretary_don
     from assessments.importing import FileRejected
 
     with pytest.raises(FileRejected):
-        run(tmp_path, "disciplines", [D[:6], [members[0].card_number, "", "warning", "2019-06-05", "1", "U"]],
+        csv_imported(tmp_path, "disciplines", [D[:6], [members[0].card_number, "", "warning", "2019-06-05", "1", "U"]],
             user=secretary_dong_y)  # fmt: skip
     assert Discipline.objects.count() == 0
 
@@ -95,12 +86,16 @@ def test_member_ratings_carry_sick_leave_and_civil_servant_level(members, tmp_pa
     header = ["card_number", "year", "organization_code", "level", "sick_leave_months", "civil_servant_level"]
     card = members[0].card_number
     org = members[0].organization.code
-    result = run(tmp_path, "member_ratings", [header, [card, 2019, org, "completed", "4", "completed"]], user=officer)
+    result = csv_imported(
+        tmp_path, "member_ratings", [header, [card, 2019, org, "completed", "4", "completed"]], user=officer
+    )
     assert result.ok, result.errors
     rating = MemberAssessment.objects.get(member=members[0], year=2019)
     assert (rating.sick_leave_months, rating.civil_servant_level) == (4, "completed")
     assert rating.level == level("qd132-2018", "member", "completed")
-    result = run(tmp_path, "member_ratings", [header, [card, 2019, org, "completed", "13", "tốt"]], user=officer)
+    result = csv_imported(
+        tmp_path, "member_ratings", [header, [card, 2019, org, "completed", "13", "tốt"]], user=officer
+    )
     assert [(e.row, e.column) for e in result.errors] == [(2, "sick_leave_months"), (2, "civil_servant_level")]
 
 
