@@ -217,7 +217,8 @@ def _add_members(summary: Counts, level: dict | None, rated: bool, n: int, reaso
             summary.members_good_or_better += n
 
 
-_MEMBER_FIELDS = (
+# The summary's columns of the members' counts, and of the score stats of a subject ("units", "members").
+MEMBER_FIELDS = (
     "members_total",
     "members_rated",
     "members_good_or_better",
@@ -225,17 +226,17 @@ _MEMBER_FIELDS = (
     "members_not_assessed",
     "members_not_yet_rated",
     "members_no_result",
-    "members_scored",
-    "members_score_sum",
-    "members_score_min",
-    "members_score_max",
 )
 
 
-def fresh_children(*, year: int, period: str, ids: set[int], fields: tuple[str, ...]):
-    """The children of the targets that are not targets themselves, as (pk, parent_id, path), and the stored summary
-    fields of those whose summary for the period is fresh (by organization id): what an incremental count adds as is
-    rather than recounting their subtrees."""
+def score_fields(subject: str) -> tuple[str, ...]:
+    return tuple(f"{subject}_{name}" for name in ("scored", "score_sum", "score_min", "score_max"))
+
+
+def fresh_children_add(*, year: int, period: str, ids: set[int], fields: tuple[str, ...], counts: dict, add):
+    """Add to each target (by id) the stored summary `fields` of its children that are not targets and whose summary
+    for the period is fresh, with `add(target's counts, stored row)`: what an incremental count adds as is rather
+    than recounting their subtrees. Returns the other children, to recount (path -> parent id)."""
     children = list(
         Organization.objects.filter(parent_id__in=ids).exclude(pk__in=ids).values_list("pk", "parent_id", "path")
     )
@@ -248,7 +249,32 @@ def fresh_children(*, year: int, period: str, ids: set[int], fields: tuple[str, 
             version=F("computed_version"),
         ).values("organization_id", *fields)
     }
-    return children, stored
+    recount = {}
+    for pk, parent, path in children:
+        if pk in stored:
+            add(counts[parent], stored[pk])
+        else:
+            recount[path] = parent
+    return recount
+
+
+def _stored_members_add(summary: Counts, row: dict) -> None:
+    """Add a child's members as its stored summary counts them."""
+    summary.members_total += row["members_total"]
+    summary.members_rated += row["members_rated"]
+    summary.members_good_or_better += row["members_good_or_better"]
+    summary.member_levels.update(dict(row["member_levels"]))
+    if row["members_scored"]:
+        summary.member_scores.add(
+            row["members_scored"], row["members_score_sum"], row["members_score_min"], row["members_score_max"]
+        )
+    summary.add_split(
+        Counts(
+            members_not_assessed=row["members_not_assessed"],
+            members_not_yet_rated=row["members_not_yet_rated"],
+            members_no_result=row["members_no_result"],
+        )
+    )
 
 
 def _count_members_from_children(
@@ -259,27 +285,14 @@ def _count_members_from_children(
     # Counting rows under every target would recount a whole province for one commune's import (146 ms on the
     # province bench, growing with the province); fresh children's stored counts are exact by the version marks.
     ids = set(targets.values())
-    children, stored = fresh_children(year=year, period=period, ids=ids, fields=_MEMBER_FIELDS)
-    recount = {path: parent for pk, parent, path in children if pk not in stored}
-    for pk, parent, _path in children:
-        row = stored.get(pk)
-        if row is not None:
-            summary = counts[parent]
-            summary.members_total += row["members_total"]
-            summary.members_rated += row["members_rated"]
-            summary.members_good_or_better += row["members_good_or_better"]
-            summary.member_levels.update(dict(row["member_levels"]))
-            if row["members_scored"]:
-                summary.member_scores.add(
-                    row["members_scored"], row["members_score_sum"], row["members_score_min"], row["members_score_max"]
-                )
-            summary.add_split(
-                Counts(
-                    members_not_assessed=row["members_not_assessed"],
-                    members_not_yet_rated=row["members_not_yet_rated"],
-                    members_no_result=row["members_no_result"],
-                )
-            )
+    recount = fresh_children_add(
+        year=year,
+        period=period,
+        ids=ids,
+        fields=(*MEMBER_FIELDS, *score_fields("members")),
+        counts=counts,
+        add=_stored_members_add,
+    )
     wanted = Organization.objects.filter(recounted_units(ids, recount)).values("pk")
     rows = (
         MemberAssessment.objects.for_year(year, period)

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from assessments.common.vocabulary import Levels
 from assessments.models import Collective, LeaderRating, Organization, Position, rating_of
-from assessments.summaries.counting import fresh_children, path_prefixes, recounted_units, roll_up
+from assessments.summaries.counting import fresh_children_add, path_prefixes, recounted_units, roll_up
 
 
 @dataclass
@@ -74,12 +74,14 @@ def leadership_counts(
 
     # Counting every collective below the country for one commune's import read 2 M national leadership ratings.
     ids = set(targets.values())
-    children, stored = fresh_children(year=year, period=period, ids=ids, fields=LEADERSHIP_FIELDS)
-    recount = {path: parent for pk, parent, path in children if pk not in stored}
-    for pk, parent, _path in children:
-        row = stored.get(pk)
-        if row is not None:
-            counts[parent].add(LeadershipCounts.stored(row))
+    recount = fresh_children_add(
+        year=year,
+        period=period,
+        ids=ids,
+        fields=LEADERSHIP_FIELDS,
+        counts=counts,
+        add=lambda summary, row: summary.add(LeadershipCounts.stored(row)),
+    )
     _count(
         year=year,
         period=period,

@@ -20,29 +20,19 @@ from assessments.models import (
     UnitAssessment,
     year_end,
 )
-from assessments.summaries.counting import Counts, ScoreStats, summary_counts
+from assessments.summaries.counting import MEMBER_FIELDS, Counts, ScoreStats, score_fields, summary_counts
 from assessments.summaries.leadership import LEADERSHIP_FIELDS, LeadershipCounts, leadership_counts
 from assessments.summaries.statements import leadership_statement, recompute_statement, write_statement
 
 # Issue 15: the score stats, NULL for a scheme without scores (summaries.counting.ScoreStats).
-SCORE_COUNT_FIELDS = [
-    f"{subject}_{name}"
-    for subject in ("units", "members")
-    for name in ("scored", "score_sum", "score_min", "score_max")
-]
+SCORE_COUNT_FIELDS = [*score_fields("units"), *score_fields("members")]
 COUNT_FIELDS = [
     "scheme_code",
     "units_total",
     "units_rated",
     "units_exemplary",
     "unit_levels",
-    "members_total",
-    "members_rated",
-    "members_good_or_better",
-    "member_levels",
-    "members_not_assessed",
-    "members_not_yet_rated",
-    "members_no_result",
+    *MEMBER_FIELDS,
     *SCORE_COUNT_FIELDS,
     # Issue 16: the leadership collectives and leaders of the subtree (summaries.leadership).
     *LEADERSHIP_FIELDS,
