@@ -2,12 +2,9 @@
 write (a secretary the self-assessment only) and the rating's rules come from rules.collectives; written set-based.
 The leaders' ratings (leader_ratings.py) are planned the same way, one subject more."""
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-
 from assessments.importing.collectives import collective_out_of_scope_message
 from assessments.importing.columns import COLLECTIVE_RATINGS
-from assessments.importing.handlers import Handler, Levels, Row, _changed
+from assessments.importing.handlers import Handler, Row, _changed, updated_at_stamp
 from assessments.models import Collective, CollectiveRating, Subject
 from assessments.rules.collectives import RATING_FIELDS, collective_rating_check, leadership_actor_check
 from assessments.rules.scores import SCORE_FIELDS
@@ -23,10 +20,6 @@ class CollectiveRatingHandler(Handler):
     model = CollectiveRating
     subject = Subject.UNIT
     field_columns = {"collective": "collective_code", "member": "card_number"}
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.levels = Levels()
 
     def row_key(self, data: dict) -> str:
         return f"{data['collective_code']}/{data['year']}/{data.get('period') or ''}"
@@ -84,12 +77,9 @@ class CollectiveRatingHandler(Handler):
             rating = existing.get(self.stored_key(subject["collective"].pk, rating), rating)
             is_new = rating.pk is None
             values = {f"{name}_id": level.pk if level else None for name, level in resolved.items()}
-            values.update({name: data[name] for name in VALUE_COLUMNS if name in self.present})
+            values.update(self.present_values(data, VALUE_COLUMNS))
             changed = _changed(rating, values) if not is_new else [n for n, v in values.items() if v not in (None, "")]
-            try:
-                leadership_actor_check(actor=self.scope_user, changed=changed)
-            except ValidationError as error:
-                self.validation_error(row, error)
+            if not self.rule_holds(row, leadership_actor_check, actor=self.scope_user, changed=changed):
                 continue
             for name, value in values.items():
                 setattr(rating, name, value)
@@ -102,10 +92,7 @@ class CollectiveRatingHandler(Handler):
 
     def write(self, plan) -> None:
         creates, updates = plan
-        # bulk_update skips auto_now, so the update time is set here.
-        now = timezone.now()
-        for rating in updates:
-            rating.updated_at = now
+        updated_at_stamp(updates)
         self.write_with_history(self.model, plan, WRITTEN_FIELDS)
         # Each organization's summaries of the periods its collectives' (or leaders') ratings changed (issue 16).
         by_key: dict[tuple[int, str], set[int]] = {}

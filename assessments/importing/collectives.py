@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from assessments.importing.columns import COLLECTIVES
 from assessments.importing.handlers import Handler, Row, set_values
 from assessments.models import Collective
-from assessments.rules.access import out_of_scope_message
 from assessments.rules.collectives import collective_check
 from assessments.signals import leadership_changed
 
@@ -40,14 +39,13 @@ class CollectiveHandler(Handler):
             if collective is not None and not self.orgs.is_visible(collective.organization_id):
                 row.error("code", collective_out_of_scope_message(data["code"]))
                 continue
-            organization = self.orgs.get(data["organization_code"])
+            organization = self.organization_get(row)
             if organization is None:
-                row.error("organization_code", out_of_scope_message(data["organization_code"]))
                 continue
             is_new = collective is None
             if is_new:
                 collective = Collective(code=data["code"])
-            values = {name: data[name] for name in ("kind", "name", "valid_from", "valid_to") if name in self.present}
+            values = self.present_values(data, ("kind", "name", "valid_from", "valid_to"))
             changed = set_values(collective, values, is_new=is_new, owner=("organization", organization))
             self.file_checked(
                 row, collective, is_new=is_new, changed=changed, check=collective_check, plan=(creates, updates)

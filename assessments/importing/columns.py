@@ -49,8 +49,6 @@ IGNORED = "ignored"
 # Row-number columns of Vietnamese administrative lists, folded: dropped without a word.
 ROW_NUMBER_TITLES = {"stt", "tt", "so tt", "so thu tu", "thu tu", "#", "no", "no."}
 
-PERIOD_HELP = _("Để trống là cả năm; Q1–Q4 (hoặc Quý I–Quý IV) là kết quả quý.")
-
 
 @dataclass(frozen=True)
 class Column:
@@ -83,6 +81,17 @@ SCORE_COLUMNS = (
     ),
 )
 
+# Issue 15: a quarter's results next to the year's; optional, so files written before it mean the year.
+PERIOD_COLUMN = Column(
+    "period", "Kỳ đánh giá", False, _("Để trống là cả năm; Q1–Q4 (hoặc Quý I–Quý IV) là kết quả quý."), "period"
+)
+# The decision recognizing a rating, and a free note: the last columns of the unit's and the leadership ratings.
+DECISION_COLUMNS = (
+    Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
+    Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
+    Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+)
+
 
 def _leadership_rating_columns(levels: str, self_level_help: str) -> tuple[Column, ...]:
     """The columns a collective's and a leader's rating share after their keys: the three levels, scores, decision."""
@@ -97,9 +106,7 @@ def _leadership_rating_columns(levels: str, self_level_help: str) -> tuple[Colum
         Column("self_level", "Tự đánh giá", False, self_level_help, levels),
         Column("appraisal_level", "Mức thẩm định", False, _("Mức Ban Tổ chức thẩm định, đề xuất."), levels),
         *SCORE_COLUMNS,
-        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
-        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
-        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
+        *DECISION_COLUMNS,
     )
 
 
@@ -146,11 +153,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
         Column("self_level", "Tự đánh giá", False, _("Mức tổ chức tự đánh giá, đề xuất."), "unit_levels"),
         Column("exemplary", "Tiêu biểu", False, _("true/false/1/0/có/không; để trống là không. Chỉ với mức cao nhất.")),
-        Column("decision_ref", "Số quyết định", False, _("Số, ký hiệu quyết định công nhận.")),
-        Column("decided_on", "Ngày quyết định", False, _("YYYY-MM-DD hoặc DD/MM/YYYY.")),
-        Column("note", "Ghi chú", False, _("Ghi chú tự do.")),
-        # Issue 15: a quarter's results next to the year's; optional, so files written before it mean the year.
-        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        *DECISION_COLUMNS,
+        PERIOD_COLUMN,
         *SCORE_COLUMNS,
     ),
     MEMBER_RATINGS: (
@@ -187,8 +191,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             _("Mức xếp loại công chức, viên chức năm đó (nếu có); đảng viên không xếp cao hơn mức này."),
             "civil_servant_level",
         ),
-        # Issue 15: a quarter's results next to the year's; optional, so files written before it mean the year.
-        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        PERIOD_COLUMN,
         *SCORE_COLUMNS,
     ),
     DISCIPLINES: (
@@ -244,7 +247,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             _("Mã tổ chức đảng được chấm; hoặc ghi số thẻ đảng viên (chỉ một trong hai)."),
         ),
         Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
-        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        PERIOD_COLUMN,
         Column("set_code", "Mã bộ tiêu chí", True, _("Mã bộ tiêu chí (phiên bản mới nhất).")),
         Column("item_code", "Mã tiêu chí", True, _("Mã tiêu chí trong bộ.")),
         Column("self_score", "Điểm tự chấm", False, _("Từ 0 đến điểm tối đa của tiêu chí.")),
@@ -279,14 +282,14 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     COLLECTIVE_RATINGS: (
         Column("collective_code", "Mã tập thể", True, _("Mã tập thể được xếp loại.")),
         Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
-        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        PERIOD_COLUMN,
         *_leadership_rating_columns("unit_levels", _("Mức tập thể tự đánh giá, đề xuất.")),
     ),
     LEADER_RATINGS: (
         Column("card_number", "Số thẻ đảng viên", True, _("Số thẻ của người lãnh đạo, quản lý được xếp loại.")),
         Column("collective_code", "Mã tập thể", True, _("Mã tập thể nơi người đó giữ chức danh trong năm.")),
         Column("year", "Năm", True, _("Năm đánh giá, ví dụ 2025.")),
-        Column("period", "Kỳ đánh giá", False, PERIOD_HELP, "period"),
+        PERIOD_COLUMN,
         *_leadership_rating_columns("member_levels", _("Mức cá nhân tự đánh giá (bản tự kiểm điểm).")),
     ),
 }

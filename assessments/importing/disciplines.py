@@ -5,9 +5,8 @@ from django.db.models import Q
 
 from assessments.importing.columns import DISCIPLINES
 from assessments.importing.handlers import Handler, Row, _changed, subject_key
-from assessments.models import Discipline, Member
+from assessments.models import Discipline
 from assessments.regulation.services import discipline_check
-from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 
 DISCIPLINE_FIELDS = ("form", "decided_on", "deciding_body", "note", "corruption")
 
@@ -18,14 +17,7 @@ class DisciplineHandler(Handler):
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
         rows = self.rows_keyed(rows, lambda data: f"{subject_key(data)}/{data['decision_ref']}")
-        cards = {row.data.get("card_number") for row in rows} - {None, ""}
-        members = {
-            m.card_number: m for m in Member.objects.filter(card_number__in=cards).select_related("organization")
-        }
-        self.orgs.load(
-            codes={row.data.get("organization_code") for row in rows} - {None, ""},
-            ids={m.organization_id for m in members.values()},
-        )
+        members = self.members_and_units_load(rows)
         refs = {row.data["decision_ref"] for row in rows}
         existing = {
             (d.member_id, d.organization_id, d.decision_ref): d
@@ -36,23 +28,16 @@ class DisciplineHandler(Handler):
         creates, updates = [], []
         for row in rows:
             data = row.data
-            member = org = None
-            if data.get("card_number"):
-                member = members.get(data["card_number"])
-                if member is None or not self.orgs.is_visible(member.organization_id):
-                    row.error("card_number", member_out_of_scope_message(data["card_number"]))
-                    continue
-            else:
-                org = self.orgs.get(data["organization_code"])
-                if org is None:
-                    row.error("organization_code", out_of_scope_message(data["organization_code"]))
-                    continue
+            subject = self.member_or_unit_get(row, members)
+            if subject is None:
+                continue
+            member, org = subject
             key = (member.pk if member else None, org.pk if org else None, data["decision_ref"])
             discipline = existing.get(key)
             is_new = discipline is None
             if is_new:
                 discipline = Discipline(member=member, organization=org, decision_ref=data["decision_ref"])
-            values = {name: data[name] for name in DISCIPLINE_FIELDS if name in self.present}
+            values = self.present_values(data, DISCIPLINE_FIELDS)
             changed = list(values) if is_new else _changed(discipline, values)
             for name, value in values.items():
                 setattr(discipline, name, value)

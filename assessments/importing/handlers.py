@@ -1,11 +1,13 @@
 """What every import handler shares: the row and result records, the key index on disk, the organization and
 level caches, and the Handler base class that plans a batch against the rules layer and writes it set-based."""
 
+import datetime
 import os
 import sqlite3
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,8 +19,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from assessments.common.text import fold, text_normalize
 from assessments.common.vocabulary import scheme_title
 from assessments.importing.columns import KEY_COLUMNS
-from assessments.models import Organization, RatingLevel, RatingScheme
+from assessments.models import Member, Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to, scope_is_everything
+from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.locks import rating_locks
 from assessments.signals import assessments_changed
 
@@ -223,6 +226,14 @@ def _changed(obj, values: dict) -> list[str]:
     return [name for name, value in values.items() if not _same(getattr(obj, name), value)]
 
 
+def updated_at_stamp(objs: list) -> datetime.datetime:
+    """Stamp the time of the change on rows about to be updated set-based (bulk_update skips auto_now)."""
+    now = timezone.now()
+    for obj in objs:
+        obj.updated_at = now
+    return now
+
+
 def set_values(obj, values: dict, *, is_new: bool, owner: tuple) -> list[str]:
     """Set a row's values and its owner (the collective's organization, the post's managing committee) on obj, and
     name the fields this changes."""
@@ -257,6 +268,11 @@ class Handler:
         # Every organization a clean rating row lands in, by year (changed or not): what an import as final locks.
         self.rated: dict[int, dict[int, Organization]] = {}
         self.today = timezone.localdate()
+
+    @cached_property
+    def levels(self) -> Levels:
+        """The rating levels, read once per import by the handlers whose rows name levels."""
+        return Levels()
 
     def close(self) -> None:
         self.keys.close()
@@ -301,24 +317,92 @@ class Handler:
         else:
             row.action = "unchanged"
 
-    def file_checked(self, row: Row, obj, *, is_new: bool, changed: list, check, plan: tuple) -> None:
-        """Check a planned object by its rule, then file it; a broken rule becomes the row's error instead."""
+    def rule_holds(self, row: Row, rule, *args, **kwargs) -> bool:
+        """Whether a rule of the rules layer holds for a row; a broken rule becomes the row's errors."""
         try:
-            check(obj)
+            rule(*args, **kwargs)
         except ValidationError as error:
             self.validation_error(row, error)
-            return
-        self.file(row, obj, is_new=is_new, changed=changed, plan=plan)
+            return False
+        return True
 
-    def write_with_history(self, model, plan: tuple, fields: list) -> None:
-        """Write a plan's new and changed rows set-based, each with its history row naming the uploader and the
-        reason."""
+    def file_checked(self, row: Row, obj, *, is_new: bool, changed: list, check, plan: tuple) -> None:
+        """Check a planned object by its rule, then file it; a broken rule becomes the row's error instead."""
+        if self.rule_holds(row, check, obj):
+            self.file(row, obj, is_new=is_new, changed=changed, plan=plan)
+
+    def create_with_history(self, model, objs: list) -> list:
+        """Insert new rows set-based, each with its history row naming the uploader and the reason; the rows
+        written (with their keys)."""
+        if not objs:
+            return []
+        return bulk_create_with_history(
+            objs, model, batch_size=WRITE_BATCH, default_user=self.actor, default_change_reason=self.reason
+        )
+
+    def update_with_history(self, model, objs: list, fields: list) -> None:
+        """Write changed rows' fields set-based, each with its history row naming the uploader and the reason."""
+        if objs:
+            bulk_update_with_history(
+                objs, model, fields, batch_size=WRITE_BATCH, default_user=self.actor, default_change_reason=self.reason
+            )
+
+    def write_with_history(self, model, plan: tuple, fields: list) -> list:
+        """Write a plan's new and changed rows set-based, with their history rows; the new rows written."""
         creates, updates = plan
-        options = {"batch_size": WRITE_BATCH, "default_user": self.actor, "default_change_reason": self.reason}
-        if creates:
-            bulk_create_with_history(creates, model, **options)
-        if updates:
-            bulk_update_with_history(updates, model, fields, **options)
+        created = self.create_with_history(model, creates)
+        self.update_with_history(model, updates, fields)
+        return created
+
+    def present_values(self, data: dict, names) -> dict:
+        """A row's values of the named columns the file has: a column left out leaves the stored value as it is."""
+        return {name: data[name] for name in names if name in self.present}
+
+    def organization_get(self, row: Row, column: str = "organization_code") -> Organization | None:
+        """The organization a row names in `column` if it is in scope; None with the row's error otherwise."""
+        organization = self.orgs.get(row.data[column])
+        if organization is None:
+            row.error(column, out_of_scope_message(row.data[column]))
+        return organization
+
+    def member_get(self, row: Row, members: dict):
+        """The member of the row's card if the uploader may see their cell; None with the row's error otherwise, the
+        same answer whether the card exists elsewhere or not."""
+        member = members.get(row.data["card_number"])
+        if member is None or not self.orgs.is_visible(member.organization_id):
+            row.error("card_number", member_out_of_scope_message(row.data["card_number"]))
+            return None
+        return member
+
+    def members_and_units_load(self, rows: list[Row]) -> dict[str, Member]:
+        """For rows about a member (card_number) or a unit (organization_code): the members by card, with their
+        cells, and the organizations of both loaded into the cache."""
+        cards = {row.data.get("card_number") for row in rows} - {None, ""}
+        members = {
+            m.card_number: m for m in Member.objects.filter(card_number__in=cards).select_related("organization")
+        }
+        self.orgs.load(
+            codes={row.data.get("organization_code") for row in rows} - {None, ""},
+            ids={m.organization_id for m in members.values()},
+        )
+        return members
+
+    def member_or_unit_get(self, row: Row, members: dict) -> tuple[Member | None, Organization | None] | None:
+        """The member or the unit a row is about, as (member, None) or (None, unit); None with the row's error when
+        it is outside the uploader's scope."""
+        if row.data.get("card_number"):
+            member = self.member_get(row, members)
+            return None if member is None else (member, None)
+        organization = self.organization_get(row)
+        return None if organization is None else (None, organization)
+
+    def rating_file(self, row: Row, rating, organization: Organization, *, is_new: bool, changed: list, plan) -> None:
+        """File a unit's or a member's rating; its unit and year count as rated (what an import as final locks) and,
+        when it changes, as changed for the summaries."""
+        self.rated_add(organization, rating.year, rating.period)
+        self.file(row, rating, is_new=is_new, changed=changed, plan=plan)
+        if row.action != "unchanged":
+            self.changed_add(organization.pk, rating.year, rating.period)
 
     def rows_keyed(self, rows: list[Row], key) -> list[Row]:
         """Each row keyed by `key(row.data)`; the rows left once those repeating a key of the file are refused."""
@@ -338,12 +422,16 @@ class Handler:
 
     def process(self, batch: list[Row], writing: bool) -> list[Row]:
         """Plan the batch; write it when allowed and clean; return the rows now settled, in order."""
-        rows = [row for row in batch if row.data is not None and not row.errors]
-        if rows:
-            plan = self.plan(rows)
-            if writing and not any(row.errors for row in batch):
-                self.write(plan)
+        self.settle(batch, writing)
         return batch
+
+    def settle(self, rows: list[Row], writing: bool) -> None:
+        """Plan the rows that were read cleanly; write the plan when allowed and no row has an error."""
+        clean = [row for row in rows if row.data is not None and not row.errors]
+        if clean:
+            plan = self.plan(clean)
+            if writing and not any(row.errors for row in rows):
+                self.write(plan)
 
     def finish(self, writing: bool) -> list[Row]:
         return []

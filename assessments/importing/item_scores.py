@@ -9,16 +9,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from assessments.common.text import fold
 from assessments.importing.columns import ITEM_SCORES, WIDE_MARK
 from assessments.importing.forms import PointsField
-from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed, subject_key
-from assessments.models import CriteriaItem, CriteriaSet, ItemScore, Member, MemberAssessment, UnitAssessment
-from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
+from assessments.importing.handlers import Handler, Row, _changed, subject_key, updated_at_stamp
+from assessments.models import CriteriaItem, CriteriaSet, ItemScore, MemberAssessment, UnitAssessment
 from assessments.rules.criteria import criteria_totals_errors, item_score_check, item_totals_planned
 from assessments.rules.locks import rating_locks
 from assessments.rules.ratings import member_assessment_check, unit_assessment_check
@@ -106,29 +103,19 @@ class ItemScoreHandler(Handler):
             ),
         )
         self.sets_load({row.data["set_code"] for row in rows})
-        cards = {row.data.get("card_number") for row in rows} - {None, ""}
-        members = {
-            m.card_number: m for m in Member.objects.filter(card_number__in=cards).select_related("organization")
-        }
-        self.orgs.load(
-            codes={row.data.get("organization_code") for row in rows} - {None, ""},
-            ids={m.organization_id for m in members.values()},
-        )
+        members = self.members_and_units_load(rows)
         existing = self.existing(rows, members)
         creates, updates = [], []
         for row in rows:
             score = self.row_score(row, members, existing)
             if score is None:
                 continue
-            values = {name: row.data[name] for name in SCORE_FIELDS if name in self.present}
+            values = self.present_values(row.data, SCORE_FIELDS)
             is_new = score.pk is None
             changed = list(values) if is_new else _changed(score, values)
             for name, value in values.items():
                 setattr(score, name, value)
-            try:
-                item_score_check(score)
-            except ValidationError as error:
-                self.validation_error(row, error)
+            if not self.rule_holds(row, item_score_check, score):
                 continue
             row.obj = score
             row.changed = changed
@@ -151,31 +138,23 @@ class ItemScoreHandler(Handler):
     def row_score(self, row: Row, members: dict, existing: dict) -> ItemScore | None:
         """The score a row writes (stored or new), or None with the row's error."""
         data = row.data
-        member = org = None
-        if data.get("card_number"):
-            member = members.get(data["card_number"])
-            if member is None or not self.orgs.is_visible(member.organization_id):
-                row.error("card_number", member_out_of_scope_message(data["card_number"]))
-                return None
-            if not _same_name(data.get("name"), member.full_name):
-                row.error(
-                    "name",
-                    _("Họ tên không khớp với đảng viên số thẻ %(card)s (%(name)s): dòng bị lệch?")
-                    % {"card": member.card_number, "name": member.full_name},
-                )
-                return None
-        else:
-            org = self.orgs.get(data["organization_code"])
-            if org is None:
-                row.error("organization_code", out_of_scope_message(data["organization_code"]))
-                return None
-            if not _same_name(data.get("name"), org.name):
-                row.error(
-                    "name",
-                    _("Tên không khớp với tổ chức mã %(code)s (%(name)s): dòng bị lệch?")
-                    % {"code": org.code, "name": org.name},
-                )
-                return None
+        subject = self.member_or_unit_get(row, members)
+        if subject is None:
+            return None
+        member, org = subject
+        if not _same_name(data.get("name"), member.full_name if member is not None else org.name):
+            if member is not None:
+                message = _("Họ tên không khớp với đảng viên số thẻ %(card)s (%(name)s): dòng bị lệch?") % {
+                    "card": member.card_number,
+                    "name": member.full_name,
+                }
+            else:
+                message = _("Tên không khớp với tổ chức mã %(code)s (%(name)s): dòng bị lệch?") % {
+                    "code": org.code,
+                    "name": org.name,
+                }
+            row.error("name", message)
+            return None
         criteria_set = self.sets.get(data["set_code"])
         if criteria_set is None:
             row.error("set_code", _("Không có bộ tiêu chí mã %(code)s.") % {"code": data["set_code"]})
@@ -258,19 +237,9 @@ class ItemScoreHandler(Handler):
                 (member_updates if key[0] == MEMBER else unit_updates).append(rating)
                 self.changed_add(rating.organization_id, rating.year, rating.period)
         if writing and not errors:
-            now = timezone.now()
+            updated_at_stamp([*unit_updates, *member_updates])
             for model, updates in ((UnitAssessment, unit_updates), (MemberAssessment, member_updates)):
-                for rating in updates:
-                    rating.updated_at = now  # bulk_update skips auto_now
-                if updates:
-                    bulk_update_with_history(
-                        updates,
-                        model,
-                        ["self_score", "score", "updated_at"],
-                        batch_size=WRITE_BATCH,
-                        default_user=self.actor,
-                        default_change_reason=self.reason,
-                    )
+                self.update_with_history(model, updates, ["self_score", "score", "updated_at"])
         return errors
 
     def totals(self) -> dict[tuple, tuple]:

@@ -1,16 +1,12 @@
 """Import of member ratings: one row per member and year, checked by rules.ratings, written set-based."""
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.common.text import fold
 from assessments.importing.columns import MEMBER_RATINGS
-from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _same, key_join
+from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _same, key_join, updated_at_stamp
 from assessments.models import Member, MemberAssessment, Subject
-from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.criteria import item_score_totals_of, item_totals_planned
 from assessments.rules.ratings import member_assessment_check
 from assessments.rules.scores import SCORE_FIELDS
@@ -65,10 +61,6 @@ class MemberRatingHandler(Handler):
     data_type = MEMBER_RATINGS
     field_columns = {"member": "card_number", "organization": "organization_code"}
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.levels = Levels()
-
     def plan(self, rows: list[Row]) -> tuple[list, list]:
         rows = self.rows_keyed(rows, lambda data: key_join(data["card_number"], data["year"], data.get("period", "")))
         # Plain tuples: a model instance per member costs more than the whole rule check.
@@ -103,9 +95,8 @@ class MemberRatingHandler(Handler):
         creates, updates = [], []
         for row in rows:
             data = row.data
-            member = members.get(data["card_number"])
-            if member is None or not self.orgs.is_visible(member.organization_id):
-                row.error("card_number", member_out_of_scope_message(data["card_number"]))
+            member = self.member_get(row, members)
+            if member is None:
                 continue
             if data.get("full_name") and fold(data["full_name"]).replace(" ", "") != member.name_folded.replace(
                 " ", ""
@@ -115,9 +106,8 @@ class MemberRatingHandler(Handler):
                     _("Họ tên không khớp với đảng viên số thẻ %(card)s (%(name)s): dòng bị lệch?")
                     % {"card": member.card_number, "name": member.full_name},
                 )
-            org = self.orgs.get(data["organization_code"])
+            org = self.organization_get(row)
             if org is None:
-                row.error("organization_code", out_of_scope_message(data["organization_code"]))
                 continue
             level = self.levels.resolve(data["level"], data["year"], Subject.MEMBER)
             if isinstance(level, str):
@@ -142,54 +132,29 @@ class MemberRatingHandler(Handler):
                 values["not_rated_reason"] = data["not_rated_reason"]
             elif level is not None:
                 values["not_rated_reason"] = ""  # a level means rated: a stored reason no longer applies
-            for name in ("note", "sick_leave_months", "civil_servant_level", *SCORE_FIELDS):
-                if name in self.present:
-                    values[name] = data[name]
+            values.update(
+                self.present_values(data, ("note", "sick_leave_months", "civil_servant_level", *SCORE_FIELDS))
+            )
             changed = [name for name, value in values.items() if not _same(old[name], value)]
             for name, value in values.items():
                 setattr(assessment, name, value)
             assessment.organization = org
             assessment.level = level
-            try:
-                member_assessment_check(assessment)
-            except ValidationError as error:
-                self.validation_error(row, error)
+            if not self.rule_holds(row, member_assessment_check, assessment) or row.errors:
                 continue
-            if row.errors:
-                continue
-            self.rated_add(org, data["year"], data.get("period", ""))
-            self.file(row, assessment, is_new=is_new, changed=changed, plan=(creates, updates))
+            self.rating_file(row, assessment, org, is_new=is_new, changed=changed, plan=(creates, updates))
             if row.action == "updated" and old["organization_id"] != org.pk:
                 self.org_ids.add(old["organization_id"])  # the unit it leaves is recounted too
-            if row.action != "unchanged":
-                self.changed_add(org.pk, data["year"], data.get("period", ""))
         return self.locks_apply(rows, creates, updates)
 
     def write(self, plan) -> None:
         creates, updates = plan
-        now = timezone.now()
-        if creates:
-            bulk_create_with_history(
-                creates,
-                MemberAssessment,
-                batch_size=WRITE_BATCH,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-            )
-        if updates:
-            for assessment in updates:
-                assessment.updated_at = now  # bulk_update skips auto_now
-            if connection.vendor == "postgresql" and self.actor is not None:
-                updates_write_in_database(updates, actor=self.actor, reason=self.reason, now=now)
-            else:
-                bulk_update_with_history(
-                    updates,
-                    MemberAssessment,
-                    UPDATE_FIELDS,
-                    batch_size=WRITE_BATCH,
-                    default_user=self.actor,
-                    default_change_reason=self.reason,
-                )
+        now = updated_at_stamp(updates)
+        self.create_with_history(MemberAssessment, creates)
+        if updates and connection.vendor == "postgresql" and self.actor is not None:
+            updates_write_in_database(updates, actor=self.actor, reason=self.reason, now=now)
+        else:
+            self.update_with_history(MemberAssessment, updates, UPDATE_FIELDS)
 
     def signal(self) -> None:
         if self.org_ids:

@@ -2,13 +2,12 @@
 that day, a same-day move corrects the day's transfer), written set-based."""
 
 from django.core.exceptions import ValidationError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.common.text import fold
 from assessments.importing.columns import MEMBERS
 from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
 from assessments.models import Member, Membership
-from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
+from assessments.rules.access import member_out_of_scope_message
 from assessments.rules.members import (
     member_dates_check,
     member_organization_check,
@@ -43,11 +42,10 @@ class MemberHandler(Handler):
                 # member's commune leaks. A new card number that is taken elsewhere lands here too.
                 row.error("card_number", member_out_of_scope_message(row.key))
                 continue
-            org = self.orgs.get(data["organization_code"])
+            org = self.organization_get(row)
             if org is None:
-                row.error("organization_code", out_of_scope_message(data["organization_code"]))
                 continue
-            values = {name: data[name] for name in MEMBER_FIELDS if name in self.present}
+            values = self.present_values(data, MEMBER_FIELDS)
             is_new = member is None
             if is_new:
                 member = Member(card_number=row.key, organization=org)
@@ -89,10 +87,8 @@ class MemberHandler(Handler):
 
     def write(self, plan) -> None:
         creates, updates, moves = plan
-        if creates:
-            created = bulk_create_with_history(
-                creates, Member, batch_size=WRITE_BATCH, default_user=self.actor, default_change_reason=self.reason
-            )
+        created = self.create_with_history(Member, creates)
+        if created:
             Membership.objects.bulk_create(
                 [
                     Membership(member=m, organization_id=m.organization_id, start=m.admitted_on or self.today)
@@ -100,15 +96,7 @@ class MemberHandler(Handler):
                 ],
                 batch_size=WRITE_BATCH,
             )
-        if updates:
-            bulk_update_with_history(
-                updates,
-                Member,
-                [*MEMBER_FIELDS, "name_folded", "organization"],
-                batch_size=WRITE_BATCH,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-            )
+        self.update_with_history(Member, updates, [*MEMBER_FIELDS, "name_folded", "organization"])
         if moves:
             self.transfer(moves)
 

@@ -1,14 +1,12 @@
 """Import of organizations: the file is planned as a whole (rows refer to each other by parent_code), placed
 under the rules of rules.organizations and written parents first, moved subtrees re-pathed set-based."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.common.text import fold
 from assessments.importing.columns import ORGANIZATIONS
-from assessments.importing.handlers import WRITE_BATCH, Handler, Row, _changed
+from assessments.importing.handlers import Handler, Row, _changed
 from assessments.models import Member, Organization
 from assessments.permissions import scope_is_everything
 from assessments.rules.access import out_of_scope_message
@@ -42,11 +40,7 @@ class OrganizationHandler(Handler):
         return []
 
     def finish(self, writing: bool) -> list[Row]:
-        rows = [row for row in self.rows if row.data is not None and not row.errors]
-        if rows:
-            plan = self.plan(rows)
-            if writing and not any(row.errors for row in self.rows):
-                self.write(plan)
+        self.settle(self.rows, writing)
         return self.rows
 
     def plan(self, rows: list[Row]):
@@ -114,34 +108,27 @@ class OrganizationHandler(Handler):
                     continue
                 if parent_changed:
                     if not parent_code:
-                        try:
-                            root_check(actor=self.scope_user)
-                        except ValidationError as error:
-                            self.validation_error(row, error)
+                        self.rule_holds(row, root_check, actor=self.scope_user)
                     elif parent_code not in in_file and not self.orgs.is_visible(existing[parent_code].pk):
                         row.error("parent_code", out_of_scope_message(parent_code))
                     if row.errors:
                         continue
-            try:
-                kinds(row, org)
-            except ValidationError as error:
-                self.validation_error(row, error)
+            if not self.rule_holds(row, kinds, row, org):
                 continue
-            values = {name: data[name] for name in ORG_FIELDS if name in self.present}
+            values = self.present_values(data, ORG_FIELDS)
             if org is None:
                 org = Organization(code=row.key)
                 row.action = "created"
                 creates.append((row, org, path))
             else:
                 changed = _changed(org, values) or parent_changed or org.path != path
-                try:
-                    organization_dates_check(
-                        valid_from=values.get("valid_from", org.valid_from),
-                        valid_to=values.get("valid_to", org.valid_to),
-                        field="valid_to" if "valid_to" in self.present else "valid_from",
-                    )
-                except ValidationError as error:
-                    self.validation_error(row, error)
+                if not self.rule_holds(
+                    row,
+                    organization_dates_check,
+                    valid_from=values.get("valid_from", org.valid_from),
+                    valid_to=values.get("valid_to", org.valid_to),
+                    field="valid_to" if "valid_to" in self.present else "valid_from",
+                ):
                     continue
                 row.action = "updated" if changed else "unchanged"
                 row.changed = [*_changed(org, values), *(["parent_code"] if parent_changed else [])]
@@ -200,9 +187,7 @@ class OrganizationHandler(Handler):
                 org.parent_id = ids.get(row.data["parent_code"]) if row.data["parent_code"] else None
                 org.path, org.depth = path, path.count("/") - 1
                 objs.append(org)
-            for org in bulk_create_with_history(
-                objs, Organization, batch_size=WRITE_BATCH, default_user=self.actor, default_change_reason=self.reason
-            ):
+            for org in self.create_with_history(Organization, objs):
                 ids[org.code] = org.pk
                 self.org_ids.add(org.pk)
         old_paths = {}
@@ -216,15 +201,7 @@ class OrganizationHandler(Handler):
             org.path, org.depth = path, path.count("/") - 1
             objs.append(org)
             self.org_ids.add(org.pk)
-        if objs:
-            bulk_update_with_history(
-                objs,
-                Organization,
-                [*ORG_FIELDS, "name_folded", "parent", "path", "depth"],
-                batch_size=WRITE_BATCH,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-            )
+        self.update_with_history(Organization, objs, [*ORG_FIELDS, "name_folded", "parent", "path", "depth"])
         subtree_repath({pk: (old, new_paths[pk]) for pk, old in old_paths.items()}, exclude=set(ids.values()))
 
     def signal(self) -> None:

@@ -5,7 +5,6 @@ from assessments.importing.collectives import collective_out_of_scope_message
 from assessments.importing.columns import POSITIONS
 from assessments.importing.handlers import Handler, Row, set_values
 from assessments.models import Collective, Member, Position
-from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.collectives import position_check
 from assessments.signals import leadership_changed
 
@@ -42,22 +41,18 @@ class PositionHandler(Handler):
         creates, updates = [], []
         for row in rows:
             data = row.data
-            member = members.get(data["card_number"])
+            member = self.member_get(row, members)
             collective = collectives.get(data["collective_code"])
-            managed_by = self.orgs.get(data["managed_by_code"])
-            if member is None or not self.orgs.is_visible(member.organization_id):
-                row.error("card_number", member_out_of_scope_message(data["card_number"]))
             if collective is None or not self.orgs.is_visible(collective.organization_id):
                 row.error("collective_code", collective_out_of_scope_message(data["collective_code"]))
-            if managed_by is None:
-                row.error("managed_by_code", out_of_scope_message(data["managed_by_code"]))
+            managed_by = self.organization_get(row, "managed_by_code")
             if row.errors:
                 continue
             position = existing.get((member.pk, collective.pk, data["start"]))
             is_new = position is None
             if is_new:
                 position = Position(member=member, collective=collective, start=data["start"])
-            values = {name: data[name] for name in ("title", "heads", "end") if name in self.present}
+            values = self.present_values(data, ("title", "heads", "end"))
             changed = set_values(position, values, is_new=is_new, owner=("managed_by", managed_by))
             self.file_checked(
                 row, position, is_new=is_new, changed=changed, check=position_check, plan=(creates, updates)

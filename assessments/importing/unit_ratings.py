@@ -1,26 +1,30 @@
 """Import of unit ratings: one row per unit and year, checked by rules.ratings (the level and its score, the unit
 existing that year, what a secretary may decide), written set-based."""
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
 from assessments.importing.columns import UNIT_RATINGS
-from assessments.importing.handlers import WRITE_BATCH, Handler, Levels, Row, _changed, key_join
+from assessments.importing.handlers import Handler, Row, _changed, key_join, updated_at_stamp
 from assessments.models import Subject, UnitAssessment
-from assessments.rules.access import out_of_scope_message
 from assessments.rules.criteria import item_score_totals_of, item_totals_planned
 from assessments.rules.ratings import unit_assessment_check, unit_rating_actor_check
 from assessments.rules.scores import SCORE_FIELDS
+
+# What an update writes: every column the file can change, and the time of the change.
+UPDATE_FIELDS = [
+    "level",
+    "self_level",
+    "exemplary",
+    "not_rated_reason",
+    "decision_ref",
+    "decided_on",
+    "note",
+    *SCORE_FIELDS,
+    "updated_at",
+]
 
 
 class UnitRatingHandler(Handler):
     data_type = UNIT_RATINGS
     field_columns = {"organization": "organization_code", "not_rated_reason": "level"}
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.levels = Levels()
 
     def plan(self, rows: list[Row]) -> tuple[list, list]:
         rows = self.rows_keyed(
@@ -54,9 +58,8 @@ class UnitRatingHandler(Handler):
         creates, updates = [], []
         for row in rows:
             data = row.data
-            org = self.orgs.get(data["organization_code"])
+            org = self.organization_get(row)
             if org is None:
-                row.error("organization_code", out_of_scope_message(data["organization_code"]))
                 continue
             level = self.levels.resolve(data["level"], data["year"], Subject.UNIT)
             self_level = None
@@ -78,63 +81,25 @@ class UnitRatingHandler(Handler):
                 values["not_rated_reason"] = ""  # a decided level supersedes a stored "not rated" reason
             if "self_level" in self.present:
                 values["self_level_id"] = self_level.pk if self_level else None
-            for name in ("exemplary", "decision_ref", "decided_on", "note", *SCORE_FIELDS):
-                if name in self.present:
-                    values[name] = data[name]
+            values.update(self.present_values(data, ("exemplary", "decision_ref", "decided_on", "note", *SCORE_FIELDS)))
             changed = _changed(assessment, values)
-            try:
-                unit_rating_actor_check(actor=self.scope_user, organization=org, changed=changed)
-            except ValidationError as error:
-                self.validation_error(row, error)
+            if not self.rule_holds(
+                row, unit_rating_actor_check, actor=self.scope_user, organization=org, changed=changed
+            ):
                 continue
             for name, value in values.items():
                 setattr(assessment, name, value)
             assessment.level = level
             if "self_level" in self.present:
                 assessment.self_level = self_level
-            try:
-                unit_assessment_check(assessment)
-            except ValidationError as error:
-                self.validation_error(row, error)
+            if not self.rule_holds(row, unit_assessment_check, assessment):
                 continue
-            self.rated_add(org, data["year"], data.get("period", ""))
-            self.file(row, assessment, is_new=is_new, changed=changed, plan=(creates, updates))
-            if row.action != "unchanged":
-                self.changed_add(org.pk, data["year"], data.get("period", ""))
+            self.rating_file(row, assessment, org, is_new=is_new, changed=changed, plan=(creates, updates))
         return self.locks_apply(rows, creates, updates)
 
     def write(self, plan) -> None:
-        creates, updates = plan
-        if creates:
-            bulk_create_with_history(
-                creates,
-                UnitAssessment,
-                batch_size=WRITE_BATCH,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-            )
-        if updates:
-            now = timezone.now()
-            for assessment in updates:
-                assessment.updated_at = now
-            bulk_update_with_history(
-                updates,
-                UnitAssessment,
-                [
-                    "level",
-                    "self_level",
-                    "exemplary",
-                    "not_rated_reason",
-                    "decision_ref",
-                    "decided_on",
-                    "note",
-                    *SCORE_FIELDS,
-                    "updated_at",
-                ],
-                batch_size=WRITE_BATCH,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-            )
+        updated_at_stamp(plan[1])
+        self.write_with_history(UnitAssessment, plan, UPDATE_FIELDS)
 
     def signal(self) -> None:
         if self.org_ids:
