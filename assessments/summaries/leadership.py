@@ -34,11 +34,15 @@ class LeadershipCounts:
         self.leaders_rated += other.leaders_rated
         self.leader_levels.update(other.leader_levels)
 
-    @classmethod
-    def stored(cls, row: dict) -> "LeadershipCounts":
-        """The counts of a stored summary's row (its levels as stored, turned into a dict first)."""
-        return cls(
-            **{name: Counter(dict(row[name])) if name.endswith("_levels") else row[name] for name in LEADERSHIP_FIELDS}
+    def add_stored(self, row: dict) -> None:
+        """Add a child's counts as its stored summary row holds them (the levels turned into a dict first)."""
+        self.add(
+            LeadershipCounts(
+                **{
+                    name: Counter(dict(row[name])) if name.endswith("_levels") else row[name]
+                    for name in LEADERSHIP_FIELDS
+                }
+            )
         )
 
 
@@ -75,12 +79,7 @@ def leadership_counts(
     # Counting every collective below the country for one commune's import read 2 M national leadership ratings.
     ids = set(targets.values())
     recount = fresh_children_add(
-        year=year,
-        period=period,
-        ids=ids,
-        fields=LEADERSHIP_FIELDS,
-        counts=counts,
-        add=lambda summary, row: summary.add(LeadershipCounts.stored(row)),
+        year=year, period=period, ids=ids, fields=LEADERSHIP_FIELDS, counts=counts, add=LeadershipCounts.add_stored
     )
     _count(
         year=year,
