@@ -14,11 +14,12 @@ from assessments.models.fields import (
     below_score_reason_field,
     optional_level_field,
     score_field,
-    task_count_field,
+    task_figure_fields,
     year_field,
+    year_range_constraint,
 )
 from assessments.models.members import Member
-from assessments.models.organizations import CODE_VALIDATOR, MAX_YEAR, MIN_YEAR, Organization
+from assessments.models.organizations import CODE_VALIDATOR, Organization
 from assessments.models.periods import period_field
 
 
@@ -167,10 +168,7 @@ class LeadershipRating(models.Model):
     level = optional_level_field(_("xếp loại (cấp có thẩm quyền quyết định)"))
     self_score = score_field(_("điểm tự chấm"))
     score = score_field(_("điểm"))
-    tasks_assigned = task_count_field(_("số nhiệm vụ được giao"))
-    tasks_on_time = task_count_field(_("số nhiệm vụ hoàn thành đúng hạn"))
-    tasks_exceeded = task_count_field(_("số nhiệm vụ hoàn thành vượt mức"))
-    tasks_late = task_count_field(_("số nhiệm vụ hoàn thành chậm"))
+    tasks_assigned, tasks_on_time, tasks_exceeded, tasks_late = task_figure_fields()
     below_score_reason = below_score_reason_field()
     decision_ref = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -207,9 +205,7 @@ class CollectiveRating(LeadershipRating):
                 name="collective_rating_one_per_period",
                 violation_error_message=_("Tập thể này đã có bản xếp loại của kỳ đó."),
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="collective_rating_year_range"
-            ),
+            year_range_constraint("collective_rating_year_range"),
         ]
 
     def __str__(self) -> str:
@@ -235,9 +231,7 @@ class LeaderRating(LeadershipRating):
                 name="leader_rating_one_per_period",
                 violation_error_message=_("Đảng viên này đã có bản xếp loại lãnh đạo trong tập thể của kỳ đó."),
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="leader_rating_year_range"
-            ),
+            year_range_constraint("leader_rating_year_range"),
         ]
 
     def __str__(self) -> str:

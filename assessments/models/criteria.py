@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models.constraints import range_constraint
+from assessments.models.constraints import one_of_constraint, range_constraint
 from assessments.models.fields import score_field, year_field
 from assessments.models.members import Member
 from assessments.models.organizations import CODE_VALIDATOR, Organization
@@ -213,11 +213,11 @@ class ItemScore(models.Model):
         verbose_name_plural = _("điểm tiêu chí")
         ordering = ["year", "period", "item"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(member__isnull=False) & Q(organization__isnull=True))
-                | (Q(member__isnull=True) & Q(organization__isnull=False)),
+            one_of_constraint(
+                "member",
+                "organization",
                 name="item_score_one_subject",
-                violation_error_message=_("Điểm tiêu chí thuộc một đảng viên hoặc một tổ chức đảng, chỉ một."),
+                message=_("Điểm tiêu chí thuộc một đảng viên hoặc một tổ chức đảng, chỉ một."),
             ),
             models.UniqueConstraint(
                 fields=["item", "member", "year", "period"],

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessments.models.constraints import one_of_constraint, range_constraint
 from assessments.models.members import Member
 from assessments.models.organizations import Organization
 
@@ -59,11 +60,11 @@ class Discipline(models.Model):
         verbose_name_plural = _("kỷ luật")
         ordering = ["-decided_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(member__isnull=False) & Q(organization__isnull=True))
-                | (Q(member__isnull=True) & Q(organization__isnull=False)),
+            one_of_constraint(
+                "member",
+                "organization",
                 name="discipline_member_xor_organization",
-                violation_error_message=_("Ghi đảng viên hoặc tổ chức đảng bị kỷ luật, chỉ một trong hai."),
+                message=_("Ghi đảng viên hoặc tổ chức đảng bị kỷ luật, chỉ một trong hai."),
             ),
             models.CheckConstraint(
                 condition=(Q(member__isnull=True) | Q(form__in=[f.value for f in MEMBER_FORMS]))
@@ -103,10 +104,11 @@ class MemberStatusSpan(models.Model):
         verbose_name_plural = _("miễn, đình chỉ sinh hoạt")
         ordering = ["member", "start"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+            range_constraint(
+                "start",
+                "end",
                 name="member_status_span_range",
-                violation_error_message=_("Ngày kết thúc phải từ ngày bắt đầu trở đi."),
+                message=_("Ngày kết thúc phải từ ngày bắt đầu trở đi."),
             ),
         ]
 

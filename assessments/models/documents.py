@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models.organizations import YEAR_VALIDATORS, Organization
+from assessments.models.fields import year_field
+from assessments.models.organizations import Organization
 
 
 def _issued_upload_to(instance: "IssuedDocument", filename: str) -> str:
@@ -27,7 +28,7 @@ class IssuedDocument(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.CASCADE, related_name="issued_documents"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    year = year_field(_("năm"))
     kind = models.CharField(_("văn bản"), max_length=10, choices=DocumentKind.choices)
     version = models.PositiveIntegerField(_("phiên bản"))
     number = models.CharField(_("số"), max_length=20)

@@ -1,13 +1,15 @@
-"""Factories for the fields several models declare alike: a year in the app's range, a rating level that may stay
-empty, the user who did something. Each returns a plain Django field, so a migration sees the field as if it were
-written out (the same deconstruction); a model using them needs no new migration."""
+"""Factories for the fields several models declare alike: a year in the app's range (and the ratings' database check
+of it), a rating level that may stay empty, the user who did something, QĐ 366's scores and task figures. Each returns
+plain Django fields, so a migration sees them as if they were written out (the same deconstruction); a model using
+them needs no new migration."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models.organizations import YEAR_VALIDATORS
+from assessments.models.organizations import MAX_YEAR, MIN_YEAR, YEAR_VALIDATORS
 
 
 def year_field(verbose_name, **options) -> models.PositiveSmallIntegerField:
@@ -54,9 +56,18 @@ def score_field(verbose_name) -> models.DecimalField:
     )
 
 
-def task_count_field(verbose_name) -> models.PositiveIntegerField:
-    """A number of assigned tasks (given, done on time, exceeded, late), empty when not recorded."""
-    return models.PositiveIntegerField(verbose_name, null=True, blank=True)
+def task_figure_fields() -> tuple[models.PositiveIntegerField, ...]:
+    """QĐ 366's task figures of a rating, each a number empty when not recorded, in this order: the tasks assigned,
+    those done on time, done beyond what was asked, done late."""
+    return tuple(
+        models.PositiveIntegerField(verbose_name, null=True, blank=True)
+        for verbose_name in (
+            _("số nhiệm vụ được giao"),
+            _("số nhiệm vụ hoàn thành đúng hạn"),
+            _("số nhiệm vụ hoàn thành vượt mức"),
+            _("số nhiệm vụ hoàn thành chậm"),
+        )
+    )
 
 
 def share_field(verbose_name, help_text) -> models.PositiveSmallIntegerField:
@@ -64,6 +75,11 @@ def share_field(verbose_name, help_text) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         verbose_name, null=True, blank=True, validators=[MaxValueValidator(100)], help_text=help_text
     )
+
+
+def year_range_constraint(name: str) -> models.CheckConstraint:
+    """The database's own check that a rating's year is one year_field accepts (its validators run only in forms)."""
+    return models.CheckConstraint(condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name=name)
 
 
 def below_score_reason_field() -> models.TextField:

@@ -10,11 +10,12 @@ from assessments.models.fields import (
     below_score_reason_field,
     optional_level_field,
     score_field,
-    task_count_field,
+    task_figure_fields,
     year_field,
+    year_range_constraint,
 )
 from assessments.models.members import Member
-from assessments.models.organizations import MAX_YEAR, MIN_YEAR, Organization
+from assessments.models.organizations import Organization
 from assessments.models.periods import Period, period_field
 
 
@@ -91,10 +92,7 @@ class UnitAssessment(models.Model):
     # QĐ 366's scores and task figures; the rule (rules/scores.py) reads them only for a scheme that is scored.
     self_score = score_field(_("điểm tự chấm"))
     score = score_field(_("điểm"))
-    tasks_assigned = task_count_field(_("số nhiệm vụ được giao"))
-    tasks_on_time = task_count_field(_("số nhiệm vụ hoàn thành đúng hạn"))
-    tasks_exceeded = task_count_field(_("số nhiệm vụ hoàn thành vượt mức"))
-    tasks_late = task_count_field(_("số nhiệm vụ hoàn thành chậm"))
+    tasks_assigned, tasks_on_time, tasks_exceeded, tasks_late = task_figure_fields()
     below_score_reason = below_score_reason_field()
     decision_ref = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -124,9 +122,7 @@ class UnitAssessment(models.Model):
                 name="unit_rated_has_no_reason",
                 violation_error_message=_("Đơn vị đã xếp loại thì không ghi lý do không xếp loại."),
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="unit_assessment_year_range"
-            ),
+            year_range_constraint("unit_assessment_year_range"),
         ]
         indexes = [models.Index(fields=["year", "level"], name="unit_assessment_year_level")]
 
@@ -158,10 +154,7 @@ class MemberAssessment(models.Model):
     # QĐ 366's scores and task figures; the rule (rules/scores.py) reads them only for a scheme that is scored.
     self_score = score_field(_("điểm tự chấm"))
     score = score_field(_("điểm"))
-    tasks_assigned = task_count_field(_("số nhiệm vụ được giao"))
-    tasks_on_time = task_count_field(_("số nhiệm vụ hoàn thành đúng hạn"))
-    tasks_exceeded = task_count_field(_("số nhiệm vụ hoàn thành vượt mức"))
-    tasks_late = task_count_field(_("số nhiệm vụ hoàn thành chậm"))
+    tasks_assigned, tasks_on_time, tasks_exceeded, tasks_late = task_figure_fields()
     below_score_reason = below_score_reason_field()
     sick_leave_months = models.PositiveSmallIntegerField(
         _("số tháng nghỉ ốm trong năm"), null=True, blank=True, validators=[MaxValueValidator(12)]
@@ -191,9 +184,7 @@ class MemberAssessment(models.Model):
                 name="member_rated_xor_reason",
                 violation_error_message=_("Ghi mức xếp loại, hoặc lý do không xếp loại, không ghi cả hai."),
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="member_assessment_year_range"
-            ),
+            year_range_constraint("member_assessment_year_range"),
         ]
         indexes = [models.Index(fields=["year", "organization", "level"], name="member_assessment_year_org")]
 

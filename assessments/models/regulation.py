@@ -1,13 +1,14 @@
 """The regulation by period as data: the guidance periods (years each guidance text is in force), the rules of each
 period with their source and parameters, and the overrides a competent body records when it decides against a rule."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models.organizations import CODE_VALIDATOR, YEAR_VALIDATORS, Organization
+from assessments.models.constraints import range_constraint
+from assessments.models.fields import acting_user_field, year_field
+from assessments.models.organizations import CODE_VALIDATOR, Organization
 
 
 class Rule(models.TextChoices):
@@ -53,10 +54,8 @@ class GuidancePeriod(models.Model):
 
     code = models.CharField(_("mã"), max_length=20, unique=True, validators=[CODE_VALIDATOR])
     name = models.CharField(_("văn bản hướng dẫn"), max_length=200)
-    first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"), validators=YEAR_VALIDATORS)
-    last_year = models.PositiveSmallIntegerField(
-        _("áp dụng đến năm"), null=True, blank=True, validators=YEAR_VALIDATORS
-    )
+    first_year = year_field(_("áp dụng từ năm"))
+    last_year = year_field(_("áp dụng đến năm"), null=True, blank=True)
     rating_word = models.CharField(
         _("từ dùng trong văn bản"),
         max_length=14,
@@ -73,10 +72,11 @@ class GuidancePeriod(models.Model):
         verbose_name_plural = _("giai đoạn hướng dẫn")
         ordering = ["first_year"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")),
+            range_constraint(
+                "first_year",
+                "last_year",
                 name="guidance_period_year_range",
-                violation_error_message=_("Năm cuối phải từ năm đầu trở đi."),
+                message=_("Năm cuối phải từ năm đầu trở đi."),
             ),
         ]
 
@@ -148,18 +148,11 @@ class RuleOverride(models.Model):
         on_delete=models.PROTECT,
         related_name="rule_overrides",
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
+    year = year_field(_("năm"))
     rule = models.CharField(_("quy tắc"), max_length=40, choices=Rule.choices)
     reason = models.TextField(_("lý do"))
     message = models.TextField(_("kết quả kiểm tra khi quyết định"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ghi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = acting_user_field(_("người ghi"))
     decided_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -205,14 +198,7 @@ class RuleSetting(models.Model):
     )
     enabled = models.BooleanField(_("áp dụng"))
     reason = models.TextField(_("lý do"))
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người ghi"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    set_by = acting_user_field(_("người ghi"))
     set_at = models.DateTimeField(_("ghi lúc"), auto_now=True)
     history = HistoricalRecords()
 
