@@ -111,24 +111,15 @@ class Submission(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
-def _review_upload_to(instance: "ReviewDocument", filename: str) -> str:
-
-    # A random name: the uploader's file name is kept only as data, never as a path.
-    return f"reviews/{uuid.uuid4().hex}.{instance.kind}"
-
-
-class ReviewDocument(models.Model):
-    """One version of a unit's review report (báo cáo kiểm điểm); every upload is a new version, none is replaced."""
+class DocumentVersion(models.Model):
+    """What every version of an uploaded document keeps beside its file: its number, the uploader's file name (kept
+    only as data), format, size and checksum, who uploaded it and when."""
 
     class FileKind(models.TextChoices):
         PDF = "pdf", "PDF"
         DOCX = "docx", "DOCX"
 
-    submission = models.ForeignKey(
-        Submission, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="documents"
-    )
     version = models.PositiveIntegerField(_("lần nộp"))
-    file = models.FileField(_("tệp"), upload_to=_review_upload_to, max_length=200)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     kind = models.CharField(_("định dạng"), max_length=4, choices=FileKind.choices)
     size = models.PositiveBigIntegerField(_("kích thước (byte)"))
@@ -137,15 +128,33 @@ class ReviewDocument(models.Model):
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (v{self.version})"
+
+
+def _review_upload_to(instance: "ReviewDocument", filename: str) -> str:
+
+    # A random name: the uploader's file name is kept only as data, never as a path.
+    return f"reviews/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class ReviewDocument(DocumentVersion):
+    """One version of a unit's review report (báo cáo kiểm điểm); every upload is a new version, none is replaced."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("hồ sơ"), on_delete=models.PROTECT, related_name="documents"
+    )
+    file = models.FileField(_("tệp"), upload_to=_review_upload_to, max_length=200)
+
+    class Meta:
         verbose_name = _("báo cáo kiểm điểm")
         verbose_name_plural = _("báo cáo kiểm điểm")
         ordering = ["submission", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["submission", "version"], name="review_document_version_unique"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} (v{self.version})"
 
 
 def _self_assessment_upload_to(instance: "SelfAssessmentDocument", filename: str) -> str:
@@ -161,7 +170,7 @@ class SelfAssessmentForm(models.TextChoices):
     OTHER = "2C", _("Mẫu 2C (đảng viên không công tác trong hệ thống chính trị)")
 
 
-class SelfAssessmentDocument(models.Model):
+class SelfAssessmentDocument(DocumentVersion):
     """One version of a member's self-assessment (Mẫu 2A/2B/2C) in a unit's file; each upload is a new version."""
 
     submission = models.ForeignKey(
@@ -171,14 +180,7 @@ class SelfAssessmentDocument(models.Model):
         "assessments.Member", verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="self_assessments"
     )
     form = models.CharField(_("mẫu"), max_length=2, choices=SelfAssessmentForm.choices)
-    version = models.PositiveIntegerField(_("lần nộp"))
     file = models.FileField(_("tệp"), upload_to=_self_assessment_upload_to, max_length=200)
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    kind = models.CharField(_("định dạng"), max_length=4, choices=ReviewDocument.FileKind.choices)
-    size = models.PositiveBigIntegerField(_("kích thước (byte)"))
-    checksum = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = acting_user_field(_("người tải lên"))
-    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("bản tự kiểm điểm của đảng viên")
@@ -187,6 +189,3 @@ class SelfAssessmentDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["submission", "member", "version"], name="self_assessment_version_unique"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} (v{self.version})"
