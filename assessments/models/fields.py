@@ -17,30 +17,22 @@ def year_field(verbose_name, **options) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(verbose_name, validators=YEAR_VALIDATORS, **options)
 
 
-def optional_level_field(verbose_name) -> models.ForeignKey:
-    """A rating level that may stay empty (not yet rated, not proposed); a level in use cannot be deleted, and
-    levels do not list the rows pointing at them (`related_name="+"`)."""
+def _optional_reference(to: str, verbose_name, on_delete) -> models.ForeignKey:
+    """A reference that may stay empty, which its target does not list (`related_name="+"`)."""
     return models.ForeignKey(
-        "assessments.RatingLevel",
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+        to, verbose_name=verbose_name, null=True, blank=True, on_delete=on_delete, related_name="+"
     )
+
+
+def optional_level_field(verbose_name) -> models.ForeignKey:
+    """A rating level that may stay empty (not yet rated, not proposed); a level in use cannot be deleted."""
+    return _optional_reference("assessments.RatingLevel", verbose_name, models.PROTECT)
 
 
 def acting_user_field(verbose_name) -> models.ForeignKey:
     """The user who did something (opened, sent, recorded...): kept as empty when the account is deleted, so the
-    row and its history stay; users do not list the rows (`related_name="+"`)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    row and its history stay."""
+    return _optional_reference(settings.AUTH_USER_MODEL, verbose_name, models.SET_NULL)
 
 
 def score_field(verbose_name) -> models.DecimalField:
