@@ -16,7 +16,35 @@ DEFAULT_ISSUING_BODY = "Huyện ủy Bắc Sơn"
 DEFAULT_PLACE = "Bắc Sơn"
 
 
-class Programme(models.Model):
+def letterhead_fields() -> tuple[models.CharField, ...]:
+    """The letterhead of a document the district issues, in this order: the body above the issuer, the issuer, the
+    place it is dated at (the district's own by default)."""
+    return (
+        models.CharField(_("cấp trên của cơ quan ban hành"), max_length=120, default=DEFAULT_PARENT_BODY),
+        models.CharField(_("cơ quan ban hành"), max_length=120, default=DEFAULT_ISSUING_BODY),
+        models.CharField(_("địa danh"), max_length=60, default=DEFAULT_PLACE),
+    )
+
+
+def signature_fields() -> tuple[models.Field, ...]:
+    """The foot of a document the district issues, in this order: the signer's post, the signer, the recipients."""
+    return (
+        models.CharField(_("chức vụ người ký"), max_length=120, blank=True),
+        models.CharField(_("người ký"), max_length=120, blank=True),
+        models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận")),
+    )
+
+
+class RecipientLinesMixin:
+    """The recipients of a document with a signature foot as its templates list them."""
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        """One a line, without blank lines."""
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+
+class Programme(RecipientLinesMixin, models.Model):
     """A multi-year programme (đề án) and the district plan that implements it."""
 
     name = models.CharField(_("tên đề án"), max_length=300)
@@ -33,16 +61,12 @@ class Programme(models.Model):
         _("số kế hoạch thực hiện"), max_length=40, blank=True, help_text=_("Ví dụ: 32-KH/HU")
     )
     plan_issued_on = models.DateField(_("ngày ban hành kế hoạch"), null=True, blank=True)
-    parent_body = models.CharField(_("cấp trên của cơ quan ban hành"), max_length=120, default=DEFAULT_PARENT_BODY)
-    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=120, default=DEFAULT_ISSUING_BODY)
-    place = models.CharField(_("địa danh"), max_length=60, default=DEFAULT_PLACE)
+    parent_body, issuing_body, place = letterhead_fields()
     description = models.TextField(_("nội dung chính"), blank=True)
     report_number = models.CharField(
         _("số báo cáo kết quả"), max_length=40, blank=True, help_text=_("Ví dụ: 120-BC/HU; để trống khi chưa vào sổ")
     )
-    signer_post = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
-    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
-    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận"))
+    signer_post, signer_name, recipients = signature_fields()
     history = HistoricalRecords()
 
     class Meta:
@@ -65,10 +89,6 @@ class Programme(models.Model):
     @property
     def period(self) -> str:
         return f"{self.first_year}–{self.last_year}"
-
-    @property
-    def recipient_lines(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
 
 class PlanStatus(models.TextChoices):
@@ -96,7 +116,7 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(status__in=(PlanStatus.ACTIVE, PlanStatus.COMPLETED))
 
 
-class Plan(models.Model):
+class Plan(RecipientLinesMixin, models.Model):
     """The Standing Board's plan to consolidate one weak unit (e.g. Kế hoạch số 49-KH/HU)."""
 
     programme = models.ForeignKey(
@@ -104,9 +124,7 @@ class Plan(models.Model):
     )
     number = models.CharField(_("số, ký hiệu"), max_length=40, help_text=_("Ghi như trên văn bản, ví dụ: 49-KH/HU"))
     issued_on = models.DateField(_("ngày ban hành"))
-    parent_body = models.CharField(_("cấp trên của cơ quan ban hành"), max_length=120, default=DEFAULT_PARENT_BODY)
-    issuing_body = models.CharField(_("cơ quan ban hành"), max_length=120, default=DEFAULT_ISSUING_BODY)
-    place = models.CharField(_("địa danh"), max_length=60, default=DEFAULT_PLACE)
+    parent_body, issuing_body, place = letterhead_fields()
     title = models.CharField(
         _("trích yếu"), max_length=300, blank=True, help_text=_("Để trống để dùng “Củng cố, kiện toàn” và tên đơn vị")
     )
@@ -122,9 +140,7 @@ class Plan(models.Model):
     status = models.CharField(_("trạng thái"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     closing_assessment = models.TextField(_("đánh giá kết thúc"), blank=True)
     closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
-    signer_post = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
-    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
-    recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận"))
+    signer_post, signer_name, recipients = signature_fields()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -157,10 +173,6 @@ class Plan(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or _("Củng cố, kiện toàn %(unit)s") % {"unit": self.organization.name}
-
-    @property
-    def recipient_lines(self) -> list[str]:
-        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
     @property
     def allowed_transitions(self) -> tuple[str, ...]:
