@@ -194,3 +194,14 @@ def test_review_page_query_count_does_not_grow_with_documents_cells_and_history(
     page = response.content.decode()
     assert page.count("/documents/") == 7
     assert page[page.index('id="rating-history"') :].count("<tr>") >= 6
+
+
+def test_review_page_names_the_system_for_history_written_by_no_user(client, officer, submitted):
+    """The demo loader and data migrations write history with no user: the page says so instead of failing."""
+    submitted.history.update(history_user=None)
+    UnitAssessment.history.filter(organization=submitted.organization).update(history_user=None)
+    client.force_login(officer)
+    response = client.get(REVIEW)
+    assert response.status_code == 200
+    history = response.content.decode().split('id="history"')[1].split("</table>")[0]
+    assert "hệ thống" in history

@@ -114,6 +114,9 @@ def test_the_officer_sees_and_changes_the_settings_on_the_period_page(client, tr
     page = client.get(PAGE).content.decode()
     assert 'data-rule="sick_leave" data-binding="false"' in page and "Thí điểm năm 2020" in page
     assert "Nguyễn Hữu Bình" in page[page.index('id="history"') :]
+    # History written by no user (a data correction from the shell) names the system instead of failing.
+    RuleSetting.history.update(history_user=None)
+    assert "hệ thống" in client.get(PAGE).content.decode().split('id="history"')[1]
     # A commune under it shows where the rule is decided.
     page = client.get("/checks/BS-DONG-Y/rules/hd21-2019/").content.decode()
     assert "Đảng bộ huyện Bắc Sơn đã cài đặt" in page and 'data-rule="sick_leave" data-binding="false"' in page
