@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from assessments.common.vocabulary import MEMBER, UNIT, Level, Levels, Share, percent_text, year_end
+from assessments.common.vocabulary import MEMBER, UNIT, Level, Levels, year_end
 from assessments.models import (
     CollectiveRating,
     Discipline,
@@ -24,7 +24,7 @@ from assessments.models import (
     form_severity,
 )
 from assessments.regulation.periods import RuleInForce
-from assessments.regulation.units import _form_label, _result, bound_allows, day_text
+from assessments.regulation.units import _cap_result, _form_label, _result, bound_allows, day_text
 
 LEADERSHIP_RULES = (
     Rule.LEADER_ABOVE_COLLECTIVE,
@@ -173,27 +173,21 @@ def cap_checks(*, rule: RuleInForce, ratings: list[LeaderRating], facts: Facts, 
     label = top[0].label if top else ""
     results = []
     for (_pk, title), (committee, excellent, total) in sorted(groups.items(), key=lambda item: item[0]):
-        numbers = {
-            "group": str(Title(title).label) if title else _("mọi chức danh"),
-            "committee": committee.code,
-            "excellent": excellent,
-            "total": total,
-            "allowed": total * rule["percent"] // 100,
-            "percent": percent_text(Share(excellent, total)),
-            "cap": rule["percent"],
-            "level": label,
-        }
-        passed = excellent * 100 <= rule["percent"] * total
-        message = (
-            _(
-                "Nhóm chức danh %(group)s do %(committee)s quản lý: %(excellent)s/%(total)s người “%(level)s” "
-                "(%(percent)s), tối đa %(cap)s%% (%(allowed)s người)."
+        group = {"group": str(Title(title).label) if title else _("mọi chức danh"), "committee": committee.code}
+        results.append(
+            _cap_result(
+                rule,
+                committee,
+                group=group,
+                excellent=excellent,
+                total=total,
+                level=label,
+                message=_(
+                    "Nhóm chức danh %(group)s do %(committee)s quản lý: %(excellent)s/%(total)s người “%(level)s” "
+                    "(%(percent)s), tối đa %(cap)s%% (%(allowed)s người)."
+                ),
             )
-            % numbers
         )
-        if not passed:
-            message += " " + _("Vượt tỷ lệ.")
-        results.append(_result(rule, committee, passed, message, numbers))
     return results
 
 

@@ -42,6 +42,27 @@ def _result(rule: RuleInForce, organization: Organization, passed: bool, message
     )
 
 
+def _cap_result(
+    rule: RuleInForce, organization: Organization, *, group: dict, excellent: int, total: int, level: str, message: str
+):
+    """A cap rule on one group (unit_cap_20, leader_cap_20): at most the rule's `percent`% of the group's `total` at
+    the top level (`excellent`); `message` says it with the group's names and the numbers."""
+    numbers = {
+        **group,
+        "excellent": excellent,
+        "total": total,
+        "allowed": total * rule["percent"] // 100,
+        "percent": percent_text(Share(excellent, total)),
+        "cap": rule["percent"],
+        "level": level,
+    }
+    passed = excellent * 100 <= rule["percent"] * total
+    message = message % numbers
+    if not passed:
+        message += " " + _("Vượt tỷ lệ.")
+    return _result(rule, organization, passed, message, numbers)
+
+
 def months_before_year_end(year: int, months: int) -> datetime.date:
     """The day `months` months before 31 December (30 June for six): on it or before is long enough."""
     month = 12 - months
@@ -301,27 +322,18 @@ def unit_cap_judge(
     label = levels.top(UNIT)[0].label if levels.top(UNIT) else ""
     results = {}
     for key, (excellent, total) in groups.items():
-        allowed = total * rule["percent"] // 100
-        numbers = {
-            "group": _group_name(key, group_by),
-            "excellent": excellent,
-            "total": total,
-            "allowed": allowed,
-            "percent": percent_text(Share(excellent, total)),
-            "cap": rule["percent"],
-            "level": label,
-        }
-        passed = excellent * 100 <= rule["percent"] * total
-        message = (
-            _(
+        results[key] = _cap_result(
+            rule,
+            committee,
+            group={"group": _group_name(key, group_by)},
+            excellent=excellent,
+            total=total,
+            level=label,
+            message=_(
                 "Nhóm %(group)s: %(excellent)s/%(total)s đơn vị “%(level)s” (%(percent)s), tối đa %(cap)s%% "
                 "(%(allowed)s đơn vị)."
-            )
-            % numbers
+            ),
         )
-        if not passed:
-            message += " " + _("Vượt tỷ lệ.")
-        results[key] = _result(rule, committee, passed, message, numbers)
     return results
 
 
