@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import permissions
 from assessments.common import postback
+from assessments.common.form_errors import form_errors_add
 from assessments.common.tables import FORMATS as table_formats
 from assessments.common.tables import table_response
 from assessments.models import MAX_YEAR, MIN_YEAR
@@ -54,15 +55,6 @@ def _require_recorder(user, plan: Plan) -> None:
         _("Chỉ cán bộ Ban Tổ chức hoặc bí thư của %(unit)s được ghi tiến độ và số liệu.")
         % {"unit": plan.organization.name},
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- plans -----------------------------------------------------------------------------------------------------
@@ -200,7 +192,7 @@ def _plan_edit(request, plan: Plan | None, initial: dict | None = None):
         try:
             plan = services.plan_save(plan=form.instance, actor=request.user, children=children, deleted=deleted)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Đã lưu kế hoạch %(number)s.") % {"number": plan.number})
             return redirect("consolidation:plan_detail", pk=plan.pk)
@@ -255,7 +247,7 @@ def plan_transition(request, pk: int):
                 closing_assessment=form.cleaned_data["closing_assessment"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -275,7 +267,7 @@ def _record_on_plan(request, pk: int, *, form_class, form_name: str, record, don
         try:
             record(form.cleaned_data, request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, done)
             return redirect("consolidation:plan_detail", pk=plan.pk)
@@ -403,7 +395,7 @@ def _programme_edit(request, programme: Programme | None):
         try:
             programme = services.programme_save(programme=form.instance, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Đã lưu đề án."))
             return redirect("consolidation:programme_detail", pk=programme.pk)

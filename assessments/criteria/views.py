@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.common.form_errors import form_errors_add
 from assessments.criteria import services
 from assessments.criteria.forms import CriteriaGroupForm, CriteriaItemForm, CriteriaSetForm
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet
@@ -23,15 +24,6 @@ from assessments.permissions import (
 from assessments.rules.criteria import criteria_set_in_use, criteria_totals_errors
 
 MANAGE_REFUSED = _("Chỉ cán bộ Ban Tổ chức của cấp ban hành mới sửa bộ tiêu chí.")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on the named field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _managed(request, pk: int) -> CriteriaSet:
@@ -83,7 +75,7 @@ def _set_edit(request, criteria_set: CriteriaSet | None):
         try:
             saved = services.criteria_set_save(criteria_set=form.instance, actor=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Đã lưu bộ tiêu chí."))
             return redirect("assessments:criteria_detail", pk=saved.pk)
@@ -122,7 +114,7 @@ def _part_edit(request, criteria_set, *, form_class, instance, save, title):
         try:
             save(form.instance)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Đã lưu."))
             return redirect("assessments:criteria_detail", pk=criteria_set.pk)

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from assessments import permissions
 from assessments.common import postback
+from assessments.common.form_errors import form_errors_add
 from assessments.cycle import leadership
 from assessments.cycle.leadership_pages import form_build, page_key
-from assessments.cycle.views import OWN_SECRETARY_ONLY, _submission_for_action, form_errors_add, reviewer_require
+from assessments.cycle.views import _submission_for_action, reviewer_require
 from assessments.leadership.forms import DECIDE, SELF
 from assessments.models import Submission, period_parse
 
@@ -58,9 +59,7 @@ def _record(request, submission: Submission, *, table: str, part: str, record, b
 @require_POST
 def portal_record(request, code: str, year: int, table: str):
     """The secretary's self-assessment of the unit's collectives or leaders (`table`, given by the URL)."""
-    submission = _submission_for_action(
-        request, code, year, allowed=permissions.may_edit_submission, refused=OWN_SECRETARY_ONLY
-    )
+    submission = _submission_for_action(request, code, year)
     return _record(
         request,
         submission,

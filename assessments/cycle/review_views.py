@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.common import postback
+from assessments.common.form_errors import form_errors_add
 from assessments.cycle import forms, leadership_pages, notices, rules, self_assessments
 from assessments.cycle import services as cycle_services
-from assessments.cycle.views import form_errors_add, reviewer_require
+from assessments.cycle.views import reviewer_require
 from assessments.leadership.forms import DECIDE
 from assessments.models import Submission, SubmissionStatus, UnitAssessment
 from assessments.regulation.periods import not_rated_reason_labels

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.common import postback
+from assessments.common.form_errors import form_errors_add
 from assessments.cycle import forms, leadership_pages, notices, rules, scoring, self_assessments
 from assessments.cycle import services as cycle_services
 from assessments.leadership.forms import SELF
@@ -65,10 +66,16 @@ def _submission_get(user, code: str, year: int, *, ensure: bool = False) -> Subm
     return permissions.submission_get_for_user(user=user, code=code, year=year)
 
 
-def _submission_for_action(request, code: str, year: int, *, allowed, refused: str) -> Submission:
+OWN_SECRETARY_ONLY = gettext_lazy("Chỉ bí thư của %(org)s được làm việc này.")
+
+
+def _submission_for_action(
+    request, code: str, year: int, *, allowed=permissions.may_edit_submission, refused: str = OWN_SECRETARY_ONLY
+) -> Submission:
     """The unit's file for a POST action: scope first (404), then the role (403), then the draft is made if missing.
 
-    `allowed(user, submission)` is a predicate of assessments.permissions; `refused` says who may, with `%(org)s`.
+    `allowed(user, submission)` is a predicate of assessments.permissions (by default: only the unit's own
+    secretary); `refused` says who may, with `%(org)s`.
     """
     submission = _submission_get(request.user, code, year)
     permissions.role_require(allowed(request.user, submission), refused % {"org": submission.organization.name})
@@ -79,15 +86,6 @@ def _submission_for_action(request, code: str, year: int, *, allowed, refused: s
 
 def _errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
-
-
-def form_errors_add(form, error: ValidationError) -> None:
-    """Put a service's errors on the form: on their field if the form has it, otherwise on the whole form."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def portal_url_for(user) -> str | None:
@@ -393,9 +391,6 @@ def portal_scoring_sheet(request, code: str, year: int, pk: int):
     return response
 
 
-OWN_SECRETARY_ONLY = gettext_lazy("Chỉ bí thư của %(org)s được làm việc này.")
-
-
 @login_required
 @require_POST
 def portal_document_upload(request, code: str, year: int):
@@ -425,9 +420,7 @@ def portal_document_upload(request, code: str, year: int):
 @login_required
 @require_POST
 def portal_self_level(request, code: str, year: int):
-    submission = _submission_for_action(
-        request, code, year, allowed=permissions.may_edit_submission, refused=OWN_SECRETARY_ONLY
-    )
+    submission = _submission_for_action(request, code, year)
     form = forms.SelfLevelForm(request.POST, year=year)
     return _portal_post(
         request,
@@ -447,9 +440,7 @@ def portal_self_level(request, code: str, year: int):
 @login_required
 @require_POST
 def portal_cells(request, code: str, year: int):
-    submission = _submission_for_action(
-        request, code, year, allowed=permissions.may_edit_submission, refused=OWN_SECRETARY_ONLY
-    )
+    submission = _submission_for_action(request, code, year)
     cells = rules.decided_cells(submission.organization, year)
     if not cells:
         raise Http404
@@ -483,9 +474,7 @@ def portal_cells(request, code: str, year: int):
 @login_required
 @require_POST
 def portal_submit(request, code: str, year: int):
-    submission = _submission_for_action(
-        request, code, year, allowed=permissions.may_edit_submission, refused=OWN_SECRETARY_ONLY
-    )
+    submission = _submission_for_action(request, code, year)
     try:
         cycle_services.submission_submit(submission=submission, actor=request.user)
     except ValidationError as error:
