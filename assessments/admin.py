@@ -318,11 +318,8 @@ class UnitAssessmentAdmin(RatingAdmin):
     exact_search_fields = ("organization__code",)
     autocomplete_fields = ["organization"]
     form = rating_form(UnitAssessment, services.unit_assessment_write_check)
+    rating_save = staticmethod(services.unit_assessment_save)
     subject = Subject.UNIT
-
-    def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or None
-        services.unit_assessment_save(assessment=obj, actor=request.user)
 
 
 @admin.register(MemberAssessment)
@@ -335,11 +332,8 @@ class MemberAssessmentAdmin(RatingAdmin):
     exact_search_fields = ("member__card_number",)
     autocomplete_fields = ["member", "organization"]
     form = rating_form(MemberAssessment, services.member_assessment_write_check)
+    rating_save = staticmethod(services.member_assessment_save)
     subject = Subject.MEMBER
-
-    def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or None
-        services.member_assessment_save(assessment=obj, actor=request.user)
 
 
 @admin.register(User)

@@ -92,8 +92,14 @@ def _year_or_none(value) -> int | None:
 
 
 class ChangeReasonMixin:
-    """A change to a rating asks why; each admin's save_model stores it as the history's change reason
-    (simple-history reads `_change_reason` when the service saves)."""
+    """A change to a rating asks why; save_model stores it as the history's change reason (simple-history reads
+    `_change_reason` when the service saves) and saves through the admin's `rating_save` service."""
+
+    rating_save = None  # staticmethod(service): called with assessment= and actor=, the one write path
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or None
+        self.rating_save(assessment=obj, actor=request.user)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -323,17 +323,23 @@ def units_under(
     return units.annotate(rating=rating_of("assessments", year, period))
 
 
+def _level_filter(rows: QuerySet, level: str, subject: str) -> QuerySet:
+    """Rows annotated with their `rating` at a final level: its code, NOT_RATED or GOOD_OR_BETTER ("": all)."""
+    if level == NOT_RATED:
+        return rows.filter(Q(rating__isnull=True) | Q(rating__level__isnull=True))
+    if level == GOOD_OR_BETTER:
+        return rows.filter(rating__level__is_good_or_better=True, rating__level__subject=subject)
+    if level:
+        return rows.filter(rating__level__code=level, rating__level__subject=subject)
+    return rows
+
+
 def unit_rows(*, units: QuerySet[Organization], level: str = "", sector: str = "", query: str = "") -> QuerySet:
     """The unit list's rows (one query), filtered by final level code (or NOT_RATED, GOOD_OR_BETTER), sector and
     folded name."""
     from assessments.common.text import fold
 
-    if level == NOT_RATED:
-        units = units.filter(Q(rating__isnull=True) | Q(rating__level__isnull=True))
-    elif level == GOOD_OR_BETTER:
-        units = units.filter(rating__level__is_good_or_better=True, rating__level__subject=Subject.UNIT)
-    elif level:
-        units = units.filter(rating__level__code=level, rating__level__subject=Subject.UNIT)
+    units = _level_filter(units, level, Subject.UNIT)
     if sector:
         units = units.filter(sector=sector)
     if query:
@@ -452,12 +458,7 @@ def members_filtered(
     )
     if unit is not None:
         members = members.filter(organization__path__startswith=unit.path)
-    if level == NOT_RATED:
-        members = members.filter(Q(rating__isnull=True) | Q(rating__level__isnull=True))
-    elif level == GOOD_OR_BETTER:
-        members = members.filter(rating__level__is_good_or_better=True, rating__level__subject=Subject.MEMBER)
-    elif level:
-        members = members.filter(rating__level__code=level, rating__level__subject=Subject.MEMBER)
+    members = _level_filter(members, level, Subject.MEMBER)
     if query and not fold(query):
         return members.none()
     return members.order_by(*member_order())
