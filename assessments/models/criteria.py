@@ -15,6 +15,7 @@ from assessments.models.members import Member
 from assessments.models.organizations import CODE_VALIDATOR, Organization
 from assessments.models.periods import period_field
 from assessments.models.schemes import RatingScheme
+from assessments.models.spans import in_force_fields
 
 # Codes of groups and items as criteria are numbered: I, II, 1.1, 2.3-a.
 ITEM_CODE_VALIDATOR = RegexValidator(
@@ -80,8 +81,7 @@ class CriteriaSet(models.Model):
         Organization, verbose_name=_("cấp ban hành"), on_delete=models.PROTECT, related_name="criteria_sets"
     )
     subject_group = models.CharField(_("nhóm đối tượng"), max_length=20, choices=SubjectGroup.choices)
-    first_year = year_field(_("áp dụng từ năm"))
-    last_year = year_field(_("áp dụng đến năm"), null=True, blank=True)
+    first_year, last_year = in_force_fields()
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
     replaces = models.OneToOneField(
         "self",

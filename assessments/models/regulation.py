@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from assessments.models.constraints import range_constraint
 from assessments.models.fields import acting_user_field, year_field
 from assessments.models.organizations import CODE_VALIDATOR, Organization
+from assessments.models.spans import InForce, InForceQuerySet, in_force_fields
 
 
 class Rule(models.TextChoices):
@@ -39,23 +40,18 @@ class RatingWord(models.TextChoices):
     RANKING = "ranking", _("xếp loại")
 
 
-class GuidancePeriodQuerySet(models.QuerySet):
+class GuidancePeriodQuerySet(InForceQuerySet):
     def for_year(self, year: int) -> "GuidancePeriodQuerySet":
         """The periods covering a year, the latest first (it wins if a district entered overlapping periods)."""
-        return (
-            self.filter(first_year__lte=year)
-            .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
-            .order_by("-first_year")
-        )
+        return super().for_year(year).order_by("-first_year")
 
 
-class GuidancePeriod(models.Model):
+class GuidancePeriod(InForce, models.Model):
     """The years one guidance text governs the assessment (Hướng dẫn 27 for 2014–2017, 21 for 2019–2022, ...)."""
 
     code = models.CharField(_("mã"), max_length=20, unique=True, validators=[CODE_VALIDATOR])
     name = models.CharField(_("văn bản hướng dẫn"), max_length=200)
-    first_year = year_field(_("áp dụng từ năm"))
-    last_year = year_field(_("áp dụng đến năm"), null=True, blank=True)
+    first_year, last_year = in_force_fields()
     rating_word = models.CharField(
         _("từ dùng trong văn bản"),
         max_length=14,
@@ -82,9 +78,6 @@ class GuidancePeriod(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def covers(self, year: int) -> bool:
-        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
 
 class PeriodRule(models.Model):

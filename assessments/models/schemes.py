@@ -12,8 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from assessments.common.vocabulary import level_label
 from assessments.models.constraints import range_constraint
-from assessments.models.fields import score_field, share_field, year_field
+from assessments.models.fields import score_field, share_field
 from assessments.models.organizations import CODE_VALIDATOR
+from assessments.models.spans import InForce, InForceQuerySet, in_force_fields
 
 
 class Subject(models.TextChoices):
@@ -21,22 +22,20 @@ class Subject(models.TextChoices):
     MEMBER = "member", _("Đảng viên")
 
 
-class RatingSchemeQuerySet(models.QuerySet):
-    def for_year(self, year: int) -> "RatingSchemeQuerySet":
-        return self.filter(first_year__lte=year).filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+class RatingSchemeQuerySet(InForceQuerySet):
+    """Schemes by the years they are in force."""
 
 
 # Per-context memo of RatingScheme.for_year, set only inside RatingScheme.memoized() (a bulk import).
 _SCHEMES_BY_YEAR: ContextVar[dict | None] = ContextVar("schemes_by_year", default=None)
 
 
-class RatingScheme(models.Model):
+class RatingScheme(InForce, models.Model):
     """A regulation's rating scale and the years it is in force; data, so a new one needs no code."""
 
     code = models.CharField(_("mã"), max_length=20, unique=True, validators=[CODE_VALIDATOR])
     name = models.CharField(_("văn bản"), max_length=200)
-    first_year = year_field(_("áp dụng từ năm"))
-    last_year = year_field(_("áp dụng đến năm"), null=True, blank=True)
+    first_year, last_year = in_force_fields()
     is_scored = models.BooleanField(
         _("xếp loại theo điểm"), default=False, help_text=_("Mức xếp loại phải khớp với điểm (Quy định 366).")
     )
@@ -83,9 +82,6 @@ class RatingScheme(models.Model):
             yield
         finally:
             _SCHEMES_BY_YEAR.reset(token)
-
-    def covers(self, year: int) -> bool:
-        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
 
 class RatingLevel(models.Model):
