@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 from assessments.models import Kind, Role, Sector
-from tests.factories import MemberFactory, OrganizationFactory, UserFactory
+from tests.factories import MemberFactory, OrganizationFactory, UserFactory, province_and_district
 
 PASSWORD = "mat-khau-thu-nghiem-2017"
 
@@ -92,24 +92,13 @@ def _default_language_after_each_test():
 @pytest.fixture
 def tree(db):
     """LS > BS > {Đồng Ý, Nhất Tiến} each with two village cells, and a unit dissolved in 2016."""
-    ls = OrganizationFactory(code="LS", name="Đảng bộ tỉnh Lạng Sơn", kind=Kind.PROVINCE, sector="")
-    bs = OrganizationFactory(code="BS", name="Đảng bộ huyện Bắc Sơn", kind=Kind.DISTRICT, sector="", parent=ls)
-    dong_y = OrganizationFactory(
-        code="BS-DONG-Y",
-        name="Đảng bộ xã Đồng Ý",
-        kind=Kind.GRASSROOTS_COMMITTEE,
-        sector=Sector.COMMUNE,
-        parent=bs,
-    )
-    nhat_tien = OrganizationFactory(
-        code="BS-NHAT-TIEN",
-        name="Đảng bộ xã Nhất Tiến",
-        kind=Kind.GRASSROOTS_COMMITTEE,
-        sector=Sector.COMMUNE,
-        parent=bs,
-    )
+    ls, bs = province_and_district()
+    communes = [
+        OrganizationFactory(code=code, name=name, kind=Kind.GRASSROOTS_COMMITTEE, sector=Sector.COMMUNE, parent=bs)
+        for code, name in (("BS-DONG-Y", "Đảng bộ xã Đồng Ý"), ("BS-NHAT-TIEN", "Đảng bộ xã Nhất Tiến"))
+    ]
     cells = {}
-    for commune in (dong_y, nhat_tien):
+    for commune in communes:
         for i in (1, 2):
             code = f"{commune.code}-{i:02d}"
             cells[code] = OrganizationFactory(
@@ -127,7 +116,7 @@ def tree(db):
         parent=bs,
         valid_to=datetime.date(2016, 6, 30),
     )
-    return {"LS": ls, "BS": bs, "BS-DONG-Y": dong_y, "BS-NHAT-TIEN": nhat_tien, "BS-CU": old, **cells}
+    return {"LS": ls, "BS": bs, **{commune.code: commune for commune in communes}, "BS-CU": old, **cells}
 
 
 @pytest.fixture
@@ -169,31 +158,27 @@ def members(tree):
     return [MemberFactory(organization=tree[code]) for code in tree if code.count("-") == 3 for _ in range(3)]
 
 
-def _user(username, role, organization, full_name):
+# The named personas of the house style: fixture -> (username, role, unit, full name).
+PERSONAS = {
+    "officer": ("binh", Role.OFFICER, "BS", "Nguyễn Hữu Bình"),  # the district Organization Board
+    "leader": ("lanhdao", Role.LEADER, "BS", "Hoàng Văn Lãnh"),
+    "secretary_dong_y": ("dongy", Role.SECRETARY, "BS-DONG-Y", "Lương Văn Đồng"),
+    "secretary_nhat_tien": ("rum", Role.SECRETARY, "BS-NHAT-TIEN", "Dương Văn Rum"),  # party secretary of Nhất Tiến
+}
+
+
+def _persona(name: str):
+    username, role, unit, full_name = PERSONAS[name]
     first, _, last = full_name.rpartition(" ")
-    return UserFactory(username=username, role=role, organization=organization, first_name=first, last_name=last)
+
+    @pytest.fixture(name=name)
+    def persona(tree):
+        return UserFactory(username=username, role=role, organization=tree[unit], first_name=first, last_name=last)
+
+    return persona
 
 
-@pytest.fixture
-def officer(tree):
-    """Nguyễn Hữu Bình, district Organization Board."""
-    return _user("binh", Role.OFFICER, tree["BS"], "Nguyễn Hữu Bình")
-
-
-@pytest.fixture
-def leader(tree):
-    return _user("lanhdao", Role.LEADER, tree["BS"], "Hoàng Văn Lãnh")
-
-
-@pytest.fixture
-def secretary_dong_y(tree):
-    return _user("dongy", Role.SECRETARY, tree["BS-DONG-Y"], "Lương Văn Đồng")
-
-
-@pytest.fixture
-def secretary_nhat_tien(tree):
-    """Dương Văn Rum, party secretary of Nhất Tiến."""
-    return _user("rum", Role.SECRETARY, tree["BS-NHAT-TIEN"], "Dương Văn Rum")
+officer, leader, secretary_dong_y, secretary_nhat_tien = (_persona(name) for name in PERSONAS)
 
 
 @pytest.fixture

@@ -29,6 +29,13 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     sector = Sector.COMMUNE
 
 
+def province_and_district() -> tuple[Organization, Organization]:
+    """Lạng Sơn province (LS) and its Bắc Sơn district (BS): the top of the test trees."""
+    ls = OrganizationFactory(code="LS", name="Đảng bộ tỉnh Lạng Sơn", kind=Kind.PROVINCE, sector="")
+    bs = OrganizationFactory(code="BS", name="Đảng bộ huyện Bắc Sơn", kind=Kind.DISTRICT, sector="", parent=ls)
+    return ls, bs
+
+
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member

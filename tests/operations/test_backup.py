@@ -11,7 +11,7 @@ from django.db import connection
 
 from assessments.models import Kind
 from assessments.summaries import recompute as summaries
-from tests.factories import MemberAssessmentFactory, MemberFactory, OrganizationFactory, level
+from tests.factories import MemberAssessmentFactory, MemberFactory, OrganizationFactory, level, province_and_district
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres") or not shutil.which("pg_dump"),
@@ -51,8 +51,7 @@ def _table_counts(dbname: str) -> dict[str, int]:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pg_dump_restores_into_a_fresh_database_with_every_row(tmp_path):
-    ls = OrganizationFactory(code="LS", name="Đảng bộ tỉnh Lạng Sơn", kind=Kind.PROVINCE, sector="")
-    bs = OrganizationFactory(code="BS", name="Đảng bộ huyện Bắc Sơn", kind=Kind.DISTRICT, sector="", parent=ls)
+    _province, bs = province_and_district()
     commune = OrganizationFactory(code="BS-DONG-Y", name="Đảng bộ xã Đồng Ý", kind=Kind.GRASSROOTS_COMMITTEE, parent=bs)
     cell = OrganizationFactory(code="BS-DONG-Y-01", name="Chi bộ thôn Nà Mạt", kind=Kind.CELL, parent=commune)
     good = level("hd27-2014", "member", "good")

@@ -16,7 +16,7 @@ from django.db.models import F
 from assessments.models import Kind, Member, MemberAssessment, Organization, RatingLevel, Summary
 from assessments.selectors import summary_read
 from assessments.summaries import recompute as summaries
-from tests.factories import MemberFactory, OrganizationFactory
+from tests.factories import MemberFactory, OrganizationFactory, province_and_district
 from tests.real_services import BROKER, ROOT, Worker, needs_postgres_and_redis, process_env, wait_until
 from tests.summary_reference import recount, without_freshness
 
@@ -81,8 +81,7 @@ class OwnRedis:
 
 
 def _district(members_per_cell: int = 6) -> dict:
-    ls = OrganizationFactory(code="LS", name="Đảng bộ tỉnh Lạng Sơn", kind=Kind.PROVINCE, sector="")
-    bs = OrganizationFactory(code="BS", name="Đảng bộ huyện Bắc Sơn", kind=Kind.DISTRICT, sector="", parent=ls)
+    ls, bs = province_and_district()
     communes = []
     for c in range(2):
         commune = OrganizationFactory(code=f"BS-XA-{c}", kind=Kind.GRASSROOTS_COMMITTEE, parent=bs)

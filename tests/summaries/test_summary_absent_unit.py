@@ -17,7 +17,7 @@ from assessments.selectors import summary_read
 from assessments.summaries import recompute as summaries
 from assessments.summaries import tasks
 from bacson.celery import app as celery_app
-from tests.factories import MemberFactory, OrganizationFactory, UserFactory, level
+from tests.factories import MemberFactory, OrganizationFactory, UserFactory, level, province_and_district
 from tests.real_services import Worker, needs_postgres_and_redis, process_env, redis_queues_clear, wait_until
 from tests.summary_reference import recount, without_freshness
 
@@ -26,8 +26,7 @@ YEAR = 2017
 
 def _district() -> dict[str, Organization]:
     """LS > BS > a commune with one cell, and a cell dissolved on 30 June of YEAR with members rated there in YEAR-1."""
-    ls = OrganizationFactory(code="LS", name="Đảng bộ tỉnh Lạng Sơn", kind=Kind.PROVINCE, sector="")
-    bs = OrganizationFactory(code="BS", name="Đảng bộ huyện Bắc Sơn", kind=Kind.DISTRICT, sector="", parent=ls)
+    ls, bs = province_and_district()
     commune = OrganizationFactory(
         code="BS-XA", kind=Kind.GRASSROOTS_COMMITTEE, sector=Sector.COMMUNE, parent=bs, name="Đảng bộ xã Mới"
     )
