@@ -28,6 +28,14 @@ def upload(client, data_type, rows, name="tep.csv", **kwargs):
     )
 
 
+def upload_workbook(client, data_type, workbook, name):
+    out = io.BytesIO()
+    workbook.save(out)
+    return client.post(
+        reverse("assessments:import_upload"), {"data_type": data_type, "file": SimpleUploadedFile(name, out.getvalue())}
+    )
+
+
 def dong_y_rows(members, level="good"):
     mine = [m for m in members if m.organization.code.startswith("BS-DONG-Y")]
     return [MR] + [[m.card_number, 2017, m.organization.code, level, "", m.full_name] for m in mine]
@@ -185,12 +193,7 @@ def test_filled_template_imports(client, members, secretary_dong_y, tmp_path):
     sheet = workbook.worksheets[0]
     for row in sheet.iter_rows(min_row=2):
         row[3].value = "good"
-    out = io.BytesIO()
-    workbook.save(out)
-    client.post(
-        reverse("assessments:import_upload"),
-        {"data_type": "member_ratings", "file": SimpleUploadedFile("mau.xlsx", out.getvalue())},
-    )
+    upload_workbook(client, "member_ratings", workbook, "mau.xlsx")
     record = ImportRecord.objects.get()
     assert (record.status, record.created) == (ImportRecord.Status.VALIDATED, 6), record.errors
 
@@ -242,12 +245,7 @@ def test_errors_file_of_an_xlsx_upload_is_xlsx_with_the_error_next_to_the_row(cl
     workbook = Workbook()
     for row in workbook_rows:
         workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    client.post(
-        reverse("assessments:import_upload"),
-        {"data_type": "member_ratings", "file": SimpleUploadedFile("xl.xlsx", out.getvalue())},
-    )
+    upload_workbook(client, "member_ratings", workbook, "xl.xlsx")
     record = ImportRecord.objects.get()
     response = client.get(reverse("assessments:import_errors", args=[record.pk]))
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].values)
