@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.common.history import save_as
 from assessments.common.text import text_normalize
 from assessments.models import (
     Member,
@@ -81,9 +82,7 @@ def organization_save(*, organization: Organization, actor: User | None) -> Orga
     old_path = None
     if organization.pk:
         old_path = Organization.objects.filter(pk=organization.pk).values_list("path", flat=True).first()
-    organization._history_user = actor
-    organization.full_clean()
-    organization.save()
+    save_as(organization, actor)
     if old_path and old_path != organization.path:
         subtree_repath({organization.pk: (old_path, organization.path)})
     organizations_changed.send(sender=Organization, organization_ids=[organization.pk])
@@ -130,9 +129,7 @@ def member_save(*, member: Member, actor: User | None, joined_on: datetime.date 
     if member.pk:
         previous_org_id = Member.objects.filter(pk=member.pk).values_list("organization_id", flat=True).first()
     member_write_check(member, actor=actor, day=day)
-    member._history_user = actor
-    member.full_clean()
-    member.save()
+    save_as(member, actor)
     if previous_org_id is None:
         Membership.objects.create(
             member=member, organization=member.organization, start=joined_on or member.admitted_on or day
@@ -214,9 +211,7 @@ def member_assessment_write_check(assessment: MemberAssessment, *, actor: User |
 def _assessment_write(assessment, *, check, actor: User | None):
     """The one write path of a rating: rules, the actor, the cycle's locks, history with the actor, the signal."""
     check(assessment, actor=actor)
-    assessment._history_user = actor
-    assessment.full_clean(validate_unique=True)
-    assessment.save()
+    save_as(assessment, actor)
     assessments_changed.send(
         sender=type(assessment),
         organization_ids=[assessment.organization_id],

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from assessments import permissions
+from assessments.common.history import delete_as, save_as
 from assessments.models import Subject, User
 from assessments.services import level_check
 
@@ -122,13 +123,6 @@ def _recording_check(
         raise ValidationError({field: future % {"d": _date(day)}})
 
 
-def _save_as(obj: models.Model, actor: User | None) -> None:
-    """Validate and save a row; its history names the actor."""
-    obj._history_user = actor
-    obj.full_clean()
-    obj.save()
-
-
 # --- programmes and plans --------------------------------------------------------------------------------------
 
 
@@ -148,7 +142,7 @@ def programme_save(*, programme: Programme, actor: User | None) -> Programme:
         permissions.role_require(
             permissions.may_manage_plans(actor), _("Chỉ cán bộ Ban Tổ chức được lập và sửa đề án.")
         )
-    _save_as(programme, actor)
+    save_as(programme, actor)
     return programme
 
 
@@ -180,14 +174,13 @@ def plan_save(
             permissions.may_manage_plans(actor), _("Chỉ cán bộ Ban Tổ chức được lập và sửa kế hoạch củng cố.")
         )
     plan_check(plan)
-    _save_as(plan, actor)
+    save_as(plan, actor)
     for obj in deleted:
         if obj.pk is not None and obj.plan_id == plan.pk:
-            obj._history_user = actor
-            obj.delete()
+            delete_as(obj, actor)
     for obj in children:
         obj.plan = plan
-        _save_as(obj, actor)
+        save_as(obj, actor)
     return plan
 
 
@@ -229,7 +222,7 @@ def plan_transition(
         plan.closing_assessment = closing_assessment.strip()
     if to in (PlanStatus.COMPLETED, PlanStatus.CANCELLED):
         plan.closed_on = day or datetime.date.today()
-    _save_as(plan, actor)
+    save_as(plan, actor)
     return plan
 
 
@@ -260,7 +253,7 @@ def task_progress_record(
     if status and status not in TaskStatus.values:
         raise ValidationError({"status": _("Tiến độ không hợp lệ: %(s)s.") % {"s": status}})
     progress = TaskProgress(task=task, noted_on=noted_on, note=note.strip(), recorded_by=actor)
-    _save_as(progress, actor)
+    save_as(progress, actor)
     if status and status != task.status:
         task.status = status
         task._history_user = actor
@@ -297,5 +290,5 @@ def measurement_record(
     measurement = Measurement(
         indicator=indicator, measured_on=measured_on, value=value, note=note.strip(), recorded_by=actor
     )
-    _save_as(measurement, actor)
+    save_as(measurement, actor)
     return measurement

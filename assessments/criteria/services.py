@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments.common.history import delete_as, save_as
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, User
 from assessments.permissions import (
     may_manage_criteria,
@@ -41,14 +42,6 @@ def _editable_require(actor: User | None, criteria_set: CriteriaSet) -> None:
     criteria_set_lock_check(criteria_set)
 
 
-def _saved(obj, *, actor: User | None):
-    """Validate and save a set, group or item, its history row naming the actor."""
-    obj.full_clean()
-    obj._history_user = actor
-    obj.save()
-    return obj
-
-
 def criteria_set_write_check(criteria_set: CriteriaSet, *, actor: User | None) -> None:
     """Every rule of saving a set: the actor, the set not used (as stored), its issuer and years."""
     stored = _stored(criteria_set)
@@ -63,7 +56,7 @@ def criteria_set_write_check(criteria_set: CriteriaSet, *, actor: User | None) -
 def criteria_set_save(*, criteria_set: CriteriaSet, actor: User | None) -> CriteriaSet:
     """Create or change a criteria set (not once it is used: make a new version)."""
     criteria_set_write_check(criteria_set, actor=actor)
-    return _saved(criteria_set, actor=actor)
+    return save_as(criteria_set, actor)
 
 
 def criteria_group_write_check(group: CriteriaGroup, *, actor: User | None) -> None:
@@ -75,7 +68,7 @@ def criteria_group_write_check(group: CriteriaGroup, *, actor: User | None) -> N
 def criteria_group_save(*, group: CriteriaGroup, actor: User | None) -> CriteriaGroup:
     """Add or change a group of a set, within the scheme's total and holding its items."""
     criteria_group_write_check(group, actor=actor)
-    return _saved(group, actor=actor)
+    return save_as(group, actor)
 
 
 def criteria_item_write_check(item: CriteriaItem, *, actor: User | None) -> None:
@@ -91,7 +84,7 @@ def criteria_item_write_check(item: CriteriaItem, *, actor: User | None) -> None
 def criteria_item_save(*, item: CriteriaItem, actor: User | None) -> CriteriaItem:
     """Add or change an item, the group's items staying within its maximum."""
     criteria_item_write_check(item, actor=actor)
-    return _saved(item, actor=actor)
+    return save_as(item, actor)
 
 
 @transaction.atomic
@@ -101,8 +94,7 @@ def criteria_item_delete(*, item: CriteriaItem, actor: User | None) -> None:
     _editable_require(actor, criteria_set)
     if item.scores.exists():
         raise ValidationError(_("Tiêu chí %(code)s đã có điểm nên không xóa được.") % {"code": item.code})
-    item._history_user = actor
-    item.delete()
+    delete_as(item, actor)
 
 
 @transaction.atomic
@@ -111,8 +103,7 @@ def criteria_group_delete(*, group: CriteriaGroup, actor: User | None) -> None:
     _editable_require(actor, group.criteria_set)
     for item in list(group.items.all()):
         criteria_item_delete(item=item, actor=actor)
-    group._history_user = actor
-    group.delete()
+    delete_as(group, actor)
 
 
 @transaction.atomic
@@ -121,8 +112,7 @@ def criteria_set_delete(*, criteria_set: CriteriaSet, actor: User | None) -> Non
     _editable_require(actor, criteria_set)
     for group in list(criteria_set.groups.all()):
         criteria_group_delete(group=group, actor=actor)
-    criteria_set._history_user = actor
-    criteria_set.delete()
+    delete_as(criteria_set, actor)
 
 
 @transaction.atomic

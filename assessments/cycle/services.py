@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments import permissions
+from assessments.common.history import save_as
 from assessments.common.uploads import document_store, review_upload_fields
 from assessments.cycle import rules
 from assessments.models import (
@@ -75,6 +76,16 @@ def submission_lock(submission: "Submission") -> "Submission":
     )
 
 
+def _review_lock(submission: "Submission", *, actor: User | None, status: str, refused: str) -> "Submission":
+    """The file locked for an officer's action, which it allows only in `status`; `refused` says why not (it may name
+    the file's %(status)s)."""
+    submission = submission_lock(submission)
+    _officer_require(actor=actor, organization=submission.organization)
+    if submission.status != status:
+        raise ValidationError(refused % {"status": submission.get_status_display()})
+    return submission
+
+
 def _scores_apply(assessment: UnitAssessment, scores: dict | None) -> None:
     """Set the score and task figures given with a decision (QĐ 366); the ones not given stay as stored."""
     for name, value in (scores or {}).items():
@@ -120,9 +131,7 @@ def year_open(*, organization: Organization, year: int, deadline: datetime.date,
             {"deadline": _("Hạn nộp phải trong năm %(year)s hoặc năm %(next)s.") % {"year": year, "next": year + 1}}
         )
     cycle = YearCycle(organization=organization, year=year, scheme=scheme, deadline=deadline, opened_by=actor)
-    cycle._history_user = actor
-    cycle.full_clean()
-    cycle.save()
+    save_as(cycle, actor)
     drafts = [Submission(cycle=cycle, organization=unit) for unit in cycle.units()]
     bulk_create_with_history(drafts, Submission, default_user=actor)
     return cycle
@@ -266,13 +275,12 @@ def submission_return(*, submission: "Submission", comment: str, actor: User | N
     """The district sends a submitted file back to the unit with a comment saying what to fix."""
     from django.utils import timezone
 
-    submission = submission_lock(submission)
-    _officer_require(actor=actor, organization=submission.organization)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(
-            _("Chỉ trả lại được hồ sơ đang chờ thẩm định (hồ sơ này: “%(status)s”).")
-            % {"status": submission.get_status_display()}
-        )
+    submission = _review_lock(
+        submission,
+        actor=actor,
+        status=SubmissionStatus.SUBMITTED,
+        refused=_("Chỉ trả lại được hồ sơ đang chờ thẩm định (hồ sơ này: “%(status)s”)."),
+    )
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Ghi rõ ý kiến: đơn vị cần sửa gì.")})
@@ -293,10 +301,12 @@ def submission_appraise(
 ) -> "Submission":
     """The Organization Board records the level it proposes to the Standing Board for a submitted unit, with its
     appraisal score in a scored year (kept on the unit's rating; the proposed level is checked against it)."""
-    submission = submission_lock(submission)
-    _officer_require(actor=actor, organization=submission.organization)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ thẩm định được hồ sơ đang chờ thẩm định."))
+    submission = _review_lock(
+        submission,
+        actor=actor,
+        status=SubmissionStatus.SUBMITTED,
+        refused=_("Chỉ thẩm định được hồ sơ đang chờ thẩm định."),
+    )
     level_check(level=level, year=submission.cycle.year, subject=Subject.UNIT, field="proposed_level")
     _appraisal_scores_record(submission=submission, level=level, scores=scores, actor=actor)
     return _submission_write(submission, actor=actor, proposed_level=level)
@@ -337,13 +347,12 @@ def rating_finalize(
     in a scored year the level is checked against the score given here or stored (rules.scores)."""
     from django.utils import timezone
 
-    submission = submission_lock(submission)
-    _officer_require(actor=actor, organization=submission.organization)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(
-            _("Chỉ chốt được hồ sơ đơn vị đã gửi và đang chờ thẩm định (hồ sơ này: “%(status)s”).")
-            % {"status": submission.get_status_display()}
-        )
+    submission = _review_lock(
+        submission,
+        actor=actor,
+        status=SubmissionStatus.SUBMITTED,
+        refused=_("Chỉ chốt được hồ sơ đơn vị đã gửi và đang chờ thẩm định (hồ sơ này: “%(status)s”)."),
+    )
     errors = {}
     if not (decision_ref or "").strip():
         errors["decision_ref"] = _("Ghi số quyết định của Ban Thường vụ.")
@@ -394,10 +403,9 @@ def rating_reopen(*, submission: "Submission", reason: str, actor: User | None) 
     """Unlock a finalized rating for correction; the written reason is kept in the note and both histories."""
     from django.utils import timezone
 
-    submission = submission_lock(submission)
-    _officer_require(actor=actor, organization=submission.organization)
-    if submission.status != SubmissionStatus.FINALIZED:
-        raise ValidationError(_("Chỉ mở lại được kết quả đã chốt."))
+    submission = _review_lock(
+        submission, actor=actor, status=SubmissionStatus.FINALIZED, refused=_("Chỉ mở lại được kết quả đã chốt.")
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Ghi rõ lý do mở lại kết quả đã chốt.")})

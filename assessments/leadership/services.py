@@ -5,6 +5,7 @@ leadership rules of the period (regulation/leaders.py), which block unless a rea
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from assessments.common.history import save_as
 from assessments.common.vocabulary import levels_of
 from assessments.models import (
     Collective,
@@ -47,19 +48,12 @@ def _actor_require(actor: User | None, organization: Organization, data_type: st
     role_require(data_write_allowed(actor, data_type), role_refused_message())
 
 
-def _saved(obj, actor: User | None):
-    obj._history_user = actor
-    obj.full_clean()
-    obj.save()
-    return obj
-
-
 @transaction.atomic
 def collective_save(*, collective: Collective, actor: User | None) -> Collective:
     """Record or correct a leadership collective of an organization in the actor's scope (officers)."""
     _actor_require(actor, collective.organization, WRITE_COLLECTIVES)
     collective_check(collective)
-    return _saved(collective, actor)
+    return save_as(collective, actor)
 
 
 @transaction.atomic
@@ -71,7 +65,7 @@ def position_save(*, position: Position, actor: User | None) -> Position:
         scope_require(actor, position.member.organization)
         scope_require(actor, position.managed_by)
     position_check(position)
-    return _saved(position, actor)
+    return save_as(position, actor)
 
 
 def _role_fields_require(actor: User | None, stored, rating) -> list[str]:
@@ -102,18 +96,33 @@ def _decision_require(rating, changed: list[str], checks, *, override_reason: st
     overrides_record(failed=failed, year=rating.year, reason=override_reason, actor=actor)
 
 
+# Each kind of rating: the data type its writer must be allowed, its own rules, the period's rules on deciding it.
+_RATING_RULES = {
+    CollectiveRating: (WRITE_COLLECTIVE_RATINGS, collective_rating_check, collective_decision_checks),
+    LeaderRating: (WRITE_LEADER_RATINGS, leader_rating_check, leader_decision_checks),
+}
+
+
 def leadership_decision_check(rating) -> None:
     """The period's rules on a rating about to be decided, as errors of the whole form (the admin has no reason
     field: a level the rules refuse is decided with a reason through the services)."""
-    model, checks = (
-        (LeaderRating, leader_decision_checks)
-        if isinstance(rating, LeaderRating)
-        else (CollectiveRating, collective_decision_checks)
-    )
-    stored = model.objects.filter(pk=rating.pk).first() if rating.pk else None
-    failed = _decision_failed(rating, rating_changed(stored, rating), checks)
+    _data_type, _check, decisions = _RATING_RULES[type(rating)]
+    stored = type(rating).objects.filter(pk=rating.pk).first() if rating.pk else None
+    failed = _decision_failed(rating, rating_changed(stored, rating), decisions)
     if failed:
         raise ValidationError([result.message for result in failed])
+
+
+def _rating_write(rating, *, actor: User | None, override_reason: str):
+    """The write of a collective's or a leader's rating: the actor, the fields their role may change (on the row
+    locked), the rating's rules, the period's rules on deciding it, then the row with its history."""
+    data_type, check, decisions = _RATING_RULES[type(rating)]
+    _actor_require(actor, rating.collective.organization, data_type)
+    stored = type(rating).objects.select_for_update().filter(pk=rating.pk).first() if rating.pk else None
+    changed = _role_fields_require(actor, stored, rating)
+    check(rating)
+    _decision_require(rating, changed, decisions, override_reason=override_reason, actor=actor)
+    return save_as(rating, actor)
 
 
 @transaction.atomic
@@ -121,21 +130,11 @@ def collective_rating_save(
     *, rating: CollectiveRating, actor: User | None, override_reason: str = ""
 ) -> CollectiveRating:
     """Record a collective's rating: the secretary its self-assessment, officers the appraisal and the decision."""
-    _actor_require(actor, rating.collective.organization, WRITE_COLLECTIVE_RATINGS)
-    stored = CollectiveRating.objects.select_for_update().filter(pk=rating.pk).first() if rating.pk else None
-    changed = _role_fields_require(actor, stored, rating)
-    collective_rating_check(rating)
-    _decision_require(rating, changed, collective_decision_checks, override_reason=override_reason, actor=actor)
-    return _saved(rating, actor)
+    return _rating_write(rating, actor=actor, override_reason=override_reason)
 
 
 @transaction.atomic
 def leader_rating_save(*, rating: LeaderRating, actor: User | None, override_reason: str = "") -> LeaderRating:
     """Record a leader's rating: the secretary the self-assessment, officers the appraisal and the decision (after
     the collective, not above it, within the cap of the leader's group)."""
-    _actor_require(actor, rating.collective.organization, WRITE_LEADER_RATINGS)
-    stored = LeaderRating.objects.select_for_update().filter(pk=rating.pk).first() if rating.pk else None
-    changed = _role_fields_require(actor, stored, rating)
-    leader_rating_check(rating)
-    _decision_require(rating, changed, leader_decision_checks, override_reason=override_reason, actor=actor)
-    return _saved(rating, actor)
+    return _rating_write(rating, actor=actor, override_reason=override_reason)

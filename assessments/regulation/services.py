@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments import permissions
+from assessments.common.history import save_as
 from assessments.models import (
     MEMBER_FORMS,
     MEMBER_KINDS,
@@ -51,20 +52,14 @@ def discipline_check(discipline: Discipline, *, actor: User | None) -> None:
 def discipline_save(*, discipline: Discipline, actor: User | None) -> Discipline:
     """Record or correct a discipline decision; the history says who."""
     discipline_check(discipline, actor=actor)
-    discipline._history_user = actor
-    discipline.full_clean()
-    discipline.save()
-    return discipline
+    return save_as(discipline, actor)
 
 
 @transaction.atomic
 def member_status_save(*, span: MemberStatusSpan, actor: User | None) -> MemberStatusSpan:
     """Record a time a member was exempt or suspended (within the actor's scope)."""
     member_reach_check(actor=actor, data_type="members", member=span.member)
-    span._history_user = actor
-    span.full_clean()
-    span.save()
-    return span
+    return save_as(span, actor)
 
 
 def rule_setting_check(*, organization: Organization, actor: User | None, reason: str) -> None:
@@ -100,10 +95,7 @@ def rule_setting_save(
         return None
     setting = setting or RuleSetting(organization=organization, period_rule=period_rule)
     setting.enabled, setting.reason, setting.set_by = enabled, reason.strip(), actor
-    setting._history_user = actor
-    setting.full_clean()
-    setting.save()
-    return setting
+    return save_as(setting, actor)
 
 
 __all__ = [
