@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.common.vocabulary import exists_in_year, score_text, year_end
+from assessments.common.vocabulary import score_text, year_end
 from assessments.models.constraints import range_constraint
 from assessments.models.fields import (
     below_score_reason_field,
@@ -19,7 +19,7 @@ from assessments.models.fields import (
     year_range_constraint,
 )
 from assessments.models.members import Member
-from assessments.models.organizations import CODE_VALIDATOR, Organization
+from assessments.models.organizations import CODE_VALIDATOR, Dated, DatedQuerySet, Organization
 from assessments.models.periods import period_field
 
 
@@ -52,21 +52,14 @@ def _during(year: int, start: str, end: str) -> Q:
     )
 
 
-class CollectiveQuerySet(models.QuerySet):
+class CollectiveQuerySet(DatedQuerySet):
     def during(self, year: int) -> "CollectiveQuerySet":
         """Collectives that existed at some time in the year (the rule of rules/collectives.collective_active_check):
         those the year's cycle rates."""
         return self.filter(_during(year, "valid_from", "valid_to"))
 
-    def for_year(self, year: int) -> "CollectiveQuerySet":
-        """Collectives as they stood on 31 December of the year."""
-        day = year_end(year)
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
 
-
-class Collective(models.Model):
+class Collective(Dated, models.Model):
     """One leadership or management collective of an organization, for the time it exists."""
 
     code = models.CharField(_("mã tập thể"), max_length=40, unique=True, validators=[CODE_VALIDATOR])
@@ -97,9 +90,6 @@ class Collective(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def exists_in(self, year: int) -> bool:
-        return exists_in_year(self.valid_from, self.valid_to, year)
 
 
 class PositionQuerySet(models.QuerySet):

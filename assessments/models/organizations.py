@@ -44,16 +44,27 @@ class Sector(models.TextChoices):
     POLICE = "police", _("Công an")
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def existing_on(self, day: datetime.date) -> "OrganizationQuerySet":
+class DatedQuerySet(models.QuerySet):
+    """Rows that exist from valid_from to valid_to (an empty one is open): organizations and collectives."""
+
+    def existing_on(self, day: datetime.date) -> "DatedQuerySet":
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
 
-    def for_year(self, year: int) -> "OrganizationQuerySet":
-        """Units as the tree stood on 31 December of the year."""
+    def for_year(self, year: int) -> "DatedQuerySet":
+        """The rows as they stood on 31 December of the year (for units: the tree)."""
         return self.existing_on(year_end(year))
 
+
+class Dated:
+    """A row of a DatedQuerySet."""
+
+    def exists_in(self, year: int) -> bool:
+        return exists_in_year(self.valid_from, self.valid_to, year)
+
+
+class OrganizationQuerySet(DatedQuerySet):
     def subtree(self, organization: "Organization") -> "OrganizationQuerySet":
         return self.filter(path__startswith=organization.path)
 
@@ -61,7 +72,7 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(kind__in=GRASSROOTS_KINDS)
 
 
-class Organization(models.Model):
+class Organization(Dated, models.Model):
     code = models.CharField(_("mã"), max_length=40, unique=True, validators=[CODE_VALIDATOR])
     name = models.CharField(_("tên"), max_length=200)
     name_folded = models.CharField(max_length=200, db_index=True, editable=False)
@@ -111,9 +122,6 @@ class Organization(models.Model):
         self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
         self.depth = self.path.count("/") - 1
         super().save(*args, **kwargs)
-
-    def exists_in(self, year: int) -> bool:
-        return exists_in_year(self.valid_from, self.valid_to, year)
 
     @property
     def is_grassroots(self) -> bool:
