@@ -40,8 +40,14 @@ def _header(cells: list[str]) -> tuple[dict[str, int], list[RowError]]:
             continue
         code = names.get(fold(cell))
         if code is None:
-            errors.append(RowError(1, cell, _("Cột không dùng được: “%(name)s” (dùng: %(codes)s).")
-                                   % {"name": cell, "codes": ", ".join(ACCOUNT_COLUMNS)}))  # fmt: skip
+            errors.append(
+                RowError(
+                    1,
+                    cell,
+                    _("Cột không dùng được: “%(name)s” (dùng: %(codes)s).")
+                    % {"name": cell, "codes": ", ".join(ACCOUNT_COLUMNS)},
+                )
+            )
         elif code in positions:
             errors.append(RowError(1, cell, _("Cột %(code)s xuất hiện hai lần.") % {"code": code}))
         else:
@@ -74,16 +80,18 @@ def accounts_create_from_file(
         rows = []
         for number, cells in table.rows():
             if len(rows) == MAX_ACCOUNTS:
-                result.errors.append(RowError(number, "username", _("Quá %(n)s tài khoản trong một tệp.") % {
-                    "n": MAX_ACCOUNTS}))  # fmt: skip
+                result.errors.append(
+                    RowError(number, "username", _("Quá %(n)s tài khoản trong một tệp.") % {"n": MAX_ACCOUNTS})
+                )
                 return result
             rows.append(
                 (number, {code: str(cells[i]).strip() if i < len(cells) else "" for code, i in positions.items()})
             )
     codes = {values.get("organization_code", "") for _n, values in rows} - {""}
     organizations = {org.code: org for org in Organization.objects.filter(code__in=codes)}
-    taken = set(User.objects.filter(username__in={v.get("username", "") for _n, v in rows}).values_list(
-        "username", flat=True))  # fmt: skip
+    taken = set(
+        User.objects.filter(username__in={v.get("username", "") for _n, v in rows}).values_list("username", flat=True)
+    )
     with transaction.atomic():
         for number, values in rows:
             result.errors += _row_create(number, values, organizations, taken, result.created)
@@ -101,8 +109,14 @@ def _row_create(number: int, values: dict, organizations: dict, taken: set, crea
         return [RowError(number, "username", _("Thiếu tên đăng nhập."))]
     role = _role(values.get("role", ""))
     if role is None:
-        return [RowError(number, "role", _("Vai trò không hợp lệ: “%(value)s” (dùng: %(codes)s).")
-                         % {"value": values.get("role", ""), "codes": ", ".join(Role.values)})]  # fmt: skip
+        return [
+            RowError(
+                number,
+                "role",
+                _("Vai trò không hợp lệ: “%(value)s” (dùng: %(codes)s).")
+                % {"value": values.get("role", ""), "codes": ", ".join(Role.values)},
+            )
+        ]
     organization = organizations.get(code) if code else None
     if code and organization is None:
         return [RowError(number, "organization_code", _("Không có tổ chức mã %(code)s.") % {"code": code})]
@@ -113,12 +127,20 @@ def _row_create(number: int, values: dict, organizations: dict, taken: set, crea
     password = secrets.token_urlsafe(12)
     try:
         with transaction.atomic():
-            account_create(username=username, role=role, organization=organization, password=password,
-                           full_name=values.get("full_name", ""))  # fmt: skip
+            account_create(
+                username=username,
+                role=role,
+                organization=organization,
+                password=password,
+                full_name=values.get("full_name", ""),
+            )
     except ValidationError as error:
         columns = {"organization": "organization_code", "first_name": "full_name", "last_name": "full_name"}
         messages = error.message_dict.items() if hasattr(error, "error_dict") else [("username", error.messages)]
-        return [RowError(number, columns.get(f, f if f in ACCOUNT_COLUMNS else "username"), m)
-                for f, ms in messages for m in ms]  # fmt: skip
+        return [
+            RowError(number, columns.get(f, f if f in ACCOUNT_COLUMNS else "username"), m)
+            for f, ms in messages
+            for m in ms
+        ]
     created.append((username, password))
     return []

@@ -18,11 +18,23 @@ SCORE = forms.NumberInput(attrs={"step": "0.01", "min": "0", **SMALL})
 COUNT = forms.NumberInput(attrs={"min": "0", **SMALL})
 # Which fields each part writes, in the order of the table's columns; the scored ones only in a scored year.
 PARTS = {
-    SELF: [("self_level", False), ("self_score", True), ("tasks_assigned", True), ("tasks_on_time", True),
-           ("tasks_exceeded", True), ("tasks_late", True)],
-    DECIDE: [("appraisal_level", False), ("level", False), ("score", True), ("below_score_reason", True),
-             ("decision_ref", False), ("decided_on", False)],
-}  # fmt: skip
+    SELF: [
+        ("self_level", False),
+        ("self_score", True),
+        ("tasks_assigned", True),
+        ("tasks_on_time", True),
+        ("tasks_exceeded", True),
+        ("tasks_late", True),
+    ],
+    DECIDE: [
+        ("appraisal_level", False),
+        ("level", False),
+        ("score", True),
+        ("below_score_reason", True),
+        ("decision_ref", False),
+        ("decided_on", False),
+    ],
+}
 LABELS = {
     "self_level": gettext_lazy("Tự đánh giá"),
     "self_score": gettext_lazy("Điểm tự chấm"),
@@ -44,9 +56,13 @@ def _field(name: str, level_choices: list) -> forms.Field:
     label = LABELS[name]
     if name.endswith("level"):
         return forms.TypedChoiceField(
-            label=label, choices=level_choices, coerce=int, empty_value=None, required=False,
+            label=label,
+            choices=level_choices,
+            coerce=int,
+            empty_value=None,
+            required=False,
             widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-        )  # fmt: skip
+        )
     if name.endswith("score"):
         return forms.DecimalField(
             label=label, required=False, max_digits=5, decimal_places=2, min_value=0, max_value=100, widget=SCORE
@@ -119,8 +135,9 @@ class LeadershipRatingsForm(TextNormalizeFormMixin, forms.Form):
                 if name.endswith("level"):
                     setattr(rating, name, self.levels.get(value) if value is not None else None)
                 else:
-                    setattr(rating, name, "" if value is None and name in ("below_score_reason", "decision_ref")
-                            else value)  # fmt: skip
+                    setattr(
+                        rating, name, "" if value is None and name in ("below_score_reason", "decision_ref") else value
+                    )
             if rating_changed(row.rating if row.stored else None, rating):
                 reason = self.cleaned_data.get(f"{row.key}-override_reason") or ""
                 changed.append((row.key, rating, reason))

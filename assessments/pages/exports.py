@@ -47,10 +47,16 @@ def units_response(*, fmt: str, year: int, rows, period: str = "") -> HttpRespon
 
 def members_response(*, fmt: str, year: int, members, period: str = "") -> HttpResponse:
     headers = [
-        _("Họ và tên"), _("Số thẻ"), _("Giới tính"), _("Dân tộc"), _("Trạng thái"), _("Chi bộ"), _("Đảng bộ cơ sở"),
+        _("Họ và tên"),
+        _("Số thẻ"),
+        _("Giới tính"),
+        _("Dân tộc"),
+        _("Trạng thái"),
+        _("Chi bộ"),
+        _("Đảng bộ cơ sở"),
         # "Xếp loại 2026", or "Xếp loại Quý I/2026" for a quarter's list.
         _("Xếp loại %(year)s") % {"year": period_label(year, period)},
-    ]  # fmt: skip
+    ]
 
     def lines():
         for m in members:
@@ -63,9 +69,15 @@ def members_response(*, fmt: str, year: int, members, period: str = "") -> HttpR
                 result = rating.get_not_rated_reason_display()
             parent = m.organization.parent.name if m.organization.kind == "cell" and m.organization.parent else ""
             yield [
-                m.full_name, m.card_number, m.get_gender_display(), m.ethnicity, m.get_status_display(),
-                m.organization.name, parent, result,
-            ]  # fmt: skip
+                m.full_name,
+                m.card_number,
+                m.get_gender_display(),
+                m.ethnicity,
+                m.get_status_display(),
+                m.organization.name,
+                parent,
+                result,
+            ]
 
     return table_response(
         fmt=fmt, filename=_file_stem("dang-vien", year, period), title=_("Đảng viên"), headers=headers, rows=lines()

@@ -76,8 +76,16 @@ class RuleOverrideAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
     list_select_related = ["organization", "member", "decided_by"]
     search_fields = ["organization__code", "member__card_number", "reason"]
     readonly_fields = [
-        "organization", "member", "collective", "year", "rule", "reason", "message", "decided_by", "decided_at",
-    ]  # fmt: skip
+        "organization",
+        "member",
+        "collective",
+        "year",
+        "rule",
+        "reason",
+        "message",
+        "decided_by",
+        "decided_at",
+    ]
     scoped_pickers = ("organization", "member")  # read only today; scoped should a field ever become editable
 
     def has_add_permission(self, request):
@@ -106,9 +114,12 @@ class RuleSettingAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         services.rule_setting_save(
-            organization=obj.organization, period_rule=obj.period_rule, enabled=None, reason=obj.reason,
+            organization=obj.organization,
+            period_rule=obj.period_rule,
+            enabled=None,
+            reason=obj.reason,
             actor=request.user,
-        )  # fmt: skip
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         actor = request.user

@@ -138,13 +138,24 @@ class SubtreeFacts:
         )
         rows = (
             Discipline.objects.filter(decided_on__gte=first, decided_on__lte=last)
-            .filter(_under(self.roots, "organization__") | (_under(self.roots, "member__memberships__organization__")
-                                                            & at_unit))
-            .values_list("pk", "organization_id", "organization__path", "member_id",
-                         "member__memberships__organization_id", "member__memberships__organization__path",
-                         "member__memberships__start", "member__memberships__end", "form", "corruption")
+            .filter(
+                _under(self.roots, "organization__")
+                | (_under(self.roots, "member__memberships__organization__") & at_unit)
+            )
+            .values_list(
+                "pk",
+                "organization_id",
+                "organization__path",
+                "member_id",
+                "member__memberships__organization_id",
+                "member__memberships__organization__path",
+                "member__memberships__start",
+                "member__memberships__end",
+                "form",
+                "corruption",
+            )
             .distinct()
-        )  # fmt: skip
+        )
         units, members = [], []
         roots = [root.path for root in self.roots]
         for (
@@ -183,10 +194,9 @@ class SubtreeFacts:
         in_year = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
             Q(valid_to__isnull=True) | Q(valid_to__gte=first)
         )
-        rows = (
-            Collective.objects.filter(_under(self.roots, "organization__"), in_year, kind__in=PARTY_COLLECTIVES)
-            .values_list("organization_id", "positions__member_id", "positions__start", "positions__end")
-        )  # fmt: skip
+        rows = Collective.objects.filter(
+            _under(self.roots, "organization__"), in_year, kind__in=PARTY_COLLECTIVES
+        ).values_list("organization_id", "positions__member_id", "positions__start", "positions__end")
         found: dict[int, set[int]] = {}
         for organization_id, member_id, start, end in rows:
             members = found.setdefault(organization_id, set())

@@ -282,9 +282,12 @@ def leader_decision_checks(*, rating: LeaderRating, levels: Levels, in_force: di
     collective, and the cap of the leader's group with this rating in place of the stored one."""
     facts = facts_load(collective_ids={rating.collective_id}, year=rating.year)
     results = ratings_checks(
-        collective_ratings=[], leader_ratings=[rating], facts=facts, levels=levels,
+        collective_ratings=[],
+        leader_ratings=[rating],
+        facts=facts,
+        levels=levels,
         in_force={code: rule for code, rule in in_force.items() if code != Rule.LEADER_CAP_20},
-    )  # fmt: skip
+    )
     cap = in_force.get(Rule.LEADER_CAP_20)
     key = _group(rating, facts, (cap["group_by"] or "title") if cap else "title")
     if cap is None or key is None:

@@ -72,9 +72,11 @@ def rule_setting_check(*, organization: Organization, actor: User | None, reason
     )
     if organization.kind in MEMBER_KINDS:
         raise ValidationError(
-            {"organization": _("%(unit)s là chi bộ: chỉ cấp ủy có đơn vị trực thuộc mới bật, tắt quy tắc.")
-             % {"unit": organization.name}}
-        )  # fmt: skip
+            {
+                "organization": _("%(unit)s là chi bộ: chỉ cấp ủy có đơn vị trực thuộc mới bật, tắt quy tắc.")
+                % {"unit": organization.name}
+            }
+        )
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Ghi lý do bật, tắt quy tắc (ví dụ văn bản của cấp ủy).")})
 

@@ -66,9 +66,13 @@ def rules_in_place(*, year: int, roots: list[Organization]) -> RulesInPlace:
             RuleSetting.objects.filter(where, period_rule__in=PeriodRule.objects.filter(covering).values("pk"))
             .order_by()
             .annotate(where=F("organization__path"))
-            .values_list(*[f"period_rule__{name}" for name in columns[:1]], "enabled",
-                         *[f"period_rule__{name}" for name in columns[2:6]], "where")
-        )  # fmt: skip
+            .values_list(
+                *[f"period_rule__{name}" for name in columns[:1]],
+                "enabled",
+                *[f"period_rule__{name}" for name in columns[2:6]],
+                "where",
+            )
+        )
         rows = rows.union(settings, all=True)
     rows = list(rows)
     latest = max((first_year for *_, first_year, where in rows if not where), default=None)

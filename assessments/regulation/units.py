@@ -209,8 +209,11 @@ def _member_reasons(rule: RuleInForce, organization: Organization, facts: Subtre
 def _discipline_reasons(rule: RuleInForce, organization: Organization, facts: SubtreeFacts) -> tuple[list, dict]:
     """The reasons the year's records give to bound a collective's level, with their numbers."""
     reasons, numbers = [], {}
-    units = [record for record in facts.unit_records if _below(record.path, organization) or
-             record.organization_id == organization.pk]  # fmt: skip
+    units = [
+        record
+        for record in facts.unit_records
+        if _below(record.path, organization) or record.organization_id == organization.pk
+    ]
     own = sum(1 for record in units if record.organization_id == organization.pk)
     if rule["own"] and own:
         numbers["own"] = own

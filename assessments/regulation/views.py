@@ -62,16 +62,20 @@ def rule_settings(request, code: str, period: str):
             else:
                 try:
                     services.rule_setting_save(
-                        organization=organization, period_rule=row, enabled=form.enabled,
-                        reason=form.cleaned_data["reason"], actor=request.user,
-                    )  # fmt: skip
+                        organization=organization,
+                        period_rule=row,
+                        enabled=form.enabled,
+                        reason=form.cleaned_data["reason"],
+                        actor=request.user,
+                    )
                 except ValidationError as error:
                     form.add_error(None, error.messages)
                 else:
                     messages.success(
-                        request, _("Đã lưu: %(rule)s tại %(unit)s.") % {"rule": row.get_rule_display(),
-                                                                        "unit": organization.name}
-                    )  # fmt: skip
+                        request,
+                        _("Đã lưu: %(rule)s tại %(unit)s.")
+                        % {"rule": row.get_rule_display(), "unit": organization.name},
+                    )
                     return redirect("assessments:regulation_rule_settings", code=organization.code, period=period)
     return render(
         request,

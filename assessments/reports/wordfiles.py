@@ -44,9 +44,14 @@ def _list_tables_add(doc: PartyDocument, tables: list[ListTable]) -> None:
         if table.rows:
             doc.table(
                 [column.label for column in table.columns],
-                [[number_text(v) if column.kind == "int" else v for v, column in zip(row, table.columns, strict=True)]
-                 for row in table.rows],
-            )  # fmt: skip
+                [
+                    [
+                        number_text(v) if column.kind == "int" else v
+                        for v, column in zip(row, table.columns, strict=True)
+                    ]
+                    for row in table.rows
+                ],
+            )
         else:
             doc.paragraph(_("Không có."), italic=True)
 
@@ -132,14 +137,28 @@ def report_docx(report: Report, *, tables: list[ListTable] | None = None, **docu
     )
     scored = report.scheme.is_scored  # a scored year shows each unit's score (issue 15)
     doc.table(
-        [_("STT"), _("Tổ chức đảng"), _("Tự đánh giá"), _("Cấp ủy quyết định"), *([_("Điểm")] if scored else []),
-         _("Đảng viên"), _("Được xếp loại")],
         [
-            [row.number, row.name, row.self_level_label, row.level_label or row.reason_label,
-             *([row.score_text] if scored else []), number_text(row.members.total), number_text(row.members.rated)]
+            _("STT"),
+            _("Tổ chức đảng"),
+            _("Tự đánh giá"),
+            _("Cấp ủy quyết định"),
+            *([_("Điểm")] if scored else []),
+            _("Đảng viên"),
+            _("Được xếp loại"),
+        ],
+        [
+            [
+                row.number,
+                row.name,
+                row.self_level_label,
+                row.level_label or row.reason_label,
+                *([row.score_text] if scored else []),
+                number_text(row.members.total),
+                number_text(row.members.rated),
+            ]
             for row in report.unit_annex
         ],
-    )  # fmt: skip
+    )
     if tables is None:  # the document's context has read the overrides already
         tables = list_tables(organization=report.organization, year=report.year, overrides=context["overrides"])
     _list_tables_add(doc, tables)
@@ -177,9 +196,15 @@ def decision_docx(report: Report, **document) -> bytes:
     doc.table(
         [_("STT"), _("Tổ chức đảng"), _("Loại"), _("Tự đánh giá"), _("Kết quả công nhận"), _("Tiêu biểu")],
         [
-            [row.number, row.name, row.kind_label, row.self_level_label, row.level_label or row.reason_label,
-             _("Tiêu biểu") if row.exemplary else ""]
+            [
+                row.number,
+                row.name,
+                row.kind_label,
+                row.self_level_label,
+                row.level_label or row.reason_label,
+                _("Tiêu biểu") if row.exemplary else "",
+            ]
             for row in context["rows"]
         ],
-    )  # fmt: skip
+    )
     return doc.content()

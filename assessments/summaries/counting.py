@@ -217,7 +217,9 @@ def _add_members(summary: Counts, level: dict | None, rated: bool, n: int, reaso
             summary.members_good_or_better += n
 
 
-# The summary's columns of the members' counts, and of the score stats of a subject ("units", "members").
+# The summary's columns of the units' and the members' counts, and of the score stats of a subject ("units",
+# "members").
+UNIT_FIELDS = ("units_total", "units_rated", "units_exemplary", "unit_levels")
 MEMBER_FIELDS = (
     "members_total",
     "members_rated",

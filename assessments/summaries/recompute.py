@@ -20,7 +20,14 @@ from assessments.models import (
     UnitAssessment,
     year_end,
 )
-from assessments.summaries.counting import MEMBER_FIELDS, Counts, ScoreStats, score_fields, summary_counts
+from assessments.summaries.counting import (
+    MEMBER_FIELDS,
+    UNIT_FIELDS,
+    Counts,
+    ScoreStats,
+    score_fields,
+    summary_counts,
+)
 from assessments.summaries.leadership import LEADERSHIP_FIELDS, LeadershipCounts, leadership_counts
 from assessments.summaries.statements import leadership_statement, recompute_statement, write_statement
 
@@ -28,10 +35,7 @@ from assessments.summaries.statements import leadership_statement, recompute_sta
 SCORE_COUNT_FIELDS = [*score_fields("units"), *score_fields("members")]
 COUNT_FIELDS = [
     "scheme_code",
-    "units_total",
-    "units_rated",
-    "units_exemplary",
-    "unit_levels",
+    *UNIT_FIELDS,
     *MEMBER_FIELDS,
     *SCORE_COUNT_FIELDS,
     # Issue 16: the leadership collectives and leaders of the subtree (summaries.leadership).
@@ -262,10 +266,22 @@ def _recompute_year_in_database(*, year: int, period: str, scheme: RatingScheme)
         # than parallel workers save there.
         into = _CHANGED if organizations >= _PARALLEL_FROM else None
         while True:
-            cursor.execute(*recompute_statement(year=year, period=period, deepest=deepest, scheme_code=scheme.code,
-                tables=(summary, organization, member, unit), unit_levels=unit_levels, member_levels=member_levels,
-                good_ids=good_ids, day=day, into=into, membership=Membership._meta.db_table,
-                scored=scheme.is_scored))  # fmt: skip
+            cursor.execute(
+                *recompute_statement(
+                    year=year,
+                    period=period,
+                    deepest=deepest,
+                    scheme_code=scheme.code,
+                    tables=(summary, organization, member, unit),
+                    unit_levels=unit_levels,
+                    member_levels=member_levels,
+                    good_ids=good_ids,
+                    day=day,
+                    into=into,
+                    membership=Membership._meta.db_table,
+                    scored=scheme.is_scored,
+                )
+            )
             if into is not None:
                 cursor.execute(*write_statement(summary=summary, source=into))
             _written, deepest_now = cursor.fetchone()
@@ -276,8 +292,11 @@ def _recompute_year_in_database(*, year: int, period: str, scheme: RatingScheme)
             deepest = deepest_now
         # Issue 16: the collectives and leaders, set-based too, in a later statement; a row it finds different is
         # locked in id order like every writer's. Its versions are the counting statement's business.
-        cursor.execute(*leadership_statement(year=year, period=period, day=day, unit_levels=unit_levels,
-            member_levels=member_levels))  # fmt: skip
+        cursor.execute(
+            *leadership_statement(
+                year=year, period=period, day=day, unit_levels=unit_levels, member_levels=member_levels
+            )
+        )
         if not own_transaction:
             cursor.execute(
                 "SELECT set_config('jit', %s, true), set_config('parallel_setup_cost', %s, true), "

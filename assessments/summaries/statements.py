@@ -5,14 +5,17 @@ import json
 
 from django.utils import timezone
 
+from assessments.summaries.counting import MEMBER_FIELDS, UNIT_FIELDS, score_fields
+
 # The stored counts a full recompute compares and writes (PostgreSQL path); the level lists are jsonb.
 _FIELDS = [
-    "scheme_code", "units_total", "units_rated", "units_exemplary", "unit_levels", "members_total", "members_rated",
-    "members_good_or_better", "member_levels", "members_not_assessed", "members_not_yet_rated", "members_no_result",
+    "scheme_code",
+    *UNIT_FIELDS,
+    *MEMBER_FIELDS,
     # Issue 15: the score stats (NULL for a scheme without scores).
-    "units_scored", "units_score_sum", "units_score_min", "units_score_max",
-    "members_scored", "members_score_sum", "members_score_min", "members_score_max",
-]  # fmt: skip
+    *score_fields("units"),
+    *score_fields("members"),
+]
 # How each member column rolls up: the score extremes by MIN / MAX, the score sum as numeric, the rest as int sums.
 _ROLL_UP = {"smin": "MIN({})", "smax": "MAX({})", "ss": "SUM({})"}
 _JSON_FIELDS = {"unit_levels", "member_levels"}
@@ -123,14 +126,20 @@ def recompute_statement(
     # what is stored: stale (`computed_version <> version`) or counts changed. A row already fresh with the same
     # counts is not written and keeps its computed_at (its counts were exact then and still are).
     new = [
-        "%s::varchar AS scheme_code", "COALESCE(u.total, 0) AS units_total", "COALESCE(u.rated, 0) AS units_rated",
-        "COALESCE(u.exemplary, 0) AS units_exemplary", f"{unit_json} AS unit_levels",
-        "COALESCE(m.total, 0) AS members_total", "COALESCE(m.rated, 0) AS members_rated",
-        "COALESCE(m.good, 0) AS members_good_or_better", f"{member_json} AS member_levels",
-        "COALESCE(m.na, 0) AS members_not_assessed", "COALESCE(m.ny, 0) AS members_not_yet_rated",
+        "%s::varchar AS scheme_code",
+        "COALESCE(u.total, 0) AS units_total",
+        "COALESCE(u.rated, 0) AS units_rated",
+        "COALESCE(u.exemplary, 0) AS units_exemplary",
+        f"{unit_json} AS unit_levels",
+        "COALESCE(m.total, 0) AS members_total",
+        "COALESCE(m.rated, 0) AS members_rated",
+        "COALESCE(m.good, 0) AS members_good_or_better",
+        f"{member_json} AS member_levels",
+        "COALESCE(m.na, 0) AS members_not_assessed",
+        "COALESCE(m.ny, 0) AS members_not_yet_rated",
         "COALESCE(m.nr, 0) AS members_no_result",
         *_score_columns(scored),
-    ]  # fmt: skip
+    ]
     # The level lists are compared as text: `levels_text`, the stored lists as jsonb prints them (a generated
     # column, printed when a row is written), against the new lists built as text in that format. Printing the
     # stored jsonb of every row here took a third of the comparison at national scale.
@@ -237,9 +246,13 @@ def leadership_statement(
     collective_json, collective_codes = _level_list(0, unit_levels)
     leader_json, leader_codes = _level_list(1, member_levels)
     columns = [
-        "collectives_total", "collectives_rated", "collective_levels", "leaders_total", "leaders_rated",
+        "collectives_total",
+        "collectives_rated",
+        "collective_levels",
+        "leaders_total",
+        "leaders_rated",
         "leader_levels",
-    ]  # fmt: skip
+    ]
     sql = (
         # The collectives existing on 31 December with their rating of the period.
         f"WITH coll AS MATERIALIZED (SELECT c.id, o.path, r.level_id FROM {collective} c "  # noqa: S608
@@ -288,7 +301,20 @@ def leadership_statement(
         json.dumps([[code, 0] for _pk, code in levels], ensure_ascii=False) for levels in (unit_levels, member_levels)
     ]
     params = [
-        year, period, day, day, day, day, year, period, *pivot_params,
-        zeros[0], *collective_codes, zeros[1], *leader_codes, year, period,
-    ]  # fmt: skip
+        year,
+        period,
+        day,
+        day,
+        day,
+        day,
+        year,
+        period,
+        *pivot_params,
+        zeros[0],
+        *collective_codes,
+        zeros[1],
+        *leader_codes,
+        year,
+        period,
+    ]
     return sql, params

@@ -29,16 +29,19 @@ class Command(BaseCommand):
         try:
             handle = open(file, "rb")  # noqa: SIM115 - closed in finally
         except OSError as error:
-            raise CommandError(_("Không mở được tệp %(file)s: %(error)s") % {"file": file, "error": error.strerror},
-                               returncode=2) from error  # fmt: skip
+            raise CommandError(
+                _("Không mở được tệp %(file)s: %(error)s") % {"file": file, "error": error.strerror}, returncode=2
+            ) from error
         try:
             # The passwords file is created first, readable by its owner only, and never overwritten: a failure
             # here must come before any account exists.
             descriptor = os.open(passwords_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as error:
             handle.close()
-            raise CommandError(_("Không tạo được tệp %(file)s: %(error)s") % {"file": passwords_out,
-                               "error": error.strerror}, returncode=2) from error  # fmt: skip
+            raise CommandError(
+                _("Không tạo được tệp %(file)s: %(error)s") % {"file": passwords_out, "error": error.strerror},
+                returncode=2,
+            ) from error
         out = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
 
         def deliver(pairs: list[tuple[str, str]]) -> None:
