@@ -49,9 +49,9 @@ def _record(request, submission: Submission, *, table: str, part: str, record, b
             messages.success(request, _("Đã ghi %(n)s dòng.") % {"n": saved})
             return redirect(_back(back, submission, period))
     postback.postback_keep(request, page=page_key(part, submission, period), forms={table: form})
-    messages.error(request, _("Chưa ghi được, không dòng nào được lưu: %(errors)s") % {
-        "errors": " ".join(form.named_errors())
-    })  # fmt: skip
+    messages.error(
+        request, _("Chưa ghi được, không dòng nào được lưu: %(errors)s") % {"errors": " ".join(form.named_errors())}
+    )
     return redirect(_back(back, submission, period))
 
 

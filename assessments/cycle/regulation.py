@@ -336,9 +336,10 @@ def unit_own_checks(
     for code in (Rule.UNIT_EXCELLENT_THRESHOLDS, Rule.UNIT_GOOD_THRESHOLDS):
         if code in in_force:
             results.append(
-                unit_rules.thresholds_check(rule=in_force[code], organization=org, facts=facts, levels=levels,
-                                            level=level)
-            )  # fmt: skip
+                unit_rules.thresholds_check(
+                    rule=in_force[code], organization=org, facts=facts, levels=levels, level=level
+                )
+            )
     if Rule.COLLECTIVE_DISCIPLINED in in_force:
         results.append(
             unit_rules.collective_disciplined_check(

@@ -294,8 +294,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     current = _cells_current(cells, year, current_scores)
     # The cells' reasons show the period's months ("Thành lập chưa đủ 6 tháng"): one query, only with cells.
     reason_labels = not_rated_reason_labels(year) if cells else {}
-    bound = forms_bound or _portal_restore(request, submission, cells=cells, levels=levels,
-                                           reason_labels=reason_labels)  # fmt: skip
+    bound = forms_bound or _portal_restore(request, submission, cells=cells, levels=levels, reason_labels=reason_labels)
     upload_form = bound.get("upload") or forms.DocumentUploadForm()
     self_form = bound.get("self_level") or forms.SelfLevelForm(
         year=year, initial={"level": own.self_level_id if own else None}
