@@ -25,6 +25,7 @@ from assessments.models import (
     SelfAssessmentDocument,
     Subject,
     Submission,
+    SubmissionStatus,
     Title,
     User,
 )
@@ -169,12 +170,28 @@ def leadership_self_record(*, submission: Submission, changes: list[tuple[str, o
         return _all_or_none(changes, actor=actor)
 
 
+def decisions_open(submission: Submission) -> bool:
+    """Whether officers may still appraise and decide the file's collectives and leaders: until its result is
+    finalized (a correction after that reopens the file first, as for the unit's own level)."""
+    return submission.status != SubmissionStatus.FINALIZED
+
+
 def leadership_decide_record(*, submission: Submission, changes: list[tuple[str, object, str]], actor: User) -> int:
-    """The officers' appraisal and decision on the unit's collectives or leaders: every changed row (key, rating,
-    the reason for keeping a level the period's rules refuse) through the leadership services, all or none."""
+    """The officers' appraisal and decision on the unit's collectives or leaders, until the file is finalized:
+    every changed row (key, rating, the reason for keeping a level the period's rules refuse) through the leadership
+    services, all or none."""
     permissions.scope_require(actor, submission.organization)
     permissions.role_require(
         permissions.may_decide_leadership(actor, submission.organization),
         _("Chỉ cán bộ Ban Tổ chức được ghi thẩm định và quyết định xếp loại tập thể, cá nhân lãnh đạo, quản lý."),
     )
-    return _all_or_none(changes, actor=actor)
+    with transaction.atomic():
+        submission = submission_lock(submission)
+        if not decisions_open(submission):
+            raise ValidationError(
+                _(
+                    "Hồ sơ đã chốt kết quả: mở lại hồ sơ trước khi sửa thẩm định, quyết định xếp loại tập thể, "
+                    "cá nhân lãnh đạo, quản lý."
+                )
+            )
+        return _all_or_none(changes, actor=actor)

@@ -23,9 +23,10 @@ def form_build(
     return LeadershipRatingsForm(data, rows=rows, levels=levels, part=part, scored=scored, auto_id=f"id_{table}-%s")
 
 
-def leadership_context(request, submission: Submission, *, part: str, can_act: bool) -> dict:
+def leadership_context(request, submission: Submission, *, part: str, can_act: bool, closed: bool = False) -> dict:
     """The two tables of the period chosen (?period=Q1…; the year otherwise) and, for who may act, their forms; a
-    refused one comes back with what was sent and its errors (once), which show even when the forms are gone."""
+    refused one comes back with what was sent and its errors (once), which show even when the forms are gone.
+    `closed`: who could act may not any more (the file is finalized), which the page says."""
     period = period_parse(request.GET.get("period")) or Period.YEAR
     found = leadership.leadership_of(submission=submission, period=period)
     kept = postback.postback_take(request, page=page_key(part, submission, period))
@@ -52,5 +53,6 @@ def leadership_context(request, submission: Submission, *, part: str, can_act: b
             "forms": tables,
             "scored": scored,
             "errors": errors,
+            "closed": closed,
         }
     }

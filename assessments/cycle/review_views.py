@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import permissions
 from assessments.common import postback
 from assessments.common.form_errors import form_errors_add
-from assessments.cycle import forms, leadership_pages, notices, rules, self_assessments
+from assessments.cycle import forms, leadership, leadership_pages, notices, rules, self_assessments
 from assessments.cycle import services as cycle_services
 from assessments.cycle.views import reviewer_require
 from assessments.leadership.forms import DECIDE
@@ -95,6 +95,7 @@ def _review_render(request, submission: Submission):
         own.history.select_related("history_user", "self_level", "level").order_by("-history_date") if own else []
     )
     officer = permissions.may_review(request.user, organization)
+    deciding = permissions.may_decide_leadership(request.user, organization)
     documents = list(submission.documents.select_related("uploaded_by").order_by("-version"))
     paperwork = self_assessments.paperwork_progress(submission, documents)
     context = {
@@ -121,7 +122,11 @@ def _review_render(request, submission: Submission):
         "reopen_form": bound.get("reopen") or forms.ReopenForm(),
         "statuses": SubmissionStatus,
         **leadership_pages.leadership_context(
-            request, submission, part=DECIDE, can_act=permissions.may_decide_leadership(request.user, organization)
+            request,
+            submission,
+            part=DECIDE,
+            can_act=deciding and leadership.decisions_open(submission),
+            closed=deciding and not leadership.decisions_open(submission),
         ),
     }
     return render(request, "assessments/review_detail.html", context)

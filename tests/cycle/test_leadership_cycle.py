@@ -14,6 +14,8 @@ from assessments.models import (
     LeaderRating,
     RuleOverride,
     SelfAssessmentDocument,
+    Submission,
+    SubmissionStatus,
     Title,
 )
 from tests.cycle_factories import pdf_document_stored, year_opened
@@ -371,3 +373,32 @@ def test_before_leadership_ratings_the_checklist_does_not_ask_for_them(officer, 
     assert "leadership" not in {item.code for item in submission_checklist(submission=submission)}
     later = year_opened(officer=officer, tree=tree, year=2025)["BS-NHAT-TIEN"]
     assert "leadership" in {item.code for item in submission_checklist(submission=later)}
+
+
+def test_a_finalized_file_closes_the_officers_leadership_decisions_until_reopened(client, boards, officer, submissions):
+    (group, *_), _second = boards
+    collective_rated(group, 2025, None, self_level=level(SCHEME, "unit", "good"))
+    submission = submissions["BS-NHAT-TIEN"]
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.FINALIZED)
+    row = {
+        "appraisal_level": _unit("good"),
+        "level": _unit("good"),
+        "score": "81",
+        "decision_ref": "15-QĐ/HU",
+        "decided_on": "2026-01-12",
+    }
+    posted = {f"c{group.pk}-{k}": v for k, v in row.items()}
+    client.force_login(officer)
+    page = client.get(REVIEW).content.decode()
+    assert 'id="leadership-closed"' in page and 'id="collectives-form"' not in page
+    assert 'id="collectives-table"' in page
+    page = _back(client.post(REVIEW + "collectives/", posted), REVIEW)
+    assert "Hồ sơ đã chốt kết quả: mở lại hồ sơ trước khi sửa" in page
+    assert CollectiveRating.objects.get().level is None
+    # A quarter is closed with the year's file too; reopened, the decisions are open again.
+    assert 'id="leadership-closed"' in client.get(REVIEW + "?period=Q1").content.decode()
+    Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.SUBMITTED)
+    page = client.get(REVIEW).content.decode()
+    assert 'id="leadership-closed"' not in page and 'id="collectives-form"' in page
+    _back(client.post(REVIEW + "collectives/", posted), REVIEW)
+    assert CollectiveRating.objects.get().level.code == "good"
