@@ -140,14 +140,22 @@ def document_date(day) -> str:
 # --- HTML and PDF ---------------------------------------------------------------------------------------------------
 
 DOCUMENT_TEMPLATE = "assessments/report_document.html"
-DOCUMENT_CSS = "css/report-document.css"
+# What every party document shares, then the report's own rules (the order the page links them in).
+DOCUMENT_CSS = ("css/party-document.css", "css/report-document.css")
+
+
+def _stylesheets_text() -> str:
+    texts = []
+    for name in DOCUMENT_CSS:
+        with open(finders.find(name), encoding="utf-8") as handle:
+            texts.append(handle.read())
+    return "\n".join(texts)
 
 
 def document_html(template: str, context: dict, *, standalone: bool) -> str:
-    """A report's document (the report, the decision) as HTML; a standalone file carries the stylesheet inline."""
+    """A report's document (the report, the decision) as HTML; a standalone file carries the stylesheets inline."""
     if standalone:
-        with open(finders.find(DOCUMENT_CSS), encoding="utf-8") as handle:
-            context["inline_css"] = mark_safe(handle.read())  # noqa: S308 — the project's own stylesheet
+        context["inline_css"] = mark_safe(_stylesheets_text())  # noqa: S308 — the project's own stylesheets
     return render_to_string(template, context)
 
 
