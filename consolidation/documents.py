@@ -32,7 +32,7 @@ def plan_docx(*, plan, outcome, task_groups) -> bytes:
         "issuing_body": plan.issuing_body.upper(),
         "number": f"Số {plan.number}",
         "place": plan.place,
-        "recipient_lines": [line.strip() for line in plan.recipients.splitlines() if line.strip()],
+        "recipient_lines": plan.recipient_lines,
         "signature_for": "T/M BAN THƯỜNG VỤ",
         "signer_post": plan.signer_post.upper(),
         "signer_name": plan.signer_name,
