@@ -46,8 +46,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 # What a unit's and a member's rating rows both give: where it was rated, the level and its scheme, or why not.
-# Each subclass lists its fields (and their order) in its own Meta. A comment, not a docstring: drf-spectacular
-# would put a docstring into the schema of both subclasses.
+# Each subclass lists its fields (and their order) in its own Meta, the run both share as _RATED_AT. A comment, not
+# a docstring: drf-spectacular would put a docstring into the schema of both subclasses.
+_RATED_AT = ["organization", "organization_name", "year", "period", "scheme", "level", "level_label", "level_rank"]
+
+
 class _RatingSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.code", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -65,14 +68,7 @@ class UnitAssessmentSerializer(_RatingSerializer):
         model = UnitAssessment
         fields = [
             "id",
-            "organization",
-            "organization_name",
-            "year",
-            "period",
-            "scheme",
-            "level",
-            "level_label",
-            "level_rank",
+            *_RATED_AT,
             "self_level",
             "exemplary",
             "not_rated_reason",
@@ -93,14 +89,7 @@ class MemberAssessmentSerializer(_RatingSerializer):
             "id",
             "card_number",
             "full_name",
-            "organization",
-            "organization_name",
-            "year",
-            "period",
-            "scheme",
-            "level",
-            "level_label",
-            "level_rank",
+            *_RATED_AT,
             "not_rated_reason",
             "updated_at",
         ]
