@@ -45,20 +45,11 @@ def populate(db_url: str, size: int, path: str, fmt: str) -> None:
 
     call_command("migrate", verbosity=0)
     from assessments.common.text import fold
+    from assessments.demo import _org
     from assessments.models import Kind, Member, Organization
 
     def org(code, name, kind, parent):
-        path = f"{parent.path if parent else ''}{code}/"
-        return Organization(
-            code=code,
-            name=name,
-            name_folded=fold(name),
-            kind=kind,
-            parent=parent,
-            path=path,
-            depth=path.count("/") - 1,
-            sector="commune" if parent and parent.parent else "",
-        )
+        return _org(code, name, kind, "commune" if parent and parent.parent else "", parent)
 
     ls = org("LS", "Đảng bộ tỉnh Lạng Sơn", Kind.PROVINCE, None)
     ls.save()

@@ -33,6 +33,7 @@ def _pick(rng: random.Random, shares):
 
 def generate(districts: int) -> dict:
     """Insert the dataset with bulk_create (no signals): paths are set here as Organization.save would."""
+    from assessments.demo import _org
     from assessments.models import (
         Kind,
         Member,
@@ -47,9 +48,7 @@ def generate(districts: int) -> dict:
     orgs: list[Organization] = []
 
     def org(code, kind, parent):
-        path = f"{parent.path if parent else ''}{code}/"
-        o = Organization(code=code, name=code, name_folded=code.lower(), kind=kind, parent=parent, path=path,
-                         depth=path.count("/") - 1)  # fmt: skip
+        o = _org(code, code, kind, "", parent)
         orgs.append(o)
         return o
 

@@ -5,6 +5,7 @@ import io
 import random
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from assessments.common.text import fold
@@ -246,6 +247,93 @@ class Loaded:
 
 
 RATING_SCORES = ["self_score", "score", "tasks_assigned", "tasks_on_time", "tasks_exceeded", "tasks_late"]
+# The tables the generator fills and the columns it writes, parents before the rows pointing at them: the order
+# they are flushed in (the checks are off, but the order keeps a reader's sense).
+LEADERSHIP_RATING = ["year", "period", "self_level_id", "appraisal_level_id", "level_id", *RATING_SCORES, "updated_at"]
+COLUMNS = {
+    "assessments_organization": [
+        "id",
+        "code",
+        "name",
+        "name_folded",
+        "kind",
+        "sector",
+        "parent_id",
+        "path",
+        "depth",
+        "valid_from",
+        "valid_to",
+    ],
+    "assessments_unitassessment": [
+        "id",
+        "organization_id",
+        "year",
+        "period",
+        "self_level_id",
+        "level_id",
+        "exemplary",
+        "not_rated_reason",
+        "decision_ref",
+        "decided_on",
+        "note",
+        *RATING_SCORES,
+        "updated_at",
+    ],
+    "assessments_member": [
+        "id",
+        "card_number",
+        "full_name",
+        "name_folded",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "admitted_on",
+        "official_on",
+        "status",
+        "organization_id",
+    ],
+    "assessments_membership": ["id", "member_id", "organization_id", "start", "end"],
+    "assessments_memberassessment": [
+        "id",
+        "member_id",
+        "year",
+        "period",
+        "organization_id",
+        "level_id",
+        "not_rated_reason",
+        "note",
+        *RATING_SCORES,
+        "updated_at",
+    ],
+    "assessments_collective": ["id", "code", "organization_id", "kind", "name", "valid_from", "valid_to"],
+    "assessments_position": ["id", "member_id", "collective_id", "title", "heads", "start", "end", "managed_by_id"],
+    "assessments_collectiverating": ["id", "collective_id", *LEADERSHIP_RATING],
+    "assessments_leaderrating": ["id", "member_id", "collective_id", *LEADERSHIP_RATING],
+    "assessments_criteriaset": [
+        "id",
+        "code",
+        "name",
+        "issuer_id",
+        "subject_group",
+        "first_year",
+        "last_year",
+        "version",
+        "replaces_id",
+    ],
+    "assessments_criteriagroup": ["id", "criteria_set_id", "code", "name", "max_points", "part_id", "order"],
+    "assessments_criteriaitem": [
+        "id",
+        "group_id",
+        "criteria_set_id",
+        "code",
+        "name",
+        "description",
+        "measured_by",
+        "max_points",
+        "order",
+    ],
+}
+TABLES = list(COLUMNS)
 # A commune's three collectives and its ten posts: (kind, name, [(title, heads), ...]).
 COMMUNE_COLLECTIVES = [
     (
@@ -282,112 +370,15 @@ class Generator:
         self.ids = {table: _next_id(cursor, table) for table in TABLES}
         now = datetime.datetime.now(datetime.UTC).isoformat()
         self.now = now
-        self.orgs = Loader(
-            cursor,
-            "assessments_organization",
-            [
-                "id",
-                "code",
-                "name",
-                "name_folded",
-                "kind",
-                "sector",
-                "parent_id",
-                "path",
-                "depth",
-                "valid_from",
-                "valid_to",
-            ],
-        )
-        self.members = Loader(
-            cursor,
-            "assessments_member",
-            [
-                "id",
-                "card_number",
-                "full_name",
-                "name_folded",
-                "gender",
-                "birth_date",
-                "ethnicity",
-                "admitted_on",
-                "official_on",
-                "status",
-                "organization_id",
-            ],
-        )
-        self.memberships = Loader(
-            cursor, "assessments_membership", ["id", "member_id", "organization_id", "start", "end"]
-        )
-        self.member_ratings = Loader(
-            cursor,
-            "assessments_memberassessment",
-            [
-                "id",
-                "member_id",
-                "year",
-                "period",
-                "organization_id",
-                "level_id",
-                "not_rated_reason",
-                "note",
-                *RATING_SCORES,
-                "updated_at",
-            ],
-        )
-        self.unit_ratings = Loader(
-            cursor,
-            "assessments_unitassessment",
-            [
-                "id",
-                "organization_id",
-                "year",
-                "period",
-                "self_level_id",
-                "level_id",
-                "exemplary",
-                "not_rated_reason",
-                "decision_ref",
-                "decided_on",
-                "note",
-                *RATING_SCORES,
-                "updated_at",
-            ],
-        )
-        self.collectives = Loader(
-            cursor,
-            "assessments_collective",
-            ["id", "code", "organization_id", "kind", "name", "valid_from", "valid_to"],
-        )
-        self.positions = Loader(
-            cursor,
-            "assessments_position",
-            ["id", "member_id", "collective_id", "title", "heads", "start", "end", "managed_by_id"],
-        )
-        leadership = ["year", "period", "self_level_id", "appraisal_level_id", "level_id", *RATING_SCORES, "updated_at"]
-        self.collective_ratings = Loader(cursor, "assessments_collectiverating", ["id", "collective_id", *leadership])
-        self.leader_ratings = Loader(
-            cursor, "assessments_leaderrating", ["id", "member_id", "collective_id", *leadership]
-        )
-        self.criteria_sets = Loader(
-            cursor,
-            "assessments_criteriaset",
-            ["id", "code", "name", "issuer_id", "subject_group", "first_year", "last_year", "version", "replaces_id"],
-        )
-        self.criteria_groups = Loader(
-            cursor,
-            "assessments_criteriagroup",
-            ["id", "criteria_set_id", "code", "name", "max_points", "part_id", "order"],
-        )
-        self.criteria_items = Loader(
-            cursor,
-            "assessments_criteriaitem",
-            ["id", "group_id", "criteria_set_id", "code", "name", "description", "measured_by", "max_points", "order"],
-        )
+        self.copies = {table: Loader(cursor, table, columns) for table, columns in COLUMNS.items()}
         self.frame_parts = self._frame_parts()
         # The second random stream (scores, quarters, leadership), reseeded with the first one per district.
         self.xrng = random.Random(SEED - 2)
         self.loaded = Loaded()
+
+    def add(self, table: str, *values) -> None:
+        """One row, its values in the order of COLUMNS[table], into the table's COPY."""
+        self.copies[table].add(*values)
 
     def next_id(self, table: str) -> int:
         pk = self.ids[table]
@@ -424,7 +415,8 @@ class Generator:
         level = _pick(UNIT_DISTRIBUTION, rng.randrange(100))
         level_id = self.levels[("unit", level)]
         exemplary = not period and level == "excellent" and rng.randrange(4) == 0
-        self.unit_ratings.add(
+        self.add(
+            "assessments_unitassessment",
             self.next_id("assessments_unitassessment"),
             pk,
             self.year,
@@ -444,7 +436,20 @@ class Generator:
         pk = self.next_id("assessments_organization")
         parent_id, parent_path, parent_depth = parent if parent else (None, "", -1)
         path = f"{parent_path}{code}/"
-        self.orgs.add(pk, code, name, fold(name), kind, sector, parent_id, path, parent_depth + 1, None, None)
+        self.add(
+            "assessments_organization",
+            pk,
+            code,
+            name,
+            fold(name),
+            kind,
+            sector,
+            parent_id,
+            path,
+            parent_depth + 1,
+            None,
+            None,
+        )
         self.loaded.organizations += 1
         if parent and self.rate:
             self._unit_rating(pk, "", rng)
@@ -456,7 +461,8 @@ class Generator:
         return pk, path, parent_depth + 1
 
     def _member_rating(self, member: int, cell: int, period: str, level: str | None, reason: str, rng) -> None:
-        self.member_ratings.add(
+        self.add(
+            "assessments_memberassessment",
             self.next_id("assessments_memberassessment"),
             member,
             self.year,
@@ -479,7 +485,8 @@ class Generator:
             born = 1950 + rng.randrange(52)
             admitted = datetime.date(born + 20 + rng.randrange(15), 1 + rng.randrange(12), 1 + rng.randrange(28))
             probationary = admitted.year >= 2024
-            self.members.add(
+            self.add(
+                "assessments_member",
                 pk,
                 f"{pk:010d}",
                 full,
@@ -492,7 +499,7 @@ class Generator:
                 "probationary" if probationary else "official",
                 cell[0],
             )
-            self.memberships.add(self.next_id("assessments_membership"), pk, cell[0], admitted, None)
+            self.add("assessments_membership", self.next_id("assessments_membership"), pk, cell[0], admitted, None)
             self.loaded.members += 1
             if self.rate:
                 level = _pick(MEMBER_DISTRIBUTION, rng.randrange(100) if i % 10 else 50)
@@ -503,12 +510,11 @@ class Generator:
                     rated.append((pk, cell[0]))
         return rated
 
-    def _leadership_rating(
-        self, loader: Loader, subject: tuple, period: str, level: str, distribution_subject: str, rng
-    ):
+    def _leadership_rating(self, table: str, subject: tuple, period: str, level: str, distribution_subject: str, rng):
         level_id = self.levels[(distribution_subject, level)]
-        loader.add(
-            self.next_id(loader.table),
+        self.add(
+            table,
+            self.next_id(table),
             *subject,
             self.year,
             period,
@@ -530,21 +536,31 @@ class Generator:
         periods = ("", *QUARTERS)
         for k, (kind, name, titles) in enumerate(COMMUNE_COLLECTIVES):
             collective = self.next_id("assessments_collective")
-            self.collectives.add(collective, f"{code}-T{k + 1}", unit[0], kind, name, None, None)
+            self.add("assessments_collective", collective, f"{code}-T{k + 1}", unit[0], kind, name, None, None)
             self.loaded.collectives += 1
             for period in periods:
                 level = _pick(UNIT_DISTRIBUTION, rng.randrange(100))
-                self._leadership_rating(self.collective_ratings, (collective,), period, level, "unit", rng)
+                self._leadership_rating("assessments_collectiverating", (collective,), period, level, "unit", rng)
                 self.loaded.collective_ratings += 1
             for title, heads in titles:
                 member, _cell = holders.pop()
-                self.positions.add(
-                    self.next_id("assessments_position"), member, collective, title, heads, TERM_START, None, managed_by
+                self.add(
+                    "assessments_position",
+                    self.next_id("assessments_position"),
+                    member,
+                    collective,
+                    title,
+                    heads,
+                    TERM_START,
+                    None,
+                    managed_by,
                 )
                 self.loaded.positions += 1
                 for period in periods:
                     level = _pick(MEMBER_DISTRIBUTION, rng.randrange(97))
-                    self._leadership_rating(self.leader_ratings, (member, collective), period, level, "member", rng)
+                    self._leadership_rating(
+                        "assessments_leaderrating", (member, collective), period, level, "member", rng
+                    )
                     self.loaded.leader_ratings += 1
         # The post holders' own member ratings of each quarter, where their yearly rating is.
         for member, cell in holders_rated:
@@ -559,7 +575,8 @@ class Generator:
             return
         for subject_group in SUBJECT_GROUPS:
             criteria_set = self.next_id("assessments_criteriaset")
-            self.criteria_sets.add(
+            self.add(
+                "assessments_criteriaset",
                 criteria_set,
                 f"{code}-{subject_group.upper().replace('_', '-')}",
                 f"Bộ tiêu chí {subject_group} tỉnh {code}",
@@ -573,9 +590,19 @@ class Generator:
             self.loaded.criteria_sets += 1
             for g, (part, name, points, items) in enumerate(CRITERIA_GROUPS):
                 group = self.next_id("assessments_criteriagroup")
-                self.criteria_groups.add(group, criteria_set, str(g + 1), name, points, self.frame_parts[part], g + 1)
+                self.add(
+                    "assessments_criteriagroup",
+                    group,
+                    criteria_set,
+                    str(g + 1),
+                    name,
+                    points,
+                    self.frame_parts[part],
+                    g + 1,
+                )
                 for i, item_points in enumerate(items):
-                    self.criteria_items.add(
+                    self.add(
+                        "assessments_criteriaitem",
                         self.next_id("assessments_criteriaitem"),
                         group,
                         criteria_set,
@@ -636,37 +663,8 @@ class Generator:
 
     def flush(self) -> None:
         # Parents before the rows pointing at them (the checks are off, but the order keeps a reader's sense).
-        for loader in (
-            self.orgs,
-            self.unit_ratings,
-            self.members,
-            self.memberships,
-            self.member_ratings,
-            self.collectives,
-            self.positions,
-            self.collective_ratings,
-            self.leader_ratings,
-            self.criteria_sets,
-            self.criteria_groups,
-            self.criteria_items,
-        ):
+        for loader in self.copies.values():
             loader.flush()
-
-
-TABLES = [
-    "assessments_organization",
-    "assessments_member",
-    "assessments_membership",
-    "assessments_memberassessment",
-    "assessments_unitassessment",
-    "assessments_collective",
-    "assessments_position",
-    "assessments_collectiverating",
-    "assessments_leaderrating",
-    "assessments_criteriaset",
-    "assessments_criteriagroup",
-    "assessments_criteriaitem",
-]
 
 
 def _model_defaults(cursor, tables: list[str], *, drop: bool = False) -> list[str]:
@@ -696,14 +694,28 @@ def _model_defaults(cursor, tables: list[str], *, drop: bool = False) -> list[st
     return changed
 
 
+@contextmanager
+def _copy_session(connection) -> Iterator:
+    """A cursor to COPY the generator's tables through, then their sequences and statistics brought up to date and
+    the whole committed."""
+    with connection.cursor() as cursor:
+        # Referential checks by trigger would cost a lookup per row; ids are consistent by construction and
+        # verified by the counts of the loads. Needs a superuser, as the bench database's owner normally is.
+        cursor.execute("SET session_replication_role = replica")
+        _model_defaults(cursor, TABLES)
+        yield cursor
+        _model_defaults(cursor, TABLES, drop=True)
+        cursor.execute("SET session_replication_role = DEFAULT")
+        _fix_sequences(cursor, TABLES)
+        for table in TABLES:
+            cursor.execute(f'ANALYZE "{table}"')
+    connection.commit()
+
+
 def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
     """Generate and COPY one scale into an empty (migrated) database; foreign keys are right by construction."""
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        # Referential checks by trigger would cost a lookup per row; ids are consistent by construction and
-        # verified by the counts below. Needs a superuser, as the bench database's owner normally is.
-        cursor.execute("SET session_replication_role = replica")
-        _model_defaults(cursor, TABLES)
+    with _copy_session(connection) as cursor:
         gen = Generator(cursor)
         for p in range(scale.provinces):
             rng = random.Random(SEED + p)
@@ -719,19 +731,13 @@ def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
             for d in range(scale.districts[p]):
                 gen.district(province, p, d)
             # Organizations go first: members, memberships and ratings point at them.
-            gen.orgs.flush()
+            gen.copies["assessments_organization"].flush()
             progress(
                 f"  province {p + 1}/{scale.provinces}: {gen.loaded.organizations:,} organizations, "
                 f"{gen.loaded.members:,} members, {gen.loaded.collectives:,} collectives, "
                 f"{time.perf_counter() - started:.0f} s"
             )
         gen.flush()
-        _model_defaults(cursor, TABLES, drop=True)
-        cursor.execute("SET session_replication_role = DEFAULT")
-        _fix_sequences(cursor, TABLES)
-        for table in TABLES:
-            cursor.execute(f'ANALYZE "{table}"')
-    connection.commit()
     gen.loaded.seconds = time.perf_counter() - started
     return gen.loaded
 
@@ -739,9 +745,7 @@ def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
 def import_pool(connection, *, members: int, code: str = "IMPORT") -> tuple[str, list[tuple[str, str]]]:
     """A separate province of unrated members for the import benchmark; returns its code and (card, cell) pairs."""
     pairs: list[tuple[str, str]] = []
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        _model_defaults(cursor, TABLES)
+    with _copy_session(connection) as cursor:
         gen = Generator(cursor, year=IMPORT_YEAR, rate=False)
         rng = random.Random(SEED - 1)
         province = gen.organization(
@@ -765,12 +769,6 @@ def import_pool(connection, *, members: int, code: str = "IMPORT") -> tuple[str,
             gen.people(cell, min(per_cell, members - c * per_cell), rng)
             pairs.extend((f"{pk:010d}", ccode) for pk in range(first, gen.member_id))
         gen.flush()
-        _model_defaults(cursor, TABLES, drop=True)
-        cursor.execute("SET session_replication_role = DEFAULT")
-        _fix_sequences(cursor, TABLES)
-        for table in TABLES:
-            cursor.execute(f'ANALYZE "{table}"')
-    connection.commit()
     return code, pairs
 
 
