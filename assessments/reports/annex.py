@@ -5,6 +5,8 @@ build._member_rows), and in a scored year its score (issue 15)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from assessments.common.text import sort_key
 from assessments.common.vocabulary import Level, Levels, level_label, score_text
 from assessments.models import Kind, NotRatedReason, Organization, rating_of
@@ -30,6 +32,15 @@ class AnnexRow:
     def score_text(self) -> str:
         """The unit's score as written in Vietnamese ("85,5"), or "" when it has none."""
         return score_text(self.score) if self.score is not None else ""
+
+    @property
+    def result_label(self) -> str:
+        """The decided level, or why the unit has none, as the files write it."""
+        return self.level_label or self.reason_label
+
+    @property
+    def exemplary_label(self) -> str:
+        return _("Tiêu biểu") if self.exemplary else ""
 
     @property
     def member_counts(self) -> list[int]:

@@ -151,7 +151,7 @@ def report_docx(report: Report, *, tables: list[ListTable] | None = None, **docu
                 row.number,
                 row.name,
                 row.self_level_label,
-                row.level_label or row.reason_label,
+                row.result_label,
                 *([row.score_text] if scored else []),
                 number_text(row.members.total),
                 number_text(row.members.rated),
@@ -201,8 +201,8 @@ def decision_docx(report: Report, **document) -> bytes:
                 row.name,
                 row.kind_label,
                 row.self_level_label,
-                row.level_label or row.reason_label,
-                _("Tiêu biểu") if row.exemplary else "",
+                row.result_label,
+                row.exemplary_label,
             ]
             for row in context["rows"]
         ],
