@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
 from assessments.cycle import forms, scoring, self_assessments
-from assessments.cycle.views import _portal_post, _submission_for_action
+from assessments.cycle.views import _portal_post, _submission_for_action, _submission_read_require
 from assessments.models import Member, ReviewDocument
 
 CONTENT_TYPES = {
@@ -55,10 +55,7 @@ def self_assessment_download(request, pk: int):
     """A member's self-assessment, as an attachment: 404 outside the scope, 403 for a role that may not read it."""
     document = permissions.self_assessment_get_for_user(user=request.user, pk=pk)
     submission = document.submission
-    permissions.role_require(
-        permissions.may_read_submission(request.user, submission),
-        _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
-    )
+    _submission_read_require(request.user, submission)
     return document_attachment(document)
 
 

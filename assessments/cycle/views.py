@@ -84,6 +84,14 @@ def _submission_for_action(
     return submission
 
 
+def _submission_read_require(user, submission: Submission) -> None:
+    """403 for a role that may not read the unit's file (permissions.may_read_submission), saying who may."""
+    permissions.role_require(
+        permissions.may_read_submission(user, submission),
+        _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
+    )
+
+
 def _errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
@@ -359,10 +367,7 @@ def portal_home(request):
 @require_GET
 def portal_detail(request, code: str, year: int):
     submission = _submission_get(request.user, code, year)
-    permissions.role_require(
-        permissions.may_read_submission(request.user, submission),
-        _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
-    )
+    _submission_read_require(request.user, submission)
     return _portal_render(request, submission)
 
 
@@ -371,10 +376,7 @@ def portal_detail(request, code: str, year: int):
 def portal_scoring_sheet(request, code: str, year: int, pk: int):
     """The unit's scoring sheet of one criteria set in force for it (XLSX), to fill in and upload as item scores."""
     submission = _submission_get(request.user, code, year)
-    permissions.role_require(
-        permissions.may_read_submission(request.user, submission),
-        _("Hồ sơ này chỉ bí thư của %(org)s và cán bộ cấp trên được xem.") % {"org": submission.organization.name},
-    )
+    _submission_read_require(request.user, submission)
     criteria_set = next((s for s in scoring.criteria_sets_for_unit(submission.organization, year) if s.pk == pk), None)
     if criteria_set is None:
         raise Http404(_("Bộ tiêu chí này không áp dụng cho đơn vị trong năm đó."))
