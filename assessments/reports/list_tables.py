@@ -1,5 +1,5 @@
-"""The year's lists (reports.lists) and the regulation overrides as plain tables: titles, columns and rows written once
-for the report's XLSX (one sheet each) and its Word file (one table each)."""
+"""The year's lists (reports.lists), the regulation overrides and the score bands as plain tables: titles, columns and
+rows written once for the report's XLSX (one sheet each) and its Word file (one table each)."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from assessments.regulation.selectors import overrides_in_subtree
 from assessments.reports.lists import EXCELLENT_YEARS, EXEMPLARY_YEARS, NOT_COMPLETED_YEARS, ResultLists, result_lists
+from assessments.reports.rows import Report
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,19 @@ def _decided_table(overrides) -> ListTable:
         for o in overrides
     )
     return _numbered_table(_("Vượt kiểm tra quy định"), _("Quyết định vượt kiểm tra theo quy định"), columns, rows)
+
+
+def score_band_table(report: Report) -> ListTable:
+    """A scored year: the units and members whose score falls in each level's band, next to the level (the heading is
+    the Word file's; the XLSX sheet's names the year)."""
+    columns = [
+        Column(_("Mức xếp loại"), "text", 32),
+        Column(_("Khung điểm"), "text", 18),
+        Column(_("Tổ chức đảng có điểm trong khung"), "int", 16),
+        Column(_("Đảng viên có điểm trong khung"), "int", 16),
+    ]
+    rows = [[unit.level.label, unit.band, unit.count, member.count] for unit, member in report.score_bands["rows"]]
+    return ListTable(_("Phân bố điểm"), _("Phân bố điểm theo khung xếp loại"), columns, rows)
 
 
 def list_tables(*, organization, year: int, lists: ResultLists | None = None, overrides=None) -> list[ListTable]:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from assessments.common.vocabulary import number_text, percent_text
 from assessments.common.wordfile import PartyDocument
 from assessments.reports.decision import decision_context
-from assessments.reports.list_tables import ListTable, list_tables
+from assessments.reports.list_tables import ListTable, list_tables, score_band_table
 from assessments.reports.renderers import document_context
 from assessments.reports.rows import Report, leadership_lines
 
@@ -36,22 +36,24 @@ def _leadership_add(doc: PartyDocument, report: Report) -> None:
     doc.paragraph(_("Tỷ lệ các mức tính trên số đã xếp loại."), italic=True)
 
 
+def _table_add(doc: PartyDocument, table: ListTable) -> None:
+    """A plain table (reports.list_tables): its columns' labels, then its rows, counts written the Vietnamese way."""
+    doc.table(
+        [column.label for column in table.columns],
+        [
+            [number_text(v) if column.kind == "int" else v for v, column in zip(row, table.columns, strict=True)]
+            for row in table.rows
+        ],
+    )
+
+
 def _list_tables_add(doc: PartyDocument, tables: list[ListTable]) -> None:
     """The year's lists (reports.list_tables), one table each; "Không có." for an empty one."""
     doc.heading(_("DANH SÁCH KÈM THEO"))
     for table in tables:
         doc.heading(table.heading)
         if table.rows:
-            doc.table(
-                [column.label for column in table.columns],
-                [
-                    [
-                        number_text(v) if column.kind == "int" else v
-                        for v, column in zip(row, table.columns, strict=True)
-                    ]
-                    for row in table.rows
-                ],
-            )
+            _table_add(doc, table)
         else:
             doc.paragraph(_("Không có."), italic=True)
 
@@ -98,19 +100,9 @@ def report_docx(report: Report, *, tables: list[ListTable] | None = None, **docu
     for cell in members.cells:
         doc.paragraph(f"- {cell.level.label}: {number_text(cell.count)} ({percent_text(cell.of_rated)})")
     if report.score_bands:
-        doc.heading(_("Phân bố điểm theo khung xếp loại"))
-        doc.table(
-            [
-                _("Mức xếp loại"),
-                _("Khung điểm"),
-                _("Tổ chức đảng có điểm trong khung"),
-                _("Đảng viên có điểm trong khung"),
-            ],
-            [
-                [unit.level.label, unit.band, number_text(unit.count), number_text(member.count)]
-                for unit, member in report.score_bands["rows"]
-            ],
-        )
+        bands = score_band_table(report)
+        doc.heading(bands.heading)
+        _table_add(doc, bands)
     if report.leadership_rated:
         _leadership_add(doc, report)
     if report.comparison is not None:

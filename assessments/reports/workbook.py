@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape, cell_write
 from assessments.common.vocabulary import Share, number_text
-from assessments.reports.list_tables import ListTable, list_tables
+from assessments.reports.list_tables import ListTable, list_tables, score_band_table
 from assessments.reports.rows import Report, leadership_lines, reasons_list
 
 PERCENT_FORMAT = "0.0%"
@@ -316,18 +316,9 @@ def _annex_sheet(workbook, report: Report) -> None:
 
 def _score_bands_sheet(workbook, report: Report) -> None:
     """A scored year: units and members by the band their score falls in, next to the level counts."""
+    table = score_band_table(report)
     heading = _("PHÂN BỐ ĐIỂM THEO KHUNG XẾP LOẠI NĂM %(year)s") % {"year": report.year}
-    sheet = _Sheet(workbook, _("Phân bố điểm"), heading, report.organization.name)
-    sheet.columns(
-        [
-            (None, _("Mức xếp loại"), "text", 32),
-            (None, _("Khung điểm"), "text", 18),
-            (None, _("Tổ chức đảng có điểm trong khung"), "int", 16),
-            (None, _("Đảng viên có điểm trong khung"), "int", 16),
-        ]
-    )
-    for unit, member in report.score_bands["rows"]:
-        sheet.line([unit.level.label, unit.band, unit.count, member.count])
+    _table_write(_Sheet(workbook, table.sheet, heading, report.organization.name), table)
 
 
 def _leadership_sheet(workbook, report: Report) -> None:
@@ -351,12 +342,17 @@ def _leadership_sheet(workbook, report: Report) -> None:
             sheet.line([label, count, share])
 
 
-def _list_table_sheet(workbook, report: Report, table: ListTable) -> None:
-    """One of the year's lists (reports.list_tables) on its own sheet; "Không có." when it is empty."""
-    sheet = _Sheet(workbook, table.sheet, table.heading.upper(), report.organization.name)
+def _table_write(sheet: _Sheet, table: ListTable) -> None:
+    """A plain table (reports.list_tables) under the sheet's title: its columns, then a line per row."""
     sheet.columns([(None, column.label, column.kind, column.width) for column in table.columns])
     for row in table.rows:
         sheet.line(row)
+
+
+def _list_table_sheet(workbook, report: Report, table: ListTable) -> None:
+    """One of the year's lists (reports.list_tables) on its own sheet; "Không có." when it is empty."""
+    sheet = _Sheet(workbook, table.sheet, table.heading.upper(), report.organization.name)
+    _table_write(sheet, table)
     if not table.rows:
         sheet.note(_("Không có."))
 
