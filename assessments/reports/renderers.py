@@ -164,25 +164,12 @@ def document_pdf(template: str, context: dict) -> bytes:
     return pdf_from_html(render_to_string(template, {**context, "for_pdf": True}))
 
 
-def document_context(
-    report: Report,
-    *,
-    number: str = "…",
-    signer_post: str = "",
-    signer_name: str = "",
-    recipients: str = "",
-    issued_on=None,
-) -> dict:
-    """The template context of the report document; `issued_on` (a date) replaces the day it was generated."""
+def document_context(report: Report, *, issued_on=None, **header: str) -> dict:
+    """The template context of the report document; `issued_on` (a date) replaces the day it was generated, `header`
+    (number, signer_post, signer_name, recipients) goes to document_header."""
     return {
         "report": report,
-        "doc": document_header(
-            organization=report.organization,
-            number=number,
-            signer_post=signer_post,
-            signer_name=signer_name,
-            recipients=recipients,
-        ),
+        "doc": document_header(organization=report.organization, **header),
         "doc_date": document_date(issued_on or report.generated_on),
         "distribution_svg": svg_distribution(report),
         "trend_svg": svg_trend(report),
