@@ -4,7 +4,7 @@ checked by rules.collectives.collective_check, written set-based."""
 from django.utils.translation import gettext as _
 
 from assessments.importing.columns import COLLECTIVES
-from assessments.importing.handlers import Handler, Row, set_values
+from assessments.importing.handlers import Handler, Row
 from assessments.models import Collective
 from assessments.rules.collectives import collective_check
 from assessments.signals import leadership_changed
@@ -45,10 +45,14 @@ class CollectiveHandler(Handler):
             is_new = collective is None
             if is_new:
                 collective = Collective(code=data["code"])
-            values = self.present_values(data, ("kind", "name", "valid_from", "valid_to"))
-            changed = set_values(collective, values, is_new=is_new, owner=("organization", organization))
-            self.file_checked(
-                row, collective, is_new=is_new, changed=changed, check=collective_check, plan=(creates, updates)
+            self.owned_file_checked(
+                row,
+                collective,
+                is_new=is_new,
+                names=("kind", "name", "valid_from", "valid_to"),
+                owner=("organization", organization),
+                check=collective_check,
+                plan=(creates, updates),
             )
         return creates, updates
 

@@ -118,6 +118,11 @@ def _level():
     return forms.CharField(max_length=200, required=False)
 
 
+def _multiline_text():
+    # A Textarea keeps the cell's line breaks: TextNormalizeFormMixin normalizes it as multi-line text.
+    return forms.CharField(required=False, strip=False, widget=forms.Textarea)
+
+
 class ScoreField(forms.DecimalField):
     """A score of at most two decimals, with a comma or a point ("85,5" as written in Vietnamese, or 85.5)."""
 
@@ -148,7 +153,7 @@ class ScoreColumnsMixin(forms.Form):
     tasks_on_time = _task_count()
     tasks_exceeded = _task_count()
     tasks_late = _task_count()
-    below_score_reason = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    below_score_reason = _multiline_text()
 
 
 def _code(required=True):
@@ -195,7 +200,7 @@ class UnitRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     exemplary = YesNoField()
     decision_ref = forms.CharField(max_length=60, required=False)
     decided_on = FlexibleDateField(required=False)
-    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+    note = _multiline_text()
 
 
 class MemberRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
@@ -206,7 +211,7 @@ class MemberRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form)
     level = _level()
     not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)
     full_name = forms.CharField(max_length=120, required=False)
-    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+    note = _multiline_text()
     sick_leave_months = forms.IntegerField(
         min_value=0,
         max_value=12,
@@ -216,6 +221,14 @@ class MemberRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form)
     civil_servant_level = CodeChoiceField(CivilServantLevel.choices, required=False)
 
 
+def _one_subject_check(form: forms.Form, data: dict, message: str) -> None:
+    """A row about a member (card_number) or an organization (organization_code) names exactly one of them; the
+    error goes on the card's column, or on the organization's where the file has no card column."""
+    if bool(data.get("card_number")) == bool(data.get("organization_code")):
+        column = "card_number" if "card_number" in form.fields else "organization_code"
+        form.add_error(column, message)
+
+
 class DisciplineRowForm(TextNormalizeFormMixin, forms.Form):
     card_number = forms.CharField(max_length=20, required=False)
     organization_code = _code(required=False)
@@ -223,14 +236,12 @@ class DisciplineRowForm(TextNormalizeFormMixin, forms.Form):
     decided_on = FlexibleDateField()
     decision_ref = forms.CharField(max_length=60)
     deciding_body = forms.CharField(max_length=200)
-    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+    note = _multiline_text()
     corruption = YesNoField()
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("card_number")) == bool(data.get("organization_code")):
-            column = "card_number" if "card_number" in self.fields else "organization_code"
-            self.add_error(column, _("Ghi số thẻ đảng viên hoặc mã tổ chức đảng bị kỷ luật, chỉ một trong hai."))
+        _one_subject_check(self, data, _("Ghi số thẻ đảng viên hoặc mã tổ chức đảng bị kỷ luật, chỉ một trong hai."))
         return data
 
 
@@ -278,8 +289,8 @@ class CriteriaRowForm(TextNormalizeFormMixin, forms.Form):
     set_name = forms.CharField(max_length=250, required=False)
     last_year = forms.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, required=False)
     group_part = forms.CharField(max_length=20, required=False)
-    item_description = forms.CharField(required=False, strip=False, widget=forms.Textarea)
-    item_measured_by = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    item_description = _multiline_text()
+    item_measured_by = _multiline_text()
 
     def clean(self):
         data = super().clean()
@@ -305,9 +316,7 @@ class ItemScoreRowForm(TextNormalizeFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("card_number")) == bool(data.get("organization_code")):
-            column = "card_number" if "card_number" in self.fields else "organization_code"
-            self.add_error(column, _("Ghi số thẻ đảng viên hoặc mã tổ chức được chấm, chỉ một trong hai."))
+        _one_subject_check(self, data, _("Ghi số thẻ đảng viên hoặc mã tổ chức được chấm, chỉ một trong hai."))
         return data
 
 
@@ -341,7 +350,7 @@ class LeadershipRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.F
     appraisal_level = _level()
     decision_ref = forms.CharField(max_length=60, required=False)
     decided_on = FlexibleDateField(required=False)
-    note = forms.CharField(required=False, strip=False, widget=forms.Textarea)  # multi-line: line breaks kept
+    note = _multiline_text()
 
 
 class LeaderRatingRowForm(LeadershipRatingRowForm):

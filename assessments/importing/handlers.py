@@ -331,6 +331,12 @@ class Handler:
         if self.rule_holds(row, check, obj):
             self.file(row, obj, is_new=is_new, changed=changed, plan=plan)
 
+    def owned_file_checked(self, row: Row, obj, *, is_new: bool, names, owner: tuple, check, plan: tuple) -> None:
+        """Set the row's values of the named columns the file has and its owner on obj (set_values), then check it
+        by its rule and file it."""
+        changed = set_values(obj, self.present_values(row.data, names), is_new=is_new, owner=owner)
+        self.file_checked(row, obj, is_new=is_new, changed=changed, check=check, plan=plan)
+
     def create_with_history(self, model, objs: list) -> list:
         """Insert new rows set-based, each with its history row naming the uploader and the reason; the rows
         written (with their keys)."""

@@ -3,7 +3,7 @@ collective and the managing committee in the uploader's scope; checked by rules.
 
 from assessments.importing.collectives import collective_out_of_scope_message
 from assessments.importing.columns import POSITIONS
-from assessments.importing.handlers import Handler, Row, set_values
+from assessments.importing.handlers import Handler, Row
 from assessments.models import Collective, Member, Position
 from assessments.rules.collectives import position_check
 from assessments.signals import leadership_changed
@@ -52,10 +52,14 @@ class PositionHandler(Handler):
             is_new = position is None
             if is_new:
                 position = Position(member=member, collective=collective, start=data["start"])
-            values = self.present_values(data, ("title", "heads", "end"))
-            changed = set_values(position, values, is_new=is_new, owner=("managed_by", managed_by))
-            self.file_checked(
-                row, position, is_new=is_new, changed=changed, check=position_check, plan=(creates, updates)
+            self.owned_file_checked(
+                row,
+                position,
+                is_new=is_new,
+                names=("title", "heads", "end"),
+                owner=("managed_by", managed_by),
+                check=position_check,
+                plan=(creates, updates),
             )
         return creates, updates
 
