@@ -1,14 +1,28 @@
-"""Deterministic synthetic organizations, members and ratings, loaded with PostgreSQL COPY into the app's tables."""
+"""Deterministic synthetic organizations, members and ratings, loaded with PostgreSQL COPY into the app's tables
+(what the rows are made of: bench.synthetic; the tables, their columns and the COPY: bench.copying)."""
 
 import datetime
-import io
 import random
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from assessments.common.text import fold
+from bench.copying import COLUMNS, TABLES, Loader, copy_session, next_free_id
+from bench.synthetic import (
+    CELL_SECTORS,
+    COMMITTEE_SECTORS,
+    COMMUNE_COLLECTIVES,
+    CRITERIA_GROUPS,
+    ETHNICITY,
+    MEMBER_DISTRIBUTION,
+    PLACE,
+    SUBJECT_GROUPS,
+    UNIT_DISTRIBUTION,
+    full_names,
+    pick,
+    scored,
+)
 
 # The year every synthetic member, unit, collective and leader is rated for: 2025, the first year of QĐ 366's scored
 # scheme (qd366-2025), so ratings carry scores and task figures and the summaries count them. The year imports write to
@@ -19,7 +33,6 @@ QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 # Leadership posts start with the 2020-2025 term; the members who hold them are also rated each quarter.
 TERM_START = datetime.date(2020, 10, 1)
 SEED = 20171231
-COPY_CHUNK = 100_000
 
 
 @dataclass(frozen=True)
@@ -41,130 +54,6 @@ def scale_for(name: str) -> Scale:
     raise ValueError(f"unknown scale {name!r}: district, province or national")
 
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vi", "Lương", "Dương", "Hà", "Nông", "Lộc", "Mã", "Đinh", "Vũ"]
-MIDDLE_M = ["Văn", "Đức", "Hữu", "Quang", "Minh", "Thành", "Xuân", "Công"]
-MIDDLE_F = ["Thị", "Thị Thu", "Thị Thanh", "Thị Hồng", "Ngọc", "Thị Kim"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Cường",
-    "Dũng",
-    "Đông",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hạnh",
-    "Hiền",
-    "Hoa",
-    "Hùng",
-    "Hương",
-    "Khánh",
-    "Lan",
-    "Linh",
-    "Long",
-    "Mai",
-    "Nam",
-    "Nga",
-    "Ngọc",
-    "Nhung",
-    "Phong",
-    "Phương",
-    "Quân",
-    "Quyết",
-    "Sơn",
-    "Tâm",
-    "Thắng",
-    "Thảo",
-    "Thủy",
-    "Tiến",
-    "Trang",
-    "Trung",
-    "Tuấn",
-    "Vân",
-    "Việt",
-    "Yến",
-    "Lụa",
-    "Rum",
-]
-PLACE = [
-    "Bắc Quỳnh",
-    "Chiến Thắng",
-    "Chiêu Vũ",
-    "Đồng Ý",
-    "Hưng Vũ",
-    "Hữu Vĩnh",
-    "Long Đống",
-    "Nhất Hòa",
-    "Nhất Tiến",
-    "Quỳnh Sơn",
-    "Tân Hương",
-    "Tân Lập",
-    "Tân Thành",
-    "Tân Tri",
-    "Trấn Yên",
-    "Vạn Thủy",
-    "Vũ Lăng",
-    "Vũ Lễ",
-    "Vũ Sơn",
-    "Yên Bình",
-    "Hòa Bình",
-    "Đại Đồng",
-    "Quang Trung",
-    "Bình Minh",
-    "Phú Thịnh",
-    "An Khánh",
-    "Thạch Đà",
-    "Mường Lay",
-]
-ETHNICITY = ["Tày", "Tày", "Nùng", "Kinh", "Kinh", "Dao", "Mông", "Thái"]
-COMMITTEE_SECTORS = ["commune", "commune", "commune", "commune", "ward", "town", "agency", "public_service"]
-CELL_SECTORS = ["agency", "public_service", "public_service", "enterprise", "military", "police"]
-# (cumulative percentage, level code): how synthetic members and units are rated.
-MEMBER_DISTRIBUTION = [(11, "excellent"), (81, "good"), (95, "completed"), (97, "not_completed")]
-UNIT_DISTRIBUTION = [(20, "excellent"), (78, "good"), (95, "completed"), (100, "not_completed")]
-
-
-def _names(women: bool) -> list[tuple[str, str]]:
-    middles = MIDDLE_F if women else MIDDLE_M
-    names = []
-    for family in FAMILY:
-        for middle in middles:
-            for given in GIVEN:
-                full = f"{family} {middle} {given}"
-                names.append((full, fold(full)))
-    return names
-
-
-def _pick(distribution: list[tuple[int, str]], roll: int) -> str | None:
-    for upto, code in distribution:
-        if roll < upto:
-            return code
-    return None
-
-
-# A score inside each level's band of QĐ 366 (90+, 70-89, 50-69, under 50) and task figures meeting its conditions
-# (all on time and 30% exceeded; all on time; all done, at most 20% late; fewer), so the rows pass rules/scores.py.
-SCORE_BANDS = {"excellent": (90, 99), "good": (70, 89), "completed": (50, 69), "not_completed": (30, 49)}
-
-
-def scored(level: str | None, rng: random.Random) -> tuple:
-    """(self_score, score, tasks_assigned, on_time, exceeded, late) of a rating at the level; all NULL unrated."""
-    if level is None:
-        return (None,) * 6
-    low, high = SCORE_BANDS[level]
-    score = rng.randint(low, high)
-    assigned = 8 + rng.randrange(5)
-    if level == "excellent":
-        figures = (assigned, assigned, (assigned * 3 + 9) // 10, 0)
-    elif level == "good":
-        figures = (assigned, assigned, rng.randrange(2), 0)
-    elif level == "completed":
-        figures = (assigned, assigned - 1, 0, 1)
-    else:
-        figures = (assigned, assigned // 2, 0, 2)
-    return (min(100, score + rng.randrange(3)), score, *figures)
-
-
 # The score columns of a member-ratings file and each level's values in them (a bench file re-rates members).
 SCORE_HEADER = ["score", "self_score", "tasks_assigned", "tasks_on_time", "tasks_exceeded", "tasks_late"]
 FILE_SCORES = {
@@ -178,53 +67,6 @@ FILE_SCORES = {
 def file_scores(level: str, year: int = YEAR) -> list[str]:
     """The score cells of a bench file's row at the level: empty for a year without scores."""
     return FILE_SCORES[level] if year >= 2025 else [""] * len(SCORE_HEADER)
-
-
-def _esc(value) -> str:
-    """One COPY text-format field; our synthetic text has no tabs, newlines or backslashes."""
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return str(value)
-
-
-class Loader:
-    """Streams rows into one table with COPY, in chunks, through a psycopg2 cursor."""
-
-    def __init__(self, cursor, table: str, columns: list[str]):
-        self.cursor, self.table, self.columns = cursor, table, columns
-        self.buffer: list[str] = []
-        self.rows = 0
-
-    def add(self, *values) -> None:
-        self.buffer.append("\t".join(map(_esc, values)))
-        if len(self.buffer) >= COPY_CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.buffer:
-            return
-        data = io.StringIO("\n".join(self.buffer) + "\n")
-        cols = ", ".join(f'"{c}"' for c in self.columns)
-        self.cursor.copy_expert(f'COPY "{self.table}" ({cols}) FROM STDIN', data)
-        self.rows += len(self.buffer)
-        self.buffer = []
-
-
-def _next_id(cursor, table: str) -> int:
-    cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')
-    return cursor.fetchone()[0]
-
-
-def _fix_sequences(cursor, tables: list[str]) -> None:
-    for table in tables:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-            f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
-        )
 
 
 @dataclass
@@ -246,116 +88,6 @@ class Loaded:
     seconds: float = 0.0
 
 
-RATING_SCORES = ["self_score", "score", "tasks_assigned", "tasks_on_time", "tasks_exceeded", "tasks_late"]
-# The tables the generator fills and the columns it writes, parents before the rows pointing at them: the order
-# they are flushed in (the checks are off, but the order keeps a reader's sense).
-LEADERSHIP_RATING = ["year", "period", "self_level_id", "appraisal_level_id", "level_id", *RATING_SCORES, "updated_at"]
-COLUMNS = {
-    "assessments_organization": [
-        "id",
-        "code",
-        "name",
-        "name_folded",
-        "kind",
-        "sector",
-        "parent_id",
-        "path",
-        "depth",
-        "valid_from",
-        "valid_to",
-    ],
-    "assessments_unitassessment": [
-        "id",
-        "organization_id",
-        "year",
-        "period",
-        "self_level_id",
-        "level_id",
-        "exemplary",
-        "not_rated_reason",
-        "decision_ref",
-        "decided_on",
-        "note",
-        *RATING_SCORES,
-        "updated_at",
-    ],
-    "assessments_member": [
-        "id",
-        "card_number",
-        "full_name",
-        "name_folded",
-        "gender",
-        "birth_date",
-        "ethnicity",
-        "admitted_on",
-        "official_on",
-        "status",
-        "organization_id",
-    ],
-    "assessments_membership": ["id", "member_id", "organization_id", "start", "end"],
-    "assessments_memberassessment": [
-        "id",
-        "member_id",
-        "year",
-        "period",
-        "organization_id",
-        "level_id",
-        "not_rated_reason",
-        "note",
-        *RATING_SCORES,
-        "updated_at",
-    ],
-    "assessments_collective": ["id", "code", "organization_id", "kind", "name", "valid_from", "valid_to"],
-    "assessments_position": ["id", "member_id", "collective_id", "title", "heads", "start", "end", "managed_by_id"],
-    "assessments_collectiverating": ["id", "collective_id", *LEADERSHIP_RATING],
-    "assessments_leaderrating": ["id", "member_id", "collective_id", *LEADERSHIP_RATING],
-    "assessments_criteriaset": [
-        "id",
-        "code",
-        "name",
-        "issuer_id",
-        "subject_group",
-        "first_year",
-        "last_year",
-        "version",
-        "replaces_id",
-    ],
-    "assessments_criteriagroup": ["id", "criteria_set_id", "code", "name", "max_points", "part_id", "order"],
-    "assessments_criteriaitem": [
-        "id",
-        "group_id",
-        "criteria_set_id",
-        "code",
-        "name",
-        "description",
-        "measured_by",
-        "max_points",
-        "order",
-    ],
-}
-TABLES = list(COLUMNS)
-# A commune's three collectives and its ten posts: (kind, name, [(title, heads), ...]).
-COMMUNE_COLLECTIVES = [
-    (
-        "standing_board",
-        "Ban Thường vụ Đảng ủy xã",
-        [("secretary", True), ("deputy_secretary", False), ("deputy_secretary", False), ("member", False)],
-    ),
-    ("peoples_committee", "Ủy ban nhân dân xã", [("chair", True), ("vice_chair", False), ("vice_chair", False)]),
-    (
-        "peoples_council",
-        "Thường trực Hội đồng nhân dân xã",
-        [("chair", True), ("vice_chair", False), ("member", False)],
-    ),
-]
-# A province's criteria sets (one per subject group): two groups, one per part of the frame, of three items each.
-CRITERIA_GROUPS = [
-    ("common", "Tiêu chí chung", 30, ["10", "10", "10"]),
-    ("tasks", "Kết quả nhiệm vụ", 70, ["30", "20", "20"]),
-]
-SUBJECT_GROUPS = ["organizations", "collectives", "leaders", "members_in_system", "members_outside"]
-
-
 class Generator:
     """Builds the tree and members in one deterministic pass (seeded per district, so scales share prefixes)."""
 
@@ -366,8 +98,8 @@ class Generator:
         self.levels = self._levels()
         # Scores and task figures only for a scored scheme's year (2025 on), as the rules want them.
         self.scored = year >= 2025
-        self.names = (_names(False), _names(True))
-        self.ids = {table: _next_id(cursor, table) for table in TABLES}
+        self.names = (full_names(False), full_names(True))
+        self.ids = {table: next_free_id(cursor, table) for table in TABLES}
         now = datetime.datetime.now(datetime.UTC).isoformat()
         self.now = now
         self.copies = {table: Loader(cursor, table, columns) for table, columns in COLUMNS.items()}
@@ -412,7 +144,7 @@ class Generator:
         return scored(level, self.xrng) if self.scored else (None,) * 6
 
     def _unit_rating(self, pk: int, period: str, rng: random.Random) -> None:
-        level = _pick(UNIT_DISTRIBUTION, rng.randrange(100))
+        level = pick(UNIT_DISTRIBUTION, rng.randrange(100))
         level_id = self.levels[("unit", level)]
         exemplary = not period and level == "excellent" and rng.randrange(4) == 0
         self.add(
@@ -502,7 +234,7 @@ class Generator:
             self.add("assessments_membership", self.next_id("assessments_membership"), pk, cell[0], admitted, None)
             self.loaded.members += 1
             if self.rate:
-                level = _pick(MEMBER_DISTRIBUTION, rng.randrange(100) if i % 10 else 50)
+                level = pick(MEMBER_DISTRIBUTION, rng.randrange(100) if i % 10 else 50)
                 reason = "" if level else rng.choice(["exempt", "admitted_recently"])
                 self._member_rating(pk, cell[0], "", level, reason, rng)
                 self.loaded.member_assessments += 1
@@ -539,7 +271,7 @@ class Generator:
             self.add("assessments_collective", collective, f"{code}-T{k + 1}", unit[0], kind, name, None, None)
             self.loaded.collectives += 1
             for period in periods:
-                level = _pick(UNIT_DISTRIBUTION, rng.randrange(100))
+                level = pick(UNIT_DISTRIBUTION, rng.randrange(100))
                 self._leadership_rating("assessments_collectiverating", (collective,), period, level, "unit", rng)
                 self.loaded.collective_ratings += 1
             for title, heads in titles:
@@ -557,7 +289,7 @@ class Generator:
                 )
                 self.loaded.positions += 1
                 for period in periods:
-                    level = _pick(MEMBER_DISTRIBUTION, rng.randrange(97))
+                    level = pick(MEMBER_DISTRIBUTION, rng.randrange(97))
                     self._leadership_rating(
                         "assessments_leaderrating", (member, collective), period, level, "member", rng
                     )
@@ -565,7 +297,7 @@ class Generator:
         # The post holders' own member ratings of each quarter, where their yearly rating is.
         for member, cell in holders_rated:
             for quarter in QUARTERS:
-                level = _pick(MEMBER_DISTRIBUTION, rng.randrange(97))
+                level = pick(MEMBER_DISTRIBUTION, rng.randrange(97))
                 self._member_rating(member, cell, quarter, level, "", rng)
                 self.loaded.member_quarter_assessments += 1
 
@@ -667,55 +399,10 @@ class Generator:
             loader.flush()
 
 
-def _model_defaults(cursor, tables: list[str], *, drop: bool = False) -> list[str]:
-    """Give NOT NULL columns the model field's default in the database while COPY loads (COPY fills an omitted
-    column with the database default, and Django keeps defaults in Python): a field added to the app after this
-    loader was written then loads with its default instead of failing. With drop, take those defaults off again."""
-    from django.apps import apps
-    from django.db import connection as django_connection
-    from django.db.models import NOT_PROVIDED
-
-    changed = []
-    for model in apps.get_app_config("assessments").get_models():
-        table = model._meta.db_table
-        if table not in tables:
-            continue
-        for field in model._meta.concrete_fields:
-            # Text fields without an explicit default get "" from Django (get_default), as the ORM would save them.
-            provided = field.has_default() or (field.empty_strings_allowed and not field.primary_key)
-            if field.null or not provided or getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
-                continue
-            if drop:
-                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" DROP DEFAULT')
-            else:
-                value = field.get_db_prep_save(field.get_default(), django_connection)
-                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" SET DEFAULT %s', [value])
-            changed.append(f"{table}.{field.column}")
-    return changed
-
-
-@contextmanager
-def _copy_session(connection) -> Iterator:
-    """A cursor to COPY the generator's tables through, then their sequences and statistics brought up to date and
-    the whole committed."""
-    with connection.cursor() as cursor:
-        # Referential checks by trigger would cost a lookup per row; ids are consistent by construction and
-        # verified by the counts of the loads. Needs a superuser, as the bench database's owner normally is.
-        cursor.execute("SET session_replication_role = replica")
-        _model_defaults(cursor, TABLES)
-        yield cursor
-        _model_defaults(cursor, TABLES, drop=True)
-        cursor.execute("SET session_replication_role = DEFAULT")
-        _fix_sequences(cursor, TABLES)
-        for table in TABLES:
-            cursor.execute(f'ANALYZE "{table}"')
-    connection.commit()
-
-
 def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
     """Generate and COPY one scale into an empty (migrated) database; foreign keys are right by construction."""
     started = time.perf_counter()
-    with _copy_session(connection) as cursor:
+    with copy_session(connection) as cursor:
         gen = Generator(cursor)
         for p in range(scale.provinces):
             rng = random.Random(SEED + p)
@@ -745,7 +432,7 @@ def load_scale(connection, scale: Scale, *, progress=print) -> Loaded:
 def import_pool(connection, *, members: int, code: str = "IMPORT") -> tuple[str, list[tuple[str, str]]]:
     """A separate province of unrated members for the import benchmark; returns its code and (card, cell) pairs."""
     pairs: list[tuple[str, str]] = []
-    with _copy_session(connection) as cursor:
+    with copy_session(connection) as cursor:
         gen = Generator(cursor, year=IMPORT_YEAR, rate=False)
         rng = random.Random(SEED - 1)
         province = gen.organization(
