@@ -32,12 +32,22 @@ class LevelCell:
 
 
 class _ByLevel:
-    """What unit and member rows share: the count per level, and the count of the levels a test picks."""
+    """What unit and member rows share: the count per level, the count of the levels a test picks, and the top and
+    good-or-better shares over the row's `share_base` (all units; rated members)."""
 
     levels: list[Level]
     total: int
     rated: int
     by_level: Counter
+    share_base: int
+
+    @property
+    def top(self) -> Share:
+        return Share(self.count_of(lambda lv: lv.is_top), self.share_base)
+
+    @property
+    def good_or_better(self) -> Share:
+        return Share(self.count_of(lambda lv: lv.is_good_or_better), self.share_base)
 
     @property
     def cells(self) -> list[LevelCell]:
@@ -73,13 +83,9 @@ class UnitRow(_ByLevel):
         return self.total - self.rated
 
     @property
-    def top(self) -> Share:
-        """Units at the scheme's top level, over all units (the published "33/55" denominator)."""
-        return Share(self.count_of(lambda lv: lv.is_top), self.total)
-
-    @property
-    def good_or_better(self) -> Share:
-        return Share(self.count_of(lambda lv: lv.is_good_or_better), self.total)
+    def share_base(self) -> int:
+        """A unit share is over all units (the published "33/55" denominator)."""
+        return self.total
 
     def add(self, *, n: int, level: Level | None, exemplary: bool, reason: str) -> None:
         self.total += n
@@ -136,12 +142,9 @@ class MemberRow(_ByLevel):
         return Share(self.rated, self.total)
 
     @property
-    def top(self) -> Share:
-        return Share(self.count_of(lambda lv: lv.is_top), self.rated)
-
-    @property
-    def good_or_better(self) -> Share:
-        return Share(self.count_of(lambda lv: lv.is_good_or_better), self.rated)
+    def share_base(self) -> int:
+        """A member share is over the rated members."""
+        return self.rated
 
     @property
     def excellent_of_good(self) -> Share:
