@@ -26,7 +26,7 @@ def portal_self_assessment_upload(request, code: str, year: int):
         code,
         year,
         allowed=permissions.may_upload_for,
-        refused=_("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên bản tự kiểm điểm."),
+        refused=self_assessments.UPLOAD_REFUSED,
     )
     members = scoring.members_at_year_end(submission.organization, year)
     form = forms.SelfAssessmentUploadForm(request.POST, request.FILES, members=members)

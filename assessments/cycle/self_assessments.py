@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments import permissions
 from assessments.common.uploads import SELF_ASSESSMENT, document_store, review_upload_fields
 from assessments.cycle import scoring
+from assessments.cycle.services import submission_editable_check, submission_lock
 from assessments.models import (
     MEMBER_GROUPS,
     ItemScore,
@@ -31,21 +33,18 @@ User = get_user_model()
 
 # How many names a missing list shows before it says how many more there are.
 NAMES_SHOWN = 20
+# Said by the upload's service and by its page, which refuses before reading the form.
+UPLOAD_REFUSED = gettext_lazy("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên bản tự kiểm điểm.")
 
 
 def _upload_require(actor, submission: Submission) -> None:
     """The unit's own secretary while the file is editable, or an officer in scope before it is finalized."""
     permissions.scope_require(actor, submission.organization)
     permissions.role_require(
-        permissions.may_upload_for(actor, submission),
-        _("Chỉ bí thư của %(org)s hoặc cán bộ Ban Tổ chức được tải lên bản tự kiểm điểm.")
-        % {"org": submission.organization.name},
+        permissions.may_upload_for(actor, submission), UPLOAD_REFUSED % {"org": submission.organization.name}
     )
-    if permissions.is_secretary(actor) and not submission.is_editable:
-        raise ValidationError(
-            _("Hồ sơ năm %(year)s đang ở trạng thái “%(status)s”: không sửa được nữa, trừ khi cấp trên trả lại.")
-            % {"year": submission.cycle.year, "status": submission.get_status_display()}
-        )
+    if permissions.is_secretary(actor):
+        submission_editable_check(submission)
     if submission.status == SubmissionStatus.FINALIZED:
         raise ValidationError(_("Hồ sơ đã chốt: muốn thay bản tự kiểm điểm phải mở lại kèm lý do."))
 
@@ -64,11 +63,7 @@ def self_assessment_upload(
     *, submission: Submission, member: Member, form: str, file, actor: User | None
 ) -> SelfAssessmentDocument:
     """Keep a new version of a member's self-assessment after checking its form, size and content; none is replaced."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("cycle__scheme", "cycle__organization", "organization")
-        .get(pk=submission.pk)
-    )
+    submission = submission_lock(submission)
     _upload_require(actor, submission)
     if form not in SelfAssessmentForm.values:
         raise ValidationError({"form": _("Mẫu tự kiểm điểm phải là 2A, 2B hoặc 2C.")})

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments import permissions
 from assessments.common.history import save_as
@@ -53,18 +54,26 @@ def _officer_require(*, actor: User | None, organization: Organization) -> None:
     )
 
 
-def secretary_require(*, actor: User | None, submission: "Submission") -> None:
-    """Only the unit's own secretary changes its file, and only while it has not been sent (or was sent back)."""
-    permissions.scope_require(actor, submission.organization)
-    permissions.role_require(
-        permissions.may_edit_submission(actor, submission),
-        _("Chỉ bí thư của %(org)s được làm việc này.") % {"org": submission.organization.name},
-    )
+# Said by secretary_require and by the pages that refuse the action before reading its form.
+OWN_SECRETARY_ONLY = gettext_lazy("Chỉ bí thư của %(org)s được làm việc này.")
+
+
+def submission_editable_check(submission: "Submission") -> None:
+    """The unit's file changes only while it has not been sent (or was sent back)."""
     if not submission.is_editable:
         raise ValidationError(
             _("Hồ sơ năm %(year)s đang ở trạng thái “%(status)s”: không sửa được nữa, trừ khi cấp trên trả lại.")
             % {"year": submission.cycle.year, "status": submission.get_status_display()}
         )
+
+
+def secretary_require(*, actor: User | None, submission: "Submission") -> None:
+    """Only the unit's own secretary changes its file, and only while it has not been sent (or was sent back)."""
+    permissions.scope_require(actor, submission.organization)
+    permissions.role_require(
+        permissions.may_edit_submission(actor, submission), OWN_SECRETARY_ONLY % {"org": submission.organization.name}
+    )
+    submission_editable_check(submission)
 
 
 def submission_lock(submission: "Submission") -> "Submission":

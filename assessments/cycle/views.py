@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
@@ -66,11 +65,13 @@ def _submission_get(user, code: str, year: int, *, ensure: bool = False) -> Subm
     return permissions.submission_get_for_user(user=user, code=code, year=year)
 
 
-OWN_SECRETARY_ONLY = gettext_lazy("Chỉ bí thư của %(org)s được làm việc này.")
-
-
 def _submission_for_action(
-    request, code: str, year: int, *, allowed=permissions.may_edit_submission, refused: str = OWN_SECRETARY_ONLY
+    request,
+    code: str,
+    year: int,
+    *,
+    allowed=permissions.may_edit_submission,
+    refused: str = cycle_services.OWN_SECRETARY_ONLY,
 ) -> Submission:
     """The unit's file for a POST action: scope first (404), then the role (403), then the draft is made if missing.
 
