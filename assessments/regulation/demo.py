@@ -68,6 +68,11 @@ def _rating_set(rating: MemberAssessment, **fields) -> None:
     rating.save()
 
 
+def _discipline_get(**key) -> Discipline:
+    """The demo's discipline record of that member or organization and decision, or a new one: reloads add none."""
+    return Discipline.objects.filter(**key).first() or Discipline(**key)
+
+
 def violations_load(*, units: list[Organization]) -> None:
     """The 2019 records and the cases the checks must find, picked with the year's own seed (idempotent)."""
     rng = random.Random(SEED)
@@ -81,8 +86,7 @@ def violations_load(*, units: list[Organization]) -> None:
     disciplined, sick, civil = picked[:6], picked[6:11], picked[11:]
     for i, rating in enumerate(disciplined):
         form = "warning" if i % 3 == 0 else "reprimand"
-        record = Discipline.objects.filter(member=rating.member, decision_ref=f"{20 + i}-QĐ/UBKTHU").first()
-        record = record or Discipline(member=rating.member, decision_ref=f"{20 + i}-QĐ/UBKTHU")
+        record = _discipline_get(member=rating.member, decision_ref=f"{20 + i}-QĐ/UBKTHU")
         record.form, record.decided_on, record.deciding_body = form, datetime.date(YEAR, 3 + i, 10), BODY
         record.note = "Vi phạm quy định về những điều đảng viên không được làm"
         discipline_save(discipline=record, actor=None)
@@ -98,8 +102,7 @@ def violations_load(*, units: list[Organization]) -> None:
     _rating_set(late, level=_level("good"), not_rated_reason="")  # admitted in August: admitted_recently fails
     # A cell reprimanded as a body; communes rated excellent say whether their mass organizations were good.
     cell = Organization.objects.filter(parent__in=units, kind="cell").order_by("code")[5]
-    record = Discipline.objects.filter(organization=cell, decision_ref="7-QĐ/HU").first()
-    record = record or Discipline(organization=cell, decision_ref="7-QĐ/HU")
+    record = _discipline_get(organization=cell, decision_ref="7-QĐ/HU")
     record.form, record.decided_on = "reprimand", datetime.date(YEAR, 9, 5)
     record.deciding_body = "Ban Thường vụ Huyện ủy"
     discipline_save(discipline=record, actor=None)
