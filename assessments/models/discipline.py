@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from assessments.models.constraints import one_of_constraint, range_constraint
 from assessments.models.members import Member
 from assessments.models.organizations import Organization
+from assessments.models.ratings import NotRatedReason
 
 
 class DisciplineForm(models.TextChoices):
@@ -84,8 +85,11 @@ class Discipline(models.Model):
 
 
 class MemberStatusKind(models.TextChoices):
-    EXEMPT = "exempt", _("Miễn công tác và sinh hoạt đảng")
-    SUSPENDED = "suspended", _("Đình chỉ sinh hoạt đảng")
+    """The dated statuses that keep a member out of the year's rating: each is the not-rated reason of the same code
+    and name, which regulation.members suggests from the status."""
+
+    EXEMPT = NotRatedReason.EXEMPT.value, NotRatedReason.EXEMPT.label
+    SUSPENDED = NotRatedReason.SUSPENDED.value, NotRatedReason.SUSPENDED.label
 
 
 class MemberStatusSpan(models.Model):
