@@ -79,6 +79,7 @@ from assessments.models.periods import (  # noqa: F401
     Period,
     period_field,
     period_parse,
+    year_and_period_code,
 )
 from assessments.models.ratings import (  # noqa: F401
     MEMBER_REASONS,

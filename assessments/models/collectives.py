@@ -19,8 +19,8 @@ from assessments.models.fields import (
     year_range_constraint,
 )
 from assessments.models.members import Member
-from assessments.models.organizations import CODE_VALIDATOR, Dated, DatedQuerySet, Organization
-from assessments.models.periods import period_field
+from assessments.models.organizations import CODE_VALIDATOR, Dated, DatedQuerySet, Organization, overlapping
+from assessments.models.periods import period_field, year_and_period_code
 
 
 class CollectiveKind(models.TextChoices):
@@ -46,10 +46,7 @@ class Title(models.TextChoices):
 
 def _during(year: int, start: str, end: str) -> Q:
     """Dated rows that overlap the year (an empty start or end is open)."""
-    first, last = datetime.date(year, 1, 1), year_end(year)
-    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": last})) & (
-        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": first})
-    )
+    return overlapping(datetime.date(year, 1, 1), year_end(year), start, end)
 
 
 class CollectiveQuerySet(DatedQuerySet):
@@ -199,7 +196,7 @@ class CollectiveRating(LeadershipRating):
         ]
 
     def __str__(self) -> str:
-        return f"{self.collective} – {self.year}{' ' + self.period if self.period else ''}"
+        return f"{self.collective} – {year_and_period_code(self.year, self.period)}"
 
 
 class LeaderRating(LeadershipRating):
@@ -225,4 +222,4 @@ class LeaderRating(LeadershipRating):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} ({self.collective}) – {self.year}{' ' + self.period if self.period else ''}"
+        return f"{self.member} ({self.collective}) – {year_and_period_code(self.year, self.period)}"

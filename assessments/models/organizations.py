@@ -44,13 +44,19 @@ class Sector(models.TextChoices):
     POLICE = "police", _("Công an")
 
 
+def overlapping(first: datetime.date, last: datetime.date, start: str = "valid_from", end: str = "valid_to") -> Q:
+    """Dated rows whose span from start to end (an empty one is open) meets the days from first to last (one day when
+    they are the same)."""
+    return (Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": last})) & (
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": first})
+    )
+
+
 class DatedQuerySet(models.QuerySet):
     """Rows that exist from valid_from to valid_to (an empty one is open): organizations and collectives."""
 
     def existing_on(self, day: datetime.date) -> "DatedQuerySet":
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(overlapping(day, day))
 
     def for_year(self, year: int) -> "DatedQuerySet":
         """The rows as they stood on 31 December of the year (for units: the tree)."""

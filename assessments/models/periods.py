@@ -22,6 +22,12 @@ def period_field() -> models.CharField:
     return models.CharField(_("kỳ đánh giá"), max_length=2, choices=Period.choices, blank=True, default=Period.YEAR)
 
 
+def year_and_period_code(year: int, period: str) -> str:
+    """A year with its quarter's code after a space ("2026", "2026 Q1"): how a rating or summary row names its period
+    in the admin (pages and documents write period_label's "Quý I/2026")."""
+    return f"{year} {period}" if period else str(year)
+
+
 def period_parse(value: str | None) -> str | None:
     """The period code a URL or command gives: nothing for the year, Q1–Q4 in any case; None when it is neither."""
     code = (value or "").strip().upper()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models.fields import year_field
 from assessments.models.organizations import Organization
-from assessments.models.periods import period_field
+from assessments.models.periods import period_field, year_and_period_code
 
 
 class Summary(models.Model):
@@ -87,7 +87,7 @@ class Summary(models.Model):
         indexes = [models.Index(fields=["year", "period", "organization"], name="summary_period_org")]
 
     def __str__(self) -> str:
-        return f"{self.organization} – {self.year}{' ' + self.period if self.period else ''}"
+        return f"{self.organization} – {year_and_period_code(self.year, self.period)}"
 
     @property
     def stale(self) -> bool:
