@@ -1,4 +1,5 @@
-"""Upload checks and checksums: data files (CSV, XLSX) and review reports (PDF, DOCX), before any parser sees them."""
+"""Upload checks and checksums: data files (CSV, XLSX) and review reports (PDF, DOCX), before any parser sees them;
+stored documents kept and served back as attachments."""
 
 import codecs
 import hashlib
@@ -11,6 +12,7 @@ from typing import IO
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -278,3 +280,12 @@ def document_store(document, handle: IO[bytes]) -> None:
     except Exception:
         document.file.delete(save=False)
         raise
+
+
+def stored_attachment(stored, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file (a FileField's value) as an attachment under `filename`; 404 if the file is gone from disk."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("Tệp không còn trên máy chủ.")) from error
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

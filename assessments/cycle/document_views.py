@@ -2,11 +2,12 @@
 reports and self-assessments downloaded within scope, always as an attachment."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
+from assessments.common.uploads import stored_attachment
 from assessments.cycle import forms, scoring, self_assessments
 from assessments.cycle.views import _portal_post, _submission_for_action, _submission_read_require
 from assessments.models import Member, ReviewDocument
@@ -69,10 +70,4 @@ def document_download(request, pk: int):
 
 def document_attachment(document) -> FileResponse:
     """A stored review report or self-assessment as an attachment under its original name; 404 if the file is gone."""
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("Tệp không còn trên máy chủ.")) from error
-    return FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=CONTENT_TYPES[document.kind]
-    )
+    return stored_attachment(document.file, filename=document.original_name, content_type=CONTENT_TYPES[document.kind])

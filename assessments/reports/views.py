@@ -4,13 +4,14 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
+from assessments.common.uploads import stored_attachment
 from assessments.models import DocumentKind
 from assessments.regulation.selectors import overrides_in_subtree
 from assessments.reports import build as reports
@@ -183,15 +184,8 @@ def _issued_file(request, pk: int, field: str, extension: str, content_type: str
     stored = getattr(document, field)
     if not stored:
         raise Http404(_("Phiên bản này được tạo trước khi lưu tệp văn bản: không có tệp."))
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("Tệp không còn trên máy chủ.")) from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=issuing.issued_file_name(document, extension),
-        content_type=content_type,
+    response = stored_attachment(
+        stored, filename=issuing.issued_file_name(document, extension), content_type=content_type
     )
     response["Cache-Control"] = "no-store"
     return response
