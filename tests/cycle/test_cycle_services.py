@@ -199,6 +199,13 @@ def test_a_level_of_another_scheme_is_refused(officer, tree, secretary_nhat_tien
 # --- the whole cycle --------------------------------------------------------------------------------------------------
 
 
+def _finalize_scored(submission, rating_level, *, actor, **decision):
+    """`actor` finalizes a file of a scored year at `rating_level`, with a score in its band and this decision."""
+    return cycle_services.rating_finalize(
+        submission=submission, level=rating_level, actor=actor, scores=scores_for(rating_level), **decision
+    )
+
+
 def _ready_nhat_tien(officer, tree, secretary):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     # 2 excellent against 5 good: 40%, over the 20% cap.
@@ -264,24 +271,18 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
     assert cap.failed
     assert (cap.numbers["excellent"], cap.numbers["good"], cap.numbers["allowed"]) == (2, 5, 1)
     with pytest.raises(ValidationError) as error:
-        cycle_services.rating_finalize(
-            submission=submission,
-            level=excellent,
-            decision_ref="123-QĐ/HU",
-            decided_on=datetime.date(2026, 1, 10),
-            actor=officer,
-            scores=scores_for(excellent),
+        _finalize_scored(
+            submission, excellent, actor=officer, decision_ref="123-QĐ/HU", decided_on=datetime.date(2026, 1, 10)
         )
     assert "2 đảng viên hoàn thành xuất sắc nhiệm vụ = 40,0% của 5" in _messages(error)
     assert not UnitAssessment.objects.filter(organization=tree["BS-NHAT-TIEN"], level__isnull=False).exists()
-    cycle_services.rating_finalize(
-        submission=submission,
-        level=excellent,
+    _finalize_scored(
+        submission,
+        excellent,
+        actor=officer,
         decision_ref="123-QĐ/HU",
         decided_on=datetime.date(2026, 1, 10),
         override_reason="Ban Thường vụ xét thành tích đột xuất năm 2025.",
-        actor=officer,
-        scores=scores_for(excellent),
     )
     submission.refresh_from_db()
     rating = UnitAssessment.objects.get(organization=tree["BS-NHAT-TIEN"], year=2025)
@@ -308,14 +309,13 @@ def test_the_full_cycle_submit_return_resubmit_finalize_with_override_lock_reope
     cycle_services.rating_reopen(submission=submission, reason="Sai số quyết định.", actor=officer)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
-    cycle_services.rating_finalize(
-        submission=submission,
-        level=excellent,
+    _finalize_scored(
+        submission,
+        excellent,
+        actor=officer,
         decision_ref="124-QĐ/HU",
         decided_on=datetime.date(2026, 1, 12),
         override_reason="Giữ nguyên mức theo quyết định của Ban Thường vụ.",
-        actor=officer,
-        scores=scores_for(excellent),
     )
 
     # Both the override and the reopening are in the history of the rating and of the file.
@@ -347,13 +347,12 @@ def test_a_leader_cannot_finalize_or_return(officer, tree, leader, secretary_nha
     with pytest.raises(PermissionDenied):
         cycle_services.submission_return(submission=submission, comment="Sửa", actor=leader)
     with pytest.raises(PermissionDenied):
-        cycle_services.rating_finalize(
-            submission=submission,
-            level=level("qd366-2025", "unit", "good"),
+        _finalize_scored(
+            submission,
+            level("qd366-2025", "unit", "good"),
+            actor=leader,
             decision_ref="1",
             decided_on=datetime.date(2026, 1, 1),
-            actor=leader,
-            scores=scores_for("good"),
         )
 
 
@@ -361,13 +360,8 @@ def test_finalizing_needs_the_decision_reference_and_date(officer, tree, secreta
     submission = _ready_nhat_tien(officer, tree, secretary_nhat_tien)
     cycle_services.submission_submit(submission=submission, actor=secretary_nhat_tien)
     with pytest.raises(ValidationError) as error:
-        cycle_services.rating_finalize(
-            submission=submission,
-            level=level("qd366-2025", "unit", "good"),
-            decision_ref="",
-            decided_on=None,
-            actor=officer,
-            scores=scores_for("good"),
+        _finalize_scored(
+            submission, level("qd366-2025", "unit", "good"), actor=officer, decision_ref="", decided_on=None
         )
     assert set(error.value.error_dict) == {"decision_ref", "decided_on"}
 
@@ -375,13 +369,12 @@ def test_finalizing_needs_the_decision_reference_and_date(officer, tree, secreta
 def test_a_draft_cannot_be_finalized(officer, tree):
     submission = year_opened(officer=officer, tree=tree)["BS-NHAT-TIEN"]
     with pytest.raises(ValidationError) as error:
-        cycle_services.rating_finalize(
-            submission=submission,
-            level=level("qd366-2025", "unit", "good"),
+        _finalize_scored(
+            submission,
+            level("qd366-2025", "unit", "good"),
+            actor=officer,
             decision_ref="1-QĐ/HU",
             decided_on=datetime.date(2026, 1, 1),
-            actor=officer,
-            scores=scores_for("good"),
         )
     assert "Đang chuẩn bị" in _messages(error)
 

@@ -28,11 +28,6 @@ PORTAL = "/portal/BS-NHAT-TIEN/2025/"
 REVIEW = "/review/BS-NHAT-TIEN/2025/"
 
 
-@pytest.fixture
-def submissions(officer, tree):
-    return year_opened(officer=officer, tree=tree)
-
-
 def _boards(commune, count=2, first=0):
     """`count` collectives of the commune (standing board first), each with its head and a deputy."""
     kinds = [CollectiveKind.STANDING_BOARD, CollectiveKind.PARTY_COMMITTEE, CollectiveKind.PEOPLES_COMMITTEE]

@@ -12,18 +12,12 @@ from tests.cycle_factories import (
     nhat_tien_ready,
     pdf_bytes,
     upload,
-    year_opened,
 )
 from tests.factories import level
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PORTAL = "/portal/BS-NHAT-TIEN/2025/"
-
-
-@pytest.fixture
-def submissions(officer, tree):
-    return year_opened(officer=officer, tree=tree)
 
 
 def _lv(code: str) -> int:
