@@ -58,18 +58,23 @@ def page(client, url, **params):
     return response.content.decode()
 
 
-def test_headline_states_top_level_share_with_its_denominator(client, officer, district_2017):
+@pytest.fixture
+def officer_dashboard(client, officer, district_2017):
+    """The district's 2017 dashboard as its officer opens it; the client stays logged in as the officer."""
     client.force_login(officer)
-    html = page(client, "/", year=2017)
+    return page(client, "/", year=2017)
+
+
+def test_headline_states_top_level_share_with_its_denominator(officer_dashboard):
+    html = officer_dashboard
     # 2 of the 5 units existing on 31/12/2017 (the unit dissolved in 2016 is not counted).
     assert re.search(r"2/5</a>\s*<span[^>]*>\(40,0%\)", html)
     assert "Trong sạch, vững mạnh" in html
     assert "Trên tổng số 5 tổ chức đảng trực thuộc" in html
 
 
-def test_headline_gives_members_good_or_better_share_of_the_rated(client, officer, district_2017):
-    client.force_login(officer)
-    html = page(client, "/", year=2017)
+def test_headline_gives_members_good_or_better_share_of_the_rated(officer_dashboard):
+    html = officer_dashboard
     assert re.search(r'id="headline-members">85,0%<', html)
     assert "hoàn thành tốt nhiệm vụ trở lên" in html
     assert "17/20 đảng viên được xếp loại" in html
@@ -87,9 +92,8 @@ def test_default_year_is_the_latest_year_with_ratings_in_scope(client, officer, 
     assert "Đảng bộ xã Đồng Ý" in html and "năm 2018" in html
 
 
-def test_every_count_links_to_the_units_behind_it(client, officer, district_2017):
-    client.force_login(officer)
-    html = page(client, "/", year=2017)
+def test_every_count_links_to_the_units_behind_it(client, officer_dashboard):
+    html = officer_dashboard
     link = re.search(r'href="(/units/\?parent=BS&amp;year=2017&amp;level=clean_strong&amp;sector=agency)">1<', html)
     assert link, "the agency sector's clean-and-strong count links to its units"
     listed = page(client, link.group(1).replace("&amp;", "&"))
@@ -101,9 +105,8 @@ def test_every_count_links_to_the_units_behind_it(client, officer, district_2017
     assert "Chi bộ Cơ quan số 3" in page(client, not_rated.group(1).replace("&amp;", "&"))
 
 
-def test_sector_table_counts_units_by_sector_and_level(client, officer, district_2017):
-    client.force_login(officer)
-    html = page(client, "/", year=2017)
+def test_sector_table_counts_units_by_sector_and_level(officer_dashboard):
+    html = officer_dashboard
     table = html[html.index('id="table-sectors"') :]
     table = table[: table.index("</table>")]
     rows = {
@@ -275,9 +278,8 @@ def test_a_year_never_summarized_still_states_its_denominator(client, officer, t
     assert re.search(r'id="headline-members">75,0%<', html)
 
 
-def test_good_or_better_counts_link_to_their_units_and_members(client, officer, district_2017):
-    client.force_login(officer)
-    html = page(client, "/", year=2017)
+def test_good_or_better_counts_link_to_their_units_and_members(client, officer_dashboard):
+    html = officer_dashboard
     units = re.search(r'href="(/units/\?parent=BS&amp;year=2017&amp;level=good_or_better)">2<', html)
     assert units, "the units' good-or-better count links to its list"
     listed = page(client, units.group(1).replace("&amp;", "&"))

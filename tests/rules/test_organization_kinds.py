@@ -20,44 +20,45 @@ def admin_client(client, admin_user):
     return client
 
 
-def _answers(org: Organization, *, kind: str, parent: Organization | None, actor, client, tmp_path) -> list[list[str]]:
-    """The messages of the service, the importer and the admin's form for one change, in that order."""
-    answers = []
-    changed = Organization.objects.get(pk=org.pk) if org.pk else org
-    changed.kind, changed.parent = kind, parent
-    try:
-        services.organization_save(organization=changed, actor=actor)
-        answers.append([])
-    except ValidationError as error:
-        answers.append(error.messages)
-    row = [org.code, org.name, kind, parent.code if parent else ""]
-    answers.append(import_messages(import_rows(tmp_path, "organizations", [HEADER, row], user=actor)))
-    data = {
-        "code": org.code,
-        "name": org.name,
-        "kind": kind,
-        "sector": org.sector,
-        "parent": parent.pk if parent else "",
-    }
-    url = f"/admin/assessments/organization/{org.pk}/change/" if org.pk else "/admin/assessments/organization/add/"
-    answers.append(admin_errors(client.post(url, data)))
-    return answers
+@pytest.fixture
+def change_answers(admin_user, admin_client, tmp_path):
+    """`change_answers(org, kind=..., parent=...)`: the messages of the service, the importer and the admin's form for
+    one change made by the admin, in that order."""
+
+    def answers_to(org: Organization, *, kind: str, parent: Organization | None) -> list[list[str]]:
+        answers = []
+        changed = Organization.objects.get(pk=org.pk) if org.pk else org
+        changed.kind, changed.parent = kind, parent
+        try:
+            services.organization_save(organization=changed, actor=admin_user)
+            answers.append([])
+        except ValidationError as error:
+            answers.append(error.messages)
+        row = [org.code, org.name, kind, parent.code if parent else ""]
+        answers.append(import_messages(import_rows(tmp_path, "organizations", [HEADER, row], user=admin_user)))
+        data = {
+            "code": org.code,
+            "name": org.name,
+            "kind": kind,
+            "sector": org.sector,
+            "parent": parent.pk if parent else "",
+        }
+        url = f"/admin/assessments/organization/{org.pk}/change/" if org.pk else "/admin/assessments/organization/add/"
+        answers.append(admin_errors(admin_client.post(url, data)))
+        return answers
+
+    return answers_to
 
 
-def test_a_district_cannot_become_a_cell(tree, admin_user, admin_client, tmp_path):
-    answers = _answers(
-        tree["BS"], kind=Kind.CELL, parent=tree["LS"], actor=admin_user, client=admin_client, tmp_path=tmp_path
-    )
+def test_a_district_cannot_become_a_cell(tree, change_answers):
+    answers = change_answers(tree["BS"], kind=Kind.CELL, parent=tree["LS"])
     expected = ["Chi bộ trực thuộc đảng ủy cơ sở không thể trực thuộc đảng bộ tỉnh (LS)."]
     assert answers == [expected, expected, expected]
     assert Organization.objects.get(code="BS").kind == Kind.DISTRICT
 
 
-def test_a_committee_with_cells_cannot_become_a_grassroots_cell(tree, admin_user, admin_client, tmp_path):
-    commune = tree["BS-DONG-Y"]
-    answers = _answers(
-        commune, kind=Kind.GRASSROOTS_CELL, parent=tree["BS"], actor=admin_user, client=admin_client, tmp_path=tmp_path
-    )
+def test_a_committee_with_cells_cannot_become_a_grassroots_cell(tree, change_answers):
+    answers = change_answers(tree["BS-DONG-Y"], kind=Kind.GRASSROOTS_CELL, parent=tree["BS"])
     expected = [
         "BS-DONG-Y không thể là chi bộ cơ sở: các tổ chức trực thuộc BS-DONG-Y-01, BS-DONG-Y-02 không thể ở dưới "
         "loại này."
@@ -66,36 +67,22 @@ def test_a_committee_with_cells_cannot_become_a_grassroots_cell(tree, admin_user
     assert Organization.objects.get(code="BS-DONG-Y").kind == Kind.GRASSROOTS_COMMITTEE
 
 
-def test_a_cell_with_members_cannot_become_a_subcommittee(tree, admin_user, admin_client, tmp_path):
+def test_a_cell_with_members_cannot_become_a_subcommittee(tree, change_answers):
     MemberFactory(organization=tree["BS-DONG-Y-01"])
-    answers = _answers(
-        tree["BS-DONG-Y-01"],
-        kind=Kind.SUBCOMMITTEE,
-        parent=tree["BS-DONG-Y"],
-        actor=admin_user,
-        client=admin_client,
-        tmp_path=tmp_path,
-    )
+    answers = change_answers(tree["BS-DONG-Y-01"], kind=Kind.SUBCOMMITTEE, parent=tree["BS-DONG-Y"])
     expected = ["BS-DONG-Y-01 không thể là đảng ủy bộ phận: còn 1 đảng viên sinh hoạt ở đây (chỉ chi bộ có đảng viên)."]
     assert answers == [expected, expected, expected]
 
 
-def test_a_cell_without_members_may_become_a_subcommittee(tree, admin_user, admin_client, tmp_path):
-    answers = _answers(
-        tree["BS-DONG-Y-02"],
-        kind=Kind.SUBCOMMITTEE,
-        parent=tree["BS-DONG-Y"],
-        actor=admin_user,
-        client=admin_client,
-        tmp_path=tmp_path,
-    )
+def test_a_cell_without_members_may_become_a_subcommittee(tree, change_answers):
+    answers = change_answers(tree["BS-DONG-Y-02"], kind=Kind.SUBCOMMITTEE, parent=tree["BS-DONG-Y"])
     assert answers == [[], [], []]
     assert Organization.objects.get(code="BS-DONG-Y-02").kind == Kind.SUBCOMMITTEE
 
 
-def test_a_cell_cannot_be_created_directly_under_a_district(tree, admin_user, admin_client, tmp_path):
+def test_a_cell_cannot_be_created_directly_under_a_district(tree, change_answers):
     new = Organization(code="BS-LE", name="Chi bộ lẻ", kind=Kind.CELL, sector="")
-    answers = _answers(new, kind=Kind.CELL, parent=tree["BS"], actor=admin_user, client=admin_client, tmp_path=tmp_path)
+    answers = change_answers(new, kind=Kind.CELL, parent=tree["BS"])
     expected = ["Chi bộ trực thuộc đảng ủy cơ sở không thể trực thuộc đảng bộ huyện (BS)."]
     assert answers == [expected, expected, expected]
     assert not Organization.objects.filter(code="BS-LE").exists()
