@@ -24,16 +24,20 @@ def _content_types(main_part: str, main_type: str, extra: str = "") -> str:
     )
 
 
-def _docx(*, main_type: str = WORD_MAIN, extra_types: str = "", parts: dict | None = None) -> io.BytesIO:
+def _package(main_part: str, main_type: str, extra_types: str, parts: dict) -> io.BytesIO:
+    """An Office Open XML zip: its content types (the main part's and `extra_types`), then `parts` in their order."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _content_types("word/document.xml", main_type, extra_types))
-        archive.writestr("_rels/.rels", "<Relationships/>")
-        archive.writestr("word/document.xml", "<w:document>Báo cáo kiểm điểm</w:document>")
-        for name, body in (parts or {}).items():
+        archive.writestr("[Content_Types].xml", _content_types(main_part, main_type, extra_types))
+        for name, body in parts.items():
             archive.writestr(name, body)
     buffer.seek(0)
     return buffer
+
+
+def _docx(*, main_type: str = WORD_MAIN, extra_types: str = "", parts: dict | None = None) -> io.BytesIO:
+    document = {"_rels/.rels": "<Relationships/>", "word/document.xml": "<w:document>Báo cáo kiểm điểm</w:document>"}
+    return _package("word/document.xml", main_type, extra_types, {**document, **(parts or {})})
 
 
 def test_a_plain_docx_is_accepted():
@@ -62,15 +66,8 @@ def test_a_vba_part_by_default_extension_is_refused():
 
 
 def _xlsx(extra_types: str = "", parts: dict | None = None) -> io.BytesIO:
-    buffer = io.BytesIO()
     main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _content_types("xl/workbook.xml", main, extra_types))
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        for name, body in (parts or {}).items():
-            archive.writestr(name, body)
-    buffer.seek(0)
-    return buffer
+    return _package("xl/workbook.xml", main, extra_types, {"xl/workbook.xml": "<workbook/>", **(parts or {})})
 
 
 def test_an_xlsx_with_a_renamed_vba_part_is_refused():
