@@ -1,12 +1,10 @@
 """The yearly cycle: a year opened for an organization, each unit's submission and its review documents."""
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models.fields import acting_user_field, optional_level_field, year_field
+from assessments.models.fields import acting_user_field, optional_level_field, random_upload_name, year_field
 from assessments.models.organizations import Organization, OrganizationQuerySet
 from assessments.models.schemes import RatingScheme
 
@@ -135,9 +133,7 @@ class DocumentVersion(models.Model):
 
 
 def _review_upload_to(instance: "ReviewDocument", filename: str) -> str:
-
-    # A random name: the uploader's file name is kept only as data, never as a path.
-    return f"reviews/{uuid.uuid4().hex}.{instance.kind}"
+    return random_upload_name("reviews", f".{instance.kind}")
 
 
 class ReviewDocument(DocumentVersion):
@@ -158,8 +154,8 @@ class ReviewDocument(DocumentVersion):
 
 
 def _self_assessment_upload_to(instance: "SelfAssessmentDocument", filename: str) -> str:
-    # A random name, apart from the review reports: the uploader's file name is kept only as data.
-    return f"self-assessments/{uuid.uuid4().hex}.{instance.kind}"
+    # In a folder of their own, apart from the review reports.
+    return random_upload_name("self-assessments", f".{instance.kind}")
 
 
 class SelfAssessmentForm(models.TextChoices):

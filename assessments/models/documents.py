@@ -1,20 +1,18 @@
 """The issued versions of a report's documents: the number, date, signer, post and recipients set in the browser,
 kept with the files generated with them (PDF and Word) and their checksums, who made it and when (issue 17)."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models.fields import year_field
+from assessments.models.fields import random_upload_name, year_field
 from assessments.models.organizations import Organization
 
 
 def _issued_upload_to(instance: "IssuedDocument", filename: str) -> str:
-    # A random name in private media (never served directly, never under static): only the scoped view reads it.
+    # In private media (never served directly, never under static): only the scoped view reads it.
     suffix = ".docx" if filename.lower().endswith(".docx") else ".pdf"
-    return f"issued/{uuid.uuid4().hex}{suffix}"
+    return random_upload_name("issued", suffix)
 
 
 class DocumentKind(models.TextChoices):

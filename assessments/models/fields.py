@@ -1,7 +1,9 @@
 """Factories for the fields several models declare alike: a year in the app's range (and the ratings' database check
-of it), a rating level that may stay empty, the user who did something, QĐ 366's scores and task figures. Each returns
-plain Django fields, so a migration sees them as if they were written out (the same deconstruction); a model using
-them needs no new migration."""
+of it), a rating level that may stay empty, the user who did something, QĐ 366's scores and task figures, the random
+name an uploaded file is stored under. Each returns plain Django fields, so a migration sees them as if they were
+written out (the same deconstruction); a model using them needs no new migration."""
+
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -67,6 +69,12 @@ def share_field(verbose_name, help_text) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         verbose_name, null=True, blank=True, validators=[MaxValueValidator(100)], help_text=help_text
     )
+
+
+def random_upload_name(folder: str, suffix: str) -> str:
+    """Where an upload_to function stores a file: a random name in the folder, never the uploader's file name, which
+    the row keeps only as data (a name from outside is never a path)."""
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
 
 
 def year_range_constraint(name: str) -> models.CheckConstraint:

@@ -1,15 +1,14 @@
 """Imports as recorded events: the file, who sent it, its counts and outcome."""
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models.fields import random_upload_name
+
 
 def _import_upload_to(instance: "ImportRecord", filename: str) -> str:
-    # A random name: the uploader's file name is kept only as data, never as a path.
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    return f"imports/{uuid.uuid4().hex}{suffix}"
+    return random_upload_name("imports", suffix)
 
 
 class ImportRecord(models.Model):
@@ -69,6 +68,3 @@ class ImportRecord(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)
-
-
-# --- the yearly cycle: opening a year, submissions, review documents ----------------------------------------------
