@@ -45,8 +45,12 @@ def _importer(user) -> None:
     permissions.role_require(permissions.may_import(user), _("Lãnh đạo chỉ xem số liệu, không nhập dữ liệu."))
 
 
-def _record_for_user(user, pk: int) -> ImportRecord:
-    return permissions.import_record_get_for_user(user=user, pk=pk)
+def _record_for_importer(user, pk: int) -> ImportRecord:
+    """The user's import record, for a user who may import. Scope first (404): another district's import is not
+    found, whatever the user's role; then the role (403)."""
+    record = permissions.import_record_get_for_user(user=user, pk=pk)
+    _importer(user)
+    return record
 
 
 class UploadForm(forms.Form):
@@ -179,8 +183,7 @@ def _progress_context(record: ImportRecord) -> dict:
 
 @login_required
 def import_preview(request, pk: int):
-    record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
-    _importer(request.user)
+    record = _record_for_importer(request.user, pk)
     import_record_expire_if_stale(record)
     context = _progress_context(record)
     changes = Paginator(record.changes or [], PREVIEW_PAGE_ROWS).get_page(request.GET.get("trang"))
@@ -202,8 +205,7 @@ def import_preview(request, pk: int):
 
 @login_required
 def import_progress(request, pk: int):
-    record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
-    _importer(request.user)
+    record = _record_for_importer(request.user, pk)
     import_record_expire_if_stale(record)
     response = render(request, "assessments/includes/import_progress.html", _progress_context(record))
     if not record.is_running:
@@ -214,8 +216,7 @@ def import_progress(request, pk: int):
 @login_required
 @require_POST
 def import_confirm(request, pk: int):
-    record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
-    _importer(request.user)
+    record = _record_for_importer(request.user, pk)
     permissions.role_require(
         permissions.may_confirm_import(request.user, record), _("Chỉ người tải tệp lên mới xác nhận được lần nhập này.")
     )
@@ -247,8 +248,7 @@ def import_confirm(request, pk: int):
 
 @login_required
 def import_errors(request, pk: int):
-    record = _record_for_user(request.user, pk)  # scope first: another district's import is not found
-    _importer(request.user)
+    record = _record_for_importer(request.user, pk)
     if not record.file:
         # A record whose file was never kept (rejected before storing, or cleaned up) has nothing to annotate.
         raise Http404
