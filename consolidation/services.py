@@ -94,13 +94,19 @@ def _plan_manager_require(*, actor: User | None, plan: Plan) -> None:
     )
 
 
-def _progress_recorder_require(*, actor: User | None, plan: Plan) -> None:
-    permissions.scope_require(actor, plan.organization)
+def progress_recorder_role_require(user, plan: Plan) -> None:
+    """Progress and measurements: officers, or the target unit's own secretary; 403 for another role (the page asks
+    before reading the form, the services again)."""
     permissions.role_require(
-        permissions.may_record_progress(actor, plan),
+        permissions.may_record_progress(user, plan),
         _("Chỉ cán bộ Ban Tổ chức hoặc bí thư của %(unit)s được ghi tiến độ và số liệu.")
         % {"unit": plan.organization.name},
     )
+
+
+def _progress_recorder_require(*, actor: User | None, plan: Plan) -> None:
+    permissions.scope_require(actor, plan.organization)
+    progress_recorder_role_require(actor, plan)
 
 
 def _plan_is_open(plan: Plan) -> None:

@@ -50,11 +50,7 @@ def _require_district_staff(user) -> None:
 
 def _require_recorder(user, plan: Plan) -> None:
     """Progress and measurements: officers, or the target unit's own secretary (a closed plan is refused later, 400)."""
-    permissions.role_require(
-        permissions.may_record_progress(user, plan),
-        _("Chỉ cán bộ Ban Tổ chức hoặc bí thư của %(unit)s được ghi tiến độ và số liệu.")
-        % {"unit": plan.organization.name},
-    )
+    services.progress_recorder_role_require(user, plan)
 
 
 # --- plans -----------------------------------------------------------------------------------------------------

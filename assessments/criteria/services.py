@@ -4,6 +4,7 @@ issuer's scope, 403 for a role that may not) and the rules of assessments.rules.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.common.history import delete_as, save_as
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, User
@@ -20,16 +21,16 @@ from assessments.rules.criteria import (
     criteria_set_lock_check,
 )
 
+# Said by the services and by the pages, which refuse before showing a form.
+MANAGE_REFUSED = gettext_lazy("Chỉ cán bộ Ban Tổ chức của cấp ban hành mới sửa bộ tiêu chí.")
+
 
 def _actor_require(actor: User | None, criteria_set: CriteriaSet) -> None:
     """System writes (no actor) may; otherwise an officer with the issuer in scope."""
     if actor is None or scope_is_everything(actor):
         return
     scope_require(actor, criteria_set.issuer)
-    role_require(
-        may_manage_criteria(actor, criteria_set.issuer),
-        _("Chỉ cán bộ Ban Tổ chức của cấp ban hành mới sửa bộ tiêu chí."),
-    )
+    role_require(may_manage_criteria(actor, criteria_set.issuer), MANAGE_REFUSED)
 
 
 def _stored(criteria_set: CriteriaSet) -> CriteriaSet | None:

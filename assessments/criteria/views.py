@@ -23,13 +23,11 @@ from assessments.permissions import (
 )
 from assessments.rules.criteria import criteria_set_in_use, criteria_totals_errors
 
-MANAGE_REFUSED = _("Chỉ cán bộ Ban Tổ chức của cấp ban hành mới sửa bộ tiêu chí.")
-
 
 def _managed(request, pk: int) -> CriteriaSet:
     """The set (404 outside what the user reads) if the user may write it (403 otherwise)."""
     criteria_set = criteria_set_get_for_user(user=request.user, pk=pk)
-    role_require(may_manage_criteria(request.user, criteria_set.issuer), MANAGE_REFUSED)
+    role_require(may_manage_criteria(request.user, criteria_set.issuer), services.MANAGE_REFUSED)
     return criteria_set
 
 
@@ -84,7 +82,7 @@ def _set_edit(request, criteria_set: CriteriaSet | None):
 
 @login_required
 def criteria_create(request):
-    role_require(is_officer(request.user), MANAGE_REFUSED)
+    role_require(is_officer(request.user), services.MANAGE_REFUSED)
     return _set_edit(request, None)
 
 

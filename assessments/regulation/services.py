@@ -62,14 +62,20 @@ def member_status_save(*, span: MemberStatusSpan, actor: User | None) -> MemberS
     return save_as(span, actor)
 
 
+def rule_setter_role_require(user, organization: Organization) -> None:
+    """Only an officer switches a rule for a committee; 403 for another role (the page asks before reading the form,
+    the service again)."""
+    permissions.role_require(
+        permissions.may_set_rules(user, organization),
+        _("Chỉ cán bộ Ban Tổ chức được bật, tắt quy tắc cho đơn vị."),
+    )
+
+
 def rule_setting_check(*, organization: Organization, actor: User | None, reason: str) -> None:
     """An officer with the committee in scope (404 outside it, 403 for another role), a committee (a cell has no
     subtree to set), and a written reason."""
     permissions.scope_require(actor, organization)
-    permissions.role_require(
-        permissions.may_set_rules(actor, organization),
-        _("Chỉ cán bộ Ban Tổ chức được bật, tắt quy tắc cho đơn vị."),
-    )
+    rule_setter_role_require(actor, organization)
     if organization.kind in MEMBER_KINDS:
         raise ValidationError(
             {

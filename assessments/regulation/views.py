@@ -50,10 +50,7 @@ def rule_settings(request, code: str, period: str):
     guidance = get_object_or_404(GuidancePeriod, code=period)
     form = None
     if request.method == "POST":
-        permissions.role_require(
-            permissions.may_set_rules(request.user, organization),
-            _("Chỉ cán bộ Ban Tổ chức được bật, tắt quy tắc cho đơn vị."),
-        )
+        services.rule_setter_role_require(request.user, organization)
         form = RuleSettingForm(request.POST)
         if form.is_valid():
             row = PeriodRule.objects.filter(period=guidance, rule=form.cleaned_data["rule"]).first()

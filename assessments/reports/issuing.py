@@ -61,14 +61,20 @@ def documents_issued(*, organization, year: int) -> list[IssuedDocument]:
     )
 
 
+def issuer_role_require(user, organization) -> None:
+    """Only an officer sets a document's header; 403 for another role (the page asks before reading the form, the
+    service again)."""
+    permissions.role_require(
+        permissions.may_issue_documents(user, organization),
+        _("Chỉ cán bộ Ban Tổ chức đặt số, ngày, người ký và nơi nhận của văn bản."),
+    )
+
+
 def document_issue(*, actor, report: Report, kind: str, **header) -> IssuedDocument:
     """Record a new version of a document with these header values, its PDF and Word files generated once and kept
     with their SHA-256; nothing is kept if the version cannot be recorded."""
     permissions.scope_require(actor, report.organization)
-    permissions.role_require(
-        permissions.may_issue_documents(actor, report.organization),
-        _("Chỉ cán bộ Ban Tổ chức đặt số, ngày, người ký và nơi nhận của văn bản."),
-    )
+    issuer_role_require(actor, report.organization)
     # Rendered before the transaction: a PDF takes seconds, and the lock below should not wait for it.
     pdf, docx = (RENDERERS[kind][name](report, **header) for name in ("pdf", "docx"))
     document = IssuedDocument(

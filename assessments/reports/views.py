@@ -81,10 +81,7 @@ def report_detail(request, code: str, year: int):
 def report_issue(request, code: str, year: int):
     """Set the number, date, signer and recipients of a document: a new version, kept with its PDF and Word files."""
     report = _report_for(request, code, year)
-    permissions.role_require(
-        permissions.may_issue_documents(request.user, report.organization),
-        _("Chỉ cán bộ Ban Tổ chức đặt số, ngày, người ký và nơi nhận của văn bản."),
-    )
+    issuing.issuer_role_require(request.user, report.organization)
     form = issuing.IssueForm(request.POST)
     if not form.is_valid():
         return render(request, "assessments/report_detail.html", _page_context(request, report, form), status=400)
