@@ -105,10 +105,7 @@ def _plans_export(fmt: str, plans: list[Plan]):
 def _plan_refused(request, plan: Plan, *, form_name: str, form):
     """A refused action on a plan goes back to the plan's page by GET, the form kept there with its errors and the
     errors said at the top; a reload neither re-posts nor meets a POST-only address."""
-    postback.postback_keep(request, page=["plan", plan.pk], forms={form_name: form})
-    messages.error(
-        request, _("Chưa thực hiện được: %(errors)s") % {"errors": " ".join(postback.errors_of({form_name: form}))}
-    )
+    postback.postback_refuse(request, page=["plan", plan.pk], forms={form_name: form})
     return redirect("consolidation:plan_detail", pk=plan.pk)
 
 

@@ -1,8 +1,10 @@
 """Post/redirect/get for a refused form: its values and errors wait in the session for the page the user goes back
 to, so the errors show where he is looking, and reloading that page neither re-posts nor meets a POST-only address."""
 
+from django.contrib import messages
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 SESSION_KEY = "postback"
 # Never kept: the CSRF token (a new one comes with the page). Files are not kept either: a refused upload is chosen
@@ -40,6 +42,13 @@ def postback_keep(request, *, page: list, forms: dict) -> None:
             "errors": {field: [str(m) for m in found] for field, found in value.errors.items()},
         }
     request.session[SESSION_KEY] = {"page": [str(part) for part in page], "forms": kept}
+
+
+def postback_refuse(request, *, page: list, forms: dict) -> None:
+    """Keep the refused forms for `page` (postback_keep) and say all their errors at the top of it, where the user
+    is looking."""
+    postback_keep(request, page=page, forms=forms)
+    messages.error(request, _("Chưa thực hiện được: %(errors)s") % {"errors": " ".join(errors_of(forms))})
 
 
 def postback_take(request, *, page: list) -> dict:

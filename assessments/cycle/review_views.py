@@ -41,10 +41,7 @@ def _review_restore(request, submission: Submission) -> dict:
 def _review_refused(request, submission: Submission, *, key: str, form):
     """A refused review action goes back to the review page by GET, the form kept there with its errors, and the
     errors said at the top, where the officer is looking; a reload neither re-posts nor meets a POST-only address."""
-    postback.postback_keep(request, page=_review_page(submission), forms={key: form})
-    messages.error(
-        request, _("Chưa thực hiện được: %(errors)s") % {"errors": " ".join(postback.errors_of({key: form}))}
-    )
+    postback.postback_refuse(request, page=_review_page(submission), forms={key: form})
     return redirect("assessments:review_detail", submission.organization.code, submission.cycle.year)
 
 
