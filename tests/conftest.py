@@ -1,5 +1,6 @@
 """Shared fixtures: a small Bắc Sơn tree and the named personas of the house style."""
 
+import contextlib
 import datetime
 import importlib
 
@@ -46,6 +47,23 @@ def rating_schemes_ensure() -> None:
 
     if not PeriodRule.objects.filter(rule="leader_cap_20").exists():
         importlib.import_module("assessments.migrations.0021_collectives_and_leaders").rules_load(apps, None)
+
+
+@contextlib.contextmanager
+def demo_rolled_back(django_db_blocker):
+    """For a module fixture that reads the demo once: the demo loaded in Vietnamese inside a transaction that is
+    rolled back on leaving. Yields the demo district."""
+    from django.db import transaction
+    from django.utils import translation
+
+    from assessments import demo
+    from assessments.models import Organization
+
+    with django_db_blocker.unblock(), translation.override("vi"), transaction.atomic():
+        rating_schemes_ensure()
+        demo.demo_load()
+        yield Organization.objects.get(code="BS")
+        transaction.set_rollback(True)
 
 
 def _transactional(request) -> bool:

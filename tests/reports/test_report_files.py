@@ -10,16 +10,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
-from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessments import demo
 from assessments.models import Organization
 from assessments.reports import build as reports
 from assessments.reports import renderers as report_renderers
-from tests.conftest import rating_schemes_ensure
+from tests.conftest import demo_rolled_back
 from tests.factories import UnitAssessmentFactory, level
 
 
@@ -27,10 +24,7 @@ from tests.factories import UnitAssessmentFactory, level
 def files(django_db_setup, django_db_blocker):
     """The demo district's 2017 and 2018 reports as files, rendered once in a transaction that is rolled back."""
     out = {}
-    with django_db_blocker.unblock(), translation.override("vi"), transaction.atomic():
-        rating_schemes_ensure()
-        demo.demo_load()
-        bs = Organization.objects.get(code="BS")
+    with demo_rolled_back(django_db_blocker) as bs:
         for year in (2017, 2018):
             report = reports.report_build(organization=bs, year=year)
             out[year] = report
@@ -41,7 +35,6 @@ def files(django_db_setup, django_db_blocker):
         out["pdf_2017"] = PdfReader(io.BytesIO(pdf))
         dong_y = Organization.objects.get(code="BS-DONG-Y")
         out["dong_y_header"] = report_renderers.document_header(organization=dong_y)
-        transaction.set_rollback(True)
     return out
 
 

@@ -5,16 +5,15 @@ import datetime
 import io
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
-from assessments import demo, selectors
+from assessments import selectors
 from assessments.models import Kind, NotRatedReason, Organization, Sector, UnitAssessment
 from assessments.reports import build as reports
 from assessments.reports import renderers as report_renderers
 from assessments.summaries import recompute as summaries
-from tests.conftest import rating_schemes_ensure
+from tests.conftest import demo_rolled_back
 from tests.factories import MemberAssessmentFactory, MemberFactory, OrganizationFactory, UnitAssessmentFactory, level
 
 # The module's data is loaded once by a module fixture; marking the tests makes pytest-django create the test
@@ -28,12 +27,9 @@ YEARS = (2016, 2017, 2018)
 def demo_district(django_db_setup, django_db_blocker):
     """The demo district's reports and summaries, computed once in a transaction that is rolled back."""
     out = {"reports": {}, "summaries": {}, "queries": {}}
-    with django_db_blocker.unblock(), translation.override("vi"), transaction.atomic():
-        rating_schemes_ensure()
-        demo.demo_load()
+    with demo_rolled_back(django_db_blocker) as bs:
         for year in YEARS:
             summaries.summaries_recompute_year(year=year)
-        bs = Organization.objects.get(code="BS")
         for year in YEARS:
             with CaptureQueriesContext(connection) as queries:
                 out["reports"][year] = reports.report_build(organization=bs, year=year)
@@ -45,7 +41,6 @@ def demo_district(django_db_setup, django_db_blocker):
         out["xlsx_2018"] = report_renderers.report_xlsx(out["reports"][2018])
         out["pdf_2017"] = report_renderers.report_pdf(out["reports"][2017], number="15")
         out["html_2018"] = report_renderers.report_html(out["reports"][2018])
-        transaction.set_rollback(True)
     return out
 
 

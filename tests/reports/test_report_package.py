@@ -6,12 +6,9 @@ import datetime
 import io
 
 import pytest
-from django.db import transaction
-from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
-from assessments import demo
 from assessments.models import (
     Member,
     MemberAssessment,
@@ -26,7 +23,7 @@ from assessments.reports import decision as report_decision
 from assessments.reports import renderers as report_renderers
 from assessments.reports import wordfiles
 from assessments.reports.lists import result_lists
-from tests.conftest import rating_schemes_ensure
+from tests.conftest import demo_rolled_back
 
 # The module's data is loaded once by a module fixture; marking the tests makes pytest-django create the test
 # database even when this file runs alone.
@@ -42,10 +39,7 @@ def _member_level(year: int, *, top: bool):
 @pytest.fixture(scope="module")
 def package(django_db_setup, django_db_blocker):
     out = {}
-    with django_db_blocker.unblock(), translation.override("vi"), transaction.atomic():
-        rating_schemes_ensure()
-        demo.demo_load()
-        bs = Organization.objects.get(code="BS")
+    with demo_rolled_back(django_db_blocker) as bs:
         dong_y, nhat_tien = Organization.objects.get(code="BS-DONG-Y"), Organization.objects.get(code="BS-NHAT-TIEN")
         # A Đồng Ý member at the top level 2014–2018, and a Nhất Tiến member at the lowest level 2016 and 2017.
         star = Member.objects.filter(organization__path__startswith=dong_y.path, assessments__year=2018).first()
@@ -93,7 +87,6 @@ def package(django_db_setup, django_db_blocker):
             )
         )
         out["star"], out["weak"] = star.card_number, weak.card_number
-        transaction.set_rollback(True)
     return out
 
 
