@@ -4,7 +4,7 @@
 from django.db.models import Q
 
 from assessments.importing.columns import DISCIPLINES
-from assessments.importing.handlers import Handler, Row, _changed, subject_key
+from assessments.importing.handlers import Handler, Row, subject_key, values_apply
 from assessments.models import Discipline
 from assessments.regulation.services import discipline_check
 
@@ -38,9 +38,7 @@ class DisciplineHandler(Handler):
             if is_new:
                 discipline = Discipline(member=member, organization=org, decision_ref=data["decision_ref"])
             values = self.present_values(data, DISCIPLINE_FIELDS)
-            changed = list(values) if is_new else _changed(discipline, values)
-            for name, value in values.items():
-                setattr(discipline, name, value)
+            changed = values_apply(discipline, values, is_new=is_new)
             self.file_checked(
                 row,
                 discipline,

@@ -112,6 +112,11 @@ def _year():
     )
 
 
+def _period():
+    # A blank cell is the year itself (Period.YEAR); Q1–Q4, or their labels, one of its quarters.
+    return CodeChoiceField(Period.choices, required=False)
+
+
 def _level():
     # A level's code or its label as the pages display it ("Hoàn thành xuất sắc nhiệm vụ"); which one depends on
     # the row's year, so handlers.Levels resolves it against that year's scheme.
@@ -194,7 +199,7 @@ class MemberRowForm(TextNormalizeFormMixin, forms.Form):
 class UnitRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     organization_code = _code()
     year = _year()
-    period = CodeChoiceField(Period.choices, required=False)
+    period = _period()
     level = _level()
     self_level = _level()
     exemplary = YesNoField()
@@ -206,7 +211,7 @@ class UnitRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
 class MemberRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.Form):
     card_number = forms.CharField(max_length=20)
     year = _year()
-    period = CodeChoiceField(Period.choices, required=False)
+    period = _period()
     organization_code = _code()
     level = _level()
     not_rated_reason = CodeChoiceField(NotRatedReason.choices, required=False)
@@ -307,7 +312,7 @@ class ItemScoreRowForm(TextNormalizeFormMixin, forms.Form):
     card_number = forms.CharField(max_length=20, required=False)
     organization_code = _code(required=False)
     year = _year()
-    period = CodeChoiceField(Period.choices, required=False)
+    period = _period()
     set_code = _code()
     item_code = forms.CharField(max_length=20, validators=[ITEM_CODE_VALIDATOR])
     self_score = _points_field(required=False)
@@ -344,7 +349,7 @@ class LeadershipRatingRowForm(TextNormalizeFormMixin, ScoreColumnsMixin, forms.F
 
     collective_code = _code()
     year = _year()
-    period = CodeChoiceField(Period.choices, required=False)
+    period = _period()
     level = _level()
     self_level = _level()
     appraisal_level = _level()

@@ -234,6 +234,14 @@ def updated_at_stamp(objs: list) -> datetime.datetime:
     return now
 
 
+def values_apply(obj, values: dict, *, is_new: bool) -> list[str]:
+    """Set a row's values on obj and name the fields this changes: all of them on a new row."""
+    changed = list(values) if is_new else _changed(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return changed
+
+
 def set_values(obj, values: dict, *, is_new: bool, owner: tuple) -> list[str]:
     """Set a row's values and its owner (the collective's organization, the post's managing committee) on obj, and
     name the fields this changes."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from assessments.common.text import fold
 from assessments.importing.columns import ITEM_SCORES, WIDE_MARK
 from assessments.importing.forms import PointsField
-from assessments.importing.handlers import Handler, Row, _changed, subject_key, updated_at_stamp
+from assessments.importing.handlers import Handler, Row, subject_key, updated_at_stamp, values_apply
 from assessments.models import CriteriaItem, CriteriaSet, ItemScore, MemberAssessment, UnitAssessment
 from assessments.rules.criteria import criteria_totals_errors, item_score_check, item_totals_planned
 from assessments.rules.locks import rating_locks
@@ -112,9 +112,7 @@ class ItemScoreHandler(Handler):
                 continue
             values = self.present_values(row.data, SCORE_FIELDS)
             is_new = score.pk is None
-            changed = list(values) if is_new else _changed(score, values)
-            for name, value in values.items():
-                setattr(score, name, value)
+            changed = values_apply(score, values, is_new=is_new)
             if not self.rule_holds(row, item_score_check, score):
                 continue
             row.obj = score
