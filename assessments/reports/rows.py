@@ -31,15 +31,19 @@ class LevelCell:
     of_rated: Share
 
 
+@dataclass
 class _ByLevel:
-    """What unit and member rows share: the count per level, the count of the levels a test picks, and the top and
-    good-or-better shares over the row's `share_base` (all units; rated members)."""
+    """What unit and member rows share: a group (its key and label) counted per level and per reason for no level,
+    the count of the levels a test picks, and the top and good-or-better shares over the row's `share_base` (all
+    units; rated members)."""
 
+    key: str
+    label: str
     levels: list[Level]
-    total: int
-    rated: int
-    by_level: Counter
-    share_base: int
+    total: int = 0
+    rated: int = 0
+    by_level: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
 
     @property
     def top(self) -> Share:
@@ -69,14 +73,7 @@ class _ByLevel:
 class UnitRow(_ByLevel):
     """Units of one group (a kind, a sector, or all): totals, counts per level and percentages."""
 
-    key: str
-    label: str
-    levels: list[Level]
-    total: int = 0
-    rated: int = 0
     exemplary: int = 0
-    by_level: Counter = field(default_factory=Counter)
-    reasons: Counter = field(default_factory=Counter)
 
     @property
     def not_rated(self) -> int:
@@ -103,14 +100,6 @@ class MemberRow(_ByLevel):
     """Members on the rolls on 31 December of one group (a sector, or all): rated, not assessed (exempt,
     suspended), not yet rated and no result yet (a member on the rolls with no rating row, under NO_RECORD in
     `reasons`); percentages of levels are of rated members."""
-
-    key: str
-    label: str
-    levels: list[Level]
-    total: int = 0
-    rated: int = 0
-    by_level: Counter = field(default_factory=Counter)
-    reasons: Counter = field(default_factory=Counter)
 
     @property
     def exempt(self) -> int:
