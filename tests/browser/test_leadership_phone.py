@@ -26,17 +26,23 @@ def board(tree, officer, secretary_nhat_tien):
     return group, head
 
 
+def _opened(new_context, base: str, username: str, path: str, shown: str):
+    """A new phone page of `username` at `path`, once `shown` is visible; the page fits the screen."""
+    page = new_context().new_page()
+    login(page, base, username)
+    page.goto(base + path)
+    expect(page.locator(shown)).to_be_visible()
+    assert_fits_phone(page)
+    return page
+
+
 @on_a_phone
 def test_self_levels_on_the_portal_then_the_decision_on_the_review_page_on_a_phone(
     live_server, new_context, board, screenshot
 ):
     group, head = board
     base = live_server.url
-    page = new_context().new_page()
-    login(page, base, "rum")
-    page.goto(base + PORTAL)
-    expect(page.locator("#collectives-title")).to_be_visible()
-    assert_fits_phone(page)
+    page = _opened(new_context, base, "rum", PORTAL, "#collectives-title")
     page.locator(f"select[name=c{group.pk}-self_level]").select_option(label="Hoàn thành tốt nhiệm vụ")
     page.locator("#collectives-form button").click()
     expect(page.locator("#collectives-form")).to_be_visible()
@@ -48,11 +54,7 @@ def test_self_levels_on_the_portal_then_the_decision_on_the_review_page_on_a_pho
     assert CollectiveRating.objects.get().self_level.code == "good"
     assert LeaderRating.objects.get().self_level.code == "good"
 
-    officer_page = new_context().new_page()
-    login(officer_page, base, "binh")
-    officer_page.goto(base + REVIEW)
-    expect(officer_page.locator("#collectives-form")).to_be_visible()
-    assert_fits_phone(officer_page)
+    officer_page = _opened(new_context, base, "binh", REVIEW, "#collectives-form")
     officer_page.locator(f"select[name=c{group.pk}-appraisal_level]").select_option(label="Hoàn thành tốt nhiệm vụ")
     officer_page.locator(f"select[name=c{group.pk}-level]").select_option(label="Hoàn thành tốt nhiệm vụ")
     officer_page.locator(f"input[name=c{group.pk}-score]").fill("85")  # 2025 is scored: a decided level needs one
