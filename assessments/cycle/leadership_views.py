@@ -16,7 +16,7 @@ from assessments.common import postback
 from assessments.common.form_errors import form_errors_add
 from assessments.cycle import leadership
 from assessments.cycle.leadership_pages import form_build, page_key
-from assessments.cycle.views import _submission_for_action, reviewer_require
+from assessments.cycle.views import LEADERS_READ_ONLY, _submission_for_action, reviewer_require
 from assessments.leadership.forms import DECIDE, SELF
 from assessments.models import Submission, period_parse
 
@@ -78,8 +78,7 @@ def review_record(request, code: str, year: int, table: str):
     submission = permissions.submission_get_for_user(user=request.user, code=code, year=year)
     reviewer_require(request.user)
     permissions.role_require(
-        permissions.may_decide_leadership(request.user, submission.organization),
-        _("Lãnh đạo chỉ xem, không thao tác trên hồ sơ."),
+        permissions.may_decide_leadership(request.user, submission.organization), LEADERS_READ_ONLY
     )
     return _record(
         request,

@@ -12,7 +12,7 @@ from assessments.common import postback
 from assessments.common.form_errors import form_errors_add
 from assessments.cycle import forms, leadership, leadership_pages, notices, rules, self_assessments
 from assessments.cycle import services as cycle_services
-from assessments.cycle.views import reviewer_require
+from assessments.cycle.views import LEADERS_READ_ONLY, reviewer_require
 from assessments.leadership.forms import DECIDE
 from assessments.models import Submission, SubmissionStatus, UnitAssessment
 from assessments.regulation.periods import not_rated_reason_labels
@@ -137,10 +137,7 @@ def _review_get(request, code: str, year: int) -> Submission:
 
 def _officer_post(request, code: str, year: int) -> Submission:
     submission = _review_get(request, code, year)
-    permissions.role_require(
-        permissions.may_review(request.user, submission.organization),
-        _("Lãnh đạo chỉ xem, không thao tác trên hồ sơ."),
-    )
+    permissions.role_require(permissions.may_review(request.user, submission.organization), LEADERS_READ_ONLY)
     return submission
 
 

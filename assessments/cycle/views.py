@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions
@@ -31,6 +32,10 @@ from assessments.models import (
 from assessments.regulation.periods import not_rated_reason_labels
 
 # --- fetching a unit's file ------------------------------------------------------------------------------------------
+
+
+# What a leader hears on the review's actions: he reads the files, he does not act on them.
+LEADERS_READ_ONLY = gettext_lazy("Lãnh đạo chỉ xem, không thao tác trên hồ sơ.")
 
 
 def reviewer_require(user) -> None:
