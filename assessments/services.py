@@ -19,7 +19,6 @@ from assessments.models import (
     MemberAssessment,
     Membership,
     Organization,
-    RatingScheme,
     Role,
     Submission,
     SubmissionStatus,
@@ -54,6 +53,7 @@ from assessments.rules.organizations import (
 from assessments.rules.ratings import (
     level_check,  # noqa: F401 — re-exported for cycle and consolidation
     member_assessment_check,
+    scheme_in_force,
     unit_assessment_check,
     unit_rating_actor_check,
     unit_rating_changed,
@@ -283,9 +283,7 @@ def year_results_finalize(*, organizations: Iterable[Organization], year: int, a
     codes = {code for org in organizations for code in org.path.split("/") if code}
     by_code = {org.code: org for org in Organization.objects.filter(code__in=codes).select_related("parent")}
     units = {unit.pk: unit for org in organizations if (unit := _deciding_unit(org, by_code)) is not None}
-    scheme = RatingScheme.for_year(year)
-    if scheme is None:
-        raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
+    scheme = scheme_in_force(year)
     now = timezone.now()
     finalized = 0
     for unit in sorted(units.values(), key=lambda u: u.path):

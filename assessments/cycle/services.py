@@ -16,7 +16,6 @@ from assessments.models import (
     Kind,
     Organization,
     RatingLevel,
-    RatingScheme,
     ReviewDocument,
     Rule,
     Subject,
@@ -27,6 +26,7 @@ from assessments.models import (
     YearCycle,
 )
 from assessments.regulation import overrides
+from assessments.rules.ratings import scheme_in_force
 from assessments.rules.scores import SCORE_FIELDS, score_check
 from assessments.services import level_check, unit_assessment_save
 
@@ -121,9 +121,7 @@ def year_open(*, organization: Organization, year: int, deadline: datetime.date,
                 % {"org": organization.name}
             }
         )
-    scheme = RatingScheme.for_year(year)
-    if scheme is None:
-        raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
+    scheme = scheme_in_force(year)
     if not organization.exists_in(year):
         raise ValidationError(
             {

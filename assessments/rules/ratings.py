@@ -29,13 +29,19 @@ from assessments.rules.scores import score_check
 DECIDED_FIELDS = ("level_id", "exemplary", "decision_ref", "decided_on", "note")
 
 
+def scheme_in_force(year: int) -> RatingScheme:
+    """The rating scheme in force in the year; a ValidationError on `year` when the year has none."""
+    scheme = RatingScheme.for_year(year)
+    if scheme is None:
+        raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
+    return scheme
+
+
 def level_check(*, level: RatingLevel | None, year: int, subject: str, field: str = "level") -> None:
     """A level must belong to the scheme in force that year and to the right subject."""
     if level is None:
         return
-    scheme = RatingScheme.for_year(year)
-    if scheme is None:
-        raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
+    scheme = scheme_in_force(year)
     if level.scheme_id != scheme.pk:
         raise ValidationError(
             {
