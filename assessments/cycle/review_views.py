@@ -49,12 +49,7 @@ def _review_render(request, submission: Submission):
     year = submission.cycle.year
     organization = submission.organization
     bound = _review_restore(request, submission)
-    own = (
-        UnitAssessment.objects.yearly()
-        .filter(organization=organization, year=year)
-        .select_related("self_level", "level")
-        .first()
-    )
+    own = rules.own_rating(organization, year)
     finalize_form = bound.get("finalize")
     candidate = None
     if finalize_form is not None and finalize_form.is_bound and hasattr(finalize_form, "cleaned_data"):

@@ -25,7 +25,7 @@ from assessments.cycle.regulation import (
     submission_checks,
     unit_checks,
 )
-from assessments.cycle.selectors import cycle_units, status_counts, unit_levels
+from assessments.cycle.selectors import cycle_units, own_rating, status_counts, unit_levels
 from assessments.models import (
     Collective,
     CollectiveRating,
@@ -57,6 +57,7 @@ __all__ = [
     "file_sha256",
     "member_rating_counts",
     "missing_member_names",
+    "own_rating",
     "review_file_check",
     "status_counts",
     "submission_checklist",
@@ -167,7 +168,7 @@ def submission_checklist(
         )
     )
     if own is None:
-        own = UnitAssessment.objects.yearly().filter(organization=org, year=year).select_related("self_level").first()
+        own = own_rating(org, year)
     items.append(
         ChecklistItem(
             code="self_level",

@@ -1,11 +1,12 @@
-"""Reads behind the cycle pages: a cycle's units with their submission's state, counts by state, the year's levels."""
+"""Reads behind the cycle pages: a cycle's units with their submission's state, counts by state, the year's levels, a
+unit's own rating."""
 
 from collections import defaultdict
 
 from django.db.models import Count, FilteredRelation, Q
 
 from assessments.common.vocabulary import level_label
-from assessments.models import RatingLevel, ReviewDocument, Subject, SubmissionStatus, rating_of
+from assessments.models import RatingLevel, ReviewDocument, Subject, SubmissionStatus, UnitAssessment, rating_of
 from assessments.selectors import levels_for
 
 
@@ -63,3 +64,13 @@ def status_counts(units: list[dict]) -> dict[str, int]:
 def unit_levels(year: int) -> list[RatingLevel]:
     """The unit levels of the year's scheme, best first."""
     return list(levels_for(year=year, subject=Subject.UNIT))
+
+
+def own_rating(organization, year: int) -> UnitAssessment | None:
+    """The unit's own yearly rating with the level it proposed and the level decided (one query), or None."""
+    return (
+        UnitAssessment.objects.yearly()
+        .filter(organization=organization, year=year)
+        .select_related("self_level", "level")
+        .first()
+    )

@@ -296,12 +296,7 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
     year = submission.cycle.year
     organization = submission.organization
     can_edit = permissions.may_edit_submission(request.user, submission) and submission.is_editable
-    own = (
-        UnitAssessment.objects.yearly()
-        .filter(organization=organization, year=year)
-        .select_related("self_level", "level")
-        .first()
-    )
+    own = rules.own_rating(organization, year)
     levels = rules.unit_levels(year)
     cells = rules.decided_cells(organization, year)
     current_scores: dict = {}
