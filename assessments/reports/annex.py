@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from assessments.common.text import sort_key
 from assessments.common.vocabulary import Level, Levels, level_label, score_text
-from assessments.models import Kind, NotRatedReason, Organization, rating_of
-from assessments.reports.rows import NO_RECORD, MemberRow, reason_label
+from assessments.models import NotRatedReason, Organization, rating_of
+from assessments.reports.rows import NO_RECORD, MemberRow, kind_label, reason_label
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,6 @@ class AnnexRow:
         return [cell.count for cell in self.members.cells]
 
 
-def _kind_label(kind: str) -> str:
-    try:
-        return str(Kind(kind).label)
-    except ValueError:
-        return kind
-
-
 def unit_annex(
     *, organization: Organization, year: int, levels: Levels, members: dict[str, MemberRow], labels: dict | None = None
 ) -> list[AnnexRow]:
@@ -88,7 +81,7 @@ def unit_annex(
                 number=number,
                 code=row["code"],
                 name=row["name"],
-                kind_label=_kind_label(row["kind"]),
+                kind_label=kind_label(row["kind"]),
                 level_label=level_label(row["rating__level__label_vi"], row["rating__level__label_en"])
                 if rated
                 else "",

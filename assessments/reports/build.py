@@ -40,6 +40,7 @@ from assessments.reports.rows import (
     ReportError,
     TrendPoint,
     UnitRow,
+    kind_label,
     reason_label,
     reasons_list,
 )
@@ -72,13 +73,6 @@ __all__ = [
 ]
 
 
-def _kind_label(kind: str) -> str:
-    try:
-        return str(Kind(kind).label)
-    except ValueError:
-        return kind
-
-
 def _sector_label(sector: str) -> str:
     try:
         return str(Sector(sector).label)
@@ -107,7 +101,7 @@ def _unit_rows(queryset, *, year: int, levels: Levels, by_kind: bool) -> tuple[l
         level = levels.unit_pks.get(row["rating__level_id"])
         kind, sector = row["kind"], row["sector"] or NO_SECTOR
         if kind not in kinds:
-            kinds[kind] = UnitRow(f"kind:{kind}", _kind_label(kind), unit_levels)
+            kinds[kind] = UnitRow(f"kind:{kind}", kind_label(kind), unit_levels)
         if sector not in sectors:
             sectors[sector] = UnitRow(f"sector:{sector}", _sector_label(row["sector"]), unit_levels)
         # No assessment row at all leaves the joined reason NULL; a row without a level has "" or a code.
@@ -204,7 +198,7 @@ def _listed(rows, labels: dict) -> list[ListedUnit]:
             code=row["code"],
             name=row["name"],
             kind=row["kind"],
-            kind_label=_kind_label(row["kind"]),
+            kind_label=kind_label(row["kind"]),
             parent_name=row["parent__name"] or "",
             level_label=level_label(row.get("rating__level__label_vi"), row.get("rating__level__label_en")),
             reason_label=""

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.common.vocabulary import Level, Share, points_text
-from assessments.models import NotRatedReason, Organization, RatingScheme, RatingWord, Subject
+from assessments.models import Kind, NotRatedReason, Organization, RatingScheme, RatingWord, Subject
 
 NO_RECORD = "no_record"
 NO_RECORD_LABEL = gettext_lazy("Chưa có kết quả xếp loại")
@@ -345,6 +345,14 @@ class Report:
     def weak_level(self) -> Level | None:
         """The lowest unit level of the scheme (yếu kém before 2018, không hoàn thành nhiệm vụ after)."""
         return next((lv for lv in self.unit_levels if lv.is_lowest), None)
+
+
+def kind_label(kind: str) -> str:
+    """An organization kind's label; a code that is no kind stays as it is."""
+    try:
+        return str(Kind(kind).label)
+    except ValueError:
+        return kind
 
 
 def reason_label(code: str, labels: dict | None = None) -> str:
