@@ -58,6 +58,18 @@ def svg_distribution(report: Report) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 — every text node and attribute above is escaped
 
 
+def _trend_lines(report: Report) -> list[tuple[str, list, bool]]:
+    """The trend's lines, for the SVG and for Chart.js: (label, a share per year, whether it is a top-level line,
+    which stops at a scheme change)."""
+    points = report.trend
+    return [
+        (_("Tổ chức đảng: mức cao nhất"), [p.units_top for p in points], True),
+        (_("Tổ chức đảng: tốt trở lên"), [p.units_good_or_better for p in points], False),
+        (_("Đảng viên: xuất sắc"), [p.members_top for p in points], True),
+        (_("Đảng viên: tốt trở lên"), [p.members_good_or_better for p in points], False),
+    ]
+
+
 def svg_trend(report: Report) -> SafeString:
     """Lines over the years: units at the top level and good or better (of all units), members likewise (of rated)."""
     width, height = 720, 330
@@ -65,10 +77,8 @@ def svg_trend(report: Report) -> SafeString:
     plot_w, plot_h = width - left - right, height - top - bottom
     points = report.trend
     series = [
-        (_("Tổ chức đảng: mức cao nhất"), [p.units_top for p in points], PALETTE[0], ""),
-        (_("Tổ chức đảng: tốt trở lên"), [p.units_good_or_better for p in points], PALETTE[1], "6 3"),
-        (_("Đảng viên: xuất sắc"), [p.members_top for p in points], PALETTE[2], ""),
-        (_("Đảng viên: tốt trở lên"), [p.members_good_or_better for p in points], PALETTE[3], "6 3"),
+        (label, shares, PALETTE[i], "" if is_top else "6 3")
+        for i, (label, shares, is_top) in enumerate(_trend_lines(report))
     ]
     # The top-level lines (undashed) stop at a scheme change: two regulations' top levels are not one measure, so
     # their points are never joined. "Good or better" keeps one line across the change.
@@ -129,6 +139,13 @@ def svg_trend(report: Report) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 — every text node and attribute above is escaped
 
 
+def _trend_series(label: str, shares: list, is_top: bool) -> dict:
+    series = {"label": label, "data": [share.percent for share in shares]}
+    if is_top:
+        series["breaks_at_scheme_change"] = True
+    return series
+
+
 def chart_data(report: Report) -> dict:
     """The numbers behind the charts, for Chart.js in the browser (passed through json_script)."""
     unit_labels = [c.level.label for c in report.units_total.cells]
@@ -156,25 +173,6 @@ def chart_data(report: Report) -> dict:
             "schemes": [p.scheme_code for p in report.trend],
             "scheme_label": _("Quy định"),
             "break_note": report.trend_note,
-            "series": [
-                {
-                    "label": _("Tổ chức đảng: mức cao nhất"),
-                    "data": [p.units_top.percent for p in report.trend],
-                    "breaks_at_scheme_change": True,
-                },
-                {
-                    "label": _("Tổ chức đảng: tốt trở lên"),
-                    "data": [p.units_good_or_better.percent for p in report.trend],
-                },
-                {
-                    "label": _("Đảng viên: xuất sắc"),
-                    "data": [p.members_top.percent for p in report.trend],
-                    "breaks_at_scheme_change": True,
-                },
-                {
-                    "label": _("Đảng viên: tốt trở lên"),
-                    "data": [p.members_good_or_better.percent for p in report.trend],
-                },
-            ],
+            "series": [_trend_series(*line) for line in _trend_lines(report)],
         },
     }
