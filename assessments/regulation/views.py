@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import permissions
@@ -15,14 +16,15 @@ from assessments.regulation import run, selectors, services
 from assessments.regulation.forms import RuleSettingForm
 from assessments.regulation.periods import period_for_year
 
+# Both pages are the district staff's: what a secretary meets on either.
+STAFF_PAGE = gettext_lazy("Chỉ cán bộ Ban Tổ chức và lãnh đạo xem được trang này.")
+
 
 @login_required
 @require_GET
 def regulation_checks(request, code: str, year: int):
     organization = permissions.organization_get_for_user(user=request.user, code=code)
-    permissions.role_require(
-        permissions.may_read_review(request.user), _("Chỉ cán bộ Ban Tổ chức và lãnh đạo xem được trang này.")
-    )
+    permissions.role_require(permissions.may_read_review(request.user), STAFF_PAGE)
     results = run.reported(run.subtree_checks(organization=organization, year=year))
     parents = selectors.parent_names(organizations=[result.organization for result in results], root=organization)
     return render(
@@ -44,9 +46,7 @@ def regulation_checks(request, code: str, year: int):
 def rule_settings(request, code: str, period: str):
     """A period's rules at a committee: what binds and why; an officer switches one for the units under it."""
     organization = permissions.organization_get_for_user(user=request.user, code=code)
-    permissions.role_require(
-        permissions.may_read_rule_settings(request.user), _("Chỉ cán bộ Ban Tổ chức và lãnh đạo xem được trang này.")
-    )
+    permissions.role_require(permissions.may_read_rule_settings(request.user), STAFF_PAGE)
     guidance = get_object_or_404(GuidancePeriod, code=period)
     form = None
     if request.method == "POST":
