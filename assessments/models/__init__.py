@@ -72,6 +72,7 @@ from assessments.models.organizations import (  # noqa: F401
     Organization,
     OrganizationQuerySet,
     Sector,
+    held,
     year_end,
 )
 from assessments.models.periods import (  # noqa: F401

@@ -19,7 +19,7 @@ from assessments.models.fields import (
     year_range_constraint,
 )
 from assessments.models.members import Member
-from assessments.models.organizations import CODE_VALIDATOR, Dated, DatedQuerySet, Organization, overlapping
+from assessments.models.organizations import CODE_VALIDATOR, Dated, DatedQuerySet, Organization, held, overlapping
 from assessments.models.periods import period_field, year_and_period_code
 
 
@@ -96,8 +96,7 @@ class PositionQuerySet(models.QuerySet):
 
     def for_year(self, year: int) -> "PositionQuerySet":
         """Positions held on 31 December of the year (the leader is rated where he or she sits then)."""
-        day = year_end(year)
-        return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+        return self.filter(held(year_end(year)))
 
 
 class Position(models.Model):

@@ -1,5 +1,7 @@
 """Party members and their memberships: which cell a member belongs to, from when to when."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from assessments.common.text import fold
 from assessments.models.constraints import range_constraint
-from assessments.models.organizations import Organization
+from assessments.models.organizations import Organization, held
 
 
 class Gender(models.TextChoices):
@@ -58,6 +60,16 @@ class Member(models.Model):
         super().save(*args, **kwargs)
 
 
+class MembershipQuerySet(models.QuerySet):
+    def on(self, day: datetime.date) -> "MembershipQuerySet":
+        """The memberships in force on a day: the members on a cell's rolls then."""
+        return self.filter(held(day))
+
+    def within(self, organization: Organization) -> "MembershipQuerySet":
+        """The memberships of the cells in an organization's subtree (itself included)."""
+        return self.filter(organization__path__startswith=organization.path)
+
+
 class Membership(models.Model):
     """A member's time in one cell; a transfer closes one membership and opens the next."""
 
@@ -65,6 +77,8 @@ class Membership(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sinh hoạt đảng")

@@ -52,6 +52,12 @@ def overlapping(first: datetime.date, last: datetime.date, start: str = "valid_f
     )
 
 
+def held(first: datetime.date, last: datetime.date | None = None, start: str = "start", end: str = "end") -> Q:
+    """Rows with a required start (memberships, posts, status spans) whose span from start to end (an empty end is
+    open) meets the days from first to last (the day first when last is not given)."""
+    return Q(**{f"{start}__lte": last or first}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": first}))
+
+
 class DatedQuerySet(models.QuerySet):
     """Rows that exist from valid_from to valid_to (an empty one is open): organizations and collectives."""
 

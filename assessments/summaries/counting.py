@@ -129,9 +129,7 @@ def _without_row(year: int, period: str, within: Q | None = None):
     # NOT EXISTS on the one-rating-per-period index, not NOT IN over the period's ratings: PostgreSQL hashes a NOT IN
     # subquery whole (5.6 M national member ids for one commune's count), while an anti-join probes the index.
     rated = MemberAssessment.objects.for_year(year, period).filter(member_id=OuterRef("member_id"))
-    rolls = (
-        Membership.objects.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day)).filter(~Exists(rated))
-    )
+    rolls = Membership.objects.on(day).filter(~Exists(rated))
     if within is not None:
         # The units' ids as a subquery, so that only their memberships are read by index: the same filter written
         # across the join (`organization_id IN … OR path LIKE …`) scanned all 5.4 M national memberships (13.8 s).
