@@ -23,6 +23,7 @@ from assessments.models import Member, Organization, RatingLevel, RatingScheme
 from assessments.permissions import organizations_visible_to, scope_is_everything
 from assessments.rules.access import member_out_of_scope_message, out_of_scope_message
 from assessments.rules.locks import rating_locks
+from assessments.rules.ratings import no_scheme_message
 from assessments.signals import assessments_changed
 
 WRITE_BATCH = 1000
@@ -193,7 +194,7 @@ class Levels:
             if candidates:
                 return candidates[0]
         if scheme is None:
-            return _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}
+            return no_scheme_message(year)
         allowed = sorted((lv for lv in self.all if lv.scheme_id == scheme.pk and lv.subject == subject), key=_rank)
         return _("“%(value)s” không phải mức xếp loại; năm %(year)s (%(scheme)s) ghi một trong: %(labels)s.") % {
             "value": value,

@@ -29,11 +29,17 @@ from assessments.rules.scores import score_check
 DECIDED_FIELDS = ("level_id", "exemplary", "decision_ref", "decided_on", "note")
 
 
+def no_scheme_message(year: int) -> str:
+    """What every path says of a year without a rating scheme, whatever it raises (a form's error, a row's, a
+    command's)."""
+    return _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}
+
+
 def scheme_in_force(year: int) -> RatingScheme:
     """The rating scheme in force in the year; a ValidationError on `year` when the year has none."""
     scheme = RatingScheme.for_year(year)
     if scheme is None:
-        raise ValidationError({"year": _("Năm %(year)s chưa có quy định xếp loại.") % {"year": year}})
+        raise ValidationError({"year": no_scheme_message(year)})
     return scheme
 
 

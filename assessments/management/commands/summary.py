@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from assessments.models import Organization, period_parse
+from assessments.rules.ratings import no_scheme_message
 from assessments.selectors import summary_read
 
 
@@ -34,5 +35,5 @@ class Command(BaseCommand):
             raise CommandError(_("Không có tổ chức đảng mã “%(code)s”.") % {"code": code})
         data = summary_read(organization=organization, year=year, period=period_code)
         if data is None:
-            raise CommandError(_("Năm %(year)s chưa có quy định xếp loại.") % {"year": year})
+            raise CommandError(no_scheme_message(year))
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
