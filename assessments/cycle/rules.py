@@ -84,9 +84,7 @@ def member_rating_counts(*, organization: Organization, year: int) -> dict:
     """Members of the unit at year end, how many have a rating row for the year, and counts by level (two queries; a
     third for the reasons' labels when someone is not rated)."""
     day = year_end(year)
-    memberships = Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day).filter(
-        Q(end__isnull=True) | Q(end__gte=day)
-    )
+    memberships = Membership.objects.within(organization).on(day)
     totals = memberships.aggregate(
         total=Count("member", distinct=True),
         missing=Count(
@@ -117,8 +115,8 @@ def missing_member_names(*, organization: Organization, year: int, limit: int = 
     """A few members of the unit at year end who have no rating row for the year, for the error message."""
     day = year_end(year)
     return list(
-        Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        Membership.objects.within(organization)
+        .on(day)
         .exclude(Exists(MemberAssessment.objects.yearly().filter(member=OuterRef("member"), year=year)))
         .order_by("member__name_folded")
         .values_list("member__full_name", flat=True)

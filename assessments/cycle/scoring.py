@@ -48,8 +48,8 @@ def members_at_year_end(organization: Organization, year: int) -> list[tuple[int
     """(id, card number, name) of the unit's members on 31 December, by name (one query)."""
     day = year_end(year)
     rows = (
-        Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        Membership.objects.within(organization)
+        .on(day)
         .values_list("member_id", "member__card_number", "member__full_name", "member__name_folded")
         .distinct()
         .order_by("member__name_folded", "member__card_number")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,12 +50,7 @@ def _upload_require(actor, submission: Submission) -> None:
 
 
 def _member_of_unit(member: Member, organization: Organization, year: int) -> bool:
-    day = year_end(year)
-    return (
-        Membership.objects.filter(member=member, organization__path__startswith=organization.path, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .exists()
-    )
+    return Membership.objects.within(organization).on(year_end(year)).filter(member=member).exists()
 
 
 @transaction.atomic
@@ -128,8 +123,8 @@ def _members_with_paperwork(submission: Submission) -> list[tuple[int, str, str,
     day = year_end(year)
     member = OuterRef("member_id")
     rows = (
-        Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        Membership.objects.within(organization)
+        .on(day)
         .annotate(
             has_form=Exists(SelfAssessmentDocument.objects.filter(submission_id=submission.pk, member_id=member)),
             has_items=Exists(

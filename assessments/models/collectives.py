@@ -4,7 +4,6 @@ positions members hold in them, and the ratings of collectives and of leaders, b
 import datetime
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -44,16 +43,11 @@ class Title(models.TextChoices):
     MEMBER = "member", _("Ủy viên")
 
 
-def _during(year: int, start: str, end: str) -> Q:
-    """Dated rows that overlap the year (an empty start or end is open)."""
-    return overlapping(datetime.date(year, 1, 1), year_end(year), start, end)
-
-
 class CollectiveQuerySet(DatedQuerySet):
     def during(self, year: int) -> "CollectiveQuerySet":
         """Collectives that existed at some time in the year (the rule of rules/collectives.collective_active_check):
         those the year's cycle rates."""
-        return self.filter(_during(year, "valid_from", "valid_to"))
+        return self.filter(overlapping(datetime.date(year, 1, 1), year_end(year)))
 
 
 class Collective(Dated, models.Model):
@@ -91,8 +85,8 @@ class Collective(Dated, models.Model):
 
 class PositionQuerySet(models.QuerySet):
     def held_during(self, year: int) -> "PositionQuerySet":
-        """Posts held at some time in the year (the rule of rules/collectives.positions_held)."""
-        return self.filter(_during(year, "start", "end"))
+        """Posts held at some time in the year (rules/collectives.positions_held, the leadership rules' facts)."""
+        return self.filter(held(datetime.date(year, 1, 1), year_end(year)))
 
     def for_year(self, year: int) -> "PositionQuerySet":
         """Positions held on 31 December of the year (the leader is rated where he or she sits then)."""

@@ -18,6 +18,7 @@ from assessments.models import (
     MemberAssessment,
     Organization,
     UnitAssessment,
+    held,
 )
 
 # The party's own leadership collectives of a unit (HD 21's "tập thể lãnh đạo"); the government and mass
@@ -133,9 +134,7 @@ class SubtreeFacts:
         """The year's decisions against the units under the roots, and against members at each unit under the roots
         they belonged to during the year (one query, on first use)."""
         first, last = datetime.date(self.year, 1, 1), year_end(self.year)
-        at_unit = Q(member__memberships__start__lte=last) & (
-            Q(member__memberships__end__isnull=True) | Q(member__memberships__end__gte=first)
-        )
+        at_unit = held(first, last, "member__memberships__start", "member__memberships__end")
         rows = (
             Discipline.objects.filter(decided_on__gte=first, decided_on__lte=last)
             .filter(

@@ -59,9 +59,7 @@ def facts_load(*, collective_ids: set[int], year: int, collective_ratings=None) 
             collective_id__in=collective_ids, year=year, period=Period.YEAR
         ).select_related("collective__organization")
     facts.collective_ratings = {row.collective_id: row for row in collective_ratings}
-    posts = Position.objects.filter(collective_id__in=collective_ids, start__lte=last).filter(
-        Q(end__isnull=True) | Q(end__gte=first)
-    )
+    posts = Position.objects.held_during(year).filter(collective_id__in=collective_ids)
     for post in posts.select_related("managed_by").order_by("start"):
         facts.posts.setdefault((post.member_id, post.collective_id), []).append(post)
         facts.members_of.setdefault(post.collective_id, set()).add(post.member_id)
@@ -293,10 +291,7 @@ def leader_decision_checks(*, rating: LeaderRating, levels: Levels, in_force: di
     if cap is None or key is None:
         return results
     committee, title = key
-    first, last = _in_year(rating.year)
-    posts = Position.objects.filter(managed_by=committee, start__lte=last).filter(
-        Q(end__isnull=True) | Q(end__gte=first)
-    )
+    posts = Position.objects.held_during(rating.year).filter(managed_by=committee)
     if title:
         posts = posts.filter(title=title)
     pairs = set(posts.values_list("member_id", "collective_id"))

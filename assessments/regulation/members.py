@@ -21,6 +21,7 @@ from assessments.models import (
     Organization,
     PeriodRule,
     Rule,
+    held,
 )
 from assessments.regulation.periods import RuleInForce, not_rated_reason_label, rule_in_force
 from assessments.regulation.units import _result, bound_allows, day_text, months_before_year_end
@@ -150,11 +151,6 @@ def disciplines_of_year(*, members, year: int) -> dict[int, list[Discipline]]:
     return found
 
 
-def _covering(day: datetime.date) -> Q:
-    """The status spans in force on a day (started on or before it, not ended before it)."""
-    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
-
-
 def admitted_recently_months(year: int) -> int | None:
     """The months the period's admitted_recently rule asks between admission and 31 December (None: the rule is off
     in that year, no member is suggested as admitted recently)."""
@@ -179,7 +175,7 @@ def not_rated_reasons_suggested(*, members, year: int) -> dict[int, str]:
     months = admitted_recently_months(year)
     ids = members.values("pk") if isinstance(members, QuerySet) else [member.pk for member in members]
     found: dict[int, str] = {}
-    spans = MemberStatusSpan.objects.filter(_covering(day), member__in=ids).order_by("member", "-start", "-pk")
+    spans = MemberStatusSpan.objects.filter(held(day), member__in=ids).order_by("member", "-start", "-pk")
     for member_id, kind in spans.values_list("member_id", "kind"):
         found.setdefault(member_id, NotRatedReason(kind).value)
     if months is None:
@@ -217,7 +213,7 @@ def members_with_year_notes(members: QuerySet, *, year: int) -> QuerySet:
     `discipline_form` and `discipline_on` (the latest discipline record decided that year), and
     `admitted_recently_months` (the period's months, None when its rule is off). Read them with year_notes."""
     first, day = datetime.date(year, 1, 1), year_end(year)
-    spans = MemberStatusSpan.objects.filter(_covering(day), member=OuterRef("pk")).order_by("-start", "-pk")
+    spans = MemberStatusSpan.objects.filter(held(day), member=OuterRef("pk")).order_by("-start", "-pk")
     records = Discipline.objects.filter(member=OuterRef("pk"), decided_on__gte=first, decided_on__lte=day).order_by(
         "-decided_on", "-pk"
     )

@@ -169,8 +169,8 @@ def _member_rows(
     day = year_end(year)
     recorded = MemberAssessment.objects.yearly().filter(year=year)
     missing = (
-        Membership.objects.filter(organization__path__startswith=organization.path, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        Membership.objects.within(organization)
+        .on(day)
         .exclude(member_id__in=recorded.values("member_id"))
         .values("organization__path", "organization__sector")
         .annotate(n=Count("member_id", distinct=True))

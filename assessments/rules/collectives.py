@@ -10,7 +10,6 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import year_end
@@ -74,10 +73,7 @@ def collective_active_check(*, collective: Collective, year: int, field: str = "
 
 def positions_held(*, collective_ids: Iterable[int], member_ids: Iterable[int], year: int):
     """The posts held in the collectives by the members at some time in the year (one query)."""
-    first, last = datetime.date(year, 1, 1), year_end(year)
-    return Position.objects.filter(collective_id__in=collective_ids, member_id__in=member_ids, start__lte=last).filter(
-        Q(end__isnull=True) | Q(end__gte=first)
-    )
+    return Position.objects.held_during(year).filter(collective_id__in=collective_ids, member_id__in=member_ids)
 
 
 def leader_position_check(*, rating: LeaderRating, held: bool | None = None) -> None:
