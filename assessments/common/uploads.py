@@ -105,16 +105,21 @@ def file_kind(name: str) -> str:
     raise FileRejected(_("Chỉ nhận tệp .csv hoặc .xlsx."))
 
 
-def file_check(handle: IO[bytes], name: str) -> str:
-    """Check size, content and (for XLSX) the zip structure before any parser sees the file; return its kind."""
-    kind = file_kind(name)
-    size = _size(handle)
+def file_size_check(size: int) -> None:
+    """A data file of `size` bytes must not exceed UPLOAD_MAX_BYTES."""
     max_bytes = limit("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     if size > max_bytes:
         raise FileRejected(
             _("Tệp quá lớn (%(size)s byte); giới hạn là %(max)s byte.")
             % {"size": number_text(size), "max": number_text(max_bytes)}
         )
+
+
+def file_check(handle: IO[bytes], name: str) -> str:
+    """Check size, content and (for XLSX) the zip structure before any parser sees the file; return its kind."""
+    kind = file_kind(name)
+    size = _size(handle)
+    file_size_check(size)
     if size == 0:
         raise FileRejected(_("Tệp rỗng."))
     head = handle.read(8192)

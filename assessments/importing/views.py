@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments import permissions
+from assessments.common.uploads import file_size_check
 from assessments.common.vocabulary import number_text
 from assessments.importing import (
     DATA_TYPE_LABELS,
@@ -63,12 +64,8 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Tệp quá lớn (%(size)s byte); giới hạn là %(max)s byte.")
-                % {"size": number_text(upload.size), "max": number_text(settings.UPLOAD_MAX_BYTES)}
-            )
         try:
+            file_size_check(upload.size)  # first: a file too big is told so whatever its name
             file_check(upload, upload.name)
         except FileRejected as rejected:
             raise forms.ValidationError(rejected.message) from rejected
