@@ -7,15 +7,20 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.common.text import fold
 
-ORGANIZATIONS, MEMBERS, UNIT_RATINGS, MEMBER_RATINGS = "organizations", "members", "unit_ratings", "member_ratings"
-DISCIPLINES = "disciplines"
-CRITERIA, ITEM_SCORES = "criteria", "item_scores"
-COLLECTIVES, POSITIONS, COLLECTIVE_RATINGS, LEADER_RATINGS = (
-    "collectives",
-    "positions",
-    "collective_ratings",
-    "leader_ratings",
-)
+# The file types are the kinds of data a user may write, by the same codes: permissions.data_write_allowed judges
+# an import by its type (engine.import_allowed).
+from assessments.permissions import WRITE_COLLECTIVE_RATINGS as COLLECTIVE_RATINGS
+from assessments.permissions import WRITE_COLLECTIVES as COLLECTIVES
+from assessments.permissions import WRITE_CRITERIA as CRITERIA
+from assessments.permissions import WRITE_ITEM_SCORES as ITEM_SCORES
+from assessments.permissions import WRITE_LEADER_RATINGS as LEADER_RATINGS
+from assessments.permissions import WRITE_MEMBER_RATINGS as MEMBER_RATINGS
+from assessments.permissions import WRITE_MEMBERS as MEMBERS
+from assessments.permissions import WRITE_ORGANIZATIONS as ORGANIZATIONS
+from assessments.permissions import WRITE_POSITIONS as POSITIONS
+from assessments.permissions import WRITE_UNIT_RATINGS as UNIT_RATINGS
+from assessments.regulation.services import WRITE_DISCIPLINES as DISCIPLINES
+
 DATA_TYPES = (
     ORGANIZATIONS,
     MEMBERS,
