@@ -29,8 +29,9 @@ class CheckResult:
     source: str = ""
     overridden: bool = False
     reason: str = ""
-    # A rule on one leader: (member id, collective id), so that an override is kept for that leader only.
-    leader: tuple[int, int] | None = None
+    # The one subject a rule judged within the unit, as RuleOverride's fields (member_id and collective_id for a
+    # leader, collective_id for a collective, title for a group of titles), so that an override covers it alone.
+    subject: dict = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessments.models.collectives import Title
 from assessments.models.constraints import range_constraint
 from assessments.models.fields import acting_user_field, year_field
 from assessments.models.organizations import CODE_VALIDATOR, Organization
@@ -117,7 +118,8 @@ class PeriodRule(models.Model):
 
 class RuleOverride(models.Model):
     """A competent body's decision to keep a level a rule refuses, with its written reason, who and when: for the
-    unit, or, for a rule on one leader (member and collective set), for that leader only."""
+    unit, or for the one subject the rule judged: a leader (member and collective set), a collective (collective
+    set: its discipline), or a group of equivalent titles managed by the unit's committee (title set: the cap)."""
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="rule_overrides"
@@ -133,6 +135,8 @@ class RuleOverride(models.Model):
         on_delete=models.PROTECT,
         related_name="rule_overrides",
     )
+    # The collective: the leader's, or, with no member, the collective whose own rating a rule was overridden for
+    # (its discipline). Blank for the collectives' overrides recorded before they were kept per collective.
     collective = models.ForeignKey(
         "assessments.Collective",
         verbose_name=_("tập thể"),
@@ -141,6 +145,9 @@ class RuleOverride(models.Model):
         on_delete=models.PROTECT,
         related_name="rule_overrides",
     )
+    # The group of equivalent titles a cap on leaders was overridden for; blank for every other subject, and for the
+    # overrides recorded before they were kept per group, which still cover every group of the committee.
+    title = models.CharField(_("nhóm chức danh"), max_length=20, choices=Title.choices, blank=True)
     year = year_field(_("năm"))
     rule = models.CharField(_("quy tắc"), max_length=40, choices=Rule.choices)
     reason = models.TextField(_("lý do"))
@@ -156,9 +163,21 @@ class RuleOverride(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "year", "rule"],
-                condition=Q(member__isnull=True),
+                condition=Q(member__isnull=True, collective__isnull=True, title=""),
                 name="rule_override_once",
                 violation_error_message=_("Đơn vị này đã có quyết định vượt quy tắc đó trong năm."),
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "year", "rule", "collective"],
+                condition=Q(member__isnull=True, collective__isnull=False),
+                name="rule_override_once_per_collective",
+                violation_error_message=_("Tập thể này đã có quyết định vượt quy tắc đó trong năm."),
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "year", "rule", "title"],
+                condition=Q(member__isnull=True, collective__isnull=True) & ~Q(title=""),
+                name="rule_override_once_per_group",
+                violation_error_message=_("Nhóm chức danh này đã có quyết định vượt quy tắc đó trong năm."),
             ),
             models.UniqueConstraint(
                 fields=["organization", "year", "rule", "member", "collective"],
@@ -167,16 +186,41 @@ class RuleOverride(models.Model):
                 violation_error_message=_("Cá nhân lãnh đạo này đã có quyết định vượt quy tắc đó trong năm."),
             ),
             models.CheckConstraint(
-                condition=Q(member__isnull=True, collective__isnull=True)
-                | Q(member__isnull=False, collective__isnull=False),
+                condition=Q(member__isnull=True) | Q(collective__isnull=False),
                 name="rule_override_leader_whole",
-                violation_error_message=_("Ghi cả đảng viên và tập thể của cá nhân lãnh đạo, hoặc không ghi cả hai."),
+                violation_error_message=_("Ghi cá nhân lãnh đạo cùng tập thể nơi người đó giữ chức danh."),
+            ),
+            models.CheckConstraint(
+                condition=Q(title="") | Q(member__isnull=True, collective__isnull=True),
+                name="rule_override_group_alone",
+                violation_error_message=_("Nhóm chức danh ghi riêng, không cùng tập thể hay cá nhân lãnh đạo."),
             ),
         ]
 
     def __str__(self) -> str:
-        leader = f" {self.member.card_number}/{self.collective.code}" if self.member_id and self.collective_id else ""
-        return f"{self.organization.code} {self.year} {self.rule}{leader}"
+        subject = "/".join(
+            part
+            for part in (
+                self.member.card_number if self.member_id else "",
+                self.collective.code if self.collective_id else "",
+                self.title,
+            )
+            if part
+        )
+        return f"{self.organization.code} {self.year} {self.rule}" + (f" {subject}" if subject else "")
+
+    @property
+    def subject_name(self) -> str:
+        """The unit's name and the one subject the override covers, if any: a leader, a collective, a group."""
+        if self.member_id:
+            subject = self.member.full_name
+        elif self.collective_id:
+            subject = self.collective.name
+        elif self.title:
+            subject = _("nhóm chức danh %(title)s") % {"title": self.get_title_display()}
+        else:
+            return self.organization.name
+        return f"{self.organization.name} – {subject}"
 
 
 class RuleSetting(models.Model):

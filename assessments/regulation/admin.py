@@ -71,14 +71,15 @@ class MemberStatusSpanAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
 
 @admin.register(RuleOverride)
 class RuleOverrideAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
-    list_display = ["year", "organization", "rule", "member", "decided_by", "decided_at"]
+    list_display = ["year", "organization", "rule", "member", "collective", "title", "decided_by", "decided_at"]
     list_filter = ["year", "rule"]
-    list_select_related = ["organization", "member", "decided_by"]
+    list_select_related = ["organization", "member", "collective", "decided_by"]
     search_fields = ["organization__code", "member__card_number", "reason"]
     readonly_fields = [
         "organization",
         "member",
         "collective",
+        "title",
         "year",
         "rule",
         "reason",

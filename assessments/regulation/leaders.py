@@ -1,9 +1,9 @@
 """The period rules on leadership collectives and leaders (issue 16): a head not above the collective he or she heads
 (leader_above_collective), decided after it (leader_before_collective), the cap on `excellent` among equivalent titles
 managed by one committee (leader_cap_20), and the collective's discipline (leadership_disciplined). Yearly ratings only
-(period blank); each check answers a CheckResult on the collective's (or the managing committee's) organization; the
-checks on one leader (above, before) also name the leader, so an override of them is kept for that leader only, the
-others per organization, year and rule as for the other checks."""
+(period blank); each check answers a CheckResult on the collective's (or the managing committee's) organization naming
+the subject it judged (the leader, the group of titles, the collective), so that an override covers that subject
+only."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -93,7 +93,7 @@ def _heads(rating: LeaderRating, facts: Facts) -> bool:
 def _leader_result(rule: RuleInForce, rating: LeaderRating, passed: bool, message: str, numbers: dict):
     """A result of a check on one leader: on the collective's organization, naming the leader (for the override)."""
     result = _result(rule, rating.collective.organization, passed, message, numbers)
-    result.leader = (rating.member_id, rating.collective_id)
+    result.subject = {"member_id": rating.member_id, "collective_id": rating.collective_id}
     return result
 
 
@@ -172,20 +172,21 @@ def cap_checks(*, rule: RuleInForce, ratings: list[LeaderRating], facts: Facts, 
     results = []
     for (_pk, title), (committee, excellent, total) in sorted(groups.items(), key=lambda item: item[0]):
         group = {"group": str(Title(title).label) if title else _("mọi chức danh"), "committee": committee.code}
-        results.append(
-            _cap_result(
-                rule,
-                committee,
-                group=group,
-                excellent=excellent,
-                total=total,
-                level=label,
-                message=_(
-                    "Nhóm chức danh %(group)s do %(committee)s quản lý: %(excellent)s/%(total)s người “%(level)s” "
-                    "(%(percent)s), tối đa %(cap)s%% (%(allowed)s người)."
-                ),
-            )
+        result = _cap_result(
+            rule,
+            committee,
+            group=group,
+            excellent=excellent,
+            total=total,
+            level=label,
+            message=_(
+                "Nhóm chức danh %(group)s do %(committee)s quản lý: %(excellent)s/%(total)s người “%(level)s” "
+                "(%(percent)s), tối đa %(cap)s%% (%(allowed)s người)."
+            ),
         )
+        # Grouped by title, an override covers that group only; grouped across titles the group is the committee's.
+        result.subject = {"title": title} if title else {}
+        results.append(result)
     return results
 
 
@@ -222,7 +223,9 @@ def disciplined_check(*, rule: RuleInForce, rating: CollectiveRating, facts: Fac
         "bound": bound,
         "level": level.label,
     }
-    return _result(rule, rating.collective.organization, False, message, numbers)
+    result = _result(rule, rating.collective.organization, False, message, numbers)
+    result.subject = {"collective_id": rating.collective_id}
+    return result
 
 
 def ratings_checks(

@@ -1,6 +1,7 @@
 """Overrides: a competent body keeps a level a rule refuses, with a written reason; kept per unit, year and rule (and
-leader, for a rule on one leader) with who and when (RuleOverride, with its history), recorded by the services that
-decide a level and read back by the checks of a subtree (check_ratings, the officers' page) and the results report."""
+the subject the rule judged: a leader, a collective, a group of titles) with who and when (RuleOverride, with its
+history), recorded by the services that decide a level and read back by the checks of a subtree (check_ratings, the
+officers' page) and the results report."""
 
 from collections.abc import Iterable
 
@@ -27,9 +28,7 @@ def overrides_record(*, failed: Iterable, year: int, reason: str, actor: User | 
     """Record (or renew) the override of every failed check, with the reason, the actor and the check's message."""
     recorded = []
     for check in failed:
-        member_id, collective_id = check.leader or (None, None)
-        key = {"organization": check.organization, "year": year, "rule": check.code}
-        key.update(member_id=member_id, collective_id=collective_id)
+        key = {"organization": check.organization, "year": year, "rule": check.code, **_subject(check.subject)}
         override = RuleOverride.objects.filter(**key).first() or RuleOverride(**key)
         override.reason = reason.strip()
         override.message = check.message
@@ -40,22 +39,35 @@ def overrides_record(*, failed: Iterable, year: int, reason: str, actor: User | 
     return recorded
 
 
+def _subject(subject: dict) -> dict:
+    """The subject fields of an override: the ones a result names, the others empty (the whole unit)."""
+    return {"member_id": None, "collective_id": None, "title": "", **subject}
+
+
+def _subject_key(fields: dict) -> tuple:
+    return fields["member_id"], fields["collective_id"], fields["title"]
+
+
 def overrides_apply(results: list, year: int) -> list:
-    """Mark the results a competent body overrode, with its reason (one query). A result on one leader takes that
-    leader's override; an override of the unit (no leader: one recorded before overrides were kept per leader, or
-    entered by hand) covers every leader of the unit, as it always did."""
+    """Mark the results a competent body overrode, with its reason (one query). A result on one subject (a leader, a
+    collective, a group of titles) takes that subject's override; an override of the unit (no subject: one recorded
+    before overrides were kept per subject, or entered by hand) covers every subject of the unit, as it always did."""
     organizations = {result.organization.pk for result in results}
     if not organizations:
         return results
+    rows = RuleOverride.objects.filter(organization__in=organizations, year=year)
     found = {
-        (row.organization_id, row.rule, row.member_id, row.collective_id): row.reason
-        for row in RuleOverride.objects.filter(organization__in=organizations, year=year)
+        (organization_id, rule, member_id, collective_id, title): reason
+        for organization_id, rule, member_id, collective_id, title, reason in rows.values_list(
+            "organization_id", "rule", "member_id", "collective_id", "title", "reason"
+        )
     }
+    whole_unit = _subject_key(_subject({}))
     for result in results:
         key = (result.organization.pk, str(result.code))
-        reason = found.get((*key, *result.leader)) if result.leader else None
+        reason = found.get((*key, *_subject_key(_subject(result.subject))))
         if reason is None:
-            reason = found.get((*key, None, None))
+            reason = found.get((*key, *whole_unit))
         if reason is not None and not result.passed:
             result.overridden, result.reason = True, reason
     return results

@@ -42,8 +42,8 @@ def overrides_in_subtree(*, organization: Organization, year: int) -> QuerySet:
     """The overrides of a year recorded in a subtree, with who decided (one query): listed in the results report."""
     return (
         RuleOverride.objects.filter(year=year, organization__path__startswith=organization.path)
-        .select_related("organization", "member", "decided_by")
-        .order_by("organization__path", "rule", "member__name_folded", "pk")
+        .select_related("organization", "member", "collective", "decided_by")
+        .order_by("organization__path", "rule", "member__name_folded", "collective__code", "title", "pk")
     )
 
 

@@ -88,8 +88,8 @@ def _decided_table(overrides) -> ListTable:
     ]
     rows = (
         [
-            # An override of a rule on one leader names the leader: two leaders of a unit are two rows.
-            f"{o.organization.name} – {o.member.full_name}" if o.member_id else o.organization.name,
+            # An override of one subject names it: two leaders (collectives, groups) of a unit are two rows.
+            o.subject_name,
             o.get_rule_display(),
             o.reason,
             (o.decided_by.get_full_name() or o.decided_by.username) if o.decided_by else _("hệ thống"),
