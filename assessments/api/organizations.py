@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from assessments import permissions, selectors
 from assessments.models import MAX_YEAR, MIN_YEAR, period_parse
+from assessments.rules.ratings import no_scheme_message
 
 
 class OrganizationViewSet(viewsets.GenericViewSet):
@@ -42,5 +43,5 @@ class OrganizationViewSet(viewsets.GenericViewSet):
             )
         data = selectors.summary_read(organization=organization, year=int(year), period=period)
         if data is None:
-            raise Http404(_("Năm %(year)s chưa có quy định xếp loại.") % {"year": year})
+            raise Http404(no_scheme_message(year))
         return Response(data)

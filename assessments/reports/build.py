@@ -44,6 +44,7 @@ from assessments.reports.rows import (
     reason_label,
     reasons_list,
 )
+from assessments.rules.ratings import no_scheme_message
 from assessments.selectors import leadership_table, score_bands, summaries_read
 
 __all__ = [
@@ -365,7 +366,7 @@ def report_build(*, organization: Organization, year: int) -> Report:
     """The yearly results report of an organization (its direct units, cells and members) on that year's tree."""
     scheme = _scheme_of(year)
     if scheme is None:
-        raise ReportError(_("Năm %(year)s chưa có quy định xếp loại.") % {"year": year})
+        raise ReportError(no_scheme_message(year))
     if not organization.exists_in(year):
         raise ReportError(
             _("%(name)s không tồn tại vào cuối năm %(year)s.") % {"name": organization.name, "year": year}
