@@ -30,7 +30,7 @@ class CheckResult:
     overridden: bool = False
     reason: str = ""
     # The one subject a rule judged within the unit, as RuleOverride's fields (member_id and collective_id for a
-    # leader, collective_id for a collective, title for a group of titles), so that an override covers it alone.
+    # leader, collective_id for a collective, group for a group a cap counts apart): an override covers it alone.
     subject: dict = field(default_factory=dict)
 
     @property

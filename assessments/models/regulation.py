@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from assessments.models.collectives import Title
 from assessments.models.constraints import range_constraint
 from assessments.models.fields import acting_user_field, year_field
-from assessments.models.organizations import CODE_VALIDATOR, Organization
+from assessments.models.organizations import CODE_VALIDATOR, Kind, Organization, Sector
 from assessments.models.spans import InForce, InForceQuerySet, in_force_fields
 
 
@@ -119,7 +119,8 @@ class PeriodRule(models.Model):
 class RuleOverride(models.Model):
     """A competent body's decision to keep a level a rule refuses, with its written reason, who and when: for the
     unit, or for the one subject the rule judged: a leader (member and collective set), a collective (collective
-    set: its discipline), or a group of equivalent titles managed by the unit's committee (title set: the cap)."""
+    set: its discipline), or a group a cap counts apart (group set: the leaders of a title, the units of a sector or
+    kind that the unit's committee decides)."""
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="rule_overrides"
@@ -145,9 +146,10 @@ class RuleOverride(models.Model):
         on_delete=models.PROTECT,
         related_name="rule_overrides",
     )
-    # The group of equivalent titles a cap on leaders was overridden for; blank for every other subject, and for the
-    # overrides recorded before they were kept per group, which still cover every group of the committee.
-    title = models.CharField(_("nhóm chức danh"), max_length=20, choices=Title.choices, blank=True)
+    # The group a cap was overridden for, by its code: a title (leader_cap_20), a sector or kind (unit_cap_20). Blank
+    # for every other subject, for a cap over all together, and for the overrides recorded before they were kept per
+    # group, which still cover every group of the committee.
+    group = models.CharField(_("nhóm"), max_length=40, blank=True)
     year = year_field(_("năm"))
     rule = models.CharField(_("quy tắc"), max_length=40, choices=Rule.choices)
     reason = models.TextField(_("lý do"))
@@ -163,7 +165,7 @@ class RuleOverride(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "year", "rule"],
-                condition=Q(member__isnull=True, collective__isnull=True, title=""),
+                condition=Q(member__isnull=True, collective__isnull=True, group=""),
                 name="rule_override_once",
                 violation_error_message=_("Đơn vị này đã có quyết định vượt quy tắc đó trong năm."),
             ),
@@ -174,10 +176,10 @@ class RuleOverride(models.Model):
                 violation_error_message=_("Tập thể này đã có quyết định vượt quy tắc đó trong năm."),
             ),
             models.UniqueConstraint(
-                fields=["organization", "year", "rule", "title"],
-                condition=Q(member__isnull=True, collective__isnull=True) & ~Q(title=""),
+                fields=["organization", "year", "rule", "group"],
+                condition=Q(member__isnull=True, collective__isnull=True) & ~Q(group=""),
                 name="rule_override_once_per_group",
-                violation_error_message=_("Nhóm chức danh này đã có quyết định vượt quy tắc đó trong năm."),
+                violation_error_message=_("Nhóm này đã có quyết định vượt quy tắc đó trong năm."),
             ),
             models.UniqueConstraint(
                 fields=["organization", "year", "rule", "member", "collective"],
@@ -191,9 +193,9 @@ class RuleOverride(models.Model):
                 violation_error_message=_("Ghi cá nhân lãnh đạo cùng tập thể nơi người đó giữ chức danh."),
             ),
             models.CheckConstraint(
-                condition=Q(title="") | Q(member__isnull=True, collective__isnull=True),
+                condition=Q(group="") | Q(member__isnull=True, collective__isnull=True),
                 name="rule_override_group_alone",
-                violation_error_message=_("Nhóm chức danh ghi riêng, không cùng tập thể hay cá nhân lãnh đạo."),
+                violation_error_message=_("Nhóm ghi riêng, không cùng tập thể hay cá nhân lãnh đạo."),
             ),
         ]
 
@@ -203,7 +205,7 @@ class RuleOverride(models.Model):
             for part in (
                 self.member.card_number if self.member_id else "",
                 self.collective.code if self.collective_id else "",
-                self.title,
+                self.group,
             )
             if part
         )
@@ -216,11 +218,19 @@ class RuleOverride(models.Model):
             subject = self.member.full_name
         elif self.collective_id:
             subject = self.collective.name
-        elif self.title:
-            subject = _("nhóm chức danh %(title)s") % {"title": self.get_title_display()}
+        elif self.group:
+            subject = _("nhóm %(group)s") % {"group": self.group_name}
         else:
             return self.organization.name
         return f"{self.organization.name} – {subject}"
+
+    @property
+    def group_name(self) -> str:
+        """The group's name as its cap names it: a title's, a sector's or a kind's."""
+        for choices in (Title,) if self.rule == Rule.LEADER_CAP_20 else (Sector, Kind):
+            if self.group in choices.values:
+                return str(choices(self.group).label)
+        return self.group
 
 
 class RuleSetting(models.Model):

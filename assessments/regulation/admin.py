@@ -71,7 +71,7 @@ class MemberStatusSpanAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
 
 @admin.register(RuleOverride)
 class RuleOverrideAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
-    list_display = ["year", "organization", "rule", "member", "collective", "title", "decided_by", "decided_at"]
+    list_display = ["year", "organization", "rule", "member", "collective", "group", "decided_by", "decided_at"]
     list_filter = ["year", "rule"]
     list_select_related = ["organization", "member", "collective", "decided_by"]
     search_fields = ["organization__code", "member__card_number", "reason"]
@@ -79,7 +79,7 @@ class RuleOverrideAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
         "organization",
         "member",
         "collective",
-        "title",
+        "group",
         "year",
         "rule",
         "reason",

@@ -185,7 +185,7 @@ def cap_checks(*, rule: RuleInForce, ratings: list[LeaderRating], facts: Facts, 
             ),
         )
         # Grouped by title, an override covers that group only; grouped across titles the group is the committee's.
-        result.subject = {"title": title} if title else {}
+        result.subject = {"group": title} if title else {}
         results.append(result)
     return results
 

@@ -1,6 +1,6 @@
 """Overrides: a competent body keeps a level a rule refuses, with a written reason; kept per unit, year and rule (and
-the subject the rule judged: a leader, a collective, a group of titles) with who and when (RuleOverride, with its
-history), recorded by the services that decide a level and read back by the checks of a subtree (check_ratings, the
+the subject the rule judged: a leader, a collective, a group a cap counts apart) with who and when (RuleOverride, with
+its history), recorded by the services that decide a level and read back by the checks of a subtree (check_ratings, the
 officers' page) and the results report."""
 
 from collections.abc import Iterable
@@ -41,25 +41,25 @@ def overrides_record(*, failed: Iterable, year: int, reason: str, actor: User | 
 
 def _subject(subject: dict) -> dict:
     """The subject fields of an override: the ones a result names, the others empty (the whole unit)."""
-    return {"member_id": None, "collective_id": None, "title": "", **subject}
+    return {"member_id": None, "collective_id": None, "group": "", **subject}
 
 
 def _subject_key(fields: dict) -> tuple:
-    return fields["member_id"], fields["collective_id"], fields["title"]
+    return fields["member_id"], fields["collective_id"], fields["group"]
 
 
 def overrides_apply(results: list, year: int) -> list:
     """Mark the results a competent body overrode, with its reason (one query). A result on one subject (a leader, a
-    collective, a group of titles) takes that subject's override; an override of the unit (no subject: one recorded
+    collective, a group) takes that subject's override; an override of the unit (no subject: one recorded
     before overrides were kept per subject, or entered by hand) covers every subject of the unit, as it always did."""
     organizations = {result.organization.pk for result in results}
     if not organizations:
         return results
     rows = RuleOverride.objects.filter(organization__in=organizations, year=year)
     found = {
-        (organization_id, rule, member_id, collective_id, title): reason
-        for organization_id, rule, member_id, collective_id, title, reason in rows.values_list(
-            "organization_id", "rule", "member_id", "collective_id", "title", "reason"
+        (organization_id, rule, member_id, collective_id, group): reason
+        for organization_id, rule, member_id, collective_id, group, reason in rows.values_list(
+            "organization_id", "rule", "member_id", "collective_id", "group", "reason"
         )
     }
     whole_unit = _subject_key(_subject({}))

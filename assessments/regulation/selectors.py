@@ -43,7 +43,7 @@ def overrides_in_subtree(*, organization: Organization, year: int) -> QuerySet:
     return (
         RuleOverride.objects.filter(year=year, organization__path__startswith=organization.path)
         .select_related("organization", "member", "collective", "decided_by")
-        .order_by("organization__path", "rule", "member__name_folded", "collective__code", "title", "pk")
+        .order_by("organization__path", "rule", "member__name_folded", "collective__code", "group", "pk")
     )
 
 

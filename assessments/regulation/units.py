@@ -325,7 +325,7 @@ def unit_cap_judge(
     label = levels.top(UNIT)[0].label if levels.top(UNIT) else ""
     results = {}
     for key, (excellent, total) in groups.items():
-        results[key] = _cap_result(
+        result = results[key] = _cap_result(
             rule,
             committee,
             group={"group": _group_name(key, group_by)},
@@ -337,6 +337,8 @@ def unit_cap_judge(
                 "(%(allowed)s đơn vị)."
             ),
         )
+        # An override covers its group only (all together, or units with no sector: the committee's override).
+        result.subject = {"group": key} if key else {}
     return results
 
 

@@ -54,7 +54,7 @@ def test_an_override_of_one_collectives_discipline_leaves_the_other_collective_c
     board, committee = boards
     services.collective_rating_save(rating=_excellent(board), actor=officer, override_reason="Khắc phục xong")
     override = RuleOverride.objects.get()
-    assert (override.organization, override.collective, override.member, override.title) == (
+    assert (override.organization, override.collective, override.member, override.group) == (
         tree["BS-DONG-Y"],
         board,
         None,
@@ -99,10 +99,10 @@ def test_a_collective_has_one_override_of_a_rule_in_a_year(boards, tree):
         RuleOverride.objects.create(
             organization=tree["BS-DONG-Y"], year=2025, rule=DISCIPLINED, reason="b", collective=board
         )
-    # A group of titles stands alone: not with a collective, and a leader comes with his collective.
+    # A group stands alone: not with a collective, and a leader comes with his collective.
     with pytest.raises(IntegrityError), transaction.atomic():
         RuleOverride.objects.create(
-            organization=tree["BS"], year=2025, rule=CAP, reason="c", collective=board, title=Title.SECRETARY
+            organization=tree["BS"], year=2025, rule=CAP, reason="c", collective=board, group=Title.SECRETARY
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         RuleOverride.objects.create(
@@ -135,13 +135,13 @@ def test_an_override_of_the_secretaries_cap_leaves_the_deputies_cap_checked(two_
     rating.decided_on = datetime.date(2020, 1, 10)
     services.leader_rating_save(rating=rating, actor=officer, override_reason="Hoàn thành xuất sắc nhiệm vụ đột xuất")
     override = RuleOverride.objects.get(rule=CAP)
-    assert (override.organization, override.title, override.collective, override.member) == (
+    assert (override.organization, override.group, override.collective, override.member) == (
         tree["BS"],
         Title.SECRETARY,
         None,
         None,
     )
-    assert override.subject_name == "Đảng bộ huyện Bắc Sơn – nhóm chức danh Bí thư"
+    assert override.subject_name == "Đảng bộ huyện Bắc Sơn – nhóm Bí thư"
     status, lines = _checked("BS", 2019, CAP)
     by_group = {line["numbers"]["group"]: line["overridden"] for line in lines}
     assert status == 1 and by_group == {"Bí thư": True, "Phó Bí thư": False}

@@ -156,3 +156,42 @@ def test_finalizing_over_a_failed_check_records_the_override_and_the_report_list
     page = client.get(reverse("reports:detail", args=["BS", 2019])).content.decode()
     section = page[page.index('id="overrides"') :]
     assert 'data-rule="unit_good_thresholds"' in section and "nhiệm vụ chính trị đột xuất" in section
+
+
+def test_an_override_of_the_unit_cap_covers_its_group_only(tree, officer):
+    """Two groups over the cap under the district: 2 of 5 communes, and the school alone in its sector. A reason
+    for the communes leaves the school's group reported; the report names the group."""
+    from assessments.regulation.overrides import overrides_record
+    from assessments.regulation.run import subtree_checks
+    from tests.factories import OrganizationFactory
+
+    for i in range(3, 6):
+        OrganizationFactory(code=f"BS-XA-{i}", name=f"Đảng bộ xã {i}", kind="grassroots_committee", sector="commune",
+                            parent=tree["BS"])  # fmt: skip
+    school = OrganizationFactory(code="BS-TRUONG", name="Chi bộ Trường THPT", kind="grassroots_cell",
+                                 sector="public_service", parent=tree["BS"])  # fmt: skip
+    for unit in (tree["BS-DONG-Y"], tree["BS-NHAT-TIEN"], school):
+        unit_rated(unit, 2019, "qd132-2018", "excellent")
+    code, out = _run("BS", "2019", "--format", "json")
+    caps = {
+        row["numbers"]["group"]: row
+        for row in json.loads(out)
+        if row["rule"] == "unit_cap_20" and row["organization"] == "BS"
+    }
+    assert code == 1 and sorted(caps) == ["Xã", "Đơn vị sự nghiệp"]
+    results = subtree_checks(organization=tree["BS"], year=2019)
+    caps_of_bs = [r for r in results if r.code == "unit_cap_20" and r.organization == tree["BS"]]
+    [communes] = [r for r in caps_of_bs if r.numbers["group"] == "Xã"]
+    [override] = overrides_record(failed=[communes], year=2019, reason="Hai xã về đích nông thôn mới", actor=officer)
+    assert (override.organization, override.group, override.subject_name) == (
+        tree["BS"],
+        "commune",
+        "Đảng bộ huyện Bắc Sơn – nhóm Xã",
+    )
+    code, out = _run("BS", "2019", "--format", "json")
+    caps = {
+        row["numbers"]["group"]: row["overridden"]
+        for row in json.loads(out)
+        if row["rule"] == "unit_cap_20" and row["organization"] == "BS"
+    }
+    assert code == 1 and caps == {"Xã": True, "Đơn vị sự nghiệp": False}
