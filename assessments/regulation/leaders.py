@@ -172,21 +172,21 @@ def cap_checks(*, rule: RuleInForce, ratings: list[LeaderRating], facts: Facts, 
     results = []
     for (_pk, title), (committee, excellent, total) in sorted(groups.items(), key=lambda item: item[0]):
         group = {"group": str(Title(title).label) if title else _("mọi chức danh"), "committee": committee.code}
-        result = _cap_result(
-            rule,
-            committee,
-            group=group,
-            excellent=excellent,
-            total=total,
-            level=label,
-            message=_(
-                "Nhóm chức danh %(group)s do %(committee)s quản lý: %(excellent)s/%(total)s người “%(level)s” "
-                "(%(percent)s), tối đa %(cap)s%% (%(allowed)s người)."
-            ),
+        results.append(
+            _cap_result(
+                rule,
+                committee,
+                group_code=title,
+                group=group,
+                excellent=excellent,
+                total=total,
+                level=label,
+                message=_(
+                    "Nhóm chức danh %(group)s do %(committee)s quản lý: %(excellent)s/%(total)s người “%(level)s” "
+                    "(%(percent)s), tối đa %(cap)s%% (%(allowed)s người)."
+                ),
+            )
         )
-        # Grouped by title, an override covers that group only; grouped across titles the group is the committee's.
-        result.subject = {"group": title} if title else {}
-        results.append(result)
     return results
 
 

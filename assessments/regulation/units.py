@@ -43,10 +43,20 @@ def _result(rule: RuleInForce, organization: Organization, passed: bool, message
 
 
 def _cap_result(
-    rule: RuleInForce, organization: Organization, *, group: dict, excellent: int, total: int, level: str, message: str
+    rule: RuleInForce,
+    organization: Organization,
+    *,
+    group_code: str,
+    group: dict,
+    excellent: int,
+    total: int,
+    level: str,
+    message: str,
 ):
     """A cap rule on one group (unit_cap_20, leader_cap_20): at most the rule's `percent`% of the group's `total` at
-    the top level (`excellent`); `message` says it with the group's names and the numbers."""
+    the top level (`excellent`); `message` says it with the group's names and the numbers. An override covers the
+    group (`group_code`: a title, a sector, a kind) only; a blank code (all together, or units with no sector) is the
+    committee's whole override."""
     numbers = {
         **group,
         "excellent": excellent,
@@ -60,7 +70,9 @@ def _cap_result(
     message = message % numbers
     if not passed:
         message += " " + _("Vượt tỷ lệ.")
-    return _result(rule, organization, passed, message, numbers)
+    result = _result(rule, organization, passed, message, numbers)
+    result.subject = {"group": group_code} if group_code else {}
+    return result
 
 
 def months_before_year_end(year: int, months: int) -> datetime.date:
@@ -325,9 +337,10 @@ def unit_cap_judge(
     label = levels.top(UNIT)[0].label if levels.top(UNIT) else ""
     results = {}
     for key, (excellent, total) in groups.items():
-        result = results[key] = _cap_result(
+        results[key] = _cap_result(
             rule,
             committee,
+            group_code=key,
             group={"group": _group_name(key, group_by)},
             excellent=excellent,
             total=total,
@@ -337,8 +350,6 @@ def unit_cap_judge(
                 "(%(allowed)s đơn vị)."
             ),
         )
-        # An override covers its group only (all together, or units with no sector: the committee's override).
-        result.subject = {"group": key} if key else {}
     return results
 
 
