@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "assessments.context_processors.notices",
+                "assessments.context_processors.board",
             ],
         },
     },
@@ -106,6 +107,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "assessments.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "assessments.accounts.backends.OrganizationModelBackend",
+    # Sessions opened before the backend above still name Django's: kept so that nobody is logged out by an upgrade.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
