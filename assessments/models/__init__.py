@@ -100,6 +100,7 @@ from assessments.models.regulation import (  # noqa: F401
     Rule,
     RuleOverride,
     RuleSetting,
+    cap_group_label,
 )
 from assessments.models.schemes import (  # noqa: F401
     _SCHEMES_BY_YEAR,

@@ -116,6 +116,15 @@ class PeriodRule(models.Model):
         return f"{self.period.code} {self.rule}"
 
 
+def cap_group_label(rule: str, code: str) -> str:
+    """The name of a group a cap counts apart, from its code: a title's for leader_cap_20, a sector's or a kind's for
+    unit_cap_20 (the codes of the two never meet); an unknown code as it is."""
+    for choices in (Title,) if rule == Rule.LEADER_CAP_20 else (Sector, Kind):
+        if code in choices.values:
+            return str(choices(code).label)
+    return code
+
+
 class RuleOverride(models.Model):
     """A competent body's decision to keep a level a rule refuses, with its written reason, who and when: for the
     unit, or for the one subject the rule judged: a leader (member and collective set), a collective (collective
@@ -226,11 +235,7 @@ class RuleOverride(models.Model):
 
     @property
     def group_name(self) -> str:
-        """The group's name as its cap names it: a title's, a sector's or a kind's."""
-        for choices in (Title,) if self.rule == Rule.LEADER_CAP_20 else (Sector, Kind):
-            if self.group in choices.values:
-                return str(choices(self.group).label)
-        return self.group
+        return cap_group_label(self.rule, self.group)
 
 
 class RuleSetting(models.Model):

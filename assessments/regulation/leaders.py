@@ -20,7 +20,7 @@ from assessments.models import (
     Period,
     Position,
     Rule,
-    Title,
+    cap_group_label,
     form_severity,
 )
 from assessments.regulation.periods import RuleInForce
@@ -144,6 +144,10 @@ def before_check(*, rule: RuleInForce, rating: LeaderRating, facts: Facts, level
     return _leader_result(rule, rating, passed, message % numbers, numbers)
 
 
+def _title_group_name(title: str) -> str:
+    return cap_group_label(Rule.LEADER_CAP_20, title) if title else _("mọi chức danh")
+
+
 def _group(rating: LeaderRating, facts: Facts, group_by: str) -> tuple[Organization, str] | None:
     """The committee managing a leader's post in the collective and the post's title (the latest post held)."""
     posts = facts.posts.get((rating.member_id, rating.collective_id))
@@ -171,7 +175,7 @@ def cap_checks(*, rule: RuleInForce, ratings: list[LeaderRating], facts: Facts, 
     label = top[0].label if top else ""
     results = []
     for (_pk, title), (committee, excellent, total) in sorted(groups.items(), key=lambda item: item[0]):
-        group = {"group": str(Title(title).label) if title else _("mọi chức danh"), "committee": committee.code}
+        group = {"group": _title_group_name(title), "committee": committee.code}
         results.append(
             _cap_result(
                 rule,
@@ -307,6 +311,6 @@ def leader_decision_checks(*, rating: LeaderRating, levels: Levels, in_force: di
     ]
     group = [rating, *others]
     group_facts = facts_load(collective_ids={r.collective_id for r in group}, year=rating.year)
-    name = str(Title(title).label) if title else _("mọi chức danh")
+    name = _title_group_name(title)
     caps = cap_checks(rule=cap, ratings=group, facts=group_facts, levels=levels)
     return results + [r for r in caps if r.organization.pk == committee.pk and r.numbers["group"] == name]

@@ -17,6 +17,7 @@ from assessments.models import (
     Rule,
     Sector,
     UnitAssessment,
+    cap_group_label,
     form_severity,
 )
 from assessments.regulation.facts import SubtreeFacts
@@ -298,11 +299,9 @@ def _group_key(organization: Organization, group_by: str) -> str:
 
 
 def _group_name(key: str, group_by: str) -> str:
-    if group_by == "sector":
-        return str(Sector(key).label) if key else _("chưa ghi loại hình")
-    if group_by == "kind":
-        return str(Kind(key).label)
-    return _("tất cả đơn vị")
+    if key:
+        return cap_group_label(Rule.UNIT_CAP_20, key)
+    return _("chưa ghi loại hình") if group_by == "sector" else _("tất cả đơn vị")
 
 
 def unit_cap_checks(

@@ -31,8 +31,8 @@ def _title(client: Client, url: str, language: str = "vi") -> str:
     ],
 )
 def test_the_title_names_the_users_board(tree, client, unit, role, board):
-    ls = tree["BS"].parent if unit == "LS" else None
-    client.force_login(UserFactory(role=role, organization=ls or tree[unit]))
+    organization = tree["BS"].parent if unit == "LS" else tree[unit]  # the tree is named from the district down
+    client.force_login(UserFactory(role=role, organization=organization))
     assert _title(client, reverse("assessments:home")).endswith(f" · {board}")
 
 

@@ -45,9 +45,12 @@ def boards(tree):
 
 def _excellent(group) -> CollectiveRating:
     return CollectiveRating(
-        collective=group, year=2025, level=level("qd366-2025", "unit", "excellent"), score=95,
+        collective=group,
+        year=2025,
+        level=level("qd366-2025", "unit", "excellent"),
+        score=95,
         decided_on=datetime.date(2026, 1, 10),
-    )  # fmt: skip
+    )
 
 
 def test_an_override_of_one_collectives_discipline_leaves_the_other_collective_checked(boards, officer, tree):
@@ -106,9 +109,12 @@ def test_a_collective_has_one_override_of_a_rule_in_a_year(boards, tree):
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         RuleOverride.objects.create(
-            organization=tree["BS-DONG-Y"], year=2025, rule="leader_above_collective", reason="d",
+            organization=tree["BS-DONG-Y"],
+            year=2025,
+            rule="leader_above_collective",
+            reason="d",
             member=board.positions.get().member,
-        )  # fmt: skip
+        )
 
 
 @pytest.fixture

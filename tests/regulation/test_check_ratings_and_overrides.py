@@ -13,9 +13,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from assessments.cycle import services as cycle_services
-from assessments.models import Organization, RuleOverride
+from assessments.models import Kind, Organization, RuleOverride, Sector
+from assessments.regulation.overrides import overrides_record
+from assessments.regulation.run import subtree_checks
 from tests.cycle_factories import year_opened
-from tests.factories import level
+from tests.factories import OrganizationFactory, level
 from tests.regulation.helpers import member_rated, unit_rated
 
 pytestmark = pytest.mark.django_db
@@ -161,15 +163,21 @@ def test_finalizing_over_a_failed_check_records_the_override_and_the_report_list
 def test_an_override_of_the_unit_cap_covers_its_group_only(tree, officer):
     """Two groups over the cap under the district: 2 of 5 communes, and the school alone in its sector. A reason
     for the communes leaves the school's group reported; the report names the group."""
-    from assessments.regulation.overrides import overrides_record
-    from assessments.regulation.run import subtree_checks
-    from tests.factories import OrganizationFactory
-
     for i in range(3, 6):
-        OrganizationFactory(code=f"BS-XA-{i}", name=f"Đảng bộ xã {i}", kind="grassroots_committee", sector="commune",
-                            parent=tree["BS"])  # fmt: skip
-    school = OrganizationFactory(code="BS-TRUONG", name="Chi bộ Trường THPT", kind="grassroots_cell",
-                                 sector="public_service", parent=tree["BS"])  # fmt: skip
+        OrganizationFactory(
+            code=f"BS-XA-{i}",
+            name=f"Đảng bộ xã {i}",
+            kind=Kind.GRASSROOTS_COMMITTEE,
+            sector=Sector.COMMUNE,
+            parent=tree["BS"],
+        )
+    school = OrganizationFactory(
+        code="BS-TRUONG",
+        name="Chi bộ Trường THPT",
+        kind=Kind.GRASSROOTS_CELL,
+        sector=Sector.PUBLIC_SERVICE,
+        parent=tree["BS"],
+    )
     for unit in (tree["BS-DONG-Y"], tree["BS-NHAT-TIEN"], school):
         unit_rated(unit, 2019, "qd132-2018", "excellent")
     code, out = _run("BS", "2019", "--format", "json")
