@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments.api import tokens as api_tokens
@@ -41,5 +42,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
 ]
 
-admin.site.site_header = "Ban Tổ chức Huyện ủy Bắc Sơn"
-admin.site.site_title = "Quản trị dữ liệu"
+# The board beside it follows from the user (templates/admin/base_site.html): a province's since July 2025.
+admin.site.site_header = admin.site.site_title = _("Quản trị dữ liệu")

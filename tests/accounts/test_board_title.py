@@ -55,3 +55,13 @@ def test_the_users_organization_is_read_with_the_user(tree, django_assert_num_qu
     user.is_active = False
     user.save()
     assert OrganizationModelBackend().get_user(user.pk) is None
+
+
+def test_the_admin_names_the_administrators_board(tree, client):
+    """The admin served a district's name to every administrator; it names the board of the one logged in."""
+    client.force_login(UserFactory(role=Role.OFFICER, organization=tree["BS"].parent, is_staff=True, is_superuser=True))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Quản trị dữ liệu · Ban Tổ chức Tỉnh ủy</a>" in html
+    assert "Huyện ủy Bắc Sơn" not in html
+    english = _title(client, reverse("admin:index"), "en")
+    assert english.endswith("| Data administration · Provincial Party Organization Board")
