@@ -94,6 +94,7 @@ from assessments.models.ratings import (  # noqa: F401
     rating_of,
 )
 from assessments.models.regulation import (  # noqa: F401
+    NO_SECTOR_GROUP,
     GuidancePeriod,
     PeriodRule,
     RatingWord,

@@ -116,9 +116,15 @@ class PeriodRule(models.Model):
         return f"{self.period.code} {self.rule}"
 
 
+# The units with no sector recorded, a group of unit_cap_20 of their own: a blank group is the committee's whole.
+NO_SECTOR_GROUP = "no_sector"
+
+
 def cap_group_label(rule: str, code: str) -> str:
     """The name of a group a cap counts apart, from its code: a title's for leader_cap_20, a sector's or a kind's for
     unit_cap_20 (the codes of the two never meet); an unknown code as it is."""
+    if rule == Rule.UNIT_CAP_20 and code == NO_SECTOR_GROUP:
+        return str(_("chưa ghi loại hình"))
     for choices in (Title,) if rule == Rule.LEADER_CAP_20 else (Sector, Kind):
         if code in choices.values:
             return str(choices(code).label)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from assessments.common.vocabulary import MEMBER, UNIT, Levels, Share, percent_text
 from assessments.models import (
+    NO_SECTOR_GROUP,
     Kind,
     Organization,
     RatingLevel,
@@ -56,8 +57,8 @@ def _cap_result(
 ):
     """A cap rule on one group (unit_cap_20, leader_cap_20): at most the rule's `percent`% of the group's `total` at
     the top level (`excellent`); `message` says it with the group's names and the numbers. An override covers the
-    group (`group_code`: a title, a sector, a kind) only; a blank code (all together, or units with no sector) is the
-    committee's whole override."""
+    group (`group_code`: a title, a sector or the units with none, a kind) only; a blank code (all units together) is
+    the committee's whole override."""
     numbers = {
         **group,
         "excellent": excellent,
@@ -295,13 +296,12 @@ def founded_recently_check(*, rule: RuleInForce, organization: Organization, yea
 
 
 def _group_key(organization: Organization, group_by: str) -> str:
-    return {"sector": organization.sector, "kind": organization.kind}.get(group_by, "")
+    """The code of the unit's group: blank only when all units are counted together."""
+    return {"sector": organization.sector or NO_SECTOR_GROUP, "kind": organization.kind}.get(group_by, "")
 
 
-def _group_name(key: str, group_by: str) -> str:
-    if key:
-        return cap_group_label(Rule.UNIT_CAP_20, key)
-    return _("chưa ghi loại hình") if group_by == "sector" else _("tất cả đơn vị")
+def _group_name(key: str) -> str:
+    return cap_group_label(Rule.UNIT_CAP_20, key) if key else _("tất cả đơn vị")
 
 
 def unit_cap_checks(
@@ -340,7 +340,7 @@ def unit_cap_judge(
             rule,
             committee,
             group_code=key,
-            group={"group": _group_name(key, group_by)},
+            group={"group": _group_name(key)},
             excellent=excellent,
             total=total,
             level=label,

@@ -160,9 +160,8 @@ def test_finalizing_over_a_failed_check_records_the_override_and_the_report_list
     assert 'data-rule="unit_good_thresholds"' in section and "nhiệm vụ chính trị đột xuất" in section
 
 
-def test_an_override_of_the_unit_cap_covers_its_group_only(tree, officer):
-    """Two groups over the cap under the district: 2 of 5 communes, and the school alone in its sector. A reason
-    for the communes leaves the school's group reported; the report names the group."""
+def _two_groups_over_the_cap(tree, school_sector: str) -> None:
+    """Two groups over the cap under the district in 2019: 2 of 5 communes, and a school alone in its group."""
     for i in range(3, 6):
         OrganizationFactory(
             code=f"BS-XA-{i}",
@@ -175,31 +174,45 @@ def test_an_override_of_the_unit_cap_covers_its_group_only(tree, officer):
         code="BS-TRUONG",
         name="Chi bộ Trường THPT",
         kind=Kind.GRASSROOTS_CELL,
-        sector=Sector.PUBLIC_SERVICE,
+        sector=school_sector,
         parent=tree["BS"],
     )
     for unit in (tree["BS-DONG-Y"], tree["BS-NHAT-TIEN"], school):
         unit_rated(unit, 2019, "qd132-2018", "excellent")
+
+
+def _district_caps(key: str = "overridden") -> tuple[int, dict]:
+    """The exit code of check_ratings BS 2019 and the district's unit_cap_20 rows by group name."""
     code, out = _run("BS", "2019", "--format", "json")
-    caps = {
-        row["numbers"]["group"]: row
-        for row in json.loads(out)
-        if row["rule"] == "unit_cap_20" and row["organization"] == "BS"
-    }
-    assert code == 1 and sorted(caps) == ["Xã", "Đơn vị sự nghiệp"]
+    rows = [row for row in json.loads(out) if row["rule"] == "unit_cap_20" and row["organization"] == "BS"]
+    return code, {row["numbers"]["group"]: row[key] for row in rows}
+
+
+def _override_group(tree, officer, group_name: str) -> RuleOverride:
     results = subtree_checks(organization=tree["BS"], year=2019)
     caps_of_bs = [r for r in results if r.code == "unit_cap_20" and r.organization == tree["BS"]]
-    [communes] = [r for r in caps_of_bs if r.numbers["group"] == "Xã"]
-    [override] = overrides_record(failed=[communes], year=2019, reason="Hai xã về đích nông thôn mới", actor=officer)
+    [group] = [r for r in caps_of_bs if r.numbers["group"] == group_name]
+    [override] = overrides_record(failed=[group], year=2019, reason="Hai xã về đích nông thôn mới", actor=officer)
+    return override
+
+
+def test_an_override_of_the_unit_cap_covers_its_group_only(tree, officer):
+    """A reason for the communes leaves the school's group reported; the report names the group."""
+    _two_groups_over_the_cap(tree, Sector.PUBLIC_SERVICE)
+    assert _district_caps() == (1, {"Xã": False, "Đơn vị sự nghiệp": False})
+    override = _override_group(tree, officer, "Xã")
     assert (override.organization, override.group, override.subject_name) == (
         tree["BS"],
         "commune",
         "Đảng bộ huyện Bắc Sơn – nhóm Xã",
     )
-    code, out = _run("BS", "2019", "--format", "json")
-    caps = {
-        row["numbers"]["group"]: row["overridden"]
-        for row in json.loads(out)
-        if row["rule"] == "unit_cap_20" and row["organization"] == "BS"
-    }
-    assert code == 1 and caps == {"Xã": True, "Đơn vị sự nghiệp": False}
+    assert _district_caps() == (1, {"Xã": True, "Đơn vị sự nghiệp": False})
+
+
+def test_the_units_with_no_sector_are_a_group_of_their_own_for_an_override(tree, officer):
+    """An override for the units with no sector recorded used to be the committee's whole override (their group had
+    a blank code) and covered the communes too."""
+    _two_groups_over_the_cap(tree, "")
+    override = _override_group(tree, officer, "chưa ghi loại hình")
+    assert (override.group, override.subject_name) == ("no_sector", "Đảng bộ huyện Bắc Sơn – nhóm chưa ghi loại hình")
+    assert _district_caps() == (1, {"Xã": False, "chưa ghi loại hình": True})
