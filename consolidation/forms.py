@@ -155,6 +155,13 @@ class TransitionForm(TextNormalizeFormMixin, forms.Form):
     )
 
 
+def _plan_parts_only(field: forms.ModelChoiceField, plan: Plan, label) -> None:
+    """A record's choice of task or indicator lists only this plan's: the id of another plan's is "not a valid
+    choice", never a write elsewhere."""
+    field.queryset = field.queryset.model.objects.filter(plan=plan).select_related("plan")
+    field.label_from_instance = label
+
+
 class TaskProgressForm(TextNormalizeFormMixin, forms.Form):
     task = forms.ModelChoiceField(label=_("Nhiệm vụ"), queryset=Task.objects.none())
     noted_on = forms.DateField(label=_("Ngày"), widget=DATE_INPUT, initial=datetime.date.today)
@@ -165,9 +172,7 @@ class TaskProgressForm(TextNormalizeFormMixin, forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only this plan's tasks: a task id of another plan is "not a valid choice", never a write elsewhere.
-        self.fields["task"].queryset = Task.objects.filter(plan=plan).select_related("plan")
-        self.fields["task"].label_from_instance = lambda t: f"{t.get_area_display()}: {t.description[:60]}"
+        _plan_parts_only(self.fields["task"], plan, lambda t: f"{t.get_area_display()}: {t.description[:60]}")
 
 
 class MeasurementForm(TextNormalizeFormMixin, forms.Form):
@@ -178,8 +183,7 @@ class MeasurementForm(TextNormalizeFormMixin, forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(plan=plan).select_related("plan")
-        self.fields["indicator"].label_from_instance = lambda i: f"{i.name} ({i.unit_of_measure})"
+        _plan_parts_only(self.fields["indicator"], plan, lambda i: f"{i.name} ({i.unit_of_measure})")
 
 
 class ProgrammeForm(TextNormalizeFormMixin, forms.ModelForm):
