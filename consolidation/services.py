@@ -164,15 +164,14 @@ def plan_save(
     if plan.pk is None and plan.status != PlanStatus.DRAFT:
         raise ValidationError({"status": _("Kế hoạch mới luôn bắt đầu ở trạng thái dự thảo.")})
     if plan.pk is not None:
-        stored = Plan.objects.filter(pk=plan.pk).values_list("status", flat=True).first()
-        if stored is not None and stored != plan.status:
-            raise ValidationError(
-                {"status": _("Đổi trạng thái kế hoạch bằng nút chuyển trạng thái, không sửa trực tiếp.")}
-            )
-    if plan.pk is not None:
+        # Read once: the stored plan's scope first (out of scope is a 404 whatever was changed), then its status.
         stored = Plan.objects.select_related("organization").filter(pk=plan.pk).first()
         if stored is not None:
             permissions.scope_require(actor, stored.organization)
+            if stored.status != plan.status:
+                raise ValidationError(
+                    {"status": _("Đổi trạng thái kế hoạch bằng nút chuyển trạng thái, không sửa trực tiếp.")}
+                )
     if plan.organization_id:
         _plan_manager_require(actor=actor, plan=plan)
     else:

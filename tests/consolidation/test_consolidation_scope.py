@@ -4,7 +4,9 @@ import importlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Kind, Organization, Role
 from consolidation import services
@@ -89,6 +91,17 @@ def test_another_districts_officer_cannot_move_a_plan_along(tree, binh_gia):
     plan = PlanFactory(organization=tree["BS-DONG-Y"], status=PlanStatus.DRAFT)
     with pytest.raises(Http404):
         services.plan_transition(plan=plan, to=PlanStatus.CANCELLED, actor=binh_gia["officer"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_another_districts_officer_learns_nothing_of_a_plan_by_changing_its_status(tree, binh_gia):
+    """Out of scope answers 404 before the life-cycle rule says anything about the stored plan, read once."""
+    plan = PlanFactory(organization=tree["BS-DONG-Y"], status=PlanStatus.DRAFT)
+    plan.status = PlanStatus.COMPLETED
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Http404):
+        services.plan_save(plan=plan, actor=binh_gia["officer"])
+    assert [q["sql"].startswith("SELECT") for q in queries].count(True) == 1
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
 
