@@ -350,7 +350,7 @@ def unit_own_checks(
     if Rule.FOUNDED_RECENTLY in in_force:
         results.append(
             unit_rules.founded_recently_check(
-                rule=in_force[Rule.FOUNDED_RECENTLY], organization=org, year=facts.year, level=level
+                rule=in_force[Rule.FOUNDED_RECENTLY], organization=org, facts=facts, level=level
             )
         )
     if Rule.HD27_WEAK_CELL in in_force:

@@ -91,6 +91,15 @@ class SubtreeFacts:
         return {unit.pk: unit for unit in units}
 
     @cached_property
+    def successors(self) -> set[int]:
+        """The units under the roots that took over from others (a merger, a split), by id (one query)."""
+        if not self.roots:
+            return set()
+        return set(
+            Organization.objects.filter(_under(self.roots), predecessors__isnull=False).values_list("pk", flat=True)
+        )
+
+    @cached_property
     def children(self) -> dict[int, list[Organization]]:
         found: dict[int, list[Organization]] = {}
         for unit in self.units.values():

@@ -282,11 +282,15 @@ def _form_label(form: str) -> str:
     return str(DisciplineForm(form).label)
 
 
-def founded_recently_check(*, rule: RuleInForce, organization: Organization, year: int, level: RatingLevel | None):
+def founded_recently_check(
+    *, rule: RuleInForce, organization: Organization, facts: SubtreeFacts, level: RatingLevel | None
+):
     """founded_recently: a unit founded less than `months` months before 31 December is not rated; a level given
-    anyway fails. None for a unit founded earlier (or with no founding date)."""
-    cutoff = months_before_year_end(year, rule["months"])
-    if organization.valid_from is None or organization.valid_from <= cutoff:
+    anyway fails. None for a unit founded earlier (or with no founding date), and for one that succeeds others: a
+    merger or a split carries on its predecessors' work (the communes of 1 July 2025), it is not a new unit (the
+    successors are read only when a unit is that young)."""
+    cutoff = months_before_year_end(facts.year, rule["months"])
+    if organization.valid_from is None or organization.valid_from <= cutoff or organization.pk in facts.successors:
         return None
     numbers = {"founded": day_text(organization.valid_from), "months": rule["months"], "cutoff": day_text(cutoff)}
     message = _("Thành lập ngày %(founded)s, chưa đủ %(months)s tháng đến 31/12: không xếp loại.") % numbers

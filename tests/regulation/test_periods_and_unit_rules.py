@@ -143,6 +143,19 @@ def test_founded_recently_on_both_sides_of_six_months(tree):
     assert checks(cell, 2019, "qd132-2018", None, "founded_recently")[0].passed
 
 
+def test_a_unit_formed_by_a_merger_is_not_newly_founded(tree):
+    """The communes and cells of 1 July 2025 took over their predecessors' work: rated for the year, not refused as
+    founded less than six months before 31 December."""
+    cell = tree["BS-DONG-Y-01"]
+    cell.valid_from = datetime.date(2019, 7, 1)
+    cell.save()
+    assert checks(cell, 2019, "qd132-2018", "good", "founded_recently")[0].failed
+    OrganizationFactory(
+        code="BS-DONG-Y-CU", kind=Kind.CELL, parent=tree["BS-DONG-Y"], valid_to=datetime.date(2019, 6, 30)
+    ).successors.add(cell)
+    assert checks(cell, 2019, "qd132-2018", "good", "founded_recently") == []
+
+
 def test_unit_cap_counts_a_fifth_of_each_sector_under_the_same_committee(tree):
     district = tree["BS"]
     for i in range(3, 6):
