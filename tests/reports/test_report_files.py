@@ -18,6 +18,7 @@ from assessments.reports import build as reports
 from assessments.reports import renderers as report_renderers
 from tests.conftest import demo_rolled_back
 from tests.factories import UnitAssessmentFactory, level
+from tests.reports.pdf_layout import tables_past_the_page
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +30,7 @@ def files(django_db_setup, django_db_blocker):
             report = reports.report_build(organization=bs, year=year)
             out[year] = report
             out[f"xlsx_{year}"] = load_workbook(io.BytesIO(report_renderers.report_xlsx(report)))
+            out[f"past_{year}"] = tables_past_the_page(report)
         pdf = report_renderers.report_pdf(
             out[2017], number="15", signer_post="Phó Bí thư Thường trực", signer_name="Hoàng Văn Lãnh"
         )
@@ -168,6 +170,13 @@ def test_pdf_is_a4_with_page_numbers_and_an_embedded_font_with_vietnamese_glyphs
         str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()
     }
     assert any("DejaVu" in name for name in fonts)
+
+
+@pytest.mark.parametrize("year", [2017, 2018])
+def test_every_table_of_the_pdf_fits_the_a4_page(files, year):
+    """2018 compares with 2017 under another regulation: the difference reads "không so sánh (khác quy định)", and
+    kept on one line with the counts it passed the A4 width by 13 mm."""
+    assert files[f"past_{year}"] == []
 
 
 def test_document_header_of_a_commune(files):

@@ -16,6 +16,7 @@ from assessments.reports import wordfiles
 from assessments.summaries.recompute import summaries_recompute_year
 from tests.factories import UnitAssessmentFactory, level
 from tests.leadership.helpers import collective, collective_rated, leader, leader_rated
+from tests.reports.pdf_layout import tables_past_the_page
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,9 @@ def test_a_year_without_leadership_ratings_gives_the_same_files_as_before(tree):
     report.leadership = []  # the report as it was before issue 16
     assert _cells(_xlsx(report)) == _cells(workbook)
     assert _docx(report) == (paragraphs, tables)
+
+
+def test_every_table_of_the_pdf_fits_the_a4_page(led):
+    """The leadership table repeats its column headings inside the body: they took the row headers' 32 mm each, and
+    seven columns passed the A4 width by about 72 mm, the last one cut off."""
+    assert tables_past_the_page(_report(led["BS"], 2025)) == []
