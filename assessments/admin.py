@@ -449,9 +449,9 @@ class SubmissionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 class ImportRecordAdmin(admin.ModelAdmin):
     """Read only: the record of an import is evidence of who loaded what; corrections go through new imports."""
 
-    list_display = ["created_at", "user", "data_type", "file_name", "status", "dry_run", "source"]
+    list_display = ["created_at", "user", "organization", "data_type", "file_name", "status", "dry_run", "source"]
     list_filter = ["status", "data_type", "source", "dry_run"]
-    list_select_related = ["user"]
+    list_select_related = ["user", "organization"]
     search_fields = ["file_name", "checksum", "user__username"]
     date_hierarchy = "created_at"
 

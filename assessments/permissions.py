@@ -274,12 +274,24 @@ def issued_document_get_for_user(*, user, pk: int) -> IssuedDocument:
     )
 
 
+def import_record_visible(user, record: ImportRecord) -> bool:
+    """Whether the user may see an import: one made for an organization in their scope (the unit it was made for,
+    wherever its maker is now); one made for no organization (by a superuser, or a command) only by those who see
+    everything, or by its maker while they are tied to no organization either."""
+    if record.organization_id is not None:
+        return in_scope(user, record.organization)
+    if sees_everything(user):
+        return True
+    return _active(user) and record.user_id == user.pk and user.organization_id is None
+
+
 def import_record_get_for_user(*, user, pk: int) -> ImportRecord:
-    """An import the user made, or one made by someone in an organization within their scope; 404 otherwise."""
-    # One read by primary key, the scope decided on the loaded maker: the same filter written as a query
-    # (`user = … OR user.organization IN (subtree)`) cost more to build than the two pages that read it.
-    record = get_object_or_404(ImportRecord.objects.select_related("user__organization"), pk=pk)
-    if record.user_id == user.pk or (record.user is not None and in_scope(user, record.user.organization)):
+    """An import made for an organization in the user's scope; 404 otherwise, whoever made it and wherever they
+    are now (an import stays with its unit when its maker moves)."""
+    # One read by primary key, the scope decided on the loaded organization (the maker joined for the preview's
+    # "uploaded by"): the same filter written as a query cost more to build than the pages that read it.
+    record = get_object_or_404(ImportRecord.objects.select_related("organization", "user"), pk=pk)
+    if import_record_visible(user, record):
         return record
     raise Http404
 

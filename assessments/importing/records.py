@@ -52,10 +52,13 @@ def rows_estimate(handle: IO[bytes], name: str) -> int:
 def import_record_create(
     *, handle: IO[bytes], name: str, data_type: str, actor, source: str = "web", dry_run: bool = False
 ) -> ImportRecord:
-    """Keep the uploaded file (random name under MEDIA_ROOT) and open a record of the import."""
+    """Keep the uploaded file (random name under MEDIA_ROOT) and open a record of the import, for the unit the
+    import is scoped by: the actor's organization now, kept with the record if the actor later moves."""
     checksum, size = _checksum(handle)
+    maker = actor if getattr(actor, "pk", None) else None
     record = ImportRecord(
-        user=actor if getattr(actor, "pk", None) else None,
+        user=maker,
+        organization_id=getattr(maker, "organization_id", None),
         data_type=data_type,
         file_name=name[:255],
         checksum=checksum,

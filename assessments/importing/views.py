@@ -139,9 +139,10 @@ def import_upload(request):
         return redirect(back)
     form = UploadForm(initial={"data_type": _chosen_type(request)}, user=request.user)
     upload_errors = request.session.pop(ERRORS_SESSION_KEY, {})
-    # Without the errors and changes kept for the preview (JSON of up to a few hundred rows each, decoded for nothing).
+    # The user's own imports made for the unit they are in now (those of a unit they left stay with it), without
+    # the errors and changes kept for the preview (JSON of up to a few hundred rows each, decoded for nothing).
     recent = (
-        ImportRecord.objects.filter(user=request.user)
+        ImportRecord.objects.filter(organization_id=request.user.organization_id, user=request.user)
         .only("pk", "created_at", "file_name", "status")
         .order_by("-created_at")[:10]
     )

@@ -30,6 +30,19 @@ class ImportRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="imports",
     )
+    # The unit the import was made for: its maker's organization at upload, kept when the maker later moves, so the
+    # file and its error report stay with that unit's scope (permissions.import_record_get_for_user). Empty for an
+    # account tied to no organization (a superuser, a command run without one): seen only by who sees everything.
+    # Indexed first in import_record_unit_recent, which also serves PROTECT's check on deleting an organization.
+    organization = models.ForeignKey(
+        "Organization",
+        verbose_name=_("tổ chức đảng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="import_records",
+        db_index=False,
+    )
     created_at = models.DateTimeField(_("lúc tải lên"), auto_now_add=True)
     finished_at = models.DateTimeField(_("lúc xong"), null=True, blank=True)
     # When the current check or write began (or was queued): a run still unfinished long after it was stopped from
@@ -57,10 +70,12 @@ class ImportRecord(models.Model):
 
     class Meta:
         verbose_name = _("lần nhập dữ liệu")
-        verbose_name_plural = _("các lần nhập dữ liệu")
+        # Without "các": the admin's action already says "Xóa các %(verbose_name_plural)s đã chọn".
+        verbose_name_plural = _("lần nhập dữ liệu")
         ordering = ["-created_at"]
-        # The upload page lists the user's latest imports: read in order from the index, not sorted from all of them.
-        indexes = [models.Index(fields=["user", "-created_at"], name="import_record_user_recent")]
+        # The upload page lists the user's latest imports made for their unit: read in order from the index, not
+        # sorted from all of them.
+        indexes = [models.Index(fields=["organization", "user", "-created_at"], name="import_record_unit_recent")]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.data_type}, {self.created_at:%d/%m/%Y %H:%M})"

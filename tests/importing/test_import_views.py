@@ -322,6 +322,12 @@ def test_an_unexpected_failure_in_the_task_ends_the_wait(client, members, secret
 
 
 def test_error_file_of_a_record_without_a_stored_file_is_not_found(client, members, secretary_dong_y):
-    record = ImportRecord.objects.create(user=secretary_dong_y, data_type="member_ratings", file_name="mat.csv")
+    record = ImportRecord.objects.create(
+        user=secretary_dong_y,
+        organization=secretary_dong_y.organization,
+        data_type="member_ratings",
+        file_name="mat.csv",
+    )
     login(client, secretary_dong_y)
+    assert client.get(reverse("assessments:import_preview", args=[record.pk])).status_code == 200
     assert client.get(reverse("assessments:import_errors", args=[record.pk])).status_code == 404

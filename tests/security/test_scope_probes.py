@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.cycle import rules as cycle_rules
+from assessments.importing import import_record_create
 from assessments.models import (
     CriteriaSet,
     ImportRecord,
@@ -321,30 +322,31 @@ def test_an_officer_cannot_open_a_year_or_issue_a_criteria_set_for_another_distr
 
 @pytest.fixture
 def dong_y_import(tree, secretary_dong_y, media):
-    """A file of Đồng Ý's member ratings, uploaded by its secretary."""
-    record = ImportRecord(
-        user=secretary_dong_y, data_type="member_ratings", file_name="dong-y.csv", status="failed", size=40
-    )
-    record.file.save("dong-y.csv", ContentFile("Số thẻ đảng viên,Xếp loại\n1,xuất sắc\n".encode()), save=False)
-    record.save()
+    """A file of Đồng Ý's member ratings, uploaded by its secretary (recorded as the upload page does)."""
+    content = ContentFile("Số thẻ đảng viên,Xếp loại\n1,xuất sắc\n".encode(), name="dong-y.csv")
+    record = import_record_create(handle=content, name="dong-y.csv", data_type="member_ratings", actor=secretary_dong_y)
+    ImportRecord.objects.filter(pk=record.pk).update(status="failed")
     return record
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hole: import_record_get_for_user scopes an import by its maker's current organization, so when the "
-    "maker moves to another unit, that unit's secretary opens and downloads the old unit's file",
-)
 def test_an_import_stays_with_its_unit_when_the_person_who_made_it_moves(
-    client, tree, dong_y_import, secretary_dong_y, secretary_nhat_tien
+    client, tree, dong_y_import, officer, secretary_dong_y, secretary_nhat_tien
 ):
+    assert dong_y_import.organization == tree["BS-DONG-Y"]
     client.force_login(secretary_nhat_tien)
     assert client.get(reverse("assessments:import_preview", args=[dong_y_import.pk])).status_code == 404
     # Đồng Ý's secretary becomes the secretary of a cell of Nhất Tiến: the file of Đồng Ý does not follow him there.
     secretary_dong_y.organization = tree["BS-NHAT-TIEN-01"]
     secretary_dong_y.save()
+    for persona in (secretary_nhat_tien, secretary_dong_y):
+        client.force_login(persona)
+        for name in ("import_preview", "import_errors"):
+            page = client.get(reverse(f"assessments:{name}", args=[dong_y_import.pk]))
+            assert page.status_code == 404, (persona.username, name)
+    # It stays in the scope of the unit it was made for: the district's officer, who has Đồng Ý in scope, reads it.
+    client.force_login(officer)
     for name in ("import_preview", "import_errors"):
-        assert client.get(reverse(f"assessments:{name}", args=[dong_y_import.pk])).status_code == 404, name
+        assert client.get(reverse(f"assessments:{name}", args=[dong_y_import.pk])).status_code == 200, name
 
 
 def test_a_commune_moved_to_another_district_takes_its_cells_out_of_the_old_districts_scope(

@@ -127,7 +127,12 @@ def _plant(*, district, commune, officer, secretary, secret_member: str) -> dict
         uploaded_by=secretary,
     )
     record = ImportRecord(
-        user=secretary, data_type="member_ratings", file_name="xep-loai.csv", status="failed", size=40
+        user=secretary,
+        organization=secretary.organization,
+        data_type="member_ratings",
+        file_name="xep-loai.csv",
+        status="failed",
+        size=40,
     )
     record.file.save("xep-loai.csv", ContentFile("Số thẻ đảng viên,Xếp loại\n1,xuất sắc\n".encode()), save=False)
     record.save()
