@@ -4,13 +4,23 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments.api import tokens as api_tokens
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page (and on the PDFs and print pages): the static icon."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
+
 urlpatterns = [
+    # Unnamed on purpose: not a page of the app (the URL matrix walks named routes).
+    path("favicon.ico", favicon),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
