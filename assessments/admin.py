@@ -16,8 +16,9 @@ from assessments.admin_ratings import (
     LevelSchemeFilter,
     SchemeFilter,
 )
-from assessments.admin_scope import picker_search_scope
+from assessments.admin_scope import ActorCheckedMixin, ScopedPickersMixin, ScopedRowsMixin, picker_search_scope
 from assessments.common.text import TextNormalizeFormMixin, fold
+from assessments.cycle import services as cycle_services
 from assessments.models import (
     ImportRecord,
     Member,
@@ -135,7 +136,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(ScopedRowsMixin, ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    scope_fields = ("pk",)
     list_display = ["code", "name", "kind", "sector", "parent", "valid_from", "valid_to"]
     list_filter = ["kind", "sector", "depth"]
     list_select_related = ["parent"]
@@ -156,7 +158,7 @@ class OrganizationAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class MemberAdmin(ScopedRowsMixin, ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["card_number", "full_name", "gender", "ethnicity", "status", "organization"]
     list_filter = ["status", "gender", "ethnicity"]
     list_select_related = ["organization"]
@@ -205,7 +207,7 @@ class MemberAdmin(ActorFormMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ActorFormMixin, FoldedSearchMixin, admin.ModelAdmin):
+class MembershipAdmin(ScopedRowsMixin, ActorFormMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["member", "organization", "start", "end"]
     list_filter = ["end"]
     list_select_related = ["member", "organization"]
@@ -235,6 +237,7 @@ class RatingLevelInline(admin.TabularInline):
     extra = 0
 
 
+# Rating schemes and their levels are reference data shared by every unit: no organization, so no scope.
 @admin.register(RatingScheme)
 class RatingSchemeAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "first_year", "last_year"]
@@ -293,7 +296,13 @@ def rating_form(model, check):
 
 
 class RatingAdmin(
-    ChangeReasonMixin, RatingDeleteMixin, ActorFormMixin, LevelChoicesMixin, FoldedSearchMixin, SimpleHistoryAdmin
+    ScopedRowsMixin,
+    ChangeReasonMixin,
+    RatingDeleteMixin,
+    ActorFormMixin,
+    LevelChoicesMixin,
+    FoldedSearchMixin,
+    SimpleHistoryAdmin,
 ):
     """What both rating admins share: rules and locks on save and on delete, level choices, folded search."""
 
@@ -337,7 +346,7 @@ class MemberAssessmentAdmin(RatingAdmin):
 
 
 @admin.register(User)
-class AccountAdmin(FoldedSearchMixin, UserAdmin):
+class AccountAdmin(ScopedRowsMixin, FoldedSearchMixin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "organization", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]
     list_select_related = ["organization"]
@@ -349,7 +358,7 @@ class AccountAdmin(FoldedSearchMixin, UserAdmin):
 
 
 @admin.register(Summary)
-class SummaryAdmin(admin.ModelAdmin):
+class SummaryAdmin(ScopedRowsMixin, admin.ModelAdmin):
     """Read only: summaries are derived data; the action queues nothing, it recomputes at once."""
 
     list_display = [
@@ -393,13 +402,21 @@ class SummaryAdmin(admin.ModelAdmin):
         self.message_user(request, _("Đã tính lại %(n)s bản tổng hợp.") % {"n": len(rows)})
 
 
+def _cycle_officer_check(row, *, actor) -> None:
+    """A year opened under an organization, or a unit's file in it, is corrected by whom the cycle's services let
+    open the year and review the file: an officer with the organization in scope."""
+    cycle_services.officer_require(actor=actor, organization=row.organization)
+
+
 @admin.register(YearCycle)
-class YearCycleAdmin(SimpleHistoryAdmin):
+class YearCycleAdmin(ScopedRowsMixin, ScopedPickersMixin, ActorCheckedMixin, SimpleHistoryAdmin):
     list_display = ["organization", "year", "scheme", "deadline", "opened_by", "opened_at"]
     list_filter = ["year", "scheme"]
     list_select_related = ["organization", "scheme", "opened_by"]
     search_fields = ["organization__code", "organization__name"]
     autocomplete_fields = ["organization"]
+    scoped_pickers = ("organization",)
+    actor_check = staticmethod(_cycle_officer_check)
 
 
 class ReviewDocumentInline(admin.TabularInline):
@@ -424,7 +441,7 @@ class SelfAssessmentDocumentInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class SubmissionAdmin(ScopedRowsMixin, ScopedPickersMixin, ActorCheckedMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["organization", "cycle", "status", "submitted_at", "finalized_at"]
     list_filter = ["status", "cycle__year"]
     list_select_related = ["organization", "cycle__organization"]
@@ -432,6 +449,8 @@ class SubmissionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     folded_search_fields = ("organization__name_folded",)
     exact_search_fields = ("organization__code",)
     autocomplete_fields = ["organization"]
+    scoped_pickers = ("organization",)
+    actor_check = staticmethod(_cycle_officer_check)
     # Status moves only through the cycle's services (submit, return, finalize, reopen), which keep the locks right.
     readonly_fields = [
         "status",
@@ -446,8 +465,9 @@ class SubmissionAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
-    """Read only: the record of an import is evidence of who loaded what; corrections go through new imports."""
+class ImportRecordAdmin(ScopedRowsMixin, admin.ModelAdmin):
+    """Read only: the record of an import is evidence of who loaded what; corrections go through new imports. Scoped
+    by the unit it was made for, as its pages are (permissions.import_record_visible), not by its maker."""
 
     list_display = ["created_at", "user", "organization", "data_type", "file_name", "status", "dry_run", "source"]
     list_filter = ["status", "data_type", "source", "dry_run"]

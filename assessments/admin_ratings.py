@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.common.vocabulary import scheme_title
 from assessments.models import Kind, Organization, RatingLevel, RatingScheme
+from assessments.permissions import organizations_visible_to
 
 
 class SchemeFilter(admin.SimpleListFilter):
@@ -37,7 +38,10 @@ class GrassrootsFilter(admin.SimpleListFilter):
     parameter_name = "co_so"
 
     def lookups(self, request, model_admin):
-        grassroots = Organization.objects.filter(kind__in=[Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL])
+        # Only those in the user's scope, as the rows listed are (admin_scope.ScopedRowsMixin).
+        grassroots = organizations_visible_to(request.user).filter(
+            kind__in=[Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL]
+        )
         return list(grassroots.order_by("name_folded").values_list("code", "name"))
 
     def queryset(self, request, queryset):

@@ -85,7 +85,9 @@ def plan_programme_check(plan: Plan) -> None:
 # --- who may act (assessments.permissions): outside the scope 404, inside it another role 403 ------------------
 
 
-def _plan_manager_require(*, actor: User | None, plan: Plan) -> None:
+def plan_manager_require(*, actor: User | None, plan: Plan) -> None:
+    """Writing a plan or its parts (cadres, working group, tasks, indicators): an officer with its unit, and its
+    programme's issuer, in scope; 404 outside the scope, 403 for another role (the services and the admin ask)."""
     permissions.scope_require(actor, plan.organization)
     if plan.programme_id:
         permissions.scope_require(actor, plan.programme.organization)  # another district's programme: not found
@@ -104,7 +106,9 @@ def progress_recorder_role_require(user, plan: Plan) -> None:
     )
 
 
-def _progress_recorder_require(*, actor: User | None, plan: Plan) -> None:
+def progress_recorder_require(*, actor: User | None, plan: Plan) -> None:
+    """Writing a plan's progress notes and measurements: its unit in scope (404 otherwise), then the recorder's role
+    (progress_recorder_role_require)."""
     permissions.scope_require(actor, plan.organization)
     progress_recorder_role_require(actor, plan)
 
@@ -123,7 +127,7 @@ def _recording_check(
     """What every dated record on a plan needs (progress, measurement): a recorder, an active plan, a past day.
 
     `future` is the refusal of a day after today, with %(d)s for the day."""
-    _progress_recorder_require(actor=actor, plan=plan)
+    progress_recorder_require(actor=actor, plan=plan)
     _plan_is_open(plan)
     if day > (today or datetime.date.today()):
         raise ValidationError({field: future % {"d": _date(day)}})
@@ -173,7 +177,7 @@ def plan_save(
                     {"status": _("Đổi trạng thái kế hoạch bằng nút chuyển trạng thái, không sửa trực tiếp.")}
                 )
     if plan.organization_id:
-        _plan_manager_require(actor=actor, plan=plan)
+        plan_manager_require(actor=actor, plan=plan)
     else:
         permissions.role_require(
             permissions.may_manage_plans(actor), _("Chỉ cán bộ Ban Tổ chức được lập và sửa kế hoạch củng cố.")
@@ -201,7 +205,7 @@ def plan_transition(
     """Move a plan along draft → active → completed, or to cancelled; any other change is refused."""
     # Lock the row so two officers cannot both activate plans for one unit (PostgreSQL; SQLite serializes anyway).
     plan = Plan.objects.select_for_update().select_related("organization").get(pk=plan.pk)
-    _plan_manager_require(actor=actor, plan=plan)
+    plan_manager_require(actor=actor, plan=plan)
     if to not in PlanStatus.values:
         raise ValidationError({"status": _("Trạng thái không hợp lệ: %(to)s.") % {"to": to}})
     if to not in PLAN_TRANSITIONS[plan.status]:

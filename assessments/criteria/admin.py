@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.admin_forms import checked_form
+from assessments.admin_scope import ScopedRowsMixin
 from assessments.criteria import services
 from assessments.models import CriteriaGroup, CriteriaItem, CriteriaSet, FramePart, ItemScore
 
@@ -41,7 +42,8 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(ServiceAdmin):
+class CriteriaSetAdmin(ScopedRowsMixin, ServiceAdmin):
+    scope_fields = ("issuer",)
     list_display = ["code", "version", "name", "issuer", "subject_group", "first_year", "last_year"]
     list_filter = ["subject_group", "first_year"]
     list_select_related = ["issuer"]
@@ -54,7 +56,8 @@ class CriteriaSetAdmin(ServiceAdmin):
 
 
 @admin.register(CriteriaGroup)
-class CriteriaGroupAdmin(ServiceAdmin):
+class CriteriaGroupAdmin(ScopedRowsMixin, ServiceAdmin):
+    scope_fields = ("criteria_set__issuer",)
     list_display = ["criteria_set", "code", "name", "max_points", "part", "order"]
     list_select_related = ["criteria_set", "part"]
     search_fields = ["criteria_set__code", "code", "name"]
@@ -65,7 +68,8 @@ class CriteriaGroupAdmin(ServiceAdmin):
 
 
 @admin.register(CriteriaItem)
-class CriteriaItemAdmin(ServiceAdmin):
+class CriteriaItemAdmin(ScopedRowsMixin, ServiceAdmin):
+    scope_fields = ("criteria_set__issuer",)
     list_display = ["criteria_set", "code", "name", "max_points", "group"]
     list_select_related = ["criteria_set", "group"]
     search_fields = ["criteria_set__code", "code", "name"]
@@ -75,6 +79,7 @@ class CriteriaItemAdmin(ServiceAdmin):
     delete = staticmethod(lambda obj, actor: services.criteria_item_delete(item=obj, actor=actor))
 
 
+# The frame's parts belong to a rating scheme, reference data shared by every unit: no organization, so no scope.
 @admin.register(FramePart)
 class FramePartAdmin(SimpleHistoryAdmin):
     list_display = ["scheme", "code", "name", "points", "tolerance", "order"]
@@ -82,13 +87,14 @@ class FramePartAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ItemScore)
-class ItemScoreAdmin(SimpleHistoryAdmin):
+class ItemScoreAdmin(ScopedRowsMixin, SimpleHistoryAdmin):
     """Read only: item scores are written by the import (and the scoring sheet), which rolls them up."""
 
     list_display = ["item", "member", "organization", "year", "period", "self_score", "score"]
     list_filter = ["year", "period"]
     list_select_related = ["item", "member", "organization"]
     search_fields = ["item__code", "member__card_number", "organization__code"]
+    scope_fields = ("organization", "member__organization")  # a unit's score, or a member's
 
     def has_add_permission(self, request):
         return False

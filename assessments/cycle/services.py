@@ -43,7 +43,7 @@ CELL_DECISION_RULES = (
 # Every change of a rating below goes through unit_assessment_save, so the rules, the locks and the summaries apply.
 
 
-def _officer_require(*, actor: User | None, organization: Organization) -> None:
+def officer_require(*, actor: User | None, organization: Organization) -> None:
     """Only the district Organization Board (or an administrator) with the organization in scope acts here.
 
     Outside the actor's scope the organization is not found (404); inside it, another role is refused (403).
@@ -89,7 +89,7 @@ def _review_lock(submission: "Submission", *, actor: User | None, status: str, r
     """The file locked for an officer's action, which it allows only in `status`; `refused` says why not (it may name
     the file's %(status)s)."""
     submission = submission_lock(submission)
-    _officer_require(actor=actor, organization=submission.organization)
+    officer_require(actor=actor, organization=submission.organization)
     if submission.status != status:
         raise ValidationError(refused % {"status": submission.get_status_display()})
     return submission
@@ -111,7 +111,7 @@ def year_open(*, organization: Organization, year: int, deadline: datetime.date,
     """Open a year's assessment for the units directly under an organization, with a draft file for each."""
     from simple_history.utils import bulk_create_with_history
 
-    _officer_require(actor=actor, organization=organization)
+    officer_require(actor=actor, organization=organization)
     if organization.kind not in (Kind.PROVINCE, Kind.DISTRICT):
         raise ValidationError(
             {
@@ -183,7 +183,7 @@ def document_upload(*, submission: "Submission", file, actor: User | None) -> "R
     if permissions.is_secretary(actor):
         secretary_require(actor=actor, submission=submission)
     else:
-        _officer_require(actor=actor, organization=submission.organization)
+        officer_require(actor=actor, organization=submission.organization)
         if submission.status == SubmissionStatus.FINALIZED:
             raise ValidationError(_("Hồ sơ đã chốt: muốn thay báo cáo phải mở lại kèm lý do."))
     fields = review_upload_fields(file)

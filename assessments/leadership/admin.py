@@ -5,6 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.admin_forms import checked_form
+from assessments.admin_scope import ScopedRowsMixin
 from assessments.leadership import services
 from assessments.models import Collective, CollectiveRating, LeaderRating, Position
 from assessments.rules import collectives as rules
@@ -35,7 +36,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Collective)
-class CollectiveAdmin(SimpleHistoryAdmin):
+class CollectiveAdmin(ScopedRowsMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "organization", "valid_from", "valid_to"]
     list_filter = ["kind"]
     list_select_related = ["organization"]
@@ -50,7 +51,8 @@ class CollectiveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
+class PositionAdmin(ScopedRowsMixin, SimpleHistoryAdmin):
+    scope_fields = ("collective__organization",)
     list_display = ["member", "title", "heads", "collective", "start", "end", "managed_by"]
     list_filter = ["title", "heads", "collective__kind"]
     list_select_related = ["member", "collective", "managed_by"]
@@ -68,7 +70,8 @@ RATING_LIST = ["year", "period", "self_level", "appraisal_level", "level", "scor
 
 
 @admin.register(CollectiveRating)
-class CollectiveRatingAdmin(SimpleHistoryAdmin):
+class CollectiveRatingAdmin(ScopedRowsMixin, SimpleHistoryAdmin):
+    scope_fields = ("collective__organization",)
     list_display = ["collective", *RATING_LIST]
     list_filter = ["year", "period", "level", "collective__kind"]
     list_select_related = ["collective", "self_level", "appraisal_level", "level"]
@@ -83,7 +86,8 @@ class CollectiveRatingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LeaderRating)
-class LeaderRatingAdmin(SimpleHistoryAdmin):
+class LeaderRatingAdmin(ScopedRowsMixin, SimpleHistoryAdmin):
+    scope_fields = ("collective__organization",)
     list_display = ["member", "collective", *RATING_LIST]
     list_filter = ["year", "period", "level", "collective__kind"]
     list_select_related = ["member", "collective", "self_level", "appraisal_level", "level"]

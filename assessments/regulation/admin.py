@@ -9,7 +9,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.admin_forms import checked_form
-from assessments.admin_scope import ScopedPickersMixin
+from assessments.admin_scope import ScopedPickersMixin, ScopedRowsMixin
 from assessments.models import Discipline, GuidancePeriod, MemberStatusSpan, PeriodRule, RuleOverride, RuleSetting
 from assessments.regulation import services
 
@@ -20,6 +20,8 @@ class PeriodRuleInline(admin.TabularInline):
     fields = ["rule", "enabled", "source", "parameters", "note"]
 
 
+# Guidance periods and their rules are the regulation's texts, shared by every unit: no organization, so no scope
+# (a committee's switch of a rule is a RuleSetting, scoped below).
 @admin.register(GuidancePeriod)
 class GuidancePeriodAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "first_year", "last_year", "rating_word"]
@@ -35,13 +37,14 @@ class PeriodRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
+class DisciplineAdmin(ScopedRowsMixin, ScopedPickersMixin, SimpleHistoryAdmin):
     list_display = ["decided_on", "form", "member", "organization", "decision_ref", "deciding_body", "corruption"]
     list_filter = ["form", "corruption", "decided_on"]
     list_select_related = ["member", "organization"]
     search_fields = ["member__name_folded", "member__card_number", "organization__code", "decision_ref"]
     autocomplete_fields = ["member", "organization"]
     scoped_pickers = ("member", "organization")  # a committee records the discipline of its own subtree only
+    scope_fields = ("organization", "member__organization")  # a collective's discipline, or a member's
     date_hierarchy = "decided_on"
 
     def save_model(self, request, obj, form, change):
@@ -57,20 +60,21 @@ class DisciplineAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MemberStatusSpan)
-class MemberStatusSpanAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
+class MemberStatusSpanAdmin(ScopedRowsMixin, ScopedPickersMixin, SimpleHistoryAdmin):
     list_display = ["member", "kind", "start", "end"]
     list_filter = ["kind"]
     list_select_related = ["member"]
     search_fields = ["member__name_folded", "member__card_number"]
     autocomplete_fields = ["member"]
     scoped_pickers = ("member",)
+    scope_fields = ("member__organization",)
 
     def save_model(self, request, obj, form, change):
         services.member_status_save(span=obj, actor=request.user)
 
 
 @admin.register(RuleOverride)
-class RuleOverrideAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
+class RuleOverrideAdmin(ScopedRowsMixin, ScopedPickersMixin, SimpleHistoryAdmin):
     list_display = ["year", "organization", "rule", "member", "collective", "group", "decided_by", "decided_at"]
     list_filter = ["year", "rule"]
     list_select_related = ["organization", "member", "collective", "decided_by"]
@@ -94,7 +98,7 @@ class RuleOverrideAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RuleSetting)
-class RuleSettingAdmin(ScopedPickersMixin, SimpleHistoryAdmin):
+class RuleSettingAdmin(ScopedRowsMixin, ScopedPickersMixin, SimpleHistoryAdmin):
     list_display = ["organization", "period_rule", "enabled", "set_by", "set_at"]
     list_filter = ["enabled", "period_rule__period", "period_rule__rule"]
     list_select_related = ["organization", "period_rule__period", "set_by"]
