@@ -18,7 +18,9 @@ from assessments.admin_ratings import (
 )
 from assessments.admin_scope import ActorCheckedMixin, ScopedPickersMixin, ScopedRowsMixin, picker_search_scope
 from assessments.common.text import TextNormalizeFormMixin, fold
+from assessments.common.vocabulary import scheme_title
 from assessments.cycle import services as cycle_services
+from assessments.importing import DATA_TYPE_LABELS
 from assessments.models import (
     ImportRecord,
     Member,
@@ -246,10 +248,15 @@ class RatingSchemeAdmin(SimpleHistoryAdmin):
 
 @admin.register(RatingLevel)
 class RatingLevelAdmin(SimpleHistoryAdmin):
-    list_display = ["scheme", "subject", "rank", "code", "label_vi", "is_top", "is_good_or_better"]
+    list_display = ["scheme_column", "subject", "rank", "code", "label_vi", "is_top", "is_good_or_better"]
     list_filter = [LevelSchemeFilter, "subject"]
     list_select_related = ["scheme"]
     search_fields = ["code", "label_vi"]
+
+    # The level's scheme field has no verbose name (the header read "SCHEME"): named as its filter is, and cited.
+    @admin.display(description=_("quy định xếp loại"), ordering="scheme__first_year")
+    def scheme_column(self, obj) -> str:
+        return scheme_title(obj.scheme)
 
 
 class RatingDeleteMixin:
@@ -464,13 +471,26 @@ class SubmissionAdmin(ScopedRowsMixin, ScopedPickersMixin, ActorCheckedMixin, Fo
     inlines = [ReviewDocumentInline, SelfAssessmentDocumentInline]
 
 
+class DataTypeFilter(admin.SimpleListFilter):
+    """Imports by their kind of data, named as the import page names it (the field stores the code)."""
+
+    title = _("loại dữ liệu")
+    parameter_name = "data_type"
+
+    def lookups(self, request, model_admin):
+        return list(DATA_TYPE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(data_type=self.value()) if self.value() else queryset
+
+
 @admin.register(ImportRecord)
 class ImportRecordAdmin(ScopedRowsMixin, admin.ModelAdmin):
     """Read only: the record of an import is evidence of who loaded what; corrections go through new imports. Scoped
     by the unit it was made for, as its pages are (permissions.import_record_visible), not by its maker."""
 
-    list_display = ["created_at", "user", "organization", "data_type", "file_name", "status", "dry_run", "source"]
-    list_filter = ["status", "data_type", "source", "dry_run"]
+    list_display = ["created_at", "user", "organization", "data_type_label", "file_name", "status", "dry_run", "source"]
+    list_filter = ["status", DataTypeFilter, "source", "dry_run"]
     list_select_related = ["user", "organization"]
     search_fields = ["file_name", "checksum", "user__username"]
     date_hierarchy = "created_at"
@@ -480,6 +500,11 @@ class ImportRecordAdmin(ScopedRowsMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # The column showed the stored code ("member_ratings"): the kind's name, as on the import page.
+    @admin.display(description=_("loại dữ liệu"), ordering="data_type")
+    def data_type_label(self, obj) -> str:
+        return DATA_TYPE_LABELS.get(obj.data_type, obj.data_type)
 
 
 # The regulation's data (periods, rules, discipline, statuses, overrides), the criteria sets (QĐ 366) and the

@@ -113,7 +113,8 @@ class PeriodRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.period.code} {self.rule}"
+        # Named as a person picks it (a rule setting's choices): the period's name and the rule's label, not codes.
+        return f"{self.period.name}: {self.get_rule_display()}"
 
 
 # The units with no sector recorded, a group of unit_cap_20 of their own: a blank group is the committee's whole.

@@ -108,6 +108,11 @@ class RuleSettingAdmin(ScopedRowsMixin, ScopedPickersMixin, SimpleHistoryAdmin):
     readonly_fields = ["set_by", "set_at"]
     scoped_pickers = ("organization",)  # a committee switches rules for its own subtree only
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "period_rule":  # each choice is named with its period's name: read with it, not per row
+            kwargs["queryset"] = PeriodRule.objects.select_related("period")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         services.rule_setting_save(
             organization=obj.organization,
