@@ -121,6 +121,14 @@ def import_record_run(
     import_record_start(record=record, dry_run=dry_run)
     result = None
     try:
+        if scope_user is not None and scope_user.organization_id != record.organization_id:
+            # The maker moved after uploading: the file is the old unit's and is never applied in the new one's scope.
+            raise FileRejected(
+                _(
+                    "Người tải tệp đã chuyển sang đơn vị khác sau khi tải lên: tệp của đơn vị cũ không được nhập. "
+                    "Hãy tải tệp lên lại từ đơn vị hiện tại."
+                )
+            )
         with record.file.open("rb") as handle:
             result = data_import(
                 data_type=record.data_type,

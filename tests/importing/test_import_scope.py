@@ -110,3 +110,22 @@ def test_the_admin_deletes_imports_saying_cac_once(admin_client):
     ImportRecord.objects.create(data_type="members", file_name="a.csv")  # the actions show with a row to act on
     page = admin_client.get(reverse("admin:assessments_importrecord_changelist")).content.decode()
     assert "Xóa các lần nhập dữ liệu đã chọn" in page and "các các" not in page
+
+
+def test_a_queued_import_whose_maker_moved_is_refused_and_writes_nothing(client, tree, members, secretary_dong_y):
+    """The worker runs a queued file later: by then its maker may sit in another unit, whose scope it must not use."""
+    from assessments.importing.tasks import import_record_task
+    from assessments.models import MemberAssessment
+
+    client.force_login(secretary_dong_y)
+    upload(client, "member_ratings", dong_y_rows(members))
+    record = ImportRecord.objects.get()
+    assert record.status == ImportRecord.Status.VALIDATED
+    secretary_dong_y.organization = tree["BS-NHAT-TIEN-01"]
+    secretary_dong_y.save()
+    ImportRecord.objects.filter(pk=record.pk).update(status=ImportRecord.Status.IMPORTING)
+    import_record_task(record.pk, dry_run=False)
+    record.refresh_from_db()
+    assert record.status == ImportRecord.Status.REJECTED
+    assert "đã chuyển sang đơn vị khác" in record.message
+    assert not MemberAssessment.objects.exists()
