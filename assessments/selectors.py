@@ -20,6 +20,37 @@ def levels_for(*, year: int, subject: str) -> QuerySet[RatingLevel]:
     return level_rows(scheme_for_year(year), subject)
 
 
+def member_records(*, organization: Organization, year: int):
+    """The year's rating rows of members recorded in the organization's subtree (where each rating was given)."""
+    from assessments.models import MemberAssessment
+
+    return MemberAssessment.objects.yearly().filter(year=year, organization__path__startswith=organization.path)
+
+
+def members_without_record(*, organization: Organization, year: int):
+    """The memberships in the subtree on 31 December whose member has no rating row that year ("no result yet")."""
+    from django.db.models import Exists, OuterRef
+
+    from assessments.models import MemberAssessment, Membership, year_end
+
+    rated = MemberAssessment.objects.yearly().filter(year=year, member_id=OuterRef("member_id"))
+    return Membership.objects.within(organization).on(year_end(year)).filter(~Exists(rated))
+
+
+def members_of_year(*, organization: Organization, year: int):
+    """The members a unit counts for a year, as its results report does: those rated in its subtree that year and
+    those on its rolls on 31 December with no rating row (member_records, members_without_record)."""
+    from django.db.models import Exists, OuterRef
+
+    from assessments.models import Member
+
+    member = OuterRef("pk")
+    return Member.objects.filter(
+        Exists(member_records(organization=organization, year=year).filter(member_id=member))
+        | Exists(members_without_record(organization=organization, year=year).filter(member_id=member))
+    )
+
+
 def members_search(*, user, query: str = ""):
     """Members of the cells in scope, matching a folded name or a card number."""
     from django.db.models import Q

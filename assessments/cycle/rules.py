@@ -30,17 +30,15 @@ from assessments.models import (
     Collective,
     CollectiveRating,
     LeaderRating,
-    MemberAssessment,
-    Membership,
     Organization,
     Period,
     Position,
     Submission,
     UnitAssessment,
-    year_end,
 )
 from assessments.regulation.leaders import LEADERSHIP_RULES
 from assessments.regulation.periods import not_rated_reason_labels, rules_in_force
+from assessments.selectors import member_records, members_without_record
 
 __all__ = [
     "DOCX_MAX_ENTRIES",
@@ -81,21 +79,14 @@ class ChecklistItem:
 
 
 def member_rating_counts(*, organization: Organization, year: int) -> dict:
-    """Members of the unit at year end, how many have a rating row for the year, and counts by level (two queries; a
-    third for the reasons' labels when someone is not rated)."""
-    day = year_end(year)
-    memberships = Membership.objects.within(organization).on(day)
-    totals = memberships.aggregate(
-        total=Count("member", distinct=True),
-        missing=Count(
-            "member",
-            distinct=True,
-            filter=~Exists(MemberAssessment.objects.yearly().filter(member=OuterRef("member"), year=year)),
-        ),
-    )
+    """Members the unit counts for the year, as its results report does: its rating rows by level and the members on
+    its rolls on 31 December with no row (selectors.member_records, members_without_record; two queries, a third for
+    the reasons' labels when someone is not rated)."""
+    missing = members_without_record(organization=organization, year=year).aggregate(n=Count("member", distinct=True))[
+        "n"
+    ]
     by_level = list(
-        MemberAssessment.objects.yearly()
-        .filter(organization__path__startswith=organization.path, year=year)
+        member_records(organization=organization, year=year)
         .values("level__code", "level__label_vi", "level__label_en", "level__rank", "not_rated_reason")
         .annotate(n=Count("id"))
         .order_by("level__rank", "not_rated_reason")
@@ -108,16 +99,14 @@ def member_rating_counts(*, organization: Organization, year: int) -> dict:
         else:
             reason = labels.get(row["not_rated_reason"], "")
             row["label"] = _("Không xếp loại: %(reason)s") % {"reason": reason}
-    return {"total": totals["total"], "missing": totals["missing"], "by_level": by_level}
+    total = sum(row["n"] for row in by_level) + missing
+    return {"total": total, "missing": missing, "by_level": by_level}
 
 
 def missing_member_names(*, organization: Organization, year: int, limit: int = 5) -> list[str]:
     """A few members of the unit at year end who have no rating row for the year, for the error message."""
-    day = year_end(year)
     return list(
-        Membership.objects.within(organization)
-        .on(day)
-        .exclude(Exists(MemberAssessment.objects.yearly().filter(member=OuterRef("member"), year=year)))
+        members_without_record(organization=organization, year=year)
         .order_by("member__name_folded")
         .values_list("member__full_name", flat=True)
         .distinct()[:limit]

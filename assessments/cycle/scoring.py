@@ -9,11 +9,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from assessments.common.spreadsheets import cell_escape
-from assessments.common.vocabulary import year_end
 from assessments.cycle.regulation import decided_cells
 from assessments.importing import COLUMNS, wide_title
-from assessments.models import MEMBER_GROUPS, CriteriaItem, CriteriaSet, ItemScore, Membership, Organization
+from assessments.models import MEMBER_GROUPS, CriteriaItem, CriteriaSet, ItemScore, Organization
 from assessments.rules.criteria import points_text, scored_scheme
+from assessments.selectors import members_of_year
 
 # The sheet's fixed columns: import codes, which the item_scores import reads back (docs/import-formats.md).
 MEMBER_COLUMNS = ("card_number", "name", "year", "period", "set_code")
@@ -45,16 +45,14 @@ def criteria_sets_for_unit(organization: Organization, year: int) -> list[Criter
 
 
 def members_at_year_end(organization: Organization, year: int) -> list[tuple[int, str, str]]:
-    """(id, card number, name) of the unit's members on 31 December, by name (one query)."""
-    day = year_end(year)
+    """(id, card number, name) of the members the unit counts for the year (selectors.members_of_year), by name
+    (one query)."""
     rows = (
-        Membership.objects.within(organization)
-        .on(day)
-        .values_list("member_id", "member__card_number", "member__full_name", "member__name_folded")
-        .distinct()
-        .order_by("member__name_folded", "member__card_number")
+        members_of_year(organization=organization, year=year)
+        .values_list("pk", "card_number", "full_name")
+        .order_by("name_folded", "card_number")
     )
-    return [(pk, card, name) for pk, card, name, _folded in rows]
+    return list(rows)
 
 
 def scoring_subjects(criteria_set: CriteriaSet, organization: Organization, year: int) -> list[tuple[int, str, str]]:

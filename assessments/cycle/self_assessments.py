@@ -19,15 +19,14 @@ from assessments.models import (
     ItemScore,
     Member,
     MemberAssessment,
-    Membership,
     Organization,
     ReviewDocument,
     SelfAssessmentDocument,
     SelfAssessmentForm,
     Submission,
     SubmissionStatus,
-    year_end,
 )
+from assessments.selectors import members_of_year
 
 User = get_user_model()
 
@@ -50,7 +49,7 @@ def _upload_require(actor, submission: Submission) -> None:
 
 
 def _member_of_unit(member: Member, organization: Organization, year: int) -> bool:
-    return Membership.objects.within(organization).on(year_end(year)).filter(member=member).exists()
+    return members_of_year(organization=organization, year=year).filter(pk=member.pk).exists()
 
 
 @transaction.atomic
@@ -118,13 +117,12 @@ class Paperwork:
 
 
 def _members_with_paperwork(submission: Submission) -> list[tuple[int, str, str, bool, bool]]:
-    """(id, card number, name, has a self-assessment, has a score) of the unit's members on 31 December (one query)."""
+    """(id, card number, name, has a self-assessment, has a score) of the members the unit counts for the year, as
+    its results report does (selectors.members_of_year; one query)."""
     organization, year = submission.organization, submission.cycle.year
-    day = year_end(year)
-    member = OuterRef("member_id")
+    member = OuterRef("pk")
     rows = (
-        Membership.objects.within(organization)
-        .on(day)
+        members_of_year(organization=organization, year=year)
         .annotate(
             has_form=Exists(SelfAssessmentDocument.objects.filter(submission_id=submission.pk, member_id=member)),
             has_items=Exists(
@@ -136,19 +134,10 @@ def _members_with_paperwork(submission: Submission) -> list[tuple[int, str, str,
                 MemberAssessment.objects.yearly().filter(member_id=member, year=year, score__isnull=False)
             ),
         )
-        .values_list(
-            "member_id",
-            "member__card_number",
-            "member__full_name",
-            "member__name_folded",
-            "has_form",
-            "has_items",
-            "has_score",
-        )
-        .distinct()
-        .order_by("member__name_folded", "member__card_number")
+        .values_list("pk", "card_number", "full_name", "has_form", "has_items", "has_score")
+        .order_by("name_folded", "card_number")
     )
-    return [(pk, card, name, form, items or score) for pk, card, name, _folded, form, items, score in rows]
+    return [(pk, card, name, form, items or score) for pk, card, name, form, items, score in rows]
 
 
 def paperwork_progress(submission: Submission, documents=None) -> Paperwork | None:

@@ -7,13 +7,12 @@ from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.common.vocabulary import Level, Levels, Share, exists_in_year, level_label, levels_of, year_end
+from assessments.common.vocabulary import Level, Levels, Share, exists_in_year, level_label, levels_of
 from assessments.models import (
     GRASSROOTS_KINDS,
     GuidancePeriod,
     Kind,
     MemberAssessment,
-    Membership,
     NotRatedReason,
     Organization,
     RatingScheme,
@@ -45,7 +44,13 @@ from assessments.reports.rows import (
     reasons_list,
 )
 from assessments.rules.ratings import no_scheme_message
-from assessments.selectors import leadership_table, score_bands, summaries_read
+from assessments.selectors import (
+    leadership_table,
+    member_records,
+    members_without_record,
+    score_bands,
+    summaries_read,
+)
 
 __all__ = [
     "AnnexRow",
@@ -130,8 +135,7 @@ def _member_rows(
     members on the rolls on 31 December with no row, by their cell's sector (two queries). The third value holds
     the same counts by directly subordinate unit (its code), for the annex."""
     rows = (
-        MemberAssessment.objects.yearly()
-        .filter(year=year, organization__path__startswith=organization.path)
+        member_records(organization=organization, year=year)
         .values("organization__path", "organization__sector", "level_id", "not_rated_reason")
         .annotate(n=Count("pk"))
         .order_by()
@@ -167,12 +171,8 @@ def _member_rows(
     if not with_rolls:
         return _ordered(sectors, list(Sector.values) + [NO_SECTOR]), total, by_child
     # Members on the rolls on 31 December with no rating row that year: "no result yet" (as the summaries count).
-    day = year_end(year)
-    recorded = MemberAssessment.objects.yearly().filter(year=year)
     missing = (
-        Membership.objects.within(organization)
-        .on(day)
-        .exclude(member_id__in=recorded.values("member_id"))
+        members_without_record(organization=organization, year=year)
         .values("organization__path", "organization__sector")
         .annotate(n=Count("member_id", distinct=True))
         .order_by()

@@ -1,5 +1,8 @@
 """The district's review page and document downloads: checks with numbers, return, finalize, reopen, scope."""
 
+import datetime
+import re
+
 import pytest
 
 from assessments.cycle import services as cycle_services
@@ -205,3 +208,31 @@ def test_review_page_names_the_system_for_history_written_by_no_user(client, off
     assert response.status_code == 200
     history = response.content.decode().split('id="history"')[1].split("</table>")[0]
     assert "hệ thống" in history
+
+
+def test_the_review_counts_the_members_its_report_counts_on_31_december(client, officer, submitted, tree):
+    """A member rated in the unit (as after the 2025 merger, where the old cells' members are rated at the successor
+    cells without a transfer) counts on 31 December, as in the unit's results report; and the paperwork counts them.
+    A member on the rolls with no rating row is still counted, as no result yet."""
+    from assessments.models import MemberAssessment, Membership
+    from assessments.reports.build import report_build
+    from tests.factories import MemberFactory
+
+    elsewhere = MemberFactory(organization=tree["BS-DONG-Y-01"], full_name="Lộc Văn Chuyển")
+    Membership.objects.create(member=elsewhere, organization=tree["BS-DONG-Y-01"], start=datetime.date(2000, 1, 1))
+    MemberAssessment.objects.create(
+        member=elsewhere, organization=tree["BS-NHAT-TIEN-02"], year=2025, level=level("qd366-2025", "member", "good")
+    )
+    unrated = MemberFactory(organization=tree["BS-NHAT-TIEN-02"], full_name="Hà Thị Chưa")
+    Membership.objects.create(member=unrated, organization=tree["BS-NHAT-TIEN-02"], start=datetime.date(2000, 1, 1))
+    report = report_build(organization=tree["BS-NHAT-TIEN"], year=2025)
+    assert report.members_total.total == 9
+    client.force_login(officer)
+    page = client.get(REVIEW).content.decode()
+    counts = page[page.index('id="member-counts"') :]
+    assert re.search(r"Đảng viên vào ngày 31/12</th><th class=\"num\">9<", counts)
+    assert re.search(r"Chưa có kết quả</th><th class=\"num\">1<", counts)
+    assert "Đảng viên chưa có điểm: 9/9" in page
+    assert "Lộc Văn Chuyển" in page
+    # The 2025 report and the review page of Đồng Ý no longer count the member rated in Nhất Tiến.
+    assert report_build(organization=tree["BS-DONG-Y"], year=2025).members_total.total == 0
