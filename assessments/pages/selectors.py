@@ -7,7 +7,7 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments import hooks, permissions, selectors
-from assessments.common.vocabulary import levels_of, percent
+from assessments.common.vocabulary import levels_of, percent, scheme_title
 from assessments.models import (
     GRASSROOTS_KINDS,
     Kind,
@@ -268,12 +268,13 @@ def headline_fill_members(*, headline: Headline, organization: Organization, per
 def trend(*, organization: Organization) -> list[dict]:
     """Per year, from the stored summaries: units at the top level, units and members good or better, in percent
     (two queries whatever the number of years)."""
-    flags: dict[tuple[str, str, str], tuple[bool, bool]] = {
-        (scheme, subject, code): (top, good)
-        for scheme, subject, code, top, good in RatingLevel.objects.values_list(
-            "scheme__code", "subject", "code", "is_top", "is_good_or_better"
-        )
-    }
+    flags: dict[tuple[str, str, str], tuple[bool, bool]] = {}
+    titles: dict[str, str] = {}  # a scheme's name as people cite it, never its code (vocabulary.scheme_title)
+    for scheme, name, subject, code, top, good in RatingLevel.objects.values_list(
+        "scheme__code", "scheme__name", "subject", "code", "is_top", "is_good_or_better"
+    ):
+        flags[(scheme, subject, code)] = (top, good)
+        titles.setdefault(scheme, scheme_title(RatingScheme(code=scheme, name=name)))
     points = []
     rows = Summary.objects.filter(organization=organization, period=Period.YEAR).exclude(computed_at=None)
     rows = rows.order_by("year")
@@ -289,6 +290,7 @@ def trend(*, organization: Organization) -> list[dict]:
             {
                 "year": row.year,
                 "scheme": row.scheme_code,
+                "scheme_title": titles.get(row.scheme_code, ""),
                 "units_top": percent(top, row.units_total),
                 "units_good": percent(good, row.units_total),
                 "members_good": percent(row.members_good_or_better, row.members_rated),

@@ -295,8 +295,13 @@ def test_chart_warns_where_the_rating_scheme_changes(client, officer, district_2
     summaries_recompute_year(year=2018)
     client.force_login(officer)
     html = page(client, "/", year=2018)
-    assert "Từ năm 2018 xếp loại theo quy định qd132-2018" in html
+    # The scheme by the name people know, never its code, in both languages.
+    assert "Từ năm 2018 xếp loại theo Quy định 132-QĐ/TW:" in html
+    assert "qd132-2018" not in html.split('id="trend-title"')[1].split("</section>")[0]
     assert "Từ năm 2017" not in html
+    client.cookies["django_language"] = "en"
+    english = page(client, "/", year=2018)
+    assert "Quy định 132-QĐ/TW" in english and "qd132-2018" not in english.split('id="trend-title"')[1]
 
 
 def test_only_officers_are_offered_to_draw_up_a_plan(client, officer, leader, district_2017):
