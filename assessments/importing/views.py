@@ -158,11 +158,22 @@ def import_upload(request):
             "next_url": next_url,
             "recent": recent,
             "types": types,
-            "year": _year_asked(request) or datetime.date.today().year - 1,
+            "year": _year_asked(request) or _year_default(request.user),
             "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
             "max_rows": settings.IMPORT_MAX_ROWS,
         },
     )
+
+
+def _year_default(user) -> int:
+    """The year the member-ratings template is offered for: the latest one open for the user's unit, else the latest
+    with results in scope (as the dashboard's), else last year; an open year the user's unit did not live to the end
+    of (a commune merged away mid-year) is not its year."""
+    from assessments.pages import selectors, years
+
+    unit = user.organization
+    open_ = [year for year in years.open_years_for_user(user) if unit is None or unit.exists_in(year)]
+    return max(open_, default=None) or selectors.latest_unit_year(user=user) or datetime.date.today().year - 1
 
 
 def _year_asked(request) -> int | None:

@@ -1,6 +1,7 @@
 """An import belongs to the unit it was made for (migration 0028): its maker's organization at upload, kept when the
 maker moves; the upload page lists only the imports made for the user's unit now."""
 
+import datetime
 import importlib
 
 import pytest
@@ -129,3 +130,24 @@ def test_a_queued_import_whose_maker_moved_is_refused_and_writes_nothing(client,
     assert record.status == ImportRecord.Status.REJECTED
     assert "đã chuyển sang đơn vị khác" in record.message
     assert not MemberAssessment.objects.exists()
+
+
+def test_the_upload_page_offers_the_year_the_unit_is_working_on(client, tree, officer, secretary_dong_y):
+    """The member-ratings template was offered for last year by the calendar, 2025 to a commune merged away on 30 June
+    2025: it is the latest year open for the unit, else the latest with results, never a year the unit did not end."""
+    from tests.cycle_factories import year_opened
+    from tests.regulation.helpers import unit_rated
+
+    def offered() -> str:
+        page = client.get(reverse("assessments:import_upload")).content.decode()
+        return page.split("danh sách đảng viên, năm ", 1)[1][:4]
+
+    client.force_login(secretary_dong_y)
+    unit_rated(tree["BS-DONG-Y"], 2019, "qd132-2018", "good")
+    assert offered() == "2019"
+    year_opened(officer=officer, tree=tree, year=2024)
+    assert offered() == "2024"
+    dong_y = tree["BS-DONG-Y"]
+    dong_y.valid_to = datetime.date(2024, 6, 30)
+    dong_y.save()
+    assert offered() == "2019"
