@@ -291,8 +291,10 @@ def trend(*, organization: Organization) -> list[dict]:
                 "year": row.year,
                 "scheme": row.scheme_code,
                 "scheme_title": titles.get(row.scheme_code, ""),
-                "units_top": percent(top, row.units_total),
-                "units_good": percent(good, row.units_total),
+                # Over all the units directly under it; with none of them rated (a province before its communes
+                # came directly under it in July 2025) there is no share to give: None, a dash and a gap.
+                "units_top": percent(top, row.units_total) if row.units_rated else None,
+                "units_good": percent(good, row.units_total) if row.units_rated else None,
                 "members_good": percent(row.members_good_or_better, row.members_rated),
             }
         )

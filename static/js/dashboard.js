@@ -34,7 +34,7 @@
           borderColor: colours[series.key],
           backgroundColor: colours[series.key],
           tension: 0,
-          spanGaps: true
+          spanGaps: false // a year with no share (null) is a gap, not a line across it
         };
       })
     },

@@ -373,3 +373,19 @@ def test_a_secretary_lands_on_his_task_for_the_year(client, officer, secretary_n
     assert "Cấp trên trả lại hồ sơ để sửa:</strong> Thiếu biên bản họp chi bộ thôn 2." in html
     client.force_login(officer)
     assert 'id="secretary-task"' not in page(client, "/")
+
+
+def test_the_trend_shows_no_share_of_units_where_none_was_rated(client, tree, district_2017):
+    """The province before July 2025: its one direct unit (the district) is not rated, so its unit shares are a dash
+    in the chart's table and null (a gap) in the chart, not 0,0%; the members' share over the rated members stays."""
+    from assessments.models import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="tinh", role=Role.OFFICER, organization=tree["LS"]))
+    html = page(client, "/", year=2017)
+    row = re.search(r'<table[^>]*id="table-trend".*?<tr><td>2017</td>(.*?)</tr>', html, re.S)[1]
+    cells = re.findall(r'<td class="num">(.*?)</td>', row)
+    assert cells[:2] == ["—", "—"] and cells[2] == "85,0%"
+    chart = json.loads(re.search(r'<script id="trend-data" type="application/json">(.*?)</script>', html, re.S)[1])
+    by_key = {series["key"]: series["data"] for series in chart["series"]}
+    assert by_key["units_top"] == [None] and by_key["units_good"] == [None] and by_key["members_good"] == [85.0]
