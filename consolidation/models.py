@@ -182,7 +182,7 @@ class Plan(RecipientLinesMixin, models.Model):
 class SecondedCadre(models.Model):
     """A district cadre sent into a post of the unit for the plan (tăng cường cán bộ)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cadres")
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch củng cố"), on_delete=models.CASCADE, related_name="cadres")
     full_name = models.CharField(_("họ và tên"), max_length=120)
     home_post = models.CharField(
         _("chức vụ nơi công tác"), max_length=200, help_text=_("Ví dụ: Phó Trưởng phòng Nông nghiệp huyện")
@@ -217,7 +217,9 @@ class GroupRole(models.TextChoices):
 class WorkingGroupMember(models.Model):
     """A member of the district working group (tổ công tác) that follows the plan."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="group_members")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch củng cố"), on_delete=models.CASCADE, related_name="group_members"
+    )
     full_name = models.CharField(_("họ và tên"), max_length=120)
     post = models.CharField(_("chức vụ, đơn vị"), max_length=200, blank=True)
     role = models.CharField(_("nhiệm vụ trong tổ"), max_length=8, choices=GroupRole.choices, default=GroupRole.MEMBER)
@@ -248,7 +250,7 @@ class TaskStatus(models.TextChoices):
 
 
 class Task(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch củng cố"), on_delete=models.CASCADE, related_name="tasks")
     area = models.CharField(_("nội dung"), max_length=16, choices=ContentArea.choices)
     description = models.TextField(_("nhiệm vụ"))
     owner = models.CharField(_("người, nơi chủ trì"), max_length=200, blank=True)
@@ -273,7 +275,7 @@ class Task(models.Model):
 class TaskProgress(models.Model):
     """A dated progress note on a task, recorded by the unit or the working group."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress_notes")
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="progress_notes")
     noted_on = models.DateField(_("ngày"))
     note = models.TextField(_("kết quả thực hiện"))
     recorded_by = acting_user_field(_("người ghi"))
@@ -291,7 +293,9 @@ class TaskProgress(models.Model):
 class Indicator(models.Model):
     """A local indicator followed during the plan (poor households, income per person, new-rural criteria…)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch củng cố"), on_delete=models.CASCADE, related_name="indicators"
+    )
     name = models.CharField(_("chỉ tiêu"), max_length=200)
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=40)
     baseline_value = models.DecimalField(_("giá trị ban đầu"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -318,7 +322,9 @@ class Indicator(models.Model):
 
 
 class Measurement(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="measurements"
+    )
     measured_on = models.DateField(_("ngày số liệu"))
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)

@@ -73,8 +73,12 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A member's time in one cell; a transfer closes one membership and opens the next."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("tổ chức đảng"), on_delete=models.PROTECT, related_name="memberships"
+    )
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
 

@@ -29,6 +29,9 @@ class Kind(models.TextChoices):
 
 
 GRASSROOTS_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+# Kinds that open a year's assessment for the units under them (the district before July 2025, the province after);
+# a grassroots committee decides its cells on its own file instead.
+CYCLE_KINDS = (Kind.PROVINCE, Kind.DISTRICT)
 # Kinds a member may belong to directly.
 MEMBER_KINDS = (Kind.GRASSROOTS_CELL, Kind.CELL)
 
@@ -100,7 +103,7 @@ class Organization(Dated, models.Model):
     )
     # Materialized path of codes ("LS/BS/BS-DONG-Y/"): a subtree is one indexed prefix match at any scale.
     path = models.CharField(max_length=400, db_index=True, editable=False)
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    depth = models.PositiveSmallIntegerField(_("cấp trong cây"), default=0, editable=False)
     valid_from = models.DateField(_("thành lập từ"), null=True, blank=True)
     valid_to = models.DateField(_("tồn tại đến"), null=True, blank=True)
     successors = models.ManyToManyField(

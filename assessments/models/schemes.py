@@ -85,7 +85,9 @@ class RatingScheme(InForce, models.Model):
 
 
 class RatingLevel(models.Model):
-    scheme = models.ForeignKey(RatingScheme, on_delete=models.CASCADE, related_name="levels")
+    scheme = models.ForeignKey(
+        RatingScheme, verbose_name=_("quy định xếp loại"), on_delete=models.CASCADE, related_name="levels"
+    )
     subject = models.CharField(_("đối tượng"), max_length=8, choices=Subject.choices)
     code = models.CharField(_("mã"), max_length=24)
     rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("1 là mức cao nhất"))

@@ -72,8 +72,8 @@ class Summary(models.Model):
         db_persist=True,
     )
     # Bumped in the writer's own transaction by every change; the counts include changes up to computed_version.
-    version = models.PositiveBigIntegerField(default=1)
-    computed_version = models.PositiveBigIntegerField(default=0)
+    version = models.PositiveBigIntegerField(_("lần thay đổi dữ liệu"), default=1)
+    computed_version = models.PositiveBigIntegerField(_("lần thay đổi đã tính"), default=0)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp")
