@@ -219,12 +219,13 @@ def review_file_check(handle: IO[bytes], name: str, *, document: str = REVIEW_RE
     head = handle.read(8192)
     handle.seek(0)
     guessed = filetype.guess(head)
-    found = guessed.extension if guessed else _("không rõ")
     if expected == PDF:
         if guessed is None or guessed.extension != "pdf" or not head.startswith(b"%PDF-"):
-            raise ValidationError(
-                _("Tệp “%(name)s” có đuôi .pdf nhưng nội dung không phải PDF (nhận ra: %(found)s).")
-                % {"name": name, "found": found}
+            raise _content_mismatch(
+                name,
+                guessed,
+                _("Tệp “%(name)s” có đuôi .pdf nhưng nội dung không phải PDF (nhận ra: %(found)s)."),
+                _("Tệp “%(name)s” có đuôi .pdf nhưng nội dung không phải PDF."),
             )
         handle.seek(max(0, size - 2048))
         tail = handle.read()
@@ -236,12 +237,21 @@ def review_file_check(handle: IO[bytes], name: str, *, document: str = REVIEW_RE
             )
         return expected
     if guessed is None or guessed.extension not in ("docx", "zip"):
-        raise ValidationError(
-            _("Tệp “%(name)s” có đuôi .docx nhưng nội dung không phải văn bản Word (nhận ra: %(found)s).")
-            % {"name": name, "found": found}
+        raise _content_mismatch(
+            name,
+            guessed,
+            _("Tệp “%(name)s” có đuôi .docx nhưng nội dung không phải văn bản Word (nhận ra: %(found)s)."),
+            _("Tệp “%(name)s” có đuôi .docx nhưng nội dung không phải văn bản Word."),
         )
     _docx_check(handle, name)
     return expected
+
+
+def _content_mismatch(name: str, guessed, recognized: str, unrecognized: str) -> ValidationError:
+    """A file whose content is not what its extension says: the message names what it is, when filetype knows."""
+    if guessed is None:
+        return ValidationError(unrecognized % {"name": name})
+    return ValidationError(recognized % {"name": name, "found": guessed.extension})
 
 
 def _docx_check(handle: IO[bytes], name: str) -> None:

@@ -81,3 +81,25 @@ def test_the_checksum_is_read_in_chunks_and_leaves_the_file_rewound():
     handle.seek(5)
     digest = file_sha256(handle)
     assert len(digest) == 64 and handle.tell() == 0
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.mark.parametrize(
+    "name, body, message",
+    [
+        ("notreally.pdf", b"just some text\n", "Tệp “notreally.pdf” có đuôi .pdf nhưng nội dung không phải PDF."),
+        ("anh.pdf", PNG, "Tệp “anh.pdf” có đuôi .pdf nhưng nội dung không phải PDF (nhận ra: png)."),
+        (
+            "notreally.docx",
+            b"just some text\n",
+            "Tệp “notreally.docx” có đuôi .docx nhưng nội dung không phải văn bản Word.",
+        ),
+        ("anh.docx", PNG, "Tệp “anh.docx” có đuôi .docx nhưng nội dung không phải văn bản Word (nhận ra: png)."),
+    ],
+)
+def test_a_file_whose_content_is_not_its_extension_names_what_it_is_only_when_recognized(name, body, message):
+    with pytest.raises(ValidationError) as refused:
+        review_file_check(io.BytesIO(body), name)
+    assert refused.value.messages == [message]
