@@ -235,9 +235,10 @@ def _cells_current(cells, year: int, scores: dict | None = None) -> dict:
 
 def _portal_failed(request, submission: Submission, bound: dict):
     """A refused action goes back to the portal by GET, so that a reload never lands on a POST-only address (the
-    browser's "HTTP ERROR 405"): the form's data and errors are kept in the session for that one page."""
+    browser's "HTTP ERROR 405"): the form's data and errors are kept in the session for that one page, and the
+    errors are said at its top too (postback_refuse), where a phone opens it, the form being below the fold."""
     code, year = submission.organization.code, submission.cycle.year
-    postback.postback_keep(request, page=["portal", code, year], forms=bound)
+    postback.postback_refuse(request, page=["portal", code, year], forms=bound)
     return redirect("assessments:portal_detail", code, year)
 
 
@@ -341,8 +342,6 @@ def _portal_render(request, submission: Submission, *, forms_bound: dict | None 
         "self_form": self_form,
         "cells_form": cells_form,
         "submit_errors": bound.get("submit_errors", []),
-        # When the forms are hidden (the file was sent meanwhile), their errors still have to be seen.
-        "action_errors": [] if can_edit else postback.errors_of(bound),
         "import_links": _import_links(year, request.get_full_path()),
         "is_committee": organization.kind == Kind.GRASSROOTS_COMMITTEE,
         "scoring": paperwork.scoring if paperwork is not None else None,

@@ -52,6 +52,22 @@ def test_a_macro_document_is_refused_with_a_clear_message(client, submissions, s
     assert not ReviewDocument.objects.exists()
 
 
+def test_a_fake_pdf_is_refused_at_the_top_of_the_page_without_an_empty_bracket(
+    client, submissions, secretary_nhat_tien
+):
+    """On a phone the portal opens at its top and the upload form is below the fold: the refusal is said there too
+    (postback_refuse), and a content nothing recognized is not named "(nhận ra: không rõ)"."""
+    client.force_login(secretary_nhat_tien)
+    response = client.post(PORTAL + "document/", {"file": upload("notreally.pdf", b"plain text\n")}, follow=True)
+    assert response.redirect_chain == [(PORTAL, 302)]
+    page = response.content.decode()
+    said = "Tệp “notreally.pdf” có đuôi .pdf nhưng nội dung không phải PDF."
+    assert page.index("Chưa thực hiện được: " + said) < page.index('id="checklist"')  # above the page's content
+    assert page.count(said) == 2  # at the top and at the form
+    assert "nhận ra" not in page
+    assert not ReviewDocument.objects.exists()
+
+
 def test_an_oversized_document_is_refused_with_its_size(client, submissions, secretary_nhat_tien, settings):
     settings.UPLOAD_MAX_BYTES = 2048
     client.force_login(secretary_nhat_tien)
