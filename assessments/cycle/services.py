@@ -13,7 +13,7 @@ from assessments.common.history import save_as
 from assessments.common.uploads import document_store, review_upload_fields
 from assessments.cycle import rules
 from assessments.models import (
-    Kind,
+    CYCLE_KINDS,
     Organization,
     RatingLevel,
     ReviewDocument,
@@ -112,7 +112,7 @@ def year_open(*, organization: Organization, year: int, deadline: datetime.date,
     from simple_history.utils import bulk_create_with_history
 
     officer_require(actor=actor, organization=organization)
-    if organization.kind not in (Kind.PROVINCE, Kind.DISTRICT):
+    if organization.kind not in CYCLE_KINDS:
         raise ValidationError(
             {
                 "organization": _(

@@ -63,6 +63,7 @@ from assessments.models.notices import (  # noqa: F401
 )
 from assessments.models.organizations import (  # noqa: F401
     CODE_VALIDATOR,
+    CYCLE_KINDS,
     GRASSROOTS_KINDS,
     MAX_YEAR,
     MEMBER_KINDS,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from assessments import permissions, selectors
 from assessments.leadership import selectors as leadership_selectors
 from assessments.models import (
+    CYCLE_KINDS,
     MAX_YEAR,
     MEMBER_KINDS,
     MIN_YEAR,
@@ -119,6 +120,8 @@ def home(request):
     context["trend_chart"] = _trend_chart(context["trend"], request.LANGUAGE_CODE, provisional)
     context["scheme_changes"] = dashboard.scheme_changes(context["trend"])
     context["pending"] = dashboard.units_not_submitted(organization=organization, year=year)
+    # Only a level that opens years has units that owe it a file: a commune opens no cycle for its cells.
+    context["pending_shown"] = context["pending"] is not None or organization.kind in CYCLE_KINDS
     context["score_bands"] = selectors.score_bands(
         organization=organization, year=year, scheme=headline.scheme if headline else None, period=period
     )

@@ -389,3 +389,14 @@ def test_the_trend_shows_no_share_of_units_where_none_was_rated(client, tree, di
     chart = json.loads(re.search(r'<script id="trend-data" type="application/json">(.*?)</script>', html, re.S)[1])
     by_key = {series["key"]: series["data"] for series in chart["series"]}
     assert by_key["units_top"] == [None] and by_key["units_good"] == [None] and by_key["members_good"] == [85.0]
+
+
+def test_a_commune_secretary_is_not_told_of_units_owing_it_a_file(client, officer, secretary_dong_y, open_2019):
+    """The district opens the year: its officer sees the units that have not sent their file; a commune opens no
+    cycle for its cells, so its secretary's dashboard has no such panel (it said the year was not opened)."""
+    client.force_login(officer)
+    assert 'id="pending-units"' in page(client, "/", year=2019)
+    client.force_login(secretary_dong_y)
+    html = page(client, "/", year=2019)
+    assert 'id="pending-units"' not in html
+    assert "chưa được mở để các đơn vị nộp hồ sơ" not in html
