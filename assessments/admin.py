@@ -16,52 +16,24 @@ from assessments.admin_ratings import (
     LevelSchemeFilter,
     SchemeFilter,
 )
-from assessments.admin_scope import ActorCheckedMixin, ScopedPickersMixin, ScopedRowsMixin, picker_search_scope
-from assessments.common.text import TextNormalizeFormMixin, fold
+from assessments.admin_scope import ScopedRowsMixin, picker_search_scope
+from assessments.admin_search import FoldedSearchMixin
+from assessments.common.text import TextNormalizeFormMixin
 from assessments.common.vocabulary import scheme_title
-from assessments.cycle import services as cycle_services
-from assessments.importing import DATA_TYPE_LABELS
 from assessments.models import (
-    ImportRecord,
     Member,
     MemberAssessment,
     Membership,
     Organization,
     RatingLevel,
     RatingScheme,
-    ReviewDocument,
-    SelfAssessmentDocument,
     Subject,
-    Submission,
-    Summary,
     UnitAssessment,
     User,
-    YearCycle,
 )
 from assessments.permissions import WRITE_MEMBERS
 from assessments.rules import members as rules_members
 from assessments.rules.access import write_check
-
-
-class FoldedSearchMixin:
-    """Search that ignores case and diacritics: "dong y" finds "Đồng Ý", on SQLite and PostgreSQL alike."""
-
-    folded_search_fields: tuple[str, ...] = ()
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term:
-            return queryset, False
-        from django.db.models import Q
-
-        term = fold(search_term)
-        condition = Q()
-        for field in self.folded_search_fields:
-            condition |= Q(**{f"{field}__contains": term})
-        for field in self.exact_search_fields:
-            condition |= Q(**{f"{field}__iexact": search_term.strip()})
-        return queryset.filter(condition), False
-
-    exact_search_fields: tuple[str, ...] = ()
 
 
 def rule_checked_form(model, check, *, with_actor: bool = False):
@@ -364,151 +336,11 @@ class AccountAdmin(ScopedRowsMixin, FoldedSearchMixin, UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + ((_("Phạm vi"), {"fields": ("role", "organization")}),)
 
 
-@admin.register(Summary)
-class SummaryAdmin(ScopedRowsMixin, admin.ModelAdmin):
-    """Read only: summaries are derived data; the action queues nothing, it recomputes at once."""
-
-    list_display = [
-        "organization",
-        "year",
-        "period",
-        "scheme_code",
-        "units_total",
-        "units_rated",
-        "members_total",
-        "members_good_or_better",
-        "computed_at",
-        "is_stale",
-    ]
-    list_filter = ["year", "period", "organization__kind"]
-    list_select_related = ["organization"]
-    search_fields = ["organization__code", "organization__name"]
-    actions = ["recompute"]
-
-    @admin.display(boolean=True, description=_("cần tính lại"))
-    def is_stale(self, obj) -> bool:
-        return obj.stale
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.action(description=_("Tính lại các bản tổng hợp đã chọn"), permissions=["view"])
-    def recompute(self, request, queryset):
-        from assessments.summaries.recompute import summaries_recompute
-
-        rows = sorted(set(queryset.values_list("year", "period", "organization_id")))
-        for year, period in sorted({(y, p) for y, p, _o in rows}):
-            ids = [o for y2, p2, o in rows if (y2, p2) == (year, period)]
-            summaries_recompute(organization_ids=ids, year=year, period=period)
-        self.message_user(request, _("Đã tính lại %(n)s bản tổng hợp.") % {"n": len(rows)})
-
-
-def _cycle_officer_check(row, *, actor) -> None:
-    """A year opened under an organization, or a unit's file in it, is corrected by whom the cycle's services let
-    open the year and review the file: an officer with the organization in scope."""
-    cycle_services.officer_require(actor=actor, organization=row.organization)
-
-
-@admin.register(YearCycle)
-class YearCycleAdmin(ScopedRowsMixin, ScopedPickersMixin, ActorCheckedMixin, SimpleHistoryAdmin):
-    list_display = ["organization", "year", "scheme", "deadline", "opened_by", "opened_at"]
-    list_filter = ["year", "scheme"]
-    list_select_related = ["organization", "scheme", "opened_by"]
-    search_fields = ["organization__code", "organization__name"]
-    autocomplete_fields = ["organization"]
-    scoped_pickers = ("organization",)
-    actor_check = staticmethod(_cycle_officer_check)
-
-
-class ReviewDocumentInline(admin.TabularInline):
-    model = ReviewDocument
-    extra = 0
-    can_delete = False
-    fields = ["version", "original_name", "kind", "size", "checksum", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-
-
-class SelfAssessmentDocumentInline(admin.TabularInline):
-    """Members' self-assessments, read only: they are uploaded through the portal, which checks their content."""
-
-    model = SelfAssessmentDocument
-    extra = 0
-    can_delete = False
-    fields = ["member", "form", "version", "original_name", "kind", "size", "checksum", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Submission)
-class SubmissionAdmin(ScopedRowsMixin, ScopedPickersMixin, ActorCheckedMixin, FoldedSearchMixin, SimpleHistoryAdmin):
-    list_display = ["organization", "cycle", "status", "submitted_at", "finalized_at"]
-    list_filter = ["status", "cycle__year"]
-    list_select_related = ["organization", "cycle__organization"]
-    search_fields = ["organization__name", "organization__code"]
-    folded_search_fields = ("organization__name_folded",)
-    exact_search_fields = ("organization__code",)
-    autocomplete_fields = ["organization"]
-    scoped_pickers = ("organization",)
-    actor_check = staticmethod(_cycle_officer_check)
-    # Status moves only through the cycle's services (submit, return, finalize, reopen), which keep the locks right.
-    readonly_fields = [
-        "status",
-        "submitted_at",
-        "submitted_by",
-        "returned_at",
-        "returned_by",
-        "finalized_at",
-        "finalized_by",
-    ]
-    inlines = [ReviewDocumentInline, SelfAssessmentDocumentInline]
-
-
-class DataTypeFilter(admin.SimpleListFilter):
-    """Imports by their kind of data, named as the import page names it (the field stores the code)."""
-
-    title = _("loại dữ liệu")
-    parameter_name = "data_type"
-
-    def lookups(self, request, model_admin):
-        return list(DATA_TYPE_LABELS.items())
-
-    def queryset(self, request, queryset):
-        return queryset.filter(data_type=self.value()) if self.value() else queryset
-
-
-@admin.register(ImportRecord)
-class ImportRecordAdmin(ScopedRowsMixin, admin.ModelAdmin):
-    """Read only: the record of an import is evidence of who loaded what; corrections go through new imports. Scoped
-    by the unit it was made for, as its pages are (permissions.import_record_visible), not by its maker."""
-
-    list_display = ["created_at", "user", "organization", "data_type_label", "file_name", "status", "dry_run", "source"]
-    list_filter = ["status", DataTypeFilter, "source", "dry_run"]
-    list_select_related = ["user", "organization"]
-    search_fields = ["file_name", "checksum", "user__username"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    # The column showed the stored code ("member_ratings"): the kind's name, as on the import page.
-    @admin.display(description=_("loại dữ liệu"), ordering="data_type")
-    def data_type_label(self, obj) -> str:
-        return DATA_TYPE_LABELS.get(obj.data_type, obj.data_type)
-
-
-# The regulation's data (periods, rules, discipline, statuses, overrides), the criteria sets (QĐ 366) and the
-# leadership collectives have their admin in their own packages.
+# The regulation's data (periods, rules, discipline, statuses, overrides), the criteria sets (QĐ 366), the leadership
+# collectives, the yearly cycle, the import records and the summaries have their admin in their own packages.
 from assessments.criteria import admin as _criteria_admin  # noqa: E402, F401
+from assessments.cycle import admin as _cycle_admin  # noqa: E402, F401
+from assessments.importing import admin as _importing_admin  # noqa: E402, F401
 from assessments.leadership import admin as _leadership_admin  # noqa: E402, F401
 from assessments.regulation import admin as _regulation_admin  # noqa: E402, F401
+from assessments.summaries import admin as _summaries_admin  # noqa: E402, F401
