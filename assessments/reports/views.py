@@ -147,9 +147,11 @@ def report_pdf(request, code: str, year: int):
 
 @login_required
 def decision_html(request, code: str, year: int):
-    """The standing board's decision recognizing the year's results, with its list, as an HTML document."""
+    """The standing board's decision recognizing the year's results, with its list, as an HTML document. Served, it
+    links its stylesheets: the inline copy a standalone file carries is refused by the pages' CSP (style-src 'self')."""
     report, header = _report_and_header(request, code, year, DocumentKind.DECISION)
-    return HttpResponse(report_decision.decision_html(report, **header), content_type="text/html; charset=utf-8")
+    html = report_decision.decision_html(report, standalone=False, **header)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 @login_required

@@ -196,6 +196,8 @@ def test_decision_pages_answer_in_scope_only(client, tree, officer):
     client.force_login(officer)
     html = client.get(f"/reports/{tree['BS'].code}/2017/decision/")
     assert html.status_code == 200 and "QUYẾT ĐỊNH" in html.content.decode()
+    # Its stylesheets are linked: an inline <style> is blocked by the CSP (style-src 'self') and the page showed bare.
+    assert "<style" not in html.content.decode() and "css/party-document.css" in html.content.decode()
     pdf = client.get(f"/reports/{tree['BS'].code}/2017/decision/pdf/")
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
     page = client.get(f"/reports/{tree['BS'].code}/2017/").content.decode()
