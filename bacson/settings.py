@@ -37,10 +37,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "knox",  # API tokens stored hashed, with an expiry (assessments/api/tokens.py)
+    "bacson.apps.KnoxConfig",  # knox: API tokens stored hashed, with an expiry (assessments/api/tokens.py)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI files served locally (no CDN)
-    "axes",
+    "bacson.apps.AxesConfig",  # axes: login attempts and lockouts
     "csp",
     "assessments",
     "consolidation",

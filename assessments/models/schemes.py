@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.common.vocabulary import level_label
+from assessments.common.vocabulary import level_label, scheme_title
 from assessments.models.constraints import range_constraint
 from assessments.models.fields import score_field, share_field
 from assessments.models.organizations import CODE_VALIDATOR
@@ -60,7 +60,8 @@ class RatingScheme(InForce, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.code
+        # As people cite it ("Quy định 132-QĐ/TW"): the admin's columns, filters and pickers show this, never the code.
+        return scheme_title(self)
 
     @classmethod
     def for_year(cls, year: int) -> "RatingScheme | None":

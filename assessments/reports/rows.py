@@ -217,16 +217,14 @@ class Comparison:
             }
         top = next((line for line in self.lines if line.measure == "top" and line.subject == Subject.UNIT), None)
         text = _(
-            "Quy định xếp loại khác nhau: năm %(prev)s theo %(prev_scheme)s (%(prev_code)s), năm %(cur)s theo "
-            "%(cur_scheme)s (%(cur_code)s). Các mức được so sánh theo thứ bậc: mức cao nhất với mức cao nhất, "
-            "“tốt trở lên” là hai mức đầu của mỗi quy định."
+            "Quy định xếp loại khác nhau: năm %(prev)s theo %(prev_scheme)s, năm %(cur)s theo %(cur_scheme)s. "
+            "Các mức được so sánh theo thứ bậc: mức cao nhất với mức cao nhất, “tốt trở lên” là hai mức đầu của "
+            "mỗi quy định."
         ) % {
             "prev": self.previous_year,
             "prev_scheme": self.previous_scheme.name,
-            "prev_code": self.previous_scheme.code,
             "cur": self.previous_year + 1,
             "cur_scheme": self.current_scheme.name,
-            "cur_code": self.current_scheme.code,
         }
         if top is not None:
             text += " " + _("Tổ chức đảng: “%(prev_level)s” năm %(prev)s so với “%(cur_level)s” năm %(cur)s.") % {

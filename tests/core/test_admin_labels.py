@@ -54,3 +54,29 @@ def test_a_levels_scheme_column_is_named_and_cited(admin_client):
     assert any("Quy định xếp loại" in header for header in headers)
     assert not any(re.search(r">\s*scheme\s*<", header, re.I) for header in headers)
     assert "Quy định 132-QĐ/TW" in html
+
+
+def test_a_years_scheme_is_cited_in_the_cycle_list_and_its_filter(admin_client):
+    import datetime
+
+    from assessments.models import Organization, RatingScheme, YearCycle
+
+    YearCycle.objects.create(
+        organization=Organization.objects.create(code="BS", name="Đảng bộ huyện Bắc Sơn", kind="district"),
+        year=2018,
+        scheme=RatingScheme.objects.get(code="qd132-2018"),
+        deadline=datetime.date(2018, 12, 15),
+    )
+
+    html = admin_client.get(reverse("admin:assessments_yearcycle_changelist")).content.decode()
+
+    # The column and the filter's choices read the scheme as cited; they showed its code ("qd132-2018").
+    assert re.search(r'<td class="field-scheme[^"]*">Quy định 132-QĐ/TW</td>', html)
+    assert "Hướng dẫn 27-HD/BTCTW" in html  # among the filter's choices
+    assert "qd132-2018" not in html and "hd27-2014" not in html
+
+
+def test_the_third_party_apps_are_named_in_vietnamese_on_the_admin_index(admin_client):
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Đăng nhập sai và khóa tài khoản" in html and "Mã truy cập API" in html
+    assert not re.search(r">\s*(Axes|Knox)\s*<", html, re.I)  # their Python labels, shown before

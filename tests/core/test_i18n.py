@@ -17,6 +17,7 @@ ROOT = pathlib.Path(settings.BASE_DIR)
 CATALOGUES = {
     "en": ROOT / "locale" / "en" / "LC_MESSAGES" / "django",
     "vendor-vi": ROOT / "locale" / "vendor" / "vi" / "LC_MESSAGES" / "django",
+    "vendor-vi-js": ROOT / "locale" / "vendor" / "vi" / "LC_MESSAGES" / "djangojs",
 }
 
 
@@ -208,6 +209,15 @@ def test_third_party_apps_speak_vietnamese():
         )  # axes
         assert lookup("Enter a valid UUID.") == "Nhập một UUID hợp lệ."  # a gap in Django's own vi catalogue
         assert lookup("Log out") != "Log out"  # Django's own vi catalogue still answers
+
+
+def test_the_admins_pickers_and_calendar_speak_vietnamese(client, admin_user):
+    # The admin's JavaScript catalogue: Django's vi one lacks the two-list picker's messages of Django 5 (an account's
+    # groups and permissions read "Choose Các nhóm by selecting them…") and the calendar's days.
+    client.force_login(admin_user)
+    script = client.get("/admin/jsi18n/").content.decode()
+    assert json.dumps({"Choose all %s": "Chọn tất cả %s"})[1:-1] in script
+    assert json.dumps({"Monday": "Thứ Hai"})[1:-1] in script
 
 
 VIETNAMESE_LETTER = re.compile(r"[À-ỹĐđ]")

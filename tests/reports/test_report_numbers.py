@@ -140,6 +140,8 @@ def test_comparison_2017_to_2018_names_the_levels_across_the_scheme_change(demo_
     assert comparison.previous_year == 2017
     assert comparison.schemes_differ
     assert (comparison.previous_scheme.code, comparison.current_scheme.code) == ("hd27-2014", "qd132-2018")
+    # The note names the schemes as people cite them, without their codes in brackets ("(hd27-2014)").
+    assert "theo Quy định 132-QĐ/TW" in comparison.note and "hd27-2014" not in comparison.note
     top = next(line for line in comparison.lines if line.subject == "unit" and line.measure == "top")
     assert [lv.code for lv in top.previous_levels] == ["clean_strong"]
     assert [lv.code for lv in top.current_levels] == ["excellent"]
