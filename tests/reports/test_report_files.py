@@ -106,7 +106,8 @@ def test_xlsx_members_sheet_gives_good_or_better_over_rated_members(files):
 
 def test_xlsx_comparison_sheet_names_both_schemes_levels(files):
     ws = files["xlsx_2018"]["So sánh"]
-    assert "hd27-2014" in ws["A2"].value and "qd132-2018" in ws["A2"].value
+    assert "Hướng dẫn 27-HD/BTCTW" in ws["A2"].value and "Quy định 132-QĐ/TW" in ws["A2"].value
+    assert "hd27-2014" not in ws["A2"].value  # named as cited, not by code
     row = _find_row(ws, "Tổ chức đảng: mức cao nhất")
     assert ws.cell(row, 2).value == "Trong sạch, vững mạnh"
     assert ws.cell(row, 6).value == "Hoàn thành xuất sắc nhiệm vụ"
