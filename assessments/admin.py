@@ -13,7 +13,7 @@ from assessments.admin_ratings import (
     ChangeReasonMixin,
     GrassrootsFilter,
     LevelChoicesMixin,
-    LevelSchemeFilter,
+    OwnSchemeFilter,
     SchemeFilter,
 )
 from assessments.admin_scope import ScopedRowsMixin, picker_search_scope
@@ -221,11 +221,11 @@ class RatingSchemeAdmin(SimpleHistoryAdmin):
 @admin.register(RatingLevel)
 class RatingLevelAdmin(SimpleHistoryAdmin):
     list_display = ["scheme_column", "subject", "rank", "code", "label_vi", "is_top", "is_good_or_better"]
-    list_filter = [LevelSchemeFilter, "subject"]
+    list_filter = [OwnSchemeFilter, "subject"]
     list_select_related = ["scheme"]
     search_fields = ["code", "label_vi"]
 
-    # The level's scheme field has no verbose name (the header read "SCHEME"): named as its filter is, and cited.
+    # Cited as str(scheme) is, but sorted by the year the scheme came into force rather than by its id.
     @admin.display(description=_("quy định xếp loại"), ordering="scheme__first_year")
     def scheme_column(self, obj) -> str:
         return scheme_title(obj.scheme)

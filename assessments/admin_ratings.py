@@ -13,8 +13,8 @@ from assessments.permissions import organizations_visible_to
 
 
 class SchemeFilter(admin.SimpleListFilter):
-    """Ratings by the scheme of their level, named as cited ("Quy định 132-QĐ/TW"): the level's scheme field has no
-    verbose name, so Django's own filter read "Bởi scheme"."""
+    """Ratings by the scheme of their level, named as cited ("Quy định 132-QĐ/TW"), in the order they came into force,
+    with the scheme's code in the address (a bookmark keeps working when ids differ between databases)."""
 
     title = _("quy định xếp loại")
     parameter_name = "quy_dinh"
@@ -27,7 +27,9 @@ class SchemeFilter(admin.SimpleListFilter):
         return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
 
 
-class LevelSchemeFilter(SchemeFilter):
+class OwnSchemeFilter(SchemeFilter):
+    """The same, for a row with a scheme of its own (a level, a year opened)."""
+
     field = "scheme__code"
 
 

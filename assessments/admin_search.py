@@ -9,6 +9,7 @@ class FoldedSearchMixin:
     """Search that ignores case and diacritics: "dong y" finds "Đồng Ý", on SQLite and PostgreSQL alike."""
 
     folded_search_fields: tuple[str, ...] = ()
+    exact_search_fields: tuple[str, ...] = ()  # codes and usernames, matched whole
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term:
@@ -20,5 +21,3 @@ class FoldedSearchMixin:
         for field in self.exact_search_fields:
             condition |= Q(**{f"{field}__iexact": search_term.strip()})
         return queryset.filter(condition), False
-
-    exact_search_fields: tuple[str, ...] = ()

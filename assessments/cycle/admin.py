@@ -4,6 +4,7 @@ and corrected only by an officer the cycle's services would let open the year an
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessments.admin_ratings import OwnSchemeFilter
 from assessments.admin_scope import ActorCheckedMixin, ScopedPickersMixin, ScopedRowsMixin
 from assessments.admin_search import FoldedSearchMixin
 from assessments.cycle import services as cycle_services
@@ -19,7 +20,7 @@ def _cycle_officer_check(row, *, actor) -> None:
 @admin.register(YearCycle)
 class YearCycleAdmin(ScopedRowsMixin, ScopedPickersMixin, ActorCheckedMixin, SimpleHistoryAdmin):
     list_display = ["organization", "year", "scheme", "deadline", "opened_by", "opened_at"]
-    list_filter = ["year", "scheme"]
+    list_filter = ["year", OwnSchemeFilter]
     list_select_related = ["organization", "scheme", "opened_by"]
     search_fields = ["organization__code", "organization__name"]
     autocomplete_fields = ["organization"]
